@@ -1,0 +1,39 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { TerminusModule } from '@nestjs/terminus';
+import { LoggerModule } from 'nestjs-pino';
+import {
+  type AppConfig,
+  CommonModule,
+  createValidationPipe,
+  loggerOptions,
+  ProblemFilter,
+  StrictInputInterceptor,
+} from '@app/common';
+import { DbModule } from '@app/db';
+import { WorkerJobsModule } from '@app/jobs';
+import { HealthController } from './ops/health.controller';
+import { MetricsController } from './ops/metrics.controller';
+
+/** The HTTP application. Only this module registers controllers and the global HTTP pipeline. */
+@Module({})
+export class ApiModule {
+  static register(config: AppConfig): DynamicModule {
+    return {
+      module: ApiModule,
+      imports: [
+        CommonModule.forRoot(config),
+        LoggerModule.forRoot(loggerOptions(config)),
+        DbModule,
+        TerminusModule.forRoot({ logger: false }),
+        ...(config.runWorker ? [WorkerJobsModule] : []),
+      ],
+      controllers: [HealthController, ...(config.http.metricsEnabled ? [MetricsController] : [])],
+      providers: [
+        { provide: APP_FILTER, useClass: ProblemFilter },
+        { provide: APP_PIPE, useFactory: createValidationPipe },
+        { provide: APP_INTERCEPTOR, useClass: StrictInputInterceptor },
+      ],
+    };
+  }
+}

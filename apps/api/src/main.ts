@@ -1,0 +1,4 @@
+import 'reflect-metadata';
+import { launch } from './launch';
+
+void launch({ mode: 'production' });

@@ -1,0 +1,86 @@
+import * as path from 'node:path';
+import { validateEnvironment } from './environment';
+
+/** The service's configuration, typed and complete, built once from the environment. */
+export class AppConfig {
+  readonly nodeEnv: 'development' | 'production' | 'test';
+  readonly http: {
+    host: string;
+    port: number;
+    trustProxy: boolean;
+    bodyLimitBytes: number;
+    shutdownGraceMs: number;
+    docsEnabled: boolean;
+    metricsEnabled: boolean;
+    corsOrigins: string[];
+  };
+  readonly database: {
+    /** Unset: the embedded PostgreSQL is started and its URL filled in before Nest starts. */
+    url: string | undefined;
+    poolSize: number;
+    connectAttempts: number;
+    statementTimeoutMs: number;
+    migrateOnStart: boolean;
+    embeddedDir: string;
+    embeddedPort: number | undefined;
+  };
+  readonly rateLimit: {
+    max: number;
+    windowMs: number;
+  };
+  readonly logLevel: string;
+  /** Run the worker's jobs inside the api process (the newcomer's single-process mode). */
+  readonly runWorker: boolean;
+
+  constructor(init: AppConfig) {
+    Object.assign(this, init);
+  }
+
+  get embedded(): boolean {
+    return this.database.url === undefined;
+  }
+
+  /** A copy with some top-level settings changed. */
+  with(changes: Partial<Pick<AppConfig, 'runWorker' | 'logLevel'>>): AppConfig {
+    return new AppConfig({ ...this, ...changes } as AppConfig);
+  }
+
+  /** A copy with the database URL set, e.g. once the embedded server is up. */
+  withDatabaseUrl(url: string): AppConfig {
+    return new AppConfig({ ...this, database: { ...this.database, url } } as AppConfig);
+  }
+}
+
+/** Validates the environment and builds the configuration; throws ConfigError naming the variable. */
+export function loadConfig(raw: Record<string, string | undefined> = process.env): AppConfig {
+  const env = validateEnvironment(raw);
+  const nodeEnv = (env.NODE_ENV ?? 'development') as AppConfig['nodeEnv'];
+  return new AppConfig({
+    nodeEnv,
+    http: {
+      host: env.HOST ?? '127.0.0.1',
+      port: env.PORT ?? 3000,
+      trustProxy: env.TRUST_PROXY ?? false,
+      bodyLimitBytes: env.BODY_LIMIT_BYTES ?? 1024 * 1024,
+      shutdownGraceMs: env.SHUTDOWN_GRACE_MS ?? 10_000,
+      docsEnabled: env.API_DOCS_ENABLED ?? true,
+      metricsEnabled: env.METRICS_ENABLED ?? true,
+      corsOrigins: env.CORS_ORIGINS ? env.CORS_ORIGINS.split(',') : [],
+    },
+    database: {
+      url: env.DATABASE_URL,
+      poolSize: env.DATABASE_POOL_SIZE ?? 20,
+      connectAttempts: env.DATABASE_CONNECT_ATTEMPTS ?? 5,
+      statementTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT_MS ?? 15_000,
+      migrateOnStart: env.MIGRATE_ON_START ?? false,
+      embeddedDir: path.resolve(env.EMBEDDED_PG_DIR ?? path.join('data', 'postgres')),
+      embeddedPort: env.EMBEDDED_PG_PORT,
+    },
+    rateLimit: {
+      max: env.RATE_LIMIT_MAX ?? 600,
+      windowMs: (env.RATE_LIMIT_WINDOW_SECONDS ?? 60) * 1000,
+    },
+    logLevel: env.LOG_LEVEL ?? (nodeEnv === 'test' ? 'silent' : 'info'),
+    runWorker: env.RUN_WORKER ?? false,
+  } as AppConfig);
+}

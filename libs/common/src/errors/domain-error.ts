@@ -1,0 +1,35 @@
+import type { ProblemCode } from './problem-code';
+
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+/**
+ * The one error type services throw. It names a contract problem code and a
+ * detail meant for the client; the HTTP layer maps it, the worker logs it.
+ */
+export class DomainError extends Error {
+  constructor(
+    readonly code: ProblemCode,
+    readonly detail: string,
+    readonly errors?: FieldError[],
+    /** Extra response headers, e.g. Retry-After. */
+    readonly headers?: Record<string, string>,
+  ) {
+    super(detail);
+    this.name = 'DomainError';
+  }
+
+  static validation(errors: FieldError[], detail = 'Some fields are not valid.'): DomainError {
+    return new DomainError('validation', detail, errors);
+  }
+
+  static notFound(detail = 'The resource does not exist.'): DomainError {
+    return new DomainError('not_found', detail);
+  }
+
+  static unavailable(detail = 'The service cannot answer right now; try again shortly.'): DomainError {
+    return new DomainError('unavailable', detail);
+  }
+}

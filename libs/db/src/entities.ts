@@ -1,0 +1,5 @@
+/**
+ * Every entity of the register, from every library. The data source, the
+ * migration drift check and the tests all read this one list.
+ */
+export const ENTITIES: Function[] = [];

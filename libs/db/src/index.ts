@@ -1,0 +1,7 @@
+export * from './data-source-options';
+export * from './database-admin';
+export * from './db.module';
+export * from './embedded-postgres';
+export * from './snake-naming.strategy';
+export { ENTITIES } from './entities';
+export * from './prepare-database';
