@@ -18,7 +18,7 @@ import { MetricsController } from './ops/metrics.controller';
 /** The HTTP application. Only this module registers controllers and the global HTTP pipeline. */
 @Module({})
 export class ApiModule {
-  static register(config: AppConfig): DynamicModule {
+  static register(config: AppConfig, extraImports: DynamicModule['imports'] = []): DynamicModule {
     return {
       module: ApiModule,
       imports: [
@@ -27,6 +27,7 @@ export class ApiModule {
         DbModule,
         TerminusModule.forRoot({ logger: false }),
         ...(config.runWorker ? [WorkerJobsModule] : []),
+        ...extraImports,
       ],
       controllers: [HealthController, ...(config.http.metricsEnabled ? [MetricsController] : [])],
       providers: [

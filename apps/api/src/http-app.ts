@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import helmet from '@fastify/helmet';
-import { RequestMethod } from '@nestjs/common';
+import { type DynamicModule, RequestMethod } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -23,7 +23,11 @@ export const API_PREFIX = 'api/v1';
  * Builds the HTTP application without listening: the production entry, the
  * single-process start and the e2e tests all use this one function.
  */
-export async function createApiApp(config: AppConfig): Promise<NestFastifyApplication> {
+export async function createApiApp(
+  config: AppConfig,
+  /** Extra modules, for tests that probe the HTTP pipeline with routes of their own. */
+  extraImports: DynamicModule['imports'] = [],
+): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: config.http.bodyLimitBytes,
     trustProxy: config.http.trustProxy,
@@ -33,7 +37,7 @@ export async function createApiApp(config: AppConfig): Promise<NestFastifyApplic
     return503OnClosing: true,
     logger: false,
   });
-  const app = await NestFactory.create<NestFastifyApplication>(ApiModule.register(config), adapter, {
+  const app = await NestFactory.create<NestFastifyApplication>(ApiModule.register(config, extraImports), adapter, {
     bufferLogs: true,
     // Fastify's own JSON parser only: no form bodies, no text bodies.
     bodyParser: false,

@@ -1,3 +1,4 @@
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { constants as fsConstants, existsSync, promises as fs } from 'node:fs';
 import * as net from 'node:net';
@@ -74,8 +75,9 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   });
   // The library stops its servers on signals by itself and then exits the
   // process; the service shuts down in order instead (drain HTTP, close the
-  // pool, then stop PostgreSQL), so only its last-resort exit hook is kept.
-  for (const event of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'message']) {
+  // pool, then stop PostgreSQL). Its exit hook also breaks on a normal exit,
+  // so a plain synchronous one below takes its place.
+  for (const event of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'message', 'exit']) {
     exitHook.unhookEvent(event);
   }
 
@@ -92,6 +94,11 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   await ensureDatabase(urls.adminUrl, database);
   log(`embedded PostgreSQL listening on 127.0.0.1:${port}`);
   let stopped = false;
+  // Last resort when the process ends without stopping the server (e.g. an
+  // uncaught error): ask PostgreSQL to shut down rather than leave it running.
+  process.once('exit', () => {
+    if (!stopped) (server as unknown as { process?: ChildProcess }).process?.kill('SIGINT');
+  });
   return {
     ...urls,
     stop: async () => {

@@ -151,13 +151,18 @@ export class ConfigError extends Error {
   }
 }
 
+const TYPE_RULES = ['isInt', 'isBoolean', 'matches', 'isIn', 'isString'];
+
 export function validateEnvironment(raw: Record<string, string | undefined>): Environment {
   // whitelist drops every variable that is not the service's own.
   const env = plainToInstance(Environment, { ...raw });
   const errors = validateSync(env, { whitelist: true, forbidUnknownValues: true });
   if (errors.length > 0) {
     const first = errors[0];
-    const message = Object.values(first.constraints ?? {})[0] ?? 'is not valid';
+    const constraints = first.constraints ?? {};
+    // The type rule says more than a range rule about a value like "abc".
+    const rule = TYPE_RULES.find((name) => name in constraints) ?? Object.keys(constraints)[0];
+    const message = (rule && constraints[rule]) || 'is not valid';
     // class-validator prefixes messages with the property name; keep only the rule.
     throw new ConfigError(first.property, message.replace(new RegExp(`^${first.property}\\s+`), ''));
   }

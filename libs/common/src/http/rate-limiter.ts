@@ -1,5 +1,5 @@
-import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import { ThrottlerStorageService } from '@nestjs/throttler';
+import { Injectable } from '@nestjs/common';
+import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import { AppConfig } from '../config/app-config';
 
 export interface RateDecision {
@@ -11,29 +11,30 @@ export interface RateDecision {
 }
 
 /**
- * Per-client-address limit over a sliding window, kept in this instance's
- * memory by the throttler's storage: with N instances behind a balancer an
- * address may make up to N times the limit. Never per account: that is the
- * login lockout's job.
+ * Per-client-address limit over a fixed window, kept in this instance's
+ * memory: with N instances behind a balancer an address may make up to N
+ * times the limit. Never per account: that is the login lockout's job.
  */
 @Injectable()
-export class RateLimiter implements OnApplicationShutdown {
-  private readonly storage = new ThrottlerStorageService();
+export class RateLimiter {
+  private readonly limiter: RateLimiterMemory;
 
-  constructor(private readonly config: AppConfig) {}
-
-  async hit(address: string): Promise<RateDecision> {
-    const { max, windowMs } = this.config.rateLimit;
-    const record = await this.storage.increment(address, windowMs, max, windowMs, 'address');
-    return {
-      allowed: !record.isBlocked,
-      limit: max,
-      remaining: Math.max(0, max - record.totalHits),
-      retryAfterSeconds: Math.max(1, record.isBlocked ? record.timeToBlockExpire : record.timeToExpire),
-    };
+  constructor(private readonly config: AppConfig) {
+    this.limiter = new RateLimiterMemory({
+      keyPrefix: 'address',
+      points: config.rateLimit.max,
+      duration: config.rateLimit.windowMs / 1000,
+    });
   }
 
-  onApplicationShutdown(): void {
-    this.storage.onApplicationShutdown();
+  async hit(address: string): Promise<RateDecision> {
+    const limit = this.config.rateLimit.max;
+    try {
+      const res = await this.limiter.consume(address);
+      return { allowed: true, limit, remaining: res.remainingPoints, retryAfterSeconds: Math.ceil(res.msBeforeNext / 1000) };
+    } catch (rejection) {
+      if (!(rejection instanceof RateLimiterRes)) throw rejection;
+      return { allowed: false, limit, remaining: 0, retryAfterSeconds: Math.max(1, Math.ceil(rejection.msBeforeNext / 1000)) };
+    }
   }
 }

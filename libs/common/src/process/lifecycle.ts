@@ -30,16 +30,14 @@ export function failStartup(error: unknown): never {
 }
 
 /**
- * Runs `shutdown` once on SIGINT or SIGTERM, then exits; a second signal or
- * the grace period running out forces the exit.
+ * Runs `shutdown` once on SIGINT or SIGTERM, then exits. Repeated signals are
+ * ignored (npm forwards the one a process group already received); the grace
+ * period running out forces the exit.
  */
 export function onShutdownSignal(shutdown: () => Promise<void>, graceMs: number, log: Logger): void {
   let stopping = false;
   const handler = (signal: NodeJS.Signals): void => {
-    if (stopping) {
-      log.warn({ signal }, 'second signal: exiting now');
-      process.exit(1);
-    }
+    if (stopping) return;
     stopping = true;
     log.info({ signal }, 'shutting down');
     const timer = setTimeout(() => {

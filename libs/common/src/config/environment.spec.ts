@@ -1,0 +1,49 @@
+import { ConfigError, validateEnvironment } from './environment';
+import { loadConfig } from './app-config';
+
+describe('validateEnvironment', () => {
+  it.each([
+    [{ PORT: 'abc' }, 'PORT: must be a port number'],
+    [{ PORT: '70000' }, 'PORT: must not be greater than 65535'],
+    [{ DATABASE_URL: 'mysql://db/x' }, 'DATABASE_URL: must be a postgres:// connection URL'],
+    [{ MIGRATE_ON_START: 'maybe' }, 'MIGRATE_ON_START: must be true or false'],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL: must be one of the following values: fatal, error, warn, info, debug, trace, silent'],
+    [{ CORS_ORIGINS: 'example.org' }, 'CORS_ORIGINS: must be a comma-separated list of http(s) origins'],
+    [{ RATE_LIMIT_MAX: '0' }, 'RATE_LIMIT_MAX: must not be less than 1'],
+  ])('refuses %j with one line naming the variable', (env, message) => {
+    expect(() => validateEnvironment(env)).toThrow(ConfigError);
+    expect(() => validateEnvironment(env)).toThrow(message);
+  });
+
+  it('ignores variables that are not the service’s own', () => {
+    expect(() => validateEnvironment({ PATH: '/usr/bin', HOME: '/root' })).not.toThrow();
+  });
+});
+
+describe('loadConfig', () => {
+  it('fills the documented defaults', () => {
+    const config = loadConfig({});
+    expect(config.embedded).toBe(true);
+    expect(config.http).toMatchObject({ host: '127.0.0.1', port: 3000, bodyLimitBytes: 1_048_576, trustProxy: false });
+    expect(config.rateLimit).toEqual({ max: 600, windowMs: 60_000 });
+    expect(config.database).toMatchObject({ migrateOnStart: false, poolSize: 20, connectAttempts: 5 });
+    expect(config.database.embeddedDir).toMatch(/data\/postgres$/);
+    expect(config.runWorker).toBe(false);
+  });
+
+  it('reads typed values', () => {
+    const config = loadConfig({
+      DATABASE_URL: 'postgres://u:p@db:5432/register',
+      PORT: '8080',
+      MIGRATE_ON_START: 'true',
+      CORS_ORIGINS: 'https://a.example,https://b.example',
+      RATE_LIMIT_WINDOW_SECONDS: '10',
+    });
+    expect(config.embedded).toBe(false);
+    expect(config.http.port).toBe(8080);
+    expect(config.database.migrateOnStart).toBe(true);
+    expect(config.http.corsOrigins).toEqual(['https://a.example', 'https://b.example']);
+    expect(config.rateLimit.windowMs).toBe(10_000);
+    expect(config.withDatabaseUrl('postgres://x/y').database.url).toBe('postgres://x/y');
+  });
+});
