@@ -84,7 +84,10 @@ describe('HTTP pipeline', () => {
     });
 
     it('answers malformed JSON with 400, not 500', async () => {
-      const res = await request(t.server).post('/api/v1/probe').set('content-type', 'application/json').send('{"name":');
+      const res = await request(t.server)
+        .post('/api/v1/probe')
+        .set('content-type', 'application/json')
+        .send('{"name":');
       expect(res.status).toBe(400);
       expect(res.headers['content-type']).toMatch(PROBLEM);
       expect(res.body.type).toBe('urn:register:problem:validation');
@@ -169,8 +172,12 @@ describe('HTTP pipeline', () => {
       const res = await request(t.server).get('/metrics');
       expect(res.status).toBe(200);
       expect(res.headers['content-type']).toMatch(/^text\/plain/);
-      expect(res.text).toMatch(/http_requests_total\{method="GET",route="\/api\/v1\/probe\/query",status="200"\} [1-9]/);
-      expect(res.text).toMatch(/http_request_duration_seconds_bucket\{le="0.005",method="GET",route="\/api\/v1\/probe\/query",status="200"\}/);
+      expect(res.text).toMatch(
+        /http_requests_total\{method="GET",route="\/api\/v1\/probe\/query",status="200"\} [1-9]/,
+      );
+      expect(res.text).toMatch(
+        /http_request_duration_seconds_bucket\{le="0.005",method="GET",route="\/api\/v1\/probe\/query",status="200"\}/,
+      );
       expect(res.text).toMatch(/process_resident_memory_bytes/);
       expect(res.text).not.toMatch(/limit=7/);
     });

@@ -64,7 +64,11 @@ export async function createApiApp(
     crossOriginResourcePolicy: { policy: 'same-origin' },
   });
   if (config.http.corsOrigins.length > 0) {
-    app.enableCors({ origin: config.http.corsOrigins, credentials: false, exposedHeaders: ['ETag', 'X-Request-Id', 'Retry-After'] });
+    app.enableCors({
+      origin: config.http.corsOrigins,
+      credentials: false,
+      exposedHeaders: ['ETag', 'X-Request-Id', 'Retry-After'],
+    });
   }
 
   app.setGlobalPrefix(API_PREFIX, {

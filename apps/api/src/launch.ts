@@ -48,7 +48,12 @@ export async function launch({ mode }: LaunchOptions): Promise<void> {
     await app.listen({ port: config.http.port, host: config.http.host });
     const url = `http://${config.http.host}:${config.http.port}`;
     log.info(
-      { url, docs: config.http.docsEnabled ? `${url}/api/docs` : undefined, embeddedDatabase: database.embedded, worker: database.config.runWorker },
+      {
+        url,
+        docs: config.http.docsEnabled ? `${url}/api/docs` : undefined,
+        embeddedDatabase: database.embedded,
+        worker: database.config.runWorker,
+      },
       'register api listening',
     );
   } catch (error) {

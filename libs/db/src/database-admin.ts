@@ -72,7 +72,9 @@ export async function waitForDatabase(url: string, attempts = 5, log?: (line: st
 
 /** Runs pending migrations under an advisory lock, so instances starting together migrate once. */
 export async function runMigrations(url: string): Promise<string[]> {
-  const dataSource = new DataSource({ ...dataSourceOptions({ url, poolSize: 2, applicationName: 'register-migrate' }) });
+  const dataSource = new DataSource({
+    ...dataSourceOptions({ url, poolSize: 2, applicationName: 'register-migrate' }),
+  });
   await dataSource.initialize();
   const lock = dataSource.createQueryRunner();
   try {

@@ -126,10 +126,7 @@ ${lines([...down].reverse())}
   );
   const index = path.join(MIGRATIONS_DIR, 'index.ts');
   const source = await fs.readFile(index, 'utf8');
-  const withImport = source.replace(
-    /(\n\/\*\*)/,
-    `import { ${className} } from './${timestamp}-${name}';\n$1`,
-  );
+  const withImport = source.replace(/(\n\/\*\*)/, `import { ${className} } from './${timestamp}-${name}';\n$1`);
   await fs.writeFile(index, withImport.replace(/\];\s*$/, `  ${className},\n];\n`));
   return path.relative(process.cwd(), file);
 }

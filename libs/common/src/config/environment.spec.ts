@@ -7,7 +7,10 @@ describe('validateEnvironment', () => {
     [{ PORT: '70000' }, 'PORT: must not be greater than 65535'],
     [{ DATABASE_URL: 'mysql://db/x' }, 'DATABASE_URL: must be a postgres:// connection URL'],
     [{ MIGRATE_ON_START: 'maybe' }, 'MIGRATE_ON_START: must be true or false'],
-    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL: must be one of the following values: fatal, error, warn, info, debug, trace, silent'],
+    [
+      { LOG_LEVEL: 'loud' },
+      'LOG_LEVEL: must be one of the following values: fatal, error, warn, info, debug, trace, silent',
+    ],
     [{ CORS_ORIGINS: 'example.org' }, 'CORS_ORIGINS: must be a comma-separated list of http(s) origins'],
     [{ RATE_LIMIT_MAX: '0' }, 'RATE_LIMIT_MAX: must not be less than 1'],
   ])('refuses %j with one line naming the variable', (env, message) => {

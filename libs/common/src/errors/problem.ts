@@ -80,14 +80,26 @@ export function toProblem(error: unknown, instance: string): ProblemAnswer {
     };
   }
   if (isDatabaseUnavailable(error)) {
-    return { problem: buildProblem('unavailable', genericDetail('unavailable'), instance), headers: { 'retry-after': '5' } };
+    return {
+      problem: buildProblem('unavailable', genericDetail('unavailable'), instance),
+      headers: { 'retry-after': '5' },
+    };
   }
   const status = statusOf(error);
   const code = status === undefined ? 'internal' : codeForStatus(status);
   return { problem: buildProblem(code, genericDetail(code), instance), headers: {} };
 }
 
-const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '53300']);
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  '57P01',
+  '57P02',
+  '57P03',
+  '53300',
+]);
 
 /** Connection loss, shutdown or exhausted connections: the client may retry, so 503 rather than 500. */
 export function isDatabaseUnavailable(error: unknown): boolean {
@@ -96,5 +108,7 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   const code = e.driverError?.code ?? e.code;
   if (typeof code === 'string' && UNAVAILABLE_CODES.has(code)) return true;
   const message = typeof e.message === 'string' ? e.message : '';
-  return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(message);
+  return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(
+    message,
+  );
 }

@@ -31,10 +31,20 @@ export class RateLimiter {
     const limit = this.config.rateLimit.max;
     try {
       const res = await this.limiter.consume(address);
-      return { allowed: true, limit, remaining: res.remainingPoints, retryAfterSeconds: Math.ceil(res.msBeforeNext / 1000) };
+      return {
+        allowed: true,
+        limit,
+        remaining: res.remainingPoints,
+        retryAfterSeconds: Math.ceil(res.msBeforeNext / 1000),
+      };
     } catch (rejection) {
       if (!(rejection instanceof RateLimiterRes)) throw rejection;
-      return { allowed: false, limit, remaining: 0, retryAfterSeconds: Math.max(1, Math.ceil(rejection.msBeforeNext / 1000)) };
+      return {
+        allowed: false,
+        limit,
+        remaining: 0,
+        retryAfterSeconds: Math.max(1, Math.ceil(rejection.msBeforeNext / 1000)),
+      };
     }
   }
 }

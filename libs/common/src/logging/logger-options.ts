@@ -16,17 +16,35 @@ export function loggerOptions(config: AppConfig): Params {
       level: config.logLevel,
       messageKey: 'message',
       redact: {
-        paths: ['password', 'newPassword', 'currentPassword', 'otp', 'accessToken', 'refreshToken', 'token', '*.password', '*.token'],
+        paths: [
+          'password',
+          'newPassword',
+          'currentPassword',
+          'otp',
+          'accessToken',
+          'refreshToken',
+          'token',
+          '*.password',
+          '*.token',
+        ],
         censor: '[redacted]',
       },
       customProps: (req: IncomingMessage) => ({ requestId: (req as IncomingMessage & { id?: string }).id }),
       serializers: {
-        req: (req: { id?: string; method?: string; url?: string; headers?: Record<string, unknown>; remoteAddress?: string }) => ({
+        req: (req: {
+          id?: string;
+          method?: string;
+          url?: string;
+          headers?: Record<string, unknown>;
+          remoteAddress?: string;
+        }) => ({
           id: req.id,
           method: req.method,
           path: (req.url ?? '').split('?')[0],
           remoteAddress: req.remoteAddress,
-          headers: Object.fromEntries(LOGGED_HEADERS.filter((h) => req.headers?.[h] !== undefined).map((h) => [h, req.headers?.[h]])),
+          headers: Object.fromEntries(
+            LOGGED_HEADERS.filter((h) => req.headers?.[h] !== undefined).map((h) => [h, req.headers?.[h]]),
+          ),
         }),
         res: (res: ServerResponse | { statusCode?: number }) => ({ statusCode: res.statusCode }),
       },
