@@ -112,8 +112,12 @@ async function appliedMigrations(dataSource: DataSource): Promise<string[]> {
 }
 
 /** The SQL that would bring the schema in line with the entities; empty when there is no drift. */
-export async function pendingSchemaChanges(url: string): Promise<{ up: string[]; down: string[] }> {
-  const dataSource = new DataSource(dataSourceOptions({ url, poolSize: 2, applicationName: 'register-schema' }));
+export async function pendingSchemaChanges(
+  url: string,
+  entities?: Function[],
+): Promise<{ up: string[]; down: string[] }> {
+  const options = dataSourceOptions({ url, poolSize: 2, applicationName: 'register-schema' });
+  const dataSource = new DataSource({ ...options, ...(entities ? { entities } : {}) });
   await dataSource.initialize();
   try {
     const sql = await dataSource.driver.createSchemaBuilder().log();
