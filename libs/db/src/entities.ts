@@ -1,5 +1,7 @@
+import { IDENTITY_ENTITIES } from '@app/identity';
+
 /**
  * Every entity of the register, from every library. The data source, the
  * migration drift check and the tests all read this one list.
  */
-export const ENTITIES: Function[] = [];
+export const ENTITIES: Function[] = [...IDENTITY_ENTITIES];

@@ -1,4 +1,9 @@
-import { DefaultNamingStrategy, type NamingStrategyInterface } from 'typeorm';
+import { DefaultNamingStrategy, type NamingStrategyInterface, type Table, type View } from 'typeorm';
+
+function tableNameOf(tableOrName: Table | View | string): string {
+  const name = typeof tableOrName === 'string' ? tableOrName : tableOrName.name;
+  return name.split('.').pop() as string;
+}
 
 /** snake_case for tables, columns and join columns, so SQL reads like SQL. */
 export function snakeCase(name: string): string {
@@ -27,6 +32,24 @@ export class SnakeNamingStrategy extends DefaultNamingStrategy implements Naming
 
   override joinTableName(firstTableName: string, secondTableName: string, firstPropertyName: string): string {
     return snakeCase(`${firstTableName}_${firstPropertyName.replace(/\./g, '_')}_${secondTableName}`);
+  }
+
+  // Constraint and index names follow PostgreSQL's own conventions, so that
+  // hand-written migrations and generated ones agree and errors read well.
+  override primaryKeyName(tableOrName: Table | string): string {
+    return `${tableNameOf(tableOrName)}_pkey`;
+  }
+
+  override foreignKeyName(tableOrName: Table | string, columnNames: string[]): string {
+    return `${tableNameOf(tableOrName)}_${columnNames.join('_')}_fkey`;
+  }
+
+  override uniqueConstraintName(tableOrName: Table | string, columnNames: string[]): string {
+    return `${tableNameOf(tableOrName)}_${columnNames.join('_')}_key`;
+  }
+
+  override indexName(tableOrName: Table | View | string, columnNames: string[]): string {
+    return `${tableNameOf(tableOrName)}_${columnNames.join('_')}_idx`;
   }
 
   override joinTableColumnName(tableName: string, propertyName: string, columnName?: string): string {

@@ -126,7 +126,13 @@ ${lines([...down].reverse())}
   );
   const index = path.join(MIGRATIONS_DIR, 'index.ts');
   const source = await fs.readFile(index, 'utf8');
-  const withImport = source.replace(/(\n\/\*\*)/, `import { ${className} } from './${timestamp}-${name}';\n$1`);
-  await fs.writeFile(index, withImport.replace(/\];\s*$/, `  ${className},\n];\n`));
+  const listed = source.replace(/=\s*\[([\s\S]*?)\];\s*$/, (_, items: string) => {
+    const names = items
+      .split(',')
+      .map((item) => item.trim())
+      .filter(Boolean);
+    return `= [\n${[...names, className].map((name) => `  ${name},`).join('\n')}\n];\n`;
+  });
+  await fs.writeFile(index, `import { ${className} } from './${timestamp}-${name}';\n${listed}`);
   return path.relative(process.cwd(), file);
 }

@@ -28,6 +28,32 @@ export class AppConfig {
     max: number;
     windowMs: number;
   };
+  readonly identity: {
+    issuer: string;
+    audience: string;
+    accessTokenTtlSeconds: number;
+    sessionIdleMs: number;
+    sessionMaxMs: number;
+    maxFailedLogins: number;
+    lockMs: number;
+    /** Roles that must sign in with a second factor. */
+    mfaRequiredRoles: string[];
+    mfaIssuer: string;
+    /** How often every instance reloads the revoked sessions (contract: refused within 5 s). */
+    revocationRefreshMs: number;
+  };
+  /**
+   * Where keys come from: `files` named by JWT_SIGNING_KEY_FILE and friends
+   * (production), `data-dir` generated once and kept in DATA_DIR/secrets
+   * (`npm start`), `memory` generated per process (tests).
+   */
+  readonly secrets: {
+    source: 'files' | 'data-dir' | 'memory';
+    dataDir: string;
+    jwtSigningKeyFile: string | undefined;
+    jwtVerifyKeyFiles: string[];
+    mfaEncryptionKeyFile: string | undefined;
+  };
   readonly logLevel: string;
   /** Run the worker's jobs inside the api process (the newcomer's single-process mode). */
   readonly runWorker: boolean;
@@ -41,7 +67,7 @@ export class AppConfig {
   }
 
   /** A copy with some top-level settings changed. */
-  with(changes: Partial<Pick<AppConfig, 'runWorker' | 'logLevel'>>): AppConfig {
+  with(changes: Partial<Pick<AppConfig, 'runWorker' | 'logLevel' | 'secrets' | 'identity'>>): AppConfig {
     return new AppConfig({ ...this, ...changes } as AppConfig);
   }
 
@@ -55,6 +81,7 @@ export class AppConfig {
 export function loadConfig(raw: Record<string, string | undefined> = process.env): AppConfig {
   const env = validateEnvironment(raw);
   const nodeEnv = (env.NODE_ENV ?? 'development') as AppConfig['nodeEnv'];
+  const dataDir = path.resolve(env.DATA_DIR ?? 'data');
   return new AppConfig({
     nodeEnv,
     http: {
@@ -73,12 +100,34 @@ export function loadConfig(raw: Record<string, string | undefined> = process.env
       connectAttempts: env.DATABASE_CONNECT_ATTEMPTS ?? 5,
       statementTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT_MS ?? 15_000,
       migrateOnStart: env.MIGRATE_ON_START ?? false,
-      embeddedDir: path.resolve(env.EMBEDDED_PG_DIR ?? path.join('data', 'postgres')),
+      embeddedDir: path.resolve(env.EMBEDDED_PG_DIR ?? path.join(dataDir, 'postgres')),
       embeddedPort: env.EMBEDDED_PG_PORT,
     },
     rateLimit: {
       max: env.RATE_LIMIT_MAX ?? 600,
       windowMs: (env.RATE_LIMIT_WINDOW_SECONDS ?? 60) * 1000,
+    },
+    identity: {
+      issuer: env.JWT_ISSUER ?? 'register',
+      audience: env.JWT_AUDIENCE ?? 'register-api',
+      accessTokenTtlSeconds: env.ACCESS_TOKEN_TTL_SECONDS ?? 900,
+      sessionIdleMs: (env.SESSION_IDLE_MINUTES ?? 30) * 60_000,
+      sessionMaxMs: (env.SESSION_MAX_HOURS ?? 12) * 3_600_000,
+      maxFailedLogins: env.LOGIN_MAX_FAILURES ?? 5,
+      lockMs: (env.LOGIN_LOCK_MINUTES ?? 15) * 60_000,
+      mfaRequiredRoles:
+        env.MFA_REQUIRED_ROLES === undefined
+          ? ['admin', 'registry_clerk', 'police_officer', 'judicial_officer', 'auditor']
+          : env.MFA_REQUIRED_ROLES.split(',').filter(Boolean),
+      mfaIssuer: env.MFA_ISSUER ?? 'Posebna evidencija',
+      revocationRefreshMs: env.REVOCATION_REFRESH_MS ?? 2_000,
+    },
+    secrets: {
+      source: nodeEnv === 'test' && !env.JWT_SIGNING_KEY_FILE ? 'memory' : 'files',
+      dataDir,
+      jwtSigningKeyFile: env.JWT_SIGNING_KEY_FILE,
+      jwtVerifyKeyFiles: env.JWT_VERIFY_KEY_FILES ? env.JWT_VERIFY_KEY_FILES.split(',').map((f) => f.trim()) : [],
+      mfaEncryptionKeyFile: env.MFA_ENCRYPTION_KEY_FILE,
     },
     logLevel: env.LOG_LEVEL ?? (nodeEnv === 'test' ? 'silent' : 'info'),
     runWorker: env.RUN_WORKER ?? false,

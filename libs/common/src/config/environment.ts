@@ -138,6 +138,90 @@ export class Environment {
   @IsOptional()
   @IsBoolean({ message: 'must be true or false' })
   RUN_WORKER?: boolean;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  DATA_DIR?: string;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  JWT_SIGNING_KEY_FILE?: string;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  JWT_VERIFY_KEY_FILES?: string;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^[\x21-\x7e]{1,200}$/, { message: 'must be printable ASCII without spaces' })
+  JWT_ISSUER?: string;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^[\x21-\x7e]{1,200}$/, { message: 'must be printable ASCII without spaces' })
+  JWT_AUDIENCE?: string;
+
+  @Transform(toInteger)
+  @IsOptional()
+  @IsInt({ message: 'must be a whole number of seconds' })
+  @Min(60)
+  @Max(3600)
+  ACCESS_TOKEN_TTL_SECONDS?: number;
+
+  @Transform(toInteger)
+  @IsOptional()
+  @IsInt({ message: 'must be a whole number of minutes' })
+  @Min(1)
+  @Max(24 * 60)
+  SESSION_IDLE_MINUTES?: number;
+
+  @Transform(toInteger)
+  @IsOptional()
+  @IsInt({ message: 'must be a whole number of hours' })
+  @Min(1)
+  @Max(168)
+  SESSION_MAX_HOURS?: number;
+
+  @Transform(toInteger)
+  @IsOptional()
+  @IsInt({ message: 'must be a whole number' })
+  @Min(1)
+  @Max(100)
+  LOGIN_MAX_FAILURES?: number;
+
+  @Transform(toInteger)
+  @IsOptional()
+  @IsInt({ message: 'must be a whole number of minutes' })
+  @Min(1)
+  @Max(24 * 60)
+  LOGIN_LOCK_MINUTES?: number;
+
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value))
+  @IsOptional()
+  @Matches(/^$|^(admin|registry_clerk|police_officer|judicial_officer|auditor)(,(admin|registry_clerk|police_officer|judicial_officer|auditor))*$/, {
+    message: 'must be a comma-separated list of roles (admin, registry_clerk, police_officer, judicial_officer, auditor) or empty',
+  })
+  MFA_REQUIRED_ROLES?: string;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  MFA_ENCRYPTION_KEY_FILE?: string;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  MFA_ISSUER?: string;
+
+  @Transform(toInteger)
+  @IsOptional()
+  @IsInt({ message: 'must be a whole number of milliseconds' })
+  @Min(100)
+  @Max(5_000)
+  REVOCATION_REFRESH_MS?: number;
 }
 
 /** A configuration fault: the variable and what is wrong with it, in one line. */

@@ -1,0 +1,6 @@
+export * from './ability.factory';
+export * from './access.guard';
+export * from './authz.module';
+export * from './permissions';
+export * from './principal';
+export * from './roles';

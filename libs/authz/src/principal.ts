@@ -1,0 +1,19 @@
+import type { Role } from './roles';
+
+/**
+ * Who is calling, as the verified access token says. Trusted until the
+ * session is revoked, which every instance sees within seconds.
+ */
+export interface Principal {
+  userId: string;
+  username: string;
+  role: Role;
+  /** Police administration code, for police officers. */
+  region: string | null;
+  organisation: string;
+  sessionId: string;
+  /** The session was opened with a second factor. */
+  mfa: boolean;
+  /** `password_change`: a temporary password was used; only the password may be changed. */
+  scope: 'full' | 'password_change';
+}
