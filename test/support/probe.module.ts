@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Module, Post, Query } from '@nestjs/common';
 import { Type } from 'class-transformer';
+import { Public } from '@app/authz';
 import { IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
 
 class ProbeBody {
@@ -22,6 +23,7 @@ class ProbeQuery {
 }
 
 /** Routes that exist only in tests, to drive the HTTP pipeline (validation, problems, limits). */
+@Public()
 @Controller('probe')
 class ProbeController {
   @Post()

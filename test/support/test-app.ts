@@ -25,7 +25,13 @@ export async function startTestApp(
   extraImports: DynamicModule['imports'] = [],
 ): Promise<TestApp> {
   const database = await createTestDatabase();
-  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', ...env, DATABASE_URL: database.url });
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    MFA_REQUIRED_ROLES: '',
+    ...env,
+    DATABASE_URL: database.url,
+  });
   const app = await createApiApp(config, extraImports);
   await app.init();
   await app.getHttpAdapter().getInstance().ready();

@@ -1,5 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { LoggerModule } from 'nestjs-pino';
 import {
@@ -10,7 +10,9 @@ import {
   ProblemFilter,
   StrictInputInterceptor,
 } from '@app/common';
+import { AccessGuard, AuthzModule } from '@app/authz';
 import { DbModule } from '@app/db';
+import { IDENTITY_CONTROLLERS, IdentityModule } from '@app/identity';
 import { WorkerJobsModule } from '@app/jobs';
 import { HealthController } from './ops/health.controller';
 import { MetricsController } from './ops/metrics.controller';
@@ -25,13 +27,20 @@ export class ApiModule {
         CommonModule.forRoot(config),
         LoggerModule.forRoot(loggerOptions(config)),
         DbModule,
+        AuthzModule,
+        IdentityModule,
         TerminusModule.forRoot({ logger: false }),
         ...(config.runWorker ? [WorkerJobsModule] : []),
         ...extraImports,
       ],
-      controllers: [HealthController, ...(config.http.metricsEnabled ? [MetricsController] : [])],
+      controllers: [
+        HealthController,
+        ...(config.http.metricsEnabled ? [MetricsController] : []),
+        ...IDENTITY_CONTROLLERS,
+      ],
       providers: [
         { provide: APP_FILTER, useClass: ProblemFilter },
+        { provide: APP_GUARD, useClass: AccessGuard },
         { provide: APP_PIPE, useFactory: createValidationPipe },
         { provide: APP_INTERCEPTOR, useClass: StrictInputInterceptor },
       ],

@@ -1,4 +1,4 @@
-import { failStartup, loadConfig, loadDotEnv, onShutdownSignal, processLogger } from '@app/common';
+import { type AppConfig, failStartup, loadConfig, loadDotEnv, onShutdownSignal, processLogger } from '@app/common';
 import { prepareDatabase } from '@app/db';
 import { createApiApp } from './http-app';
 
@@ -11,6 +11,20 @@ export interface LaunchOptions {
   mode: 'local' | 'production';
 }
 
+/**
+ * `npm start` is for trying the register on one machine: the worker runs in
+ * process, keys are generated once into DATA_DIR/secrets, and a second
+ * factor is not demanded, unless the environment says otherwise.
+ */
+function localDefaults(config: AppConfig): AppConfig {
+  return config.with({
+    runWorker: process.env.RUN_WORKER === undefined ? true : config.runWorker,
+    secrets: config.secrets.jwtSigningKeyFile ? config.secrets : { ...config.secrets, source: 'data-dir' },
+    identity:
+      process.env.MFA_REQUIRED_ROLES === undefined ? { ...config.identity, mfaRequiredRoles: [] } : config.identity,
+  });
+}
+
 export async function launch({ mode }: LaunchOptions): Promise<void> {
   loadDotEnv();
   let config;
@@ -20,9 +34,7 @@ export async function launch({ mode }: LaunchOptions): Promise<void> {
     failStartup(error);
   }
   const log = processLogger(config.logLevel, 'register-api');
-  if (mode === 'local' && process.env.RUN_WORKER === undefined) {
-    config = config.with({ runWorker: true });
-  }
+  if (mode === 'local') config = localDefaults(config);
 
   let database;
   try {

@@ -21,7 +21,8 @@ async function main(): Promise<void> {
     failStartup(error);
   }
   try {
-    await CommandFactory.run(CliModule.register(database.config), {
+    const accounts = (process.argv[2] ?? '').startsWith('user:');
+    await CommandFactory.run(CliModule.register(database.config, { accounts }), {
       logger: ['error', 'warn'],
       cliName: 'npm run cli --',
       serviceErrorHandler: (error) => {

@@ -5,16 +5,7 @@ import type { Principal } from './principal';
 import type { Role } from './roles';
 
 export type Action =
-  | 'manage'
-  | 'create'
-  | 'read'
-  | 'update'
-  | 'lookup'
-  | 'record'
-  | 'work'
-  | 'review'
-  | 'verify'
-  | 'export';
+  'manage' | 'create' | 'read' | 'update' | 'lookup' | 'record' | 'work' | 'review' | 'verify' | 'export';
 
 export type Subject =
   | 'User'

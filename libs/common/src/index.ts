@@ -12,3 +12,7 @@ export * from './http/validation';
 export * from './logging/logger-options';
 export * from './metrics/metrics.service';
 export * from './process/lifecycle';
+export * from './http/if-match';
+export * from './pagination/page';
+export * from './db-result';
+export * from './http/params';

@@ -201,9 +201,13 @@ export class Environment {
 
   @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value))
   @IsOptional()
-  @Matches(/^$|^(admin|registry_clerk|police_officer|judicial_officer|auditor)(,(admin|registry_clerk|police_officer|judicial_officer|auditor))*$/, {
-    message: 'must be a comma-separated list of roles (admin, registry_clerk, police_officer, judicial_officer, auditor) or empty',
-  })
+  @Matches(
+    /^$|^(admin|registry_clerk|police_officer|judicial_officer|auditor)(,(admin|registry_clerk|police_officer|judicial_officer|auditor))*$/,
+    {
+      message:
+        'must be a comma-separated list of roles (admin, registry_clerk, police_officer, judicial_officer, auditor) or empty',
+    },
+  )
   MFA_REQUIRED_ROLES?: string;
 
   @Transform(emptyToUndefined)

@@ -16,6 +16,8 @@ export class DomainError extends Error {
     readonly errors?: FieldError[],
     /** Extra response headers, e.g. Retry-After. */
     readonly headers?: Record<string, string>,
+    /** Extra members of the problem object (RFC 9457 extensions). */
+    readonly extensions?: Record<string, unknown>,
   ) {
     super(detail);
     this.name = 'DomainError';
@@ -27,6 +29,10 @@ export class DomainError extends Error {
 
   static notFound(detail = 'The resource does not exist.'): DomainError {
     return new DomainError('not_found', detail);
+  }
+
+  static conflict(detail: string): DomainError {
+    return new DomainError('conflict', detail);
   }
 
   static unavailable(detail = 'The service cannot answer right now; try again shortly.'): DomainError {

@@ -6,6 +6,7 @@ export const PROBLEM_TYPE_PREFIX = 'urn:register:problem:';
 
 /** RFC 9457 problem details as the contract shapes them. */
 export interface Problem {
+  [extension: string]: unknown;
   type: string;
   title: string;
   status: number;
@@ -75,7 +76,7 @@ function genericDetail(code: ProblemCode): string {
 export function toProblem(error: unknown, instance: string): ProblemAnswer {
   if (error instanceof DomainError) {
     return {
-      problem: buildProblem(error.code, error.detail, instance, error.errors),
+      problem: { ...error.extensions, ...buildProblem(error.code, error.detail, instance, error.errors) },
       headers: error.headers ?? {},
     };
   }

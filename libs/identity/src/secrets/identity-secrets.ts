@@ -1,4 +1,11 @@
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject, randomBytes } from 'node:crypto';
+import {
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  type KeyObject,
+  randomBytes,
+} from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { type AppConfig, ConfigError } from '@app/common';
@@ -127,12 +134,17 @@ export async function loadIdentitySecrets(config: AppConfig): Promise<IdentitySe
       const privateKey = createPrivateKey(pem);
       const publicKey = createPublicKey(privateKey);
       const signing = { kid: keyId(publicKey), privateKey, publicKey };
-      const mfa = await keptInDataDir(path.join(folder, 'mfa-encryption.key'), () => randomBytes(32).toString('base64'));
+      const mfa = await keptInDataDir(path.join(folder, 'mfa-encryption.key'), () =>
+        randomBytes(32).toString('base64'),
+      );
       return new IdentitySecrets(signing, [signing], Buffer.from(mfa.trim(), 'base64'));
     }
     case 'files': {
       if (!secrets.jwtSigningKeyFile) {
-        throw new ConfigError('JWT_SIGNING_KEY_FILE', 'is required (a PEM file with the EC P-256 key that signs access tokens)');
+        throw new ConfigError(
+          'JWT_SIGNING_KEY_FILE',
+          'is required (a PEM file with the EC P-256 key that signs access tokens)',
+        );
       }
       if (!secrets.mfaEncryptionKeyFile) {
         throw new ConfigError('MFA_ENCRYPTION_KEY_FILE', 'is required (a file with 32 random bytes, base64)');

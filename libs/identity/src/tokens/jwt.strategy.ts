@@ -20,7 +20,10 @@ export class JwtStrategy extends PassportStrategy(Strategy, JWT_STRATEGY) {
     private readonly revoked: RevokedSessions,
   ) {
     const pems = new Map(
-      secrets.verification.map(({ kid, publicKey }) => [kid, publicKey.export({ format: 'pem', type: 'spki' }).toString()]),
+      secrets.verification.map(({ kid, publicKey }) => [
+        kid,
+        publicKey.export({ format: 'pem', type: 'spki' }).toString(),
+      ]),
     );
     super({
       jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),

@@ -12,6 +12,8 @@ import { AppConfig } from '@app/common';
 export class RevokedSessions implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(RevokedSessions.name);
   private revoked = new Set<string>();
+  /** Revocations made here, kept until a reload has surely seen them committed. */
+  private readonly recent = new Map<string, number>();
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -37,7 +39,11 @@ export class RevokedSessions implements OnModuleInit, OnApplicationShutdown {
 
   /** This instance knows at once; the others at their next reload. */
   add(sessionIds: string[]): void {
-    for (const id of sessionIds) this.revoked.add(id);
+    const now = Date.now();
+    for (const id of sessionIds) {
+      this.revoked.add(id);
+      this.recent.set(id, now);
+    }
   }
 
   async reload(): Promise<void> {
@@ -48,8 +54,12 @@ export class RevokedSessions implements OnModuleInit, OnApplicationShutdown {
       [horizonSeconds],
     );
     const next = new Set(rows.map((row) => row.id));
-    // Keep local additions not yet visible to this read (committed after it started).
-    for (const id of this.revoked) if (!next.has(id)) next.add(id);
+    // Keep this instance's own recent revocations, which a read may not see yet.
+    const keepSince = Date.now() - 10_000;
+    for (const [id, at] of this.recent) {
+      if (at < keepSince) this.recent.delete(id);
+      else next.add(id);
+    }
     this.revoked = next;
   }
 }

@@ -1,0 +1,149 @@
+import { Command, CommandRunner, Option } from 'nest-commander';
+import { DomainError } from '@app/common';
+import { isRole, ROLES } from '@app/authz';
+import { UsersService } from '@app/identity';
+
+/** Reads the password from standard input (one line; the trailing newline is not part of it). */
+async function passwordFromStdin(): Promise<string> {
+  if (process.stdin.isTTY) throw new Error('pipe the password on standard input (--password-stdin)');
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+}
+
+function explain(error: unknown): string {
+  if (error instanceof DomainError) {
+    const fields = (error.errors ?? []).map((e) => `${e.field} ${e.message}`).join('; ');
+    return fields ? `${error.detail} ${fields}` : error.detail;
+  }
+  return error instanceof Error ? error.message : String(error);
+}
+
+abstract class UserCommand extends CommandRunner {
+  protected async attempt(work: () => Promise<string>): Promise<void> {
+    try {
+      console.log(await work());
+    } catch (error) {
+      console.error(`Failed: ${explain(error)}`);
+      process.exitCode = 1;
+    }
+  }
+}
+
+interface CreateOptions {
+  username?: string;
+  role?: string;
+  region?: string;
+  organisation?: string;
+  displayName?: string;
+  email?: string;
+  passwordStdin?: boolean;
+}
+
+@Command({ name: 'user:create', description: 'Create an account (the password comes on standard input)' })
+export class UserCreateCommand extends UserCommand {
+  constructor(private readonly users: UsersService) {
+    super();
+  }
+
+  async run(_: string[], options: CreateOptions): Promise<void> {
+    await this.attempt(async () => {
+      if (!options.username || !options.role || !options.organisation) {
+        throw new Error('--username, --role and --organisation are required');
+      }
+      if (!isRole(options.role)) throw new Error(`--role must be one of ${ROLES.join(', ')}`);
+      if (!options.passwordStdin) throw new Error('--password-stdin is required: passwords never go on the command line');
+      const user = await this.users.create({
+        username: options.username,
+        password: await passwordFromStdin(),
+        role: options.role,
+        organisation: options.organisation,
+        region: options.region ?? null,
+        displayName: options.displayName,
+        email: options.email ?? null,
+      });
+      return `Created ${user.username} (${user.role}${user.region ? `, ${user.region}` : ''}), id ${user.id}`;
+    });
+  }
+
+  @Option({ flags: '--username <username>' })
+  parseUsername(value: string): string {
+    return value;
+  }
+
+  @Option({ flags: '--role <role>', description: ROLES.join(' | ') })
+  parseRole(value: string): string {
+    return value;
+  }
+
+  @Option({ flags: '--region <code>', description: 'police administration, for police officers (e.g. PU-NIS)' })
+  parseRegion(value: string): string {
+    return value;
+  }
+
+  @Option({ flags: '--organisation <name>' })
+  parseOrganisation(value: string): string {
+    return value;
+  }
+
+  @Option({ flags: '--display-name <name>' })
+  parseDisplayName(value: string): string {
+    return value;
+  }
+
+  @Option({ flags: '--email <address>' })
+  parseEmail(value: string): string {
+    return value;
+  }
+
+  @Option({ flags: '--password-stdin', description: 'read the password from standard input' })
+  parsePasswordStdin(): boolean {
+    return true;
+  }
+}
+
+@Command({ name: 'user:reset-password', description: 'Set an account’s password (on standard input)' })
+export class UserResetPasswordCommand extends UserCommand {
+  constructor(private readonly users: UsersService) {
+    super();
+  }
+
+  async run(_: string[], options: { username?: string; passwordStdin?: boolean }): Promise<void> {
+    await this.attempt(async () => {
+      if (!options.username) throw new Error('--username is required');
+      if (!options.passwordStdin) throw new Error('--password-stdin is required: passwords never go on the command line');
+      await this.users.setPassword(options.username, await passwordFromStdin());
+      return `Password of ${options.username} set; its sessions have ended.`;
+    });
+  }
+
+  @Option({ flags: '--username <username>' })
+  parseUsername(value: string): string {
+    return value;
+  }
+
+  @Option({ flags: '--password-stdin' })
+  parsePasswordStdin(): boolean {
+    return true;
+  }
+}
+
+@Command({ name: 'user:deactivate', description: 'Deactivate an account and end its sessions' })
+export class UserDeactivateCommand extends UserCommand {
+  constructor(private readonly users: UsersService) {
+    super();
+  }
+
+  async run(_: string[], options: { username?: string }): Promise<void> {
+    await this.attempt(async () => {
+      if (!options.username) throw new Error('--username is required');
+      await this.users.deactivate(options.username);
+      return `Deactivated ${options.username}.`;
+    });
+  }
+
+  @Option({ flags: '--username <username>' })
+  parseUsername(value: string): string {
+    return value;
+  }
+}

@@ -1,0 +1,280 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import { affectedCount, AppConfig, DomainError, returnedRows } from '@app/common';
+import { AbilityFactory, type Principal } from '@app/authz';
+import { User } from './entities/user.entity';
+import { SecretBox } from './mfa/secret-box';
+import { newTotpSecret, totpUri, verifyTotp } from './mfa/totp';
+import { PasswordHasher } from './password/password-hasher';
+import { passwordProblem } from './password/password-policy';
+import { IdentitySecrets } from './secrets/identity-secrets';
+import { hashRefreshToken, Sessions } from './sessions';
+import { AccessTokens } from './tokens/access-tokens';
+import { type TokenPair, toUserView, type UserView } from './views';
+
+/** Lifetime of the token a temporary password buys: enough to choose a new password. */
+const PASSWORD_CHANGE_TOKEN_SECONDS = 300;
+
+export interface MeView extends Omit<
+  UserView,
+  'createdAt' | 'updatedAt' | 'version' | 'active' | 'lockedUntil' | 'passwordMustChange'
+> {
+  permissions: unknown[];
+}
+
+/** One answer for every failed sign-in, whatever the reason: nothing to tell accounts apart. */
+export function signInRefused(): DomainError {
+  return new DomainError('unauthenticated', 'The username or password is not correct.');
+}
+
+function otpRequired(): DomainError {
+  return new DomainError('otp_required', 'Enter the current code from your authenticator app.');
+}
+
+function sessionEnded(): DomainError {
+  return new DomainError('unauthenticated', 'The session has ended; sign in again.');
+}
+
+interface RefreshRow {
+  token_id: string;
+  spent_at: Date | null;
+  session_id: string;
+  mfa_verified: boolean;
+  last_refreshed_at: Date;
+  expires_at: Date;
+  revoked_at: Date | null;
+  user_id: string;
+}
+
+@Injectable()
+export class AuthService {
+  private readonly box: SecretBox;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly config: AppConfig,
+    private readonly tokens: AccessTokens,
+    private readonly hasher: PasswordHasher,
+    private readonly sessions: Sessions,
+    private readonly abilities: AbilityFactory,
+    secrets: IdentitySecrets,
+  ) {
+    this.box = new SecretBox(secrets.mfaKey);
+  }
+
+  async login(username: string, password: string, otp: string | undefined): Promise<TokenPair> {
+    const users = this.dataSource.getRepository(User);
+    const user = await users
+      .createQueryBuilder('u')
+      .where('lower(u.username) = lower(:username)', { username })
+      .getOne();
+    // Always one argon2 verification, against a dummy hash when there is no such user.
+    const passwordOk = await this.hasher.verify(user?.passwordHash ?? null, password);
+    if (!user || !user.active || (user.lockedUntil !== null && user.lockedUntil > new Date())) {
+      throw signInRefused();
+    }
+    if (!passwordOk) {
+      await this.recordFailure(user.id);
+      throw signInRefused();
+    }
+    let mfaVerified = false;
+    if (user.mfaSecret !== null) {
+      if (!otp) throw otpRequired();
+      if (!(await this.consumeTotp(this.dataSource.manager, user, user.mfaSecret, otp))) {
+        await this.recordFailure(user.id);
+        throw otpRequired();
+      }
+      mfaVerified = true;
+    }
+    await users.update({ id: user.id }, { failedLogins: 0, lockedUntil: null });
+
+    if (user.passwordMustChange) return this.passwordChangeOnly(user, mfaVerified);
+    return this.dataSource.transaction(async (manager) => {
+      const session = await this.sessions.open(manager, user.id, mfaVerified);
+      const principal = this.principalOf(user, session.id, mfaVerified);
+      return this.tokenPair(principal, await this.sessions.issueRefreshToken(manager, session.id));
+    });
+  }
+
+  /** The temporary password buys only a short token that can change the password. */
+  private async passwordChangeOnly(user: User, mfaVerified: boolean): Promise<never> {
+    const session = await this.sessions.open(this.dataSource.manager, user.id, mfaVerified);
+    const principal = this.principalOf(user, session.id, mfaVerified);
+    const token = this.tokens.sign({ ...principal, scope: 'password_change' }, PASSWORD_CHANGE_TOKEN_SECONDS);
+    throw new DomainError(
+      'password_change_required',
+      'The password was reset: choose a new one with POST /api/v1/auth/password using this accessToken.',
+      undefined,
+      undefined,
+      { accessToken: token, tokenType: 'Bearer', expiresIn: PASSWORD_CHANGE_TOKEN_SECONDS },
+    );
+  }
+
+  /** Rotates the refresh token; a spent one presented again ends its whole session. */
+  async refresh(refreshToken: string): Promise<TokenPair> {
+    const outcome = await this.dataSource.transaction(async (manager) => {
+      const rows: RefreshRow[] = await manager.query(
+        `SELECT rt.id AS token_id, rt.spent_at, s.id AS session_id, s.mfa_verified, s.last_refreshed_at,
+                s.expires_at, s.revoked_at, s.user_id
+           FROM refresh_tokens rt JOIN sessions s ON s.id = rt.session_id
+          WHERE rt.token_hash = $1
+          FOR UPDATE OF rt, s`,
+        [hashRefreshToken(refreshToken)],
+      );
+      const row = rows[0];
+      if (!row) return { refused: true as const };
+      if (row.spent_at !== null) {
+        await this.sessions.revoke(manager, { sessionId: row.session_id }, 'refresh_reuse');
+        return { refused: true as const, reuse: true };
+      }
+      const live = this.sessions.isLive({
+        revokedAt: row.revoked_at,
+        lastRefreshedAt: row.last_refreshed_at,
+        expiresAt: row.expires_at,
+      });
+      const user = await manager.getRepository(User).findOneBy({ id: row.user_id });
+      if (!live || !user || !user.active) return { refused: true as const };
+      await manager.query(`UPDATE refresh_tokens SET spent_at = now() WHERE id = $1`, [row.token_id]);
+      await manager.query(`UPDATE sessions SET last_refreshed_at = now() WHERE id = $1`, [row.session_id]);
+      const next = await this.sessions.issueRefreshToken(manager, row.session_id);
+      return {
+        refused: false as const,
+        pair: this.tokenPair(this.principalOf(user, row.session_id, row.mfa_verified), next),
+      };
+    });
+    if (outcome.refused) throw sessionEnded();
+    return outcome.pair;
+  }
+
+  async logout(principal: Principal): Promise<void> {
+    await this.sessions.revoke(this.dataSource.manager, { sessionId: principal.sessionId }, 'logout');
+  }
+
+  /** Changes the caller's password; every session of the account ends (sign in again). */
+  async changePassword(principal: Principal, currentPassword: string, newPassword: string): Promise<void> {
+    const user = await this.activeUser(principal);
+    if (!(await this.hasher.verify(user.passwordHash, currentPassword))) {
+      await this.recordFailure(user.id);
+      throw DomainError.validation([{ field: 'currentPassword', message: 'is not correct' }]);
+    }
+    const problem = passwordProblem(newPassword, user.username);
+    if (problem) throw DomainError.validation([{ field: 'newPassword', message: problem }]);
+    if (newPassword === currentPassword) {
+      throw DomainError.validation([{ field: 'newPassword', message: 'must differ from the current password' }]);
+    }
+    const passwordHash = await this.hasher.hash(newPassword);
+    await this.dataSource.transaction(async (manager) => {
+      user.passwordHash = passwordHash;
+      user.passwordMustChange = false;
+      user.passwordChangedAt = new Date();
+      user.failedLogins = 0;
+      await manager.getRepository(User).save(user);
+      await this.sessions.revoke(manager, { userId: user.id }, 'password_changed');
+    });
+  }
+
+  async me(principal: Principal): Promise<MeView> {
+    const user = await this.activeUser(principal);
+    const view = toUserView(user);
+    return {
+      id: view.id,
+      username: view.username,
+      displayName: view.displayName,
+      role: view.role,
+      organisation: view.organisation,
+      region: view.region,
+      email: view.email,
+      mfaEnrolled: view.mfaEnrolled,
+      permissions: this.abilities.packedRules(principal),
+    };
+  }
+
+  /** Starts (re-)enrolment of an authenticator; an enrolled account must prove its current one. */
+  async enrollMfa(principal: Principal, otp: string | undefined): Promise<{ otpauthUrl: string; secret: string }> {
+    const user = await this.activeUser(principal);
+    if (user.mfaSecret !== null) {
+      if (!otp) throw otpRequired();
+      if (!(await this.consumeTotp(this.dataSource.manager, user, user.mfaSecret, otp))) {
+        await this.recordFailure(user.id);
+        throw otpRequired();
+      }
+    }
+    const secret = newTotpSecret();
+    await this.dataSource
+      .getRepository(User)
+      .update({ id: user.id }, { mfaPendingSecret: this.box.seal(secret, user.id) });
+    return { otpauthUrl: totpUri(secret, this.config.identity.mfaIssuer, user.username), secret };
+  }
+
+  /** Activates the enrolled authenticator with a code from it; sign in again to use it. */
+  async activateMfa(principal: Principal, otp: string): Promise<void> {
+    const user = await this.activeUser(principal);
+    if (user.mfaPendingSecret === null) throw DomainError.conflict('No authenticator is being enrolled.');
+    const step = await verifyTotp(this.box.open(user.mfaPendingSecret, user.id), otp, null);
+    if (step === null) throw DomainError.validation([{ field: 'otp', message: 'is not a current code' }]);
+    await this.dataSource.getRepository(User).update(
+      { id: user.id },
+      {
+        mfaSecret: user.mfaPendingSecret,
+        mfaPendingSecret: null,
+        mfaEnrolledAt: new Date(),
+        totpLastStep: String(step),
+      },
+    );
+  }
+
+  private principalOf(user: User, sessionId: string, mfa: boolean): Principal {
+    return {
+      userId: user.id,
+      username: user.username,
+      role: user.role,
+      region: user.region,
+      organisation: user.organisation,
+      sessionId,
+      mfa,
+      scope: 'full',
+    };
+  }
+
+  private tokenPair(principal: Principal, refreshToken: string): TokenPair {
+    return {
+      accessToken: this.tokens.sign(principal),
+      refreshToken,
+      tokenType: 'Bearer',
+      expiresIn: this.tokens.ttlSeconds,
+    };
+  }
+
+  private async activeUser(principal: Principal): Promise<User> {
+    const user = await this.dataSource.getRepository(User).findOneBy({ id: principal.userId });
+    if (!user || !user.active) throw sessionEnded();
+    return user;
+  }
+
+  /** Accepts a code once: its time step must be newer than the last one accepted. */
+  private async consumeTotp(manager: EntityManager, user: User, sealed: string, code: string): Promise<boolean> {
+    const last = user.totpLastStep === null ? null : Number(user.totpLastStep);
+    const step = await verifyTotp(this.box.open(sealed, user.id), code, last);
+    if (step === null) return false;
+    const result = await manager.query(
+      `UPDATE users SET totp_last_step = $2 WHERE id = $1 AND (totp_last_step IS NULL OR totp_last_step < $2)`,
+      [user.id, step],
+    );
+    return affectedCount(result) > 0;
+  }
+
+  /** Counts a failure; the last allowed one locks the account. Returns whether it locked it now. */
+  private async recordFailure(userId: string): Promise<boolean> {
+    const { maxFailedLogins, lockMs } = this.config.identity;
+    const result: unknown = await this.dataSource.query(
+      `UPDATE users SET
+          failed_logins = CASE WHEN failed_logins + 1 >= $2 THEN 0 ELSE failed_logins + 1 END,
+          locked_until = CASE WHEN failed_logins + 1 >= $2 THEN now() + make_interval(secs => $3) ELSE locked_until END
+        WHERE id = $1
+        RETURNING locked_until IS NOT NULL AND locked_until > now() AS locked`,
+      [userId, maxFailedLogins, lockMs / 1000],
+    );
+    return returnedRows<{ locked: boolean }>(result)[0]?.locked ?? false;
+  }
+}

@@ -1,0 +1,28 @@
+import { Module } from '@nestjs/common';
+import { PassportModule } from '@nestjs/passport';
+import { AppConfig } from '@app/common';
+import { AuthService } from './auth.service';
+import { PasswordHasher } from './password/password-hasher';
+import { IdentitySecrets, loadIdentitySecrets } from './secrets/identity-secrets';
+import { Sessions } from './sessions';
+import { AccessTokens } from './tokens/access-tokens';
+import { JwtStrategy } from './tokens/jwt.strategy';
+import { RevokedSessions } from './tokens/revoked-sessions';
+import { UsersService } from './users.service';
+
+/** Accounts, sign-in, tokens and sessions. The api adds the controllers (IDENTITY_CONTROLLERS). */
+@Module({
+  imports: [PassportModule],
+  providers: [
+    { provide: IdentitySecrets, inject: [AppConfig], useFactory: loadIdentitySecrets },
+    { provide: PasswordHasher, useFactory: () => new PasswordHasher() },
+    AccessTokens,
+    RevokedSessions,
+    Sessions,
+    JwtStrategy,
+    AuthService,
+    UsersService,
+  ],
+  exports: [AuthService, UsersService, IdentitySecrets, RevokedSessions],
+})
+export class IdentityModule {}
