@@ -87,7 +87,12 @@ export class AuthService {
       }
       mfaVerified = true;
     }
-    await users.update({ id: user.id }, { failedLogins: 0, lockedUntil: null });
+    // Raw SQL: signing in is not a change of the account, so its version stays.
+    await this.dataSource.query(
+      `UPDATE users SET failed_logins = 0, locked_until = NULL
+        WHERE id = $1 AND (failed_logins <> 0 OR locked_until IS NOT NULL)`,
+      [user.id],
+    );
 
     if (user.passwordMustChange) return this.passwordChangeOnly(user, mfaVerified);
     return this.dataSource.transaction(async (manager) => {

@@ -8,7 +8,9 @@ async function passwordFromStdin(): Promise<string> {
   if (process.stdin.isTTY) throw new Error('pipe the password on standard input (--password-stdin)');
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
 }
 
 function explain(error: unknown): string {
@@ -52,7 +54,8 @@ export class UserCreateCommand extends UserCommand {
         throw new Error('--username, --role and --organisation are required');
       }
       if (!isRole(options.role)) throw new Error(`--role must be one of ${ROLES.join(', ')}`);
-      if (!options.passwordStdin) throw new Error('--password-stdin is required: passwords never go on the command line');
+      if (!options.passwordStdin)
+        throw new Error('--password-stdin is required: passwords never go on the command line');
       const user = await this.users.create({
         username: options.username,
         password: await passwordFromStdin(),
@@ -111,7 +114,8 @@ export class UserResetPasswordCommand extends UserCommand {
   async run(_: string[], options: { username?: string; passwordStdin?: boolean }): Promise<void> {
     await this.attempt(async () => {
       if (!options.username) throw new Error('--username is required');
-      if (!options.passwordStdin) throw new Error('--password-stdin is required: passwords never go on the command line');
+      if (!options.passwordStdin)
+        throw new Error('--password-stdin is required: passwords never go on the command line');
       await this.users.setPassword(options.username, await passwordFromStdin());
       return `Password of ${options.username} set; its sessions have ended.`;
     });

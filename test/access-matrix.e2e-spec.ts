@@ -1,0 +1,169 @@
+import { RequestMethod } from '@nestjs/common';
+import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants.js';
+import { ModulesContainer } from '@nestjs/core';
+import request from 'supertest';
+import { ACCESS_METADATA, type Role, ROLES } from '@app/authz';
+import { bearer, createAccount, signedIn } from './support/identity';
+import { startTestApp, type TestApp } from './support/test-app';
+
+type Caller = Role | 'anonymous';
+const CALLERS: Caller[] = ['anonymous', ...ROLES];
+
+interface Context {
+  /** Another account, the target of the admin routes. */
+  targetId: string;
+}
+
+interface RouteCase {
+  /** As the controllers declare it: `METHOD controller/path`. */
+  route: string;
+  url: (c: Context) => string;
+  body?: object;
+  headers?: Record<string, string>;
+  /** The expected status per caller; `others` for every role not named. */
+  expect: Partial<Record<Caller, number>> & { others: number };
+}
+
+const ADMIN_ONLY = (ok: number) => ({ anonymous: 401, admin: ok, others: 403 });
+const ANY_SIGNED_IN = (ok: number) => ({ anonymous: 401, others: ok });
+const PUBLIC = (ok: number) => ({ others: ok });
+
+/** Every route of the api, with what each role gets. Later capabilities add their rows. */
+const MATRIX: RouteCase[] = [
+  {
+    route: 'POST auth/login',
+    url: () => '/api/v1/auth/login',
+    body: { username: 'nobody', password: 'x' },
+    expect: PUBLIC(401),
+  },
+  { route: 'POST auth/refresh', url: () => '/api/v1/auth/refresh', body: { refreshToken: 'x' }, expect: PUBLIC(401) },
+  { route: 'POST auth/logout', url: () => '/api/v1/auth/logout', expect: ANY_SIGNED_IN(204) },
+  {
+    route: 'POST auth/password',
+    url: () => '/api/v1/auth/password',
+    body: { currentPassword: 'wrong', newPassword: 'a long new passphrase' },
+    expect: ANY_SIGNED_IN(400),
+  },
+  { route: 'GET auth/me', url: () => '/api/v1/auth/me', expect: ANY_SIGNED_IN(200) },
+  { route: 'POST auth/mfa/enroll', url: () => '/api/v1/auth/mfa/enroll', expect: ANY_SIGNED_IN(200) },
+  {
+    route: 'POST auth/mfa/activate',
+    url: () => '/api/v1/auth/mfa/activate',
+    body: { otp: '123456' },
+    expect: ANY_SIGNED_IN(409),
+  },
+  {
+    route: 'POST users',
+    url: () => '/api/v1/users',
+    body: {
+      username: `m.${Date.now()}`,
+      password: 'a long enough passphrase',
+      displayName: 'M',
+      role: 'auditor',
+      organisation: 'UIKS',
+    },
+    expect: ADMIN_ONLY(201),
+  },
+  { route: 'GET users', url: () => '/api/v1/users', expect: ADMIN_ONLY(200) },
+  { route: 'GET users/:id', url: (c) => `/api/v1/users/${c.targetId}`, expect: ADMIN_ONLY(200) },
+  {
+    route: 'PATCH users/:id',
+    url: (c) => `/api/v1/users/${c.targetId}`,
+    headers: { 'If-Match': '"1"' },
+    body: { displayName: 'Renamed' },
+    expect: ADMIN_ONLY(200),
+  },
+  {
+    route: 'POST users/:id/reset-password',
+    url: (c) => `/api/v1/users/${c.targetId}/reset-password`,
+    expect: ADMIN_ONLY(200),
+  },
+  { route: 'POST users/:id/reset-mfa', url: (c) => `/api/v1/users/${c.targetId}/reset-mfa`, expect: ADMIN_ONLY(204) },
+  {
+    route: 'POST users/:id/revoke-sessions',
+    url: (c) => `/api/v1/users/${c.targetId}/revoke-sessions`,
+    expect: ADMIN_ONLY(204),
+  },
+  { route: 'GET .well-known/jwks.json', url: () => '/.well-known/jwks.json', expect: PUBLIC(200) },
+  { route: 'GET health/live', url: () => '/health/live', expect: PUBLIC(200) },
+  { route: 'GET health/ready', url: () => '/health/ready', expect: PUBLIC(200) },
+  { route: 'GET metrics', url: () => '/metrics', expect: PUBLIC(200) },
+];
+
+const join = (...parts: string[]): string =>
+  parts
+    .flatMap((p) => p.split('/'))
+    .filter(Boolean)
+    .join('/');
+
+/** Every route the application registered, with its access declaration. */
+function registeredRoutes(t: TestApp): { route: string; declared: boolean }[] {
+  const routes: { route: string; declared: boolean }[] = [];
+  for (const module of t.app.get(ModulesContainer).values()) {
+    for (const wrapper of module.controllers.values()) {
+      const controller = wrapper.metatype as (new (...args: unknown[]) => unknown) | undefined;
+      if (!controller) continue;
+      const base: string = Reflect.getMetadata(PATH_METADATA, controller) ?? '';
+      for (const name of Object.getOwnPropertyNames(controller.prototype)) {
+        const handler = controller.prototype[name];
+        if (name === 'constructor' || typeof handler !== 'function') continue;
+        const path: string | undefined = Reflect.getMetadata(PATH_METADATA, handler);
+        if (path === undefined) continue;
+        const method = RequestMethod[Reflect.getMetadata(METHOD_METADATA, handler) as number];
+        const declared =
+          Reflect.getMetadata(ACCESS_METADATA, handler) !== undefined ||
+          Reflect.getMetadata(ACCESS_METADATA, controller) !== undefined;
+        routes.push({ route: `${method} ${join(base, path)}`, declared });
+      }
+    }
+  }
+  return routes;
+}
+
+describe('access matrix', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('every registered route declares its access (permission, authenticated or public)', () => {
+    const routes = registeredRoutes(t);
+    expect(routes.length).toBeGreaterThan(10);
+    expect(routes.filter((r) => !r.declared).map((r) => r.route)).toEqual([]);
+  });
+
+  it('the matrix names every registered route, and only those', () => {
+    const registered = registeredRoutes(t)
+      .map((r) => r.route)
+      .sort();
+    expect(MATRIX.map((c) => c.route).sort()).toEqual(registered);
+  });
+
+  const cases = MATRIX.flatMap((c) =>
+    CALLERS.map((caller) => [c.route, caller, c.expect[caller] ?? c.expect.others, c] as const),
+  );
+
+  it.each(cases)('%s as %s → %i', async (_route, caller, status, c) => {
+    const target = await createAccount(t, 'auditor');
+    const headers: Record<string, string> = { ...c.headers };
+    if (caller !== 'anonymous') {
+      const account = await signedIn(t, caller, caller === 'police_officer' ? 'PU-BEOGRAD' : null);
+      Object.assign(headers, bearer(account.accessToken));
+    }
+    const method = c.route.split(' ')[0].toLowerCase() as 'get' | 'post' | 'patch';
+    let call = request(t.server)
+      [method](c.url({ targetId: target.user.id }))
+      .set(headers);
+    if (c.body) call = call.send(c.body);
+    const res = await call;
+    expect({ status: res.status, type: res.status >= 400 ? res.body.type : undefined }).toEqual({
+      status,
+      type: status >= 400 ? expect.stringMatching(/^urn:register:problem:/) : undefined,
+    });
+  });
+});
