@@ -23,8 +23,10 @@ export interface TestApp {
 export async function startTestApp(
   env: Record<string, string> = {},
   extraImports: DynamicModule['imports'] = [],
+  /** Share another app's database (several instances); the first app drops it. */
+  shared?: TestDatabase,
 ): Promise<TestApp> {
-  const database = await createTestDatabase();
+  const database = shared ?? (await createTestDatabase());
   const config = loadConfig({
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',
@@ -43,7 +45,7 @@ export async function startTestApp(
     dataSource: app.get(DataSource),
     close: async () => {
       await app.close();
-      await database.drop();
+      if (!shared) await database.drop();
     },
   };
 }

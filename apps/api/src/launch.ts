@@ -1,5 +1,7 @@
+import * as path from 'node:path';
 import { type AppConfig, failStartup, loadConfig, loadDotEnv, onShutdownSignal, processLogger } from '@app/common';
 import { prepareDatabase } from '@app/db';
+import { ensureDemoAccounts, UsersService } from '@app/identity';
 import { createApiApp } from './http-app';
 
 export interface LaunchOptions {
@@ -57,6 +59,10 @@ export async function launch({ mode }: LaunchOptions): Promise<void> {
       config.http.shutdownGraceMs,
       log,
     );
+    // Demo accounts only on the embedded database, never on a real server.
+    const demo = database.embedded
+      ? await ensureDemoAccounts(app.get(UsersService), path.join(config.secrets.dataDir, 'demo-accounts.json'))
+      : undefined;
     await app.listen({ port: config.http.port, host: config.http.host });
     const url = `http://${config.http.host}:${config.http.port}`;
     log.info(
@@ -65,8 +71,9 @@ export async function launch({ mode }: LaunchOptions): Promise<void> {
         docs: config.http.docsEnabled ? `${url}/api/docs` : undefined,
         embeddedDatabase: database.embedded,
         worker: database.config.runWorker,
+        demoAccounts: demo?.file,
       },
-      'register api listening',
+      demo ? `register api listening; demo accounts and their passwords are in ${demo.file}` : 'register api listening',
     );
   } catch (error) {
     await database.stop().catch(() => undefined);

@@ -30,9 +30,13 @@ async function main(): Promise<void> {
         process.exitCode = 1;
       },
     });
+  } catch (error) {
+    console.error(`Failed: ${error instanceof Error ? error.message : String(error)}`);
+    process.exitCode = 1;
   } finally {
     await database.stop();
   }
+  process.exit(process.exitCode ?? 0);
 }
 
 void main();

@@ -4,3 +4,4 @@ export * from './authz.module';
 export * from './permissions';
 export * from './principal';
 export * from './roles';
+export * from './sql-scope';

@@ -33,6 +33,15 @@ interface Credentials {
 
 const POSTGRES_USER = 'postgres';
 
+// Importing the library registers handlers that stop its servers on signals
+// and then exit the process (with code 0, whatever the process meant to
+// exit with). The service shuts down in order instead (drain HTTP, close the
+// pool, then stop PostgreSQL), and a plain exit hook below stops a server
+// this process started.
+for (const event of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'message', 'exit']) {
+  exitHook.unhookEvent(event);
+}
+
 /**
  * Starts (or attaches to) the embedded PostgreSQL under `dir`. A second start
  * reuses the same cluster and credentials. When another process of this
@@ -73,13 +82,6 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     onLog: () => undefined,
     onError: (error: unknown) => log(`embedded PostgreSQL: ${String(error)}`),
   });
-  // The library stops its servers on signals by itself and then exits the
-  // process; the service shuts down in order instead (drain HTTP, close the
-  // pool, then stop PostgreSQL). Its exit hook also breaks on a normal exit,
-  // so a plain synchronous one below takes its place.
-  for (const event of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'message', 'exit']) {
-    exitHook.unhookEvent(event);
-  }
 
   if (!existsSync(path.join(clusterDir, 'PG_VERSION'))) {
     log(`initialising embedded PostgreSQL in ${clusterDir}`);

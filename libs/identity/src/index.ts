@@ -13,3 +13,4 @@ export * from './views';
 
 /** Registered by the api only. */
 export const IDENTITY_CONTROLLERS = [AuthController, UsersController, JwksController];
+export * from './demo-accounts';

@@ -1,0 +1,202 @@
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import jwt from 'jsonwebtoken';
+import request from 'supertest';
+import { keyId } from '@app/identity';
+import { bearer, signedIn } from '../support/identity';
+import { startTestApp, type TestApp } from '../support/test-app';
+
+describe('signing keys from files, with rotation', () => {
+  let folder: string;
+  let t: TestApp;
+  const oldKey = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const newKey = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+
+  beforeAll(async () => {
+    folder = await mkdtemp(path.join(tmpdir(), 'register-keys-'));
+    await writeFile(path.join(folder, 'new.pem'), newKey.privateKey.export({ format: 'pem', type: 'pkcs8' }));
+    await writeFile(path.join(folder, 'old.pub.pem'), oldKey.publicKey.export({ format: 'pem', type: 'spki' }));
+    await writeFile(path.join(folder, 'mfa.key'), randomBytes(32).toString('base64'));
+    t = await startTestApp({
+      JWT_SIGNING_KEY_FILE: path.join(folder, 'new.pem'),
+      JWT_VERIFY_KEY_FILES: path.join(folder, 'old.pub.pem'),
+      MFA_ENCRYPTION_KEY_FILE: path.join(folder, 'mfa.key'),
+    });
+  });
+
+  afterAll(async () => {
+    await t.close();
+    await rm(folder, { recursive: true, force: true });
+  });
+
+  it('signs with the configured key and still accepts tokens of the older one', async () => {
+    const account = await signedIn(t, 'auditor');
+    const header = (jwt.decode(account.accessToken, { complete: true }) as jwt.Jwt).header;
+    expect(header.kid).toBe(keyId(newKey.publicKey));
+
+    const claims = jwt.decode(account.accessToken) as Record<string, unknown>;
+    const { iat: _iat, exp: _exp, ...rest } = claims;
+    const byOldKey = jwt.sign(rest, oldKey.privateKey, {
+      algorithm: 'ES256',
+      keyid: keyId(oldKey.publicKey),
+      expiresIn: 60,
+    });
+    expect((await request(t.server).get('/api/v1/auth/me').set(bearer(byOldKey))).status).toBe(200);
+
+    const jwks = await request(t.server).get('/.well-known/jwks.json');
+    expect(jwks.body.keys.map((k: { kid: string }) => k.kid)).toEqual([
+      keyId(newKey.publicKey),
+      keyId(oldKey.publicKey),
+    ]);
+    expect(jwks.body.keys.every((k: { d?: string }) => k.d === undefined)).toBe(true);
+  });
+});
+
+describe('two instances on one database', () => {
+  let folder: string;
+  let first: TestApp;
+  let second: TestApp;
+
+  beforeAll(async () => {
+    // Instances share their keys, as replicas behind a balancer do.
+    folder = await mkdtemp(path.join(tmpdir(), 'register-keys-'));
+    const key = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
+    await writeFile(path.join(folder, 'signing.pem'), key.export({ format: 'pem', type: 'pkcs8' }));
+    await writeFile(path.join(folder, 'mfa.key'), randomBytes(32).toString('base64'));
+    const env = {
+      REVOCATION_REFRESH_MS: '250',
+      JWT_SIGNING_KEY_FILE: path.join(folder, 'signing.pem'),
+      MFA_ENCRYPTION_KEY_FILE: path.join(folder, 'mfa.key'),
+    };
+    first = await startTestApp(env);
+    second = await startTestApp(env, [], first.database);
+  });
+
+  afterAll(async () => {
+    await second.close();
+    await first.close();
+    await rm(folder, { recursive: true, force: true });
+  });
+
+  it('a session revoked on one instance is refused by the other within seconds', async () => {
+    const account = await signedIn(first, 'judicial_officer');
+    expect((await request(second.server).get('/api/v1/auth/me').set(bearer(account.accessToken))).status).toBe(200);
+    expect((await request(first.server).post('/api/v1/auth/logout').set(bearer(account.accessToken))).status).toBe(204);
+
+    const deadline = Date.now() + 5_000;
+    let status = 200;
+    while (Date.now() < deadline && status === 200) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      status = (await request(second.server).get('/api/v1/auth/me').set(bearer(account.accessToken))).status;
+    }
+    expect(status).toBe(401);
+  });
+});
+
+describe('the operators’ command line', () => {
+  let t: TestApp;
+  const root = path.resolve('.');
+
+  beforeAll(async () => {
+    // The CLI runs compiled, as operators run it; the build is incremental.
+    execFileSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'ignore' });
+    t = await startTestApp();
+  }, 180_000);
+
+  afterAll(async () => {
+    await t.close();
+  });
+
+  const cli = (args: string[], input?: string) =>
+    spawnSync('node', ['dist/apps/cli/src/main.js', ...args], {
+      cwd: root,
+      input,
+      encoding: 'utf8',
+      env: { ...process.env, DATABASE_URL: t.database.url, LOG_LEVEL: 'silent' },
+    });
+
+  it('creates a user who then signs in, refreshes and signs out', async () => {
+    const created = cli(
+      [
+        'user:create',
+        '--username',
+        'cli.officer',
+        '--role',
+        'police_officer',
+        '--region',
+        'PU-NIS',
+        '--organisation',
+        'MUP',
+        '--password-stdin',
+      ],
+      'a passphrase from stdin\n',
+    );
+    expect(created.stderr).toBe('');
+    expect(created.status).toBe(0);
+    expect(created.stdout).toMatch(/^Created cli\.officer \(police_officer, PU-NIS\), id [0-9a-f-]{36}\n$/);
+
+    const signIn = await request(t.server)
+      .post('/api/v1/auth/login')
+      .send({ username: 'cli.officer', password: 'a passphrase from stdin' });
+    expect(signIn.status).toBe(200);
+    const refreshed = await request(t.server)
+      .post('/api/v1/auth/refresh')
+      .send({ refreshToken: signIn.body.refreshToken });
+    expect(refreshed.status).toBe(200);
+    expect((await request(t.server).post('/api/v1/auth/logout').set(bearer(refreshed.body.accessToken))).status).toBe(
+      204,
+    );
+  });
+
+  it('refuses a weak password and a missing --password-stdin, exiting 1', () => {
+    const weak = cli(
+      ['user:create', '--username', 'cli.weak', '--role', 'auditor', '--organisation', 'UIKS', '--password-stdin'],
+      'short\n',
+    );
+    expect({ status: weak.status, stderr: weak.stderr, stdout: weak.stdout }).toEqual({
+      status: 1,
+      stderr: expect.stringContaining('password must be at least 12 characters long'),
+      stdout: '',
+    });
+    expect(weak.stderr).toContain('password must be at least 12 characters long');
+    const noStdin = cli(['user:create', '--username', 'cli.weak', '--role', 'auditor', '--organisation', 'UIKS']);
+    expect(noStdin.status).toBe(1);
+    expect(noStdin.stderr).toContain('--password-stdin is required');
+  });
+
+  it('resets a password and deactivates an account', async () => {
+    cli(
+      [
+        'user:create',
+        '--username',
+        'cli.judge',
+        '--role',
+        'judicial_officer',
+        '--organisation',
+        'Sud',
+        '--password-stdin',
+      ],
+      'first passphrase here\n',
+    );
+    const reset = cli(
+      ['user:reset-password', '--username', 'cli.judge', '--password-stdin'],
+      'second passphrase here\n',
+    );
+    expect(reset.status).toBe(0);
+    const ok = await request(t.server)
+      .post('/api/v1/auth/login')
+      .send({ username: 'cli.judge', password: 'second passphrase here' });
+    expect(ok.status).toBe(200);
+
+    const off = cli(['user:deactivate', '--username', 'cli.judge']);
+    expect(off.status).toBe(0);
+    expect((await request(t.server).get('/api/v1/auth/me').set(bearer(ok.body.accessToken))).status).toBe(401);
+    const refused = await request(t.server)
+      .post('/api/v1/auth/login')
+      .send({ username: 'cli.judge', password: 'second passphrase here' });
+    expect(refused.status).toBe(401);
+  });
+});
