@@ -1,6 +1,7 @@
+import { Audit1795884000000 } from './1795884000000-Audit';
 import { Identity1795883668279 } from './1795883668279-Identity';
 /**
  * The migrations, oldest first. A migration is never edited once it has
  * landed on main; changes come as new migrations appended here.
  */
-export const MIGRATIONS: Function[] = [Identity1795883668279];
+export const MIGRATIONS: Function[] = [Identity1795883668279, Audit1795884000000];

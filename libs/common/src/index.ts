@@ -16,3 +16,4 @@ export * from './http/if-match';
 export * from './pagination/page';
 export * from './db-result';
 export * from './http/params';
+export * from './secrets/secret-files';

@@ -53,6 +53,16 @@ export class AppConfig {
     jwtSigningKeyFile: string | undefined;
     jwtVerifyKeyFiles: string[];
     mfaEncryptionKeyFile: string | undefined;
+    auditSealingKeyFile: string | undefined;
+    auditVerifyKeyFiles: string[];
+    auditHashKeyFile: string | undefined;
+  };
+  readonly audit: {
+    /** Folder for checkpoints, meant for separately controlled storage; unset: none written. */
+    checkpointDir: string | undefined;
+    sealIntervalMs: number;
+    /** Events older than this and still unsealed make verification fail (`unsealed`). */
+    unsealedToleranceMs: number;
   };
   readonly logLevel: string;
   /** Run the worker's jobs inside the api process (the newcomer's single-process mode). */
@@ -67,7 +77,7 @@ export class AppConfig {
   }
 
   /** A copy with some top-level settings changed. */
-  with(changes: Partial<Pick<AppConfig, 'runWorker' | 'logLevel' | 'secrets' | 'identity'>>): AppConfig {
+  with(changes: Partial<Pick<AppConfig, 'runWorker' | 'logLevel' | 'secrets' | 'identity' | 'audit'>>): AppConfig {
     return new AppConfig({ ...this, ...changes } as AppConfig);
   }
 
@@ -128,6 +138,14 @@ export function loadConfig(raw: Record<string, string | undefined> = process.env
       jwtSigningKeyFile: env.JWT_SIGNING_KEY_FILE,
       jwtVerifyKeyFiles: env.JWT_VERIFY_KEY_FILES ? env.JWT_VERIFY_KEY_FILES.split(',').map((f) => f.trim()) : [],
       mfaEncryptionKeyFile: env.MFA_ENCRYPTION_KEY_FILE,
+      auditSealingKeyFile: env.AUDIT_SEALING_KEY_FILE,
+      auditVerifyKeyFiles: env.AUDIT_VERIFY_KEY_FILES ? env.AUDIT_VERIFY_KEY_FILES.split(',').map((f) => f.trim()) : [],
+      auditHashKeyFile: env.AUDIT_HASH_KEY_FILE,
+    },
+    audit: {
+      checkpointDir: env.AUDIT_CHECKPOINT_DIR ? path.resolve(env.AUDIT_CHECKPOINT_DIR) : undefined,
+      sealIntervalMs: env.AUDIT_SEAL_INTERVAL_MS ?? 1_000,
+      unsealedToleranceMs: (env.AUDIT_UNSEALED_TOLERANCE_SECONDS ?? 300) * 1000,
     },
     logLevel: env.LOG_LEVEL ?? (nodeEnv === 'test' ? 'silent' : 'info'),
     runWorker: env.RUN_WORKER ?? false,

@@ -226,6 +226,40 @@ export class Environment {
   @Min(100)
   @Max(5_000)
   REVOCATION_REFRESH_MS?: number;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  AUDIT_SEALING_KEY_FILE?: string;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  AUDIT_VERIFY_KEY_FILES?: string;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  AUDIT_HASH_KEY_FILE?: string;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  AUDIT_CHECKPOINT_DIR?: string;
+
+  @Transform(toInteger)
+  @IsOptional()
+  @IsInt({ message: 'must be a whole number of milliseconds' })
+  @Min(100)
+  @Max(3_600_000)
+  AUDIT_SEAL_INTERVAL_MS?: number;
+
+  @Transform(toInteger)
+  @IsOptional()
+  @IsInt({ message: 'must be a whole number of seconds' })
+  @Min(1)
+  @Max(86_400)
+  AUDIT_UNSEALED_TOLERANCE_SECONDS?: number;
 }
 
 /** A configuration fault: the variable and what is wrong with it, in one line. */

@@ -6,9 +6,15 @@ import {
   type KeyObject,
   randomBytes,
 } from 'node:crypto';
-import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { type AppConfig, ConfigError } from '@app/common';
+import {
+  type AppConfig,
+  ConfigError,
+  keptInDataDir,
+  privateKeyFromFile,
+  publicKeyFromFile,
+  symmetricKeyFromFile,
+} from '@app/common';
 
 export interface VerificationKey {
   kid: string;
@@ -60,63 +66,22 @@ function assertP256(key: KeyObject, variable: string): void {
   }
 }
 
-async function readFileFor(variable: string, file: string): Promise<Buffer> {
-  try {
-    return await fs.readFile(file);
-  } catch {
-    throw new ConfigError(variable, `cannot read ${file}`);
-  }
-}
-
 async function signingKeyFromFile(variable: string, file: string): Promise<SigningKey> {
-  let privateKey: KeyObject;
-  try {
-    privateKey = createPrivateKey(await readFileFor(variable, file));
-  } catch (error) {
-    if (error instanceof ConfigError) throw error;
-    throw new ConfigError(variable, `${file} is not a PEM private key`);
-  }
+  const privateKey = await privateKeyFromFile(variable, file);
   assertP256(privateKey, variable);
   const publicKey = createPublicKey(privateKey);
   return { kid: keyId(publicKey), privateKey, publicKey };
 }
 
 async function verificationKeyFromFile(variable: string, file: string): Promise<VerificationKey> {
-  let publicKey: KeyObject;
-  try {
-    publicKey = createPublicKey(await readFileFor(variable, file));
-  } catch (error) {
-    if (error instanceof ConfigError) throw error;
-    throw new ConfigError(variable, `${file} is not a PEM key`);
-  }
+  const publicKey = await publicKeyFromFile(variable, file);
   assertP256(publicKey, variable);
   return { kid: keyId(publicKey), publicKey };
-}
-
-/** 32 bytes, as base64 (44 characters) or hex (64 characters) text in the file. */
-async function mfaKeyFromFile(variable: string, file: string): Promise<Buffer> {
-  const text = (await readFileFor(variable, file)).toString('utf8').trim();
-  const key = /^[0-9a-fA-F]{64}$/.test(text) ? Buffer.from(text, 'hex') : Buffer.from(text, 'base64');
-  if (key.length !== 32) throw new ConfigError(variable, 'must name a file holding 32 bytes as base64 or hex');
-  return key;
 }
 
 function generateSigningKey(): SigningKey {
   const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   return { kid: keyId(publicKey), privateKey, publicKey };
-}
-
-/** Reads a generated secret from `file`, or generates it and writes it there (0600) the first time. */
-async function keptInDataDir(file: string, generate: () => string): Promise<string> {
-  try {
-    return await fs.readFile(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-  }
-  await fs.mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
-  const content = generate();
-  await fs.writeFile(file, content, { mode: 0o600, flag: 'wx' });
-  return content;
 }
 
 export async function loadIdentitySecrets(config: AppConfig): Promise<IdentitySecrets> {
@@ -157,7 +122,7 @@ export async function loadIdentitySecrets(config: AppConfig): Promise<IdentitySe
       return new IdentitySecrets(
         signing,
         verification,
-        await mfaKeyFromFile('MFA_ENCRYPTION_KEY_FILE', secrets.mfaEncryptionKeyFile),
+        await symmetricKeyFromFile('MFA_ENCRYPTION_KEY_FILE', secrets.mfaEncryptionKeyFile),
       );
     }
   }

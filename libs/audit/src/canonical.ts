@@ -1,0 +1,23 @@
+/**
+ * The leaf hash of an event, computed by PostgreSQL from the stored row:
+ * SHA-256(0x00 || the UTF-8 text of a JSON array of every field but `seq`,
+ * in a fixed order, times in UTC with microseconds). `seq` is left out so
+ * that a permutation of sequence numbers shows as `reordered`; the order is
+ * committed by the Merkle tree. Written inline (not a stored function) so
+ * that nobody can change it in the database.
+ */
+export const LEAF_SQL = `pg_catalog.sha256('\\x00'::bytea || convert_to(jsonb_build_array(
+    e.id, to_char(e.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'), e.tx::text,
+    e.actor_user_id, e.actor_username, e.actor_role, e.actor_organisation, e.actor_region,
+    e.action, e.resource_type, e.resource_id, e.subject_person_ids, e.reason, e.outcome,
+    e.http_status, e.result_count, e.query, e.request_id, e.ip, e.user_agent, e.recipient, e.flagged
+  )::text, 'UTF8'))`;
+
+/** JSON with sorted keys and no spaces: what seals and checkpoints sign. */
+export function canonicalJson(value: Record<string, unknown>): string {
+  return JSON.stringify(
+    Object.fromEntries(Object.keys(value)
+      .sort()
+      .map((key) => [key, value[key]])),
+  );
+}
