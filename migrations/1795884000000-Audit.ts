@@ -34,6 +34,7 @@ export class Audit1795884000000 implements MigrationInterface {
         ip text,
         user_agent text,
         recipient text,
+        details jsonb,
         flagged boolean NOT NULL DEFAULT false,
         CONSTRAINT audit_events_pkey PRIMARY KEY (seq),
         CONSTRAINT audit_events_id_key UNIQUE (id),
@@ -55,7 +56,9 @@ export class Audit1795884000000 implements MigrationInterface {
     await queryRunner.query(`CREATE INDEX audit_events_tx_idx ON audit_events (tx)`);
     await queryRunner.query(`CREATE INDEX audit_events_at_idx ON audit_events (at)`);
     await queryRunner.query(`CREATE INDEX audit_events_actor_idx ON audit_events (actor_user_id, seq DESC)`);
-    await queryRunner.query(`CREATE INDEX audit_events_actor_username_idx ON audit_events (lower(actor_username), seq DESC)`);
+    await queryRunner.query(
+      `CREATE INDEX audit_events_actor_username_idx ON audit_events (lower(actor_username), seq DESC)`,
+    );
     await queryRunner.query(`CREATE INDEX audit_events_subject_idx ON audit_events USING gin (subject_person_ids)`);
     await queryRunner.query(`CREATE INDEX audit_events_outcome_idx ON audit_events (outcome, seq DESC)`);
     await queryRunner.query(`CREATE INDEX audit_events_action_idx ON audit_events (action, seq DESC)`);
@@ -127,7 +130,9 @@ export class Audit1795884000000 implements MigrationInterface {
 
   async down(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`REVOKE ALL ON audit_events, audit_reviews, audit_seals FROM register_app`);
-    await queryRunner.query(`REVOKE ALL ON police_administrations, migrations, users, sessions, refresh_tokens FROM register_app`);
+    await queryRunner.query(
+      `REVOKE ALL ON police_administrations, migrations, users, sessions, refresh_tokens FROM register_app`,
+    );
     await queryRunner.query(`DROP TABLE audit_seals`);
     await queryRunner.query(`DROP TABLE audit_reviews`);
     await queryRunner.query(`DROP TABLE audit_events`);

@@ -2,6 +2,7 @@ import { RequestMethod } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants.js';
 import { ModulesContainer } from '@nestjs/core';
 import request from 'supertest';
+import { AUDIT_METADATA, AuditSealer } from '@app/audit';
 import { ACCESS_METADATA, type Role, ROLES } from '@app/authz';
 import { bearer, createAccount, signedIn } from './support/identity';
 import { startTestApp, type TestApp } from './support/test-app';
@@ -12,6 +13,8 @@ const CALLERS: Caller[] = ['anonymous', ...ROLES];
 interface Context {
   /** Another account, the target of the admin routes. */
   targetId: string;
+  /** An audit event, the target of a review. */
+  eventId: string;
 }
 
 interface RouteCase {
@@ -26,6 +29,7 @@ interface RouteCase {
 
 const ADMIN_ONLY = (ok: number) => ({ anonymous: 401, admin: ok, others: 403 });
 const ANY_SIGNED_IN = (ok: number) => ({ anonymous: 401, others: ok });
+const AUDITOR_ONLY = (ok: number) => ({ anonymous: 401, auditor: ok, others: 403 });
 const PUBLIC = (ok: number) => ({ others: ok });
 
 /** Every route of the api, with what each role gets. Later capabilities add their rows. */
@@ -84,6 +88,36 @@ const MATRIX: RouteCase[] = [
     url: (c) => `/api/v1/users/${c.targetId}/revoke-sessions`,
     expect: ADMIN_ONLY(204),
   },
+  { route: 'GET audit/events', url: () => '/api/v1/audit/events', expect: AUDITOR_ONLY(200) },
+  {
+    route: 'POST audit/events/:id/review',
+    url: (c) => `/api/v1/audit/events/${c.eventId}/review`,
+    body: { note: 'Looked at it.' },
+    expect: AUDITOR_ONLY(201),
+  },
+  { route: 'GET audit/verify', url: () => '/api/v1/audit/verify', expect: AUDITOR_ONLY(200) },
+  {
+    route: 'POST audit/verify',
+    url: () => '/api/v1/audit/verify',
+    body: {
+      checkpoint: {
+        sealedThrough: 1,
+        treeSize: 1,
+        root: '0'.repeat(64),
+        signedAt: '2026-11-28T10:00:00Z',
+        keyId: 'k',
+        signature: 'A'.repeat(86),
+      },
+    },
+    expect: AUDITOR_ONLY(200),
+  },
+  { route: 'GET audit/checkpoints/latest', url: () => '/api/v1/audit/checkpoints/latest', expect: AUDITOR_ONLY(200) },
+  { route: 'GET audit/keys', url: () => '/api/v1/audit/keys', expect: AUDITOR_ONLY(200) },
+  {
+    route: 'GET audit/export',
+    url: () => '/api/v1/audit/export?from=2026-01-01&to=2099-01-01',
+    expect: AUDITOR_ONLY(200),
+  },
   { route: 'GET .well-known/jwks.json', url: () => '/.well-known/jwks.json', expect: PUBLIC(200) },
   { route: 'GET health/live', url: () => '/health/live', expect: PUBLIC(200) },
   { route: 'GET health/ready', url: () => '/health/ready', expect: PUBLIC(200) },
@@ -97,8 +131,8 @@ const join = (...parts: string[]): string =>
     .join('/');
 
 /** Every route the application registered, with its access declaration. */
-function registeredRoutes(t: TestApp): { route: string; declared: boolean }[] {
-  const routes: { route: string; declared: boolean }[] = [];
+function registeredRoutes(t: TestApp): { route: string; declared: boolean; audited: boolean }[] {
+  const routes: { route: string; declared: boolean; audited: boolean }[] = [];
   for (const module of t.app.get(ModulesContainer).values()) {
     for (const wrapper of module.controllers.values()) {
       const controller = wrapper.metatype as (new (...args: unknown[]) => unknown) | undefined;
@@ -113,7 +147,8 @@ function registeredRoutes(t: TestApp): { route: string; declared: boolean }[] {
         const declared =
           Reflect.getMetadata(ACCESS_METADATA, handler) !== undefined ||
           Reflect.getMetadata(ACCESS_METADATA, controller) !== undefined;
-        routes.push({ route: `${method} ${join(base, path)}`, declared });
+        const audited = Reflect.getMetadata(AUDIT_METADATA, handler) !== undefined;
+        routes.push({ route: `${method} ${join(base, path)}`, declared, audited });
       }
     }
   }
@@ -125,10 +160,20 @@ describe('access matrix', () => {
 
   beforeAll(async () => {
     t = await startTestApp();
+    // Something sealed, for the checkpoint route.
+    await createAccount(t, 'auditor');
+    await t.app.get(AuditSealer).sealOnce();
   });
 
   afterAll(async () => {
     await t.close();
+  });
+
+  it('every route under /api/v1 declares its audit action', () => {
+    const undeclared = registeredRoutes(t).filter(
+      (r) => !r.route.match(/^\w+ (health|metrics|\.well-known)/) && !r.audited,
+    );
+    expect(undeclared.map((r) => r.route)).toEqual([]);
   });
 
   it('every registered route declares its access (permission, authenticated or public)', () => {
@@ -156,8 +201,9 @@ describe('access matrix', () => {
       Object.assign(headers, bearer(account.accessToken));
     }
     const method = c.route.split(' ')[0].toLowerCase() as 'get' | 'post' | 'patch';
+    const [event] = await t.dataSource.query(`SELECT id FROM audit_events ORDER BY seq DESC LIMIT 1`);
     let call = request(t.server)
-      [method](c.url({ targetId: target.user.id }))
+      [method](c.url({ targetId: target.user.id, eventId: event.id }))
       .set(headers);
     if (c.body) call = call.send(c.body);
     const res = await call;

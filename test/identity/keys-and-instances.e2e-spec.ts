@@ -9,6 +9,17 @@ import { keyId } from '@app/identity';
 import { bearer, signedIn } from '../support/identity';
 import { startTestApp, type TestApp } from '../support/test-app';
 
+/** The audit log's own keys, as production names them. */
+async function auditKeyFiles(folder: string): Promise<Record<string, string>> {
+  const sealing = generateKeyPairSync('ed25519').privateKey;
+  await writeFile(path.join(folder, 'audit-sealing.pem'), sealing.export({ format: 'pem', type: 'pkcs8' }));
+  await writeFile(path.join(folder, 'audit-hash.key'), randomBytes(32).toString('hex'));
+  return {
+    AUDIT_SEALING_KEY_FILE: path.join(folder, 'audit-sealing.pem'),
+    AUDIT_HASH_KEY_FILE: path.join(folder, 'audit-hash.key'),
+  };
+}
+
 describe('signing keys from files, with rotation', () => {
   let folder: string;
   let t: TestApp;
@@ -24,6 +35,7 @@ describe('signing keys from files, with rotation', () => {
       JWT_SIGNING_KEY_FILE: path.join(folder, 'new.pem'),
       JWT_VERIFY_KEY_FILES: path.join(folder, 'old.pub.pem'),
       MFA_ENCRYPTION_KEY_FILE: path.join(folder, 'mfa.key'),
+      ...(await auditKeyFiles(folder)),
     });
   });
 
@@ -70,6 +82,7 @@ describe('two instances on one database', () => {
       REVOCATION_REFRESH_MS: '250',
       JWT_SIGNING_KEY_FILE: path.join(folder, 'signing.pem'),
       MFA_ENCRYPTION_KEY_FILE: path.join(folder, 'mfa.key'),
+      ...(await auditKeyFiles(folder)),
     };
     first = await startTestApp(env);
     second = await startTestApp(env, [], first.database);

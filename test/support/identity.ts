@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import request from 'supertest';
+import { RequestAudit } from '@app/audit';
 import type { Role } from '@app/authz';
 import { UsersService, type UserView } from '@app/identity';
 import type { TestApp } from './test-app';
@@ -17,7 +18,7 @@ export async function createAccount(t: TestApp, role: Role, region: string | nul
   counter += 1;
   const username = `${role.replace('_', '.')}.${counter}.${randomBytes(3).toString('hex')}`;
   const password = `Pw-${randomBytes(12).toString('base64url')}`;
-  const user = await t.app.get(UsersService).create({
+  const user = await t.app.get(UsersService).create(RequestAudit.system('user.create'), {
     username,
     password,
     displayName: `Test ${role}`,

@@ -10,6 +10,7 @@ import {
   ProblemFilter,
   StrictInputInterceptor,
 } from '@app/common';
+import { AUDIT_CONTROLLERS, AuditDeclarationGuard, AuditModule } from '@app/audit';
 import { AccessGuard, AuthzModule } from '@app/authz';
 import { DbModule } from '@app/db';
 import { IDENTITY_CONTROLLERS, IdentityModule } from '@app/identity';
@@ -28,6 +29,7 @@ export class ApiModule {
         LoggerModule.forRoot(loggerOptions(config)),
         DbModule,
         AuthzModule,
+        AuditModule,
         IdentityModule,
         TerminusModule.forRoot({ logger: false }),
         ...(config.runWorker ? [WorkerJobsModule] : []),
@@ -37,9 +39,12 @@ export class ApiModule {
         HealthController,
         ...(config.http.metricsEnabled ? [MetricsController] : []),
         ...IDENTITY_CONTROLLERS,
+        ...AUDIT_CONTROLLERS,
       ],
       providers: [
         { provide: APP_FILTER, useClass: ProblemFilter },
+        // Guards run in this order: the audit declaration first, so refusals are recorded with their action.
+        { provide: APP_GUARD, useClass: AuditDeclarationGuard },
         { provide: APP_GUARD, useClass: AccessGuard },
         { provide: APP_PIPE, useFactory: createValidationPipe },
         { provide: APP_INTERCEPTOR, useClass: StrictInputInterceptor },

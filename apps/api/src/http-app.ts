@@ -15,6 +15,7 @@ import {
   requestIdFrom,
   sendProblem,
 } from '@app/common';
+import { AuditLog, installAuditHooks, openRequestAudit } from '@app/audit';
 import { ApiModule } from './api.module';
 
 export const API_PREFIX = 'api/v1';
@@ -49,6 +50,7 @@ export async function createApiApp(
   const fastify = app.getHttpAdapter().getInstance() as unknown as FastifyInstance;
   fastify.removeContentTypeParser(['text/plain']);
   installRequestHooks(fastify, app.get(RateLimiter), app.get(MetricsService));
+  installAuditHooks(fastify, app.get(AuditLog));
 
   await app.register(helmet, {
     // The API serves JSON and the docs page; nothing else may run scripts.
@@ -104,6 +106,8 @@ function installRequestHooks(fastify: FastifyInstance, limiter: RateLimiter, met
       );
       return reply;
     }
+    // Past the limit: from here on every request under /api/v1 leaves exactly one audit event.
+    openRequestAudit(request);
   });
   fastify.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';

@@ -1,4 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { AuditModule } from '@app/audit';
 import { AuthzModule } from '@app/authz';
 import { type AppConfig, CommonModule } from '@app/common';
 import { DbModule } from '@app/db';
@@ -23,7 +24,7 @@ export class CliModule {
     const accounts = options.accounts
       ? {
           // The CLI signs no tokens and reads no authenticator secrets: ephemeral keys suffice.
-          imports: [DbModule, AuthzModule, IdentityModule],
+          imports: [DbModule, AuthzModule, AuditModule, IdentityModule],
           providers: [UserCreateCommand, UserResetPasswordCommand, UserDeactivateCommand],
         }
       : { imports: [], providers: [] };

@@ -23,7 +23,8 @@ async function main(): Promise<void> {
   try {
     const accounts = (process.argv[2] ?? '').startsWith('user:');
     await CommandFactory.run(CliModule.register(database.config, { accounts }), {
-      logger: ['error', 'warn'],
+      // Failures reach the operator as one line (below), not as framework logs.
+      logger: false,
       cliName: 'npm run cli --',
       serviceErrorHandler: (error) => {
         console.error(`Failed: ${error.message}`);

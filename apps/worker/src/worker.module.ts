@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { type AppConfig, CommonModule, loggerOptions } from '@app/common';
+import { AuthzModule } from '@app/authz';
 import { DbModule } from '@app/db';
 import { WorkerJobsModule } from '@app/jobs';
 
@@ -10,7 +11,13 @@ export class WorkerModule {
   static register(config: AppConfig): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [CommonModule.forRoot(config), LoggerModule.forRoot(loggerOptions(config)), DbModule, WorkerJobsModule],
+      imports: [
+        CommonModule.forRoot(config),
+        LoggerModule.forRoot(loggerOptions(config)),
+        DbModule,
+        AuthzModule,
+        WorkerJobsModule,
+      ],
     };
   }
 }

@@ -1,4 +1,14 @@
-import { createHash, createHmac, createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject, randomBytes, sign, verify } from 'node:crypto';
+import {
+  createHash,
+  createHmac,
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  type KeyObject,
+  randomBytes,
+  sign,
+  verify,
+} from 'node:crypto';
 import * as path from 'node:path';
 import {
   type AppConfig,
@@ -62,12 +72,14 @@ export class AuditKeys {
 
   /** The sealing public keys as JWKs (for `GET /audit/keys`). */
   publicKeys(): Record<string, unknown>[] {
-    return [{ keyId: this.signing.keyId, publicKey: this.signing.publicKey }, ...this.older].map(({ keyId, publicKey }) => ({
-      ...publicKey.export({ format: 'jwk' }),
-      kid: keyId,
-      alg: 'EdDSA',
-      use: 'sig',
-    }));
+    return [{ keyId: this.signing.keyId, publicKey: this.signing.publicKey }, ...this.older].map(
+      ({ keyId, publicKey }) => ({
+        ...publicKey.export({ format: 'jwk' }),
+        kid: keyId,
+        alg: 'EdDSA',
+        use: 'sig',
+      }),
+    );
   }
 
   private publicKey(keyId: string): KeyObject | undefined {
@@ -101,7 +113,10 @@ export async function loadAuditKeys(config: AppConfig): Promise<AuditKeys> {
     }
     case 'files': {
       if (!secrets.auditSealingKeyFile) {
-        throw new ConfigError('AUDIT_SEALING_KEY_FILE', 'is required (a PEM file with the Ed25519 key that signs audit seals)');
+        throw new ConfigError(
+          'AUDIT_SEALING_KEY_FILE',
+          'is required (a PEM file with the Ed25519 key that signs audit seals)',
+        );
       }
       if (!secrets.auditHashKeyFile) {
         throw new ConfigError('AUDIT_HASH_KEY_FILE', 'is required (a file with 32 random bytes, base64)');

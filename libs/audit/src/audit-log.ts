@@ -12,8 +12,8 @@ const INSERT = `
   INSERT INTO audit_events (
     actor_user_id, actor_username, actor_role, actor_organisation, actor_region, action, resource_type,
     resource_id, subject_person_ids, reason, outcome, http_status, result_count, query, request_id, ip,
-    user_agent, recipient, flagged)
-  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::uuid[], $10, $11, $12, $13, $14::jsonb, $15, $16, $17, $18, $19)`;
+    user_agent, recipient, details, flagged)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::uuid[], $10, $11, $12, $13, $14::jsonb, $15, $16, $17, $18, $19::jsonb, $20)`;
 
 function parameters(event: AuditEventInput): unknown[] {
   return [
@@ -35,6 +35,7 @@ function parameters(event: AuditEventInput): unknown[] {
     event.ip,
     event.userAgent,
     event.recipient,
+    event.details === null ? null : JSON.stringify(event.details),
     event.flagged,
   ];
 }

@@ -41,9 +41,7 @@ export class AuditSealer {
       const [previous]: SealRow[] = await manager.query(
         `SELECT ${SEAL_COLUMNS} FROM audit_seals ORDER BY seal_no DESC LIMIT 1`,
       );
-      const [{ watermark }] = await manager.query(
-        `SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS watermark`,
-      );
+      const [{ watermark }] = await manager.query(`SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS watermark`);
       const from = previous?.tx_to ?? '0';
       if (BigInt(watermark) <= BigInt(from)) return null;
       const events: { seq: string; leaf: Buffer }[] = await manager.query(
@@ -132,9 +130,13 @@ export class AuditSealer {
     try {
       await fs.mkdir(folder, { recursive: true, mode: 0o700 });
       const content = JSON.stringify(checkpoint, null, 2) + '\n';
-      await fs.writeFile(path.join(folder, `checkpoint-${String(checkpoint.sealedThrough).padStart(10, '0')}.json`), content, {
-        mode: 0o600,
-      });
+      await fs.writeFile(
+        path.join(folder, `checkpoint-${String(checkpoint.sealedThrough).padStart(10, '0')}.json`),
+        content,
+        {
+          mode: 0o600,
+        },
+      );
       await fs.writeFile(path.join(folder, 'latest.json'), content, { mode: 0o600 });
     } catch (error) {
       this.logger.error({ err: error }, 'could not write the audit checkpoint');

@@ -8,14 +8,7 @@ import { merkleRoot, splitLeaves } from './merkle';
 import { type Checkpoint, checkpointBody, GENESIS_HASH, SEAL_COLUMNS, sealHash, type SealRow } from './seals';
 
 export type VerifyProblem =
-  | 'altered'
-  | 'deleted'
-  | 'inserted'
-  | 'reordered'
-  | 'seal_chain'
-  | 'signature'
-  | 'unsealed'
-  | 'truncated';
+  'altered' | 'deleted' | 'inserted' | 'reordered' | 'seal_chain' | 'signature' | 'unsealed' | 'truncated';
 
 export interface VerifyResult {
   ok: boolean;
@@ -56,7 +49,7 @@ export class AuditVerifier {
       problem: finding?.problem ?? null,
     });
 
-    for (let after = 0n; ; ) {
+    for (let after = 0n; ;) {
       const seals: SealRow[] = await this.dataSource.query(
         `SELECT ${SEAL_COLUMNS} FROM audit_seals WHERE seal_no > $1 ORDER BY seal_no LIMIT ${SEALS_PER_BATCH}`,
         [String(after)],

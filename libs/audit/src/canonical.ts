@@ -10,14 +10,16 @@ export const LEAF_SQL = `pg_catalog.sha256('\\x00'::bytea || convert_to(jsonb_bu
     e.id, to_char(e.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'), e.tx::text,
     e.actor_user_id, e.actor_username, e.actor_role, e.actor_organisation, e.actor_region,
     e.action, e.resource_type, e.resource_id, e.subject_person_ids, e.reason, e.outcome,
-    e.http_status, e.result_count, e.query, e.request_id, e.ip, e.user_agent, e.recipient, e.flagged
+    e.http_status, e.result_count, e.query, e.request_id, e.ip, e.user_agent, e.recipient, e.details, e.flagged
   )::text, 'UTF8'))`;
 
 /** JSON with sorted keys and no spaces: what seals and checkpoints sign. */
 export function canonicalJson(value: Record<string, unknown>): string {
   return JSON.stringify(
-    Object.fromEntries(Object.keys(value)
-      .sort()
-      .map((key) => [key, value[key]])),
+    Object.fromEntries(
+      Object.keys(value)
+        .sort()
+        .map((key) => [key, value[key]]),
+    ),
   );
 }

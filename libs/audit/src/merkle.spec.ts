@@ -26,7 +26,8 @@ describe('merkleRoot (RFC 6962)', () => {
   });
 
   it('agrees with the recursive definition for every size up to 40', () => {
-    for (let n = 0; n <= leaves.length; n++) expect(merkleRoot(leaves.slice(0, n))).toEqual(reference(leaves.slice(0, n)));
+    for (let n = 0; n <= leaves.length; n++)
+      expect(merkleRoot(leaves.slice(0, n))).toEqual(reference(leaves.slice(0, n)));
   });
 
   it('changes when a leaf changes, is removed, or two leaves swap', () => {

@@ -36,6 +36,7 @@ export function merkleRoot(leaves: Buffer[]): Buffer {
 /** Splits the concatenated 32-byte leaf hashes stored with a seal. */
 export function splitLeaves(concatenated: Buffer): Buffer[] {
   const leaves: Buffer[] = [];
-  for (let offset = 0; offset < concatenated.length; offset += 32) leaves.push(concatenated.subarray(offset, offset + 32));
+  for (let offset = 0; offset < concatenated.length; offset += 32)
+    leaves.push(concatenated.subarray(offset, offset + 32));
   return leaves;
 }

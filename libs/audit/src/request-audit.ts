@@ -44,6 +44,8 @@ export interface AuditEventInput {
   ip: string | null;
   userAgent: string | null;
   recipient: string | null;
+  /** What changed (before and after), for administration events; never secrets. */
+  details: Record<string, unknown> | null;
   flagged: boolean;
 }
 
@@ -62,6 +64,7 @@ export class RequestAudit {
   reason: string | null = null;
   resultCount: number | null = null;
   recipient: string | null = null;
+  details: Record<string, unknown> | null = null;
   flagged = false;
   /** Set when a 404 hides a record outside the caller's scope: recorded as `denied`. */
   outcome: AuditOutcome | null = null;
@@ -77,10 +80,10 @@ export class RequestAudit {
     readonly query: Record<string, unknown> | null,
   ) {}
 
-  /** For the worker: no request, the fixed `system` actor. */
-  static system(action: string): RequestAudit {
+  /** For work outside HTTP: the worker (`system`) or an operator at the command line. */
+  static system(action: string, actor: AuditActor = SYSTEM_ACTOR): RequestAudit {
     const audit = new RequestAudit(null, null, null, null);
-    audit.actor = SYSTEM_ACTOR;
+    audit.actor = actor;
     audit.action = action;
     return audit;
   }
@@ -112,6 +115,7 @@ export class RequestAudit {
       ip: this.ip,
       userAgent: this.userAgent,
       recipient: this.recipient,
+      details: this.details,
       flagged: this.flagged,
     };
   }
@@ -121,4 +125,9 @@ export class RequestAudit {
 export function outcomeOfStatus(status: number): AuditOutcome {
   if (status === 401 || status === 403) return 'denied';
   return status >= 400 ? 'error' : 'allowed';
+}
+
+/** An operator at the command line: the account of the machine user who ran it. */
+export function operatorActor(osUser: string): AuditActor {
+  return { userId: null, username: `cli:${osUser}`, role: 'operator', organisation: null, region: null };
 }

@@ -1,10 +1,9 @@
 import { type ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
-import type { FastifyRequest } from 'fastify';
-import { AppConfig, DomainError } from '@app/common';
+import { ACCESS_REASON_HEADER, AppConfig, DomainError, parseAccessReason, reasonRequired } from '@app/common';
 import { AbilityFactory } from './ability.factory';
-import { ACCESS_METADATA, type AccessRequirement } from './permissions';
+import { ACCESS_METADATA, type AccessRequirement, type AuthenticatedRequest, REASON_METADATA } from './permissions';
 import type { Principal } from './principal';
 
 export const JWT_STRATEGY = 'jwt';
@@ -29,10 +28,11 @@ export class AccessGuard extends AuthGuard(JWT_STRATEGY) {
       context.getHandler(),
       context.getClass(),
     ]);
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     if (requirement?.kind === 'public') return true;
 
     await super.canActivate(context);
-    const principal = context.switchToHttp().getRequest<FastifyRequest & { user: Principal }>().user;
+    const principal = request.user as Principal;
 
     if (!requirement) throw new DomainError('forbidden', 'This route is not available.');
     const allowsPasswordChange = requirement.kind === 'authenticated' && requirement.passwordChange;
@@ -52,6 +52,13 @@ export class AccessGuard extends AuthGuard(JWT_STRATEGY) {
         throw new DomainError('forbidden', 'Your role may not use this route.');
       }
     }
+    // 401 and 403 come first; then a route of register data needs its reason.
+    const needsReason = this.reflector.getAllAndOverride<boolean>(REASON_METADATA, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
+    request.accessReason = parseAccessReason(request.headers[ACCESS_REASON_HEADER]);
+    if (needsReason && request.accessReason === null) throw reasonRequired();
     return true;
   }
 

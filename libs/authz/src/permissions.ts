@@ -5,6 +5,10 @@ import type { Action, Subject } from './ability.factory';
 import type { Principal } from './principal';
 
 export const ACCESS_METADATA = 'register:access';
+export const REASON_METADATA = 'register:access-reason';
+
+/** Routes under /persons, /compliance, /alerts and /inbox: every request carries X-Access-Reason. */
+export const RequiresReason = (): MethodDecorator & ClassDecorator => SetMetadata(REASON_METADATA, true);
 
 /** What a route requires. Every route declares one; the guard refuses routes that do not. */
 export type AccessRequirement =
@@ -38,9 +42,11 @@ export const Permission = (action: Action, subject: Subject): MethodDecorator =>
     ApiBearerAuth(),
   );
 
+export type AuthenticatedRequest = FastifyRequest & { user?: Principal; accessReason?: string | null };
+
 /** The authenticated caller (set by the access guard). */
 export const CurrentPrincipal = createParamDecorator((_: unknown, context: ExecutionContext): Principal => {
-  const request = context.switchToHttp().getRequest<FastifyRequest & { user?: Principal }>();
+  const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
   if (!request.user) throw new Error('no principal on an authenticated route');
   return request.user;
 });

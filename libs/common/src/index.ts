@@ -17,3 +17,4 @@ export * from './pagination/page';
 export * from './db-result';
 export * from './http/params';
 export * from './secrets/secret-files';
+export * from './http/access-reason';

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { affectedCount, AppConfig, DomainError, returnedRows } from '@app/common';
 import { AbilityFactory, type Principal } from '@app/authz';
+import { actorOf, AuditKeys, AuditLog, type RequestAudit } from '@app/audit';
 import { User } from './entities/user.entity';
 import { SecretBox } from './mfa/secret-box';
 import { newTotpSecret, totpUri, verifyTotp } from './mfa/totp';
@@ -58,12 +59,14 @@ export class AuthService {
     private readonly hasher: PasswordHasher,
     private readonly sessions: Sessions,
     private readonly abilities: AbilityFactory,
+    private readonly log: AuditLog,
+    private readonly auditKeys: AuditKeys,
     secrets: IdentitySecrets,
   ) {
     this.box = new SecretBox(secrets.mfaKey);
   }
 
-  async login(username: string, password: string, otp: string | undefined): Promise<TokenPair> {
+  async login(audit: RequestAudit, username: string, password: string, otp: string | undefined): Promise<TokenPair> {
     const users = this.dataSource.getRepository(User);
     const user = await users
       .createQueryBuilder('u')
@@ -71,31 +74,37 @@ export class AuthService {
       .getOne();
     // Always one argon2 verification, against a dummy hash when there is no such user.
     const passwordOk = await this.hasher.verify(user?.passwordHash ?? null, password);
+    // A failure keeps the username when it names an account, otherwise only a keyed hash of it.
+    audit.actor = user
+      ? { ...actorOf(this.principalOf(user, '', false)) }
+      : { userId: null, username: this.auditKeys.hashUsername(username), role: null, organisation: null, region: null };
+    audit.on('user', user?.id ?? null);
+    audit.action = 'auth.login_failed';
     if (!user || !user.active || (user.lockedUntil !== null && user.lockedUntil > new Date())) {
       throw signInRefused();
     }
     if (!passwordOk) {
-      await this.recordFailure(user.id);
+      await this.recordFailure(audit, user.id);
       throw signInRefused();
     }
     let mfaVerified = false;
     if (user.mfaSecret !== null) {
       if (!otp) throw otpRequired();
       if (!(await this.consumeTotp(this.dataSource.manager, user, user.mfaSecret, otp))) {
-        await this.recordFailure(user.id);
+        await this.recordFailure(audit, user.id);
         throw otpRequired();
       }
       mfaVerified = true;
     }
+    audit.action = 'auth.login';
     // Raw SQL: signing in is not a change of the account, so its version stays.
     await this.dataSource.query(
       `UPDATE users SET failed_logins = 0, locked_until = NULL
         WHERE id = $1 AND (failed_logins <> 0 OR locked_until IS NOT NULL)`,
       [user.id],
     );
-
     if (user.passwordMustChange) return this.passwordChangeOnly(user, mfaVerified);
-    return this.dataSource.transaction(async (manager) => {
+    return this.log.transaction(audit, async (manager) => {
       const session = await this.sessions.open(manager, user.id, mfaVerified);
       const principal = this.principalOf(user, session.id, mfaVerified);
       return this.tokenPair(principal, await this.sessions.issueRefreshToken(manager, session.id));
@@ -117,8 +126,16 @@ export class AuthService {
   }
 
   /** Rotates the refresh token; a spent one presented again ends its whole session. */
-  async refresh(refreshToken: string): Promise<TokenPair> {
-    const outcome = await this.dataSource.transaction(async (manager) => {
+  async refresh(audit: RequestAudit, refreshToken: string): Promise<TokenPair> {
+    // Refusals are recorded with the work (a reuse revokes the session in the same transaction).
+    const refuse = (action: string, flagged = false) => {
+      audit.action = action;
+      audit.outcome = 'denied';
+      audit.successStatus = 401;
+      audit.flagged = flagged;
+      return { refused: true as const };
+    };
+    const outcome = await this.log.transaction(audit, async (manager) => {
       const rows: RefreshRow[] = await manager.query(
         `SELECT rt.id AS token_id, rt.spent_at, s.id AS session_id, s.mfa_verified, s.last_refreshed_at,
                 s.expires_at, s.revoked_at, s.user_id
@@ -128,10 +145,11 @@ export class AuthService {
         [hashRefreshToken(refreshToken)],
       );
       const row = rows[0];
-      if (!row) return { refused: true as const };
+      if (!row) return refuse('auth.refresh_failed');
+      audit.on('session', row.session_id);
       if (row.spent_at !== null) {
         await this.sessions.revoke(manager, { sessionId: row.session_id }, 'refresh_reuse');
-        return { refused: true as const, reuse: true };
+        return refuse('auth.refresh_reuse', true);
       }
       const live = this.sessions.isLive({
         revokedAt: row.revoked_at,
@@ -139,7 +157,8 @@ export class AuthService {
         expiresAt: row.expires_at,
       });
       const user = await manager.getRepository(User).findOneBy({ id: row.user_id });
-      if (!live || !user || !user.active) return { refused: true as const };
+      if (user) audit.actor = actorOf(this.principalOf(user, row.session_id, row.mfa_verified));
+      if (!live || !user || !user.active) return refuse('auth.refresh_failed');
       await manager.query(`UPDATE refresh_tokens SET spent_at = now() WHERE id = $1`, [row.token_id]);
       await manager.query(`UPDATE sessions SET last_refreshed_at = now() WHERE id = $1`, [row.session_id]);
       const next = await this.sessions.issueRefreshToken(manager, row.session_id);
@@ -152,15 +171,24 @@ export class AuthService {
     return outcome.pair;
   }
 
-  async logout(principal: Principal): Promise<void> {
-    await this.sessions.revoke(this.dataSource.manager, { sessionId: principal.sessionId }, 'logout');
+  async logout(audit: RequestAudit, principal: Principal): Promise<void> {
+    audit.on('session', principal.sessionId);
+    await this.log.transaction(audit, (manager) =>
+      this.sessions.revoke(manager, { sessionId: principal.sessionId }, 'logout'),
+    );
   }
 
   /** Changes the caller's password; every session of the account ends (sign in again). */
-  async changePassword(principal: Principal, currentPassword: string, newPassword: string): Promise<void> {
+  async changePassword(
+    audit: RequestAudit,
+    principal: Principal,
+    currentPassword: string,
+    newPassword: string,
+  ): Promise<void> {
+    audit.on('user', principal.userId);
     const user = await this.activeUser(principal);
     if (!(await this.hasher.verify(user.passwordHash, currentPassword))) {
-      await this.recordFailure(user.id);
+      await this.recordFailure(audit, user.id);
       throw DomainError.validation([{ field: 'currentPassword', message: 'is not correct' }]);
     }
     const problem = passwordProblem(newPassword, user.username);
@@ -169,7 +197,7 @@ export class AuthService {
       throw DomainError.validation([{ field: 'newPassword', message: 'must differ from the current password' }]);
     }
     const passwordHash = await this.hasher.hash(newPassword);
-    await this.dataSource.transaction(async (manager) => {
+    await this.log.transaction(audit, async (manager) => {
       user.passwordHash = passwordHash;
       user.passwordMustChange = false;
       user.passwordChangedAt = new Date();
@@ -179,8 +207,9 @@ export class AuthService {
     });
   }
 
-  async me(principal: Principal): Promise<MeView> {
-    const user = await this.activeUser(principal);
+  async me(audit: RequestAudit, principal: Principal): Promise<MeView> {
+    audit.on('user', principal.userId);
+    const user = await this.log.transaction(audit, () => this.activeUser(principal));
     const view = toUserView(user);
     return {
       id: view.id,
@@ -196,36 +225,44 @@ export class AuthService {
   }
 
   /** Starts (re-)enrolment of an authenticator; an enrolled account must prove its current one. */
-  async enrollMfa(principal: Principal, otp: string | undefined): Promise<{ otpauthUrl: string; secret: string }> {
+  async enrollMfa(
+    audit: RequestAudit,
+    principal: Principal,
+    otp: string | undefined,
+  ): Promise<{ otpauthUrl: string; secret: string }> {
+    audit.on('user', principal.userId);
     const user = await this.activeUser(principal);
     if (user.mfaSecret !== null) {
       if (!otp) throw otpRequired();
       if (!(await this.consumeTotp(this.dataSource.manager, user, user.mfaSecret, otp))) {
-        await this.recordFailure(user.id);
+        await this.recordFailure(audit, user.id);
         throw otpRequired();
       }
     }
     const secret = newTotpSecret();
-    await this.dataSource
-      .getRepository(User)
-      .update({ id: user.id }, { mfaPendingSecret: this.box.seal(secret, user.id) });
+    await this.log.transaction(audit, (manager) =>
+      manager.getRepository(User).update({ id: user.id }, { mfaPendingSecret: this.box.seal(secret, user.id) }),
+    );
     return { otpauthUrl: totpUri(secret, this.config.identity.mfaIssuer, user.username), secret };
   }
 
   /** Activates the enrolled authenticator with a code from it; sign in again to use it. */
-  async activateMfa(principal: Principal, otp: string): Promise<void> {
+  async activateMfa(audit: RequestAudit, principal: Principal, otp: string): Promise<void> {
+    audit.on('user', principal.userId);
     const user = await this.activeUser(principal);
     if (user.mfaPendingSecret === null) throw DomainError.conflict('No authenticator is being enrolled.');
     const step = await verifyTotp(this.box.open(user.mfaPendingSecret, user.id), otp, null);
     if (step === null) throw DomainError.validation([{ field: 'otp', message: 'is not a current code' }]);
-    await this.dataSource.getRepository(User).update(
-      { id: user.id },
-      {
-        mfaSecret: user.mfaPendingSecret,
-        mfaPendingSecret: null,
-        mfaEnrolledAt: new Date(),
-        totpLastStep: String(step),
-      },
+    await this.log.transaction(audit, (manager) =>
+      manager.getRepository(User).update(
+        { id: user.id },
+        {
+          mfaSecret: user.mfaPendingSecret,
+          mfaPendingSecret: null,
+          mfaEnrolledAt: new Date(),
+          totpLastStep: String(step),
+        },
+      ),
     );
   }
 
@@ -269,17 +306,20 @@ export class AuthService {
     return affectedCount(result) > 0;
   }
 
-  /** Counts a failure; the last allowed one locks the account. Returns whether it locked it now. */
-  private async recordFailure(userId: string): Promise<boolean> {
+  /** Counts a failure; the last allowed one locks the account, which is a flagged event. */
+  private async recordFailure(audit: RequestAudit, userId: string): Promise<void> {
     const { maxFailedLogins, lockMs } = this.config.identity;
     const result: unknown = await this.dataSource.query(
       `UPDATE users SET
           failed_logins = CASE WHEN failed_logins + 1 >= $2 THEN 0 ELSE failed_logins + 1 END,
           locked_until = CASE WHEN failed_logins + 1 >= $2 THEN now() + make_interval(secs => $3) ELSE locked_until END
         WHERE id = $1
-        RETURNING locked_until IS NOT NULL AND locked_until > now() AS locked`,
+        RETURNING failed_logins = 0 AND locked_until > now() AS locked_now`,
       [userId, maxFailedLogins, lockMs / 1000],
     );
-    return returnedRows<{ locked: boolean }>(result)[0]?.locked ?? false;
+    if (returnedRows<{ locked_now: boolean }>(result)[0]?.locked_now) {
+      audit.action = 'auth.lockout';
+      audit.flagged = true;
+    }
   }
 }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { RequestAudit } from '@app/audit';
 import type { Role } from '@app/authz';
 import { DomainError } from '@app/common';
 import type { UsersService } from './users.service';
@@ -66,11 +67,11 @@ export async function ensureDemoAccounts(
   for (const account of DEMO_ACCOUNTS) {
     const password = randomBytes(15).toString('base64url');
     try {
-      await users.create({ ...account, password });
+      await users.create(RequestAudit.system('user.create'), { ...account, password });
     } catch (error) {
       // The file was removed but the account exists: give it a new password.
       if (!(error instanceof DomainError && error.code === 'conflict')) throw error;
-      await users.setPassword(account.username, password);
+      await users.setPassword(RequestAudit.system('user.reset_password'), account.username, password);
     }
     written.push({ username: account.username, password, role: account.role, region: account.region });
   }

@@ -11,6 +11,7 @@ import {
   toPage,
   versionMismatch,
 } from '@app/common';
+import { AuditLog, type RequestAudit } from '@app/audit';
 import { type Role, roleHasRegion } from '@app/authz';
 import { User } from './entities/user.entity';
 import { PasswordHasher } from './password/password-hasher';
@@ -45,6 +46,19 @@ export interface UserFilter {
   cursor?: string;
 }
 
+/** The administered attributes of an account, for before/after in the audit log (no secrets). */
+function administered(view: UserView): Record<string, unknown> {
+  return {
+    username: view.username,
+    displayName: view.displayName,
+    role: view.role,
+    organisation: view.organisation,
+    region: view.region,
+    email: view.email,
+    active: view.active,
+  };
+}
+
 function userNotFound(): DomainError {
   return DomainError.notFound('No such user.');
 }
@@ -56,15 +70,17 @@ export class UsersService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly hasher: PasswordHasher,
     private readonly sessions: Sessions,
+    private readonly log: AuditLog,
   ) {}
 
-  async create(input: NewUser): Promise<UserView> {
+  async create(audit: RequestAudit, input: NewUser): Promise<UserView> {
+    audit.on('user');
     const errors = await this.regionErrors(this.dataSource.manager, input.role, input.region ?? null);
     const problem = passwordProblem(input.password, input.username);
     if (problem) errors.push({ field: 'password', message: problem });
     if (errors.length > 0) throw DomainError.validation(errors);
     const passwordHash = await this.hasher.hash(input.password);
-    return this.dataSource.transaction(async (manager) => {
+    return this.log.transaction(audit, async (manager) => {
       const taken = await manager
         .getRepository(User)
         .createQueryBuilder('u')
@@ -82,40 +98,53 @@ export class UsersService {
           passwordHash,
         }),
       );
+      const view = toUserView(user);
+      audit.on('user', view.id);
+      // Creating an account grants a role: a flagged event with what was granted.
+      audit.flagged = true;
+      audit.details = { after: administered(view) };
+      return view;
+    });
+  }
+
+  async list(audit: RequestAudit, filter: UserFilter): Promise<Page<UserView>> {
+    audit.on('user');
+    const limit = filter.limit ?? DEFAULT_PAGE_SIZE;
+    const position = filter.cursor ? decodeCursor(filter.cursor, 2) : null;
+    return this.log.transaction(audit, async (manager) => {
+      const query = manager
+        .getRepository(User)
+        .createQueryBuilder('u')
+        .orderBy('lower(u.username)', 'ASC')
+        .addOrderBy('u.id', 'ASC')
+        .limit(limit + 1);
+      if (filter.role) query.andWhere('u.role = :role', { role: filter.role });
+      if (filter.region) query.andWhere('u.region = :region', { region: filter.region });
+      if (filter.active !== undefined) query.andWhere('u.active = :active', { active: filter.active });
+      if (position) query.andWhere('(lower(u.username), u.id) > (:name, :id)', { name: position[0], id: position[1] });
+      const page = toPage(await query.getMany(), limit, toUserView, (user) => [user.username.toLowerCase(), user.id]);
+      audit.resultCount = page.items.length;
+      return page;
+    });
+  }
+
+  async get(audit: RequestAudit, id: string): Promise<UserView> {
+    audit.on('user', id);
+    return this.log.transaction(audit, async (manager) => {
+      const user = await manager.getRepository(User).findOneBy({ id });
+      if (!user) throw userNotFound();
+      audit.resultCount = 1;
       return toUserView(user);
     });
   }
 
-  async list(filter: UserFilter): Promise<Page<UserView>> {
-    const limit = filter.limit ?? DEFAULT_PAGE_SIZE;
-    const query = this.dataSource
-      .getRepository(User)
-      .createQueryBuilder('u')
-      .orderBy('lower(u.username)', 'ASC')
-      .addOrderBy('u.id', 'ASC')
-      .limit(limit + 1);
-    if (filter.role) query.andWhere('u.role = :role', { role: filter.role });
-    if (filter.region) query.andWhere('u.region = :region', { region: filter.region });
-    if (filter.active !== undefined) query.andWhere('u.active = :active', { active: filter.active });
-    if (filter.cursor) {
-      const [name, id] = decodeCursor(filter.cursor, 2);
-      query.andWhere('(lower(u.username), u.id) > (:name, :id)', { name, id });
-    }
-    const rows = await query.getMany();
-    return toPage(rows, limit, toUserView, (user) => [user.username.toLowerCase(), user.id]);
-  }
-
-  async get(id: string): Promise<UserView> {
-    const user = await this.dataSource.getRepository(User).findOneBy({ id });
-    if (!user) throw userNotFound();
-    return toUserView(user);
-  }
-
   /** Applies changes at the version the caller read; a new role or region, or deactivation, ends the sessions. */
-  async update(id: string, version: number, changes: UserChanges): Promise<UserView> {
-    return this.dataSource.transaction(async (manager) => {
+  async update(audit: RequestAudit, id: string, version: number, changes: UserChanges): Promise<UserView> {
+    audit.on('user', id);
+    return this.log.transaction(audit, async (manager) => {
       const user = await this.lockedUser(manager, id);
       if (user.version !== version) throw versionMismatch();
+      const before = administered(toUserView(user));
       const role = changes.role ?? user.role;
       const region = changes.region !== undefined ? changes.region : roleHasRegion(role) ? user.region : null;
       const errors = await this.regionErrors(manager, role, region);
@@ -132,15 +161,20 @@ export class UsersService {
       const saved = await manager.getRepository(User).save(user);
       if (deactivated) await this.sessions.revoke(manager, { userId: id }, 'deactivated');
       else if (accessChanged) await this.sessions.revoke(manager, { userId: id }, 'role_changed');
-      return toUserView(saved);
+      const view = toUserView(saved);
+      // A granted or changed role, region or activation is a flagged event.
+      if (accessChanged || before.active !== view.active) audit.flagged = true;
+      audit.details = { before, after: administered(view) };
+      return view;
     });
   }
 
   /** A temporary password, shown once; it only allows choosing a new one. */
-  async resetPassword(id: string): Promise<{ temporaryPassword: string }> {
+  async resetPassword(audit: RequestAudit, id: string): Promise<{ temporaryPassword: string }> {
+    audit.on('user', id);
     const temporaryPassword = randomBytes(18).toString('base64url');
     const passwordHash = await this.hasher.hash(temporaryPassword);
-    await this.dataSource.transaction(async (manager) => {
+    await this.log.transaction(audit, async (manager) => {
       const user = await this.lockedUser(manager, id);
       Object.assign(user, {
         passwordHash,
@@ -156,8 +190,9 @@ export class UsersService {
   }
 
   /** Sets a password chosen by an operator (CLI); the policy applies. */
-  async setPassword(username: string, password: string): Promise<void> {
+  async setPassword(audit: RequestAudit, username: string, password: string): Promise<void> {
     const user = await this.byUsername(username);
+    audit.on('user', user.id);
     const problem = passwordProblem(password, user.username);
     if (problem) throw DomainError.validation([{ field: 'password', message: problem }]);
     const passwordHash = await this.hasher.hash(password);
@@ -174,8 +209,9 @@ export class UsersService {
     });
   }
 
-  async resetMfa(id: string): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
+  async resetMfa(audit: RequestAudit, id: string): Promise<void> {
+    audit.on('user', id);
+    await this.log.transaction(audit, async (manager) => {
       const user = await this.lockedUser(manager, id);
       Object.assign(user, { mfaSecret: null, mfaPendingSecret: null, mfaEnrolledAt: null, totpLastStep: null });
       await manager.getRepository(User).save(user);
@@ -183,16 +219,17 @@ export class UsersService {
     });
   }
 
-  async revokeSessions(id: string): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
+  async revokeSessions(audit: RequestAudit, id: string): Promise<void> {
+    audit.on('user', id);
+    await this.log.transaction(audit, async (manager) => {
       await this.lockedUser(manager, id);
       await this.sessions.revoke(manager, { userId: id }, 'admin_revoked');
     });
   }
 
-  async deactivate(username: string): Promise<void> {
+  async deactivate(audit: RequestAudit, username: string): Promise<void> {
     const user = await this.byUsername(username);
-    await this.update(user.id, user.version, { active: false });
+    await this.update(audit, user.id, user.version, { active: false });
   }
 
   private async byUsername(username: string): Promise<User> {

@@ -1,10 +1,13 @@
 import { Module } from '@nestjs/common';
+import { AuditModule, SealingJob } from '@app/audit';
 
 /**
- * The worker's scheduled jobs (compliance scans, reminders, audit sealing),
- * gathered from the libraries that own them. The worker app runs them; the
- * api runs them too in single-process mode (`npm start`, RUN_WORKER=true).
- * Jobs arrive with their capabilities; none are registered yet.
+ * The worker's scheduled jobs, gathered from the libraries that own them.
+ * The worker app runs them; the api runs them too in single-process mode
+ * (`npm start`, RUN_WORKER=true).
  */
-@Module({})
+@Module({
+  imports: [AuditModule],
+  providers: [SealingJob],
+})
 export class WorkerJobsModule {}

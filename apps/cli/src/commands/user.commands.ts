@@ -1,7 +1,12 @@
 import { Command, CommandRunner, Option } from 'nest-commander';
 import { DomainError } from '@app/common';
 import { isRole, ROLES } from '@app/authz';
+import { userInfo } from 'node:os';
+import { operatorActor, RequestAudit } from '@app/audit';
 import { UsersService } from '@app/identity';
+
+/** The operator's actions are audited like anyone's: the actor is the machine account that ran the CLI. */
+const audited = (action: string): RequestAudit => RequestAudit.system(action, operatorActor(userInfo().username));
 
 /** Reads the password from standard input (one line; the trailing newline is not part of it). */
 async function passwordFromStdin(): Promise<string> {
@@ -56,7 +61,7 @@ export class UserCreateCommand extends UserCommand {
       if (!isRole(options.role)) throw new Error(`--role must be one of ${ROLES.join(', ')}`);
       if (!options.passwordStdin)
         throw new Error('--password-stdin is required: passwords never go on the command line');
-      const user = await this.users.create({
+      const user = await this.users.create(audited('user.create'), {
         username: options.username,
         password: await passwordFromStdin(),
         role: options.role,
@@ -116,7 +121,7 @@ export class UserResetPasswordCommand extends UserCommand {
       if (!options.username) throw new Error('--username is required');
       if (!options.passwordStdin)
         throw new Error('--password-stdin is required: passwords never go on the command line');
-      await this.users.setPassword(options.username, await passwordFromStdin());
+      await this.users.setPassword(audited('user.reset_password'), options.username, await passwordFromStdin());
       return `Password of ${options.username} set; its sessions have ended.`;
     });
   }
@@ -141,7 +146,7 @@ export class UserDeactivateCommand extends UserCommand {
   async run(_: string[], options: { username?: string }): Promise<void> {
     await this.attempt(async () => {
       if (!options.username) throw new Error('--username is required');
-      await this.users.deactivate(options.username);
+      await this.users.deactivate(audited('user.update'), options.username);
       return `Deactivated ${options.username}.`;
     });
   }

@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Audited, AuditContext, type RequestAudit } from '@app/audit';
 import { Authenticated, CurrentPrincipal, type Principal, Public } from '@app/authz';
 import { AuthService, type MeView } from '../auth.service';
 import { ActivateMfaDto, ChangePasswordDto, EnrollMfaDto, LoginDto, RefreshDto } from '../dto/auth.dto';
@@ -12,59 +13,75 @@ export class AuthController {
 
   @Post('login')
   @Public()
+  @Audited('auth.login', { resource: 'user' })
   @HttpCode(200)
   @ApiOperation({ summary: 'Sign in; 401 otp_required asks for the authenticator code' })
-  login(@Body() body: LoginDto): Promise<TokenPair> {
-    return this.auth.login(body.username, body.password, body.otp);
+  login(@AuditContext() audit: RequestAudit, @Body() body: LoginDto): Promise<TokenPair> {
+    return this.auth.login(audit, body.username, body.password, body.otp);
   }
 
   @Post('refresh')
   @Public()
+  @Audited('auth.refresh', { resource: 'session' })
   @HttpCode(200)
   @ApiOperation({ summary: 'A new token pair; the refresh token used is spent (reuse ends the session)' })
-  refresh(@Body() body: RefreshDto): Promise<TokenPair> {
-    return this.auth.refresh(body.refreshToken);
+  refresh(@AuditContext() audit: RequestAudit, @Body() body: RefreshDto): Promise<TokenPair> {
+    return this.auth.refresh(audit, body.refreshToken);
   }
 
   @Post('logout')
   @Authenticated({ withoutMfa: true, passwordChange: true })
+  @Audited('auth.logout', { resource: 'session' })
   @HttpCode(204)
   @ApiOperation({ summary: 'End this session' })
-  async logout(@CurrentPrincipal() principal: Principal): Promise<void> {
-    await this.auth.logout(principal);
+  async logout(@AuditContext() audit: RequestAudit, @CurrentPrincipal() principal: Principal): Promise<void> {
+    await this.auth.logout(audit, principal);
   }
 
   @Post('password')
   @Authenticated({ withoutMfa: true, passwordChange: true })
+  @Audited('auth.password_change', { resource: 'user' })
   @HttpCode(204)
   @ApiOperation({ summary: 'Change your password; every session of the account ends' })
-  async changePassword(@CurrentPrincipal() principal: Principal, @Body() body: ChangePasswordDto): Promise<void> {
-    await this.auth.changePassword(principal, body.currentPassword, body.newPassword);
+  async changePassword(
+    @AuditContext() audit: RequestAudit,
+    @CurrentPrincipal() principal: Principal,
+    @Body() body: ChangePasswordDto,
+  ): Promise<void> {
+    await this.auth.changePassword(audit, principal, body.currentPassword, body.newPassword);
   }
 
   @Get('me')
   @Authenticated({ withoutMfa: true })
+  @Audited('auth.me', { resource: 'user' })
   @ApiOperation({ summary: 'Your account and packed CASL rules' })
-  me(@CurrentPrincipal() principal: Principal): Promise<MeView> {
-    return this.auth.me(principal);
+  me(@AuditContext() audit: RequestAudit, @CurrentPrincipal() principal: Principal): Promise<MeView> {
+    return this.auth.me(audit, principal);
   }
 
   @Post('mfa/enroll')
   @Authenticated({ withoutMfa: true })
+  @Audited('auth.mfa_enroll', { resource: 'user' })
   @HttpCode(200)
   @ApiOperation({ summary: 'Start enrolling an authenticator (re-enrolling needs a current code)' })
   enroll(
+    @AuditContext() audit: RequestAudit,
     @CurrentPrincipal() principal: Principal,
     @Body() body: EnrollMfaDto,
   ): Promise<{ otpauthUrl: string; secret: string }> {
-    return this.auth.enrollMfa(principal, body.otp);
+    return this.auth.enrollMfa(audit, principal, body.otp);
   }
 
   @Post('mfa/activate')
   @Authenticated({ withoutMfa: true })
+  @Audited('auth.mfa_activate', { resource: 'user' })
   @HttpCode(204)
   @ApiOperation({ summary: 'Activate the enrolled authenticator with a code from it' })
-  async activate(@CurrentPrincipal() principal: Principal, @Body() body: ActivateMfaDto): Promise<void> {
-    await this.auth.activateMfa(principal, body.otp);
+  async activate(
+    @AuditContext() audit: RequestAudit,
+    @CurrentPrincipal() principal: Principal,
+    @Body() body: ActivateMfaDto,
+  ): Promise<void> {
+    await this.auth.activateMfa(audit, principal, body.otp);
   }
 }

@@ -1,0 +1,232 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { Readable } from 'node:stream';
+import { DataSource } from 'typeorm';
+import { decodeCursor, DEFAULT_PAGE_SIZE, DomainError, type Page, toPage } from '@app/common';
+import { AuditLog } from './audit-log';
+import type { RequestAudit } from './request-audit';
+
+export interface AuditEventView {
+  seq: number;
+  id: string;
+  at: string;
+  actor: {
+    userId: string | null;
+    username: string | null;
+    role: string | null;
+    organisation: string | null;
+    region: string | null;
+  };
+  action: string;
+  resource: { type: string | null; id: string | null };
+  subjectPersonIds: string[];
+  reason: string | null;
+  outcome: string;
+  httpStatus: number | null;
+  resultCount: number | null;
+  query: Record<string, unknown> | null;
+  requestId: string | null;
+  ip: string | null;
+  userAgent: string | null;
+  recipient: string | null;
+  details: Record<string, unknown> | null;
+  flagged: boolean;
+  reviewed: boolean;
+}
+
+export interface AuditFilter {
+  actorId?: string;
+  actorUsername?: string;
+  subjectId?: string;
+  subjectJmbg?: string;
+  action?: string;
+  outcome?: string;
+  flagged?: boolean;
+  reviewed?: boolean;
+  from?: Date;
+  to?: Date;
+  limit?: number;
+  cursor?: string;
+}
+
+export interface ReviewView {
+  id: string;
+  eventId: string;
+  at: string;
+  reviewer: { userId: string; username: string };
+  note: string;
+}
+
+interface EventRow {
+  seq: string;
+  id: string;
+  at: Date;
+  actor_user_id: string | null;
+  actor_username: string | null;
+  actor_role: string | null;
+  actor_organisation: string | null;
+  actor_region: string | null;
+  action: string;
+  resource_type: string | null;
+  resource_id: string | null;
+  subject_person_ids: string[];
+  reason: string | null;
+  outcome: string;
+  http_status: number | null;
+  result_count: number | null;
+  query: Record<string, unknown> | null;
+  request_id: string | null;
+  ip: string | null;
+  user_agent: string | null;
+  recipient: string | null;
+  details: Record<string, unknown> | null;
+  flagged: boolean;
+  reviewed: boolean;
+}
+
+const EVENT_COLUMNS = `e.seq::text, e.id, e.at, e.actor_user_id, e.actor_username, e.actor_role, e.actor_organisation,
+  e.actor_region, e.action, e.resource_type, e.resource_id, e.subject_person_ids::text[] AS subject_person_ids, e.reason,
+  e.outcome, e.http_status, e.result_count, e.query, e.request_id, e.ip, e.user_agent, e.recipient, e.details, e.flagged,
+  EXISTS (SELECT 1 FROM audit_reviews r WHERE r.event_id = e.id) AS reviewed`;
+
+function toView(row: EventRow): AuditEventView {
+  return {
+    seq: Number(row.seq),
+    id: row.id,
+    at: row.at.toISOString(),
+    actor: {
+      userId: row.actor_user_id,
+      username: row.actor_username,
+      role: row.actor_role,
+      organisation: row.actor_organisation,
+      region: row.actor_region,
+    },
+    action: row.action,
+    resource: { type: row.resource_type, id: row.resource_id },
+    subjectPersonIds: row.subject_person_ids,
+    reason: row.reason,
+    outcome: row.outcome,
+    httpStatus: row.http_status,
+    resultCount: row.result_count,
+    query: row.query,
+    requestId: row.request_id,
+    ip: row.ip,
+    userAgent: row.user_agent,
+    recipient: row.recipient,
+    details: row.details,
+    flagged: row.flagged,
+    reviewed: row.reviewed,
+  };
+}
+
+const EXPORT_BATCH = 1_000;
+
+/** The auditor's reading of the log: search, reviews, export. Every call is itself audited. */
+@Injectable()
+export class AuditQueryService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly log: AuditLog,
+  ) {}
+
+  async search(audit: RequestAudit, filter: AuditFilter): Promise<Page<AuditEventView>> {
+    const limit = filter.limit ?? DEFAULT_PAGE_SIZE;
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const add = (clause: (p: string) => string, value: unknown) => {
+      params.push(value);
+      where.push(clause(`$${params.length}`));
+    };
+    if (filter.actorId) add((p) => `e.actor_user_id = ${p}`, filter.actorId);
+    if (filter.actorUsername) add((p) => `lower(e.actor_username) = lower(${p})`, filter.actorUsername);
+    if (filter.subjectId) add((p) => `e.subject_person_ids @> ARRAY[${p}::uuid]`, filter.subjectId);
+    if (filter.action) add((p) => `e.action = ${p}`, filter.action);
+    if (filter.outcome) add((p) => `e.outcome = ${p}`, filter.outcome);
+    if (filter.flagged !== undefined) add((p) => `e.flagged = ${p}`, filter.flagged);
+    if (filter.reviewed !== undefined) {
+      add((p) => `EXISTS (SELECT 1 FROM audit_reviews r WHERE r.event_id = e.id) = ${p}`, filter.reviewed);
+    }
+    if (filter.from) add((p) => `e.at >= ${p}`, filter.from);
+    if (filter.to) add((p) => `e.at < ${p}`, filter.to);
+    if (filter.cursor) add((p) => `e.seq < ${p}::bigint`, String(decodeCursor(filter.cursor, 1)[0]));
+
+    return this.log.transaction(audit, async (manager) => {
+      if (filter.subjectJmbg) {
+        // The register's persons: who was recorded under this JMBG.
+        const [{ persons }] = await manager.query(`SELECT to_regclass('persons') IS NOT NULL AS persons`);
+        const ids: string[] = persons
+          ? (await manager.query(`SELECT id FROM persons WHERE jmbg = $1`, [filter.subjectJmbg])).map(
+              (r: { id: string }) => r.id,
+            )
+          : [];
+        add((p) => `e.subject_person_ids && ${p}::uuid[]`, ids);
+      }
+      params.push(limit + 1);
+      const rows: EventRow[] = await manager.query(
+        `SELECT ${EVENT_COLUMNS} FROM audit_events e
+          ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
+          ORDER BY e.seq DESC LIMIT $${params.length}`,
+        params,
+      );
+      const page = toPage(rows, limit, toView, (row) => [row.seq]);
+      audit.resultCount = page.items.length;
+      return page;
+    });
+  }
+
+  async review(audit: RequestAudit, eventId: string, note: string): Promise<ReviewView> {
+    audit.on('audit_event', eventId);
+    const actor = audit.actor;
+    if (!actor?.userId || !actor.username) throw new Error('a review needs a signed-in reviewer');
+    return this.log.transaction(audit, async (manager) => {
+      const [event] = await manager.query(`SELECT 1 FROM audit_events WHERE id = $1`, [eventId]);
+      if (!event) throw DomainError.notFound('No such audit event.');
+      const [review] = await manager.query(
+        `INSERT INTO audit_reviews (event_id, reviewer_user_id, reviewer_username, note)
+         VALUES ($1, $2, $3, $4) RETURNING id, event_id, at, reviewer_user_id, reviewer_username, note`,
+        [eventId, actor.userId, actor.username, note],
+      );
+      return {
+        id: review.id,
+        eventId: review.event_id,
+        at: review.at.toISOString(),
+        reviewer: { userId: review.reviewer_user_id, username: review.reviewer_username },
+        note: review.note,
+      };
+    });
+  }
+
+  /**
+   * The events in [from, to) as JSON Lines, oldest first. The export is a
+   * disclosure: its event (with the recipient and the count) is written
+   * before the first line leaves, and the lines end at the newest event
+   * that existed then.
+   */
+  async export(audit: RequestAudit, from: Date, to: Date, recipient: string): Promise<Readable> {
+    audit.recipient = recipient;
+    const upTo = await this.log.transaction(audit, async (manager) => {
+      const [row] = await manager.query(
+        `SELECT count(*)::int AS count, COALESCE(max(seq), 0)::text AS last FROM audit_events WHERE at >= $1 AND at < $2`,
+        [from, to],
+      );
+      audit.resultCount = row.count;
+      return row.last as string;
+    });
+    const dataSource = this.dataSource;
+    async function* lines(): AsyncGenerator<string> {
+      let after = '0';
+      for (;;) {
+        const rows: EventRow[] = await dataSource.query(
+          `SELECT ${EVENT_COLUMNS} FROM audit_events e
+            WHERE e.at >= $1 AND e.at < $2 AND e.seq > $3::bigint AND e.seq <= $4::bigint
+            ORDER BY e.seq LIMIT ${EXPORT_BATCH}`,
+          [from, to, after, upTo],
+        );
+        for (const row of rows) yield JSON.stringify(toView(row)) + '\n';
+        if (rows.length < EXPORT_BATCH) return;
+        after = rows[rows.length - 1].seq;
+      }
+    }
+    return Readable.from(lines());
+  }
+}

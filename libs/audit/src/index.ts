@@ -1,0 +1,17 @@
+import { AuditController } from './audit.controller';
+
+export * from './audit-hooks';
+export * from './audit-keys';
+export * from './audit-log';
+export * from './audit-query.service';
+export * from './audit-sealer';
+export * from './audit-verifier';
+export * from './audit.module';
+export * from './audited';
+export * from './request-audit';
+export * from './sealing.job';
+export * from './seals';
+
+/** Registered by the api only. */
+export const AUDIT_CONTROLLERS = [AuditController];
+export * from './audit-declaration.guard';
