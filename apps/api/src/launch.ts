@@ -19,11 +19,11 @@ export interface LaunchOptions {
  * factor is not demanded, unless the environment says otherwise.
  */
 function localDefaults(config: AppConfig): AppConfig {
-  return config.with({
+  return config.withLocalSecrets().with({
     runWorker: process.env.RUN_WORKER === undefined ? true : config.runWorker,
-    secrets: config.secrets.jwtSigningKeyFile ? config.secrets : { ...config.secrets, source: 'data-dir' },
     identity:
       process.env.MFA_REQUIRED_ROLES === undefined ? { ...config.identity, mfaRequiredRoles: [] } : config.identity,
+    audit: { ...config.audit, checkpointDir: config.audit.checkpointDir ?? path.join(config.secrets.dataDir, 'checkpoints') },
   });
 }
 

@@ -10,6 +10,7 @@ import {
   MigrationRevertCommand,
   MigrationRunCommand,
 } from './commands/migration.commands';
+import { AuditExportCommand, AuditVerifyCommand } from './commands/audit.commands';
 import { UserCreateCommand, UserDeactivateCommand, UserResetPasswordCommand } from './commands/user.commands';
 
 /** Operators' command line: `npm run cli -- <command>`. */
@@ -17,21 +18,28 @@ import { UserCreateCommand, UserDeactivateCommand, UserResetPasswordCommand } fr
 export class CliModule {
   /**
    * `accounts`: connect to the (migrated) database and load the identity
-   * services; the migration commands manage their own connections and must
-   * work on a database that is not migrated yet.
+   * and audit services (user:* and audit:* commands); the migration commands
+   * manage their own connections and must work on a database that is not
+   * migrated yet.
    */
   static register(config: AppConfig, options: { accounts: boolean }): DynamicModule {
     const accounts = options.accounts
       ? {
-          // The CLI signs no tokens and reads no authenticator secrets: ephemeral keys suffice.
           imports: [DbModule, AuthzModule, AuditModule, IdentityModule],
-          providers: [UserCreateCommand, UserResetPasswordCommand, UserDeactivateCommand],
+          providers: [
+            UserCreateCommand,
+            UserResetPasswordCommand,
+            UserDeactivateCommand,
+            AuditVerifyCommand,
+            AuditExportCommand,
+          ],
         }
       : { imports: [], providers: [] };
     return {
       module: CliModule,
       imports: [
-        CommonModule.forRoot(config.with({ secrets: { ...config.secrets, source: 'memory' } })),
+        // The same keys as the service: audit:verify checks seals signed by the worker.
+        CommonModule.forRoot(config.withLocalSecrets()),
         ...accounts.imports,
       ],
       providers: [

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
-import { DomainError } from '@app/common';
+import { DomainError, MetricsService } from '@app/common';
 import { type AuditEventInput, type RequestAudit } from './request-audit';
 
 export function auditUnavailable(): DomainError {
@@ -49,7 +49,10 @@ function parameters(event: AuditEventInput): unknown[] {
 export class AuditLog {
   private readonly logger = new Logger(AuditLog.name);
 
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly metrics: MetricsService,
+  ) {}
 
   /** Runs `work` and writes the request's event in the same transaction: both happen or neither. */
   async transaction<T>(audit: RequestAudit, work: (manager: EntityManager) => Promise<T>): Promise<T> {
@@ -70,6 +73,7 @@ export class AuditLog {
   private async insert(manager: EntityManager, event: AuditEventInput): Promise<void> {
     try {
       await manager.query(INSERT, parameters(event));
+      this.metrics.auditEvents.inc({ outcome: event.outcome });
     } catch (error) {
       this.logger.error({ err: error, action: event.action }, 'audit event could not be written');
       throw auditUnavailable();

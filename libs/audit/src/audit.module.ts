@@ -2,6 +2,7 @@ import { Global, Module } from '@nestjs/common';
 import { AppConfig } from '@app/common';
 import { AuditKeys, loadAuditKeys } from './audit-keys';
 import { AuditLog } from './audit-log';
+import { AuditMetrics } from './audit-metrics';
 import { AuditQueryService } from './audit-query.service';
 import { AuditSealer } from './audit-sealer';
 import { AuditVerifier } from './audit-verifier';
@@ -15,6 +16,7 @@ import { AuditVerifier } from './audit-verifier';
     AuditSealer,
     AuditVerifier,
     AuditQueryService,
+    AuditMetrics,
   ],
   exports: [AuditKeys, AuditLog, AuditSealer, AuditVerifier, AuditQueryService],
 })

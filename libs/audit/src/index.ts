@@ -15,3 +15,4 @@ export * from './seals';
 /** Registered by the api only. */
 export const AUDIT_CONTROLLERS = [AuditController];
 export * from './audit-declaration.guard';
+export * from './dates';

@@ -147,6 +147,8 @@ export class AuthService {
       const row = rows[0];
       if (!row) return refuse('auth.refresh_failed');
       audit.on('session', row.session_id);
+      const user = await manager.getRepository(User).findOneBy({ id: row.user_id });
+      if (user) audit.actor = actorOf(this.principalOf(user, row.session_id, row.mfa_verified));
       if (row.spent_at !== null) {
         await this.sessions.revoke(manager, { sessionId: row.session_id }, 'refresh_reuse');
         return refuse('auth.refresh_reuse', true);
@@ -156,8 +158,6 @@ export class AuthService {
         lastRefreshedAt: row.last_refreshed_at,
         expiresAt: row.expires_at,
       });
-      const user = await manager.getRepository(User).findOneBy({ id: row.user_id });
-      if (user) audit.actor = actorOf(this.principalOf(user, row.session_id, row.mfa_verified));
       if (!live || !user || !user.active) return refuse('auth.refresh_failed');
       await manager.query(`UPDATE refresh_tokens SET spent_at = now() WHERE id = $1`, [row.token_id]);
       await manager.query(`UPDATE sessions SET last_refreshed_at = now() WHERE id = $1`, [row.session_id]);

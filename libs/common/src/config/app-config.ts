@@ -81,6 +81,15 @@ export class AppConfig {
     return new AppConfig({ ...this, ...changes } as AppConfig);
   }
 
+  /**
+   * For `npm start` and the CLI on one machine: keys not named by files are
+   * generated once and kept in DATA_DIR/secrets (tests keep theirs in memory).
+   */
+  withLocalSecrets(): AppConfig {
+    if (this.secrets.source !== 'files' || this.secrets.jwtSigningKeyFile) return this;
+    return this.with({ secrets: { ...this.secrets, source: 'data-dir' } });
+  }
+
   /** A copy with the database URL set, e.g. once the embedded server is up. */
   withDatabaseUrl(url: string): AppConfig {
     return new AppConfig({ ...this, database: { ...this.database, url } } as AppConfig);
