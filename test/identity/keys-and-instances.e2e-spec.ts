@@ -7,18 +7,8 @@ import jwt from 'jsonwebtoken';
 import request from 'supertest';
 import { keyId } from '@app/identity';
 import { bearer, signedIn } from '../support/identity';
+import { auditKeyFiles, sharedKeys } from '../support/key-files';
 import { startTestApp, type TestApp } from '../support/test-app';
-
-/** The audit log's own keys, as production names them. */
-async function auditKeyFiles(folder: string): Promise<Record<string, string>> {
-  const sealing = generateKeyPairSync('ed25519').privateKey;
-  await writeFile(path.join(folder, 'audit-sealing.pem'), sealing.export({ format: 'pem', type: 'pkcs8' }));
-  await writeFile(path.join(folder, 'audit-hash.key'), randomBytes(32).toString('hex'));
-  return {
-    AUDIT_SEALING_KEY_FILE: path.join(folder, 'audit-sealing.pem'),
-    AUDIT_HASH_KEY_FILE: path.join(folder, 'audit-hash.key'),
-  };
-}
 
 describe('signing keys from files, with rotation', () => {
   let folder: string;
@@ -68,22 +58,14 @@ describe('signing keys from files, with rotation', () => {
 });
 
 describe('two instances on one database', () => {
-  let folder: string;
+  let keys: Awaited<ReturnType<typeof sharedKeys>>;
   let first: TestApp;
   let second: TestApp;
 
   beforeAll(async () => {
     // Instances share their keys, as replicas behind a balancer do.
-    folder = await mkdtemp(path.join(tmpdir(), 'register-keys-'));
-    const key = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
-    await writeFile(path.join(folder, 'signing.pem'), key.export({ format: 'pem', type: 'pkcs8' }));
-    await writeFile(path.join(folder, 'mfa.key'), randomBytes(32).toString('base64'));
-    const env = {
-      REVOCATION_REFRESH_MS: '250',
-      JWT_SIGNING_KEY_FILE: path.join(folder, 'signing.pem'),
-      MFA_ENCRYPTION_KEY_FILE: path.join(folder, 'mfa.key'),
-      ...(await auditKeyFiles(folder)),
-    };
+    keys = await sharedKeys();
+    const env = { REVOCATION_REFRESH_MS: '250', ...keys.env };
     first = await startTestApp(env);
     second = await startTestApp(env, [], first.database);
   });
@@ -91,7 +73,7 @@ describe('two instances on one database', () => {
   afterAll(async () => {
     await second.close();
     await first.close();
-    await rm(folder, { recursive: true, force: true });
+    await keys.remove();
   });
 
   it('a session revoked on one instance is refused by the other within seconds', async () => {
