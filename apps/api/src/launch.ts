@@ -23,7 +23,10 @@ function localDefaults(config: AppConfig): AppConfig {
     runWorker: process.env.RUN_WORKER === undefined ? true : config.runWorker,
     identity:
       process.env.MFA_REQUIRED_ROLES === undefined ? { ...config.identity, mfaRequiredRoles: [] } : config.identity,
-    audit: { ...config.audit, checkpointDir: config.audit.checkpointDir ?? path.join(config.secrets.dataDir, 'checkpoints') },
+    audit: {
+      ...config.audit,
+      checkpointDir: config.audit.checkpointDir ?? path.join(config.secrets.dataDir, 'checkpoints'),
+    },
   });
 }
 

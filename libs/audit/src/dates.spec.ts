@@ -12,6 +12,11 @@ describe('Belgrade calendar bounds', () => {
     expect(upperBound('2026-10-25').toISOString()).toBe('2026-10-25T23:00:00.000Z');
   });
 
+  it('gives an invalid instant for a date that does not exist', () => {
+    expect(Number.isNaN(lowerBound('2026-02-30').getTime())).toBe(true);
+    expect(Number.isNaN(upperBound('2026-13-01').getTime())).toBe(true);
+  });
+
   it('takes a date as the whole day and a timestamp as given', () => {
     expect(lowerBound('2026-11-28').toISOString()).toBe('2026-11-27T23:00:00.000Z');
     expect(upperBound('2026-11-28').toISOString()).toBe('2026-11-28T23:00:00.000Z');

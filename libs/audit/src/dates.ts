@@ -1,6 +1,11 @@
 /** Europe/Belgrade midnight of a calendar date, as an instant. */
 export function belgradeMidnight(date: string): Date {
   const [y, m, d] = date.split('-').map(Number);
+  const calendar = new Date(Date.UTC(y, m - 1, d));
+  // 2026-02-30 is no date: refuse it rather than roll over into March.
+  if (calendar.getUTCFullYear() !== y || calendar.getUTCMonth() !== m - 1 || calendar.getUTCDate() !== d) {
+    return new Date(Number.NaN);
+  }
   // Belgrade is UTC+1 or UTC+2: find the offset that maps local midnight to an instant.
   for (const offsetHours of [1, 2]) {
     const instant = new Date(Date.UTC(y, m - 1, d, -offsetHours));
@@ -25,6 +30,7 @@ export function lowerBound(value: string): Date {
 /** A `to` bound, exclusive: a date means the whole day, up to the next Belgrade midnight. */
 export function upperBound(value: string): Date {
   if (value.length !== 10) return new Date(value);
+  if (Number.isNaN(belgradeMidnight(value).getTime())) return new Date(Number.NaN);
   const next = new Date(`${value}T12:00:00Z`);
   next.setUTCDate(next.getUTCDate() + 1);
   return belgradeMidnight(next.toISOString().slice(0, 10));
