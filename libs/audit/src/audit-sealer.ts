@@ -11,6 +11,8 @@ import { type Checkpoint, checkpointBody, GENESIS_HASH, SEAL_COLUMNS, sealHash, 
 
 /** Any stable number: one sealer at a time across every worker. */
 const SEAL_LOCK = 7_302_013_003;
+/** At most this many events in one seal; a backlog is sealed in several, each ending at a transaction boundary. */
+export const MAX_EVENTS_PER_SEAL = 50_000;
 
 export interface SealResult {
   sealNo: number;
@@ -27,6 +29,8 @@ export interface SealResult {
 @Injectable()
 export class AuditSealer {
   private readonly logger = new Logger(AuditSealer.name);
+  /** When a numbered checkpoint file was last kept (latest.json is rewritten on every seal). */
+  private lastKept = 0;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
