@@ -178,6 +178,22 @@ describe('sealing and verification', () => {
   });
 });
 
+describe('a backlog', () => {
+  it('is sealed in seals of at most AUDIT_MAX_EVENTS_PER_SEAL events, cut at transaction boundaries', async () => {
+    const t = await startTestApp({ AUDIT_MAX_EVENTS_PER_SEAL: '3' });
+    try {
+      await writeEvents(t, 7);
+      const sealer = t.app.get(AuditSealer);
+      const counts = [];
+      for (let seal = await sealer.sealOnce(); seal; seal = await sealer.sealOnce()) counts.push(seal.eventCount);
+      expect(counts).toEqual([3, 3, 1]);
+      expect(await t.app.get(AuditVerifier).verify()).toMatchObject({ ok: true, checkedEvents: 7, sealedThrough: 3 });
+    } finally {
+      await t.close();
+    }
+  });
+});
+
 describe('two sealers at once', () => {
   it('seal each event exactly once', async () => {
     const keys = await sharedKeys();

@@ -11,8 +11,6 @@ import { type Checkpoint, checkpointBody, GENESIS_HASH, SEAL_COLUMNS, sealHash, 
 
 /** Any stable number: one sealer at a time across every worker. */
 const SEAL_LOCK = 7_302_013_003;
-/** At most this many events in one seal; a backlog is sealed in several, each ending at a transaction boundary. */
-export const MAX_EVENTS_PER_SEAL = 50_000;
 
 export interface SealResult {
   sealNo: number;
@@ -45,8 +43,14 @@ export class AuditSealer {
       const [previous]: SealRow[] = await manager.query(
         `SELECT ${SEAL_COLUMNS} FROM audit_seals ORDER BY seal_no DESC LIMIT 1`,
       );
-      const [{ watermark }] = await manager.query(`SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS watermark`);
+      const [{ xmin }] = await manager.query(`SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS xmin`);
       const from = previous?.tx_to ?? '0';
+      // A backlog is sealed in parts, each ending at a transaction boundary.
+      const [cut] = await manager.query(
+        `SELECT tx::text FROM audit_events WHERE tx >= $1::xid8 AND tx < $2::xid8 ORDER BY tx OFFSET $3 LIMIT 1`,
+        [from, xmin, this.config.audit.maxEventsPerSeal],
+      );
+      const watermark: string = cut && BigInt(cut.tx) > BigInt(from) ? cut.tx : xmin;
       if (BigInt(watermark) <= BigInt(from)) return null;
       const events: { seq: string; leaf: Buffer }[] = await manager.query(
         `SELECT e.seq::text AS seq, ${LEAF_SQL} AS leaf FROM audit_events e

@@ -63,6 +63,8 @@ export class AppConfig {
     sealIntervalMs: number;
     /** Events older than this and still unsealed make verification fail (`unsealed`). */
     unsealedToleranceMs: number;
+    /** A backlog is sealed in several seals of at most this many events (cut at transaction boundaries). */
+    maxEventsPerSeal: number;
   };
   readonly logLevel: string;
   /** Run the worker's jobs inside the api process (the newcomer's single-process mode). */
@@ -155,6 +157,7 @@ export function loadConfig(raw: Record<string, string | undefined> = process.env
       checkpointDir: env.AUDIT_CHECKPOINT_DIR ? path.resolve(env.AUDIT_CHECKPOINT_DIR) : undefined,
       sealIntervalMs: env.AUDIT_SEAL_INTERVAL_MS ?? 1_000,
       unsealedToleranceMs: (env.AUDIT_UNSEALED_TOLERANCE_SECONDS ?? 300) * 1000,
+      maxEventsPerSeal: env.AUDIT_MAX_EVENTS_PER_SEAL ?? 50_000,
     },
     logLevel: env.LOG_LEVEL ?? (nodeEnv === 'test' ? 'silent' : 'info'),
     runWorker: env.RUN_WORKER ?? false,

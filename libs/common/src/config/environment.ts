@@ -260,6 +260,13 @@ export class Environment {
   @Min(1)
   @Max(86_400)
   AUDIT_UNSEALED_TOLERANCE_SECONDS?: number;
+
+  @Transform(toInteger)
+  @IsOptional()
+  @IsInt({ message: 'must be a whole number' })
+  @Min(1)
+  @Max(1_000_000)
+  AUDIT_MAX_EVENTS_PER_SEAL?: number;
 }
 
 /** A configuration fault: the variable and what is wrong with it, in one line. */
