@@ -31,8 +31,8 @@ export async function startTestApp(
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',
     MFA_REQUIRED_ROLES: '',
-    ...env,
     DATABASE_URL: database.url,
+    ...env,
   });
   const app = await createApiApp(config, extraImports);
   await app.init();
