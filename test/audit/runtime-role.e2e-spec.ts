@@ -42,16 +42,13 @@ describe('the service running as the runtime role', () => {
     const [{ current_user: user }] = await t.dataSource.query('SELECT current_user');
     expect(user).toBe(LOGIN);
     const admin = await signedIn(t, 'admin');
-    const created = await request(t.server)
-      .post('/api/v1/users')
-      .set(bearer(admin.accessToken))
-      .send({
-        username: 'runtime.clerk',
-        password: 'a long enough passphrase',
-        displayName: 'R',
-        role: 'registry_clerk',
-        organisation: 'UIKS',
-      });
+    const created = await request(t.server).post('/api/v1/users').set(bearer(admin.accessToken)).send({
+      username: 'runtime.clerk',
+      password: 'a long enough passphrase',
+      displayName: 'R',
+      role: 'registry_clerk',
+      organisation: 'UIKS',
+    });
     expect(created.status).toBe(201);
     const patched = await request(t.server)
       .patch(`/api/v1/users/${created.body.id}`)
