@@ -1,7 +1,8 @@
+import { Register1795886643143 } from './1795886643143-Register';
 import { Audit1795884000000 } from './1795884000000-Audit';
 import { Identity1795883668279 } from './1795883668279-Identity';
 /**
  * The migrations, oldest first. A migration is never edited once it has
  * landed on main; changes come as new migrations appended here.
  */
-export const MIGRATIONS: Function[] = [Identity1795883668279, Audit1795884000000];
+export const MIGRATIONS: Function[] = [Identity1795883668279, Audit1795884000000, Register1795886643143];

@@ -5,6 +5,7 @@ import request from 'supertest';
 import { AUDIT_METADATA, AuditSealer } from '@app/audit';
 import { ACCESS_METADATA, type Role, ROLES } from '@app/authz';
 import { bearer, createAccount, signedIn } from './support/identity';
+import { nextJmbg, REASON, registerPerson } from './support/register';
 import { startTestApp, type TestApp } from './support/test-app';
 
 type Caller = Role | 'anonymous';
@@ -15,6 +16,8 @@ interface Context {
   targetId: string;
   /** An audit event, the target of a review. */
   eventId: string;
+  /** A registered person. */
+  personId: string;
 }
 
 interface RouteCase {
@@ -30,6 +33,8 @@ interface RouteCase {
 const ADMIN_ONLY = (ok: number) => ({ anonymous: 401, admin: ok, others: 403 });
 const ANY_SIGNED_IN = (ok: number) => ({ anonymous: 401, others: ok });
 const AUDITOR_ONLY = (ok: number) => ({ anonymous: 401, auditor: ok, others: 403 });
+/** Register data: clerks, officers (in their region) and judicial officers read; admins and auditors do not. */
+const READERS = (ok: number) => ({ anonymous: 401, admin: 403, auditor: 403, others: ok });
 const PUBLIC = (ok: number) => ({ others: ok });
 
 /** Every route of the api, with what each role gets. Later capabilities add their rows. */
@@ -118,6 +123,55 @@ const MATRIX: RouteCase[] = [
     url: () => '/api/v1/audit/export?from=2026-01-01&to=2099-01-01',
     expect: AUDITOR_ONLY(200),
   },
+  {
+    route: 'POST persons',
+    url: () => '/api/v1/persons',
+    headers: REASON,
+    body: {
+      surname: 'Matrix',
+      givenNames: 'Case',
+      jmbg: nextJmbg(),
+      dateOfBirth: '1990-01-01',
+      placeOfBirth: 'Niš',
+      sex: 'M',
+      citizenship: 'RS',
+    },
+    expect: { anonymous: 401, registry_clerk: 201, others: 403 },
+  },
+  { route: 'GET persons', url: () => '/api/v1/persons', headers: REASON, expect: READERS(200) },
+  {
+    route: 'GET persons/lookup',
+    url: () => '/api/v1/persons/lookup?jmbg=0101990360007',
+    headers: REASON,
+    expect: { anonymous: 401, police_officer: 200, others: 403 },
+  },
+  {
+    route: 'GET persons/:id',
+    url: (c) => `/api/v1/persons/${c.personId}`,
+    headers: REASON,
+    // The person lives in no region yet: out of the officer's region, so 404.
+    expect: { ...READERS(200), police_officer: 404 },
+  },
+  {
+    route: 'PATCH persons/:id',
+    url: (c) => `/api/v1/persons/${c.personId}`,
+    headers: { ...REASON, 'If-Match': '1' },
+    body: { placeOfBirth: 'Kragujevac' },
+    expect: { anonymous: 401, registry_clerk: 200, others: 403 },
+  },
+  {
+    route: 'GET persons/:id/history',
+    url: (c) => `/api/v1/persons/${c.personId}/history`,
+    headers: REASON,
+    expect: { anonymous: 401, registry_clerk: 200, others: 403 },
+  },
+  {
+    route: 'GET reference/police-administrations',
+    url: () => '/api/v1/reference/police-administrations',
+    expect: ANY_SIGNED_IN(200),
+  },
+  { route: 'GET reference/offences', url: () => '/api/v1/reference/offences', expect: ANY_SIGNED_IN(200) },
+  { route: 'GET reference/measure-types', url: () => '/api/v1/reference/measure-types', expect: ANY_SIGNED_IN(200) },
   { route: 'GET .well-known/jwks.json', url: () => '/.well-known/jwks.json', expect: PUBLIC(200) },
   { route: 'GET health/live', url: () => '/health/live', expect: PUBLIC(200) },
   { route: 'GET health/ready', url: () => '/health/ready', expect: PUBLIC(200) },
@@ -203,7 +257,7 @@ describe('access matrix', () => {
     const method = c.route.split(' ')[0].toLowerCase() as 'get' | 'post' | 'patch';
     const [event] = await t.dataSource.query(`SELECT id FROM audit_events ORDER BY seq DESC LIMIT 1`);
     let call = request(t.server)
-      [method](c.url({ targetId: target.user.id, eventId: event.id }))
+      [method](c.url({ targetId: target.user.id, eventId: event.id, personId: (await registerPerson(t)).id }))
       .set(headers);
     if (c.body) call = call.send(c.body);
     const res = await call;

@@ -14,6 +14,7 @@ import { AUDIT_CONTROLLERS, AuditDeclarationGuard, AuditModule } from '@app/audi
 import { AccessGuard, AuthzModule } from '@app/authz';
 import { DbModule } from '@app/db';
 import { IDENTITY_CONTROLLERS, IdentityModule } from '@app/identity';
+import { REGISTER_CONTROLLERS, RegisterModule } from '@app/register';
 import { WorkerJobsModule } from '@app/jobs';
 import { HealthController } from './ops/health.controller';
 import { MetricsController } from './ops/metrics.controller';
@@ -31,6 +32,7 @@ export class ApiModule {
         AuthzModule,
         AuditModule,
         IdentityModule,
+        RegisterModule,
         TerminusModule.forRoot({ logger: false }),
         ...(config.runWorker ? [WorkerJobsModule] : []),
         ...extraImports,
@@ -40,6 +42,7 @@ export class ApiModule {
         ...(config.http.metricsEnabled ? [MetricsController] : []),
         ...IDENTITY_CONTROLLERS,
         ...AUDIT_CONTROLLERS,
+        ...REGISTER_CONTROLLERS,
       ],
       providers: [
         { provide: APP_FILTER, useClass: ProblemFilter },

@@ -11,6 +11,7 @@ export type Subject =
   | 'User'
   | 'Person'
   | 'PersonLookup'
+  | 'PersonHistory'
   | 'DnaReference'
   | 'Conviction'
   | 'Measure'
@@ -56,7 +57,7 @@ function buildAbility(role: Role, region: string | null): AppAbility {
       break;
     case 'registry_clerk':
       can(['create', 'read', 'update'], ['Person', 'Conviction', 'Measure', 'DnaReference', 'CheckIn', 'Notification']);
-      can('read', ['Compliance', 'Alert']);
+      can('read', ['Compliance', 'Alert', 'PersonHistory']);
       can('work', 'Alert');
       break;
     case 'police_officer':

@@ -66,6 +66,10 @@ export class AppConfig {
     /** A backlog is sealed in several seals of at most this many events (cut at transaction boundaries). */
     maxEventsPerSeal: number;
   };
+  readonly register: {
+    /** A JMBG check remainder of 1: invalid (default) or check digit 0 (DOMAIN.md: confirm). */
+    jmbgRemainderOne: 'invalid' | 'zero';
+  };
   readonly logLevel: string;
   /** Run the worker's jobs inside the api process (the newcomer's single-process mode). */
   readonly runWorker: boolean;
@@ -158,6 +162,9 @@ export function loadConfig(raw: Record<string, string | undefined> = process.env
       sealIntervalMs: env.AUDIT_SEAL_INTERVAL_MS ?? 1_000,
       unsealedToleranceMs: (env.AUDIT_UNSEALED_TOLERANCE_SECONDS ?? 300) * 1000,
       maxEventsPerSeal: env.AUDIT_MAX_EVENTS_PER_SEAL ?? 50_000,
+    },
+    register: {
+      jmbgRemainderOne: (env.JMBG_REMAINDER_ONE ?? 'invalid') as 'invalid' | 'zero',
     },
     logLevel: env.LOG_LEVEL ?? (nodeEnv === 'test' ? 'silent' : 'info'),
     runWorker: env.RUN_WORKER ?? false,

@@ -267,6 +267,11 @@ export class Environment {
   @Min(1)
   @Max(1_000_000)
   AUDIT_MAX_EVENTS_PER_SEAL?: number;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsIn(['invalid', 'zero'], { message: 'must be invalid or zero' })
+  JMBG_REMAINDER_ONE?: string;
 }
 
 /** A configuration fault: the variable and what is wrong with it, in one line. */

@@ -1,0 +1,190 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsIn,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Matches,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
+import { PageQuery } from '@app/common';
+import { ID_DOCUMENT_TYPES, type IdDocumentType } from '../entities/person.entity';
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+export class IdentityDocumentDto {
+  @ApiProperty({ enum: ID_DOCUMENT_TYPES })
+  @IsIn(ID_DOCUMENT_TYPES)
+  type: IdDocumentType;
+
+  @ApiProperty({ example: 'P1234567' })
+  @IsString()
+  @Length(1, 50)
+  number: string;
+
+  @ApiProperty({ example: 'BA', description: 'ISO 3166-1 alpha-2' })
+  @Matches(/^[A-Z]{2}$/, { message: 'issuingCountry must be an ISO 3166-1 alpha-2 code' })
+  issuingCountry: string;
+}
+
+export class CreatePersonDto {
+  @ApiProperty({ example: 'Petrović' })
+  @IsString()
+  @Length(1, 100)
+  surname: string;
+
+  @ApiProperty({ example: 'Petar' })
+  @IsString()
+  @Length(1, 100)
+  givenNames: string;
+
+  @ApiPropertyOptional({ example: 'Marko i Jelena' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  parentNames?: string;
+
+  @ApiPropertyOptional({ example: '0101990360007', description: 'Required when citizenship is RS' })
+  @IsOptional()
+  @IsString()
+  jmbg?: string;
+
+  @ApiPropertyOptional({ type: IdentityDocumentDto, description: 'Required without a JMBG' })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => IdentityDocumentDto)
+  identityDocument?: IdentityDocumentDto;
+
+  @ApiProperty({ example: '1990-01-01' })
+  @Matches(DATE, { message: 'dateOfBirth must be a date (YYYY-MM-DD)' })
+  dateOfBirth: string;
+
+  @ApiProperty({ example: 'Beograd' })
+  @IsString()
+  @Length(1, 100)
+  placeOfBirth: string;
+
+  @ApiProperty({ enum: ['M', 'F'] })
+  @IsIn(['M', 'F'])
+  sex: 'M' | 'F';
+
+  @ApiProperty({ example: 'RS', description: 'ISO 3166-1 alpha-2' })
+  @Matches(/^[A-Z]{2}$/, { message: 'citizenship must be an ISO 3166-1 alpha-2 code' })
+  citizenship: string;
+
+  @ApiPropertyOptional({ type: [String] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @IsString({ each: true })
+  @Length(1, 100, { each: true })
+  aliases?: string[];
+
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsUUID()
+  managingOfficerId?: string;
+}
+
+export class UpdatePersonDto {
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @Length(1, 100)
+  surname?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @Length(1, 100)
+  givenNames?: string;
+
+  @ApiPropertyOptional({ nullable: true })
+  @ValidateIf((_, v) => v !== null)
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  parentNames?: string | null;
+
+  @ApiPropertyOptional({ nullable: true })
+  @ValidateIf((_, v) => v !== null)
+  @IsOptional()
+  @IsString()
+  jmbg?: string | null;
+
+  @ApiPropertyOptional({ type: IdentityDocumentDto, nullable: true })
+  @ValidateIf((_, v) => v !== null)
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => IdentityDocumentDto)
+  identityDocument?: IdentityDocumentDto | null;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Matches(DATE, { message: 'dateOfBirth must be a date (YYYY-MM-DD)' })
+  dateOfBirth?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @Length(1, 100)
+  placeOfBirth?: string;
+
+  @ApiPropertyOptional({ enum: ['M', 'F'] })
+  @IsOptional()
+  @IsIn(['M', 'F'])
+  sex?: 'M' | 'F';
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Matches(/^[A-Z]{2}$/, { message: 'citizenship must be an ISO 3166-1 alpha-2 code' })
+  citizenship?: string;
+
+  @ApiPropertyOptional({ type: [String] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @IsString({ each: true })
+  @Length(1, 100, { each: true })
+  aliases?: string[];
+
+  @ApiPropertyOptional({ format: 'uuid', nullable: true })
+  @ValidateIf((_, v) => v !== null)
+  @IsOptional()
+  @IsUUID()
+  managingOfficerId?: string | null;
+}
+
+export class PersonQuery extends PageQuery {
+  @ApiPropertyOptional({ description: '3-100 characters; any script, with or without diacritics' })
+  @IsOptional()
+  @IsString()
+  @Length(3, 100)
+  q?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Matches(/^\d{13}$/, { message: 'jmbg must be 13 digits' })
+  jmbg?: string;
+
+  @ApiPropertyOptional({ example: 'PU-NIS' })
+  @IsOptional()
+  @Matches(/^PU-[A-Z]+(-[A-Z]+)*$/, { message: 'region must be a police administration code such as PU-NIS' })
+  region?: string;
+
+  @ApiPropertyOptional({ enum: ['none', 'compliant', 'due', 'overdue', 'suspended', 'ended'] })
+  @IsOptional()
+  @IsIn(['none', 'compliant', 'due', 'overdue', 'suspended', 'ended'])
+  status?: string;
+}
+
+export class LookupQuery {
+  @ApiProperty({ example: '0101990360007' })
+  @Matches(/^\d{13}$/, { message: 'jmbg must be 13 digits' })
+  jmbg: string;
+}

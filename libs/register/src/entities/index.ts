@@ -1,0 +1,6 @@
+import { Offence } from './offence.entity';
+import { PersonHistoryEntry } from './person-history.entity';
+import { Person } from './person.entity';
+
+export { Offence, Person, PersonHistoryEntry };
+export const REGISTER_ENTITIES = [Person, PersonHistoryEntry, Offence];

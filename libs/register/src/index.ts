@@ -1,0 +1,14 @@
+import { PersonsController } from './http/persons.controller';
+import { ReferenceController } from './http/reference.controller';
+
+export * from './entities';
+export * from './entities/person.entity';
+export * from './jmbg';
+export * from './measure-types';
+export * from './names';
+export * from './person.views';
+export * from './persons.service';
+export * from './register.module';
+
+/** Registered by the api only. */
+export const REGISTER_CONTROLLERS = [PersonsController, ReferenceController];

@@ -1,0 +1,92 @@
+import type { Person } from './entities/person.entity';
+
+export interface ComplianceView {
+  status: 'none' | 'compliant' | 'due' | 'overdue' | 'suspended' | 'ended';
+  nextDueAt: string | null;
+  lastCheckInAt: string | null;
+}
+
+/** A person with what the caller may see; parts not recorded yet are null or empty. */
+export interface PersonView {
+  id: string;
+  surname: string;
+  givenNames: string;
+  parentNames: string | null;
+  jmbg: string | null;
+  identityDocument: { type: string; number: string; issuingCountry: string } | null;
+  dateOfBirth: string;
+  placeOfBirth: string;
+  sex: 'M' | 'F';
+  citizenship: string;
+  aliases: string[];
+  currentAddresses: { permanent: null; temporary: null };
+  currentWorkplace: null;
+  physicalDescription: null;
+  photos: never[];
+  dnaReference?: null;
+  convictions: never[];
+  measures: never[];
+  compliance: ComplianceView;
+  managingOfficerId: string | null;
+  version: number;
+}
+
+export interface PersonListItem {
+  id: string;
+  surname: string;
+  givenNames: string;
+  dateOfBirth: string;
+  compliance: Pick<ComplianceView, 'status'>;
+}
+
+/** Without reporting measures (the compliance capability), a person's status is `none`. */
+export const NO_COMPLIANCE: ComplianceView = { status: 'none', nextDueAt: null, lastCheckInAt: null };
+
+/** The recorded personal data (what the history keeps before and after a change). */
+export function personalData(person: Person): Record<string, unknown> {
+  return {
+    surname: person.surname,
+    givenNames: person.givenNames,
+    parentNames: person.parentNames,
+    jmbg: person.jmbg,
+    identityDocument: identityDocumentOf(person),
+    dateOfBirth: person.dateOfBirth,
+    placeOfBirth: person.placeOfBirth,
+    sex: person.sex,
+    citizenship: person.citizenship,
+    aliases: person.aliases,
+    managingOfficerId: person.managingOfficerId,
+  };
+}
+
+export function identityDocumentOf(person: Person): PersonView['identityDocument'] {
+  return person.idDocumentType && person.idDocumentNumber && person.idDocumentCountry
+    ? { type: person.idDocumentType, number: person.idDocumentNumber, issuingCountry: person.idDocumentCountry }
+    : null;
+}
+
+export function toPersonView(person: Person, options: { dnaReference: boolean }): PersonView {
+  return {
+    id: person.id,
+    surname: person.surname,
+    givenNames: person.givenNames,
+    parentNames: person.parentNames,
+    jmbg: person.jmbg,
+    identityDocument: identityDocumentOf(person),
+    dateOfBirth: person.dateOfBirth,
+    placeOfBirth: person.placeOfBirth,
+    sex: person.sex,
+    citizenship: person.citizenship,
+    aliases: person.aliases,
+    currentAddresses: { permanent: null, temporary: null },
+    currentWorkplace: null,
+    physicalDescription: null,
+    photos: [],
+    ...(options.dnaReference ? { dnaReference: null } : {}),
+    convictions: [],
+    measures: [],
+    compliance: NO_COMPLIANCE,
+    managingOfficerId: person.managingOfficerId,
+    version: person.version,
+  };
+}

@@ -1,0 +1,338 @@
+import { subject } from '@casl/ability';
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager, type FindOptionsWhere } from 'typeorm';
+import {
+  AppConfig,
+  decodeCursor,
+  DEFAULT_PAGE_SIZE,
+  DomainError,
+  type FieldError,
+  type Page,
+  toPage,
+  versionMismatch,
+} from '@app/common';
+import { AbilityFactory, type Principal, sqlScope } from '@app/authz';
+import { AuditLog, type RequestAudit } from '@app/audit';
+import { User } from '@app/identity';
+import { PersonHistoryEntry } from './entities/person-history.entity';
+import { Person } from './entities/person.entity';
+import type { CreatePersonDto, PersonQuery, UpdatePersonDto } from './dto/person.dto';
+import { jmbgErrors } from './jmbg';
+import { searchKey } from './names';
+import {
+  NO_COMPLIANCE,
+  type PersonListItem,
+  personalData,
+  type PersonView,
+  toPersonView,
+} from './person.views';
+
+const PERSON_COLUMNS = { regions: { sql: 'p.regions', array: true } };
+
+export interface HistoryItem {
+  at: string;
+  actor: Record<string, unknown>;
+  reason: string | null;
+  change: string;
+  part: string;
+  partId: string;
+  before: Record<string, unknown> | null;
+  after: Record<string, unknown> | null;
+}
+
+/** The names a person is searched by, folded into one key (and the surname's own, for ranking). */
+function keysOf(person: Pick<Person, 'surname' | 'givenNames' | 'aliases'>): Pick<Person, 'searchKey' | 'surnameKey'> {
+  return {
+    surnameKey: searchKey(person.surname),
+    searchKey: [person.surname, person.givenNames, ...person.aliases].map(searchKey).join(' | '),
+  };
+}
+
+function personNotFound(): DomainError {
+  return DomainError.notFound('No such person.');
+}
+
+@Injectable()
+export class PersonsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly log: AuditLog,
+    private readonly abilities: AbilityFactory,
+    private readonly config: AppConfig,
+  ) {}
+
+  async create(audit: RequestAudit, input: CreatePersonDto): Promise<PersonView> {
+    audit.on('person');
+    const state = {
+      surname: input.surname,
+      givenNames: input.givenNames,
+      parentNames: input.parentNames ?? null,
+      jmbg: input.jmbg ?? null,
+      idDocumentType: input.identityDocument?.type ?? null,
+      idDocumentNumber: input.identityDocument?.number ?? null,
+      idDocumentCountry: input.identityDocument?.issuingCountry ?? null,
+      dateOfBirth: input.dateOfBirth,
+      placeOfBirth: input.placeOfBirth,
+      sex: input.sex,
+      citizenship: input.citizenship,
+      aliases: input.aliases ?? [],
+      managingOfficerId: input.managingOfficerId ?? null,
+    };
+    return this.log.transaction(audit, async (manager) => {
+      await this.assertValid(manager, state);
+      await this.assertUnique(manager, state, null);
+      const repository = manager.getRepository(Person);
+      const person = await repository.save(repository.create({ ...state, ...keysOf(state), regions: [] }));
+      audit.on('person', person.id).subject(person.id);
+      await this.recordHistory(manager, audit, person.id, 'person', person.id, 'create', null, personalData(person));
+      return toPersonView(person, { dnaReference: true });
+    });
+  }
+
+  async get(audit: RequestAudit, principal: Principal, id: string): Promise<PersonView> {
+    audit.on('person', id);
+    return this.log.transaction(audit, async (manager) => {
+      const person = await this.readable(manager, audit, principal, id);
+      audit.subject(person.id);
+      audit.resultCount = 1;
+      const ability = this.abilities.createForPrincipal(principal);
+      return toPersonView(person, { dnaReference: ability.can('read', 'DnaReference') });
+    });
+  }
+
+  async search(audit: RequestAudit, principal: Principal, query: PersonQuery): Promise<Page<PersonListItem>> {
+    audit.on('person');
+    const limit = query.limit ?? DEFAULT_PAGE_SIZE;
+    const ability = this.abilities.createForPrincipal(principal);
+    const scope = sqlScope(ability, 'read', 'Person', PERSON_COLUMNS);
+    return this.log.transaction(audit, async (manager) => {
+      const q = manager.getRepository(Person).createQueryBuilder('p').where(scope.sql, scope.params);
+      if (query.jmbg) q.andWhere('p.jmbg = :jmbg', { jmbg: query.jmbg });
+      if (query.region) q.andWhere(':region = ANY(p.regions)', { region: query.region });
+      // Compliance statuses come with reporting measures: until then every person is `none`.
+      if (query.status && query.status !== 'none') q.andWhere('FALSE');
+      const key = query.q ? searchKey(query.q) : null;
+      if (query.q && (!key || key.length < 2)) {
+        throw DomainError.validation([{ field: 'q', message: 'must contain at least two letters or digits' }]);
+      }
+      if (key) {
+        q.andWhere(`p.search_key LIKE :pattern`, { pattern: `%${key.replace(/[\\%_]/g, '\\$&')}%` })
+          .addSelect('(p.surname_key = :key)', 'exact')
+          .addSelect('similarity(p.search_key, :key)', 'score')
+          .setParameter('key', key)
+          .orderBy('exact', 'DESC')
+          .addOrderBy('score', 'DESC')
+          .addOrderBy('p.id', 'ASC');
+        if (query.cursor) {
+          const [exact, score, id] = decodeCursor(query.cursor, 3);
+          q.andWhere(
+            `((p.surname_key = :key) < :cExact OR ((p.surname_key = :key) = :cExact AND
+              (similarity(p.search_key, :key) < :cScore OR (similarity(p.search_key, :key) = :cScore AND p.id > :cId))))`,
+            { cExact: exact, cScore: score, cId: id },
+          );
+        }
+      } else {
+        q.orderBy('p.surname_key', 'ASC').addOrderBy('p.id', 'ASC');
+        if (query.cursor) {
+          const [surname, id] = decodeCursor(query.cursor, 2);
+          q.andWhere('(p.surname_key, p.id) > (:cSurname, :cId)', { cSurname: surname, cId: id });
+        }
+      }
+      const { entities, raw } = await q.limit(limit + 1).getRawAndEntities();
+      const rows = entities.map((person, i) => ({
+        person,
+        exact: Boolean(raw[i]?.exact),
+        score: Number(raw[i]?.score ?? 0),
+      }));
+      const page = toPage(
+        rows,
+        limit,
+        ({ person }) => ({
+          id: person.id,
+          surname: person.surname,
+          givenNames: person.givenNames,
+          dateOfBirth: person.dateOfBirth,
+          compliance: { status: NO_COMPLIANCE.status },
+        }),
+        (row) => (key ? [row.exact, row.score, row.person.id] : [row.person.surnameKey, row.person.id]),
+      );
+      audit.resultCount = page.items.length;
+      audit.subject(...page.items.map((item) => item.id));
+      return page;
+    });
+  }
+
+  async update(audit: RequestAudit, id: string, version: number, changes: UpdatePersonDto): Promise<PersonView> {
+    audit.on('person', id).subject(id);
+    return this.log.transaction(audit, async (manager) => {
+      const repository = manager.getRepository(Person);
+      const person = await repository.findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+      if (!person) throw personNotFound();
+      if (person.version !== version) throw versionMismatch();
+      const before = personalData(person);
+      const document =
+        changes.identityDocument === undefined
+          ? {}
+          : {
+              idDocumentType: changes.identityDocument?.type ?? null,
+              idDocumentNumber: changes.identityDocument?.number ?? null,
+              idDocumentCountry: changes.identityDocument?.issuingCountry ?? null,
+            };
+      // Only the fields sent: a DTO instance carries the others as undefined.
+      const { identityDocument: _document, ...rest } = changes;
+      const sent = Object.fromEntries(Object.entries(rest).filter(([, value]) => value !== undefined));
+      Object.assign(person, sent, document);
+      await this.assertValid(manager, person);
+      await this.assertUnique(manager, person, person.id);
+      Object.assign(person, keysOf(person));
+      const saved = await repository.save(person);
+      await this.recordHistory(manager, audit, id, 'person', id, 'update', before, personalData(saved));
+      return toPersonView(saved, { dnaReference: true });
+    });
+  }
+
+  async history(audit: RequestAudit, id: string, limit = 100, cursor?: string): Promise<Page<HistoryItem>> {
+    audit.on('person', id).subject(id);
+    return this.log.transaction(audit, async (manager) => {
+      if (!(await manager.getRepository(Person).existsBy({ id }))) throw personNotFound();
+      const q = manager
+        .getRepository(PersonHistoryEntry)
+        .createQueryBuilder('h')
+        .where('h.person_id = :id', { id })
+        .orderBy('h.at', 'DESC')
+        .addOrderBy('h.id', 'DESC')
+        .limit(limit + 1);
+      if (cursor) {
+        const [at, entry] = decodeCursor(cursor, 2);
+        q.andWhere('(h.at, h.id) < (:at, :entry)', { at, entry });
+      }
+      const page = toPage(
+        await q.getMany(),
+        limit,
+        (h) => ({
+          at: h.at.toISOString(),
+          actor: h.actor,
+          reason: h.reason,
+          change: h.change,
+          part: h.part,
+          partId: h.partId,
+          before: h.before,
+          after: h.after,
+        }),
+        (h) => [h.at.toISOString(), h.id],
+      );
+      audit.resultCount = page.items.length;
+      return page;
+    });
+  }
+
+  /**
+   * The cross-region lookup: only whether the JMBG is registered and which
+   * measures are active. Always a flagged event.
+   */
+  async lookup(
+    audit: RequestAudit,
+    jmbg: string,
+  ): Promise<{ registered: boolean; activeMeasures: string[]; banPlacesWithMinors: boolean }> {
+    audit.on('person');
+    audit.flagged = true;
+    return this.log.transaction(audit, async (manager) => {
+      const person = await manager.getRepository(Person).findOne({ where: { jmbg }, select: { id: true } });
+      if (person) audit.on('person', person.id).subject(person.id);
+      audit.resultCount = person ? 1 : 0;
+      // Measures arrive with the register's measures; until then none is active.
+      return { registered: person !== null, activeMeasures: [], banPlacesWithMinors: false };
+    });
+  }
+
+  /** The person if the caller may read it; otherwise 404, recorded as a denial when it exists. */
+  private async readable(manager: EntityManager, audit: RequestAudit, principal: Principal, id: string): Promise<Person> {
+    const person = await manager.getRepository(Person).findOneBy({ id });
+    if (!person) throw personNotFound();
+    const ability = this.abilities.createForPrincipal(principal);
+    if (!ability.can('read', subject('Person', { regions: person.regions } as Record<string, unknown>))) {
+      audit.outcome = 'denied';
+      throw personNotFound();
+    }
+    return person;
+  }
+
+  private async assertValid(
+    manager: EntityManager,
+    person: Pick<Person, 'jmbg' | 'idDocumentNumber' | 'citizenship' | 'dateOfBirth' | 'sex' | 'managingOfficerId'>,
+  ): Promise<void> {
+    const errors: FieldError[] = [];
+    const birth = new Date(`${person.dateOfBirth}T00:00:00Z`);
+    if (Number.isNaN(birth.getTime()) || birth.toISOString().slice(0, 10) !== person.dateOfBirth) {
+      errors.push({ field: 'dateOfBirth', message: 'is not a real date' });
+    } else if (birth > new Date()) {
+      errors.push({ field: 'dateOfBirth', message: 'must not be in the future' });
+    }
+    if (person.jmbg) {
+      for (const message of jmbgErrors(person.jmbg, person, this.config.register.jmbgRemainderOne)) {
+        errors.push({ field: 'jmbg', message });
+      }
+    } else if (person.citizenship === 'RS') {
+      errors.push({ field: 'jmbg', message: 'is required for Serbian citizens' });
+    } else if (!person.idDocumentNumber) {
+      errors.push({ field: 'identityDocument', message: 'is required without a JMBG' });
+    }
+    if (person.managingOfficerId) {
+      const officer = await manager
+        .getRepository(User)
+        .findOneBy({ id: person.managingOfficerId, role: 'police_officer', active: true });
+      if (!officer) errors.push({ field: 'managingOfficerId', message: 'is not an active police officer' });
+    }
+    if (errors.length > 0) throw DomainError.validation(errors);
+  }
+
+  private async assertUnique(
+    manager: EntityManager,
+    person: Pick<Person, 'jmbg' | 'idDocumentType' | 'idDocumentNumber' | 'idDocumentCountry'>,
+    exceptId: string | null,
+  ): Promise<void> {
+    const repository = manager.getRepository(Person);
+    const others = async (where: FindOptionsWhere<Person>) =>
+      (await repository.find({ where, select: { id: true } })).some((p) => p.id !== exceptId);
+    if (person.jmbg && (await others({ jmbg: person.jmbg }))) {
+      throw DomainError.conflict('A person with this JMBG is already registered.');
+    }
+    if (
+      person.idDocumentNumber &&
+      (await others({
+        idDocumentType: person.idDocumentType ?? undefined,
+        idDocumentNumber: person.idDocumentNumber,
+        idDocumentCountry: person.idDocumentCountry ?? undefined,
+      }))
+    ) {
+      throw DomainError.conflict('A person with this identity document is already registered.');
+    }
+  }
+
+  private async recordHistory(
+    manager: EntityManager,
+    audit: RequestAudit,
+    personId: string,
+    part: string,
+    partId: string,
+    change: string,
+    before: Record<string, unknown> | null,
+    after: Record<string, unknown> | null,
+  ): Promise<void> {
+    await manager.query(
+      `INSERT INTO person_history (person_id, part, part_id, actor, reason, change, before, after)
+       VALUES ($1, $2, $3, $4::jsonb, $5, $6, $7::jsonb, $8::jsonb)`,
+      [
+        personId,
+        part,
+        partId,
+        JSON.stringify(audit.actor ?? {}),
+        audit.reason,
+        change,
+        before === null ? null : JSON.stringify(before),
+        after === null ? null : JSON.stringify(after),
+      ],
+    );
+  }
+}

@@ -1,0 +1,39 @@
+import { RequestAudit } from '@app/audit';
+import { expectedCheckDigit, PersonsService, type PersonView } from '@app/register';
+import type { TestApp } from './test-app';
+
+let serial = 0;
+
+/** A valid JMBG for a man born on 1 January 1990, a new one on each call. */
+export function nextJmbg(sex: 'M' | 'F' = 'M', date = '0101990'): string {
+  for (;;) {
+    serial += 1;
+    const bbb = (sex === 'M' ? 0 : 500) + (serial % 500);
+    const first12 = `${date}71${String(bbb).padStart(3, '0')}`;
+    const check = expectedCheckDigit(first12);
+    if (check !== null) return `${first12}${check}`;
+  }
+}
+
+/** A registered person (recorded as a clerk would), for tests that need one. */
+export async function registerPerson(
+  t: TestApp,
+  overrides: Partial<{ surname: string; givenNames: string; aliases: string[]; regions: string[] }> = {},
+): Promise<PersonView> {
+  const { regions, ...names } = overrides;
+  const person = await t.app.get(PersonsService).create(RequestAudit.system('person.create'), {
+    surname: 'Petrović',
+    givenNames: 'Petar',
+    jmbg: nextJmbg(),
+    dateOfBirth: '1990-01-01',
+    placeOfBirth: 'Beograd',
+    sex: 'M',
+    citizenship: 'RS',
+    ...names,
+  });
+  // Regions come from addresses and measures; until those exist, tests set them directly.
+  if (regions) await t.dataSource.query(`UPDATE persons SET regions = $2 WHERE id = $1`, [person.id, regions]);
+  return person;
+}
+
+export const REASON = { 'X-Access-Reason': 'KT-100%2F2026' };
