@@ -20,13 +20,7 @@ import { Person } from './entities/person.entity';
 import type { CreatePersonDto, PersonQuery, UpdatePersonDto } from './dto/person.dto';
 import { jmbgErrors } from './jmbg';
 import { searchKey } from './names';
-import {
-  NO_COMPLIANCE,
-  type PersonListItem,
-  personalData,
-  type PersonView,
-  toPersonView,
-} from './person.views';
+import { NO_COMPLIANCE, type PersonListItem, personalData, type PersonView, toPersonView } from './person.views';
 
 const PERSON_COLUMNS = { regions: { sql: 'p.regions', array: true } };
 
@@ -247,7 +241,12 @@ export class PersonsService {
   }
 
   /** The person if the caller may read it; otherwise 404, recorded as a denial when it exists. */
-  private async readable(manager: EntityManager, audit: RequestAudit, principal: Principal, id: string): Promise<Person> {
+  private async readable(
+    manager: EntityManager,
+    audit: RequestAudit,
+    principal: Principal,
+    id: string,
+  ): Promise<Person> {
     const person = await manager.getRepository(Person).findOneBy({ id });
     if (!person) throw personNotFound();
     const ability = this.abilities.createForPrincipal(principal);
