@@ -1,3 +1,4 @@
+import { Addresses1795886994282 } from './1795886994282-Addresses';
 import { Register1795886643143 } from './1795886643143-Register';
 import { Audit1795884000000 } from './1795884000000-Audit';
 import { Identity1795883668279 } from './1795883668279-Identity';
@@ -5,4 +6,9 @@ import { Identity1795883668279 } from './1795883668279-Identity';
  * The migrations, oldest first. A migration is never edited once it has
  * landed on main; changes come as new migrations appended here.
  */
-export const MIGRATIONS: Function[] = [Identity1795883668279, Audit1795884000000, Register1795886643143];
+export const MIGRATIONS: Function[] = [
+  Identity1795883668279,
+  Audit1795884000000,
+  Register1795886643143,
+  Addresses1795886994282,
+];

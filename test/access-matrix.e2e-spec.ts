@@ -5,7 +5,7 @@ import request from 'supertest';
 import { AUDIT_METADATA, AuditSealer } from '@app/audit';
 import { ACCESS_METADATA, type Role, ROLES } from '@app/authz';
 import { bearer, createAccount, signedIn } from './support/identity';
-import { nextJmbg, REASON, registerPerson } from './support/register';
+import { insertAddress, nextJmbg, REASON, registerPerson } from './support/register';
 import { startTestApp, type TestApp } from './support/test-app';
 
 type Caller = Role | 'anonymous';
@@ -18,6 +18,8 @@ interface Context {
   eventId: string;
   /** A registered person. */
   personId: string;
+  /** An address of that person (in PU-NIS: outside the test officer's PU-BEOGRAD). */
+  addressId: string;
 }
 
 interface RouteCase {
@@ -149,7 +151,7 @@ const MATRIX: RouteCase[] = [
     route: 'GET persons/:id',
     url: (c) => `/api/v1/persons/${c.personId}`,
     headers: REASON,
-    // The person lives in no region yet: out of the officer's region, so 404.
+    // The person's region is not the officer's: 404.
     expect: { ...READERS(200), police_officer: 404 },
   },
   {
@@ -163,6 +165,34 @@ const MATRIX: RouteCase[] = [
     route: 'GET persons/:id/history',
     url: (c) => `/api/v1/persons/${c.personId}/history`,
     headers: REASON,
+    expect: { anonymous: 401, registry_clerk: 200, others: 403 },
+  },
+  {
+    route: 'POST persons/:id/addresses',
+    url: (c) => `/api/v1/persons/${c.personId}/addresses`,
+    headers: REASON,
+    // An officer may record an arriving person's address in the officer's own administration.
+    body: {
+      kind: 'temporary',
+      street: 'Ulica 1',
+      city: 'Beograd',
+      postalCode: '11000',
+      policeAdministration: 'PU-BEOGRAD',
+      validFrom: '2026-11-01',
+    },
+    expect: { anonymous: 401, registry_clerk: 201, police_officer: 201, others: 403 },
+  },
+  {
+    route: 'GET persons/:id/addresses',
+    url: (c) => `/api/v1/persons/${c.personId}/addresses`,
+    headers: REASON,
+    expect: { ...READERS(200), police_officer: 404 },
+  },
+  {
+    route: 'PATCH persons/:id/addresses/:addressId',
+    url: (c) => `/api/v1/persons/${c.personId}/addresses/${c.addressId}`,
+    headers: { ...REASON, 'If-Match': '1' },
+    body: { street: 'Ispravljena 2' },
     expect: { anonymous: 401, registry_clerk: 200, others: 403 },
   },
   {
@@ -256,8 +286,10 @@ describe('access matrix', () => {
     }
     const method = c.route.split(' ')[0].toLowerCase() as 'get' | 'post' | 'patch';
     const [event] = await t.dataSource.query(`SELECT id FROM audit_events ORDER BY seq DESC LIMIT 1`);
+    const person = await registerPerson(t);
+    const addressId = await insertAddress(t, person.id, 'PU-NIS');
     let call = request(t.server)
-      [method](c.url({ targetId: target.user.id, eventId: event.id, personId: (await registerPerson(t)).id }))
+      [method](c.url({ targetId: target.user.id, eventId: event.id, personId: person.id, addressId }))
       .set(headers);
     if (c.body) call = call.send(c.body);
     const res = await call;

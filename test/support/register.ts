@@ -37,3 +37,18 @@ export async function registerPerson(
 }
 
 export const REASON = { 'X-Access-Reason': 'KT-100%2F2026' };
+
+/** An address recorded directly (for tests that need one to exist). */
+export async function insertAddress(
+  t: TestApp,
+  personId: string,
+  policeAdministration = 'PU-NIS',
+  kind: 'permanent' | 'temporary' = 'permanent',
+): Promise<string> {
+  const [row] = await t.dataSource.query(
+    `INSERT INTO addresses (person_id, kind, street, city, postal_code, police_administration, valid_from)
+     VALUES ($1, $2, 'Obrenovićeva 1', 'Niš', '18000', $3, '2026-01-01') RETURNING id`,
+    [personId, kind, policeAdministration],
+  );
+  return row.id;
+}

@@ -12,6 +12,7 @@ export type Subject =
   | 'Person'
   | 'PersonLookup'
   | 'PersonHistory'
+  | 'Address'
   | 'DnaReference'
   | 'Conviction'
   | 'Measure'
@@ -57,6 +58,7 @@ function buildAbility(role: Role, region: string | null): AppAbility {
       break;
     case 'registry_clerk':
       can(['create', 'read', 'update'], ['Person', 'Conviction', 'Measure', 'DnaReference', 'CheckIn', 'Notification']);
+      can(['read', 'record', 'update'], 'Address');
       can('read', ['Compliance', 'Alert', 'PersonHistory']);
       can('work', 'Alert');
       break;
@@ -64,12 +66,16 @@ function buildAbility(role: Role, region: string | null): AppAbility {
       // "In the region": one of the person's current addresses, or an active measure's reportTo.
       can('read', 'Person', { regions: region });
       can('read', ['Conviction', 'Measure', 'Compliance'], { regions: region });
+      // Addresses of persons in the region, and an arriving person's new address in the region.
+      can('read', 'Address', { personRegions: region });
+      can('record', 'Address', { personRegions: region });
+      can('record', 'Address', { policeAdministration: region });
       can('record', ['CheckIn', 'Notification'], { regions: region });
       can(['read', 'work'], 'Alert', { policeAdministration: region });
       can('lookup', 'PersonLookup');
       break;
     case 'judicial_officer':
-      can('read', ['Person', 'Conviction', 'Measure', 'Compliance']);
+      can('read', ['Person', 'Conviction', 'Measure', 'Compliance', 'Address']);
       break;
     case 'auditor':
       can(['read', 'review', 'verify', 'export'], 'AuditEvent');

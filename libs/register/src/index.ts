@@ -1,6 +1,8 @@
+import { AddressesController } from './http/addresses.controller';
 import { PersonsController } from './http/persons.controller';
 import { ReferenceController } from './http/reference.controller';
 
+export * from './addresses.service';
 export * from './entities';
 export * from './entities/person.entity';
 export * from './jmbg';
@@ -11,4 +13,4 @@ export * from './persons.service';
 export * from './register.module';
 
 /** Registered by the api only. */
-export const REGISTER_CONTROLLERS = [PersonsController, ReferenceController];
+export const REGISTER_CONTROLLERS = [PersonsController, AddressesController, ReferenceController];

@@ -1,3 +1,4 @@
+import type { AddressView } from './addresses.service';
 import type { Person } from './entities/person.entity';
 
 export interface ComplianceView {
@@ -19,7 +20,7 @@ export interface PersonView {
   sex: 'M' | 'F';
   citizenship: string;
   aliases: string[];
-  currentAddresses: { permanent: null; temporary: null };
+  currentAddresses: CurrentAddresses;
   currentWorkplace: null;
   physicalDescription: null;
   photos: never[];
@@ -30,6 +31,13 @@ export interface PersonView {
   managingOfficerId: string | null;
   version: number;
 }
+
+export interface CurrentAddresses {
+  permanent: AddressView | null;
+  temporary: AddressView | null;
+}
+
+export const NO_ADDRESSES: CurrentAddresses = { permanent: null, temporary: null };
 
 export interface PersonListItem {
   id: string;
@@ -65,7 +73,10 @@ export function identityDocumentOf(person: Person): PersonView['identityDocument
     : null;
 }
 
-export function toPersonView(person: Person, options: { dnaReference: boolean }): PersonView {
+export function toPersonView(
+  person: Person,
+  options: { dnaReference: boolean; currentAddresses: CurrentAddresses },
+): PersonView {
   return {
     id: person.id,
     surname: person.surname,
@@ -78,7 +89,7 @@ export function toPersonView(person: Person, options: { dnaReference: boolean })
     sex: person.sex,
     citizenship: person.citizenship,
     aliases: person.aliases,
-    currentAddresses: { permanent: null, temporary: null },
+    currentAddresses: options.currentAddresses,
     currentWorkplace: null,
     physicalDescription: null,
     photos: [],

@@ -1,4 +1,3 @@
-import { subject } from '@casl/ability';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, type FindOptionsWhere } from 'typeorm';
@@ -19,8 +18,17 @@ import { PersonHistoryEntry } from './entities/person-history.entity';
 import { Person } from './entities/person.entity';
 import type { CreatePersonDto, PersonQuery, UpdatePersonDto } from './dto/person.dto';
 import { jmbgErrors } from './jmbg';
+import { PersonRecords } from './person-records';
 import { searchKey } from './names';
-import { NO_COMPLIANCE, type PersonListItem, personalData, type PersonView, toPersonView } from './person.views';
+import { AddressesService } from './addresses.service';
+import {
+  NO_ADDRESSES,
+  NO_COMPLIANCE,
+  type PersonListItem,
+  personalData,
+  type PersonView,
+  toPersonView,
+} from './person.views';
 
 const PERSON_COLUMNS = { regions: { sql: 'p.regions', array: true } };
 
@@ -43,10 +51,6 @@ function keysOf(person: Pick<Person, 'surname' | 'givenNames' | 'aliases'>): Pic
   };
 }
 
-function personNotFound(): DomainError {
-  return DomainError.notFound('No such person.');
-}
-
 @Injectable()
 export class PersonsService {
   constructor(
@@ -54,6 +58,8 @@ export class PersonsService {
     private readonly log: AuditLog,
     private readonly abilities: AbilityFactory,
     private readonly config: AppConfig,
+    private readonly records: PersonRecords,
+    private readonly addresses: AddressesService,
   ) {}
 
   async create(audit: RequestAudit, input: CreatePersonDto): Promise<PersonView> {
@@ -79,19 +85,28 @@ export class PersonsService {
       const repository = manager.getRepository(Person);
       const person = await repository.save(repository.create({ ...state, ...keysOf(state), regions: [] }));
       audit.on('person', person.id).subject(person.id);
-      await this.recordHistory(manager, audit, person.id, 'person', person.id, 'create', null, personalData(person));
-      return toPersonView(person, { dnaReference: true });
+      await this.records.recordHistory(manager, audit, {
+        personId: person.id,
+        part: 'person',
+        partId: person.id,
+        change: 'create',
+        before: null,
+        after: personalData(person),
+      });
+      return toPersonView(person, { dnaReference: true, currentAddresses: NO_ADDRESSES });
     });
   }
 
   async get(audit: RequestAudit, principal: Principal, id: string): Promise<PersonView> {
     audit.on('person', id);
     return this.log.transaction(audit, async (manager) => {
-      const person = await this.readable(manager, audit, principal, id);
-      audit.subject(person.id);
+      const person = await this.records.within(manager, audit, principal, id);
       audit.resultCount = 1;
       const ability = this.abilities.createForPrincipal(principal);
-      return toPersonView(person, { dnaReference: ability.can('read', 'DnaReference') });
+      return toPersonView(person, {
+        dnaReference: ability.can('read', 'DnaReference'),
+        currentAddresses: await this.addresses.current(manager, person.id),
+      });
     });
   }
 
@@ -161,8 +176,7 @@ export class PersonsService {
     audit.on('person', id).subject(id);
     return this.log.transaction(audit, async (manager) => {
       const repository = manager.getRepository(Person);
-      const person = await repository.findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
-      if (!person) throw personNotFound();
+      const person = await this.records.find(manager, id, true);
       if (person.version !== version) throw versionMismatch();
       const before = personalData(person);
       const document =
@@ -181,15 +195,25 @@ export class PersonsService {
       await this.assertUnique(manager, person, person.id);
       Object.assign(person, keysOf(person));
       const saved = await repository.save(person);
-      await this.recordHistory(manager, audit, id, 'person', id, 'update', before, personalData(saved));
-      return toPersonView(saved, { dnaReference: true });
+      await this.records.recordHistory(manager, audit, {
+        personId: id,
+        part: 'person',
+        partId: id,
+        change: 'update',
+        before,
+        after: personalData(saved),
+      });
+      return toPersonView(saved, {
+        dnaReference: true,
+        currentAddresses: await this.addresses.current(manager, saved.id),
+      });
     });
   }
 
   async history(audit: RequestAudit, id: string, limit = 100, cursor?: string): Promise<Page<HistoryItem>> {
     audit.on('person', id).subject(id);
     return this.log.transaction(audit, async (manager) => {
-      if (!(await manager.getRepository(Person).existsBy({ id }))) throw personNotFound();
+      await this.records.find(manager, id);
       const q = manager
         .getRepository(PersonHistoryEntry)
         .createQueryBuilder('h')
@@ -238,23 +262,6 @@ export class PersonsService {
       // Measures arrive with the register's measures; until then none is active.
       return { registered: person !== null, activeMeasures: [], banPlacesWithMinors: false };
     });
-  }
-
-  /** The person if the caller may read it; otherwise 404, recorded as a denial when it exists. */
-  private async readable(
-    manager: EntityManager,
-    audit: RequestAudit,
-    principal: Principal,
-    id: string,
-  ): Promise<Person> {
-    const person = await manager.getRepository(Person).findOneBy({ id });
-    if (!person) throw personNotFound();
-    const ability = this.abilities.createForPrincipal(principal);
-    if (!ability.can('read', subject('Person', { regions: person.regions } as Record<string, unknown>))) {
-      audit.outcome = 'denied';
-      throw personNotFound();
-    }
-    return person;
   }
 
   private async assertValid(
@@ -307,31 +314,5 @@ export class PersonsService {
     ) {
       throw DomainError.conflict('A person with this identity document is already registered.');
     }
-  }
-
-  private async recordHistory(
-    manager: EntityManager,
-    audit: RequestAudit,
-    personId: string,
-    part: string,
-    partId: string,
-    change: string,
-    before: Record<string, unknown> | null,
-    after: Record<string, unknown> | null,
-  ): Promise<void> {
-    await manager.query(
-      `INSERT INTO person_history (person_id, part, part_id, actor, reason, change, before, after)
-       VALUES ($1, $2, $3, $4::jsonb, $5, $6, $7::jsonb, $8::jsonb)`,
-      [
-        personId,
-        part,
-        partId,
-        JSON.stringify(audit.actor ?? {}),
-        audit.reason,
-        change,
-        before === null ? null : JSON.stringify(before),
-        after === null ? null : JSON.stringify(after),
-      ],
-    );
   }
 }

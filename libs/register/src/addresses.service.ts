@@ -1,0 +1,201 @@
+import { subject } from '@casl/ability';
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager, IsNull } from 'typeorm';
+import { decodeCursor, DEFAULT_PAGE_SIZE, DomainError, type Page, toPage, versionMismatch } from '@app/common';
+import { AbilityFactory, type Principal } from '@app/authz';
+import { AuditLog, type RequestAudit } from '@app/audit';
+import { PoliceAdministration } from '@app/identity';
+import type { CreateAddressDto, UpdateAddressDto } from './dto/address.dto';
+import { Address } from './entities/address.entity';
+import { personNotFound, PersonRecords } from './person-records';
+
+export interface AddressView {
+  id: string;
+  kind: 'permanent' | 'temporary';
+  street: string;
+  city: string;
+  postalCode: string;
+  policeAdministration: string;
+  validFrom: string;
+  validTo: string | null;
+  version: number;
+}
+
+export function toAddressView(address: Address): AddressView {
+  return {
+    id: address.id,
+    kind: address.kind,
+    street: address.street,
+    city: address.city,
+    postalCode: address.postalCode,
+    policeAdministration: address.policeAdministration,
+    validFrom: address.validFrom,
+    validTo: address.validTo,
+    version: address.version,
+  };
+}
+
+function isRealDate(value: string): boolean {
+  const date = new Date(`${value}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value;
+}
+
+/** Permanent and temporary addresses; a new permanent one in another administration is a transfer. */
+@Injectable()
+export class AddressesService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly log: AuditLog,
+    private readonly abilities: AbilityFactory,
+    private readonly records: PersonRecords,
+  ) {}
+
+  async add(
+    audit: RequestAudit,
+    principal: Principal,
+    personId: string,
+    input: CreateAddressDto,
+  ): Promise<AddressView> {
+    audit.on('address').subject(personId);
+    return this.log.transaction(audit, async (manager) => {
+      // The person's row lock serialises changes to its addresses.
+      const person = await this.records.find(manager, personId, true);
+      const ability = this.abilities.createForPrincipal(principal);
+      const target = { personRegions: person.regions, policeAdministration: input.policeAdministration };
+      if (!ability.can('record', subject('Address', target as Record<string, unknown>))) {
+        audit.outcome = 'denied';
+        throw personNotFound();
+      }
+      await this.assertValid(manager, input.policeAdministration, input.validFrom);
+      const repository = manager.getRepository(Address);
+      const previous = await repository.findOneBy({ personId, kind: input.kind, validTo: IsNull() });
+      if (previous && input.validFrom < previous.validFrom) {
+        throw DomainError.conflict(`A ${input.kind} address valid from ${previous.validFrom} is more recent.`);
+      }
+      if (previous) {
+        const before = toAddressView(previous);
+        previous.validTo = input.validFrom;
+        const closed = await repository.save(previous);
+        await this.records.recordHistory(manager, audit, {
+          personId,
+          part: 'address',
+          partId: previous.id,
+          change: 'close',
+          before: { ...before },
+          after: { ...toAddressView(closed) },
+        });
+      }
+      const address = await repository.save(repository.create({ personId, ...input, validTo: null }));
+      audit.on('address', address.id);
+      await this.records.recordHistory(manager, audit, {
+        personId,
+        part: 'address',
+        partId: address.id,
+        change: 'create',
+        before: null,
+        after: { ...toAddressView(address) },
+      });
+      if (input.kind === 'permanent' && previous && previous.policeAdministration !== input.policeAdministration) {
+        // Responsibility moves with the permanent residence (measures and alerts follow it in later capabilities).
+        await this.records.recordHistory(manager, audit, {
+          personId,
+          part: 'address',
+          partId: address.id,
+          change: 'transfer',
+          before: { policeAdministration: previous.policeAdministration },
+          after: { policeAdministration: input.policeAdministration },
+        });
+      }
+      await this.records.refreshRegions(manager, personId);
+      return toAddressView(address);
+    });
+  }
+
+  async list(
+    audit: RequestAudit,
+    principal: Principal,
+    personId: string,
+    limit = DEFAULT_PAGE_SIZE,
+    cursor?: string,
+  ): Promise<Page<AddressView>> {
+    audit.on('address').subject(personId);
+    return this.log.transaction(audit, async (manager) => {
+      await this.records.within(manager, audit, principal, personId);
+      const q = manager
+        .getRepository(Address)
+        .createQueryBuilder('a')
+        .where('a.person_id = :personId', { personId })
+        .orderBy('a.valid_from', 'DESC')
+        .addOrderBy('a.id', 'DESC')
+        .limit(limit + 1);
+      if (cursor) {
+        const [from, id] = decodeCursor(cursor, 2);
+        q.andWhere('(a.valid_from, a.id) < (:from, :id)', { from, id });
+      }
+      const page = toPage(await q.getMany(), limit, toAddressView, (a) => [a.validFrom, a.id]);
+      audit.resultCount = page.items.length;
+      return page;
+    });
+  }
+
+  /** A clerk's correction of an address (If-Match on the address's own version). */
+  async correct(
+    audit: RequestAudit,
+    personId: string,
+    addressId: string,
+    version: number,
+    changes: UpdateAddressDto,
+  ): Promise<AddressView> {
+    audit.on('address', addressId).subject(personId);
+    return this.log.transaction(audit, async (manager) => {
+      await this.records.find(manager, personId, true);
+      const repository = manager.getRepository(Address);
+      const address = await repository.findOneBy({ id: addressId, personId });
+      if (!address) throw DomainError.notFound('No such address.');
+      if (address.version !== version) throw versionMismatch();
+      const sent = Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined));
+      const before = toAddressView(address);
+      Object.assign(address, sent);
+      await this.assertValid(manager, address.policeAdministration, address.validFrom);
+      if (address.validTo !== null && address.validTo < address.validFrom) {
+        throw DomainError.validation([
+          { field: 'validFrom', message: `must not be after the address ended (${address.validTo})` },
+        ]);
+      }
+      const saved = await repository.save(address);
+      await this.records.recordHistory(manager, audit, {
+        personId,
+        part: 'address',
+        partId: addressId,
+        change: 'update',
+        before: { ...before },
+        after: { ...toAddressView(saved) },
+      });
+      await this.records.refreshRegions(manager, personId);
+      return toAddressView(saved);
+    });
+  }
+
+  /** The current permanent and temporary addresses, for the person's view. */
+  async current(
+    manager: EntityManager,
+    personId: string,
+  ): Promise<{ permanent: AddressView | null; temporary: AddressView | null }> {
+    const open = await manager.getRepository(Address).findBy({ personId, validTo: IsNull() });
+    const of = (kind: 'permanent' | 'temporary') => {
+      const found = open.find((a) => a.kind === kind);
+      return found ? toAddressView(found) : null;
+    };
+    return { permanent: of('permanent'), temporary: of('temporary') };
+  }
+
+  private async assertValid(manager: EntityManager, administration: string, validFrom: string): Promise<void> {
+    const errors = [];
+    if (!(await manager.getRepository(PoliceAdministration).existsBy({ code: administration }))) {
+      errors.push({ field: 'policeAdministration', message: 'is not a known police administration code' });
+    }
+    if (!isRealDate(validFrom)) errors.push({ field: 'validFrom', message: 'is not a real date' });
+    if (errors.length > 0) throw DomainError.validation(errors);
+  }
+}

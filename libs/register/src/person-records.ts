@@ -1,0 +1,91 @@
+import { subject } from '@casl/ability';
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { DomainError } from '@app/common';
+import { AbilityFactory, type Action, type Principal } from '@app/authz';
+import type { RequestAudit } from '@app/audit';
+import { Person } from './entities/person.entity';
+
+export function personNotFound(): DomainError {
+  return DomainError.notFound('No such person.');
+}
+
+/**
+ * What every part of a person shares: finding the person within the
+ * caller's scope (404 otherwise, recorded as a denial), the history of
+ * changes, and the regions the person is "in".
+ */
+@Injectable()
+export class PersonRecords {
+  constructor(private readonly abilities: AbilityFactory) {}
+
+  /** The person, locked for the rest of the transaction when `forUpdate`; 404 when absent. */
+  async find(manager: EntityManager, id: string, forUpdate = false): Promise<Person> {
+    const person = await manager
+      .getRepository(Person)
+      .findOne({ where: { id }, ...(forUpdate ? { lock: { mode: 'pessimistic_write' as const } } : {}) });
+    if (!person) throw personNotFound();
+    return person;
+  }
+
+  /** The person if the caller may `action` it (or a part of it); otherwise 404, recorded as denied. */
+  async within(
+    manager: EntityManager,
+    audit: RequestAudit,
+    principal: Principal,
+    id: string,
+    action: Action = 'read',
+    forUpdate = false,
+  ): Promise<Person> {
+    const person = await this.find(manager, id, forUpdate);
+    const ability = this.abilities.createForPrincipal(principal);
+    if (!ability.can(action, subject('Person', { regions: person.regions } as Record<string, unknown>))) {
+      audit.outcome = 'denied';
+      throw personNotFound();
+    }
+    audit.subject(person.id);
+    return person;
+  }
+
+  async recordHistory(
+    manager: EntityManager,
+    audit: RequestAudit,
+    entry: {
+      personId: string;
+      part: string;
+      partId: string;
+      change: string;
+      before: Record<string, unknown> | null;
+      after: Record<string, unknown> | null;
+    },
+  ): Promise<void> {
+    await manager.query(
+      `INSERT INTO person_history (person_id, part, part_id, actor, reason, change, before, after)
+       VALUES ($1, $2, $3, $4::jsonb, $5, $6, $7::jsonb, $8::jsonb)`,
+      [
+        entry.personId,
+        entry.part,
+        entry.partId,
+        JSON.stringify(audit.actor ?? {}),
+        audit.reason,
+        entry.change,
+        entry.before === null ? null : JSON.stringify(entry.before),
+        entry.after === null ? null : JSON.stringify(entry.after),
+      ],
+    );
+  }
+
+  /**
+   * Recomputes the police administrations the person is "in": those of the
+   * current addresses. Not a change of the person (its version stays).
+   */
+  async refreshRegions(manager: EntityManager, personId: string): Promise<void> {
+    await manager.query(
+      `UPDATE persons SET regions = ARRAY(
+          SELECT DISTINCT police_administration FROM addresses
+           WHERE person_id = $1 AND valid_to IS NULL ORDER BY 1)
+        WHERE id = $1`,
+      [personId],
+    );
+  }
+}
