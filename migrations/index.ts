@@ -1,3 +1,4 @@
+import { PersonDetails1795887282507 } from './1795887282507-PersonDetails';
 import { Addresses1795886994282 } from './1795886994282-Addresses';
 import { Register1795886643143 } from './1795886643143-Register';
 import { Audit1795884000000 } from './1795884000000-Audit';
@@ -11,4 +12,5 @@ export const MIGRATIONS: Function[] = [
   Audit1795884000000,
   Register1795886643143,
   Addresses1795886994282,
+  PersonDetails1795887282507,
 ];

@@ -196,6 +196,20 @@ const MATRIX: RouteCase[] = [
     expect: { anonymous: 401, registry_clerk: 200, others: 403 },
   },
   {
+    route: 'PUT persons/:id/dna-reference',
+    url: (c) => `/api/v1/persons/${c.personId}/dna-reference`,
+    headers: REASON,
+    body: { laboratory: 'NCFE', sampleId: 'S-1', profileReference: 'RS-DNA-1', collectedOn: '2026-10-01' },
+    expect: { anonymous: 401, registry_clerk: 201, others: 403 },
+  },
+  {
+    route: 'PUT persons/:id/physical-description',
+    url: (c) => `/api/v1/persons/${c.personId}/physical-description`,
+    headers: REASON,
+    body: { heightCm: 180, eyeColour: 'brown', hairColour: 'black', distinguishingMarks: [] },
+    expect: { anonymous: 401, registry_clerk: 201, others: 403 },
+  },
+  {
     route: 'GET reference/police-administrations',
     url: () => '/api/v1/reference/police-administrations',
     expect: ANY_SIGNED_IN(200),
@@ -284,7 +298,7 @@ describe('access matrix', () => {
       const account = await signedIn(t, caller, caller === 'police_officer' ? 'PU-BEOGRAD' : null);
       Object.assign(headers, bearer(account.accessToken));
     }
-    const method = c.route.split(' ')[0].toLowerCase() as 'get' | 'post' | 'patch';
+    const method = c.route.split(' ')[0].toLowerCase() as 'get' | 'post' | 'patch' | 'put';
     const [event] = await t.dataSource.query(`SELECT id FROM audit_events ORDER BY seq DESC LIMIT 1`);
     const person = await registerPerson(t);
     const addressId = await insertAddress(t, person.id, 'PU-NIS');

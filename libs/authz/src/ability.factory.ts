@@ -13,6 +13,7 @@ export type Subject =
   | 'PersonLookup'
   | 'PersonHistory'
   | 'Address'
+  | 'PhysicalDescription'
   | 'DnaReference'
   | 'Conviction'
   | 'Measure'
@@ -59,6 +60,7 @@ function buildAbility(role: Role, region: string | null): AppAbility {
     case 'registry_clerk':
       can(['create', 'read', 'update'], ['Person', 'Conviction', 'Measure', 'DnaReference', 'CheckIn', 'Notification']);
       can(['read', 'record', 'update'], 'Address');
+      can(['read', 'update'], 'PhysicalDescription');
       can('read', ['Compliance', 'Alert', 'PersonHistory']);
       can('work', 'Alert');
       break;

@@ -1,4 +1,5 @@
 import { AddressesController } from './http/addresses.controller';
+import { PersonDetailsController } from './http/person-details.controller';
 import { PersonsController } from './http/persons.controller';
 import { ReferenceController } from './http/reference.controller';
 
@@ -8,9 +9,15 @@ export * from './entities/person.entity';
 export * from './jmbg';
 export * from './measure-types';
 export * from './names';
+export * from './person-details.service';
 export * from './person.views';
 export * from './persons.service';
 export * from './register.module';
 
 /** Registered by the api only. */
-export const REGISTER_CONTROLLERS = [PersonsController, AddressesController, ReferenceController];
+export const REGISTER_CONTROLLERS = [
+  PersonsController,
+  AddressesController,
+  PersonDetailsController,
+  ReferenceController,
+];

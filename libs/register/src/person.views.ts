@@ -1,5 +1,6 @@
 import type { AddressView } from './addresses.service';
 import type { Person } from './entities/person.entity';
+import type { DnaReferenceView, PhysicalDescriptionView } from './person-details.service';
 
 export interface ComplianceView {
   status: 'none' | 'compliant' | 'due' | 'overdue' | 'suspended' | 'ended';
@@ -22,9 +23,9 @@ export interface PersonView {
   aliases: string[];
   currentAddresses: CurrentAddresses;
   currentWorkplace: null;
-  physicalDescription: null;
+  physicalDescription: PhysicalDescriptionView | null;
   photos: never[];
-  dnaReference?: null;
+  dnaReference?: DnaReferenceView | null;
   convictions: never[];
   measures: never[];
   compliance: ComplianceView;
@@ -73,10 +74,16 @@ export function identityDocumentOf(person: Person): PersonView['identityDocument
     : null;
 }
 
-export function toPersonView(
-  person: Person,
-  options: { dnaReference: boolean; currentAddresses: CurrentAddresses },
-): PersonView {
+/** The parts shown with a person; `dnaReference` is left out (undefined) for roles that may not see it. */
+export interface PersonParts {
+  currentAddresses: CurrentAddresses;
+  physicalDescription: PhysicalDescriptionView | null;
+  dnaReference?: DnaReferenceView | null;
+}
+
+export const NO_PARTS: PersonParts = { currentAddresses: NO_ADDRESSES, physicalDescription: null, dnaReference: null };
+
+export function toPersonView(person: Person, parts: PersonParts): PersonView {
   return {
     id: person.id,
     surname: person.surname,
@@ -89,11 +96,11 @@ export function toPersonView(
     sex: person.sex,
     citizenship: person.citizenship,
     aliases: person.aliases,
-    currentAddresses: options.currentAddresses,
+    currentAddresses: parts.currentAddresses,
     currentWorkplace: null,
-    physicalDescription: null,
+    physicalDescription: parts.physicalDescription,
     photos: [],
-    ...(options.dnaReference ? { dnaReference: null } : {}),
+    ...(parts.dnaReference !== undefined ? { dnaReference: parts.dnaReference } : {}),
     convictions: [],
     measures: [],
     compliance: NO_COMPLIANCE,

@@ -21,11 +21,13 @@ import { jmbgErrors } from './jmbg';
 import { PersonRecords } from './person-records';
 import { searchKey } from './names';
 import { AddressesService } from './addresses.service';
+import { PersonDetailsService } from './person-details.service';
 import {
-  NO_ADDRESSES,
   NO_COMPLIANCE,
+  NO_PARTS,
   type PersonListItem,
   personalData,
+  type PersonParts,
   type PersonView,
   toPersonView,
 } from './person.views';
@@ -60,6 +62,7 @@ export class PersonsService {
     private readonly config: AppConfig,
     private readonly records: PersonRecords,
     private readonly addresses: AddressesService,
+    private readonly details: PersonDetailsService,
   ) {}
 
   async create(audit: RequestAudit, input: CreatePersonDto): Promise<PersonView> {
@@ -93,7 +96,7 @@ export class PersonsService {
         before: null,
         after: personalData(person),
       });
-      return toPersonView(person, { dnaReference: true, currentAddresses: NO_ADDRESSES });
+      return toPersonView(person, NO_PARTS);
     });
   }
 
@@ -103,10 +106,7 @@ export class PersonsService {
       const person = await this.records.within(manager, audit, principal, id);
       audit.resultCount = 1;
       const ability = this.abilities.createForPrincipal(principal);
-      return toPersonView(person, {
-        dnaReference: ability.can('read', 'DnaReference'),
-        currentAddresses: await this.addresses.current(manager, person.id),
-      });
+      return toPersonView(person, await this.partsOf(manager, person.id, ability.can('read', 'DnaReference')));
     });
   }
 
@@ -203,10 +203,7 @@ export class PersonsService {
         before,
         after: personalData(saved),
       });
-      return toPersonView(saved, {
-        dnaReference: true,
-        currentAddresses: await this.addresses.current(manager, saved.id),
-      });
+      return toPersonView(saved, await this.partsOf(manager, saved.id, true));
     });
   }
 
@@ -262,6 +259,14 @@ export class PersonsService {
       // Measures arrive with the register's measures; until then none is active.
       return { registered: person !== null, activeMeasures: [], banPlacesWithMinors: false };
     });
+  }
+
+  private async partsOf(manager: EntityManager, personId: string, withDna: boolean): Promise<PersonParts> {
+    return {
+      currentAddresses: await this.addresses.current(manager, personId),
+      physicalDescription: await this.details.physicalDescriptionOf(manager, personId),
+      ...(withDna ? { dnaReference: await this.details.dnaReferenceOf(manager, personId) } : {}),
+    };
   }
 
   private async assertValid(

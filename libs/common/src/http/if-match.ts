@@ -23,6 +23,12 @@ export const IfMatchVersion = createParamDecorator((_: unknown, context: Executi
   parseIfMatch(context.switchToHttp().getRequest<FastifyRequest>().headers['if-match']),
 );
 
+/** Route parameter: the version from `If-Match` when sent, else null (a PUT that may create). */
+export const OptionalIfMatchVersion = createParamDecorator((_: unknown, context: ExecutionContext): number | null => {
+  const header = context.switchToHttp().getRequest<FastifyRequest>().headers['if-match'];
+  return header === undefined ? null : parseIfMatch(header);
+});
+
 export const ApiIfMatch = (): MethodDecorator =>
   ApiHeader({ name: 'If-Match', required: true, description: 'The version last read (ETag), e.g. "3"' });
 

@@ -1,7 +1,9 @@
 import { Address } from './address.entity';
+import { DnaReference } from './dna-reference.entity';
 import { Offence } from './offence.entity';
 import { PersonHistoryEntry } from './person-history.entity';
 import { Person } from './person.entity';
+import { PhysicalDescription } from './physical-description.entity';
 
-export { Address, Offence, Person, PersonHistoryEntry };
-export const REGISTER_ENTITIES = [Person, PersonHistoryEntry, Offence, Address];
+export { Address, DnaReference, Offence, Person, PersonHistoryEntry, PhysicalDescription };
+export const REGISTER_ENTITIES = [Person, PersonHistoryEntry, Offence, Address, DnaReference, PhysicalDescription];

@@ -1,0 +1,88 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsInt,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  Max,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+
+export class DnaReferenceDto {
+  @ApiProperty({ example: 'NCFE Beograd' })
+  @IsString()
+  @Length(1, 200)
+  laboratory: string;
+
+  @ApiProperty({ example: 'S-2026-000123' })
+  @IsString()
+  @Length(1, 100)
+  sampleId: string;
+
+  @ApiProperty({
+    example: 'RS-DNA-000123',
+    description: 'A reference into the national DNA database, never the profile',
+  })
+  @IsString()
+  @Length(1, 100)
+  profileReference: string;
+
+  @ApiProperty({ example: '2026-10-01' })
+  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'collectedOn must be a date (YYYY-MM-DD)' })
+  collectedOn: string;
+}
+
+export class DistinguishingMarkDto {
+  @ApiProperty({ example: 'left forearm' })
+  @IsString()
+  @Length(1, 200)
+  bodyPart: string;
+
+  @ApiProperty({ example: 'tattoo of an anchor' })
+  @IsString()
+  @Length(1, 200)
+  description: string;
+}
+
+export class PhysicalDescriptionDto {
+  @ApiProperty({ example: 182 })
+  @IsInt()
+  @Min(50)
+  @Max(250)
+  heightCm: number;
+
+  @ApiPropertyOptional({ example: 80 })
+  @IsOptional()
+  @IsInt()
+  @Min(20)
+  @Max(400)
+  weightKg?: number;
+
+  @ApiProperty({ example: 'brown' })
+  @IsString()
+  @Length(1, 200)
+  eyeColour: string;
+
+  @ApiProperty({ example: 'black' })
+  @IsString()
+  @Length(1, 200)
+  hairColour: string;
+
+  @ApiPropertyOptional({ example: 'athletic' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  build?: string;
+
+  @ApiProperty({ type: [DistinguishingMarkDto] })
+  @IsArray()
+  @ArrayMaxSize(50)
+  @ValidateNested({ each: true })
+  @Type(() => DistinguishingMarkDto)
+  distinguishingMarks: DistinguishingMarkDto[];
+}

@@ -1,0 +1,59 @@
+import { Body, Controller, Param, Put, Res } from '@nestjs/common';
+import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { etagOf, OptionalIfMatchVersion, UUID_PARAM } from '@app/common';
+import { CurrentPrincipal, Permission, type Principal, RequiresReason } from '@app/authz';
+import { Audited, AuditContext, type RequestAudit } from '@app/audit';
+import { DnaReferenceDto, PhysicalDescriptionDto } from '../dto/details.dto';
+import {
+  type DnaReferenceView,
+  PersonDetailsService,
+  type PhysicalDescriptionView,
+  type PutResult,
+} from '../person-details.service';
+
+const IF_MATCH = { name: 'If-Match', required: false, description: 'Required when replacing: the version you read' };
+
+function answer<V extends { version: number }>(reply: FastifyReply, result: PutResult<V>): V {
+  reply.code(result.created ? 201 : 200).header('etag', etagOf(result.view.version));
+  return result.view;
+}
+
+@ApiTags('register')
+@Controller('persons/:id')
+@RequiresReason()
+export class PersonDetailsController {
+  constructor(private readonly details: PersonDetailsService) {}
+
+  @Put('dna-reference')
+  @Permission('update', 'DnaReference')
+  @Audited('dna_reference.put', { resource: 'dna_reference' })
+  @ApiHeader(IF_MATCH)
+  @ApiOperation({ summary: 'Record (201) or replace (200, If-Match) the reference into the national DNA database' })
+  async dnaReference(
+    @AuditContext() audit: RequestAudit,
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', UUID_PARAM) id: string,
+    @OptionalIfMatchVersion() version: number | null,
+    @Body() body: DnaReferenceDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<DnaReferenceView> {
+    return answer(reply, await this.details.putDnaReference(audit, principal, id, body, version));
+  }
+
+  @Put('physical-description')
+  @Permission('update', 'PhysicalDescription')
+  @Audited('physical_description.put', { resource: 'physical_description' })
+  @ApiHeader(IF_MATCH)
+  @ApiOperation({ summary: 'Record (201) or replace (200, If-Match) the physical description' })
+  async physicalDescription(
+    @AuditContext() audit: RequestAudit,
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', UUID_PARAM) id: string,
+    @OptionalIfMatchVersion() version: number | null,
+    @Body() body: PhysicalDescriptionDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<PhysicalDescriptionView> {
+    return answer(reply, await this.details.putPhysicalDescription(audit, principal, id, body, version));
+  }
+}

@@ -1,0 +1,152 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
+import { DomainError, versionMismatch } from '@app/common';
+import type { Principal } from '@app/authz';
+import { AuditLog, type RequestAudit } from '@app/audit';
+import type { DnaReferenceDto, PhysicalDescriptionDto } from './dto/details.dto';
+import { DnaReference } from './entities/dna-reference.entity';
+import { PhysicalDescription } from './entities/physical-description.entity';
+import { PersonRecords } from './person-records';
+
+export interface DnaReferenceView {
+  laboratory: string;
+  sampleId: string;
+  profileReference: string;
+  collectedOn: string;
+  version: number;
+}
+
+export interface PhysicalDescriptionView {
+  heightCm: number;
+  weightKg: number | null;
+  eyeColour: string;
+  hairColour: string;
+  build: string | null;
+  distinguishingMarks: { bodyPart: string; description: string }[];
+  version: number;
+}
+
+export interface PutResult<V> {
+  created: boolean;
+  view: V;
+}
+
+const dnaView = (d: DnaReference): DnaReferenceView => ({
+  laboratory: d.laboratory,
+  sampleId: d.sampleId,
+  profileReference: d.profileReference,
+  collectedOn: d.collectedOn,
+  version: d.version,
+});
+
+const descriptionView = (d: PhysicalDescription): PhysicalDescriptionView => ({
+  heightCm: d.heightCm,
+  weightKg: d.weightKg,
+  eyeColour: d.eyeColour,
+  hairColour: d.hairColour,
+  build: d.build,
+  distinguishingMarks: d.distinguishingMarks,
+  version: d.version,
+});
+
+interface SinglePart<E extends ObjectLiteral & { personId: string; version: number }, V> {
+  entity: EntityTarget<E>;
+  part: string;
+  view: (row: E) => V;
+}
+
+const DNA: SinglePart<DnaReference, DnaReferenceView> = { entity: DnaReference, part: 'dna_reference', view: dnaView };
+const DESCRIPTION: SinglePart<PhysicalDescription, PhysicalDescriptionView> = {
+  entity: PhysicalDescription,
+  part: 'physical_description',
+  view: descriptionView,
+};
+
+/** Parts of which a person has one: created by a PUT, replaced by a PUT with If-Match. */
+@Injectable()
+export class PersonDetailsService {
+  constructor(
+    private readonly log: AuditLog,
+    private readonly records: PersonRecords,
+  ) {}
+
+  putDnaReference(
+    audit: RequestAudit,
+    principal: Principal,
+    personId: string,
+    body: DnaReferenceDto,
+    ifMatch: number | null,
+  ): Promise<PutResult<DnaReferenceView>> {
+    const collected = new Date(`${body.collectedOn}T00:00:00Z`);
+    if (Number.isNaN(collected.getTime()) || collected.toISOString().slice(0, 10) !== body.collectedOn) {
+      throw DomainError.validation([{ field: 'collectedOn', message: 'is not a real date' }]);
+    }
+    if (collected > new Date())
+      throw DomainError.validation([{ field: 'collectedOn', message: 'must not be in the future' }]);
+    return this.put(audit, principal, personId, DNA, { ...body }, ifMatch);
+  }
+
+  putPhysicalDescription(
+    audit: RequestAudit,
+    principal: Principal,
+    personId: string,
+    body: PhysicalDescriptionDto,
+    ifMatch: number | null,
+  ): Promise<PutResult<PhysicalDescriptionView>> {
+    const values = {
+      heightCm: body.heightCm,
+      weightKg: body.weightKg ?? null,
+      eyeColour: body.eyeColour,
+      hairColour: body.hairColour,
+      build: body.build ?? null,
+      distinguishingMarks: body.distinguishingMarks.map((m) => ({ bodyPart: m.bodyPart, description: m.description })),
+    };
+    return this.put(audit, principal, personId, DESCRIPTION, values, ifMatch);
+  }
+
+  async dnaReferenceOf(manager: EntityManager, personId: string): Promise<DnaReferenceView | null> {
+    const row = await manager.getRepository(DnaReference).findOneBy({ personId });
+    return row ? dnaView(row) : null;
+  }
+
+  async physicalDescriptionOf(manager: EntityManager, personId: string): Promise<PhysicalDescriptionView | null> {
+    const row = await manager.getRepository(PhysicalDescription).findOneBy({ personId });
+    return row ? descriptionView(row) : null;
+  }
+
+  private async put<E extends ObjectLiteral & { personId: string; version: number }, V>(
+    audit: RequestAudit,
+    principal: Principal,
+    personId: string,
+    spec: SinglePart<E, V>,
+    values: Record<string, unknown>,
+    ifMatch: number | null,
+  ): Promise<PutResult<V>> {
+    audit.on(spec.part, personId);
+    return this.log.transaction(audit, async (manager) => {
+      await this.records.within(manager, audit, principal, personId, 'read', true);
+      const repository = manager.getRepository(spec.entity);
+      const existing = await repository.findOneBy({ personId } as never);
+      if (existing && ifMatch === null) {
+        throw new DomainError('precondition_required', 'Replacing needs If-Match with the version you read.');
+      }
+      if (existing && existing.version !== ifMatch) throw versionMismatch();
+      const before = existing ? (spec.view(existing) as Record<string, unknown>) : null;
+      const row: E = existing
+        ? Object.assign(existing, values)
+        : (repository.create({ personId, ...values } as never) as unknown as E);
+      const view = spec.view(await repository.save(row));
+      await this.records.recordHistory(manager, audit, {
+        personId,
+        part: spec.part,
+        partId: personId,
+        change: existing ? 'update' : 'create',
+        before,
+        after: view as Record<string, unknown>,
+      });
+      // The route answers 201 for a creation, 200 for a replacement.
+      audit.successStatus = existing ? 200 : 201;
+      return { created: !existing, view };
+    });
+  }
+}
