@@ -1,3 +1,4 @@
+import { ConvictionsAndMeasures1795887515213 } from './1795887515213-ConvictionsAndMeasures';
 import { PersonDetails1795887282507 } from './1795887282507-PersonDetails';
 import { Addresses1795886994282 } from './1795886994282-Addresses';
 import { Register1795886643143 } from './1795886643143-Register';
@@ -13,4 +14,5 @@ export const MIGRATIONS: Function[] = [
   Register1795886643143,
   Addresses1795886994282,
   PersonDetails1795887282507,
+  ConvictionsAndMeasures1795887515213,
 ];

@@ -5,7 +5,7 @@ import request from 'supertest';
 import { AUDIT_METADATA, AuditSealer } from '@app/audit';
 import { ACCESS_METADATA, type Role, ROLES } from '@app/authz';
 import { bearer, createAccount, signedIn } from './support/identity';
-import { insertAddress, nextJmbg, REASON, registerPerson } from './support/register';
+import { insertAddress, insertConviction, insertMeasure, nextJmbg, REASON, registerPerson } from './support/register';
 import { startTestApp, type TestApp } from './support/test-app';
 
 type Caller = Role | 'anonymous';
@@ -20,6 +20,9 @@ interface Context {
   personId: string;
   /** An address of that person (in PU-NIS: outside the test officer's PU-BEOGRAD). */
   addressId: string;
+  convictionId: string;
+  /** A periodic reporting measure to PU-NIS. */
+  measureId: string;
 }
 
 interface RouteCase {
@@ -210,6 +213,55 @@ const MATRIX: RouteCase[] = [
     expect: { anonymous: 401, registry_clerk: 201, others: 403 },
   },
   {
+    route: 'POST persons/:id/convictions',
+    url: (c) => `/api/v1/persons/${c.personId}/convictions`,
+    headers: REASON,
+    body: {
+      court: 'Viši sud u Beogradu',
+      caseNumber: 'K 9/2021',
+      judgmentDate: '2021-01-01',
+      finalityDate: '2021-03-01',
+      offences: [{ article: '185a' }],
+      victimAge: 'minor',
+      sentence: { kind: 'imprisonment', months: 24 },
+      releaseDate: '2023-03-01',
+    },
+    expect: { anonymous: 401, registry_clerk: 201, others: 403 },
+  },
+  {
+    route: 'GET persons/:id/convictions',
+    url: (c) => `/api/v1/persons/${c.personId}/convictions`,
+    headers: REASON,
+    expect: { ...READERS(200), police_officer: 404 },
+  },
+  {
+    route: 'PATCH persons/:id/convictions/:convictionId',
+    url: (c) => `/api/v1/persons/${c.personId}/convictions/${c.convictionId}`,
+    headers: { ...REASON, 'If-Match': '1' },
+    body: { caseNumber: 'K 1/2020 (ispravka)' },
+    expect: { anonymous: 401, registry_clerk: 200, others: 403 },
+  },
+  {
+    route: 'POST persons/:id/measures',
+    url: (c) => `/api/v1/persons/${c.personId}/measures`,
+    headers: REASON,
+    body: { type: 'ban_places_with_minors', startsOn: '2025-06-02', endsOn: '2030-06-01' },
+    expect: { anonymous: 401, registry_clerk: 201, others: 403 },
+  },
+  {
+    route: 'GET persons/:id/measures',
+    url: (c) => `/api/v1/persons/${c.personId}/measures`,
+    headers: REASON,
+    expect: { ...READERS(200), police_officer: 404 },
+  },
+  {
+    route: 'PATCH persons/:id/measures/:measureId',
+    url: (c) => `/api/v1/persons/${c.personId}/measures/${c.measureId}`,
+    headers: { ...REASON, 'If-Match': '1' },
+    body: { action: 'suspend', effectiveOn: '2026-01-01' },
+    expect: { anonymous: 401, registry_clerk: 200, others: 403 },
+  },
+  {
     route: 'GET reference/police-administrations',
     url: () => '/api/v1/reference/police-administrations',
     expect: ANY_SIGNED_IN(200),
@@ -302,8 +354,12 @@ describe('access matrix', () => {
     const [event] = await t.dataSource.query(`SELECT id FROM audit_events ORDER BY seq DESC LIMIT 1`);
     const person = await registerPerson(t);
     const addressId = await insertAddress(t, person.id, 'PU-NIS');
+    const convictionId = await insertConviction(t, person.id);
+    const measureId = await insertMeasure(t, person.id, 'PU-NIS');
     let call = request(t.server)
-      [method](c.url({ targetId: target.user.id, eventId: event.id, personId: person.id, addressId }))
+      [method](
+        c.url({ targetId: target.user.id, eventId: event.id, personId: person.id, addressId, convictionId, measureId }),
+      )
       .set(headers);
     if (c.body) call = call.send(c.body);
     const res = await call;

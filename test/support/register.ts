@@ -52,3 +52,24 @@ export async function insertAddress(
   );
   return row.id;
 }
+
+/** A conviction with a release date, recorded directly, so that measures can be imposed. */
+export async function insertConviction(t: TestApp, personId: string, releaseDate = '2025-06-01'): Promise<string> {
+  const [row] = await t.dataSource.query(
+    `INSERT INTO convictions (person_id, court, case_number, judgment_date, finality_date, offences, victim_age,
+                              sentence_kind, sentence_months, release_date)
+     VALUES ($1, 'Viši sud u Nišu', 'K 1/2020', '2020-01-10', '2020-03-01', '[{"article":"180","paragraph":null}]',
+             'child', 'imprisonment', 60, $2) RETURNING id`,
+    [personId, releaseDate],
+  );
+  return row.id;
+}
+
+export async function insertMeasure(t: TestApp, personId: string, reportTo = 'PU-NIS'): Promise<string> {
+  const [row] = await t.dataSource.query(
+    `INSERT INTO measures (person_id, type, starts_on, ends_on, report_to, every_days)
+     VALUES ($1, 'periodic_reporting', '2025-06-02', '2035-06-01', $2, 30) RETURNING id`,
+    [personId, reportTo],
+  );
+  return row.id;
+}

@@ -6,8 +6,11 @@ import { decodeCursor, DEFAULT_PAGE_SIZE, DomainError, type Page, toPage, versio
 import { AbilityFactory, type Principal } from '@app/authz';
 import { AuditLog, type RequestAudit } from '@app/audit';
 import { PoliceAdministration } from '@app/identity';
+import { isRealDate } from './dates';
 import type { CreateAddressDto, UpdateAddressDto } from './dto/address.dto';
 import { Address } from './entities/address.entity';
+import { Measure } from './entities/measure.entity';
+import { toMeasureView } from './measures.service';
 import { personNotFound, PersonRecords } from './person-records';
 
 export interface AddressView {
@@ -34,11 +37,6 @@ export function toAddressView(address: Address): AddressView {
     validTo: address.validTo,
     version: address.version,
   };
-}
-
-function isRealDate(value: string): boolean {
-  const date = new Date(`${value}T00:00:00Z`);
-  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value;
 }
 
 /** Permanent and temporary addresses; a new permanent one in another administration is a transfer. */
@@ -97,15 +95,14 @@ export class AddressesService {
         after: { ...toAddressView(address) },
       });
       if (input.kind === 'permanent' && previous && previous.policeAdministration !== input.policeAdministration) {
-        // Responsibility moves with the permanent residence (measures and alerts follow it in later capabilities).
-        await this.records.recordHistory(manager, audit, {
+        await this.transfer(
+          manager,
+          audit,
           personId,
-          part: 'address',
-          partId: address.id,
-          change: 'transfer',
-          before: { policeAdministration: previous.policeAdministration },
-          after: { policeAdministration: input.policeAdministration },
-        });
+          address.id,
+          previous.policeAdministration,
+          input.policeAdministration,
+        );
       }
       await this.records.refreshRegions(manager, personId);
       return toAddressView(address);
@@ -175,6 +172,44 @@ export class AddressesService {
       await this.records.refreshRegions(manager, personId);
       return toAddressView(saved);
     });
+  }
+
+  /**
+   * Responsibility moves with the permanent residence: active periodic
+   * reporting is re-pointed to the new administration (new versions, reason
+   * "transfer"). Transfer alerts to both administrations come with compliance.
+   */
+  private async transfer(
+    manager: EntityManager,
+    audit: RequestAudit,
+    personId: string,
+    addressId: string,
+    from: string,
+    to: string,
+  ): Promise<void> {
+    await this.records.recordHistory(manager, audit, {
+      personId,
+      part: 'address',
+      partId: addressId,
+      change: 'transfer',
+      before: { policeAdministration: from },
+      after: { policeAdministration: to },
+    });
+    const measures = manager.getRepository(Measure);
+    for (const measure of await measures.findBy({ personId, type: 'periodic_reporting', status: 'active' })) {
+      const before = toMeasureView(measure);
+      measure.reportTo = to;
+      const saved = await measures.save(measure);
+      await this.records.recordHistory(manager, audit, {
+        personId,
+        part: 'measure',
+        partId: measure.id,
+        change: 'transfer',
+        reason: 'transfer',
+        before: { ...before },
+        after: { ...toMeasureView(saved) },
+      });
+    }
   }
 
   /** The current permanent and temporary addresses, for the person's view. */

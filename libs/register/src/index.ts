@@ -1,10 +1,13 @@
 import { AddressesController } from './http/addresses.controller';
+import { ConvictionsMeasuresController } from './http/convictions-measures.controller';
 import { PersonDetailsController } from './http/person-details.controller';
 import { PersonsController } from './http/persons.controller';
 import { ReferenceController } from './http/reference.controller';
 
 export * from './addresses.service';
+export * from './convictions.service';
 export * from './entities';
+export * from './measures.service';
 export * from './entities/person.entity';
 export * from './jmbg';
 export * from './measure-types';
@@ -19,5 +22,6 @@ export const REGISTER_CONTROLLERS = [
   PersonsController,
   AddressesController,
   PersonDetailsController,
+  ConvictionsMeasuresController,
   ReferenceController,
 ];

@@ -1,9 +1,9 @@
 import { subject } from '@casl/ability';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { DomainError } from '@app/common';
+import { DomainError, type Page } from '@app/common';
 import { AbilityFactory, type Action, type Principal } from '@app/authz';
-import type { RequestAudit } from '@app/audit';
+import { AuditLog, type RequestAudit } from '@app/audit';
 import { Person } from './entities/person.entity';
 
 export function personNotFound(): DomainError {
@@ -17,7 +17,27 @@ export function personNotFound(): DomainError {
  */
 @Injectable()
 export class PersonRecords {
-  constructor(private readonly abilities: AbilityFactory) {}
+  constructor(
+    private readonly abilities: AbilityFactory,
+    private readonly log: AuditLog,
+  ) {}
+
+  /** The parts of a person that are few (convictions, measures): one page, in the contract's list shape. */
+  async listParts<T>(
+    audit: RequestAudit,
+    principal: Principal,
+    personId: string,
+    resource: string,
+    read: (manager: EntityManager) => Promise<T[]>,
+  ): Promise<Page<T>> {
+    audit.on(resource).subject(personId);
+    return this.log.transaction(audit, async (manager) => {
+      await this.within(manager, audit, principal, personId);
+      const items = await read(manager);
+      audit.resultCount = items.length;
+      return { items, nextCursor: null };
+    });
+  }
 
   /** The person, locked for the rest of the transaction when `forUpdate`; 404 when absent. */
   async find(manager: EntityManager, id: string, forUpdate = false): Promise<Person> {
@@ -57,6 +77,8 @@ export class PersonRecords {
       change: string;
       before: Record<string, unknown> | null;
       after: Record<string, unknown> | null;
+      /** Overrides the request's access reason (e.g. `transfer` for changes a transfer causes). */
+      reason?: string;
     },
   ): Promise<void> {
     await manager.query(
@@ -67,7 +89,7 @@ export class PersonRecords {
         entry.part,
         entry.partId,
         JSON.stringify(audit.actor ?? {}),
-        audit.reason,
+        entry.reason ?? audit.reason,
         entry.change,
         entry.before === null ? null : JSON.stringify(entry.before),
         entry.after === null ? null : JSON.stringify(entry.after),
@@ -77,13 +99,16 @@ export class PersonRecords {
 
   /**
    * Recomputes the police administrations the person is "in": those of the
-   * current addresses. Not a change of the person (its version stays).
+   * current addresses and the reportTo of active measures. Not a change of
+   * the person (its version stays).
    */
   async refreshRegions(manager: EntityManager, personId: string): Promise<void> {
     await manager.query(
       `UPDATE persons SET regions = ARRAY(
-          SELECT DISTINCT police_administration FROM addresses
-           WHERE person_id = $1 AND valid_to IS NULL ORDER BY 1)
+          SELECT police_administration FROM addresses WHERE person_id = $1 AND valid_to IS NULL
+          UNION
+          SELECT report_to FROM measures WHERE person_id = $1 AND status = 'active' AND report_to IS NOT NULL
+          ORDER BY 1)
         WHERE id = $1`,
       [personId],
     );

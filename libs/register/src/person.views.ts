@@ -1,5 +1,7 @@
 import type { AddressView } from './addresses.service';
+import type { ConvictionView } from './convictions.service';
 import type { Person } from './entities/person.entity';
+import type { MeasureView } from './measures.service';
 import type { DnaReferenceView, PhysicalDescriptionView } from './person-details.service';
 
 export interface ComplianceView {
@@ -26,8 +28,8 @@ export interface PersonView {
   physicalDescription: PhysicalDescriptionView | null;
   photos: never[];
   dnaReference?: DnaReferenceView | null;
-  convictions: never[];
-  measures: never[];
+  convictions: ConvictionView[];
+  measures: MeasureView[];
   compliance: ComplianceView;
   managingOfficerId: string | null;
   version: number;
@@ -79,9 +81,17 @@ export interface PersonParts {
   currentAddresses: CurrentAddresses;
   physicalDescription: PhysicalDescriptionView | null;
   dnaReference?: DnaReferenceView | null;
+  convictions: ConvictionView[];
+  measures: MeasureView[];
 }
 
-export const NO_PARTS: PersonParts = { currentAddresses: NO_ADDRESSES, physicalDescription: null, dnaReference: null };
+export const NO_PARTS: PersonParts = {
+  currentAddresses: NO_ADDRESSES,
+  physicalDescription: null,
+  dnaReference: null,
+  convictions: [],
+  measures: [],
+};
 
 export function toPersonView(person: Person, parts: PersonParts): PersonView {
   return {
@@ -101,8 +111,8 @@ export function toPersonView(person: Person, parts: PersonParts): PersonView {
     physicalDescription: parts.physicalDescription,
     photos: [],
     ...(parts.dnaReference !== undefined ? { dnaReference: parts.dnaReference } : {}),
-    convictions: [],
-    measures: [],
+    convictions: parts.convictions,
+    measures: parts.measures,
     compliance: NO_COMPLIANCE,
     managingOfficerId: person.managingOfficerId,
     version: person.version,

@@ -17,10 +17,13 @@ import { User } from '@app/identity';
 import { PersonHistoryEntry } from './entities/person-history.entity';
 import { Person } from './entities/person.entity';
 import type { CreatePersonDto, PersonQuery, UpdatePersonDto } from './dto/person.dto';
+import { belgradeToday } from './dates';
 import { jmbgErrors } from './jmbg';
 import { PersonRecords } from './person-records';
 import { searchKey } from './names';
 import { AddressesService } from './addresses.service';
+import { ConvictionsService } from './convictions.service';
+import { MeasuresService } from './measures.service';
 import { PersonDetailsService } from './person-details.service';
 import {
   NO_COMPLIANCE,
@@ -63,6 +66,8 @@ export class PersonsService {
     private readonly records: PersonRecords,
     private readonly addresses: AddressesService,
     private readonly details: PersonDetailsService,
+    private readonly convictions: ConvictionsService,
+    private readonly measures: MeasuresService,
   ) {}
 
   async create(audit: RequestAudit, input: CreatePersonDto): Promise<PersonView> {
@@ -254,10 +259,21 @@ export class PersonsService {
     audit.flagged = true;
     return this.log.transaction(audit, async (manager) => {
       const person = await manager.getRepository(Person).findOne({ where: { jmbg }, select: { id: true } });
-      if (person) audit.on('person', person.id).subject(person.id);
       audit.resultCount = person ? 1 : 0;
-      // Measures arrive with the register's measures; until then none is active.
-      return { registered: person !== null, activeMeasures: [], banPlacesWithMinors: false };
+      if (!person) return { registered: false, activeMeasures: [], banPlacesWithMinors: false };
+      audit.on('person', person.id).subject(person.id);
+      const today = belgradeToday();
+      const rows: { type: string }[] = await manager.query(
+        `SELECT DISTINCT type FROM measures
+          WHERE person_id = $1 AND status = 'active' AND starts_on <= $2 AND ends_on >= $2 ORDER BY type`,
+        [person.id, today],
+      );
+      const activeMeasures = rows.map((row) => row.type);
+      return {
+        registered: true,
+        activeMeasures,
+        banPlacesWithMinors: activeMeasures.includes('ban_places_with_minors'),
+      };
     });
   }
 
@@ -265,6 +281,8 @@ export class PersonsService {
     return {
       currentAddresses: await this.addresses.current(manager, personId),
       physicalDescription: await this.details.physicalDescriptionOf(manager, personId),
+      convictions: await this.convictions.ofPerson(manager, personId),
+      measures: await this.measures.ofPerson(manager, personId),
       ...(withDna ? { dnaReference: await this.details.dnaReferenceOf(manager, personId) } : {}),
     };
   }

@@ -1,12 +1,21 @@
 import { Module } from '@nestjs/common';
 import { AddressesService } from './addresses.service';
+import { ConvictionsService } from './convictions.service';
+import { MeasuresService } from './measures.service';
 import { PersonDetailsService } from './person-details.service';
 import { PersonRecords } from './person-records';
 import { PersonsService } from './persons.service';
 
 /** Persons and everything under them. The api adds the controllers (REGISTER_CONTROLLERS). */
 @Module({
-  providers: [PersonRecords, AddressesService, PersonDetailsService, PersonsService],
-  exports: [PersonsService, AddressesService, PersonDetailsService],
+  providers: [
+    PersonRecords,
+    AddressesService,
+    PersonDetailsService,
+    ConvictionsService,
+    MeasuresService,
+    PersonsService,
+  ],
+  exports: [PersonsService, AddressesService, PersonDetailsService, ConvictionsService, MeasuresService],
 })
 export class RegisterModule {}

@@ -69,6 +69,12 @@ export class AppConfig {
   readonly register: {
     /** A JMBG check remainder of 1: invalid (default) or check digit 0 (DOMAIN.md: confirm). */
     jmbgRemainderOne: 'invalid' | 'zero';
+    /** A measure ends at most this many years after a conviction's release date (DOMAIN.md: confirm). */
+    measureMaxYears: number;
+    /** The reporting period when a measure names none. */
+    reportingEveryDays: number;
+    /** The ban on work with minors lasts this long after release (DOMAIN.md: confirm). */
+    employmentBanYears: number;
   };
   readonly logLevel: string;
   /** Run the worker's jobs inside the api process (the newcomer's single-process mode). */
@@ -165,6 +171,9 @@ export function loadConfig(raw: Record<string, string | undefined> = process.env
     },
     register: {
       jmbgRemainderOne: (env.JMBG_REMAINDER_ONE ?? 'invalid') as 'invalid' | 'zero',
+      measureMaxYears: env.MEASURE_MAX_YEARS ?? 20,
+      reportingEveryDays: env.REPORTING_EVERY_DAYS ?? 30,
+      employmentBanYears: env.EMPLOYMENT_BAN_YEARS ?? 20,
     },
     logLevel: env.LOG_LEVEL ?? (nodeEnv === 'test' ? 'silent' : 'info'),
     runWorker: env.RUN_WORKER ?? false,

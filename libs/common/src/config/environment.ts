@@ -272,6 +272,27 @@ export class Environment {
   @IsOptional()
   @IsIn(['invalid', 'zero'], { message: 'must be invalid or zero' })
   JMBG_REMAINDER_ONE?: string;
+
+  @Transform(toInteger)
+  @IsOptional()
+  @IsInt({ message: 'must be a whole number of years' })
+  @Min(1)
+  @Max(100)
+  MEASURE_MAX_YEARS?: number;
+
+  @Transform(toInteger)
+  @IsOptional()
+  @IsInt({ message: 'must be a whole number of days' })
+  @Min(1)
+  @Max(366)
+  REPORTING_EVERY_DAYS?: number;
+
+  @Transform(toInteger)
+  @IsOptional()
+  @IsInt({ message: 'must be a whole number of years' })
+  @Min(1)
+  @Max(100)
+  EMPLOYMENT_BAN_YEARS?: number;
 }
 
 /** A configuration fault: the variable and what is wrong with it, in one line. */

@@ -1,0 +1,191 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { AppConfig, DomainError, type FieldError, type Page, versionMismatch } from '@app/common';
+import type { Principal } from '@app/authz';
+import { AuditLog, type RequestAudit } from '@app/audit';
+import { addYears, isRealDate } from './dates';
+import type { CreateConvictionDto, UpdateConvictionDto } from './dto/conviction.dto';
+import { Conviction, type ConvictedOffence } from './entities/conviction.entity';
+import { Offence } from './entities/offence.entity';
+import { PersonRecords } from './person-records';
+
+export interface LegalConsequence {
+  kind:
+    | 'termination_of_public_office'
+    | 'termination_of_employment_with_minors'
+    | 'ban_on_public_office'
+    | 'ban_on_employment_with_minors';
+  /** Until when a ban lasts, when the release date is known. */
+  until: string | null;
+}
+
+export interface ConvictionView {
+  id: string;
+  court: string;
+  caseNumber: string;
+  judgmentDate: string;
+  finalityDate: string;
+  offences: ConvictedOffence[];
+  victimAge: string;
+  sentence: { kind: string; months: number | null };
+  releaseDate: string | null;
+  legalConsequences: LegalConsequence[];
+  version: number;
+}
+
+type ConvictionFields = Omit<Conviction, 'id' | 'personId' | 'person' | 'version' | 'createdAt'>;
+
+/** Convictions, and the legal consequences the law attaches to each. */
+@Injectable()
+export class ConvictionsService {
+  constructor(
+    private readonly log: AuditLog,
+    private readonly records: PersonRecords,
+    private readonly config: AppConfig,
+  ) {}
+
+  view(conviction: Conviction): ConvictionView {
+    // Prison time does not count: the ban runs from release (DOMAIN.md, consequences of conviction).
+    const banUntil = conviction.releaseDate
+      ? addYears(conviction.releaseDate, this.config.register.employmentBanYears)
+      : null;
+    return {
+      id: conviction.id,
+      court: conviction.court,
+      caseNumber: conviction.caseNumber,
+      judgmentDate: conviction.judgmentDate,
+      finalityDate: conviction.finalityDate,
+      offences: conviction.offences,
+      victimAge: conviction.victimAge,
+      sentence: { kind: conviction.sentenceKind, months: conviction.sentenceMonths },
+      releaseDate: conviction.releaseDate,
+      legalConsequences: [
+        { kind: 'termination_of_public_office', until: null },
+        { kind: 'termination_of_employment_with_minors', until: null },
+        { kind: 'ban_on_public_office', until: null },
+        { kind: 'ban_on_employment_with_minors', until: banUntil },
+      ],
+      version: conviction.version,
+    };
+  }
+
+  async add(
+    audit: RequestAudit,
+    principal: Principal,
+    personId: string,
+    input: CreateConvictionDto,
+  ): Promise<ConvictionView> {
+    audit.on('conviction').subject(personId);
+    const fields = this.fieldsOf(input);
+    return this.log.transaction(audit, async (manager) => {
+      await this.records.within(manager, audit, principal, personId, 'read', true);
+      await this.assertValid(manager, fields);
+      const repository = manager.getRepository(Conviction);
+      const conviction = await repository.save(repository.create({ personId, ...fields }));
+      audit.on('conviction', conviction.id);
+      const view = this.view(conviction);
+      await this.records.recordHistory(manager, audit, {
+        personId,
+        part: 'conviction',
+        partId: conviction.id,
+        change: 'create',
+        before: null,
+        after: { ...view },
+      });
+      return view;
+    });
+  }
+
+  async correct(
+    audit: RequestAudit,
+    principal: Principal,
+    personId: string,
+    convictionId: string,
+    version: number,
+    changes: UpdateConvictionDto,
+  ): Promise<ConvictionView> {
+    audit.on('conviction', convictionId).subject(personId);
+    return this.log.transaction(audit, async (manager) => {
+      await this.records.within(manager, audit, principal, personId, 'read', true);
+      const repository = manager.getRepository(Conviction);
+      const conviction = await repository.findOneBy({ id: convictionId, personId });
+      if (!conviction) throw DomainError.notFound('No such conviction.');
+      if (conviction.version !== version) throw versionMismatch();
+      const before = this.view(conviction);
+      const { sentence, offences, ...rest } = changes;
+      const sent = Object.fromEntries(Object.entries(rest).filter(([, value]) => value !== undefined));
+      Object.assign(conviction, sent);
+      if (sentence) Object.assign(conviction, { sentenceKind: sentence.kind, sentenceMonths: sentence.months ?? null });
+      if (offences) conviction.offences = offences.map((o) => ({ article: o.article, paragraph: o.paragraph ?? null }));
+      await this.assertValid(manager, conviction);
+      const view = this.view(await repository.save(conviction));
+      await this.records.recordHistory(manager, audit, {
+        personId,
+        part: 'conviction',
+        partId: convictionId,
+        change: 'update',
+        before: { ...before },
+        after: { ...view },
+      });
+      return view;
+    });
+  }
+
+  list(audit: RequestAudit, principal: Principal, personId: string): Promise<Page<ConvictionView>> {
+    return this.records.listParts(audit, principal, personId, 'conviction', (manager) =>
+      this.ofPerson(manager, personId),
+    );
+  }
+
+  async ofPerson(manager: EntityManager, personId: string): Promise<ConvictionView[]> {
+    const rows = await manager
+      .getRepository(Conviction)
+      .find({ where: { personId }, order: { judgmentDate: 'ASC', id: 'ASC' } });
+    return rows.map((row) => this.view(row));
+  }
+
+  private fieldsOf(input: CreateConvictionDto): ConvictionFields {
+    return {
+      court: input.court,
+      caseNumber: input.caseNumber,
+      judgmentDate: input.judgmentDate,
+      finalityDate: input.finalityDate,
+      offences: input.offences.map((o) => ({ article: o.article, paragraph: o.paragraph ?? null })),
+      victimAge: input.victimAge,
+      sentenceKind: input.sentence.kind,
+      sentenceMonths: input.sentence.months ?? null,
+      releaseDate: input.releaseDate ?? null,
+    };
+  }
+
+  private async assertValid(manager: EntityManager, c: ConvictionFields): Promise<void> {
+    const errors: FieldError[] = [];
+    for (const field of ['judgmentDate', 'finalityDate', 'releaseDate'] as const) {
+      const value = c[field];
+      if (value && !isRealDate(value)) errors.push({ field, message: 'is not a real date' });
+    }
+    if (errors.length === 0) {
+      if (c.finalityDate < c.judgmentDate)
+        errors.push({ field: 'finalityDate', message: 'must not be before judgmentDate' });
+      if (c.releaseDate && c.releaseDate < c.judgmentDate) {
+        errors.push({ field: 'releaseDate', message: 'must not be before judgmentDate' });
+      }
+    }
+    if (c.sentenceKind === 'imprisonment' && !c.sentenceMonths) {
+      errors.push({ field: 'sentence.months', message: 'is required for imprisonment' });
+    }
+    const known = new Map((await manager.getRepository(Offence).find()).map((o) => [o.article, o.paragraphs]));
+    c.offences.forEach((offence, i) => {
+      const paragraphs = known.get(offence.article);
+      if (!paragraphs) {
+        errors.push({ field: `offences.${i}.article`, message: 'is not an offence covered by the law' });
+      } else if (paragraphs.length > 0 && (offence.paragraph === null || !paragraphs.includes(offence.paragraph))) {
+        errors.push({
+          field: `offences.${i}.paragraph`,
+          message: `must be one of ${paragraphs.join(', ')} for article ${offence.article}`,
+        });
+      }
+    });
+    if (errors.length > 0) throw DomainError.validation(errors);
+  }
+}

@@ -1,0 +1,138 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  Max,
+  Min,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
+import { SENTENCE_KINDS, type SentenceKind, VICTIM_AGES, type VictimAge } from '../entities/conviction.entity';
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+export class OffenceDto {
+  @ApiProperty({ example: '185a' })
+  @Matches(/^\d{3}[a-z]?$/, { message: 'article must be an article such as 180 or 185a' })
+  article: string;
+
+  @ApiPropertyOptional({ example: 3 })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(20)
+  paragraph?: number;
+}
+
+export class SentenceDto {
+  @ApiProperty({ enum: SENTENCE_KINDS })
+  @IsIn(SENTENCE_KINDS)
+  kind: SentenceKind;
+
+  @ApiPropertyOptional({ example: 60 })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(600)
+  months?: number;
+}
+
+export class CreateConvictionDto {
+  @ApiProperty({ example: 'Viši sud u Beogradu' })
+  @IsString()
+  @Length(1, 200)
+  court: string;
+
+  @ApiProperty({ example: 'K 123/2020' })
+  @IsString()
+  @Length(1, 100)
+  caseNumber: string;
+
+  @ApiProperty({ example: '2020-03-01' })
+  @Matches(DATE, { message: 'judgmentDate must be a date (YYYY-MM-DD)' })
+  judgmentDate: string;
+
+  @ApiProperty({ example: '2020-06-01' })
+  @Matches(DATE, { message: 'finalityDate must be a date (YYYY-MM-DD)' })
+  finalityDate: string;
+
+  @ApiProperty({ type: [OffenceDto] })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(20)
+  @ValidateNested({ each: true })
+  @Type(() => OffenceDto)
+  offences: OffenceDto[];
+
+  @ApiProperty({ enum: VICTIM_AGES })
+  @IsIn(VICTIM_AGES)
+  victimAge: VictimAge;
+
+  @ApiProperty({ type: SentenceDto })
+  @ValidateNested()
+  @Type(() => SentenceDto)
+  sentence: SentenceDto;
+
+  @ApiPropertyOptional({ example: '2025-03-01' })
+  @IsOptional()
+  @Matches(DATE, { message: 'releaseDate must be a date (YYYY-MM-DD)' })
+  releaseDate?: string;
+}
+
+export class UpdateConvictionDto {
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  court?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @Length(1, 100)
+  caseNumber?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Matches(DATE, { message: 'judgmentDate must be a date (YYYY-MM-DD)' })
+  judgmentDate?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Matches(DATE, { message: 'finalityDate must be a date (YYYY-MM-DD)' })
+  finalityDate?: string;
+
+  @ApiPropertyOptional({ type: [OffenceDto] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(20)
+  @ValidateNested({ each: true })
+  @Type(() => OffenceDto)
+  offences?: OffenceDto[];
+
+  @ApiPropertyOptional({ enum: VICTIM_AGES })
+  @IsOptional()
+  @IsIn(VICTIM_AGES)
+  victimAge?: VictimAge;
+
+  @ApiPropertyOptional({ type: SentenceDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => SentenceDto)
+  sentence?: SentenceDto;
+
+  @ApiPropertyOptional({ nullable: true })
+  @ValidateIf((_, v) => v !== null)
+  @IsOptional()
+  @Matches(DATE, { message: 'releaseDate must be a date (YYYY-MM-DD)' })
+  releaseDate?: string | null;
+}

@@ -1,0 +1,44 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+import { MEASURE_TYPE_CODES, type MeasureType } from '../entities/measure.entity';
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+export class CreateMeasureDto {
+  @ApiProperty({ enum: MEASURE_TYPE_CODES })
+  @IsIn(MEASURE_TYPE_CODES)
+  type: MeasureType;
+
+  @ApiProperty({ example: '2026-01-01' })
+  @Matches(DATE, { message: 'startsOn must be a date (YYYY-MM-DD)' })
+  startsOn: string;
+
+  @ApiProperty({ example: '2036-01-01' })
+  @Matches(DATE, { message: 'endsOn must be a date (YYYY-MM-DD)' })
+  endsOn: string;
+
+  @ApiPropertyOptional({ example: 'PU-NIS', description: 'Required for periodic_reporting' })
+  @IsOptional()
+  @Matches(/^PU-[A-Z]+(-[A-Z]+)*$/, { message: 'reportTo must be a police administration code such as PU-NIS' })
+  reportTo?: string;
+
+  @ApiPropertyOptional({ example: 30, minimum: 1, maximum: 366 })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(366)
+  everyDays?: number;
+}
+
+export const MEASURE_ACTIONS = ['suspend', 'resume', 'end'] as const;
+export type MeasureAction = (typeof MEASURE_ACTIONS)[number];
+
+export class MeasureActionDto {
+  @ApiProperty({ enum: MEASURE_ACTIONS })
+  @IsIn(MEASURE_ACTIONS)
+  action: MeasureAction;
+
+  @ApiProperty({ example: '2026-12-01' })
+  @Matches(DATE, { message: 'effectiveOn must be a date (YYYY-MM-DD)' })
+  effectiveOn: string;
+}
