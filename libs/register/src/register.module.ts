@@ -5,17 +5,21 @@ import { MeasuresService } from './measures.service';
 import { PersonDetailsService } from './person-details.service';
 import { PersonRecords } from './person-records';
 import { PersonsService } from './persons.service';
+import { ReferenceService } from './reference.service';
+
+const SERVICES = [
+  PersonRecords,
+  AddressesService,
+  PersonDetailsService,
+  ConvictionsService,
+  MeasuresService,
+  PersonsService,
+  ReferenceService,
+];
 
 /** Persons and everything under them. The api adds the controllers (REGISTER_CONTROLLERS). */
 @Module({
-  providers: [
-    PersonRecords,
-    AddressesService,
-    PersonDetailsService,
-    ConvictionsService,
-    MeasuresService,
-    PersonsService,
-  ],
-  exports: [PersonsService, AddressesService, PersonDetailsService, ConvictionsService, MeasuresService],
+  providers: SERVICES,
+  exports: SERVICES,
 })
 export class RegisterModule {}
