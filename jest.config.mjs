@@ -13,6 +13,8 @@ const shared = {
 };
 
 export default {
+  // A global option (ignored inside projects): the e2e tests start apps and spawn the CLI.
+  testTimeout: 60_000,
   projects: [
     {
       ...shared,
@@ -27,7 +29,6 @@ export default {
       testMatch: ['**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
-      testTimeout: 60_000,
     },
   ],
 };

@@ -1,3 +1,4 @@
+import { Workplaces1795888183952 } from './1795888183952-Workplaces';
 import { ConvictionsAndMeasures1795887515213 } from './1795887515213-ConvictionsAndMeasures';
 import { PersonDetails1795887282507 } from './1795887282507-PersonDetails';
 import { Addresses1795886994282 } from './1795886994282-Addresses';
@@ -15,4 +16,5 @@ export const MIGRATIONS: Function[] = [
   Addresses1795886994282,
   PersonDetails1795887282507,
   ConvictionsAndMeasures1795887515213,
+  Workplaces1795888183952,
 ];

@@ -6,8 +6,19 @@ import { Offence } from './offence.entity';
 import { PersonHistoryEntry } from './person-history.entity';
 import { Person } from './person.entity';
 import { PhysicalDescription } from './physical-description.entity';
+import { Workplace } from './workplace.entity';
 
-export { Address, Conviction, DnaReference, Measure, Offence, Person, PersonHistoryEntry, PhysicalDescription };
+export {
+  Address,
+  Conviction,
+  DnaReference,
+  Measure,
+  Offence,
+  Person,
+  PersonHistoryEntry,
+  PhysicalDescription,
+  Workplace,
+};
 export const REGISTER_ENTITIES = [
   Person,
   PersonHistoryEntry,
@@ -17,4 +28,5 @@ export const REGISTER_ENTITIES = [
   PhysicalDescription,
   Conviction,
   Measure,
+  Workplace,
 ];

@@ -1,0 +1,52 @@
+import {
+  Check,
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryGeneratedColumn,
+  type Relation,
+  VersionColumn,
+} from 'typeorm';
+import { Person } from './person.entity';
+
+/** Employment, with history: a new workplace closes the current one. */
+@Entity({ name: 'workplaces' })
+@Check('workplaces_validity_check', `"valid_to" IS NULL OR "valid_to" >= "valid_from"`)
+@Index('workplaces_current_key', ['personId'], { unique: true, where: 'valid_to IS NULL' })
+@Index(['personId', 'validFrom'])
+export class Workplace {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column({ type: 'uuid' })
+  personId: string;
+
+  @ManyToOne(() => Person, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'person_id' })
+  person?: Relation<Person>;
+
+  @Column({ type: 'text' })
+  employer: string;
+
+  @Column({ type: 'text' })
+  address: string;
+
+  /** The work involves minors: what the law forbids after such a conviction. */
+  @Column({ type: 'boolean' })
+  involvesMinors: boolean;
+
+  @Column({ type: 'date' })
+  validFrom: string;
+
+  @Column({ type: 'date', nullable: true })
+  validTo: string | null;
+
+  @VersionColumn({ default: 1 })
+  version: number;
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt: Date;
+}
