@@ -23,6 +23,7 @@ interface Context {
   convictionId: string;
   /** A periodic reporting measure to PU-NIS. */
   measureId: string;
+  workplaceId: string;
 }
 
 interface RouteCase {
@@ -262,6 +263,27 @@ const MATRIX: RouteCase[] = [
     expect: { anonymous: 401, registry_clerk: 200, others: 403 },
   },
   {
+    route: 'POST persons/:id/workplaces',
+    url: (c) => `/api/v1/persons/${c.personId}/workplaces`,
+    headers: REASON,
+    body: { employer: 'Firma d.o.o.', address: 'Ulica 2, Niš', involvesMinors: false, validFrom: '2026-03-01' },
+    // The person is in PU-NIS by its measure; the test officer is of PU-BEOGRAD.
+    expect: { anonymous: 401, registry_clerk: 201, police_officer: 404, others: 403 },
+  },
+  {
+    route: 'GET persons/:id/workplaces',
+    url: (c) => `/api/v1/persons/${c.personId}/workplaces`,
+    headers: REASON,
+    expect: { ...READERS(200), police_officer: 404 },
+  },
+  {
+    route: 'PATCH persons/:id/workplaces/:workplaceId',
+    url: (c) => `/api/v1/persons/${c.personId}/workplaces/${c.workplaceId}`,
+    headers: { ...REASON, 'If-Match': '1' },
+    body: { involvesMinors: true },
+    expect: { anonymous: 401, registry_clerk: 200, others: 403 },
+  },
+  {
     route: 'GET reference/police-administrations',
     url: () => '/api/v1/reference/police-administrations',
     expect: ANY_SIGNED_IN(200),
@@ -356,9 +378,22 @@ describe('access matrix', () => {
     const addressId = await insertAddress(t, person.id, 'PU-NIS');
     const convictionId = await insertConviction(t, person.id);
     const measureId = await insertMeasure(t, person.id, 'PU-NIS');
+    const [{ id: workplaceId }] = await t.dataSource.query(
+      `INSERT INTO workplaces (person_id, employer, address, involves_minors, valid_from)
+       VALUES ($1, 'Prva firma', 'Niš', false, '2026-01-01') RETURNING id`,
+      [person.id],
+    );
     let call = request(t.server)
       [method](
-        c.url({ targetId: target.user.id, eventId: event.id, personId: person.id, addressId, convictionId, measureId }),
+        c.url({
+          targetId: target.user.id,
+          eventId: event.id,
+          personId: person.id,
+          addressId,
+          convictionId,
+          measureId,
+          workplaceId,
+        }),
       )
       .set(headers);
     if (c.body) call = call.send(c.body);

@@ -14,6 +14,7 @@ export type Subject =
   | 'PersonHistory'
   | 'Address'
   | 'PhysicalDescription'
+  | 'Workplace'
   | 'DnaReference'
   | 'Conviction'
   | 'Measure'
@@ -59,7 +60,7 @@ function buildAbility(role: Role, region: string | null): AppAbility {
       break;
     case 'registry_clerk':
       can(['create', 'read', 'update'], ['Person', 'Conviction', 'Measure', 'DnaReference', 'CheckIn', 'Notification']);
-      can(['read', 'record', 'update'], 'Address');
+      can(['read', 'record', 'update'], ['Address', 'Workplace']);
       can(['read', 'update'], 'PhysicalDescription');
       can('read', ['Compliance', 'Alert', 'PersonHistory']);
       can('work', 'Alert');
@@ -72,12 +73,13 @@ function buildAbility(role: Role, region: string | null): AppAbility {
       can('read', 'Address', { personRegions: region });
       can('record', 'Address', { personRegions: region });
       can('record', 'Address', { policeAdministration: region });
+      can(['read', 'record'], 'Workplace', { personRegions: region });
       can('record', ['CheckIn', 'Notification'], { regions: region });
       can(['read', 'work'], 'Alert', { policeAdministration: region });
       can('lookup', 'PersonLookup');
       break;
     case 'judicial_officer':
-      can('read', ['Person', 'Conviction', 'Measure', 'Compliance', 'Address']);
+      can('read', ['Person', 'Conviction', 'Measure', 'Compliance', 'Address', 'Workplace']);
       break;
     case 'auditor':
       can(['read', 'review', 'verify', 'export'], 'AuditEvent');

@@ -3,6 +3,7 @@ import { ConvictionsMeasuresController } from './http/convictions-measures.contr
 import { PersonDetailsController } from './http/person-details.controller';
 import { PersonsController } from './http/persons.controller';
 import { ReferenceController } from './http/reference.controller';
+import { WorkplacesController } from './http/workplaces.controller';
 
 export * from './addresses.service';
 export * from './convictions.service';
@@ -16,6 +17,7 @@ export * from './person-details.service';
 export * from './person.views';
 export * from './persons.service';
 export * from './register.module';
+export * from './workplaces.service';
 
 /** Registered by the api only. */
 export const REGISTER_CONTROLLERS = [
@@ -23,5 +25,6 @@ export const REGISTER_CONTROLLERS = [
   AddressesController,
   PersonDetailsController,
   ConvictionsMeasuresController,
+  WorkplacesController,
   ReferenceController,
 ];

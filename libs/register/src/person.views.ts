@@ -2,6 +2,7 @@ import type { AddressView } from './addresses.service';
 import type { ConvictionView } from './convictions.service';
 import type { Person } from './entities/person.entity';
 import type { MeasureView } from './measures.service';
+import type { WorkplaceView } from './workplaces.service';
 import type { DnaReferenceView, PhysicalDescriptionView } from './person-details.service';
 
 export interface ComplianceView {
@@ -24,7 +25,7 @@ export interface PersonView {
   citizenship: string;
   aliases: string[];
   currentAddresses: CurrentAddresses;
-  currentWorkplace: null;
+  currentWorkplace: WorkplaceView | null;
   physicalDescription: PhysicalDescriptionView | null;
   photos: never[];
   dnaReference?: DnaReferenceView | null;
@@ -79,6 +80,7 @@ export function identityDocumentOf(person: Person): PersonView['identityDocument
 /** The parts shown with a person; `dnaReference` is left out (undefined) for roles that may not see it. */
 export interface PersonParts {
   currentAddresses: CurrentAddresses;
+  currentWorkplace: WorkplaceView | null;
   physicalDescription: PhysicalDescriptionView | null;
   dnaReference?: DnaReferenceView | null;
   convictions: ConvictionView[];
@@ -87,6 +89,7 @@ export interface PersonParts {
 
 export const NO_PARTS: PersonParts = {
   currentAddresses: NO_ADDRESSES,
+  currentWorkplace: null,
   physicalDescription: null,
   dnaReference: null,
   convictions: [],
@@ -107,7 +110,7 @@ export function toPersonView(person: Person, parts: PersonParts): PersonView {
     citizenship: person.citizenship,
     aliases: person.aliases,
     currentAddresses: parts.currentAddresses,
-    currentWorkplace: null,
+    currentWorkplace: parts.currentWorkplace,
     physicalDescription: parts.physicalDescription,
     photos: [],
     ...(parts.dnaReference !== undefined ? { dnaReference: parts.dnaReference } : {}),

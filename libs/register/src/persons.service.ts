@@ -24,6 +24,7 @@ import { searchKey } from './names';
 import { AddressesService } from './addresses.service';
 import { ConvictionsService } from './convictions.service';
 import { MeasuresService } from './measures.service';
+import { WorkplacesService } from './workplaces.service';
 import { PersonDetailsService } from './person-details.service';
 import {
   NO_COMPLIANCE,
@@ -68,6 +69,7 @@ export class PersonsService {
     private readonly details: PersonDetailsService,
     private readonly convictions: ConvictionsService,
     private readonly measures: MeasuresService,
+    private readonly workplaces: WorkplacesService,
   ) {}
 
   async create(audit: RequestAudit, input: CreatePersonDto): Promise<PersonView> {
@@ -280,6 +282,7 @@ export class PersonsService {
   private async partsOf(manager: EntityManager, personId: string, withDna: boolean): Promise<PersonParts> {
     return {
       currentAddresses: await this.addresses.current(manager, personId),
+      currentWorkplace: await this.workplaces.current(manager, personId),
       physicalDescription: await this.details.physicalDescriptionOf(manager, personId),
       convictions: await this.convictions.ofPerson(manager, personId),
       measures: await this.measures.ofPerson(manager, personId),

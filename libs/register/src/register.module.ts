@@ -6,6 +6,7 @@ import { PersonDetailsService } from './person-details.service';
 import { PersonRecords } from './person-records';
 import { PersonsService } from './persons.service';
 import { ReferenceService } from './reference.service';
+import { WorkplacesService } from './workplaces.service';
 
 const SERVICES = [
   PersonRecords,
@@ -15,6 +16,7 @@ const SERVICES = [
   MeasuresService,
   PersonsService,
   ReferenceService,
+  WorkplacesService,
 ];
 
 /** Persons and everything under them. The api adds the controllers (REGISTER_CONTROLLERS). */

@@ -1,0 +1,58 @@
+import { Body, Controller, Get, Param, Patch, Post, Res } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { ApiIfMatch, etagOf, IfMatchVersion, type Page, UUID_PARAM } from '@app/common';
+import { CurrentPrincipal, Permission, type Principal, RequiresReason } from '@app/authz';
+import { Audited, AuditContext, type RequestAudit } from '@app/audit';
+import { CreateWorkplaceDto, UpdateWorkplaceDto } from '../dto/workplace.dto';
+import { type WorkplaceView, WorkplacesService } from '../workplaces.service';
+
+@ApiTags('register')
+@Controller('persons/:id/workplaces')
+@RequiresReason()
+export class WorkplacesController {
+  constructor(private readonly workplaces: WorkplacesService) {}
+
+  @Post()
+  @Permission('record', 'Workplace')
+  @Audited('workplace.create', { resource: 'workplace' })
+  @ApiOperation({ summary: 'Record a workplace; it closes the current one' })
+  add(
+    @AuditContext() audit: RequestAudit,
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', UUID_PARAM) id: string,
+    @Body() body: CreateWorkplaceDto,
+  ): Promise<WorkplaceView> {
+    return this.workplaces.add(audit, principal, id, body);
+  }
+
+  @Get()
+  @Permission('read', 'Workplace')
+  @Audited('workplace.list', { resource: 'workplace' })
+  @ApiOperation({ summary: 'The person’s workplaces, newest first' })
+  list(
+    @AuditContext() audit: RequestAudit,
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', UUID_PARAM) id: string,
+  ): Promise<Page<WorkplaceView>> {
+    return this.workplaces.list(audit, principal, id);
+  }
+
+  @Patch(':workplaceId')
+  @Permission('update', 'Workplace')
+  @Audited('workplace.update', { resource: 'workplace' })
+  @ApiIfMatch()
+  @ApiOperation({ summary: 'Correct a workplace (If-Match: its version)' })
+  async correct(
+    @AuditContext() audit: RequestAudit,
+    @Param('id', UUID_PARAM) id: string,
+    @Param('workplaceId', UUID_PARAM) workplaceId: string,
+    @IfMatchVersion() version: number,
+    @Body() body: UpdateWorkplaceDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<WorkplaceView> {
+    const view = await this.workplaces.correct(audit, id, workplaceId, version, body);
+    reply.header('etag', etagOf(view.version));
+    return view;
+  }
+}

@@ -1,0 +1,139 @@
+import { subject } from '@casl/ability';
+import { Injectable } from '@nestjs/common';
+import { type EntityManager, IsNull } from 'typeorm';
+import { DomainError, type Page, versionMismatch } from '@app/common';
+import { AbilityFactory, type Principal } from '@app/authz';
+import { AuditLog, type RequestAudit } from '@app/audit';
+import { isRealDate } from './dates';
+import type { CreateWorkplaceDto, UpdateWorkplaceDto } from './dto/workplace.dto';
+import { Workplace } from './entities/workplace.entity';
+import { personNotFound, PersonRecords } from './person-records';
+
+export interface WorkplaceView {
+  id: string;
+  employer: string;
+  address: string;
+  involvesMinors: boolean;
+  validFrom: string;
+  validTo: string | null;
+  version: number;
+}
+
+const toWorkplaceView = (w: Workplace): WorkplaceView => ({
+  id: w.id,
+  employer: w.employer,
+  address: w.address,
+  involvesMinors: w.involvesMinors,
+  validFrom: w.validFrom,
+  validTo: w.validTo,
+  version: w.version,
+});
+
+function assertRealDate(validFrom: string): void {
+  if (!isRealDate(validFrom)) throw DomainError.validation([{ field: 'validFrom', message: 'is not a real date' }]);
+}
+
+/** Employment with history; officers record it for persons in their region. */
+@Injectable()
+export class WorkplacesService {
+  constructor(
+    private readonly log: AuditLog,
+    private readonly abilities: AbilityFactory,
+    private readonly records: PersonRecords,
+  ) {}
+
+  async add(
+    audit: RequestAudit,
+    principal: Principal,
+    personId: string,
+    input: CreateWorkplaceDto,
+  ): Promise<WorkplaceView> {
+    audit.on('workplace').subject(personId);
+    assertRealDate(input.validFrom);
+    return this.log.transaction(audit, async (manager) => {
+      const person = await this.records.find(manager, personId, true);
+      const target = { personRegions: person.regions } as Record<string, unknown>;
+      if (!this.abilities.createForPrincipal(principal).can('record', subject('Workplace', target))) {
+        audit.outcome = 'denied';
+        throw personNotFound();
+      }
+      const repository = manager.getRepository(Workplace);
+      const previous = await repository.findOneBy({ personId, validTo: IsNull() });
+      if (previous && input.validFrom < previous.validFrom) {
+        throw DomainError.conflict(`A workplace valid from ${previous.validFrom} is more recent.`);
+      }
+      if (previous) {
+        const before = toWorkplaceView(previous);
+        previous.validTo = input.validFrom;
+        const closed = await repository.save(previous);
+        await this.records.recordHistory(manager, audit, {
+          personId,
+          part: 'workplace',
+          partId: previous.id,
+          change: 'close',
+          before: { ...before },
+          after: { ...toWorkplaceView(closed) },
+        });
+      }
+      const workplace = await repository.save(repository.create({ personId, ...input, validTo: null }));
+      audit.on('workplace', workplace.id);
+      await this.records.recordHistory(manager, audit, {
+        personId,
+        part: 'workplace',
+        partId: workplace.id,
+        change: 'create',
+        before: null,
+        after: { ...toWorkplaceView(workplace) },
+      });
+      return toWorkplaceView(workplace);
+    });
+  }
+
+  list(audit: RequestAudit, principal: Principal, personId: string): Promise<Page<WorkplaceView>> {
+    return this.records.listParts(audit, principal, personId, 'workplace', async (manager) =>
+      (
+        await manager.getRepository(Workplace).find({ where: { personId }, order: { validFrom: 'DESC', id: 'DESC' } })
+      ).map(toWorkplaceView),
+    );
+  }
+
+  async correct(
+    audit: RequestAudit,
+    personId: string,
+    workplaceId: string,
+    version: number,
+    changes: UpdateWorkplaceDto,
+  ): Promise<WorkplaceView> {
+    audit.on('workplace', workplaceId).subject(personId);
+    if (changes.validFrom) assertRealDate(changes.validFrom);
+    return this.log.transaction(audit, async (manager) => {
+      await this.records.find(manager, personId, true);
+      const repository = manager.getRepository(Workplace);
+      const workplace = await repository.findOneBy({ id: workplaceId, personId });
+      if (!workplace) throw DomainError.notFound('No such workplace.');
+      if (workplace.version !== version) throw versionMismatch();
+      const before = toWorkplaceView(workplace);
+      Object.assign(workplace, Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined)));
+      if (workplace.validTo !== null && workplace.validTo < workplace.validFrom) {
+        throw DomainError.validation([
+          { field: 'validFrom', message: `must not be after the workplace ended (${workplace.validTo})` },
+        ]);
+      }
+      const view = toWorkplaceView(await repository.save(workplace));
+      await this.records.recordHistory(manager, audit, {
+        personId,
+        part: 'workplace',
+        partId: workplaceId,
+        change: 'update',
+        before: { ...before },
+        after: { ...view },
+      });
+      return view;
+    });
+  }
+
+  async current(manager: EntityManager, personId: string): Promise<WorkplaceView | null> {
+    const row = await manager.getRepository(Workplace).findOneBy({ personId, validTo: IsNull() });
+    return row ? toWorkplaceView(row) : null;
+  }
+}
