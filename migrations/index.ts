@@ -1,3 +1,4 @@
+import { Photos1795888382804 } from './1795888382804-Photos';
 import { Workplaces1795888183952 } from './1795888183952-Workplaces';
 import { ConvictionsAndMeasures1795887515213 } from './1795887515213-ConvictionsAndMeasures';
 import { PersonDetails1795887282507 } from './1795887282507-PersonDetails';
@@ -17,4 +18,5 @@ export const MIGRATIONS: Function[] = [
   PersonDetails1795887282507,
   ConvictionsAndMeasures1795887515213,
   Workplaces1795888183952,
+  Photos1795888382804,
 ];

@@ -24,6 +24,7 @@ interface Context {
   /** A periodic reporting measure to PU-NIS. */
   measureId: string;
   workplaceId: string;
+  photoId: string;
 }
 
 interface RouteCase {
@@ -31,10 +32,18 @@ interface RouteCase {
   route: string;
   url: (c: Context) => string;
   body?: object;
+  /** Sent as the multipart field `file`. */
+  upload?: Buffer;
   headers?: Record<string, string>;
   /** The expected status per caller; `others` for every role not named. */
   expect: Partial<Record<Caller, number>> & { others: number };
 }
+
+/** The smallest PNG: a 1x1 transparent pixel. */
+const PNG_BYTES = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGNgYGBgAAAABQABXvMqGgAAAABJRU5ErkJggg==',
+  'base64',
+);
 
 const ADMIN_ONLY = (ok: number) => ({ anonymous: 401, admin: ok, others: 403 });
 const ANY_SIGNED_IN = (ok: number) => ({ anonymous: 401, others: ok });
@@ -284,6 +293,25 @@ const MATRIX: RouteCase[] = [
     expect: { anonymous: 401, registry_clerk: 200, others: 403 },
   },
   {
+    route: 'POST persons/:id/photos',
+    url: (c) => `/api/v1/persons/${c.personId}/photos`,
+    headers: REASON,
+    upload: PNG_BYTES,
+    expect: { anonymous: 401, registry_clerk: 201, others: 403 },
+  },
+  {
+    route: 'GET persons/:id/photos',
+    url: (c) => `/api/v1/persons/${c.personId}/photos`,
+    headers: REASON,
+    expect: { ...READERS(200), police_officer: 404 },
+  },
+  {
+    route: 'GET persons/:id/photos/:photoId',
+    url: (c) => `/api/v1/persons/${c.personId}/photos/${c.photoId}`,
+    headers: REASON,
+    expect: { ...READERS(200), police_officer: 404 },
+  },
+  {
     route: 'GET reference/police-administrations',
     url: () => '/api/v1/reference/police-administrations',
     expect: ANY_SIGNED_IN(200),
@@ -383,6 +411,11 @@ describe('access matrix', () => {
        VALUES ($1, 'Prva firma', 'Niš', false, '2026-01-01') RETURNING id`,
       [person.id],
     );
+    const [{ id: photoId }] = await t.dataSource.query(
+      `INSERT INTO photos (person_id, content_type, size_bytes, sha256, data)
+       VALUES ($1, 'image/png', $2, 'x', $3) RETURNING id`,
+      [person.id, PNG_BYTES.length, PNG_BYTES],
+    );
     let call = request(t.server)
       [method](
         c.url({
@@ -393,10 +426,12 @@ describe('access matrix', () => {
           convictionId,
           measureId,
           workplaceId,
+          photoId,
         }),
       )
       .set(headers);
     if (c.body) call = call.send(c.body);
+    if (c.upload) call = call.attach('file', c.upload, 'photo.png');
     const res = await call;
     expect({ status: res.status, type: res.status >= 400 ? res.body.type : undefined }).toEqual({
       status,

@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import helmet from '@fastify/helmet';
+import multipart from '@fastify/multipart';
 import { type DynamicModule, RequestMethod } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -9,6 +10,7 @@ import { Logger } from 'nestjs-pino';
 import {
   type AppConfig,
   DomainError,
+  MAX_UPLOAD_BYTES,
   MetricsService,
   RateLimiter,
   REQUEST_ID_HEADER,
@@ -52,6 +54,11 @@ export async function createApiApp(
   installRequestHooks(fastify, app.get(RateLimiter), app.get(MetricsService));
   installAuditHooks(fastify, app.get(AuditLog));
 
+  // Photos come as multipart/form-data: one file, at most 5 MiB, nothing else.
+  await app.register(multipart, {
+    limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 0, parts: 1, headerPairs: 50 },
+    throwFileSizeLimit: true,
+  });
   await app.register(helmet, {
     // The API serves JSON and the docs page; nothing else may run scripts.
     contentSecurityPolicy: {

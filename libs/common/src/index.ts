@@ -18,3 +18,4 @@ export * from './db-result';
 export * from './http/params';
 export * from './secrets/secret-files';
 export * from './http/access-reason';
+export * from './http/upload';

@@ -2,6 +2,7 @@ import { AddressesController } from './http/addresses.controller';
 import { ConvictionsMeasuresController } from './http/convictions-measures.controller';
 import { PersonDetailsController } from './http/person-details.controller';
 import { PersonsController } from './http/persons.controller';
+import { PhotosController } from './http/photos.controller';
 import { ReferenceController } from './http/reference.controller';
 import { WorkplacesController } from './http/workplaces.controller';
 
@@ -16,6 +17,7 @@ export * from './names';
 export * from './person-details.service';
 export * from './person.views';
 export * from './persons.service';
+export * from './photos.service';
 export * from './register.module';
 export * from './workplaces.service';
 
@@ -26,5 +28,6 @@ export const REGISTER_CONTROLLERS = [
   PersonDetailsController,
   ConvictionsMeasuresController,
   WorkplacesController,
+  PhotosController,
   ReferenceController,
 ];

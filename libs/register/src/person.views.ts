@@ -2,6 +2,7 @@ import type { AddressView } from './addresses.service';
 import type { ConvictionView } from './convictions.service';
 import type { Person } from './entities/person.entity';
 import type { MeasureView } from './measures.service';
+import type { PhotoView } from './photos.service';
 import type { WorkplaceView } from './workplaces.service';
 import type { DnaReferenceView, PhysicalDescriptionView } from './person-details.service';
 
@@ -27,7 +28,7 @@ export interface PersonView {
   currentAddresses: CurrentAddresses;
   currentWorkplace: WorkplaceView | null;
   physicalDescription: PhysicalDescriptionView | null;
-  photos: never[];
+  photos: PhotoView[];
   dnaReference?: DnaReferenceView | null;
   convictions: ConvictionView[];
   measures: MeasureView[];
@@ -85,6 +86,7 @@ export interface PersonParts {
   dnaReference?: DnaReferenceView | null;
   convictions: ConvictionView[];
   measures: MeasureView[];
+  photos: PhotoView[];
 }
 
 export const NO_PARTS: PersonParts = {
@@ -94,6 +96,7 @@ export const NO_PARTS: PersonParts = {
   dnaReference: null,
   convictions: [],
   measures: [],
+  photos: [],
 };
 
 export function toPersonView(person: Person, parts: PersonParts): PersonView {
@@ -112,7 +115,7 @@ export function toPersonView(person: Person, parts: PersonParts): PersonView {
     currentAddresses: parts.currentAddresses,
     currentWorkplace: parts.currentWorkplace,
     physicalDescription: parts.physicalDescription,
-    photos: [],
+    photos: parts.photos,
     ...(parts.dnaReference !== undefined ? { dnaReference: parts.dnaReference } : {}),
     convictions: parts.convictions,
     measures: parts.measures,

@@ -25,6 +25,7 @@ import { AddressesService } from './addresses.service';
 import { ConvictionsService } from './convictions.service';
 import { MeasuresService } from './measures.service';
 import { WorkplacesService } from './workplaces.service';
+import { PhotosService } from './photos.service';
 import { PersonDetailsService } from './person-details.service';
 import {
   NO_COMPLIANCE,
@@ -70,6 +71,7 @@ export class PersonsService {
     private readonly convictions: ConvictionsService,
     private readonly measures: MeasuresService,
     private readonly workplaces: WorkplacesService,
+    private readonly photos: PhotosService,
   ) {}
 
   async create(audit: RequestAudit, input: CreatePersonDto): Promise<PersonView> {
@@ -286,6 +288,7 @@ export class PersonsService {
       physicalDescription: await this.details.physicalDescriptionOf(manager, personId),
       convictions: await this.convictions.ofPerson(manager, personId),
       measures: await this.measures.ofPerson(manager, personId),
+      photos: await this.photos.ofPerson(manager, personId),
       ...(withDna ? { dnaReference: await this.details.dnaReferenceOf(manager, personId) } : {}),
     };
   }

@@ -5,6 +5,7 @@ import { MeasuresService } from './measures.service';
 import { PersonDetailsService } from './person-details.service';
 import { PersonRecords } from './person-records';
 import { PersonsService } from './persons.service';
+import { PhotosService } from './photos.service';
 import { ReferenceService } from './reference.service';
 import { WorkplacesService } from './workplaces.service';
 
@@ -17,6 +18,7 @@ const SERVICES = [
   PersonsService,
   ReferenceService,
   WorkplacesService,
+  PhotosService,
 ];
 
 /** Persons and everything under them. The api adds the controllers (REGISTER_CONTROLLERS). */

@@ -5,6 +5,7 @@ import { Measure } from './measure.entity';
 import { Offence } from './offence.entity';
 import { PersonHistoryEntry } from './person-history.entity';
 import { Person } from './person.entity';
+import { Photo } from './photo.entity';
 import { PhysicalDescription } from './physical-description.entity';
 import { Workplace } from './workplace.entity';
 
@@ -29,4 +30,5 @@ export const REGISTER_ENTITIES = [
   Conviction,
   Measure,
   Workplace,
+  Photo,
 ];
