@@ -66,34 +66,16 @@ export class AddressesService {
         throw personNotFound();
       }
       await this.assertValid(manager, input.policeAdministration, input.validFrom);
-      const repository = manager.getRepository(Address);
-      const previous = await repository.findOneBy({ personId, kind: input.kind, validTo: IsNull() });
-      if (previous && input.validFrom < previous.validFrom) {
-        throw DomainError.conflict(`A ${input.kind} address valid from ${previous.validFrom} is more recent.`);
-      }
-      if (previous) {
-        const before = toAddressView(previous);
-        previous.validTo = input.validFrom;
-        const closed = await repository.save(previous);
-        await this.records.recordHistory(manager, audit, {
-          personId,
-          part: 'address',
-          partId: previous.id,
-          change: 'close',
-          before: { ...before },
-          after: { ...toAddressView(closed) },
-        });
-      }
-      const address = await repository.save(repository.create({ personId, ...input, validTo: null }));
-      audit.on('address', address.id);
-      await this.records.recordHistory(manager, audit, {
+      const { created: address, previous } = await this.records.supersede(manager, audit, {
+        entity: Address,
         personId,
         part: 'address',
-        partId: address.id,
-        change: 'create',
-        before: null,
-        after: { ...toAddressView(address) },
+        current: { personId, kind: input.kind },
+        values: { personId, ...input },
+        view: toAddressView,
+        describe: `A ${input.kind} address`,
       });
+      audit.on('address', address.id);
       if (input.kind === 'permanent' && previous && previous.policeAdministration !== input.policeAdministration) {
         await this.transfer(
           manager,

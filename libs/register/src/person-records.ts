@@ -1,6 +1,13 @@
 import { subject } from '@casl/ability';
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
+import {
+  type DeepPartial,
+  type EntityManager,
+  type EntityTarget,
+  type FindOptionsWhere,
+  IsNull,
+  type ObjectLiteral,
+} from 'typeorm';
 import { DomainError, type Page } from '@app/common';
 import { AbilityFactory, type Action, type Principal } from '@app/authz';
 import { AuditLog, type RequestAudit } from '@app/audit';
@@ -95,6 +102,55 @@ export class PersonRecords {
         entry.after === null ? null : JSON.stringify(entry.after),
       ],
     );
+  }
+
+  /**
+   * For parts kept with history (addresses, workplaces): closes the current
+   * row the day the new one starts and records both changes. A new row older
+   * than the current one is a conflict.
+   */
+  async supersede<E extends ObjectLiteral & { id: string; validFrom: string; validTo: string | null }>(
+    manager: EntityManager,
+    audit: RequestAudit,
+    spec: {
+      entity: EntityTarget<E>;
+      personId: string;
+      part: string;
+      /** Which row is current (besides `validTo IS NULL`). */
+      current: FindOptionsWhere<E>;
+      values: DeepPartial<E> & { validFrom: string };
+      view: (row: E) => object;
+      describe: string;
+    },
+  ): Promise<{ created: E; previous: E | null }> {
+    const repository = manager.getRepository(spec.entity);
+    const previous = await repository.findOneBy({ ...spec.current, validTo: IsNull() } as FindOptionsWhere<E>);
+    if (previous && spec.values.validFrom < previous.validFrom) {
+      throw DomainError.conflict(`${spec.describe} valid from ${previous.validFrom} is more recent.`);
+    }
+    if (previous) {
+      const before = { ...spec.view(previous) };
+      previous.validTo = spec.values.validFrom;
+      const closed = await repository.save(previous);
+      await this.recordHistory(manager, audit, {
+        personId: spec.personId,
+        part: spec.part,
+        partId: previous.id,
+        change: 'close',
+        before,
+        after: { ...spec.view(closed) },
+      });
+    }
+    const created = await repository.save(repository.create({ ...spec.values, validTo: null } as DeepPartial<E>));
+    await this.recordHistory(manager, audit, {
+      personId: spec.personId,
+      part: spec.part,
+      partId: created.id,
+      change: 'create',
+      before: null,
+      after: { ...spec.view(created) },
+    });
+    return { created, previous };
   }
 
   /**

@@ -57,34 +57,16 @@ export class WorkplacesService {
         audit.outcome = 'denied';
         throw personNotFound();
       }
-      const repository = manager.getRepository(Workplace);
-      const previous = await repository.findOneBy({ personId, validTo: IsNull() });
-      if (previous && input.validFrom < previous.validFrom) {
-        throw DomainError.conflict(`A workplace valid from ${previous.validFrom} is more recent.`);
-      }
-      if (previous) {
-        const before = toWorkplaceView(previous);
-        previous.validTo = input.validFrom;
-        const closed = await repository.save(previous);
-        await this.records.recordHistory(manager, audit, {
-          personId,
-          part: 'workplace',
-          partId: previous.id,
-          change: 'close',
-          before: { ...before },
-          after: { ...toWorkplaceView(closed) },
-        });
-      }
-      const workplace = await repository.save(repository.create({ personId, ...input, validTo: null }));
-      audit.on('workplace', workplace.id);
-      await this.records.recordHistory(manager, audit, {
+      const { created: workplace } = await this.records.supersede(manager, audit, {
+        entity: Workplace,
         personId,
         part: 'workplace',
-        partId: workplace.id,
-        change: 'create',
-        before: null,
-        after: { ...toWorkplaceView(workplace) },
+        current: { personId },
+        values: { personId, ...input },
+        view: toWorkplaceView,
+        describe: 'A workplace',
       });
+      audit.on('workplace', workplace.id);
       return toWorkplaceView(workplace);
     });
   }
