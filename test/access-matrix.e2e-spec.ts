@@ -331,8 +331,15 @@ const join = (...parts: string[]): string =>
     .join('/');
 
 /** Every route the application registered, with its access declaration. */
-function registeredRoutes(t: TestApp): { route: string; declared: boolean; audited: boolean }[] {
-  const routes: { route: string; declared: boolean; audited: boolean }[] = [];
+interface RegisteredRoute {
+  route: string;
+  declared: boolean;
+  audited: boolean;
+  isPublic: boolean;
+}
+
+function registeredRoutes(t: TestApp): RegisteredRoute[] {
+  const routes: RegisteredRoute[] = [];
   for (const module of t.app.get(ModulesContainer).values()) {
     for (const wrapper of module.controllers.values()) {
       const controller = wrapper.metatype as (new (...args: unknown[]) => unknown) | undefined;
@@ -344,11 +351,11 @@ function registeredRoutes(t: TestApp): { route: string; declared: boolean; audit
         const path: string | undefined = Reflect.getMetadata(PATH_METADATA, handler);
         if (path === undefined) continue;
         const method = RequestMethod[Reflect.getMetadata(METHOD_METADATA, handler) as number];
-        const declared =
-          Reflect.getMetadata(ACCESS_METADATA, handler) !== undefined ||
-          Reflect.getMetadata(ACCESS_METADATA, controller) !== undefined;
+        const access =
+          Reflect.getMetadata(ACCESS_METADATA, handler) ?? Reflect.getMetadata(ACCESS_METADATA, controller);
+        const declared = access !== undefined;
         const audited = Reflect.getMetadata(AUDIT_METADATA, handler) !== undefined;
-        routes.push({ route: `${method} ${join(base, path)}`, declared, audited });
+        routes.push({ route: `${method} ${join(base, path)}`, declared, audited, isPublic: access?.kind === 'public' });
       }
     }
   }
@@ -374,6 +381,25 @@ describe('access matrix', () => {
       (r) => !r.route.match(/^\w+ (health|metrics|\.well-known)/) && !r.audited,
     );
     expect(undeclared.map((r) => r.route)).toEqual([]);
+  });
+
+  it('every route is in the OpenAPI document with a summary, and with bearer security unless public', async () => {
+    const docs = (await request(t.server).get('/api/docs-json')).body as {
+      paths: Record<string, Record<string, { summary?: string; security?: unknown[] }>>;
+    };
+    const missing: string[] = [];
+    let checked = 0;
+    for (const { route, isPublic } of registeredRoutes(t)) {
+      if (/^GET metrics$/.test(route)) continue; // excluded from the docs on purpose
+      checked += 1;
+      const [method, path] = route.split(' ');
+      const prefixed = /^(health|\.well-known)\//.test(path) ? `/${path}` : `/api/v1/${path}`;
+      const operation = docs.paths[prefixed.replace(/:(\w+)/g, '{$1}')]?.[method.toLowerCase()];
+      if (!operation?.summary) missing.push(`${route}: no summary`);
+      else if (!isPublic && !operation.security?.length) missing.push(`${route}: no security`);
+    }
+    expect(missing).toEqual([]);
+    expect(checked).toBe(MATRIX.length - 1);
   });
 
   it('every registered route declares its access (permission, authenticated or public)', () => {
