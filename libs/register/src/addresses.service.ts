@@ -2,7 +2,7 @@ import { subject } from '@casl/ability';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, IsNull } from 'typeorm';
-import { decodeCursor, DEFAULT_PAGE_SIZE, DomainError, type Page, toPage, versionMismatch } from '@app/common';
+import { decodeCursor, DEFAULT_PAGE_SIZE, DomainError, type Page, toPage } from '@app/common';
 import { AbilityFactory, type Principal } from '@app/authz';
 import { AuditLog, type RequestAudit } from '@app/audit';
 import { PoliceAdministration } from '@app/identity';
@@ -11,7 +11,7 @@ import type { CreateAddressDto, UpdateAddressDto } from './dto/address.dto';
 import { Address } from './entities/address.entity';
 import { Measure } from './entities/measure.entity';
 import { toMeasureView } from './measures.service';
-import { personNotFound, PersonRecords } from './person-records';
+import { personNotFound, PersonRecords, sentFields } from './person-records';
 
 export interface AddressView {
   id: string;
@@ -129,30 +129,25 @@ export class AddressesService {
     audit.on('address', addressId).subject(personId);
     return this.log.transaction(audit, async (manager) => {
       await this.records.find(manager, personId, true);
-      const repository = manager.getRepository(Address);
-      const address = await repository.findOneBy({ id: addressId, personId });
-      if (!address) throw DomainError.notFound('No such address.');
-      if (address.version !== version) throw versionMismatch();
-      const sent = Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined));
-      const before = toAddressView(address);
-      Object.assign(address, sent);
-      await this.assertValid(manager, address.policeAdministration, address.validFrom);
-      if (address.validTo !== null && address.validTo < address.validFrom) {
-        throw DomainError.validation([
-          { field: 'validFrom', message: `must not be after the address ended (${address.validTo})` },
-        ]);
-      }
-      const saved = await repository.save(address);
-      await this.records.recordHistory(manager, audit, {
+      const view = await this.records.correctPart(manager, audit, {
+        entity: Address,
         personId,
-        part: 'address',
         partId: addressId,
-        change: 'update',
-        before: { ...before },
-        after: { ...toAddressView(saved) },
+        part: 'address',
+        version,
+        view: toAddressView,
+        apply: async (address) => {
+          Object.assign(address, sentFields(changes));
+          await this.assertValid(manager, address.policeAdministration, address.validFrom);
+          if (address.validTo !== null && address.validTo < address.validFrom) {
+            throw DomainError.validation([
+              { field: 'validFrom', message: `must not be after the address ended (${address.validTo})` },
+            ]);
+          }
+        },
       });
       await this.records.refreshRegions(manager, personId);
-      return toAddressView(saved);
+      return view;
     });
   }
 

@@ -1,13 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { AppConfig, DomainError, type FieldError, type Page, versionMismatch } from '@app/common';
+import { AppConfig, DomainError, type FieldError, type Page } from '@app/common';
 import type { Principal } from '@app/authz';
 import { AuditLog, type RequestAudit } from '@app/audit';
 import { addYears, isRealDate } from './dates';
 import type { CreateConvictionDto, UpdateConvictionDto } from './dto/conviction.dto';
 import { Conviction, type ConvictedOffence } from './entities/conviction.entity';
 import { Offence } from './entities/offence.entity';
-import { PersonRecords } from './person-records';
+import { PersonRecords, sentFields } from './person-records';
 
 export interface LegalConsequence {
   kind:
@@ -107,27 +107,23 @@ export class ConvictionsService {
     audit.on('conviction', convictionId).subject(personId);
     return this.log.transaction(audit, async (manager) => {
       await this.records.within(manager, audit, principal, personId, 'read', true);
-      const repository = manager.getRepository(Conviction);
-      const conviction = await repository.findOneBy({ id: convictionId, personId });
-      if (!conviction) throw DomainError.notFound('No such conviction.');
-      if (conviction.version !== version) throw versionMismatch();
-      const before = this.view(conviction);
-      const { sentence, offences, ...rest } = changes;
-      const sent = Object.fromEntries(Object.entries(rest).filter(([, value]) => value !== undefined));
-      Object.assign(conviction, sent);
-      if (sentence) Object.assign(conviction, { sentenceKind: sentence.kind, sentenceMonths: sentence.months ?? null });
-      if (offences) conviction.offences = offences.map((o) => ({ article: o.article, paragraph: o.paragraph ?? null }));
-      await this.assertValid(manager, conviction);
-      const view = this.view(await repository.save(conviction));
-      await this.records.recordHistory(manager, audit, {
+      return this.records.correctPart(manager, audit, {
+        entity: Conviction,
         personId,
-        part: 'conviction',
         partId: convictionId,
-        change: 'update',
-        before: { ...before },
-        after: { ...view },
+        part: 'conviction',
+        version,
+        view: (row) => this.view(row),
+        apply: async (conviction) => {
+          const { sentence, offences, ...rest } = changes;
+          Object.assign(conviction, sentFields(rest));
+          if (sentence)
+            Object.assign(conviction, { sentenceKind: sentence.kind, sentenceMonths: sentence.months ?? null });
+          if (offences)
+            conviction.offences = offences.map((o) => ({ article: o.article, paragraph: o.paragraph ?? null }));
+          await this.assertValid(manager, conviction);
+        },
       });
-      return view;
     });
   }
 

@@ -8,10 +8,15 @@ import {
   IsNull,
   type ObjectLiteral,
 } from 'typeorm';
-import { DomainError, type Page } from '@app/common';
+import { DomainError, type Page, versionMismatch } from '@app/common';
 import { AbilityFactory, type Action, type Principal } from '@app/authz';
 import { AuditLog, type RequestAudit } from '@app/audit';
 import { Person } from './entities/person.entity';
+
+/** The fields a PATCH sent: a DTO instance carries the others as undefined. */
+export function sentFields<T extends object>(changes: T): Partial<T> {
+  return Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined)) as Partial<T>;
+}
 
 export function personNotFound(): DomainError {
   return DomainError.notFound('No such person.');
@@ -151,6 +156,45 @@ export class PersonRecords {
       after: { ...spec.view(created) },
     });
     return { created, previous };
+  }
+
+  /**
+   * A clerk's correction of one part row, at the version read: 404 when the
+   * row is not the person's, 412 when stale; `apply` changes the row (and
+   * validates it); the history keeps before and after.
+   */
+  async correctPart<E extends ObjectLiteral & { id: string; version: number }, V extends object>(
+    manager: EntityManager,
+    audit: RequestAudit,
+    spec: {
+      entity: EntityTarget<E>;
+      personId: string;
+      partId: string;
+      part: string;
+      version: number;
+      view: (row: E) => V;
+      apply: (row: E) => Promise<void> | void;
+    },
+  ): Promise<V> {
+    const repository = manager.getRepository(spec.entity);
+    const row = await repository.findOneBy({
+      id: spec.partId,
+      personId: spec.personId,
+    } as unknown as FindOptionsWhere<E>);
+    if (!row) throw DomainError.notFound(`No such ${spec.part.replace(/_/g, ' ')}.`);
+    if (row.version !== spec.version) throw versionMismatch();
+    const before = { ...spec.view(row) } as Record<string, unknown>;
+    await spec.apply(row);
+    const view = spec.view(await repository.save(row));
+    await this.recordHistory(manager, audit, {
+      personId: spec.personId,
+      part: spec.part,
+      partId: spec.partId,
+      change: 'update',
+      before,
+      after: { ...view } as Record<string, unknown>,
+    });
+    return view;
   }
 
   /**

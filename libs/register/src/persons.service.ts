@@ -19,7 +19,7 @@ import { Person } from './entities/person.entity';
 import type { CreatePersonDto, PersonQuery, UpdatePersonDto } from './dto/person.dto';
 import { belgradeToday } from './dates';
 import { jmbgErrors } from './jmbg';
-import { PersonRecords } from './person-records';
+import { PersonRecords, sentFields } from './person-records';
 import { searchKey } from './names';
 import { AddressesService } from './addresses.service';
 import { ConvictionsService } from './convictions.service';
@@ -198,8 +198,7 @@ export class PersonsService {
             };
       // Only the fields sent: a DTO instance carries the others as undefined.
       const { identityDocument: _document, ...rest } = changes;
-      const sent = Object.fromEntries(Object.entries(rest).filter(([, value]) => value !== undefined));
-      Object.assign(person, sent, document);
+      Object.assign(person, sentFields(rest), document);
       await this.assertValid(manager, person);
       await this.assertUnique(manager, person, person.id);
       Object.assign(person, keysOf(person));

@@ -1,13 +1,13 @@
 import { subject } from '@casl/ability';
 import { Injectable } from '@nestjs/common';
 import { type EntityManager, IsNull } from 'typeorm';
-import { DomainError, type Page, versionMismatch } from '@app/common';
+import { DomainError, type Page } from '@app/common';
 import { AbilityFactory, type Principal } from '@app/authz';
 import { AuditLog, type RequestAudit } from '@app/audit';
 import { isRealDate } from './dates';
 import type { CreateWorkplaceDto, UpdateWorkplaceDto } from './dto/workplace.dto';
 import { Workplace } from './entities/workplace.entity';
-import { personNotFound, PersonRecords } from './person-records';
+import { personNotFound, PersonRecords, sentFields } from './person-records';
 
 export interface WorkplaceView {
   id: string;
@@ -90,27 +90,22 @@ export class WorkplacesService {
     if (changes.validFrom) assertRealDate(changes.validFrom);
     return this.log.transaction(audit, async (manager) => {
       await this.records.find(manager, personId, true);
-      const repository = manager.getRepository(Workplace);
-      const workplace = await repository.findOneBy({ id: workplaceId, personId });
-      if (!workplace) throw DomainError.notFound('No such workplace.');
-      if (workplace.version !== version) throw versionMismatch();
-      const before = toWorkplaceView(workplace);
-      Object.assign(workplace, Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined)));
-      if (workplace.validTo !== null && workplace.validTo < workplace.validFrom) {
-        throw DomainError.validation([
-          { field: 'validFrom', message: `must not be after the workplace ended (${workplace.validTo})` },
-        ]);
-      }
-      const view = toWorkplaceView(await repository.save(workplace));
-      await this.records.recordHistory(manager, audit, {
+      return this.records.correctPart(manager, audit, {
+        entity: Workplace,
         personId,
-        part: 'workplace',
         partId: workplaceId,
-        change: 'update',
-        before: { ...before },
-        after: { ...view },
+        part: 'workplace',
+        version,
+        view: toWorkplaceView,
+        apply: (workplace) => {
+          Object.assign(workplace, sentFields(changes));
+          if (workplace.validTo !== null && workplace.validTo < workplace.validFrom) {
+            throw DomainError.validation([
+              { field: 'validFrom', message: `must not be after the workplace ended (${workplace.validTo})` },
+            ]);
+          }
+        },
       });
-      return view;
     });
   }
 
