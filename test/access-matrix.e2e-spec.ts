@@ -5,6 +5,7 @@ import request from 'supertest';
 import { AUDIT_METADATA, AuditSealer } from '@app/audit';
 import { ACCESS_METADATA, type Role, ROLES } from '@app/authz';
 import { bearer, createAccount, signedIn } from './support/identity';
+import { eventsOf, rid } from './support/audit';
 import { insertAddress, insertConviction, insertMeasure, nextJmbg, REASON, registerPerson } from './support/register';
 import { startTestApp, type TestApp } from './support/test-app';
 
@@ -427,6 +428,7 @@ describe('access matrix', () => {
       Object.assign(headers, bearer(account.accessToken));
     }
     const method = c.route.split(' ')[0].toLowerCase() as 'get' | 'post' | 'patch' | 'put';
+    const requestId = rid('matrix');
     const [event] = await t.dataSource.query(`SELECT id FROM audit_events ORDER BY seq DESC LIMIT 1`);
     const person = await registerPerson(t);
     const addressId = await insertAddress(t, person.id, 'PU-NIS');
@@ -455,7 +457,8 @@ describe('access matrix', () => {
           photoId,
         }),
       )
-      .set(headers);
+      .set(headers)
+      .set('X-Request-Id', requestId);
     if (c.body) call = call.send(c.body);
     if (c.upload) call = call.attach('file', c.upload, 'photo.png');
     const res = await call;
@@ -463,5 +466,14 @@ describe('access matrix', () => {
       status,
       type: status >= 400 ? expect.stringMatching(/^urn:register:problem:/) : undefined,
     });
+    // Every route under /api/v1 leaves exactly one event; a person's route names the person, whatever the outcome.
+    if (c.url({} as Context).startsWith('/api/v1/') || c.route.startsWith('POST auth')) {
+      const events = await eventsOf(t, requestId);
+      expect(events).toHaveLength(1);
+      expect(events[0].http_status).toBe(status);
+      if (c.route.includes('persons/:id') && caller !== 'anonymous' && status !== 403) {
+        expect(events[0].subject_person_ids).toEqual([person.id]);
+      }
+    }
   });
 });

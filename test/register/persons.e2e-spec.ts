@@ -167,6 +167,7 @@ describe('persons', () => {
         outcome: 'denied',
         http_status: 404,
         resource_id: elsewhere.id,
+        subject_person_ids: [elsewhere.id],
       });
       const missing = rid();
       await request(t.server)
@@ -301,6 +302,27 @@ describe('persons', () => {
         ),
       );
       expect(answers.map((r) => r.status).sort()).toEqual([200, 412]);
+    });
+
+    it('pages the history, newest first', async () => {
+      const person = await registerPerson(t);
+      for (const place of ['Bor', 'Pirot', 'Vranje']) {
+        const current = await request(t.server).get(`/api/v1/persons/${person.id}`).set(as(clerk));
+        await request(t.server)
+          .patch(`/api/v1/persons/${person.id}`)
+          .set(as(clerk))
+          .set('If-Match', current.headers.etag)
+          .send({ placeOfBirth: place });
+      }
+      const url = `/api/v1/persons/${person.id}/history`;
+      const first = await request(t.server).get(`${url}?limit=2`).set(as(clerk));
+      expect(first.body.items.map((h: { after: { placeOfBirth: string } }) => h.after.placeOfBirth)).toEqual([
+        'Vranje',
+        'Pirot',
+      ]);
+      const second = await request(t.server).get(`${url}?limit=2&cursor=${first.body.nextCursor}`).set(as(clerk));
+      expect(second.body.items.map((h: { change: string }) => h.change)).toEqual(['update', 'create']);
+      expect(second.body.nextCursor).toBeNull();
     });
 
     it('nothing in the history can be changed', async () => {

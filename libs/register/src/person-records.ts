@@ -60,7 +60,10 @@ export class PersonRecords {
     return person;
   }
 
-  /** The person if the caller may `action` it (or a part of it); otherwise 404, recorded as denied. */
+  /**
+   * The person if the caller may `action` it (or a part of it); otherwise
+   * 404, recorded as denied and naming the person.
+   */
   async within(
     manager: EntityManager,
     audit: RequestAudit,
@@ -70,12 +73,13 @@ export class PersonRecords {
     forUpdate = false,
   ): Promise<Person> {
     const person = await this.find(manager, id, forUpdate);
+    // A refused attempt concerns the person too: the auditor sees who tried.
+    audit.subject(person.id);
     const ability = this.abilities.createForPrincipal(principal);
     if (!ability.can(action, subject('Person', { regions: person.regions } as Record<string, unknown>))) {
       audit.outcome = 'denied';
       throw personNotFound();
     }
-    audit.subject(person.id);
     return person;
   }
 
