@@ -2,7 +2,7 @@ import { HTTP_CODE_METADATA } from '@nestjs/common/constants.js';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { buildProblem, PROBLEM_CONTENT_TYPE } from '@app/common';
 import { AUDIT_METADATA, type AuditDeclaration, type AuditedRequest, syncFromRequest } from './audited';
-import type { AuditLog } from './audit-log';
+import { type AuditLog, auditUnavailable } from './audit-log';
 import { outcomeOfStatus, RequestAudit } from './request-audit';
 
 const AUDITED_PREFIX = '/api/v1/';
@@ -60,13 +60,7 @@ export function installAuditHooks(fastify: FastifyInstance, log: AuditLog): void
     } catch {
       const instance = request.url.split('?')[0];
       reply.code(503).header('content-type', PROBLEM_CONTENT_TYPE).header('retry-after', '5').removeHeader('etag');
-      return JSON.stringify(
-        buildProblem(
-          'unavailable',
-          'The audit log cannot be written right now; nothing was done. Try again shortly.',
-          instance,
-        ),
-      );
+      return JSON.stringify(buildProblem('unavailable', auditUnavailable().detail, instance));
     }
   });
 }

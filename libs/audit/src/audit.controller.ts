@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Header, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { DomainError, type Page, UUID_PARAM } from '@app/common';
+import { DomainError, lowerBound, type Page, upperBound, UUID_PARAM } from '@app/common';
 import { Permission } from '@app/authz';
 import { Audited, AuditContext } from './audited';
 import { AuditKeys } from './audit-keys';
@@ -10,7 +10,6 @@ import { type AuditEventView, AuditQueryService, type ReviewView } from './audit
 import { AuditSealer } from './audit-sealer';
 import { AuditVerifier, type VerifyResult } from './audit-verifier';
 import { AuditEventQuery, ExportQuery, ReviewDto, VerifyDto } from './audit.dto';
-import { lowerBound, upperBound } from './dates';
 import type { RequestAudit } from './request-audit';
 import type { Checkpoint } from './seals';
 

@@ -15,4 +15,3 @@ export * from './seals';
 /** Registered by the api only. */
 export const AUDIT_CONTROLLERS = [AuditController];
 export * from './audit-declaration.guard';
-export * from './dates';

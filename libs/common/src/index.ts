@@ -19,3 +19,4 @@ export * from './http/params';
 export * from './secrets/secret-files';
 export * from './http/access-reason';
 export * from './http/upload';
+export * from './time/calendar';

@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { AppConfig, DomainError, type FieldError, type Page } from '@app/common';
+import { addYears, AppConfig, DomainError, type FieldError, isRealDate, type Page } from '@app/common';
 import type { Principal } from '@app/authz';
 import { AuditLog, type RequestAudit } from '@app/audit';
-import { addYears, isRealDate } from './dates';
 import type { CreateConvictionDto, UpdateConvictionDto } from './dto/conviction.dto';
 import { Conviction, type ConvictedOffence } from './entities/conviction.entity';
 import { Offence } from './entities/offence.entity';

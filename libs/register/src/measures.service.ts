@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { AppConfig, DomainError, type FieldError, type Page, versionMismatch } from '@app/common';
+import { addYears, AppConfig, DomainError, type FieldError, isRealDate, type Page, versionMismatch } from '@app/common';
 import type { Principal } from '@app/authz';
 import { AuditLog, type RequestAudit } from '@app/audit';
 import { PoliceAdministration } from '@app/identity';
-import { addYears, isRealDate } from './dates';
 import type { CreateMeasureDto, MeasureAction } from './dto/measure.dto';
 import { Conviction } from './entities/conviction.entity';
 import { Measure, type MeasureStatus } from './entities/measure.entity';

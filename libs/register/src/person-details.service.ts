@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
-import { DomainError, versionMismatch } from '@app/common';
+import { belgradeToday, DomainError, isRealDate, versionMismatch } from '@app/common';
 import type { Principal } from '@app/authz';
 import { AuditLog, type RequestAudit } from '@app/audit';
 import type { DnaReferenceDto, PhysicalDescriptionDto } from './dto/details.dto';
@@ -77,12 +77,12 @@ export class PersonDetailsService {
     body: DnaReferenceDto,
     ifMatch: number | null,
   ): Promise<PutResult<DnaReferenceView>> {
-    const collected = new Date(`${body.collectedOn}T00:00:00Z`);
-    if (Number.isNaN(collected.getTime()) || collected.toISOString().slice(0, 10) !== body.collectedOn) {
+    if (!isRealDate(body.collectedOn)) {
       throw DomainError.validation([{ field: 'collectedOn', message: 'is not a real date' }]);
     }
-    if (collected > new Date())
+    if (body.collectedOn > belgradeToday()) {
       throw DomainError.validation([{ field: 'collectedOn', message: 'must not be in the future' }]);
+    }
     return this.put(audit, principal, personId, DNA, { ...body }, ifMatch);
   }
 

@@ -3,10 +3,12 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, type FindOptionsWhere } from 'typeorm';
 import {
   AppConfig,
+  belgradeToday,
   decodeCursor,
   DEFAULT_PAGE_SIZE,
   DomainError,
   type FieldError,
+  isRealDate,
   type Page,
   toPage,
   versionMismatch,
@@ -17,7 +19,6 @@ import { User } from '@app/identity';
 import { PersonHistoryEntry } from './entities/person-history.entity';
 import { Person } from './entities/person.entity';
 import type { CreatePersonDto, PersonQuery, UpdatePersonDto } from './dto/person.dto';
-import { belgradeToday } from './dates';
 import { jmbgErrors } from './jmbg';
 import { PersonRecords, sentFields } from './person-records';
 import { searchKey } from './names';
@@ -297,10 +298,9 @@ export class PersonsService {
     person: Pick<Person, 'jmbg' | 'idDocumentNumber' | 'citizenship' | 'dateOfBirth' | 'sex' | 'managingOfficerId'>,
   ): Promise<void> {
     const errors: FieldError[] = [];
-    const birth = new Date(`${person.dateOfBirth}T00:00:00Z`);
-    if (Number.isNaN(birth.getTime()) || birth.toISOString().slice(0, 10) !== person.dateOfBirth) {
+    if (!isRealDate(person.dateOfBirth)) {
       errors.push({ field: 'dateOfBirth', message: 'is not a real date' });
-    } else if (birth > new Date()) {
+    } else if (person.dateOfBirth > belgradeToday()) {
       errors.push({ field: 'dateOfBirth', message: 'must not be in the future' });
     }
     if (person.jmbg) {

@@ -1,10 +1,9 @@
 import { subject } from '@casl/ability';
 import { Injectable } from '@nestjs/common';
 import { type EntityManager, IsNull } from 'typeorm';
-import { DomainError, type Page } from '@app/common';
+import { DomainError, isRealDate, type Page } from '@app/common';
 import { AbilityFactory, type Principal } from '@app/authz';
 import { AuditLog, type RequestAudit } from '@app/audit';
-import { isRealDate } from './dates';
 import type { CreateWorkplaceDto, UpdateWorkplaceDto } from './dto/workplace.dto';
 import { Workplace } from './entities/workplace.entity';
 import { personNotFound, PersonRecords, sentFields } from './person-records';

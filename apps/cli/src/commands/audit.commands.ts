@@ -1,16 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
+import { lowerBound, upperBound } from '@app/common';
 import { pipeline } from 'node:stream/promises';
 import { Command, CommandRunner, Option } from 'nest-commander';
-import {
-  AuditQueryService,
-  AuditVerifier,
-  type Checkpoint,
-  lowerBound,
-  operatorActor,
-  RequestAudit,
-  upperBound,
-} from '@app/audit';
+import { AuditQueryService, AuditVerifier, type Checkpoint, operatorActor, RequestAudit } from '@app/audit';
 
 const DATE = /^\d{4}-\d{2}-\d{2}(T\S+)?$/;
 
