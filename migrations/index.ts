@@ -1,3 +1,4 @@
+import { Compliance1795890758052 } from './1795890758052-Compliance';
 import { Photos1795888382804 } from './1795888382804-Photos';
 import { Workplaces1795888183952 } from './1795888183952-Workplaces';
 import { ConvictionsAndMeasures1795887515213 } from './1795887515213-ConvictionsAndMeasures';
@@ -19,4 +20,5 @@ export const MIGRATIONS: Function[] = [
   ConvictionsAndMeasures1795887515213,
   Workplaces1795888183952,
   Photos1795888382804,
+  Compliance1795890758052,
 ];

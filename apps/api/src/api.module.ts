@@ -10,7 +10,7 @@ import {
   ProblemFilter,
   StrictInputInterceptor,
 } from '@app/common';
-import { AUDIT_CONTROLLERS, AuditDeclarationGuard, AuditModule } from '@app/audit';
+import { AUDIT_CONTROLLERS, AuditDeclarationGuard, AuditModule, IdempotencyInterceptor } from '@app/audit';
 import { AccessGuard, AuthzModule } from '@app/authz';
 import { DbModule } from '@app/db';
 import { IDENTITY_CONTROLLERS, IdentityModule } from '@app/identity';
@@ -51,6 +51,7 @@ export class ApiModule {
         { provide: APP_GUARD, useClass: AccessGuard },
         { provide: APP_PIPE, useFactory: createValidationPipe },
         { provide: APP_INTERCEPTOR, useClass: StrictInputInterceptor },
+        { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
       ],
     };
   }

@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { DomainError, MetricsService } from '@app/common';
+import { claimKey, storeAnswer } from './idempotency';
 import { type AuditEventInput, type RequestAudit } from './request-audit';
 
 export function auditUnavailable(): DomainError {
@@ -56,11 +57,16 @@ export class AuditLog {
 
   /** Runs `work` and writes the request's event in the same transaction: both happen or neither. */
   async transaction<T>(audit: RequestAudit, work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    const claim = audit.idempotency;
     const result = await this.dataSource.transaction(async (manager) => {
+      if (claim) await claimKey(manager, claim);
       const value = await work(manager);
+      if (claim) await storeAnswer(manager, claim, audit.successStatus, value);
       await this.insert(manager, audit.toEvent('allowed', audit.successStatus));
       return value;
     });
+    // Only the request's first transaction answers it.
+    audit.idempotency = null;
     audit.written = true;
     return result;
   }

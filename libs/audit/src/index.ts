@@ -8,6 +8,7 @@ export * from './audit-sealer';
 export * from './audit-verifier';
 export * from './audit.module';
 export * from './audited';
+export * from './idempotency';
 export * from './request-audit';
 export * from './sealing.job';
 export * from './seals';

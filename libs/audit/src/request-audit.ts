@@ -1,3 +1,4 @@
+import type { IdempotencyClaim } from './idempotency';
 import type { Principal } from '@app/authz';
 
 export type AuditOutcome = 'allowed' | 'denied' | 'error';
@@ -72,6 +73,8 @@ export class RequestAudit {
   successStatus = 200;
   /** The event has been committed; nothing more is written for this request. */
   written = false;
+  /** The request's Idempotency-Key, stored with the work of its first transaction. */
+  idempotency: IdempotencyClaim | null = null;
 
   constructor(
     readonly requestId: string | null,

@@ -76,6 +76,30 @@ export class AppConfig {
     /** The ban on work with minors lasts this long after release (DOMAIN.md: confirm). */
     employmentBanYears: number;
   };
+  readonly compliance: {
+    /** A period without a check-in is missed this long after it ends. */
+    graceHours: number;
+    /** `due`: the last this many days of a period without a check-in. */
+    dueSoonDays: number;
+    /** A change of residence or workplace is notified within this many days of taking effect. */
+    notifyChangeDays: number;
+    /** Travel abroad is notified at least this many days before departure. */
+    travelNoticeDays: number;
+    /** Officers are reminded this many days before a check-in falls due. */
+    reminderDaysBefore: number;
+    /** A `measure_ending` alert this many days before a measure ends. */
+    measureEndingDays: number;
+    scanIntervalMs: number;
+  };
+  readonly mail: {
+    /** Unset: no e-mail is sent (the inbox still is written). */
+    smtpUrl: string | undefined;
+    from: string;
+    /** The service's address as users reach it; links in e-mails point there. */
+    publicUrl: string;
+    intervalMs: number;
+    maxAttempts: number;
+  };
   readonly logLevel: string;
   /** Run the worker's jobs inside the api process (the newcomer's single-process mode). */
   readonly runWorker: boolean;
@@ -89,7 +113,11 @@ export class AppConfig {
   }
 
   /** A copy with some top-level settings changed. */
-  with(changes: Partial<Pick<AppConfig, 'runWorker' | 'logLevel' | 'secrets' | 'identity' | 'audit'>>): AppConfig {
+  with(
+    changes: Partial<
+      Pick<AppConfig, 'runWorker' | 'logLevel' | 'secrets' | 'identity' | 'audit' | 'compliance' | 'mail'>
+    >,
+  ): AppConfig {
     return new AppConfig({ ...this, ...changes } as AppConfig);
   }
 
@@ -174,6 +202,22 @@ export function loadConfig(raw: Record<string, string | undefined> = process.env
       measureMaxYears: env.MEASURE_MAX_YEARS ?? 20,
       reportingEveryDays: env.REPORTING_EVERY_DAYS ?? 30,
       employmentBanYears: env.EMPLOYMENT_BAN_YEARS ?? 20,
+    },
+    compliance: {
+      graceHours: env.COMPLIANCE_GRACE_HOURS ?? 24,
+      dueSoonDays: env.COMPLIANCE_DUE_SOON_DAYS ?? 3,
+      notifyChangeDays: env.NOTIFY_CHANGE_DAYS ?? 8,
+      travelNoticeDays: env.TRAVEL_NOTICE_DAYS ?? 8,
+      reminderDaysBefore: env.REMINDER_DAYS_BEFORE ?? 3,
+      measureEndingDays: env.MEASURE_ENDING_DAYS ?? 30,
+      scanIntervalMs: (env.COMPLIANCE_SCAN_INTERVAL_SECONDS ?? 300) * 1000,
+    },
+    mail: {
+      smtpUrl: env.SMTP_URL,
+      from: env.MAIL_FROM ?? 'register@localhost',
+      publicUrl: (env.PUBLIC_URL ?? `http://localhost:${env.PORT ?? 3000}`).replace(/\/+$/, ''),
+      intervalMs: env.MAIL_INTERVAL_MS ?? 5_000,
+      maxAttempts: env.MAIL_MAX_ATTEMPTS ?? 10,
     },
     logLevel: env.LOG_LEVEL ?? (nodeEnv === 'test' ? 'silent' : 'info'),
     runWorker: env.RUN_WORKER ?? false,

@@ -293,6 +293,84 @@ export class Environment {
   @Min(1)
   @Max(100)
   EMPLOYMENT_BAN_YEARS?: number;
+
+  @Transform(toInteger)
+  @IsOptional()
+  @IsInt({ message: 'must be a whole number of hours' })
+  @Min(0)
+  @Max(720)
+  COMPLIANCE_GRACE_HOURS?: number;
+
+  @Transform(toInteger)
+  @IsOptional()
+  @IsInt({ message: 'must be a whole number of days' })
+  @Min(1)
+  @Max(366)
+  COMPLIANCE_DUE_SOON_DAYS?: number;
+
+  @Transform(toInteger)
+  @IsOptional()
+  @IsInt({ message: 'must be a whole number of days' })
+  @Min(0)
+  @Max(366)
+  NOTIFY_CHANGE_DAYS?: number;
+
+  @Transform(toInteger)
+  @IsOptional()
+  @IsInt({ message: 'must be a whole number of days' })
+  @Min(0)
+  @Max(366)
+  TRAVEL_NOTICE_DAYS?: number;
+
+  @Transform(toInteger)
+  @IsOptional()
+  @IsInt({ message: 'must be a whole number of days' })
+  @Min(0)
+  @Max(366)
+  REMINDER_DAYS_BEFORE?: number;
+
+  @Transform(toInteger)
+  @IsOptional()
+  @IsInt({ message: 'must be a whole number of days' })
+  @Min(0)
+  @Max(366)
+  MEASURE_ENDING_DAYS?: number;
+
+  @Transform(toInteger)
+  @IsOptional()
+  @IsInt({ message: 'must be a whole number of seconds' })
+  @Min(1)
+  @Max(86400)
+  COMPLIANCE_SCAN_INTERVAL_SECONDS?: number;
+
+  @Transform(toInteger)
+  @IsOptional()
+  @IsInt({ message: 'must be a whole number' })
+  @Min(100)
+  @Max(3600000)
+  MAIL_INTERVAL_MS?: number;
+
+  @Transform(toInteger)
+  @IsOptional()
+  @IsInt({ message: 'must be a whole number' })
+  @Min(1)
+  @Max(100)
+  MAIL_MAX_ATTEMPTS?: number;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^smtps?:\/\/\S+$/, { message: 'must be an smtp:// or smtps:// URL' })
+  SMTP_URL?: string;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^[^@\s]+@[^@\s]+$/, { message: 'must be an e-mail address' })
+  MAIL_FROM?: string;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^https?:\/\/\S+$/, { message: 'must be an http:// or https:// URL' })
+  PUBLIC_URL?: string;
 }
 
 /** A configuration fault: the variable and what is wrong with it, in one line. */

@@ -1,4 +1,10 @@
 import { Address } from './address.entity';
+import { Breach } from './breach.entity';
+import { CheckIn } from './check-in.entity';
+import { CounsellingAttendance } from './counselling-attendance.entity';
+import { MeasureSuspension } from './measure-suspension.entity';
+import { Notification } from './notification.entity';
+import { Transfer } from './transfer.entity';
 import { Conviction } from './conviction.entity';
 import { DnaReference } from './dna-reference.entity';
 import { Measure } from './measure.entity';
@@ -11,6 +17,12 @@ import { Workplace } from './workplace.entity';
 
 export {
   Address,
+  Breach,
+  CheckIn,
+  CounsellingAttendance,
+  MeasureSuspension,
+  Notification,
+  Transfer,
   Conviction,
   DnaReference,
   Measure,
@@ -31,4 +43,10 @@ export const REGISTER_ENTITIES = [
   Measure,
   Workplace,
   Photo,
+  MeasureSuspension,
+  Transfer,
+  CheckIn,
+  Notification,
+  Breach,
+  CounsellingAttendance,
 ];

@@ -1,0 +1,131 @@
+import { createHash } from 'node:crypto';
+import { type CallHandler, type ExecutionContext, Injectable, type NestInterceptor } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { catchError, from, type Observable, of, switchMap } from 'rxjs';
+import type { DataSource, EntityManager } from 'typeorm';
+import { DomainError } from '@app/common';
+import type { RequestAudit } from './request-audit';
+
+const KEY = /^[\x21-\x7e]{1,64}$/;
+
+/** An `Idempotency-Key` of the current request, checked and stored with its work by AuditLog.transaction. */
+export interface IdempotencyClaim {
+  userId: string;
+  key: string;
+  requestHash: string;
+}
+
+interface StoredAnswer {
+  requestHash: string;
+  status: number;
+  body: unknown;
+}
+
+/** Thrown inside the work's transaction when another request with the same key got there first. */
+export class IdempotentReplay extends Error {
+  constructor(readonly answer: StoredAnswer) {
+    super('idempotent replay');
+  }
+}
+
+function mismatch(): DomainError {
+  return new DomainError(
+    'idempotency_mismatch',
+    'This Idempotency-Key was used with a different request in the last 24 hours.',
+  );
+}
+
+/** The stored answer to the key, if it is younger than 24 hours. */
+export async function storedAnswer(manager: EntityManager, claim: IdempotencyClaim): Promise<StoredAnswer | null> {
+  const rows: { request_hash: string; status: number; body: unknown }[] = await manager.query(
+    `SELECT request_hash, status, body FROM idempotency_keys
+      WHERE user_id = $1 AND key = $2 AND created_at > now() - interval '24 hours'`,
+    [claim.userId, claim.key],
+  );
+  return rows.length ? { requestHash: rows[0].request_hash, status: rows[0].status, body: rows[0].body } : null;
+}
+
+/**
+ * In the work's transaction, before the work: waits for any concurrent
+ * request with the same key, then replays its answer if it committed one.
+ */
+export async function claimKey(manager: EntityManager, claim: IdempotencyClaim): Promise<void> {
+  await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 7))`, [`${claim.userId}:${claim.key}`]);
+  const answer = await storedAnswer(manager, claim);
+  if (answer) throw new IdempotentReplay(answer);
+  await manager.query(
+    `DELETE FROM idempotency_keys WHERE user_id = $1 AND key = $2 AND created_at <= now() - interval '24 hours'`,
+    [claim.userId, claim.key],
+  );
+}
+
+/** In the work's transaction, after the work: the answer a retry will get. */
+export async function storeAnswer(
+  manager: EntityManager,
+  claim: IdempotencyClaim,
+  status: number,
+  body: unknown,
+): Promise<void> {
+  await manager.query(
+    `INSERT INTO idempotency_keys (user_id, key, request_hash, status, body) VALUES ($1, $2, $3, $4, $5::jsonb)`,
+    [claim.userId, claim.key, claim.requestHash, status, body === undefined ? null : JSON.stringify(body)],
+  );
+}
+
+/**
+ * CONTRACT "Idempotency-Key": the same key from the same user within 24
+ * hours returns the first answer; with a different request, 422. The key is
+ * stored by the work's own transaction (AuditLog.transaction), so a retry
+ * after a crash either finds the answer or finds nothing done.
+ */
+@Injectable()
+export class IdempotencyInterceptor implements NestInterceptor {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const http = context.switchToHttp();
+    const request = http.getRequest<FastifyRequest & { audit?: RequestAudit; user?: { userId?: string } }>();
+    const header = request.headers['idempotency-key'];
+    if (request.method !== 'POST' || header === undefined || !request.audit || !request.user?.userId) {
+      return next.handle();
+    }
+    const key = Array.isArray(header) ? header[0] : header;
+    if (!KEY.test(key)) {
+      throw DomainError.validation(
+        [{ field: 'Idempotency-Key', message: 'must be 1 to 64 visible ASCII characters' }],
+        'The Idempotency-Key header is malformed.',
+      );
+    }
+    const audit = request.audit;
+    const claim: IdempotencyClaim = { userId: request.user.userId, key, requestHash: requestHash(request) };
+    const reply = http.getResponse<FastifyReply>();
+    const replay = (answer: StoredAnswer): unknown => {
+      if (answer.requestHash !== claim.requestHash) throw mismatch();
+      audit.details = { ...(audit.details ?? {}), idempotentReplay: true };
+      audit.successStatus = answer.status;
+      void reply.status(answer.status);
+      return answer.body;
+    };
+    return from(storedAnswer(this.dataSource.manager, claim)).pipe(
+      switchMap((answer) => {
+        if (answer) return of(replay(answer));
+        audit.idempotency = claim;
+        return next.handle().pipe(
+          catchError((error: unknown) => {
+            if (error instanceof IdempotentReplay) return of(replay(error.answer));
+            throw error;
+          }),
+        );
+      }),
+    );
+  }
+}
+
+/** What makes two requests "the same": method, path and body. */
+function requestHash(request: FastifyRequest): string {
+  const body = request.body === undefined || request.isMultipart?.() ? '' : JSON.stringify(request.body);
+  return createHash('sha256')
+    .update(`${request.method} ${request.url.split('?')[0]}\n${body}`)
+    .digest('hex');
+}

@@ -1,0 +1,50 @@
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryGeneratedColumn,
+  type Relation,
+  VersionColumn,
+} from 'typeorm';
+import { Measure } from './measure.entity';
+import { Person } from './person.entity';
+
+/** A reported breach of a measure; it raises an alert. */
+@Entity({ name: 'breaches' })
+@Index(['personId', 'occurredAt'])
+export class Breach {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column({ type: 'uuid' })
+  personId: string;
+
+  @ManyToOne(() => Person, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'person_id' })
+  person?: Relation<Person>;
+
+  @Column({ type: 'uuid' })
+  measureId: string;
+
+  @ManyToOne(() => Measure, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'measure_id' })
+  measure?: Relation<Measure>;
+
+  @Column({ type: 'timestamptz' })
+  occurredAt: Date;
+
+  @Column({ type: 'text' })
+  description: string;
+
+  @Column({ type: 'uuid' })
+  recordedBy: string;
+
+  @VersionColumn({ default: 1 })
+  version: number;
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt: Date;
+}

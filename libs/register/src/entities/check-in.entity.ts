@@ -1,0 +1,71 @@
+import {
+  Check,
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryGeneratedColumn,
+  type Relation,
+  VersionColumn,
+} from 'typeorm';
+import { Measure } from './measure.entity';
+import { Person } from './person.entity';
+
+export const CHECK_IN_METHODS = ['in_person'] as const;
+
+/** A person reporting in under a periodic reporting measure; voided, never deleted, when recorded by mistake. */
+@Entity({ name: 'check_ins' })
+@Check('check_ins_method_check', `"method" IN ('in_person')`)
+@Check(
+  'check_ins_void_check',
+  `("voided_at" IS NULL) = ("voided_by" IS NULL) AND ("voided_at" IS NULL) = ("void_reason" IS NULL)`,
+)
+@Index('check_ins_measure_idx', ['measureId', 'occurredAt'], { where: 'voided_at IS NULL' })
+@Index(['personId', 'occurredAt'])
+export class CheckIn {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column({ type: 'uuid' })
+  personId: string;
+
+  @ManyToOne(() => Person, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'person_id' })
+  person?: Relation<Person>;
+
+  @Column({ type: 'uuid' })
+  measureId: string;
+
+  @ManyToOne(() => Measure, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'measure_id' })
+  measure?: Relation<Measure>;
+
+  @Column({ type: 'timestamptz' })
+  occurredAt: Date;
+
+  @Column({ type: 'text' })
+  place: string;
+
+  @Column({ type: 'text' })
+  method: string;
+
+  @Column({ type: 'uuid' })
+  recordedBy: string;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  voidedAt: Date | null;
+
+  @Column({ type: 'uuid', nullable: true })
+  voidedBy: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  voidReason: string | null;
+
+  @VersionColumn({ default: 1 })
+  version: number;
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt: Date;
+}
