@@ -153,8 +153,10 @@ export class Compliance1795890758052 implements MigrationInterface {
           END IF;
           current_index := (today - m.starts_on) / every;
           -- Periods before the last check-in's are checked in or made up by it.
-          first_index := CASE WHEN last_check_in_at IS NULL THEN 0
-            ELSE greatest(0, ((last_check_in_at AT TIME ZONE 'Europe/Belgrade')::date - m.starts_on) / every + 1) END;
+          -- (A check-in before the measure starts counts for nothing.)
+          first_index := CASE
+            WHEN last_check_in_at IS NULL OR (last_check_in_at AT TIME ZONE 'Europe/Belgrade')::date < m.starts_on THEN 0
+            ELSE ((last_check_in_at AT TIME ZONE 'Europe/Belgrade')::date - m.starts_on) / every + 1 END;
           FOR k IN first_index .. current_index LOOP
             period_start := m.starts_on + k * every;
             period_last := least(period_start + every - 1, m.ends_on);

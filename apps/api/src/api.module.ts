@@ -14,6 +14,7 @@ import { AUDIT_CONTROLLERS, AuditDeclarationGuard, AuditModule, IdempotencyInter
 import { AccessGuard, AuthzModule } from '@app/authz';
 import { DbModule } from '@app/db';
 import { IDENTITY_CONTROLLERS, IdentityModule } from '@app/identity';
+import { COMPLIANCE_CONTROLLERS, ComplianceModule } from '@app/compliance';
 import { REGISTER_CONTROLLERS, RegisterModule } from '@app/register';
 import { WorkerJobsModule } from '@app/jobs';
 import { HealthController } from './ops/health.controller';
@@ -32,6 +33,7 @@ export class ApiModule {
         AuthzModule,
         AuditModule,
         IdentityModule,
+        ComplianceModule,
         RegisterModule,
         TerminusModule.forRoot({ logger: false }),
         ...(config.runWorker ? [WorkerJobsModule] : []),
@@ -43,6 +45,7 @@ export class ApiModule {
         ...IDENTITY_CONTROLLERS,
         ...AUDIT_CONTROLLERS,
         ...REGISTER_CONTROLLERS,
+        ...COMPLIANCE_CONTROLLERS,
       ],
       providers: [
         { provide: APP_FILTER, useClass: ProblemFilter },

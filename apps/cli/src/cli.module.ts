@@ -1,5 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { AuditModule } from '@app/audit';
+import { ComplianceModule } from '@app/compliance';
 import { AuthzModule } from '@app/authz';
 import { type AppConfig, CommonModule } from '@app/common';
 import { DbModule } from '@app/db';
@@ -11,27 +12,29 @@ import {
   MigrationRunCommand,
 } from './commands/migration.commands';
 import { AuditExportCommand, AuditVerifyCommand } from './commands/audit.commands';
+import { ComplianceScanCommand } from './commands/compliance.commands';
 import { UserCreateCommand, UserDeactivateCommand, UserResetPasswordCommand } from './commands/user.commands';
 
 /** Operators' command line: `npm run cli -- <command>`. */
 @Module({})
 export class CliModule {
   /**
-   * `accounts`: connect to the (migrated) database and load the identity
-   * and audit services (user:* and audit:* commands); the migration commands
+   * `accounts`: connect to the (migrated) database and load the identity,
+   * audit and compliance services (user:*, audit:* and compliance:* commands); the migration commands
    * manage their own connections and must work on a database that is not
    * migrated yet.
    */
   static register(config: AppConfig, options: { accounts: boolean }): DynamicModule {
     const accounts = options.accounts
       ? {
-          imports: [DbModule, AuthzModule, AuditModule, IdentityModule],
+          imports: [DbModule, AuthzModule, AuditModule, IdentityModule, ComplianceModule],
           providers: [
             UserCreateCommand,
             UserResetPasswordCommand,
             UserDeactivateCommand,
             AuditVerifyCommand,
             AuditExportCommand,
+            ComplianceScanCommand,
           ],
         }
       : { imports: [], providers: [] };

@@ -20,6 +20,9 @@ export type Subject =
   | 'Measure'
   | 'CheckIn'
   | 'Notification'
+  | 'Breach'
+  | 'Counselling'
+  | 'Inbox'
   | 'Compliance'
   | 'Alert'
   | 'AuditEvent'
@@ -59,11 +62,12 @@ function buildAbility(role: Role, region: string | null): AppAbility {
       can('manage', 'User');
       break;
     case 'registry_clerk':
-      can(['create', 'read', 'update'], ['Person', 'Conviction', 'Measure', 'DnaReference', 'CheckIn', 'Notification']);
-      can(['read', 'record', 'update'], ['Address', 'Workplace']);
+      can(['create', 'read', 'update'], ['Person', 'Conviction', 'Measure', 'DnaReference']);
+      can(['read', 'record', 'update'], ['Address', 'Workplace', 'CheckIn', 'Notification', 'Breach', 'Counselling']);
       can(['read', 'update'], 'PhysicalDescription');
       can('read', ['Compliance', 'Alert', 'PersonHistory']);
       can('work', 'Alert');
+      can('read', 'Inbox');
       break;
     case 'police_officer':
       // "In the region": one of the person's current addresses, or an active measure's reportTo.
@@ -74,12 +78,14 @@ function buildAbility(role: Role, region: string | null): AppAbility {
       can('record', 'Address', { personRegions: region });
       can('record', 'Address', { policeAdministration: region });
       can(['read', 'record'], 'Workplace', { personRegions: region });
-      can('record', ['CheckIn', 'Notification'], { regions: region });
+      can(['read', 'record'], ['CheckIn', 'Notification', 'Breach', 'Counselling'], { regions: region });
       can(['read', 'work'], 'Alert', { policeAdministration: region });
+      can('read', 'Inbox');
       can('lookup', 'PersonLookup');
       break;
     case 'judicial_officer':
       can('read', ['Person', 'Conviction', 'Measure', 'Compliance', 'Address', 'Workplace']);
+      can('read', ['CheckIn', 'Notification', 'Breach', 'Counselling']);
       break;
     case 'auditor':
       can(['read', 'review', 'verify', 'export'], 'AuditEvent');

@@ -1,1 +1,16 @@
+import { AlertsController, ComplianceController, InboxController } from './http/compliance.controller';
+
+export * from './alert-raiser';
+export * from './alerts.service';
+export * from './compliance-scanner';
+export * from './compliance.dto';
+export * from './compliance.jobs';
+export * from './compliance.module';
+export * from './compliance.service';
 export * from './entities';
+export * from './inbox.service';
+export * from './mail-delivery';
+export * from './schedule';
+
+/** Registered by the api only. */
+export const COMPLIANCE_CONTROLLERS = [ComplianceController, AlertsController, InboxController];

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AuditModule, SealingJob } from '@app/audit';
+import { ComplianceModule, ComplianceScanJob, MailDeliveryJob } from '@app/compliance';
 
 /**
  * The worker's scheduled jobs, gathered from the libraries that own them.
@@ -7,7 +8,7 @@ import { AuditModule, SealingJob } from '@app/audit';
  * (`npm start`, RUN_WORKER=true).
  */
 @Module({
-  imports: [AuditModule],
-  providers: [SealingJob],
+  imports: [AuditModule, ComplianceModule],
+  providers: [SealingJob, ComplianceScanJob, MailDeliveryJob],
 })
 export class WorkerJobsModule {}

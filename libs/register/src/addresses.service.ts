@@ -5,10 +5,12 @@ import { DataSource, type EntityManager, IsNull } from 'typeorm';
 import { decodeCursor, DEFAULT_PAGE_SIZE, DomainError, isRealDate, type Page, toPage } from '@app/common';
 import { AbilityFactory, type Principal } from '@app/authz';
 import { AuditLog, type RequestAudit } from '@app/audit';
+import { AlertRaiser } from '@app/compliance';
 import { PoliceAdministration } from '@app/identity';
 import type { CreateAddressDto, UpdateAddressDto } from './dto/address.dto';
 import { Address } from './entities/address.entity';
 import { Measure } from './entities/measure.entity';
+import { Transfer } from './entities/transfer.entity';
 import { toMeasureView } from './measures.service';
 import { personNotFound, PersonRecords, sentFields } from './person-records';
 
@@ -46,6 +48,7 @@ export class AddressesService {
     private readonly log: AuditLog,
     private readonly abilities: AbilityFactory,
     private readonly records: PersonRecords,
+    private readonly raiser: AlertRaiser,
   ) {}
 
   async add(
@@ -55,39 +58,41 @@ export class AddressesService {
     input: CreateAddressDto,
   ): Promise<AddressView> {
     audit.on('address').subject(personId);
-    return this.log.transaction(audit, async (manager) => {
-      // The person's row lock serialises changes to its addresses.
-      const person = await this.records.find(manager, personId, true);
-      const ability = this.abilities.createForPrincipal(principal);
-      const target = { personRegions: person.regions, policeAdministration: input.policeAdministration };
-      if (!ability.can('record', subject('Address', target as Record<string, unknown>))) {
-        audit.outcome = 'denied';
-        throw personNotFound();
-      }
-      await this.assertValid(manager, input.policeAdministration, input.validFrom);
-      const { created: address, previous } = await this.records.supersede(manager, audit, {
-        entity: Address,
-        personId,
-        part: 'address',
-        current: { personId, kind: input.kind },
-        values: { personId, ...input },
-        view: toAddressView,
-        describe: `A ${input.kind} address`,
-      });
-      audit.on('address', address.id);
-      if (input.kind === 'permanent' && previous && previous.policeAdministration !== input.policeAdministration) {
-        await this.transfer(
-          manager,
-          audit,
-          personId,
-          address.id,
-          previous.policeAdministration,
-          input.policeAdministration,
-        );
-      }
-      await this.records.refreshRegions(manager, personId);
-      return toAddressView(address);
+    return this.log.transaction(audit, (manager) => this.record(manager, audit, principal, personId, input));
+  }
+
+  /** Records an address in the caller's transaction (also for a notified change of residence). */
+  async record(
+    manager: EntityManager,
+    audit: RequestAudit,
+    principal: Principal,
+    personId: string,
+    input: CreateAddressDto,
+  ): Promise<AddressView> {
+    // The person's row lock serialises changes to its addresses.
+    const person = await this.records.find(manager, personId, true);
+    const ability = this.abilities.createForPrincipal(principal);
+    const target = { personRegions: person.regions, policeAdministration: input.policeAdministration };
+    if (!ability.can('record', subject('Address', target as Record<string, unknown>))) {
+      audit.outcome = 'denied';
+      throw personNotFound();
+    }
+    await this.assertValid(manager, input.policeAdministration, input.validFrom);
+    const { created: address, previous } = await this.records.supersede(manager, audit, {
+      entity: Address,
+      personId,
+      part: 'address',
+      current: { personId, kind: input.kind },
+      values: { personId, ...input },
+      view: toAddressView,
+      describe: `A ${input.kind} address`,
     });
+    audit.on('address', address.id);
+    if (input.kind === 'permanent' && previous && previous.policeAdministration !== input.policeAdministration) {
+      await this.transfer(manager, audit, principal, address, previous.policeAdministration);
+    }
+    await this.records.refreshRegions(manager, personId);
+    return toAddressView(address);
   }
 
   async list(
@@ -153,16 +158,31 @@ export class AddressesService {
   /**
    * Responsibility moves with the permanent residence: active periodic
    * reporting is re-pointed to the new administration (new versions, reason
-   * "transfer"). Transfer alerts to both administrations come with compliance.
+   * "transfer"), the transfer is recorded, and both administrations get an
+   * alert (`transfer_out`, `transfer_in`).
    */
   private async transfer(
     manager: EntityManager,
     audit: RequestAudit,
-    personId: string,
-    addressId: string,
+    principal: Principal,
+    address: Address,
     from: string,
-    to: string,
   ): Promise<void> {
+    const { personId, id: addressId, policeAdministration: to } = address;
+    const transfer = await manager.getRepository(Transfer).save({
+      personId,
+      addressId,
+      fromAdministration: from,
+      toAdministration: to,
+      effectiveOn: address.validFrom,
+      recordedBy: principal.userId,
+    });
+    await this.raiser.raise(manager, {
+      sql: `SELECT kind, $1::uuid AS person_id, NULL::uuid AS measure_id, $2::uuid AS source_id,
+                   $3::date AS due_date, administration AS police_administration
+              FROM (VALUES ('transfer_out', $4::text), ('transfer_in', $5::text)) AS t (kind, administration)`,
+      params: [personId, transfer.id, transfer.effectiveOn, from, to],
+    });
     await this.records.recordHistory(manager, audit, {
       personId,
       part: 'address',

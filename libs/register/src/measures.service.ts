@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
+import { type EntityManager, IsNull } from 'typeorm';
 import { addYears, AppConfig, DomainError, type FieldError, isRealDate, type Page, versionMismatch } from '@app/common';
 import type { Principal } from '@app/authz';
 import { AuditLog, type RequestAudit } from '@app/audit';
@@ -7,6 +7,7 @@ import { PoliceAdministration } from '@app/identity';
 import type { CreateMeasureDto, MeasureAction } from './dto/measure.dto';
 import { Conviction } from './entities/conviction.entity';
 import { Measure, type MeasureStatus } from './entities/measure.entity';
+import { MeasureSuspension } from './entities/measure-suspension.entity';
 import { PersonRecords } from './person-records';
 
 export interface MeasureView {
@@ -119,6 +120,7 @@ export class MeasuresService {
           { field: 'effectiveOn', message: `must not be before the measure starts (${measure.startsOn})` },
         ]);
       }
+      await this.recordSuspension(manager, measure, action, effectiveOn);
       const before = toMeasureView(measure);
       measure.status = transition.to;
       measure.statusChangedOn = effectiveOn;
@@ -136,6 +138,28 @@ export class MeasuresService {
       await this.records.refreshRegions(manager, personId);
       return toMeasureView(saved);
     });
+  }
+
+  /** Suspensions are kept as periods: reporting periods that touch one need no check-in. */
+  private async recordSuspension(
+    manager: EntityManager,
+    measure: Measure,
+    action: MeasureAction,
+    effectiveOn: string,
+  ): Promise<void> {
+    const suspensions = manager.getRepository(MeasureSuspension);
+    if (action === 'suspend') {
+      await suspensions.insert({ measureId: measure.id, fromOn: effectiveOn, toOn: null });
+      return;
+    }
+    const open = await suspensions.findOneBy({ measureId: measure.id, toOn: IsNull() });
+    if (!open) return;
+    if (effectiveOn < open.fromOn) {
+      throw DomainError.validation([
+        { field: 'effectiveOn', message: `must not be before the suspension began (${open.fromOn})` },
+      ]);
+    }
+    await suspensions.update({ id: open.id }, { toOn: effectiveOn });
   }
 
   list(audit: RequestAudit, principal: Principal, personId: string): Promise<Page<MeasureView>> {

@@ -1,3 +1,4 @@
+import type { ComplianceView } from '@app/compliance';
 import type { AddressView } from './addresses.service';
 import type { ConvictionView } from './convictions.service';
 import type { Person } from './entities/person.entity';
@@ -5,12 +6,6 @@ import type { MeasureView } from './measures.service';
 import type { PhotoView } from './photos.service';
 import type { WorkplaceView } from './workplaces.service';
 import type { DnaReferenceView, PhysicalDescriptionView } from './person-details.service';
-
-export interface ComplianceView {
-  status: 'none' | 'compliant' | 'due' | 'overdue' | 'suspended' | 'ended';
-  nextDueAt: string | null;
-  lastCheckInAt: string | null;
-}
 
 /** A person with what the caller may see; parts not recorded yet are null or empty. */
 export interface PersonView {
@@ -52,9 +47,6 @@ export interface PersonListItem {
   compliance: Pick<ComplianceView, 'status'>;
 }
 
-/** Without reporting measures (the compliance capability), a person's status is `none`. */
-export const NO_COMPLIANCE: ComplianceView = { status: 'none', nextDueAt: null, lastCheckInAt: null };
-
 /** The recorded personal data (what the history keeps before and after a change). */
 export function personalData(person: Person): Record<string, unknown> {
   return {
@@ -87,6 +79,7 @@ export interface PersonParts {
   convictions: ConvictionView[];
   measures: MeasureView[];
   photos: PhotoView[];
+  compliance: ComplianceView;
 }
 
 export const NO_PARTS: PersonParts = {
@@ -97,6 +90,7 @@ export const NO_PARTS: PersonParts = {
   convictions: [],
   measures: [],
   photos: [],
+  compliance: { status: 'none', nextDueAt: null, lastCheckInAt: null },
 };
 
 export function toPersonView(person: Person, parts: PersonParts): PersonView {
@@ -119,7 +113,7 @@ export function toPersonView(person: Person, parts: PersonParts): PersonView {
     ...(parts.dnaReference !== undefined ? { dnaReference: parts.dnaReference } : {}),
     convictions: parts.convictions,
     measures: parts.measures,
-    compliance: NO_COMPLIANCE,
+    compliance: parts.compliance,
     managingOfficerId: person.managingOfficerId,
     version: person.version,
   };

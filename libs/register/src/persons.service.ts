@@ -15,6 +15,7 @@ import {
 } from '@app/common';
 import { AbilityFactory, type Principal, sqlScope } from '@app/authz';
 import { AuditLog, type RequestAudit } from '@app/audit';
+import { ComplianceService, type ComplianceStatus } from '@app/compliance';
 import { User } from '@app/identity';
 import { PersonHistoryEntry } from './entities/person-history.entity';
 import { Person } from './entities/person.entity';
@@ -29,7 +30,6 @@ import { WorkplacesService } from './workplaces.service';
 import { PhotosService } from './photos.service';
 import { PersonDetailsService } from './person-details.service';
 import {
-  NO_COMPLIANCE,
   NO_PARTS,
   type PersonListItem,
   personalData,
@@ -73,6 +73,7 @@ export class PersonsService {
     private readonly measures: MeasuresService,
     private readonly workplaces: WorkplacesService,
     private readonly photos: PhotosService,
+    private readonly compliance: ComplianceService,
   ) {}
 
   async create(audit: RequestAudit, input: CreatePersonDto): Promise<PersonView> {
@@ -129,8 +130,10 @@ export class PersonsService {
       const q = manager.getRepository(Person).createQueryBuilder('p').where(scope.sql, scope.params);
       if (query.jmbg) q.andWhere('p.jmbg = :jmbg', { jmbg: query.jmbg });
       if (query.region) q.andWhere(':region = ANY(p.regions)', { region: query.region });
-      // Compliance statuses come with reporting measures: until then every person is `none`.
-      if (query.status && query.status !== 'none') q.andWhere('FALSE');
+      if (query.status) {
+        const condition = this.compliance.statusCondition('p', query.status as ComplianceStatus);
+        q.andWhere(condition.sql, condition.params);
+      }
       const key = query.q ? searchKey(query.q) : null;
       if (query.q && (!key || key.length < 2)) {
         throw DomainError.validation([{ field: 'q', message: 'must contain at least two letters or digits' }]);
@@ -164,6 +167,10 @@ export class PersonsService {
         exact: Boolean(raw[i]?.exact),
         score: Number(raw[i]?.score ?? 0),
       }));
+      const statuses = await this.compliance.statusesOf(
+        manager,
+        rows.slice(0, limit).map(({ person }) => person.id),
+      );
       const page = toPage(
         rows,
         limit,
@@ -172,7 +179,7 @@ export class PersonsService {
           surname: person.surname,
           givenNames: person.givenNames,
           dateOfBirth: person.dateOfBirth,
-          compliance: { status: NO_COMPLIANCE.status },
+          compliance: { status: statuses.get(person.id) ?? 'none' },
         }),
         (row) => (key ? [row.exact, row.score, row.person.id] : [row.person.surnameKey, row.person.id]),
       );
@@ -290,6 +297,7 @@ export class PersonsService {
       measures: await this.measures.ofPerson(manager, personId),
       photos: await this.photos.ofPerson(manager, personId),
       ...(withDna ? { dnaReference: await this.details.dnaReferenceOf(manager, personId) } : {}),
+      compliance: await this.compliance.ofPerson(manager, personId),
     };
   }
 

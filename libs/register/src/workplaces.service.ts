@@ -48,26 +48,35 @@ export class WorkplacesService {
     input: CreateWorkplaceDto,
   ): Promise<WorkplaceView> {
     audit.on('workplace').subject(personId);
+    return this.log.transaction(audit, (manager) => this.record(manager, audit, principal, personId, input));
+  }
+
+  /** Records a workplace in the caller's transaction (also for a notified change of workplace). */
+  async record(
+    manager: EntityManager,
+    audit: RequestAudit,
+    principal: Principal,
+    personId: string,
+    input: CreateWorkplaceDto,
+  ): Promise<WorkplaceView> {
+    const person = await this.records.find(manager, personId, true);
+    const target = { personRegions: person.regions } as Record<string, unknown>;
+    if (!this.abilities.createForPrincipal(principal).can('record', subject('Workplace', target))) {
+      audit.outcome = 'denied';
+      throw personNotFound();
+    }
     assertRealDate(input.validFrom);
-    return this.log.transaction(audit, async (manager) => {
-      const person = await this.records.find(manager, personId, true);
-      const target = { personRegions: person.regions } as Record<string, unknown>;
-      if (!this.abilities.createForPrincipal(principal).can('record', subject('Workplace', target))) {
-        audit.outcome = 'denied';
-        throw personNotFound();
-      }
-      const { created: workplace } = await this.records.supersede(manager, audit, {
-        entity: Workplace,
-        personId,
-        part: 'workplace',
-        current: { personId },
-        values: { personId, ...input },
-        view: toWorkplaceView,
-        describe: 'A workplace',
-      });
-      audit.on('workplace', workplace.id);
-      return toWorkplaceView(workplace);
+    const { created: workplace } = await this.records.supersede(manager, audit, {
+      entity: Workplace,
+      personId,
+      part: 'workplace',
+      current: { personId },
+      values: { personId, ...input },
+      view: toWorkplaceView,
+      describe: 'A workplace',
     });
+    audit.on('workplace', workplace.id);
+    return toWorkplaceView(workplace);
   }
 
   list(audit: RequestAudit, principal: Principal, personId: string): Promise<Page<WorkplaceView>> {

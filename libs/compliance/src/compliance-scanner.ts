@@ -1,0 +1,119 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { Histogram } from 'prom-client';
+import type { DataSource } from 'typeorm';
+import { AppConfig, MetricsService } from '@app/common';
+import { AlertRaiser } from './alert-raiser';
+
+/** Distinct from the audit sealer's lock. */
+const SCAN_LOCK = 7_340_101;
+
+export interface ScanResult {
+  /** False when another worker held the scan: it does the work. */
+  ran: boolean;
+  raised: Record<string, number>;
+  reminders: number;
+  durationMs: number;
+}
+
+/**
+ * One compliance scan, set-based: every missed reporting period raises its
+ * `missed_check_in` alert, measures about to end raise `measure_ending`, and
+ * officers are reminded of check-ins falling due. One transaction under an
+ * advisory lock; the alerts' unique key makes a repeated or concurrent scan
+ * raise nothing twice.
+ */
+@Injectable()
+export class ComplianceScanner {
+  private readonly logger = new Logger(ComplianceScanner.name);
+  private readonly duration: Histogram;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly config: AppConfig,
+    private readonly raiser: AlertRaiser,
+    metrics: MetricsService,
+  ) {
+    this.duration = new Histogram({
+      name: 'compliance_scan_duration_seconds',
+      help: 'How long a compliance scan took',
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers: [metrics.registry],
+    });
+  }
+
+  async scan(now = new Date()): Promise<ScanResult> {
+    const started = performance.now();
+    const { graceHours, measureEndingDays, reminderDaysBefore } = this.config.compliance;
+    const result = await this.dataSource.transaction(async (manager) => {
+      const [{ locked }] = await manager.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [SCAN_LOCK]);
+      if (!locked) return { ran: false, raised: {}, reminders: 0 };
+      const raised = [
+        ...(await this.raiser.raise(manager, { sql: MISSED_PERIODS, params: [now, graceHours] })),
+        ...(await this.raiser.raise(manager, { sql: MEASURES_ENDING, params: [now, measureEndingDays] })),
+      ];
+      const reminders = await this.raiser.remind(manager, { sql: CHECK_INS_DUE, params: [now, reminderDaysBefore] });
+      const counts: Record<string, number> = {};
+      for (const alert of raised) counts[alert.kind] = (counts[alert.kind] ?? 0) + 1;
+      return { ran: true, raised: counts, reminders };
+    });
+    const durationMs = performance.now() - started;
+    if (result.ran) {
+      this.duration.observe(durationMs / 1000);
+      this.logger.log({ ...result, durationMs: Math.round(durationMs) }, 'compliance scan done');
+    }
+    return { ...result, durationMs };
+  }
+}
+
+/**
+ * Every reporting period that ended (plus the grace) without a check-in and
+ * without a suspension, for measures in force or ended within the last week
+ * (the scan runs every few minutes). $1 now, $2 grace hours.
+ */
+const MISSED_PERIODS = `
+  SELECT 'missed_check_in' AS kind, m.person_id, m.id AS measure_id, m.id AS source_id,
+         per.last_day AS due_date, m.report_to AS police_administration
+    FROM measures m
+   CROSS JOIN LATERAL (SELECT ($1::timestamptz AT TIME ZONE 'Europe/Belgrade')::date AS today) t
+   CROSS JOIN LATERAL generate_series(0, (least(t.today, m.ends_on) - m.starts_on) / m.every_days) AS k
+   CROSS JOIN LATERAL (SELECT m.starts_on + k * m.every_days AS starts_on,
+                              least(m.starts_on + (k + 1) * m.every_days - 1, m.ends_on) AS last_day) per
+   WHERE m.type = 'periodic_reporting' AND m.starts_on <= t.today
+     AND m.ends_on >= t.today - 7
+     AND (m.status <> 'ended' OR m.status_changed_on >= t.today - 7)
+     AND $1::timestamptz >= belgrade_midnight(per.last_day + 1) + make_interval(hours => $2::int)
+     AND NOT EXISTS (SELECT 1 FROM alerts a
+                      WHERE a.kind = 'missed_check_in' AND a.source_id = m.id AND a.due_date = per.last_day)
+     AND NOT EXISTS (SELECT 1 FROM check_ins c
+                      WHERE c.measure_id = m.id AND c.voided_at IS NULL
+                        AND c.occurred_at >= belgrade_midnight(per.starts_on)
+                        AND c.occurred_at < belgrade_midnight(per.last_day + 1))
+     AND NOT period_excused(m.id, per.starts_on, per.last_day)`;
+
+/** Active measures ending within the next $2 days. */
+const MEASURES_ENDING = `
+  SELECT 'measure_ending' AS kind, m.person_id, m.id AS measure_id, m.id AS source_id, m.ends_on AS due_date,
+         coalesce(m.report_to, responsible_administration(m.person_id)) AS police_administration
+    FROM measures m
+   CROSS JOIN LATERAL (SELECT ($1::timestamptz AT TIME ZONE 'Europe/Belgrade')::date AS today) t
+   WHERE m.status = 'active' AND m.ends_on BETWEEN t.today AND t.today + $2::int
+     AND NOT EXISTS (SELECT 1 FROM alerts a
+                      WHERE a.kind = 'measure_ending' AND a.source_id = m.id AND a.due_date = m.ends_on)`;
+
+/** Current reporting periods ending within $2 days with no check-in yet: a reminder to the officers. */
+const CHECK_INS_DUE = `
+  SELECT 'check_in_due' AS kind, m.person_id, m.id AS source_id, per.last_day AS due_date,
+         m.report_to AS police_administration
+    FROM measures m
+   CROSS JOIN LATERAL (SELECT ($1::timestamptz AT TIME ZONE 'Europe/Belgrade')::date AS today) t
+   CROSS JOIN LATERAL (SELECT m.starts_on + ((t.today - m.starts_on) / m.every_days) * m.every_days AS starts_on) s
+   CROSS JOIN LATERAL (SELECT s.starts_on, least(s.starts_on + m.every_days - 1, m.ends_on) AS last_day) per
+   WHERE m.type = 'periodic_reporting' AND m.status = 'active'
+     AND t.today BETWEEN m.starts_on AND m.ends_on
+     AND per.last_day <= t.today + $2::int
+     AND NOT EXISTS (SELECT 1 FROM check_ins c
+                      WHERE c.measure_id = m.id AND c.voided_at IS NULL
+                        AND c.occurred_at >= belgrade_midnight(per.starts_on)
+                        AND c.occurred_at < belgrade_midnight(per.last_day + 1))
+     AND NOT period_excused(m.id, per.starts_on, per.last_day)`;

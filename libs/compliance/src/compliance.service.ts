@@ -1,0 +1,239 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import {
+  addDays,
+  AppConfig,
+  belgradeToday,
+  decodeCursor,
+  DEFAULT_PAGE_SIZE,
+  DomainError,
+  isRealDate,
+  type Page,
+  toPage,
+} from '@app/common';
+import { AbilityFactory, type Principal, sqlScope } from '@app/authz';
+import { AuditLog, type RequestAudit } from '@app/audit';
+import type { DueQuery, OverdueQuery } from './compliance.dto';
+import { type ComplianceStatus, type PersonCompliance, personCompliance, type ReportingMeasure } from './schedule';
+
+export interface OverdueItem {
+  personId: string;
+  surname: string;
+  givenNames: string;
+  measureId: string;
+  dueDate: string;
+  daysOverdue: number;
+  policeAdministration: string;
+}
+
+export interface DueItem {
+  personId: string;
+  surname: string;
+  givenNames: string;
+  measureId: string;
+  dueDate: string;
+  policeAdministration: string;
+  checkedIn: boolean;
+}
+
+export interface ComplianceView {
+  status: ComplianceStatus;
+  nextDueAt: Date | null;
+  lastCheckInAt: Date | null;
+}
+
+/** Positional parameters for TypeORM's query builder from a scope's named ones. */
+const PERSON_SCOPE = { regions: { sql: 'p.regions', array: true } };
+
+/**
+ * Compliance as it is when read (CONTRACT "Compliance"): a person's status
+ * from the pure schedule, and the overdue and due lists from the same rules
+ * in SQL (migration functions `measure_compliance`, `person_compliance`).
+ */
+@Injectable()
+export class ComplianceService {
+  constructor(
+    private readonly config: AppConfig,
+    private readonly log: AuditLog,
+    private readonly abilities: AbilityFactory,
+  ) {}
+
+  /** One person's compliance, from their reporting measures, check-ins and suspensions. */
+  async ofPerson(manager: EntityManager, personId: string, now = new Date()): Promise<ComplianceView> {
+    const measures: {
+      id: string;
+      starts_on: string;
+      ends_on: string;
+      every_days: number;
+      status: ReportingMeasure['status'];
+      suspensions: { from: string; to: string | null }[];
+      check_ins: string[];
+    }[] = await manager.query(
+      `SELECT m.id, m.starts_on::text, m.ends_on::text, m.every_days, m.status,
+              coalesce((SELECT json_agg(json_build_object('from', s.from_on, 'to', s.to_on))
+                          FROM measure_suspensions s WHERE s.measure_id = m.id), '[]') AS suspensions,
+              coalesce((SELECT json_agg(c.occurred_at) FROM check_ins c
+                         WHERE c.measure_id = m.id AND c.voided_at IS NULL), '[]') AS check_ins
+         FROM measures m WHERE m.person_id = $1 AND m.type = 'periodic_reporting'`,
+      [personId],
+    );
+    const result: PersonCompliance = personCompliance(
+      measures.map((m) => ({
+        id: m.id,
+        startsOn: m.starts_on,
+        endsOn: m.ends_on,
+        everyDays: m.every_days,
+        status: m.status,
+        suspensions: m.suspensions,
+        checkIns: m.check_ins.map((at) => new Date(at)),
+      })),
+      now,
+      this.rules(),
+    );
+    return { status: result.status, nextDueAt: result.nextDueAt, lastCheckInAt: result.lastCheckInAt };
+  }
+
+  /** The statuses of several persons at once (list items), computed in SQL. */
+  async statusesOf(manager: EntityManager, personIds: string[]): Promise<Map<string, ComplianceStatus>> {
+    if (personIds.length === 0) return new Map();
+    const rows: { id: string; status: ComplianceStatus }[] = await manager.query(
+      `SELECT id, (person_compliance(id, now(), $2, $3)).status FROM unnest($1::uuid[]) AS id`,
+      [personIds, this.config.compliance.graceHours, this.config.compliance.dueSoonDays],
+    );
+    return new Map(rows.map((row) => [row.id, row.status]));
+  }
+
+  /** A condition on `alias`.id for the search's `status` filter (named parameters for the query builder). */
+  statusCondition(alias: string, status: ComplianceStatus): { sql: string; params: Record<string, unknown> } {
+    return {
+      sql: `(person_compliance(${alias}.id, now(), :complianceGrace, :complianceDueSoon)).status = :complianceStatus`,
+      params: {
+        complianceGrace: this.config.compliance.graceHours,
+        complianceDueSoon: this.config.compliance.dueSoonDays,
+        complianceStatus: status,
+      },
+    };
+  }
+
+  /** One item per overdue measure, oldest first. */
+  overdue(audit: RequestAudit, principal: Principal, query: OverdueQuery): Promise<Page<OverdueItem>> {
+    audit.on('compliance');
+    const limit = query.limit ?? DEFAULT_PAGE_SIZE;
+    const cursor = query.cursor ? decodeCursor(query.cursor, 2) : null;
+    const where = this.scope(principal, query.region);
+    const params = [...where.params, this.config.compliance.graceHours, this.config.compliance.dueSoonDays];
+    let sql = `
+      SELECT p.id AS person_id, p.surname, p.given_names, m.id AS measure_id, c.overdue_since::text AS due_date,
+             ((now() AT TIME ZONE 'Europe/Belgrade')::date - c.overdue_since) AS days_overdue,
+             m.report_to AS police_administration
+        FROM measures m
+        JOIN persons p ON p.id = m.person_id
+        CROSS JOIN LATERAL measure_compliance(m, now(), $${params.length - 1}, $${params.length}) c
+       WHERE m.type = 'periodic_reporting' AND m.status = 'active' AND c.status = 'overdue' AND ${where.sql}`;
+    if (cursor) {
+      params.push(cursor[0], cursor[1]);
+      sql += ` AND (c.overdue_since, m.id) > ($${params.length - 1}::date, $${params.length}::uuid)`;
+    }
+    params.push(limit + 1);
+    sql += ` ORDER BY c.overdue_since, m.id LIMIT $${params.length}`;
+    return this.page(audit, sql, params, limit, (row) => ({
+      personId: row.person_id,
+      surname: row.surname,
+      givenNames: row.given_names,
+      measureId: row.measure_id,
+      dueDate: row.due_date,
+      daysOverdue: Number(row.days_overdue),
+      policeAdministration: row.police_administration,
+    }));
+  }
+
+  /** The reporting periods ending between `from` and `to`, and whether each has its check-in. */
+  due(audit: RequestAudit, principal: Principal, query: DueQuery): Promise<Page<DueItem>> {
+    audit.on('compliance');
+    const from = query.from ?? belgradeToday();
+    const to = query.to ?? addDays(from, 7);
+    const errors = [];
+    if (!isRealDate(from)) errors.push({ field: 'from', message: 'is not a real date' });
+    if (!isRealDate(to)) errors.push({ field: 'to', message: 'is not a real date' });
+    else if (errors.length === 0 && (to < from || to > addDays(from, 366))) {
+      errors.push({ field: 'to', message: 'must be on or after from and at most 366 days after it' });
+    }
+    if (errors.length) throw DomainError.validation(errors);
+    const limit = query.limit ?? DEFAULT_PAGE_SIZE;
+    const cursor = query.cursor ? decodeCursor(query.cursor, 2) : null;
+    const where = this.scope(principal, query.region);
+    const params: unknown[] = [...where.params, from, to];
+    const [f, t] = [`$${params.length - 1}::date`, `$${params.length}::date`];
+    let sql = `
+      SELECT p.id AS person_id, p.surname, p.given_names, m.id AS measure_id, per.last_day::text AS due_date,
+             m.report_to AS police_administration,
+             EXISTS (SELECT 1 FROM check_ins ci
+                      WHERE ci.measure_id = m.id AND ci.voided_at IS NULL
+                        AND ci.occurred_at >= belgrade_midnight(per.starts_on)
+                        AND ci.occurred_at < belgrade_midnight(per.last_day + 1)) AS checked_in
+        FROM measures m
+        JOIN persons p ON p.id = m.person_id
+        CROSS JOIN LATERAL generate_series(
+          greatest(0, ceil((${f} - m.starts_on + 1)::numeric / m.every_days)::int - 1),
+          floor((least(${t}, m.ends_on) - m.starts_on)::numeric / m.every_days)::int) AS k
+        CROSS JOIN LATERAL (SELECT m.starts_on + k * m.every_days AS starts_on,
+                                   least(m.starts_on + (k + 1) * m.every_days - 1, m.ends_on) AS last_day) per
+       WHERE m.type = 'periodic_reporting' AND m.status = 'active'
+         AND per.last_day BETWEEN ${f} AND ${t}
+         AND NOT period_excused(m.id, per.starts_on, per.last_day) AND ${where.sql}`;
+    if (cursor) {
+      params.push(cursor[0], cursor[1]);
+      sql += ` AND (per.last_day, m.id) > ($${params.length - 1}::date, $${params.length}::uuid)`;
+    }
+    params.push(limit + 1);
+    sql += ` ORDER BY per.last_day, m.id LIMIT $${params.length}`;
+    return this.page(audit, sql, params, limit, (row) => ({
+      personId: row.person_id,
+      surname: row.surname,
+      givenNames: row.given_names,
+      measureId: row.measure_id,
+      dueDate: row.due_date,
+      policeAdministration: row.police_administration,
+      checkedIn: row.checked_in,
+    }));
+  }
+
+  rules(): { graceHours: number; dueSoonDays: number } {
+    return { graceHours: this.config.compliance.graceHours, dueSoonDays: this.config.compliance.dueSoonDays };
+  }
+
+  private page<T extends { personId: string; dueDate: string; measureId: string }>(
+    audit: RequestAudit,
+    sql: string,
+    params: unknown[],
+    limit: number,
+    view: (row: Record<string, any>) => T,
+  ): Promise<Page<T>> {
+    return this.log.transaction(audit, async (manager) => {
+      const rows: Record<string, unknown>[] = await manager.query(sql, params);
+      const page = toPage(
+        rows.map(view),
+        limit,
+        (item) => item,
+        (item) => [item.dueDate, item.measureId],
+      );
+      audit.resultCount = page.items.length;
+      audit.subject(...new Set(page.items.map((item) => item.personId)));
+      return page;
+    });
+  }
+
+  /** The caller's scope over persons, and the region filter, as positional SQL ($1...). */
+  private scope(principal: Principal, region: string | undefined): { sql: string; params: unknown[] } {
+    const ability = this.abilities.createForPrincipal(principal);
+    const scope = sqlScope(ability, 'read', 'Compliance', PERSON_SCOPE);
+    const params: unknown[] = [];
+    const sql = scope.sql.replace(/:(scope_\d+)/g, (_, name: string) => {
+      params.push(scope.params[name]);
+      return `$${params.length}`;
+    });
+    if (!region) return { sql, params };
+    params.push(region);
+    return { sql: `${sql} AND m.report_to = $${params.length}`, params };
+  }
+}

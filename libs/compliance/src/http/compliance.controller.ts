@@ -1,0 +1,120 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { OptionalIfMatchVersion, type Page, UUID_PARAM } from '@app/common';
+import { CurrentPrincipal, Permission, type Principal, RequiresReason } from '@app/authz';
+import { Audited, AuditContext, type RequestAudit } from '@app/audit';
+import { AlertsService, type AlertView } from '../alerts.service';
+import { AlertQuery, DueQuery, InboxQuery, OverdueQuery, ResolveAlertDto } from '../compliance.dto';
+import { ComplianceService, type DueItem, type OverdueItem } from '../compliance.service';
+import { type InboxItemView, InboxService } from '../inbox.service';
+
+@ApiTags('compliance')
+@Controller('compliance')
+@RequiresReason()
+export class ComplianceController {
+  constructor(private readonly compliance: ComplianceService) {}
+
+  @Get('overdue')
+  @Permission('read', 'Compliance')
+  @Audited('compliance.overdue', { resource: 'compliance' })
+  @ApiOperation({ summary: 'One item per overdue reporting measure, oldest first' })
+  overdue(
+    @AuditContext() audit: RequestAudit,
+    @CurrentPrincipal() principal: Principal,
+    @Query() query: OverdueQuery,
+  ): Promise<Page<OverdueItem>> {
+    return this.compliance.overdue(audit, principal, query);
+  }
+
+  @Get('due')
+  @Permission('read', 'Compliance')
+  @Audited('compliance.due', { resource: 'compliance' })
+  @ApiOperation({ summary: 'The reporting periods ending between from and to, with whether each is checked in' })
+  due(
+    @AuditContext() audit: RequestAudit,
+    @CurrentPrincipal() principal: Principal,
+    @Query() query: DueQuery,
+  ): Promise<Page<DueItem>> {
+    return this.compliance.due(audit, principal, query);
+  }
+}
+
+@ApiTags('compliance')
+@Controller('alerts')
+@RequiresReason()
+export class AlertsController {
+  constructor(private readonly alerts: AlertsService) {}
+
+  @Get()
+  @Permission('read', 'Alert')
+  @Audited('alert.list', { resource: 'alert' })
+  @ApiOperation({ summary: 'Alerts in the caller’s scope, oldest first' })
+  list(
+    @AuditContext() audit: RequestAudit,
+    @CurrentPrincipal() principal: Principal,
+    @Query() query: AlertQuery,
+  ): Promise<Page<AlertView>> {
+    return this.alerts.list(audit, principal, query);
+  }
+
+  @Post(':id/acknowledge')
+  @HttpCode(200)
+  @Permission('work', 'Alert')
+  @Audited('alert.acknowledge', { resource: 'alert' })
+  @ApiOperation({ summary: 'Acknowledge an open alert (If-Match optional)' })
+  acknowledge(
+    @AuditContext() audit: RequestAudit,
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', UUID_PARAM) id: string,
+    @OptionalIfMatchVersion() version: number | null,
+  ): Promise<AlertView> {
+    return this.alerts.acknowledge(audit, principal, id, version);
+  }
+
+  @Post(':id/resolve')
+  @HttpCode(200)
+  @Permission('work', 'Alert')
+  @Audited('alert.resolve', { resource: 'alert' })
+  @ApiOperation({ summary: 'Resolve an alert with what was done (If-Match optional)' })
+  resolve(
+    @AuditContext() audit: RequestAudit,
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', UUID_PARAM) id: string,
+    @OptionalIfMatchVersion() version: number | null,
+    @Body() body: ResolveAlertDto,
+  ): Promise<AlertView> {
+    return this.alerts.resolve(audit, principal, id, body.resolution, version);
+  }
+}
+
+@ApiTags('compliance')
+@Controller('inbox')
+@RequiresReason()
+export class InboxController {
+  constructor(private readonly inbox: InboxService) {}
+
+  @Get()
+  @Permission('read', 'Inbox')
+  @Audited('inbox.list', { resource: 'inbox' })
+  @ApiOperation({ summary: 'The caller’s own reminders, newest first' })
+  list(
+    @AuditContext() audit: RequestAudit,
+    @CurrentPrincipal() principal: Principal,
+    @Query() query: InboxQuery,
+  ): Promise<Page<InboxItemView>> {
+    return this.inbox.list(audit, principal, query);
+  }
+
+  @Post(':id/read')
+  @HttpCode(204)
+  @Permission('read', 'Inbox')
+  @Audited('inbox.read', { resource: 'inbox' })
+  @ApiOperation({ summary: 'Mark one of the caller’s reminders read' })
+  markRead(
+    @AuditContext() audit: RequestAudit,
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', UUID_PARAM) id: string,
+  ): Promise<void> {
+    return this.inbox.markRead(audit, principal, id);
+  }
+}
