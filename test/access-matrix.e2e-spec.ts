@@ -26,13 +26,19 @@ interface Context {
   measureId: string;
   workplaceId: string;
   photoId: string;
+  checkInId: string;
+  notificationId: string;
+  /** A `missed_check_in` alert of the measure, in PU-NIS. */
+  alertId: string;
+  /** An inbox item of the caller. */
+  inboxItemId: string;
 }
 
 interface RouteCase {
   /** As the controllers declare it: `METHOD controller/path`. */
   route: string;
   url: (c: Context) => string;
-  body?: object;
+  body?: object | ((c: Context) => object);
   /** Sent as the multipart field `file`. */
   upload?: Buffer;
   headers?: Record<string, string>;
@@ -313,6 +319,129 @@ const MATRIX: RouteCase[] = [
     expect: { ...READERS(200), police_officer: 404 },
   },
   {
+    route: 'POST persons/:id/check-ins',
+    url: (c) => `/api/v1/persons/${c.personId}/check-ins`,
+    headers: REASON,
+    body: (c: Context) => ({
+      measureId: c.measureId,
+      occurredAt: '2026-01-05T09:00:00+01:00',
+      place: 'PU Niš',
+      method: 'in_person',
+    }),
+    expect: { anonymous: 401, registry_clerk: 201, police_officer: 404, others: 403 },
+  },
+  {
+    route: 'GET persons/:id/check-ins',
+    url: (c) => `/api/v1/persons/${c.personId}/check-ins`,
+    headers: REASON,
+    expect: { ...READERS(200), police_officer: 404 },
+  },
+  {
+    route: 'POST persons/:id/check-ins/:checkInId/void',
+    url: (c) => `/api/v1/persons/${c.personId}/check-ins/${c.checkInId}/void`,
+    headers: REASON,
+    expect: { anonymous: 401, registry_clerk: 200, others: 403 },
+  },
+  {
+    route: 'POST persons/:id/notifications',
+    url: (c) => `/api/v1/persons/${c.personId}/notifications`,
+    headers: REASON,
+    body: {
+      kind: 'travel_abroad',
+      notifiedAt: '2026-01-02T10:00:00Z',
+      effectiveOn: '2026-02-01',
+      details: { destinationCountry: 'HU', departOn: '2026-02-01', returnOn: '2026-02-05' },
+    },
+    expect: { anonymous: 401, registry_clerk: 201, police_officer: 404, others: 403 },
+  },
+  {
+    route: 'GET persons/:id/notifications',
+    url: (c) => `/api/v1/persons/${c.personId}/notifications`,
+    headers: REASON,
+    expect: { ...READERS(200), police_officer: 404 },
+  },
+  {
+    route: 'POST persons/:id/notifications/:notificationId/void',
+    url: (c) => `/api/v1/persons/${c.personId}/notifications/${c.notificationId}/void`,
+    headers: REASON,
+    expect: { anonymous: 401, registry_clerk: 200, others: 403 },
+  },
+  {
+    route: 'POST persons/:id/breaches',
+    url: (c) => `/api/v1/persons/${c.personId}/breaches`,
+    headers: REASON,
+    body: (c: Context) => ({
+      measureId: c.measureId,
+      occurredAt: '2026-01-05T09:00:00Z',
+      description: 'Nije se javio',
+    }),
+    expect: { anonymous: 401, registry_clerk: 201, police_officer: 404, others: 403 },
+  },
+  {
+    route: 'GET persons/:id/breaches',
+    url: (c) => `/api/v1/persons/${c.personId}/breaches`,
+    headers: REASON,
+    expect: { ...READERS(200), police_officer: 404 },
+  },
+  {
+    route: 'POST persons/:id/counselling',
+    url: (c) => `/api/v1/persons/${c.personId}/counselling`,
+    headers: REASON,
+    // The measure is a reporting one, not counselling: 400 for those who may record.
+    body: (c: Context) => ({ measureId: c.measureId, attendedOn: '2026-01-05', institution: 'CSR Niš' }),
+    expect: { anonymous: 401, registry_clerk: 400, police_officer: 404, others: 403 },
+  },
+  {
+    route: 'GET persons/:id/counselling',
+    url: (c) => `/api/v1/persons/${c.personId}/counselling`,
+    headers: REASON,
+    expect: { ...READERS(200), police_officer: 404 },
+  },
+  {
+    route: 'GET compliance/overdue',
+    url: () => '/api/v1/compliance/overdue',
+    headers: REASON,
+    expect: READERS(200),
+  },
+  {
+    route: 'GET compliance/due',
+    url: () => '/api/v1/compliance/due',
+    headers: REASON,
+    expect: READERS(200),
+  },
+  {
+    route: 'GET alerts',
+    url: () => '/api/v1/alerts',
+    headers: REASON,
+    expect: { anonymous: 401, registry_clerk: 200, police_officer: 200, others: 403 },
+  },
+  {
+    route: 'POST alerts/:id/acknowledge',
+    url: (c) => `/api/v1/alerts/${c.alertId}/acknowledge`,
+    headers: REASON,
+    // The alert is PU-NIS's; the test officer is of PU-BEOGRAD.
+    expect: { anonymous: 401, registry_clerk: 200, police_officer: 404, others: 403 },
+  },
+  {
+    route: 'POST alerts/:id/resolve',
+    url: (c) => `/api/v1/alerts/${c.alertId}/resolve`,
+    headers: REASON,
+    body: { resolution: 'Javio se naknadno.' },
+    expect: { anonymous: 401, registry_clerk: 200, police_officer: 404, others: 403 },
+  },
+  {
+    route: 'GET inbox',
+    url: () => '/api/v1/inbox',
+    headers: REASON,
+    expect: { anonymous: 401, registry_clerk: 200, police_officer: 200, others: 403 },
+  },
+  {
+    route: 'POST inbox/:id/read',
+    url: (c) => `/api/v1/inbox/${c.inboxItemId}/read`,
+    headers: REASON,
+    expect: { anonymous: 401, registry_clerk: 204, police_officer: 204, others: 403 },
+  },
+  {
     route: 'GET reference/police-administrations',
     url: () => '/api/v1/reference/police-administrations',
     expect: ANY_SIGNED_IN(200),
@@ -367,7 +496,8 @@ describe('access matrix', () => {
   let t: TestApp;
 
   beforeAll(async () => {
-    t = await startTestApp();
+    // Hundreds of sign-ins from one address: the rate limit is tested elsewhere.
+    t = await startTestApp({ RATE_LIMIT_MAX: '100000' });
     // Something sealed, for the checkpoint route.
     await createAccount(t, 'auditor');
     await t.app.get(AuditSealer).sealOnce();
@@ -423,9 +553,11 @@ describe('access matrix', () => {
   it.each(cases)('%s as %s → %i', async (_route, caller, status, c) => {
     const target = await createAccount(t, 'auditor');
     const headers: Record<string, string> = { ...c.headers };
+    let signedInUserId = target.user.id;
     if (caller !== 'anonymous') {
       const account = await signedIn(t, caller, caller === 'police_officer' ? 'PU-BEOGRAD' : null);
       Object.assign(headers, bearer(account.accessToken));
+      signedInUserId = account.user.id;
     }
     const method = c.route.split(' ')[0].toLowerCase() as 'get' | 'post' | 'patch' | 'put';
     const requestId = rid('matrix');
@@ -444,22 +576,42 @@ describe('access matrix', () => {
        VALUES ($1, 'image/png', $2, 'x', $3) RETURNING id`,
       [person.id, PNG_BYTES.length, PNG_BYTES],
     );
-    let call = request(t.server)
-      [method](
-        c.url({
-          targetId: target.user.id,
-          eventId: event.id,
-          personId: person.id,
-          addressId,
-          convictionId,
-          measureId,
-          workplaceId,
-          photoId,
-        }),
-      )
-      .set(headers)
-      .set('X-Request-Id', requestId);
-    if (c.body) call = call.send(c.body);
+    const [{ id: checkInId }] = await t.dataSource.query(
+      `INSERT INTO check_ins (person_id, measure_id, occurred_at, place, method, recorded_by)
+       VALUES ($1, $2, '2026-01-05T09:00:00Z', 'PU Niš', 'in_person', $3) RETURNING id`,
+      [person.id, measureId, target.user.id],
+    );
+    const [{ id: notificationId }] = await t.dataSource.query(
+      `INSERT INTO notifications (person_id, kind, notified_at, effective_on, details, deadline, on_time, recorded_by)
+       VALUES ($1, 'travel_abroad', '2026-01-02T10:00:00Z', '2026-02-01', '{}', '2026-01-24', true, $2) RETURNING id`,
+      [person.id, target.user.id],
+    );
+    const [{ id: alertId }] = await t.dataSource.query(
+      `INSERT INTO alerts (kind, person_id, measure_id, source_id, due_date, police_administration)
+       VALUES ('missed_check_in', $1, $2, $2, '2025-07-01', 'PU-NIS') RETURNING id`,
+      [person.id, measureId],
+    );
+    const [{ id: inboxItemId }] = await t.dataSource.query(
+      `INSERT INTO inbox_items (user_id, kind, alert_id, person_id, source_id, due_date)
+       VALUES ($1, 'missed_check_in', $2, $3, $2, '2025-07-01') RETURNING id`,
+      [caller === 'anonymous' ? target.user.id : signedInUserId, alertId, person.id],
+    );
+    const context: Context = {
+      targetId: target.user.id,
+      eventId: event.id,
+      personId: person.id,
+      addressId,
+      convictionId,
+      measureId,
+      workplaceId,
+      photoId,
+      checkInId,
+      notificationId,
+      alertId,
+      inboxItemId,
+    };
+    let call = request(t.server)[method](c.url(context)).set(headers).set('X-Request-Id', requestId);
+    if (c.body) call = call.send(typeof c.body === 'function' ? c.body(context) : c.body);
     if (c.upload) call = call.attach('file', c.upload, 'photo.png');
     const res = await call;
     expect({ status: res.status, type: res.status >= 400 ? res.body.type : undefined }).toEqual({

@@ -42,7 +42,18 @@ export interface ComplianceView {
   lastCheckInAt: Date | null;
 }
 
-/** Positional parameters for TypeORM's query builder from a scope's named ones. */
+/** A row of the overdue and due lists, as SQL returns it. */
+interface ListRow {
+  person_id: string;
+  surname: string;
+  given_names: string;
+  measure_id: string;
+  due_date: string;
+  police_administration: string;
+  days_overdue?: number;
+  checked_in?: boolean;
+}
+
 const PERSON_SCOPE = { regions: { sql: 'p.regions', array: true } };
 
 /**
@@ -194,7 +205,7 @@ export class ComplianceService {
       measureId: row.measure_id,
       dueDate: row.due_date,
       policeAdministration: row.police_administration,
-      checkedIn: row.checked_in,
+      checkedIn: Boolean(row.checked_in),
     }));
   }
 
@@ -207,10 +218,10 @@ export class ComplianceService {
     sql: string,
     params: unknown[],
     limit: number,
-    view: (row: Record<string, any>) => T,
+    view: (row: ListRow) => T,
   ): Promise<Page<T>> {
     return this.log.transaction(audit, async (manager) => {
-      const rows: Record<string, unknown>[] = await manager.query(sql, params);
+      const rows: ListRow[] = await manager.query(sql, params);
       const page = toPage(
         rows.map(view),
         limit,

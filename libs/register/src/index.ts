@@ -1,5 +1,6 @@
 import { AddressesController } from './http/addresses.controller';
 import { ConvictionsMeasuresController } from './http/convictions-measures.controller';
+import { MeasureActsController } from './http/measure-acts.controller';
 import { PersonDetailsController } from './http/person-details.controller';
 import { PersonsController } from './http/persons.controller';
 import { PhotosController } from './http/photos.controller';
@@ -9,7 +10,9 @@ import { WorkplacesController } from './http/workplaces.controller';
 export * from './addresses.service';
 export * from './convictions.service';
 export * from './entities';
+export * from './measure-acts.service';
 export * from './measures.service';
+export * from './notifications.service';
 export * from './entities/person.entity';
 export * from './jmbg';
 export * from './measure-types';
@@ -30,4 +33,5 @@ export const REGISTER_CONTROLLERS = [
   WorkplacesController,
   PhotosController,
   ReferenceController,
+  MeasureActsController,
 ];

@@ -8,8 +8,8 @@ import {
   IsNull,
   type ObjectLiteral,
 } from 'typeorm';
-import { DomainError, type Page, versionMismatch } from '@app/common';
-import { AbilityFactory, type Action, type Principal } from '@app/authz';
+import { decodeCursor, DEFAULT_PAGE_SIZE, DomainError, type Page, toPage, versionMismatch } from '@app/common';
+import { AbilityFactory, type Action, type Principal, type Subject } from '@app/authz';
 import { AuditLog, type RequestAudit } from '@app/audit';
 import { Person } from './entities/person.entity';
 
@@ -17,6 +17,9 @@ import { Person } from './entities/person.entity';
 export function sentFields<T extends object>(changes: T): Partial<T> {
   return Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined)) as Partial<T>;
 }
+
+/** The subjects whose rules scope a person by region. */
+export type PersonPart = Extract<Subject, 'Person' | 'CheckIn' | 'Notification' | 'Breach' | 'Counselling'>;
 
 export function personNotFound(): DomainError {
   return DomainError.notFound('No such person.');
@@ -51,6 +54,84 @@ export class PersonRecords {
     });
   }
 
+  /**
+   * A page of a part that grows over time (check-ins, notifications, ...),
+   * newest first by `column` (a timestamp or date column of `alias`).
+   */
+  async pageParts<E extends ObjectLiteral & { id: string }, V>(
+    audit: RequestAudit,
+    principal: Principal,
+    personId: string,
+    resource: string,
+    on: PersonPart,
+    spec: {
+      entity: EntityTarget<E>;
+      column: string;
+      position: (row: E) => unknown;
+      view: (row: E) => V;
+      limit?: number;
+      cursor?: string;
+    },
+  ): Promise<Page<V>> {
+    audit.on(resource).subject(personId);
+    const limit = spec.limit ?? DEFAULT_PAGE_SIZE;
+    return this.log.transaction(audit, async (manager) => {
+      await this.within(manager, audit, principal, personId, 'read', false, on);
+      const q = manager
+        .getRepository(spec.entity)
+        .createQueryBuilder('x')
+        .where('x.person_id = :personId', { personId })
+        .orderBy(`x.${spec.column}`, 'DESC')
+        .addOrderBy('x.id', 'DESC')
+        .limit(limit + 1);
+      if (spec.cursor) {
+        const [at, id] = decodeCursor(spec.cursor, 2);
+        q.andWhere(`(x.${spec.column}, x.id) < (:at, :id)`, { at, id });
+      }
+      const page = toPage(await q.getMany(), limit, spec.view, (row) => [spec.position(row), row.id]);
+      audit.resultCount = page.items.length;
+      return page;
+    });
+  }
+
+  /**
+   * A clerk voids a part recorded by mistake (check-ins, notifications):
+   * kept, marked void with who and why (the request's access reason).
+   */
+  async voidPart<
+    E extends ObjectLiteral & { id: string; voidedAt: Date | null; voidedBy: string | null; voidReason: string | null },
+    V extends object,
+  >(
+    audit: RequestAudit,
+    principal: Principal,
+    spec: { entity: EntityTarget<E>; personId: string; partId: string; part: string; view: (row: E) => V },
+  ): Promise<V> {
+    const name = spec.part.replace(/_/g, '-');
+    audit.on(spec.part, spec.partId).subject(spec.personId);
+    return this.log.transaction(audit, async (manager) => {
+      await this.find(manager, spec.personId, true);
+      const repository = manager.getRepository(spec.entity);
+      const row = await repository.findOneBy({
+        id: spec.partId,
+        personId: spec.personId,
+      } as unknown as FindOptionsWhere<E>);
+      if (!row) throw DomainError.notFound(`No such ${name}.`);
+      if (row.voidedAt) throw DomainError.conflict(`The ${name} is already void.`);
+      const before = { ...spec.view(row) } as Record<string, unknown>;
+      Object.assign(row, { voidedAt: new Date(), voidedBy: principal.userId, voidReason: audit.reason ?? 'void' });
+      const view = spec.view(await repository.save(row));
+      await this.recordHistory(manager, audit, {
+        personId: spec.personId,
+        part: spec.part,
+        partId: spec.partId,
+        change: 'void',
+        before,
+        after: { ...view } as Record<string, unknown>,
+      });
+      return view;
+    });
+  }
+
   /** The person, locked for the rest of the transaction when `forUpdate`; 404 when absent. */
   async find(manager: EntityManager, id: string, forUpdate = false): Promise<Person> {
     const person = await manager
@@ -71,12 +152,14 @@ export class PersonRecords {
     id: string,
     action: Action = 'read',
     forUpdate = false,
+    /** What is done to the person: the person itself, or one kind of its parts. */
+    on: PersonPart = 'Person',
   ): Promise<Person> {
     const person = await this.find(manager, id, forUpdate);
     // A refused attempt concerns the person too: the auditor sees who tried.
     audit.subject(person.id);
     const ability = this.abilities.createForPrincipal(principal);
-    if (!ability.can(action, subject('Person', { regions: person.regions } as Record<string, unknown>))) {
+    if (!ability.can(action, subject(on, { regions: person.regions } as Record<string, unknown>))) {
       audit.outcome = 'denied';
       throw personNotFound();
     }

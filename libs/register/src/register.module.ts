@@ -1,7 +1,9 @@
 import { Module } from '@nestjs/common';
 import { AddressesService } from './addresses.service';
 import { ConvictionsService } from './convictions.service';
+import { MeasureActsService } from './measure-acts.service';
 import { MeasuresService } from './measures.service';
+import { NotificationsService } from './notifications.service';
 import { PersonDetailsService } from './person-details.service';
 import { PersonRecords } from './person-records';
 import { PersonsService } from './persons.service';
@@ -19,6 +21,8 @@ const SERVICES = [
   ReferenceService,
   WorkplacesService,
   PhotosService,
+  MeasureActsService,
+  NotificationsService,
 ];
 
 /** Persons and everything under them. The api adds the controllers (REGISTER_CONTROLLERS). */

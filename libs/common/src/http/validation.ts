@@ -1,4 +1,6 @@
 import { ValidationPipe, type ValidationError } from '@nestjs/common';
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
 import { DomainError, type FieldError } from '../errors/domain-error';
 
 /** Flattens nested class-validator errors to `{field, message}` with dotted paths. */
@@ -24,4 +26,24 @@ export function createValidationPipe(): ValidationPipe {
     validationError: { target: false, value: false },
     exceptionFactory: (errors) => DomainError.validation(toFieldErrors(errors)),
   });
+}
+
+/**
+ * Validates a nested part of a body whose shape depends on another field
+ * (e.g. a notification's `details`), as the pipe would: unknown properties
+ * refused, errors named by their path under `field`.
+ */
+export function validateNested<T extends object>(type: new () => T, value: unknown, field: string): T {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw DomainError.validation([{ field, message: 'must be an object' }]);
+  }
+  const instance = plainToInstance(type, value);
+  const errors = validateSync(instance, {
+    whitelist: true,
+    forbidNonWhitelisted: true,
+    forbidUnknownValues: true,
+    validationError: { target: false, value: false },
+  });
+  if (errors.length) throw DomainError.validation(toFieldErrors(errors, field));
+  return instance;
 }

@@ -1,0 +1,96 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { IsIn, IsISO8601, IsObject, IsString, IsUUID, Length, Matches } from 'class-validator';
+import { NOTIFICATION_KINDS, type NotificationKind } from '../entities/notification.entity';
+import { CHECK_IN_METHODS } from '../entities/check-in.entity';
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+/** A timestamp with its offset (CONTRACT: fields ending in `At`). */
+const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})$/;
+const TIMESTAMP_MESSAGE = 'must be a timestamp with offset, e.g. 2026-11-28T10:00:00Z';
+
+export class CreateCheckInDto {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID('all', { message: 'measureId must be a UUID' })
+  measureId: string;
+
+  @ApiProperty({ example: '2026-11-28T10:00:00+01:00' })
+  @Matches(TIMESTAMP, { message: `occurredAt ${TIMESTAMP_MESSAGE}` })
+  @IsISO8601({ strict: true }, { message: `occurredAt ${TIMESTAMP_MESSAGE}` })
+  occurredAt: string;
+
+  @ApiProperty({ example: 'PU Niš, Vožda Karađorđa 2' })
+  @IsString()
+  @Length(1, 200)
+  place: string;
+
+  @ApiProperty({ enum: CHECK_IN_METHODS })
+  @IsIn(CHECK_IN_METHODS)
+  method: (typeof CHECK_IN_METHODS)[number];
+}
+
+export class CreateNotificationDto {
+  @ApiProperty({ enum: NOTIFICATION_KINDS })
+  @IsIn(NOTIFICATION_KINDS)
+  kind: NotificationKind;
+
+  @ApiProperty({ example: '2026-11-28T10:00:00Z' })
+  @Matches(TIMESTAMP, { message: `notifiedAt ${TIMESTAMP_MESSAGE}` })
+  @IsISO8601({ strict: true }, { message: `notifiedAt ${TIMESTAMP_MESSAGE}` })
+  notifiedAt: string;
+
+  @ApiProperty({ example: '2026-12-01' })
+  @Matches(DATE, { message: 'effectiveOn must be a date (YYYY-MM-DD)' })
+  effectiveOn: string;
+
+  @ApiProperty({
+    description:
+      'residence_change: {address: <address body>}; workplace_change: {workplace: <workplace body>}; ' +
+      'travel_abroad: {destinationCountry, departOn, returnOn}',
+    type: 'object',
+    additionalProperties: true,
+  })
+  @IsObject()
+  details: Record<string, unknown>;
+}
+
+export class TravelDetailsDto {
+  @Matches(/^[A-Z]{2}$/, { message: 'destinationCountry must be an ISO 3166-1 alpha-2 code' })
+  destinationCountry: string;
+
+  @Matches(DATE, { message: 'departOn must be a date (YYYY-MM-DD)' })
+  departOn: string;
+
+  @Matches(DATE, { message: 'returnOn must be a date (YYYY-MM-DD)' })
+  returnOn: string;
+}
+
+export class CreateBreachDto {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID('all', { message: 'measureId must be a UUID' })
+  measureId: string;
+
+  @ApiProperty({ example: '2026-11-27T16:30:00+01:00' })
+  @Matches(TIMESTAMP, { message: `occurredAt ${TIMESTAMP_MESSAGE}` })
+  @IsISO8601({ strict: true }, { message: `occurredAt ${TIMESTAMP_MESSAGE}` })
+  occurredAt: string;
+
+  @ApiProperty({ example: 'Seen at a primary school playground' })
+  @IsString()
+  @Length(1, 2000)
+  description: string;
+}
+
+export class CreateCounsellingDto {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID('all', { message: 'measureId must be a UUID' })
+  measureId: string;
+
+  @ApiProperty({ example: '2026-11-27' })
+  @Matches(DATE, { message: 'attendedOn must be a date (YYYY-MM-DD)' })
+  attendedOn: string;
+
+  @ApiProperty({ example: 'Centar za socijalni rad Niš' })
+  @IsString()
+  @Length(1, 200)
+  institution: string;
+}

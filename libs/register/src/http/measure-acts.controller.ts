@@ -1,0 +1,151 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { type Page, PageQuery, UUID_PARAM } from '@app/common';
+import { CurrentPrincipal, Permission, type Principal, RequiresReason } from '@app/authz';
+import { Audited, AuditContext, type RequestAudit } from '@app/audit';
+import type { ComplianceView } from '@app/compliance';
+import { CreateBreachDto, CreateCheckInDto, CreateCounsellingDto, CreateNotificationDto } from '../dto/acts.dto';
+import { type BreachView, type CheckInView, type CounsellingView, MeasureActsService } from '../measure-acts.service';
+import { NotificationsService, type NotificationView } from '../notifications.service';
+
+@ApiTags('register')
+@Controller('persons/:id')
+@RequiresReason()
+export class MeasureActsController {
+  constructor(
+    private readonly acts: MeasureActsService,
+    private readonly notifications: NotificationsService,
+  ) {}
+
+  @Post('check-ins')
+  @Permission('record', 'CheckIn')
+  @Audited('check_in.create', { resource: 'check_in' })
+  @ApiOperation({ summary: 'Record an in-person check-in; answers with the person’s compliance after it' })
+  checkIn(
+    @AuditContext() audit: RequestAudit,
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', UUID_PARAM) id: string,
+    @Body() body: CreateCheckInDto,
+  ): Promise<CheckInView & { compliance: ComplianceView }> {
+    return this.acts.checkIn(audit, principal, id, body);
+  }
+
+  @Get('check-ins')
+  @Permission('read', 'CheckIn')
+  @Audited('check_in.list', { resource: 'check_in' })
+  @ApiOperation({ summary: 'The person’s check-ins, newest first (voided ones included, marked)' })
+  checkIns(
+    @AuditContext() audit: RequestAudit,
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', UUID_PARAM) id: string,
+    @Query() query: PageQuery,
+  ): Promise<Page<CheckInView>> {
+    return this.acts.checkIns(audit, principal, id, query);
+  }
+
+  @Post('check-ins/:checkInId/void')
+  @HttpCode(200)
+  @Permission('update', 'CheckIn')
+  @Audited('check_in.void', { resource: 'check_in' })
+  @ApiOperation({ summary: 'Void a check-in recorded by mistake (the access reason is kept as the reason)' })
+  voidCheckIn(
+    @AuditContext() audit: RequestAudit,
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', UUID_PARAM) id: string,
+    @Param('checkInId', UUID_PARAM) checkInId: string,
+  ): Promise<CheckInView> {
+    return this.acts.voidCheckIn(audit, principal, id, checkInId);
+  }
+
+  @Post('notifications')
+  @Permission('record', 'Notification')
+  @Audited('notification.create', { resource: 'notification' })
+  @ApiOperation({ summary: 'Record a notice of a residence or workplace change or of travel abroad' })
+  notify(
+    @AuditContext() audit: RequestAudit,
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', UUID_PARAM) id: string,
+    @Body() body: CreateNotificationDto,
+  ): Promise<NotificationView> {
+    return this.notifications.add(audit, principal, id, body);
+  }
+
+  @Get('notifications')
+  @Permission('read', 'Notification')
+  @Audited('notification.list', { resource: 'notification' })
+  @ApiOperation({ summary: 'The person’s notifications, newest first (voided ones included, marked)' })
+  notificationList(
+    @AuditContext() audit: RequestAudit,
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', UUID_PARAM) id: string,
+    @Query() query: PageQuery,
+  ): Promise<Page<NotificationView>> {
+    return this.notifications.list(audit, principal, id, query);
+  }
+
+  @Post('notifications/:notificationId/void')
+  @HttpCode(200)
+  @Permission('update', 'Notification')
+  @Audited('notification.void', { resource: 'notification' })
+  @ApiOperation({ summary: 'Void a notification recorded by mistake (the access reason is kept as the reason)' })
+  voidNotification(
+    @AuditContext() audit: RequestAudit,
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', UUID_PARAM) id: string,
+    @Param('notificationId', UUID_PARAM) notificationId: string,
+  ): Promise<NotificationView> {
+    return this.notifications.void(audit, principal, id, notificationId);
+  }
+
+  @Post('breaches')
+  @Permission('record', 'Breach')
+  @Audited('breach.create', { resource: 'breach' })
+  @ApiOperation({ summary: 'Record a breach of one of the person’s measures; it raises an alert' })
+  breach(
+    @AuditContext() audit: RequestAudit,
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', UUID_PARAM) id: string,
+    @Body() body: CreateBreachDto,
+  ): Promise<BreachView> {
+    return this.acts.breach(audit, principal, id, body);
+  }
+
+  @Get('breaches')
+  @Permission('read', 'Breach')
+  @Audited('breach.list', { resource: 'breach' })
+  @ApiOperation({ summary: 'The person’s recorded breaches, newest first' })
+  breaches(
+    @AuditContext() audit: RequestAudit,
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', UUID_PARAM) id: string,
+    @Query() query: PageQuery,
+  ): Promise<Page<BreachView>> {
+    return this.acts.breaches(audit, principal, id, query);
+  }
+
+  @Post('counselling')
+  @Permission('record', 'Counselling')
+  @Audited('counselling.create', { resource: 'counselling' })
+  @ApiOperation({ summary: 'Record attendance at counselling under a counselling measure' })
+  counselling(
+    @AuditContext() audit: RequestAudit,
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', UUID_PARAM) id: string,
+    @Body() body: CreateCounsellingDto,
+  ): Promise<CounsellingView> {
+    return this.acts.counselling(audit, principal, id, body);
+  }
+
+  @Get('counselling')
+  @Permission('read', 'Counselling')
+  @Audited('counselling.list', { resource: 'counselling' })
+  @ApiOperation({ summary: 'The person’s counselling attendance, newest first' })
+  counsellingList(
+    @AuditContext() audit: RequestAudit,
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', UUID_PARAM) id: string,
+    @Query() query: PageQuery,
+  ): Promise<Page<CounsellingView>> {
+    return this.acts.counsellingAttendances(audit, principal, id, query);
+  }
+}
