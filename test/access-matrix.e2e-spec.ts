@@ -28,6 +28,8 @@ interface Context {
   photoId: string;
   checkInId: string;
   notificationId: string;
+  breachId: string;
+  counsellingId: string;
   /** A `missed_check_in` alert of the measure, in PU-NIS. */
   alertId: string;
   /** An inbox item of the caller. */
@@ -378,6 +380,20 @@ const MATRIX: RouteCase[] = [
     expect: { anonymous: 401, registry_clerk: 201, police_officer: 404, others: 403 },
   },
   {
+    route: 'PATCH persons/:id/breaches/:breachId',
+    url: (c) => `/api/v1/persons/${c.personId}/breaches/${c.breachId}`,
+    headers: { ...REASON, 'If-Match': '1' },
+    body: { description: 'Ispravljen opis' },
+    expect: { anonymous: 401, registry_clerk: 200, others: 403 },
+  },
+  {
+    route: 'PATCH persons/:id/counselling/:counsellingId',
+    url: (c) => `/api/v1/persons/${c.personId}/counselling/${c.counsellingId}`,
+    headers: { ...REASON, 'If-Match': '1' },
+    body: { institution: 'Dom zdravlja Niš' },
+    expect: { anonymous: 401, registry_clerk: 200, others: 403 },
+  },
+  {
     route: 'GET persons/:id/breaches',
     url: (c) => `/api/v1/persons/${c.personId}/breaches`,
     headers: REASON,
@@ -586,6 +602,21 @@ describe('access matrix', () => {
        VALUES ($1, 'travel_abroad', '2026-01-02T10:00:00Z', '2026-02-01', '{}', '2026-01-24', true, $2) RETURNING id`,
       [person.id, target.user.id],
     );
+    const [{ id: breachId }] = await t.dataSource.query(
+      `INSERT INTO breaches (person_id, measure_id, occurred_at, description, recorded_by)
+       VALUES ($1, $2, '2026-01-05T09:00:00Z', 'Nije se javio', $3) RETURNING id`,
+      [person.id, measureId, target.user.id],
+    );
+    const [{ id: counsellingMeasureId }] = await t.dataSource.query(
+      `INSERT INTO measures (person_id, type, starts_on, ends_on) VALUES ($1, 'counselling', '2025-06-02', '2030-06-01')
+       RETURNING id`,
+      [person.id],
+    );
+    const [{ id: counsellingId }] = await t.dataSource.query(
+      `INSERT INTO counselling_attendances (person_id, measure_id, attended_on, institution, recorded_by)
+       VALUES ($1, $2, '2026-01-05', 'CSR Niš', $3) RETURNING id`,
+      [person.id, counsellingMeasureId, target.user.id],
+    );
     const [{ id: alertId }] = await t.dataSource.query(
       `INSERT INTO alerts (kind, person_id, measure_id, source_id, due_date, police_administration)
        VALUES ('missed_check_in', $1, $2, $2, '2025-07-01', 'PU-NIS') RETURNING id`,
@@ -607,6 +638,8 @@ describe('access matrix', () => {
       photoId,
       checkInId,
       notificationId,
+      breachId,
+      counsellingId,
       alertId,
       inboxItemId,
     };

@@ -458,6 +458,41 @@ describe('compliance', () => {
     expect(list.body.items).toEqual([expect.objectContaining({ id: ok.body.id })]);
   });
 
+  it('clerks correct breaches and counselling attendance with If-Match; the history keeps before and after', async () => {
+    const r = await reporting(10, 30, 'PU-NIS');
+    const breach = await request(t.server)
+      .post(`/api/v1/persons/${r.personId}/breaches`)
+      .set(as(clerk))
+      .send({ measureId: r.measureId, occurredAt: new Date().toISOString(), description: 'Prvi opis' });
+    const patch = (headers: Record<string, string>, body: object) =>
+      request(t.server)
+        .patch(`/api/v1/persons/${r.personId}/breaches/${breach.body.id}`)
+        .set({ ...as(clerk), ...headers })
+        .send(body);
+    expect((await patch({}, { description: 'Drugi opis' })).status).toBe(428);
+    expect((await patch({ 'If-Match': '2' }, { description: 'Drugi opis' })).status).toBe(412);
+    const future = await patch({ 'If-Match': '1' }, { occurredAt: new Date(Date.now() + 86_400_000).toISOString() });
+    expect(future.status).toBe(400);
+    const ok = await patch({ 'If-Match': '1' }, { description: 'Drugi opis' });
+    expect(ok.status).toBe(200);
+    expect(ok.headers.etag).toBe('"2"');
+    expect(ok.body).toMatchObject({ description: 'Drugi opis', version: 2 });
+    const history = await t.dataSource.query(
+      `SELECT change, before->>'description' AS before, after->>'description' AS after
+         FROM person_history WHERE part = 'breach' AND part_id = $1 ORDER BY at`,
+      [breach.body.id],
+    );
+    expect(history).toEqual([
+      { change: 'create', before: null, after: 'Prvi opis' },
+      { change: 'update', before: 'Prvi opis', after: 'Drugi opis' },
+    ]);
+    const asOfficer = await request(t.server)
+      .patch(`/api/v1/persons/${r.personId}/breaches/${breach.body.id}`)
+      .set({ ...as(officerNis), 'If-Match': '2' })
+      .send({ description: 'x' });
+    expect(asOfficer.status).toBe(403);
+  });
+
   describe('alerts', () => {
     async function openAlert(administration = 'PU-NIS') {
       const r = await reporting(45, 30, administration);

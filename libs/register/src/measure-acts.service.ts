@@ -4,7 +4,13 @@ import { belgradeToday, DomainError, isRealDate, type Page, type PageQuery } fro
 import type { Principal } from '@app/authz';
 import { AuditLog, type RequestAudit } from '@app/audit';
 import { AlertRaiser, ComplianceService, type ComplianceView } from '@app/compliance';
-import type { CreateBreachDto, CreateCheckInDto, CreateCounsellingDto } from './dto/acts.dto';
+import type {
+  CreateBreachDto,
+  CreateCheckInDto,
+  CreateCounsellingDto,
+  UpdateBreachDto,
+  UpdateCounsellingDto,
+} from './dto/acts.dto';
 import { Breach } from './entities/breach.entity';
 import { CheckIn } from './entities/check-in.entity';
 import { CounsellingAttendance } from './entities/counselling-attendance.entity';
@@ -103,6 +109,13 @@ async function measureOf(
   const problem = measure ? accept(measure) : 'is not a measure of this person';
   if (problem) throw DomainError.validation([{ field: 'measureId', message: problem }]);
   return measure as Measure;
+}
+
+function assertAttendedOn(attendedOn: string): void {
+  if (!isRealDate(attendedOn)) throw DomainError.validation([{ field: 'attendedOn', message: 'is not a real date' }]);
+  if (attendedOn > belgradeToday()) {
+    throw DomainError.validation([{ field: 'attendedOn', message: 'must not be in the future' }]);
+  }
 }
 
 function ofType(type: MeasureType, on: string): (measure: Measure) => string | null {
@@ -214,6 +227,32 @@ export class MeasureActsService {
     });
   }
 
+  /** A clerk's correction of a breach (If-Match: its version); the alert it raised stays. */
+  correctBreach(
+    audit: RequestAudit,
+    personId: string,
+    breachId: string,
+    version: number,
+    changes: UpdateBreachDto,
+  ): Promise<BreachView> {
+    audit.on('breach', breachId).subject(personId);
+    return this.log.transaction(audit, async (manager) => {
+      await this.records.find(manager, personId, true);
+      return this.records.correctPart(manager, audit, {
+        entity: Breach,
+        personId,
+        partId: breachId,
+        part: 'breach',
+        version,
+        view: toBreachView,
+        apply: (breach) => {
+          if (changes.occurredAt !== undefined) breach.occurredAt = pastInstant(changes.occurredAt, 'occurredAt');
+          if (changes.description !== undefined) breach.description = changes.description;
+        },
+      });
+    });
+  }
+
   breaches(audit: RequestAudit, principal: Principal, personId: string, page: PageQuery): Promise<Page<BreachView>> {
     return this.records.pageParts(audit, principal, personId, 'breach', 'Breach', {
       entity: Breach,
@@ -233,12 +272,7 @@ export class MeasureActsService {
     audit.on('counselling').subject(personId);
     return this.log.transaction(audit, async (manager) => {
       await this.records.within(manager, audit, principal, personId, 'record', true, 'Counselling');
-      if (!isRealDate(input.attendedOn)) {
-        throw DomainError.validation([{ field: 'attendedOn', message: 'is not a real date' }]);
-      }
-      if (input.attendedOn > belgradeToday()) {
-        throw DomainError.validation([{ field: 'attendedOn', message: 'must not be in the future' }]);
-      }
+      assertAttendedOn(input.attendedOn);
       await measureOf(manager, personId, input.measureId, ofType('counselling', input.attendedOn));
       const repository = manager.getRepository(CounsellingAttendance);
       const saved = await repository.save(
@@ -253,6 +287,36 @@ export class MeasureActsService {
       audit.on('counselling', saved.id);
       await this.history(manager, audit, personId, 'counselling', saved.id, 'create', null, toCounsellingView(saved));
       return toCounsellingView(saved);
+    });
+  }
+
+  /** A clerk's correction of a counselling attendance (If-Match: its version). */
+  correctCounselling(
+    audit: RequestAudit,
+    personId: string,
+    attendanceId: string,
+    version: number,
+    changes: UpdateCounsellingDto,
+  ): Promise<CounsellingView> {
+    audit.on('counselling', attendanceId).subject(personId);
+    return this.log.transaction(audit, async (manager) => {
+      await this.records.find(manager, personId, true);
+      return this.records.correctPart(manager, audit, {
+        entity: CounsellingAttendance,
+        personId,
+        partId: attendanceId,
+        part: 'counselling',
+        version,
+        view: toCounsellingView,
+        apply: async (attendance) => {
+          if (changes.institution !== undefined) attendance.institution = changes.institution;
+          if (changes.attendedOn !== undefined) {
+            assertAttendedOn(changes.attendedOn);
+            await measureOf(manager, personId, attendance.measureId, ofType('counselling', changes.attendedOn));
+            attendance.attendedOn = changes.attendedOn;
+          }
+        },
+      });
     });
   }
 

@@ -1,5 +1,5 @@
-import { ApiProperty } from '@nestjs/swagger';
-import { IsIn, IsISO8601, IsObject, IsString, IsUUID, Length, Matches } from 'class-validator';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsISO8601, IsObject, IsOptional, IsString, IsUUID, Length, Matches } from 'class-validator';
 import { NOTIFICATION_KINDS, type NotificationKind } from '../entities/notification.entity';
 import { CHECK_IN_METHODS } from '../entities/check-in.entity';
 
@@ -93,4 +93,31 @@ export class CreateCounsellingDto {
   @IsString()
   @Length(1, 200)
   institution: string;
+}
+
+export class UpdateBreachDto {
+  @ApiPropertyOptional({ example: '2026-11-27T16:30:00+01:00' })
+  @IsOptional()
+  @Matches(TIMESTAMP, { message: `occurredAt ${TIMESTAMP_MESSAGE}` })
+  @IsISO8601({ strict: true }, { message: `occurredAt ${TIMESTAMP_MESSAGE}` })
+  occurredAt?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @Length(1, 2000)
+  description?: string;
+}
+
+export class UpdateCounsellingDto {
+  @ApiPropertyOptional({ example: '2026-11-27' })
+  @IsOptional()
+  @Matches(DATE, { message: 'attendedOn must be a date (YYYY-MM-DD)' })
+  attendedOn?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  institution?: string;
 }

@@ -1,10 +1,18 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { type Page, PageQuery, UUID_PARAM } from '@app/common';
+import type { FastifyReply } from 'fastify';
+import { ApiIfMatch, etagOf, IfMatchVersion, type Page, PageQuery, UUID_PARAM } from '@app/common';
 import { CurrentPrincipal, Permission, type Principal, RequiresReason } from '@app/authz';
 import { Audited, AuditContext, type RequestAudit } from '@app/audit';
 import type { ComplianceView } from '@app/compliance';
-import { CreateBreachDto, CreateCheckInDto, CreateCounsellingDto, CreateNotificationDto } from '../dto/acts.dto';
+import {
+  CreateBreachDto,
+  CreateCheckInDto,
+  CreateCounsellingDto,
+  CreateNotificationDto,
+  UpdateBreachDto,
+  UpdateCounsellingDto,
+} from '../dto/acts.dto';
 import { type BreachView, type CheckInView, type CounsellingView, MeasureActsService } from '../measure-acts.service';
 import { NotificationsService, type NotificationView } from '../notifications.service';
 
@@ -110,6 +118,24 @@ export class MeasureActsController {
     return this.acts.breach(audit, principal, id, body);
   }
 
+  @Patch('breaches/:breachId')
+  @Permission('update', 'Breach')
+  @Audited('breach.update', { resource: 'breach' })
+  @ApiIfMatch()
+  @ApiOperation({ summary: 'Correct a breach (If-Match: the breach’s version)' })
+  async correctBreach(
+    @AuditContext() audit: RequestAudit,
+    @Param('id', UUID_PARAM) id: string,
+    @Param('breachId', UUID_PARAM) breachId: string,
+    @IfMatchVersion() version: number,
+    @Body() body: UpdateBreachDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<BreachView> {
+    const breach = await this.acts.correctBreach(audit, id, breachId, version, body);
+    reply.header('etag', etagOf(breach.version));
+    return breach;
+  }
+
   @Get('breaches')
   @Permission('read', 'Breach')
   @Audited('breach.list', { resource: 'breach' })
@@ -134,6 +160,24 @@ export class MeasureActsController {
     @Body() body: CreateCounsellingDto,
   ): Promise<CounsellingView> {
     return this.acts.counselling(audit, principal, id, body);
+  }
+
+  @Patch('counselling/:counsellingId')
+  @Permission('update', 'Counselling')
+  @Audited('counselling.update', { resource: 'counselling' })
+  @ApiIfMatch()
+  @ApiOperation({ summary: 'Correct a counselling attendance (If-Match: its version)' })
+  async correctCounselling(
+    @AuditContext() audit: RequestAudit,
+    @Param('id', UUID_PARAM) id: string,
+    @Param('counsellingId', UUID_PARAM) counsellingId: string,
+    @IfMatchVersion() version: number,
+    @Body() body: UpdateCounsellingDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<CounsellingView> {
+    const attendance = await this.acts.correctCounselling(audit, id, counsellingId, version, body);
+    reply.header('etag', etagOf(attendance.version));
+    return attendance;
   }
 
   @Get('counselling')
