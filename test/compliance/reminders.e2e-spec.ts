@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import request from 'supertest';
 import { addDays, belgradeToday } from '@app/common';
 import { ComplianceScanner, MailDelivery } from '@app/compliance';
-import { createAccount, signedIn, type TestAccount } from '../support/identity';
+import { createAccount, type TestAccount } from '../support/identity';
 import { insertConviction, registerPerson } from '../support/register';
 import { startSmtp } from '../support/smtp';
 import { startTestApp, type TestApp } from '../support/test-app';
@@ -149,8 +149,12 @@ describe('reminders: inbox and e-mail', () => {
     expect(res.text).toMatch(/^mail_outbox_backlog \d+$/m);
   });
 
-  describe('a worker killed after writing the outbox and before sending', () => {
+  describe('the worker and the command line', () => {
     let worker: ChildProcess | null = null;
+
+    beforeAll(() => {
+      execFileSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'ignore' });
+    });
 
     afterEach(() => {
       worker?.kill('SIGKILL');
@@ -183,8 +187,7 @@ describe('reminders: inbox and e-mail', () => {
       }
     }
 
-    it('delivers on restart, once, with the same Message-ID', async () => {
-      execFileSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'ignore' });
+    it('a worker killed after writing the outbox and before sending delivers on restart, once, with the same Message-ID', async () => {
       const o = await officer('PU-PROKUPLJE', 'prokuplje@mup.example');
       await reporting('PU-PROKUPLJE', 45);
       // The first worker scans at start and would send only an hour later.
@@ -200,6 +203,35 @@ describe('reminders: inbox and e-mail', () => {
       expect(smtp.received.filter((m) => m.to.includes('prokuplje@mup.example'))).toEqual([
         expect.objectContaining({ messageId: queued.message_id }),
       ]);
+    });
+
+    it('`compliance:scan` runs one scan now and delivers what it wrote', async () => {
+      await officer('PU-PIROT', 'pirot@mup.example');
+      const r = await reporting('PU-PIROT', 45);
+      // Not spawnSync: the SMTP server runs in this process and must answer meanwhile.
+      const child = spawn('node', ['dist/apps/cli/src/main.js', 'compliance:scan'], {
+        cwd: root,
+        stdio: ['ignore', 'pipe', 'ignore'],
+        env: {
+          PATH: process.env.PATH,
+          NODE_ENV: 'test',
+          LOG_LEVEL: 'silent',
+          DATABASE_URL: t.database.url,
+          SMTP_URL: smtp.url,
+        },
+      });
+      let stdout = '';
+      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+      const status = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+      const run = { status, stdout };
+      expect(run.status).toBe(0);
+      const result = JSON.parse(run.stdout.trim().split('\n').pop() as string);
+      expect(result).toMatchObject({ ran: true, mailed: expect.any(Number) });
+      expect(result.raised.missed_check_in).toBeGreaterThanOrEqual(1);
+      expect(await t.dataSource.query(`SELECT kind FROM alerts WHERE source_id = $1`, [r.measureId])).toEqual([
+        { kind: 'missed_check_in' },
+      ]);
+      expect(smtp.received.filter((m) => m.to.includes('pirot@mup.example'))).toHaveLength(1);
     });
   });
 });
