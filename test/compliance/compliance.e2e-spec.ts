@@ -183,6 +183,21 @@ describe('compliance', () => {
           status: 'open',
         })),
       );
+      // The scan that raised them left one audit event naming the person.
+      const events = await t.dataSource.query(
+        `SELECT actor_username, outcome, details FROM audit_events
+          WHERE action = 'compliance.scan' AND $1 = ANY(subject_person_ids)`,
+        [r.personId],
+      );
+      expect(events).toEqual([
+        {
+          actor_username: 'system',
+          outcome: 'allowed',
+          details: expect.objectContaining({
+            raised: expect.objectContaining({ missed_check_in: expect.any(Number) }),
+          }),
+        },
+      ]);
       // The officers of PU-NIS are told, once per alert.
       const [{ count }] = await t.dataSource.query(
         `SELECT count(*)::int AS count FROM inbox_items WHERE user_id = $1 AND source_id IN

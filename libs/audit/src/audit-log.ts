@@ -71,6 +71,12 @@ export class AuditLog {
     return result;
   }
 
+  /** Writes the event of work already running in `manager`'s transaction (the worker's jobs). */
+  async writeWithin(manager: EntityManager, audit: RequestAudit): Promise<void> {
+    await this.insert(manager, audit.toEvent('allowed', null));
+    audit.written = true;
+  }
+
   /** Writes an event on its own (a refused or failed request, or an event with no work to share). */
   async record(event: AuditEventInput): Promise<void> {
     await this.insert(this.dataSource.manager, event);

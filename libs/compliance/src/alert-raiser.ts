@@ -68,20 +68,20 @@ export class AlertRaiser {
 
   /**
    * Reminders without an alert: rows `kind, person_id, source_id, due_date,
-   * police_administration`. Returns how many inbox items were written.
+   * police_administration`. Returns the inbox items written (one per recipient).
    */
-  async remind(manager: EntityManager, candidates: AlertCandidates): Promise<number> {
+  async remind(manager: EntityManager, candidates: AlertCandidates): Promise<{ personId: string }[]> {
     const n = candidates.params.length;
-    const [{ count }]: { count: number }[] = await manager.query(
+    const rows: { person_id: string }[] = await manager.query(
       `WITH notices AS (
          SELECT kind, NULL::uuid AS alert_id, person_id, source_id, due_date, police_administration,
                 'A reminder is waiting in your inbox: ' || $${n + 1} || '/console/inbox' AS body
            FROM (${candidates.sql}) c)
        ${FAN_OUT(n + 2)}
-       SELECT count(*)::int AS count FROM inbox`,
+       SELECT person_id FROM inbox`,
       [...candidates.params, this.config.mail.publicUrl, this.mailDomain()],
     );
-    return count;
+    return rows.map((row) => ({ personId: row.person_id }));
   }
 
   private mailDomain(): string {

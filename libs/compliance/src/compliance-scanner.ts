@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { Histogram } from 'prom-client';
 import type { DataSource } from 'typeorm';
 import { AppConfig, MetricsService } from '@app/common';
+import { AuditLog, RequestAudit } from '@app/audit';
 import { AlertRaiser } from './alert-raiser';
 
 /** Distinct from the audit sealer's lock. */
@@ -32,6 +33,7 @@ export class ComplianceScanner {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly config: AppConfig,
     private readonly raiser: AlertRaiser,
+    private readonly log: AuditLog,
     metrics: MetricsService,
   ) {
     this.duration = new Histogram({
@@ -55,7 +57,15 @@ export class ComplianceScanner {
       const reminders = await this.raiser.remind(manager, { sql: CHECK_INS_DUE, params: [now, reminderDaysBefore] });
       const counts: Record<string, number> = {};
       for (const alert of raised) counts[alert.kind] = (counts[alert.kind] ?? 0) + 1;
-      return { ran: true, raised: counts, reminders };
+      if (raised.length || reminders.length) {
+        // What the scan wrote about whom is itself a trace (one event per scan that raised something).
+        const audit = RequestAudit.system('compliance.scan').on('alert');
+        audit.subject(...new Set([...raised, ...reminders].map((r) => r.personId)));
+        audit.resultCount = raised.length;
+        audit.details = { raised: counts, reminders: reminders.length };
+        await this.log.writeWithin(manager, audit);
+      }
+      return { ran: true, raised: counts, reminders: reminders.length };
     });
     const durationMs = performance.now() - started;
     if (result.ran) {
