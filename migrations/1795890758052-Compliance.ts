@@ -222,6 +222,8 @@ export class Compliance1795890758052 implements MigrationInterface {
         request_hash text NOT NULL,
         status integer NOT NULL,
         body jsonb,
+        -- The persons the first answer concerned: a replay's audit event names them too.
+        subject_person_ids uuid[] NOT NULL DEFAULT '{}',
         created_at timestamptz NOT NULL DEFAULT now(),
         CONSTRAINT idempotency_keys_pkey PRIMARY KEY (user_id, key)
       )`,

@@ -601,10 +601,22 @@ describe('compliance', () => {
         method: 'in_person',
       };
       const first = await checkIn(officerNis, r.personId, body, { 'Idempotency-Key': 'ci-1' });
-      const second = await checkIn(officerNis, r.personId, body, { 'Idempotency-Key': 'ci-1' });
+      const replayId = rid('replay');
+      const second = await checkIn(officerNis, r.personId, body, {
+        'Idempotency-Key': 'ci-1',
+        'X-Request-Id': replayId,
+      });
       expect(first.status).toBe(201);
       expect(second.status).toBe(201);
       expect(second.body).toEqual(first.body);
+      // The replay is audited too, naming the person, marked as a replay.
+      const [event] = await eventsOf(t, replayId);
+      expect(event).toMatchObject({
+        action: 'check_in.create',
+        http_status: 201,
+        subject_person_ids: [r.personId],
+        details: { idempotentReplay: true },
+      });
       const concurrent = await Promise.all(
         [1, 2, 3].map(() => checkIn(officerNis, r.personId, body, { 'Idempotency-Key': 'ci-2' })),
       );

@@ -61,7 +61,7 @@ export class AuditLog {
     const result = await this.dataSource.transaction(async (manager) => {
       if (claim) await claimKey(manager, claim);
       const value = await work(manager);
-      if (claim) await storeAnswer(manager, claim, audit.successStatus, value);
+      if (claim) await storeAnswer(manager, claim, audit.successStatus, value, audit.subjects);
       await this.insert(manager, audit.toEvent('allowed', audit.successStatus));
       return value;
     });

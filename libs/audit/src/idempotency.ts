@@ -20,6 +20,7 @@ interface StoredAnswer {
   requestHash: string;
   status: number;
   body: unknown;
+  subjects: string[];
 }
 
 /** Thrown inside the work's transaction when another request with the same key got there first. */
@@ -38,12 +39,14 @@ function mismatch(): DomainError {
 
 /** The stored answer to the key, if it is younger than 24 hours. */
 export async function storedAnswer(manager: EntityManager, claim: IdempotencyClaim): Promise<StoredAnswer | null> {
-  const rows: { request_hash: string; status: number; body: unknown }[] = await manager.query(
-    `SELECT request_hash, status, body FROM idempotency_keys
+  const rows: { request_hash: string; status: number; body: unknown; subjects: string[] }[] = await manager.query(
+    `SELECT request_hash, status, body, subject_person_ids::text[] AS subjects FROM idempotency_keys
       WHERE user_id = $1 AND key = $2 AND created_at > now() - interval '24 hours'`,
     [claim.userId, claim.key],
   );
-  return rows.length ? { requestHash: rows[0].request_hash, status: rows[0].status, body: rows[0].body } : null;
+  if (rows.length === 0) return null;
+  const [row] = rows;
+  return { requestHash: row.request_hash, status: row.status, body: row.body, subjects: row.subjects };
 }
 
 /**
@@ -66,10 +69,19 @@ export async function storeAnswer(
   claim: IdempotencyClaim,
   status: number,
   body: unknown,
+  subjects: Iterable<string>,
 ): Promise<void> {
   await manager.query(
-    `INSERT INTO idempotency_keys (user_id, key, request_hash, status, body) VALUES ($1, $2, $3, $4, $5::jsonb)`,
-    [claim.userId, claim.key, claim.requestHash, status, body === undefined ? null : JSON.stringify(body)],
+    `INSERT INTO idempotency_keys (user_id, key, request_hash, status, body, subject_person_ids)
+     VALUES ($1, $2, $3, $4, $5::jsonb, $6::uuid[])`,
+    [
+      claim.userId,
+      claim.key,
+      claim.requestHash,
+      status,
+      body === undefined ? null : JSON.stringify(body),
+      [...subjects],
+    ],
   );
 }
 
@@ -103,6 +115,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const replay = (answer: StoredAnswer): unknown => {
       if (answer.requestHash !== claim.requestHash) throw mismatch();
       audit.details = { ...(audit.details ?? {}), idempotentReplay: true };
+      audit.subject(...answer.subjects);
       audit.successStatus = answer.status;
       void reply.status(answer.status);
       return answer.body;
