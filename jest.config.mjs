@@ -30,5 +30,14 @@ export default {
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
     },
+    {
+      // The long fault suites (`npm run test:faults`); the quick ones are e2e specs.
+      ...shared,
+      displayName: 'faults',
+      roots: ['<rootDir>/test'],
+      testMatch: ['**/*.fault-spec.ts'],
+      globalSetup: '<rootDir>/test/support/global-setup.ts',
+      globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+    },
   ],
 };
