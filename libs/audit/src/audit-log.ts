@@ -3,17 +3,43 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { DomainError, MetricsService } from '@app/common';
 import { claimKey, storeAnswer } from './idempotency';
-import { type AuditEventInput, type RequestAudit } from './request-audit';
+import { type AuditEventInput, type AuditOutcome, type RequestAudit } from './request-audit';
 
 export function auditUnavailable(): DomainError {
   return DomainError.unavailable('The audit log cannot be written right now; nothing was done. Try again shortly.');
 }
 
-const INSERT = `
+const INSERT_COLUMNS = `
   INSERT INTO audit_events (
     actor_user_id, actor_username, actor_role, actor_organisation, actor_region, action, resource_type,
     resource_id, subject_person_ids, reason, outcome, http_status, result_count, query, request_id, ip,
-    user_agent, recipient, details, flagged)
+    user_agent, recipient, details, flagged)`;
+
+/** The SQL types of the columns of INSERT_COLUMNS, in order. */
+const COLUMN_TYPES = [
+  'uuid',
+  'text',
+  'text',
+  'text',
+  'text',
+  'text',
+  'text',
+  'text',
+  'uuid[]',
+  'text',
+  'text',
+  'smallint',
+  'int',
+  'jsonb',
+  'text',
+  'text',
+  'text',
+  'text',
+  'jsonb',
+  'boolean',
+];
+
+const INSERT = `${INSERT_COLUMNS}
   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::uuid[], $10, $11, $12, $13, $14::jsonb, $15, $16, $17, $18, $19::jsonb, $20)`;
 
 function parameters(event: AuditEventInput): unknown[] {
@@ -69,6 +95,54 @@ export class AuditLog {
     audit.idempotency = null;
     audit.written = true;
     return result;
+  }
+
+  /**
+   * The hot path: one statement that reads and writes the request's event,
+   * atomic and in one round trip. `ctes` find what is read (parameters
+   * $1...); `decide` says, in SQL over those CTEs, the event's outcome,
+   * status, subjects and result count, so the recorded outcome comes from the
+   * same SQL that found (or did not find) the rows; `answer` is a scalar
+   * subquery (JSON) returned with the outcome.
+   */
+  async readWithEvent<A>(
+    audit: RequestAudit,
+    spec: {
+      ctes: string;
+      params: unknown[];
+      decide: { outcome: string; status: string; subjects: string; resultCount: string };
+      answer: string;
+    },
+  ): Promise<{ outcome: AuditOutcome; status: number; answer: A | null }> {
+    // Every column of INSERT, in order: a typed parameter, or an SQL expression from `decide`.
+    const decided: Record<number, string> = {
+      8: `(${spec.decide.subjects})::uuid[]`,
+      10: `(${spec.decide.outcome})`,
+      11: `(${spec.decide.status})::smallint`,
+      12: `(${spec.decide.resultCount})::int`,
+    };
+    const all = parameters(audit.toEvent('allowed', null));
+    const values: unknown[] = [];
+    const select = COLUMN_TYPES.map((type, column) => {
+      if (decided[column]) return decided[column];
+      values.push(all[column]);
+      return `$${spec.params.length + values.length}::${type}`;
+    });
+    let row: { outcome: AuditOutcome; status: number; answer: A | null };
+    try {
+      [row] = await this.dataSource.query(
+        `WITH ${spec.ctes},
+         audit_event AS (${INSERT_COLUMNS} SELECT ${select.join(', ')} RETURNING outcome, http_status)
+         SELECT e.outcome, e.http_status AS status, (${spec.answer}) AS answer FROM audit_event e`,
+        [...spec.params, ...values],
+      );
+    } catch (error) {
+      this.logger.error({ err: error, action: audit.action }, 'audited read failed');
+      throw auditUnavailable();
+    }
+    audit.written = true;
+    this.metrics.auditEvents.inc({ outcome: row.outcome });
+    return row;
   }
 
   /** Writes the event of work already running in `manager`'s transaction (the worker's jobs). */

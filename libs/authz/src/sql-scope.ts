@@ -68,3 +68,13 @@ export function sqlScope(
   };
   return { sql: translate(ast), params };
 }
+
+/** A scope for raw SQL: its named parameters as positional ones ($n...), numbered after `before` others. */
+export function positionalScope(scope: SqlScope, before = 0): { sql: string; params: unknown[] } {
+  const params: unknown[] = [];
+  const sql = scope.sql.replace(/:(scope_\d+)/g, (_, name: string) => {
+    params.push(scope.params[name]);
+    return `$${before + params.length}`;
+  });
+  return { sql, params };
+}

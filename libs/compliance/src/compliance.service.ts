@@ -11,7 +11,7 @@ import {
   type Page,
   toPage,
 } from '@app/common';
-import { AbilityFactory, type Principal, sqlScope } from '@app/authz';
+import { AbilityFactory, positionalScope, type Principal, sqlScope } from '@app/authz';
 import { AuditLog, type RequestAudit } from '@app/audit';
 import type { DueQuery, OverdueQuery } from './compliance.dto';
 import { type ComplianceStatus, type PersonCompliance, personCompliance, type ReportingMeasure } from './schedule';
@@ -237,12 +237,7 @@ export class ComplianceService {
   /** The caller's scope over persons, and the region filter, as positional SQL ($1...). */
   private scope(principal: Principal, region: string | undefined): { sql: string; params: unknown[] } {
     const ability = this.abilities.createForPrincipal(principal);
-    const scope = sqlScope(ability, 'read', 'Compliance', PERSON_SCOPE);
-    const params: unknown[] = [];
-    const sql = scope.sql.replace(/:(scope_\d+)/g, (_, name: string) => {
-      params.push(scope.params[name]);
-      return `$${params.length}`;
-    });
+    const { sql, params } = positionalScope(sqlScope(ability, 'read', 'Compliance', PERSON_SCOPE));
     if (!region) return { sql, params };
     params.push(region);
     return { sql: `${sql} AND m.report_to = $${params.length}`, params };

@@ -31,7 +31,7 @@ export interface PutResult<V> {
   view: V;
 }
 
-const dnaView = (d: DnaReference): DnaReferenceView => ({
+export const dnaView = (d: DnaReference): DnaReferenceView => ({
   laboratory: d.laboratory,
   sampleId: d.sampleId,
   profileReference: d.profileReference,
@@ -39,7 +39,7 @@ const dnaView = (d: DnaReference): DnaReferenceView => ({
   version: d.version,
 });
 
-const descriptionView = (d: PhysicalDescription): PhysicalDescriptionView => ({
+export const descriptionView = (d: PhysicalDescription): PhysicalDescriptionView => ({
   heightCm: d.heightCm,
   weightKg: d.weightKg,
   eyeColour: d.eyeColour,

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, type EntityManager, type FindOptionsWhere } from 'typeorm';
+import { DataSource, type EntityManager, type EntityTarget, type FindOptionsWhere, type ObjectLiteral } from 'typeorm';
 import {
   AppConfig,
   belgradeToday,
@@ -13,22 +13,30 @@ import {
   toPage,
   versionMismatch,
 } from '@app/common';
-import { AbilityFactory, type Principal, sqlScope } from '@app/authz';
+import { AbilityFactory, positionalScope, type Principal, sqlScope } from '@app/authz';
 import { AuditLog, type RequestAudit } from '@app/audit';
 import { ComplianceService, type ComplianceStatus } from '@app/compliance';
 import { User } from '@app/identity';
+import { Address } from './entities/address.entity';
+import { Conviction } from './entities/conviction.entity';
+import { DnaReference } from './entities/dna-reference.entity';
+import { Measure } from './entities/measure.entity';
 import { PersonHistoryEntry } from './entities/person-history.entity';
+import { Photo } from './entities/photo.entity';
+import { PhysicalDescription } from './entities/physical-description.entity';
+import { Workplace } from './entities/workplace.entity';
+import { fromJsonRow, fromJsonRows } from './rows';
 import { Person } from './entities/person.entity';
 import type { CreatePersonDto, PersonQuery, UpdatePersonDto } from './dto/person.dto';
 import { jmbgErrors } from './jmbg';
-import { PersonRecords, sentFields } from './person-records';
+import { personNotFound, PersonRecords, sentFields } from './person-records';
 import { searchKey } from './names';
-import { AddressesService } from './addresses.service';
+import { AddressesService, toAddressView } from './addresses.service';
 import { ConvictionsService } from './convictions.service';
-import { MeasuresService } from './measures.service';
-import { WorkplacesService } from './workplaces.service';
-import { PhotosService } from './photos.service';
-import { PersonDetailsService } from './person-details.service';
+import { MeasuresService, toMeasureView } from './measures.service';
+import { toWorkplaceView, WorkplacesService } from './workplaces.service';
+import { PhotosService, toPhotoView } from './photos.service';
+import { descriptionView, dnaView, PersonDetailsService } from './person-details.service';
 import {
   NO_PARTS,
   type PersonListItem,
@@ -57,6 +65,21 @@ function keysOf(person: Pick<Person, 'surname' | 'givenNames' | 'aliases'>): Pic
     surnameKey: searchKey(person.surname),
     searchKey: [person.surname, person.givenNames, ...person.aliases].map(searchKey).join(' | '),
   };
+}
+
+type JsonRow = Record<string, unknown>;
+
+/** What the person read returns: rows as PostgreSQL's JSON. */
+interface PersonRow {
+  person: JsonRow;
+  addresses: JsonRow[] | null;
+  workplace: JsonRow | null;
+  description: JsonRow | null;
+  dna: JsonRow | null;
+  convictions: JsonRow[] | null;
+  measures: JsonRow[] | null;
+  photos: JsonRow[] | null;
+  compliance: { status: ComplianceStatus; next_due_at: string | null; last_check_in_at: string | null };
 }
 
 @Injectable()
@@ -111,13 +134,76 @@ export class PersonsService {
     });
   }
 
+  /**
+   * The hot path: the person with every part and the compliance, and the
+   * audit event, in one statement. The caller's scope is in the SQL, so the
+   * event's outcome (allowed, denied out of scope, error when absent) is
+   * decided by the query that found the person.
+   */
   async get(audit: RequestAudit, principal: Principal, id: string): Promise<PersonView> {
     audit.on('person', id);
-    return this.log.transaction(audit, async (manager) => {
-      const person = await this.records.within(manager, audit, principal, id);
-      audit.resultCount = 1;
-      const ability = this.abilities.createForPrincipal(principal);
-      return toPersonView(person, await this.partsOf(manager, person.id, ability.can('read', 'DnaReference')));
+    const ability = this.abilities.createForPrincipal(principal);
+    const scope = positionalScope(
+      sqlScope(ability, 'read', 'Person', { regions: { sql: 'f.regions', array: true } }),
+      3,
+    );
+    const withDna = ability.can('read', 'DnaReference');
+    const { outcome, answer } = await this.log.readWithEvent<PersonRow>(audit, {
+      ctes: `found AS (SELECT * FROM persons WHERE id = $1),
+             visible AS (SELECT f.* FROM found f WHERE ${scope.sql})`,
+      params: [id, this.config.compliance.graceHours, this.config.compliance.dueSoonDays, ...scope.params],
+      decide: {
+        subjects: 'ARRAY(SELECT id FROM found)',
+        outcome: `CASE WHEN EXISTS (SELECT 1 FROM visible) THEN 'allowed'
+                       WHEN EXISTS (SELECT 1 FROM found) THEN 'denied' ELSE 'error' END`,
+        status: 'CASE WHEN EXISTS (SELECT 1 FROM visible) THEN 200 ELSE 404 END',
+        resultCount: 'SELECT count(*) FROM visible',
+      },
+      answer: `SELECT json_build_object(
+        'person', row_to_json(v),
+        'addresses', (SELECT json_agg(a) FROM addresses a WHERE a.person_id = v.id AND a.valid_to IS NULL),
+        'workplace', (SELECT row_to_json(w) FROM workplaces w WHERE w.person_id = v.id AND w.valid_to IS NULL),
+        'description', (SELECT row_to_json(d) FROM physical_descriptions d WHERE d.person_id = v.id),
+        'dna', ${withDna ? '(SELECT row_to_json(r) FROM dna_references r WHERE r.person_id = v.id)' : 'NULL'},
+        'convictions', (SELECT json_agg(c ORDER BY c.judgment_date, c.id) FROM convictions c WHERE c.person_id = v.id),
+        'measures', (SELECT json_agg(m ORDER BY m.starts_on, m.id) FROM measures m WHERE m.person_id = v.id),
+        'photos', (SELECT json_agg(x ORDER BY x.taken_at DESC, x.id DESC) FROM (
+                     SELECT id, person_id, content_type, size_bytes, sha256, taken_at FROM photos
+                      WHERE person_id = v.id) x),
+        'compliance', (SELECT row_to_json(k) FROM person_compliance(v.id, now(), $2, $3) k))
+        FROM visible v`,
+    });
+    if (outcome !== 'allowed' || !answer) throw personNotFound();
+    return this.viewOfRow(answer, withDna);
+  }
+
+  private viewOfRow(row: PersonRow, withDna: boolean): PersonView {
+    const manager = this.dataSource.manager;
+    const addresses = fromJsonRows(manager, Address, row.addresses);
+    const current = (kind: string) => addresses.find((a) => a.kind === kind);
+    const permanent = current('permanent');
+    const temporary = current('temporary');
+    const one = <E extends ObjectLiteral, V>(
+      entity: EntityTarget<E>,
+      value: Record<string, unknown> | null,
+      view: (e: E) => V,
+    ) => (value ? view(fromJsonRow(manager, entity, value)) : null);
+    return toPersonView(fromJsonRow(manager, Person, row.person), {
+      currentAddresses: {
+        permanent: permanent ? toAddressView(permanent) : null,
+        temporary: temporary ? toAddressView(temporary) : null,
+      },
+      currentWorkplace: one(Workplace, row.workplace, toWorkplaceView),
+      physicalDescription: one(PhysicalDescription, row.description, descriptionView),
+      ...(withDna ? { dnaReference: one(DnaReference, row.dna, dnaView) } : {}),
+      convictions: fromJsonRows(manager, Conviction, row.convictions).map((c) => this.convictions.view(c)),
+      measures: fromJsonRows(manager, Measure, row.measures).map(toMeasureView),
+      photos: fromJsonRows(manager, Photo, row.photos).map(toPhotoView),
+      compliance: {
+        status: row.compliance.status,
+        nextDueAt: row.compliance.next_due_at ? new Date(row.compliance.next_due_at) : null,
+        lastCheckInAt: row.compliance.last_check_in_at ? new Date(row.compliance.last_check_in_at) : null,
+      },
     });
   }
 

@@ -15,7 +15,7 @@ export interface PhotoView {
   sizeBytes: number;
 }
 
-const toPhotoView = (p: Photo): PhotoView => ({
+export const toPhotoView = (p: Photo): PhotoView => ({
   id: p.id,
   sha256: p.sha256,
   takenAt: p.takenAt.toISOString(),

@@ -18,7 +18,7 @@ export interface WorkplaceView {
   version: number;
 }
 
-const toWorkplaceView = (w: Workplace): WorkplaceView => ({
+export const toWorkplaceView = (w: Workplace): WorkplaceView => ({
   id: w.id,
   employer: w.employer,
   address: w.address,

@@ -17,14 +17,25 @@ export function addYears(date: string, years: number): string {
   return target.toISOString().slice(0, 10);
 }
 
+// Building a formatter is costly (time zone data); one of each serves every call.
+const DAY_FORMAT = new Intl.DateTimeFormat('en-CA', {
+  timeZone: 'Europe/Belgrade',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+});
+const HOUR_FORMAT = new Intl.DateTimeFormat('en-CA', {
+  timeZone: 'Europe/Belgrade',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  hourCycle: 'h23',
+});
+
 /** Today in Europe/Belgrade, as a calendar date. */
 export function belgradeToday(now = new Date()): string {
-  return new Intl.DateTimeFormat('en-CA', {
-    timeZone: 'Europe/Belgrade',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).format(now);
+  return DAY_FORMAT.format(now);
 }
 
 /** Europe/Belgrade midnight of a calendar date, as an instant; an invalid instant for a date that does not exist. */
@@ -34,14 +45,7 @@ export function belgradeMidnight(date: string): Date {
   // Belgrade is UTC+1 or UTC+2: find the offset that maps local midnight to an instant.
   for (const offsetHours of [1, 2]) {
     const instant = new Date(Date.UTC(y, m - 1, d, -offsetHours));
-    const local = new Intl.DateTimeFormat('en-CA', {
-      timeZone: 'Europe/Belgrade',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      hourCycle: 'h23',
-    }).format(instant);
+    const local = HOUR_FORMAT.format(instant);
     if (local === `${date}, 00`) return instant;
   }
   return new Date(Date.UTC(y, m - 1, d, -1));

@@ -1,0 +1,154 @@
+// Fills a migrated database with a reproducible register: persons with addresses, convictions, reporting
+// measures and a year of check-ins, and audit events, mostly through set-based SQL. Same seed, same data.
+import { createRequire } from 'node:module';
+import pg from 'pg';
+
+const require = createRequire(import.meta.url);
+const { searchKey } = require('../dist/libs/register/src/names.js');
+const { expectedCheckDigit } = require('../dist/libs/register/src/jmbg.js');
+
+const SURNAMES = [
+  'Petrović', 'Jovanović', 'Nikolić', 'Marković', 'Đorđević', 'Stojanović', 'Ilić', 'Stanković', 'Pavlović',
+  'Milošević', 'Todorović', 'Đukić', 'Kovačević', 'Popović', 'Živković', 'Janković', 'Mitrović', 'Ristić',
+  'Lazić', 'Savić', 'Kostić', 'Obradović', 'Vasić', 'Radović', 'Šarić', 'Čolić', 'Ćirić', 'Jelić', 'Bošković',
+  'Tomić', 'Simić', 'Lukić', 'Filipović', 'Milić', 'Vuković', 'Babić', 'Perić', 'Dimitrijević', 'Gajić', 'Zorić',
+];
+const GIVEN = [
+  'Petar', 'Marko', 'Nikola', 'Stefan', 'Miloš', 'Aleksandar', 'Dragan', 'Zoran', 'Goran', 'Dejan', 'Nenad',
+  'Ivan', 'Milan', 'Vladimir', 'Đorđe', 'Žarko', 'Srđan', 'Bojan', 'Jovan', 'Luka', 'Dušan', 'Ana', 'Milica',
+  'Jelena', 'Marija',
+];
+export const ADMINISTRATIONS = [
+  'PU-BEOGRAD', 'PU-BOR', 'PU-VALJEVO', 'PU-VRANJE', 'PU-ZAJECAR', 'PU-ZRENJANIN', 'PU-JAGODINA', 'PU-KIKINDA',
+  'PU-KRAGUJEVAC', 'PU-KRALJEVO', 'PU-KRUSEVAC', 'PU-LESKOVAC', 'PU-NIS', 'PU-NOVI-PAZAR', 'PU-NOVI-SAD',
+  'PU-PANCEVO', 'PU-PIROT', 'PU-POZAREVAC', 'PU-PROKUPLJE', 'PU-SMEDEREVO', 'PU-SOMBOR', 'PU-SREMSKA-MITROVICA',
+  'PU-SUBOTICA', 'PU-UZICE', 'PU-CACAK', 'PU-SABAC', 'PU-KOSOVSKA-MITROVICA',
+];
+
+/** mulberry32: a small seeded generator, so the same seed gives the same register. */
+function random(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const pad = (n, width) => String(n).padStart(width, '0');
+
+/** A valid JMBG for person number i (unique per i): the date, region 71-80 and a serial chosen so K exists. */
+function jmbgOf(i, dateOfBirth, sex) {
+  const [y, m, d] = dateOfBirth.split('-');
+  const region = 71 + (Math.floor(i / 1000) % 10);
+  for (let attempt = 0; ; attempt += 1) {
+    const serial = (sex === 'M' ? 0 : 500) + ((i + attempt * 7) % 500);
+    const first12 = `${d}${m}${y.slice(1)}${region}${pad(serial, 3)}`;
+    const check = expectedCheckDigit(first12);
+    if (check !== null) return `${first12}${check}`;
+  }
+}
+
+export async function generate({ url, seed, persons, auditEvents, log }) {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  const next = random(seed);
+  const pick = (list) => list[Math.floor(next() * list.length)];
+  try {
+    // Persons, in batches: names and keys need the service's own folding (names.ts).
+    const started = Date.now();
+    const BATCH = 5000;
+    for (let from = 0; from < persons; from += BATCH) {
+      const rows = { surname: [], given: [], jmbg: [], dob: [], sex: [], search: [], skey: [], region: [] };
+      for (let i = from; i < Math.min(persons, from + BATCH); i += 1) {
+        const surname = pick(SURNAMES);
+        const givenNames = pick(GIVEN);
+        const sex = next() < 0.95 ? 'M' : 'F';
+        const day = Math.floor(next() * 365 * 50);
+        const dob = new Date(Date.UTC(1950, 0, 1) + day * 86_400_000).toISOString().slice(0, 10);
+        rows.surname.push(surname);
+        rows.given.push(givenNames);
+        rows.jmbg.push(jmbgOf(i, dob, sex));
+        rows.dob.push(dob);
+        rows.sex.push(sex);
+        rows.search.push([surname, givenNames].map(searchKey).join(' | '));
+        rows.skey.push(searchKey(surname));
+        rows.region.push(pick(ADMINISTRATIONS));
+      }
+      await client.query(
+        `INSERT INTO persons (surname, given_names, jmbg, date_of_birth, place_of_birth, sex, citizenship,
+                              search_key, surname_key, regions)
+         SELECT s, g, j, d::date, 'Beograd', x, 'RS', k, sk, ARRAY[r]
+           FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
+             AS t (s, g, j, d, x, k, sk, r)`,
+        [rows.surname, rows.given, rows.jmbg, rows.dob, rows.sex, rows.search, rows.skey, rows.region],
+      );
+    }
+    log(`persons: ${persons} in ${Date.now() - started} ms`);
+
+    // The rest is set-based, with PostgreSQL's generator seeded from the same seed.
+    await client.query(`SELECT setseed($1)`, [(seed % 1000) / 1000]);
+    const step = async (what, sql) => {
+      const t0 = Date.now();
+      const result = await client.query(sql);
+      log(`${what}: ${result.rowCount} in ${Date.now() - t0} ms`);
+    };
+    await step(
+      'addresses',
+      `INSERT INTO addresses (person_id, kind, street, city, postal_code, police_administration, valid_from)
+       SELECT id, 'permanent', 'Ulica ' || (1 + floor(random() * 200))::int, 'Grad', '11000', regions[1],
+              current_date - 700 - floor(random() * 2000)::int
+         FROM persons`,
+    );
+    await step(
+      'convictions',
+      `INSERT INTO convictions (person_id, court, case_number, judgment_date, finality_date, offences, victim_age,
+                               sentence_kind, sentence_months, release_date)
+       SELECT id, 'Viši sud', 'K ' || row_number() OVER () || '/2015', date '2015-01-10', date '2015-03-01',
+              '[{"article":"180","paragraph":null}]', 'child', 'imprisonment', 60,
+              current_date - 30 - floor(random() * 700)::int
+         FROM persons`,
+    );
+    await step(
+      'measures',
+      `INSERT INTO measures (person_id, type, starts_on, ends_on, report_to, every_days)
+       SELECT c.person_id, 'periodic_reporting', c.release_date, c.release_date + 3650, p.regions[1], 30
+         FROM convictions c JOIN persons p ON p.id = c.person_id`,
+    );
+    // A year of check-ins: most periods have one, some persons lapse (so there is something overdue).
+    await step(
+      'check-ins',
+      `INSERT INTO check_ins (person_id, measure_id, occurred_at, place, method, recorded_by)
+       SELECT m.person_id, m.id,
+              ((m.starts_on + k * 30 + floor(random() * 25)::int)::timestamp + interval '9 hours') AT TIME ZONE 'Europe/Belgrade',
+              'PU', 'in_person', '00000000-0000-0000-0000-000000000000'
+         FROM measures m
+         CROSS JOIN LATERAL generate_series(0, least(12, (current_date - 1 - m.starts_on) / 30)) k
+        WHERE m.starts_on + k * 30 + 25 < current_date AND m.starts_on + k * 30 >= current_date - 365
+          AND random() < 0.93`,
+    );
+    // Audit events, in transactions of 20,000 (seals cut at transaction boundaries).
+    const t0 = Date.now();
+    const PER_TX = 20_000;
+    for (let done = 0; done < auditEvents; done += PER_TX) {
+      const n = Math.min(PER_TX, auditEvents - done);
+      await client.query(
+        `INSERT INTO audit_events (actor_user_id, actor_username, actor_role, actor_organisation, actor_region, action,
+                                   resource_type, resource_id, subject_person_ids, reason, outcome, http_status,
+                                   result_count, request_id, ip, user_agent, at)
+         SELECT gen_random_uuid(), 'officer.' || (i % 500), 'police_officer', 'MUP', 'PU-NIS', 'person.read',
+                'person', NULL, '{}', 'KT-' || i, 'allowed', 200, 1, 'bench-' || i, '10.0.0.1', 'bench',
+                now() - make_interval(secs => ($2 - i) * 3)
+           FROM generate_series($1::bigint + 1, $1::bigint + $3) AS i`,
+        [done, auditEvents, n],
+      );
+      if ((done / PER_TX) % 50 === 0) log(`audit events: ${done + n} after ${Date.now() - t0} ms`);
+    }
+    log(`audit events: ${auditEvents} in ${Date.now() - t0} ms`);
+    await client.query('ANALYZE');
+  } finally {
+    await client.end();
+  }
+}

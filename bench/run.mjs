@@ -1,0 +1,358 @@
+// `npm run bench`: the register under load on this machine, against the limit PostgreSQL itself sets.
+// Settings (environment): BENCH_SEED (42), BENCH_PERSONS (100000), BENCH_AUDIT_EVENTS (10000000),
+// BENCH_DURATION_SECONDS (10 per scenario), BENCH_CONNECTIONS (32), BENCH_SERVER_URL
+// (postgres://postgres@127.0.0.1:5432: a server where databases may be created). The generated database
+// (register_bench_<seed>_<persons>_<events>) is kept and reused: generation and sealing happen once.
+import { execFileSync, spawn } from 'node:child_process';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import * as path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import autocannon from 'autocannon';
+import pg from 'pg';
+import { ADMINISTRATIONS, generate } from './generate.mjs';
+
+const env = process.env;
+const seed = Number(env.BENCH_SEED ?? 42);
+const persons = Number(env.BENCH_PERSONS ?? 100_000);
+const auditEvents = Number(env.BENCH_AUDIT_EVENTS ?? 10_000_000);
+const duration = Number(env.BENCH_DURATION_SECONDS ?? 10);
+const connections = Number(env.BENCH_CONNECTIONS ?? 32);
+const server = (env.BENCH_SERVER_URL ?? 'postgres://postgres@127.0.0.1:5432').replace(/\/+$/, '');
+const dbName = `register_bench_${seed}_${persons}_${auditEvents}`;
+const url = `${server}/${dbName}`;
+const root = path.resolve(import.meta.dirname, '..');
+const work = path.join(root, 'bench', '.work');
+const log = (line) => process.stderr.write(`[bench] ${line}\n`);
+
+function keyFiles() {
+  mkdirSync(work, { recursive: true, mode: 0o700 });
+  const file = (name) => path.join(work, name);
+  if (!existsSync(file('signing.pem'))) {
+    const pem = (key) => key.export({ format: 'pem', type: 'pkcs8' });
+    writeFileSync(file('signing.pem'), pem(generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey), { mode: 0o600 });
+    writeFileSync(file('mfa.key'), randomBytes(32).toString('base64'), { mode: 0o600 });
+    writeFileSync(file('audit-sealing.pem'), pem(generateKeyPairSync('ed25519').privateKey), { mode: 0o600 });
+    writeFileSync(file('audit-hash.key'), randomBytes(32).toString('hex'), { mode: 0o600 });
+  }
+  return {
+    JWT_SIGNING_KEY_FILE: file('signing.pem'),
+    MFA_ENCRYPTION_KEY_FILE: file('mfa.key'),
+    AUDIT_SEALING_KEY_FILE: file('audit-sealing.pem'),
+    AUDIT_HASH_KEY_FILE: file('audit-hash.key'),
+  };
+}
+
+const serviceEnv = {
+  PATH: env.PATH,
+  NODE_ENV: 'production',
+  DATABASE_URL: url,
+  LOG_LEVEL: 'warn',
+  MFA_REQUIRED_ROLES: '',
+  RATE_LIMIT_MAX: '100000000',
+  ...keyFiles(),
+};
+
+const cli = (args, input) =>
+  execFileSync('node', ['dist/apps/cli/src/main.js', ...args], {
+    cwd: root,
+    env: serviceEnv,
+    input,
+    encoding: 'utf8',
+    stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+  });
+
+async function query(sql, params = [], database = url) {
+  const client = new pg.Client({ connectionString: database });
+  await client.connect();
+  try {
+    return (await client.query(sql, params)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+async function unsealed() {
+  const [row] = await query(
+    `SELECT count(*)::int AS n FROM audit_events
+      WHERE tx >= COALESCE((SELECT tx_to FROM audit_seals ORDER BY seal_no DESC LIMIT 1), '0'::xid8)`,
+  );
+  return row.n;
+}
+
+/** Creates, migrates, fills and seals the benchmark database unless it is there already. */
+async function prepare() {
+  const exists = await query(`SELECT 1 FROM pg_database WHERE datname = $1`, [dbName], `${server}/postgres`);
+  if (exists.length) {
+    const ready = await query(`SELECT to_regclass('bench_ready') IS NOT NULL AS ready`);
+    if (ready[0].ready) return JSON.parse(readFileSync(path.join(work, `${dbName}.json`), 'utf8'));
+    await query(`DROP DATABASE ${dbName}`, [], `${server}/postgres`);
+  }
+  await query(`CREATE DATABASE ${dbName}`, [], `${server}/postgres`);
+  log(`migrating ${dbName}`);
+  cli(['migration:run']);
+  const t0 = Date.now();
+  await generate({ url, seed, persons, auditEvents, log });
+  const generateMs = Date.now() - t0;
+  log('sealing the generated audit events (a worker; its first compliance scan raises the backlog of alerts)');
+  const t1 = Date.now();
+  const worker = spawn('node', ['dist/apps/worker/src/main.js'], {
+    cwd: root,
+    env: { ...serviceEnv, LOG_LEVEL: 'info', AUDIT_SEAL_INTERVAL_MS: '100', COMPLIANCE_SCAN_INTERVAL_SECONDS: '86400' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let firstScanMs = null;
+  let buffered = '';
+  worker.stdout.on('data', (chunk) => {
+    buffered += chunk.toString('utf8');
+    const lines = buffered.split('\n');
+    buffered = lines.pop();
+    for (const line of lines) {
+      if (line.includes('compliance scan done')) firstScanMs = JSON.parse(line).durationMs;
+    }
+  });
+  let exited = false;
+  worker.once('exit', () => (exited = true));
+  while ((await unsealed()) > 0 || firstScanMs === null) {
+    if (exited) throw new Error('the worker stopped before sealing everything');
+    await sleep(1000);
+  }
+  const sealMs = Date.now() - t1;
+  worker.kill('SIGTERM');
+  while (!exited) await sleep(100);
+  const prepared = { generateMs, sealMs, firstScanMs };
+  writeFileSync(path.join(work, `${dbName}.json`), JSON.stringify(prepared));
+  await query(`CREATE TABLE bench_ready (at timestamptz DEFAULT now())`);
+  return prepared;
+}
+
+function account(username, role, region) {
+  const password = `Bench-${randomBytes(9).toString('base64url')}`;
+  const args = ['user:create', '--username', username, '--role', role, '--organisation', 'Bench', '--password-stdin'];
+  if (region) args.push('--region', region);
+  cli(args, `${password}\n`);
+  return { username, password };
+}
+
+async function startApi() {
+  const port = 30_000 + Math.floor(Math.random() * 20_000);
+  const api = spawn('node', ['dist/apps/api/src/main.js'], {
+    cwd: root,
+    env: { ...serviceEnv, PORT: String(port), HOST: '127.0.0.1', DATABASE_POOL_SIZE: String(connections) },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const base = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 300; i += 1) {
+    try {
+      if ((await fetch(`${base}/health/ready`)).ok) return { api, base };
+    } catch {
+      // not up yet
+    }
+    await sleep(100);
+  }
+  throw new Error('the api did not start');
+}
+
+/** Peak resident memory of a process so far (VmHWM), in MB. */
+function peakRssMb(pid) {
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8').match(/^VmHWM:\s+(\d+) kB/m);
+  return line ? Math.round(Number(line[1]) / 1024) : null;
+}
+
+async function signIn(base, { username, password }) {
+  const res = await fetch(`${base}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  });
+  if (!res.ok) throw new Error(`sign-in failed: ${res.status}`);
+  return (await res.json()).accessToken;
+}
+
+function load(title, options) {
+  return new Promise((resolve, reject) => {
+    autocannon({ connections, duration, ...options }, (error, result) => {
+      if (error) return reject(error);
+      const errors = result.errors + result.timeouts + result.non2xx;
+      log(`${title}: ${Math.round(result.requests.average)} req/s, p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, errors ${errors}`);
+      resolve({
+        scenario: title,
+        requestsPerSecond: Math.round(result.requests.average),
+        p50Ms: result.latency.p50,
+        p99Ms: result.latency.p99,
+        requests: result.requests.total,
+        errors,
+      });
+    });
+  });
+}
+
+/** The SQL of one audited read, run by pgbench at the same concurrency: what PostgreSQL allows at best. */
+function pgbenchAuditedRead() {
+  const script = path.join(work, 'audited-read.sql');
+  writeFileSync(
+    script,
+    `\\set n random(1, ${persons})
+BEGIN;
+SELECT p.* FROM persons p WHERE p.id = (SELECT id FROM bench_person_ids WHERE n = :n);
+SELECT a.* FROM addresses a WHERE a.person_id = (SELECT id FROM bench_person_ids WHERE n = :n) AND a.valid_to IS NULL;
+SELECT c.* FROM convictions c WHERE c.person_id = (SELECT id FROM bench_person_ids WHERE n = :n);
+SELECT m.* FROM measures m WHERE m.person_id = (SELECT id FROM bench_person_ids WHERE n = :n);
+INSERT INTO audit_events (actor_user_id, actor_username, actor_role, action, resource_type, resource_id, subject_person_ids, reason, outcome, http_status, result_count, request_id)
+  VALUES (gen_random_uuid(), 'pgbench', 'registry_clerk', 'person.read', 'person', NULL, '{}', 'bench', 'allowed', 200, 1, 'pgbench');
+COMMIT;
+`,
+  );
+  const out = execFileSync(
+    'pgbench',
+    ['-n', '-c', String(connections), '-j', String(Math.min(connections, cpus().length)), '-T', String(duration), '-f', script, '-r', url],
+    { encoding: 'utf8', env: { ...env, PGAPPNAME: 'bench' } },
+  );
+  const tps = Number(out.match(/tps = ([\d.]+)/)[1]);
+  const latency = Number(out.match(/latency average = ([\d.]+) ms/)[1]);
+  log(`pgbench audited read: ${Math.round(tps)} tx/s, average ${latency} ms`);
+  return { scenario: 'pgbench: the SQL of one audited read', requestsPerSecond: Math.round(tps), averageMs: latency };
+}
+
+function timed(args) {
+  const t0 = Date.now();
+  const out = cli(args);
+  return { ms: Date.now() - t0, result: JSON.parse(out.trim().split('\n').pop()) };
+}
+
+async function main() {
+  if (!existsSync(path.join(root, 'dist/.build-stamp'))) throw new Error('build first (npm run build)');
+  const prepared = await prepare();
+  // Ids by number, for the load generators and pgbench.
+  await query(`CREATE TABLE IF NOT EXISTS bench_person_ids AS SELECT row_number() OVER (ORDER BY id)::int AS n, id FROM persons`);
+  await query(`CREATE UNIQUE INDEX IF NOT EXISTS bench_person_ids_n ON bench_person_ids (n)`);
+  const ids = (await query(`SELECT p.id, m.id AS measure_id FROM persons p JOIN measures m ON m.person_id = p.id ORDER BY p.id`)).map(
+    (r) => [r.id, r.measure_id],
+  );
+  const tag = randomBytes(3).toString('hex');
+  const clerk = account(`bench.clerk.${tag}`, 'registry_clerk');
+  const { api, base } = await startApi();
+  const results = [];
+  try {
+    const token = await signIn(base, clerk);
+    const headers = { authorization: `Bearer ${token}`, 'x-access-reason': 'BENCH-1' };
+    const any = () => ids[Math.floor(Math.random() * ids.length)];
+    const fragments = ['petrov', 'jovan', 'Ђорђ', 'kovac', 'marko', 'ilic', 'savić', 'tomi'];
+    results.push(
+      await load('GET /persons/:id (audited read)', {
+        url: base,
+        requests: [{ method: 'GET', headers, setupRequest: (req) => ({ ...req, path: `/api/v1/persons/${any()[0]}` }) }],
+      }),
+    );
+    results.push(pgbenchAuditedRead());
+    results.push(
+      await load('GET /persons?q= (search by name)', {
+        url: base,
+        requests: [
+          {
+            method: 'GET',
+            headers,
+            setupRequest: (req) => ({
+              ...req,
+              path: `/api/v1/persons?q=${encodeURIComponent(fragments[Math.floor(Math.random() * fragments.length)])}`,
+            }),
+          },
+        ],
+      }),
+    );
+    results.push(
+      await load('POST /persons/:id/check-ins', {
+        url: base,
+        requests: [
+          {
+            method: 'POST',
+            headers: { ...headers, 'content-type': 'application/json' },
+            setupRequest: (req) => {
+              const [personId, measureId] = any();
+              return {
+                ...req,
+                path: `/api/v1/persons/${personId}/check-ins`,
+                body: JSON.stringify({ measureId, occurredAt: new Date().toISOString(), place: 'PU', method: 'in_person' }),
+              };
+            },
+          },
+        ],
+      }),
+    );
+    results.push(
+      await load('POST /auth/login (argon2id)', {
+        url: base,
+        requests: [
+          {
+            method: 'POST',
+            path: '/api/v1/auth/login',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify(clerk),
+          },
+        ],
+      }),
+    );
+    const rss = peakRssMb(api.pid);
+    api.kill('SIGTERM');
+    await new Promise((resolve) => api.once('exit', resolve));
+
+    const scan = timed(['compliance:scan']);
+    log(`compliance scan: ${scan.result.durationMs} ms`);
+    const verify = timed(['audit:verify']);
+    const verifyRate = Math.round(verify.result.checkedEvents / (verify.ms / 1000));
+    log(`audit:verify: ${verify.result.checkedEvents} events in ${verify.ms} ms (${verifyRate}/s), ok ${verify.result.ok}`);
+
+    const read = results[0];
+    const limit = results[1];
+    const summary = {
+      at: new Date().toISOString(),
+      machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version },
+      settings: { seed, persons, auditEvents, durationSeconds: duration, connections },
+      prepared,
+      load: results,
+      ratioAuditedReadToPgbench: Number((read.requestsPerSecond / limit.requestsPerSecond).toFixed(2)),
+      apiPeakRssMb: rss,
+      complianceScanMs: { first: prepared.firstScanMs, steady: scan.result.durationMs },
+      auditVerify: { events: verify.result.checkedEvents, ms: verify.ms, eventsPerSecond: verifyRate, ok: verify.result.ok },
+    };
+    write(summary);
+  } finally {
+    if (api.exitCode === null) api.kill('SIGKILL');
+  }
+}
+
+function write(summary) {
+  const dir = path.join(root, 'bench', 'results');
+  mkdirSync(dir, { recursive: true });
+  const rows = summary.load.map(
+    (r) => `| ${r.scenario} | ${r.requestsPerSecond} | ${r.p50Ms ?? '–'} | ${r.p99Ms ?? r.averageMs + ' (avg)'} | ${r.errors ?? 0} |`,
+  );
+  const markdown = `# Benchmark ${summary.at}
+
+Machine: ${summary.machine.cpus} × ${summary.machine.cpuModel}, ${summary.machine.memoryGb} GB, Node ${summary.machine.node}.
+Data: ${summary.settings.persons} persons, ${summary.settings.auditEvents} audit events (seed ${summary.settings.seed});
+${summary.settings.connections} connections, ${summary.settings.durationSeconds} s per scenario.
+
+| scenario | req/s | p50 ms | p99 ms | errors |
+| --- | ---: | ---: | ---: | ---: |
+${rows.join('\n')}
+
+| figure | value | target |
+| --- | ---: | --- |
+| audited read / pgbench | ${summary.ratioAuditedReadToPgbench} | ≥ 0.5 |
+| api peak RSS | ${summary.apiPeakRssMb} MB | < 300 MB |
+| compliance scan, first (raises the backlog) | ${summary.complianceScanMs.first} ms | |
+| compliance scan, steady | ${summary.complianceScanMs.steady} ms | < 5000 ms |
+| audit:verify | ${summary.auditVerify.eventsPerSecond} events/s (${summary.auditVerify.events} in ${summary.auditVerify.ms} ms) | > 200000/s |
+| generation / sealing (once) | ${summary.prepared.generateMs} ms / ${summary.prepared.sealMs} ms | |
+`;
+  const stamp = summary.at.replace(/[:.]/g, '-');
+  writeFileSync(path.join(dir, `${stamp}.json`), `${JSON.stringify(summary, null, 2)}\n`);
+  writeFileSync(path.join(dir, `${stamp}.md`), markdown);
+  writeFileSync(path.join(dir, 'latest.json'), `${JSON.stringify(summary, null, 2)}\n`);
+  writeFileSync(path.join(dir, 'latest.md'), markdown);
+  process.stdout.write(markdown);
+}
+
+await main();
