@@ -39,15 +39,18 @@ function random(seed) {
 
 const pad = (n, width) => String(n).padStart(width, '0');
 
-/** A valid JMBG for person number i (unique per i): the date, region 71-80 and a serial chosen so K exists. */
-function jmbgOf(i, dateOfBirth, sex) {
+/** A valid JMBG not in `used`: the date, a region 71-80 and a serial chosen so that K exists. */
+function jmbgOf(i, dateOfBirth, sex, used) {
   const [y, m, d] = dateOfBirth.split('-');
-  const region = 71 + (Math.floor(i / 1000) % 10);
   for (let attempt = 0; ; attempt += 1) {
+    const region = 71 + ((i + attempt) % 10);
     const serial = (sex === 'M' ? 0 : 500) + ((i + attempt * 7) % 500);
     const first12 = `${d}${m}${y.slice(1)}${region}${pad(serial, 3)}`;
     const check = expectedCheckDigit(first12);
-    if (check !== null) return `${first12}${check}`;
+    if (check !== null && !used.has(`${first12}${check}`)) {
+      used.add(`${first12}${check}`);
+      return `${first12}${check}`;
+    }
   }
 }
 
@@ -60,6 +63,7 @@ export async function generate({ url, seed, persons, auditEvents, log }) {
     // Persons, in batches: names and keys need the service's own folding (names.ts).
     const started = Date.now();
     const BATCH = 5000;
+    const used = new Set();
     for (let from = 0; from < persons; from += BATCH) {
       const rows = { surname: [], given: [], jmbg: [], dob: [], sex: [], search: [], skey: [], region: [] };
       for (let i = from; i < Math.min(persons, from + BATCH); i += 1) {
@@ -70,7 +74,7 @@ export async function generate({ url, seed, persons, auditEvents, log }) {
         const dob = new Date(Date.UTC(1950, 0, 1) + day * 86_400_000).toISOString().slice(0, 10);
         rows.surname.push(surname);
         rows.given.push(givenNames);
-        rows.jmbg.push(jmbgOf(i, dob, sex));
+        rows.jmbg.push(jmbgOf(i, dob, sex, used));
         rows.dob.push(dob);
         rows.sex.push(sex);
         rows.search.push([surname, givenNames].map(searchKey).join(' | '));

@@ -2,7 +2,8 @@
 // Settings (environment): BENCH_SEED (42), BENCH_PERSONS (100000), BENCH_AUDIT_EVENTS (10000000),
 // BENCH_DURATION_SECONDS (10 per scenario), BENCH_CONNECTIONS (32), BENCH_SERVER_URL
 // (postgres://postgres@127.0.0.1:5432: a server where databases may be created). The generated database
-// (register_bench_<seed>_<persons>_<events>) is kept and reused: generation and sealing happen once.
+// (register_bench_<seed>_<persons>_<events>) is kept and reused: generation and sealing happen once;
+// BENCH_PREPARE_ONLY=1 stops there.
 import { execFileSync, spawn } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -224,6 +225,7 @@ function timed(args) {
 async function main() {
   if (!existsSync(path.join(root, 'dist/.build-stamp'))) throw new Error('build first (npm run build)');
   const prepared = await prepare();
+  if (env.BENCH_PREPARE_ONLY) return log(`${dbName} is ready`);
   // Ids by number, for the load generators and pgbench.
   await query(`CREATE TABLE IF NOT EXISTS bench_person_ids AS SELECT row_number() OVER (ORDER BY id)::int AS n, id FROM persons`);
   await query(`CREATE UNIQUE INDEX IF NOT EXISTS bench_person_ids_n ON bench_person_ids (n)`);
