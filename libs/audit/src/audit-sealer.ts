@@ -41,13 +41,15 @@ export class AuditSealer {
       const [{ locked }] = await manager.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [SEAL_LOCK]);
       if (!locked) return null;
       const [previous]: SealRow[] = await manager.query(
-        `SELECT ${SEAL_COLUMNS} FROM audit_seals ORDER BY seal_no DESC LIMIT 1`,
+        // Qualified: a bare `seal_no` would name the text output column and sort 9 after 10.
+        `SELECT ${SEAL_COLUMNS} FROM audit_seals ORDER BY audit_seals.seal_no DESC LIMIT 1`,
       );
       const [{ xmin }] = await manager.query(`SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS xmin`);
       const from = previous?.tx_to ?? '0';
       // A backlog is sealed in parts, each ending at a transaction boundary.
       const [cut] = await manager.query(
-        `SELECT tx::text FROM audit_events WHERE tx >= $1::xid8 AND tx < $2::xid8 ORDER BY tx OFFSET $3 LIMIT 1`,
+        `SELECT tx::text FROM audit_events WHERE tx >= $1::xid8 AND tx < $2::xid8
+          ORDER BY audit_events.tx OFFSET $3 LIMIT 1`,
         [from, xmin, this.config.audit.maxEventsPerSeal],
       );
       const watermark: string = cut && BigInt(cut.tx) > BigInt(from) ? cut.tx : xmin;
@@ -107,7 +109,7 @@ export class AuditSealer {
   /** The latest checkpoint: the head of the seal chain, signed now. */
   async latestCheckpoint(): Promise<Checkpoint | null> {
     const [head]: { seal_no: string; total_events: string; hash: Buffer }[] = await this.dataSource.query(
-      `SELECT seal_no::text, total_events::text, hash FROM audit_seals ORDER BY seal_no DESC LIMIT 1`,
+      `SELECT seal_no::text, total_events::text, hash FROM audit_seals ORDER BY audit_seals.seal_no DESC LIMIT 1`,
     );
     return head ? this.checkpointOf(Number(head.seal_no), Number(head.total_events), head.hash) : null;
   }

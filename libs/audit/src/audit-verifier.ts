@@ -51,7 +51,8 @@ export class AuditVerifier {
 
     for (let after = 0n; ;) {
       const seals: SealRow[] = await this.dataSource.query(
-        `SELECT ${SEAL_COLUMNS} FROM audit_seals WHERE seal_no > $1 ORDER BY seal_no LIMIT ${SEALS_PER_BATCH}`,
+        // Qualified: a bare `seal_no` would name the text output column and sort 10 before 9.
+        `SELECT ${SEAL_COLUMNS} FROM audit_seals WHERE seal_no > $1 ORDER BY audit_seals.seal_no LIMIT ${SEALS_PER_BATCH}`,
         [String(after)],
       );
       for (const seal of seals) {

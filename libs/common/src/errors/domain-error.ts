@@ -35,7 +35,8 @@ export class DomainError extends Error {
     return new DomainError('conflict', detail);
   }
 
+  /** 503, with the same Retry-After as every other 503 the service sends. */
   static unavailable(detail = 'The service cannot answer right now; try again shortly.'): DomainError {
-    return new DomainError('unavailable', detail);
+    return new DomainError('unavailable', detail, undefined, { 'retry-after': '5' });
   }
 }

@@ -102,12 +102,29 @@ const UNAVAILABLE_CODES = new Set([
   '53300',
 ]);
 
+const RELEASED_CONNECTION_ERRORS = new Set([
+  'QueryRunnerAlreadyReleasedError',
+  'QueryRunnerProviderAlreadyReleasedError',
+]);
+
 /** Connection loss, shutdown or exhausted connections: the client may retry, so 503 rather than 500. */
 export function isDatabaseUnavailable(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false;
-  const e = error as { code?: unknown; driverError?: { code?: unknown }; message?: unknown };
+  const e = error as {
+    code?: unknown;
+    severity?: unknown;
+    driverError?: { code?: unknown; severity?: unknown };
+    message?: unknown;
+    name?: unknown;
+  };
   const code = e.driverError?.code ?? e.code;
   if (typeof code === 'string' && UNAVAILABLE_CODES.has(code)) return true;
+  // FATAL (or PANIC): the server ended the session, e.g. it refuses connections to the database right now.
+  const severity = e.driverError?.severity ?? e.severity;
+  if (severity === 'FATAL' || severity === 'PANIC') return true;
+  // TypeORM releases a transaction's query runner when its connection dies (e.g. pg_terminate_backend
+  // between two statements); the transaction's next statement then fails with one of these.
+  if (typeof e.name === 'string' && RELEASED_CONNECTION_ERRORS.has(e.name)) return true;
   const message = typeof e.message === 'string' ? e.message : '';
   return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(
     message,
