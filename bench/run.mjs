@@ -111,6 +111,7 @@ async function prepare() {
     buffered = lines.pop();
     for (const line of lines) {
       if (line.includes('compliance scan done')) firstScanMs = JSON.parse(line).durationMs;
+      else if (/"level":(50|60)/.test(line)) log(`worker: ${line}`);
     }
   });
   let exited = false;

@@ -256,6 +256,22 @@ describe('compliance', () => {
     });
   });
 
+  it('a scan looks back COMPLIANCE_SCAN_LOOKBACK_DAYS (7) for measures recorded before that, at every period for newer ones', async () => {
+    const old = await reporting(95, 30, 'PU-VALJEVO');
+    await t.dataSource.query(`UPDATE measures SET created_at = now() - interval '100 days' WHERE id = $1`, [
+      old.measureId,
+    ]);
+    const recent = await reporting(95, 30, 'PU-VALJEVO');
+    await t.app.get(ComplianceScanner).scan();
+    // Earlier scans would have raised the older periods of the old measure; this one sees the last week only.
+    expect((await alertsOf(old.measureId)).map((a: { due_date: string }) => a.due_date)).toEqual([
+      addDays(old.startsOn, 89),
+    ]);
+    expect((await alertsOf(recent.measureId)).map((a: { due_date: string }) => a.due_date)).toEqual(
+      [29, 59, 89].map((d) => addDays(recent.startsOn, d)),
+    );
+  });
+
   it('the due list shows the periods ending in the range and whether each is checked in', async () => {
     const r = await reporting(28, 30, 'PU-BOR');
     const res = await request(t.server)

@@ -46,12 +46,12 @@ export class ComplianceScanner {
 
   async scan(now = new Date()): Promise<ScanResult> {
     const started = performance.now();
-    const { graceHours, measureEndingDays, reminderDaysBefore } = this.config.compliance;
+    const { graceHours, measureEndingDays, reminderDaysBefore, scanLookbackDays } = this.config.compliance;
     const result = await this.dataSource.transaction(async (manager) => {
       const [{ locked }] = await manager.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [SCAN_LOCK]);
       if (!locked) return { ran: false, raised: {}, reminders: 0 };
       const raised = [
-        ...(await this.raiser.raise(manager, { sql: MISSED_PERIODS, params: [now, graceHours] })),
+        ...(await this.raiser.raise(manager, { sql: MISSED_PERIODS, params: [now, graceHours, scanLookbackDays] })),
         ...(await this.raiser.raise(manager, { sql: MEASURES_ENDING, params: [now, measureEndingDays] })),
       ];
       const reminders = await this.raiser.remind(manager, { sql: CHECK_INS_DUE, params: [now, reminderDaysBefore] });
@@ -78,21 +78,32 @@ export class ComplianceScanner {
 
 /**
  * Every reporting period that ended (plus the grace) without a check-in and
- * without a suspension, for measures in force or ended within the last week
- * (the scan runs every few minutes). $1 now, $2 grace hours.
+ * without a suspension. The scan runs every few minutes, so it looks only at
+ * periods missed (ended, plus the grace) within the last $3 days, except for measures recorded
+ * within them, whose every period is looked at (a measure recorded late
+ * raises its missed periods at once). Measures ended within the window still
+ * count. $1 now, $2 grace hours, $3 lookback days.
  */
 const MISSED_PERIODS = `
   SELECT 'missed_check_in' AS kind, m.person_id, m.id AS measure_id, m.id AS source_id,
          per.last_day AS due_date, m.report_to AS police_administration
     FROM measures m
-   CROSS JOIN LATERAL (SELECT ($1::timestamptz AT TIME ZONE 'Europe/Belgrade')::date AS today) t
-   CROSS JOIN LATERAL generate_series(0, (least(t.today, m.ends_on) - m.starts_on) / m.every_days) AS k
+   CROSS JOIN LATERAL (SELECT ($1::timestamptz AT TIME ZONE 'Europe/Belgrade')::date AS today,
+                              (($1::timestamptz - make_interval(days => $3::int, hours => $2::int))
+                                 AT TIME ZONE 'Europe/Belgrade')::date AS window_start) t
+   CROSS JOIN LATERAL generate_series(
+     CASE WHEN m.created_at >= $1::timestamptz - make_interval(days => $3::int) THEN 0
+          ELSE greatest(0, (t.window_start - m.starts_on) / m.every_days - 1) END,
+     (least(t.today, m.ends_on) - m.starts_on) / m.every_days) AS k
    CROSS JOIN LATERAL (SELECT m.starts_on + k * m.every_days AS starts_on,
                               least(m.starts_on + (k + 1) * m.every_days - 1, m.ends_on) AS last_day) per
    WHERE m.type = 'periodic_reporting' AND m.starts_on <= t.today
-     AND m.ends_on >= t.today - 7
-     AND (m.status <> 'ended' OR m.status_changed_on >= t.today - 7)
+     AND m.ends_on >= t.window_start - 1
+     AND (m.status <> 'ended' OR m.status_changed_on >= t.window_start - 1)
      AND $1::timestamptz >= belgrade_midnight(per.last_day + 1) + make_interval(hours => $2::int)
+     AND (m.created_at >= $1::timestamptz - make_interval(days => $3::int)
+          OR belgrade_midnight(per.last_day + 1) + make_interval(hours => $2::int)
+             > $1::timestamptz - make_interval(days => $3::int))
      AND NOT EXISTS (SELECT 1 FROM alerts a
                       WHERE a.kind = 'missed_check_in' AND a.source_id = m.id AND a.due_date = per.last_day)
      AND NOT EXISTS (SELECT 1 FROM check_ins c

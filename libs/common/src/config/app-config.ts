@@ -90,6 +90,8 @@ export class AppConfig {
     /** A `measure_ending` alert this many days before a measure ends. */
     measureEndingDays: number;
     scanIntervalMs: number;
+    /** How far back a scan looks for missed periods (all of them for measures recorded within it). */
+    scanLookbackDays: number;
   };
   readonly mail: {
     /** Unset: no e-mail is sent (the inbox still is written). */
@@ -211,6 +213,7 @@ export function loadConfig(raw: Record<string, string | undefined> = process.env
       reminderDaysBefore: env.REMINDER_DAYS_BEFORE ?? 3,
       measureEndingDays: env.MEASURE_ENDING_DAYS ?? 30,
       scanIntervalMs: (env.COMPLIANCE_SCAN_INTERVAL_SECONDS ?? 300) * 1000,
+      scanLookbackDays: env.COMPLIANCE_SCAN_LOOKBACK_DAYS ?? 7,
     },
     mail: {
       smtpUrl: env.SMTP_URL,

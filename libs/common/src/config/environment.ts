@@ -345,6 +345,13 @@ export class Environment {
 
   @Transform(toInteger)
   @IsOptional()
+  @IsInt({ message: 'must be a whole number of days' })
+  @Min(1)
+  @Max(3660)
+  COMPLIANCE_SCAN_LOOKBACK_DAYS?: number;
+
+  @Transform(toInteger)
+  @IsOptional()
   @IsInt({ message: 'must be a whole number' })
   @Min(100)
   @Max(3600000)
