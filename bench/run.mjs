@@ -12,7 +12,7 @@ import * as path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import autocannon from 'autocannon';
 import pg from 'pg';
-import { ADMINISTRATIONS, generate } from './generate.mjs';
+import { generate } from './generate.mjs';
 
 const env = process.env;
 const seed = Number(env.BENCH_SEED ?? 42);
@@ -32,7 +32,9 @@ function keyFiles() {
   const file = (name) => path.join(work, name);
   if (!existsSync(file('signing.pem'))) {
     const pem = (key) => key.export({ format: 'pem', type: 'pkcs8' });
-    writeFileSync(file('signing.pem'), pem(generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey), { mode: 0o600 });
+    writeFileSync(file('signing.pem'), pem(generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey), {
+      mode: 0o600,
+    });
     writeFileSync(file('mfa.key'), randomBytes(32).toString('base64'), { mode: 0o600 });
     writeFileSync(file('audit-sealing.pem'), pem(generateKeyPairSync('ed25519').privateKey), { mode: 0o600 });
     writeFileSync(file('audit-hash.key'), randomBytes(32).toString('hex'), { mode: 0o600 });
@@ -177,7 +179,9 @@ function load(title, options) {
     autocannon({ connections, duration, ...options }, (error, result) => {
       if (error) return reject(error);
       const errors = result.errors + result.timeouts + result.non2xx;
-      log(`${title}: ${Math.round(result.requests.average)} req/s, p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, errors ${errors}`);
+      log(
+        `${title}: ${Math.round(result.requests.average)} req/s, p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, errors ${errors}`,
+      );
       resolve({
         scenario: title,
         requestsPerSecond: Math.round(result.requests.average),
@@ -208,7 +212,19 @@ COMMIT;
   );
   const out = execFileSync(
     'pgbench',
-    ['-n', '-c', String(connections), '-j', String(Math.min(connections, cpus().length)), '-T', String(duration), '-f', script, '-r', url],
+    [
+      '-n',
+      '-c',
+      String(connections),
+      '-j',
+      String(Math.min(connections, cpus().length)),
+      '-T',
+      String(duration),
+      '-f',
+      script,
+      '-r',
+      url,
+    ],
     { encoding: 'utf8', env: { ...env, PGAPPNAME: 'bench' } },
   );
   const tps = Number(out.match(/tps = ([\d.]+)/)[1]);
@@ -228,11 +244,13 @@ async function main() {
   const prepared = await prepare();
   if (env.BENCH_PREPARE_ONLY) return log(`${dbName} is ready`);
   // Ids by number, for the load generators and pgbench.
-  await query(`CREATE TABLE IF NOT EXISTS bench_person_ids AS SELECT row_number() OVER (ORDER BY id)::int AS n, id FROM persons`);
-  await query(`CREATE UNIQUE INDEX IF NOT EXISTS bench_person_ids_n ON bench_person_ids (n)`);
-  const ids = (await query(`SELECT p.id, m.id AS measure_id FROM persons p JOIN measures m ON m.person_id = p.id ORDER BY p.id`)).map(
-    (r) => [r.id, r.measure_id],
+  await query(
+    `CREATE TABLE IF NOT EXISTS bench_person_ids AS SELECT row_number() OVER (ORDER BY id)::int AS n, id FROM persons`,
   );
+  await query(`CREATE UNIQUE INDEX IF NOT EXISTS bench_person_ids_n ON bench_person_ids (n)`);
+  const ids = (
+    await query(`SELECT p.id, m.id AS measure_id FROM persons p JOIN measures m ON m.person_id = p.id ORDER BY p.id`)
+  ).map((r) => [r.id, r.measure_id]);
   const tag = randomBytes(3).toString('hex');
   const clerk = account(`bench.clerk.${tag}`, 'registry_clerk');
   const { api, base } = await startApi();
@@ -245,7 +263,9 @@ async function main() {
     results.push(
       await load('GET /persons/:id (audited read)', {
         url: base,
-        requests: [{ method: 'GET', headers, setupRequest: (req) => ({ ...req, path: `/api/v1/persons/${any()[0]}` }) }],
+        requests: [
+          { method: 'GET', headers, setupRequest: (req) => ({ ...req, path: `/api/v1/persons/${any()[0]}` }) },
+        ],
       }),
     );
     results.push(pgbenchAuditedRead());
@@ -276,7 +296,12 @@ async function main() {
               return {
                 ...req,
                 path: `/api/v1/persons/${personId}/check-ins`,
-                body: JSON.stringify({ measureId, occurredAt: new Date().toISOString(), place: 'PU', method: 'in_person' }),
+                body: JSON.stringify({
+                  measureId,
+                  occurredAt: new Date().toISOString(),
+                  place: 'PU',
+                  method: 'in_person',
+                }),
               };
             },
           },
@@ -304,20 +329,32 @@ async function main() {
     log(`compliance scan: ${scan.result.durationMs} ms`);
     const verify = timed(['audit:verify']);
     const verifyRate = Math.round(verify.result.checkedEvents / (verify.ms / 1000));
-    log(`audit:verify: ${verify.result.checkedEvents} events in ${verify.ms} ms (${verifyRate}/s), ok ${verify.result.ok}`);
+    log(
+      `audit:verify: ${verify.result.checkedEvents} events in ${verify.ms} ms (${verifyRate}/s), ok ${verify.result.ok}`,
+    );
 
     const read = results[0];
     const limit = results[1];
     const summary = {
       at: new Date().toISOString(),
-      machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version },
+      machine: {
+        cpus: cpus().length,
+        cpuModel: cpus()[0]?.model,
+        memoryGb: Math.round(totalmem() / 2 ** 30),
+        node: process.version,
+      },
       settings: { seed, persons, auditEvents, durationSeconds: duration, connections },
       prepared,
       load: results,
       ratioAuditedReadToPgbench: Number((read.requestsPerSecond / limit.requestsPerSecond).toFixed(2)),
       apiPeakRssMb: rss,
       complianceScanMs: { first: prepared.firstScanMs, steady: scan.result.durationMs },
-      auditVerify: { events: verify.result.checkedEvents, ms: verify.ms, eventsPerSecond: verifyRate, ok: verify.result.ok },
+      auditVerify: {
+        events: verify.result.checkedEvents,
+        ms: verify.ms,
+        eventsPerSecond: verifyRate,
+        ok: verify.result.ok,
+      },
     };
     write(summary);
   } finally {
@@ -329,7 +366,8 @@ function write(summary) {
   const dir = path.join(root, 'bench', 'results');
   mkdirSync(dir, { recursive: true });
   const rows = summary.load.map(
-    (r) => `| ${r.scenario} | ${r.requestsPerSecond} | ${r.p50Ms ?? '–'} | ${r.p99Ms ?? r.averageMs + ' (avg)'} | ${r.errors ?? 0} |`,
+    (r) =>
+      `| ${r.scenario} | ${r.requestsPerSecond} | ${r.p50Ms ?? '–'} | ${r.p99Ms ?? r.averageMs + ' (avg)'} | ${r.errors ?? 0} |`,
   );
   const markdown = `# Benchmark ${summary.at}
 
