@@ -7,48 +7,151 @@ const require = createRequire(import.meta.url);
 const { searchKey } = require('../dist/libs/register/src/names.js');
 const { expectedCheckDigit } = require('../dist/libs/register/src/jmbg.js');
 
-const SURNAMES = [
-  'Petrović',
-  'Jovanović',
-  'Nikolić',
-  'Marković',
-  'Đorđević',
-  'Stojanović',
-  'Ilić',
-  'Stanković',
-  'Pavlović',
-  'Milošević',
-  'Todorović',
-  'Đukić',
-  'Kovačević',
-  'Popović',
-  'Živković',
-  'Janković',
-  'Mitrović',
-  'Ristić',
-  'Lazić',
-  'Savić',
-  'Kostić',
-  'Obradović',
-  'Vasić',
-  'Radović',
-  'Šarić',
-  'Čolić',
-  'Ćirić',
-  'Jelić',
-  'Bošković',
-  'Tomić',
-  'Simić',
-  'Lukić',
-  'Filipović',
-  'Milić',
-  'Vuković',
-  'Babić',
-  'Perić',
-  'Dimitrijević',
-  'Gajić',
-  'Zorić',
-];
+// Names as diverse as a national register's: surnames from roots and the usual endings (about 1,600),
+// given names (about 90), both drawn with a long-tailed (Zipf-like) frequency, so that the most common
+// surname is about 1% of persons, as Petrović is in Serbia.
+const ROOTS = [
+  'Petr',
+  'Jovan',
+  'Nikol',
+  'Mark',
+  'Đorđ',
+  'Stojan',
+  'Il',
+  'Stank',
+  'Pavl',
+  'Miloš',
+  'Todor',
+  'Đuk',
+  'Kovač',
+  'Pop',
+  'Živk',
+  'Jank',
+  'Mitr',
+  'Rist',
+  'Laz',
+  'Sav',
+  'Kost',
+  'Obrad',
+  'Vas',
+  'Rad',
+  'Šar',
+  'Čol',
+  'Ćir',
+  'Jel',
+  'Bošk',
+  'Tom',
+  'Sim',
+  'Luk',
+  'Filip',
+  'Mil',
+  'Vuk',
+  'Bab',
+  'Per',
+  'Dimitrij',
+  'Gaj',
+  'Zor',
+  'Stef',
+  'Bog',
+  'Dragan',
+  'Zoran',
+  'Goran',
+  'Dejan',
+  'Nenad',
+  'Ivan',
+  'Milan',
+  'Vladimir',
+  'Žark',
+  'Srđan',
+  'Bojan',
+  'Luč',
+  'Dušan',
+  'Branković',
+  'Stevan',
+  'Velj',
+  'Vuj',
+  'Vučk',
+  'Grb',
+  'Gavril',
+  'Dam',
+  'Despot',
+  'Đur',
+  'Živan',
+  'Zdrav',
+  'Ignjat',
+  'Jakš',
+  'Jevt',
+  'Kalin',
+  'Krst',
+  'Kuz',
+  'Maks',
+  'Marin',
+  'Matej',
+  'Mijailov',
+  'Mirk',
+  'Mlad',
+  'Nedelj',
+  'Novak',
+  'Obren',
+  'Ostoj',
+  'Pantel',
+  'Perišić',
+  'Prod',
+  'Rajk',
+  'Ranc',
+  'Rakić',
+  'Sekul',
+  'Simeun',
+  'Slav',
+  'Sreten',
+  'Stamen',
+  'Tasić',
+  'Tešić',
+  'Trif',
+  'Urošev',
+  'Cvetk',
+  'Cvij',
+  'Čed',
+  'Džin',
+  'Šćep',
+  'Šapon',
+  'Ljub',
+  'Njeg',
+  'Andrej',
+  'Aleks',
+  'Arsen',
+  'Bran',
+  'Velimir',
+  'Vidoj',
+  'Vitom',
+  'Vlaj',
+  'Gligor',
+  'Grujić',
+  'Dobr',
+  'Dragut',
+  'Đok',
+  'Živoj',
+  'Zlat',
+  'Jeremić',
+  'Jovič',
+  'Kojić',
+  'Kret',
+  'Lek',
+  'Lon',
+  'Mač',
+  'Mihajl',
+  'Mom',
+  'Naum',
+  'Ned',
+  'Orl',
+  'Pejč',
+  'Pet',
+  'Puriš',
+  'Rat',
+  'Savat',
+].filter((root) => !root.endsWith('ić'));
+const ENDINGS = ['ović', 'ević', 'ić', 'in', 'ski', 'ac', 'anović', 'ijević', 'ičić', 'ko', 'ović-Stojanović'];
+const SURNAMES = ROOTS.flatMap((root) => ENDINGS.map((ending) => `${root}${ending}`));
 const GIVEN = [
   'Petar',
   'Marko',
@@ -75,7 +178,89 @@ const GIVEN = [
   'Milica',
   'Jelena',
   'Marija',
+  'Branko',
+  'Vuk',
+  'Lazar',
+  'Filip',
+  'Uroš',
+  'Vojislav',
+  'Slobodan',
+  'Miodrag',
+  'Radovan',
+  'Predrag',
+  'Svetozar',
+  'Dobrivoje',
+  'Živojin',
+  'Momčilo',
+  'Ljubomir',
+  'Njegoš',
+  'Čedomir',
+  'Ćira',
+  'Šćepan',
+  'Velibor',
+  'Gvozden',
+  'Tihomir',
+  'Zlatko',
+  'Ratko',
+  'Radomir',
+  'Slavko',
+  'Stanislav',
+  'Sava',
+  'Simo',
+  'Teodor',
+  'Mihajlo',
+  'Andrija',
+  'Arsenije',
+  'Danilo',
+  'Despot',
+  'Dimitrije',
+  'Emil',
+  'Igor',
+  'Jakov',
+  'Kosta',
+  'Lenka',
+  'Mila',
+  'Nada',
+  'Olivera',
+  'Radmila',
+  'Snežana',
+  'Tamara',
+  'Vesna',
+  'Zorica',
+  'Dragana',
+  'Gordana',
+  'Ivana',
+  'Jasna',
+  'Ksenija',
+  'Ljiljana',
+  'Mirjana',
+  'Nevena',
+  'Sanja',
+  'Tijana',
+  'Vera',
+  'Željko',
+  'Života',
+  'Đura',
 ];
+
+/** Picks from `list` with a long tail: the k-th item about 1/k^0.9 as often as the first. */
+function zipf(list, next) {
+  const weights = list.map((_, k) => 1 / (k + 1) ** 0.9);
+  const total = weights.reduce((a, b) => a + b, 0);
+  const cumulative = [];
+  weights.reduce((sum, w, k) => (cumulative[k] = sum + w / total), 0);
+  return () => {
+    const u = next();
+    let lo = 0;
+    let hi = cumulative.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (cumulative[mid] < u) lo = mid + 1;
+      else hi = mid;
+    }
+    return list[lo];
+  };
+}
 const ADMINISTRATIONS = [
   'PU-BEOGRAD',
   'PU-BOR',
@@ -140,6 +325,8 @@ export async function generate({ url, seed, persons, auditEvents, log }) {
   await client.connect();
   const next = random(seed);
   const pick = (list) => list[Math.floor(next() * list.length)];
+  const surnameOf = zipf(SURNAMES, next);
+  const givenNameOf = zipf(GIVEN, next);
   try {
     // Persons, in batches: names and keys need the service's own folding (names.ts).
     const started = Date.now();
@@ -148,8 +335,8 @@ export async function generate({ url, seed, persons, auditEvents, log }) {
     for (let from = 0; from < persons; from += BATCH) {
       const rows = { surname: [], given: [], jmbg: [], dob: [], sex: [], search: [], skey: [], region: [] };
       for (let i = from; i < Math.min(persons, from + BATCH); i += 1) {
-        const surname = pick(SURNAMES);
-        const givenNames = pick(GIVEN);
+        const surname = surnameOf();
+        const givenNames = givenNameOf();
         const sex = next() < 0.95 ? 'M' : 'F';
         const day = Math.floor(next() * 365 * 50);
         const dob = new Date(Date.UTC(1950, 0, 1) + day * 86_400_000).toISOString().slice(0, 10);
@@ -198,8 +385,9 @@ export async function generate({ url, seed, persons, auditEvents, log }) {
     );
     await step(
       'measures',
-      `INSERT INTO measures (person_id, type, starts_on, ends_on, report_to, every_days)
-       SELECT c.person_id, 'periodic_reporting', c.release_date, c.release_date + 3650, p.regions[1], 30
+      `INSERT INTO measures (person_id, type, starts_on, ends_on, report_to, every_days, created_at)
+       SELECT c.person_id, 'periodic_reporting', c.release_date, c.release_date + 3650, p.regions[1], 30,
+              c.release_date - 5
          FROM convictions c JOIN persons p ON p.id = c.person_id`,
     );
     // A year of check-ins: reporting started within the last year; 3% of periods lapse (something is overdue).

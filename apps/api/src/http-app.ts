@@ -1,23 +1,27 @@
 import type { IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
 import helmet from '@fastify/helmet';
 import multipart from '@fastify/multipart';
 import { type DynamicModule, RequestMethod } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Logger } from 'nestjs-pino';
 import {
   type AppConfig,
+  buildProblem,
   DomainError,
   MAX_UPLOAD_BYTES,
   MetricsService,
+  PROBLEM_CONTENT_TYPE,
   RateLimiter,
   REQUEST_ID_HEADER,
   requestIdFrom,
   sendProblem,
+  toProblem,
 } from '@app/common';
-import { AuditLog, installAuditHooks, openRequestAudit } from '@app/audit';
+import { AuditLog, auditBeforeSend, installAuditHooks, openRequestAudit } from '@app/audit';
 import { ApiModule } from './api.module';
 
 export const API_PREFIX = 'api/v1';
@@ -31,7 +35,14 @@ export async function createApiApp(
   /** Extra modules, for tests that probe the HTTP pipeline with routes of their own. */
   extraImports: DynamicModule['imports'] = [],
 ): Promise<NestFastifyApplication> {
+  // Set once the application exists (it holds the rate limiter and the audit log).
+  let onRouterRefusal = (error: FastifyError, request: FastifyRequest, reply: FastifyReply): void => {
+    sendProblem(request, reply, error);
+  };
   const adapter = new FastifyAdapter({
+    frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) =>
+      onRouterRefusal(error, request, reply),
+    clientErrorHandler: answerClientError,
     bodyLimit: config.http.bodyLimitBytes,
     trustProxy: config.http.trustProxy,
     requestIdHeader: false,
@@ -51,8 +62,10 @@ export async function createApiApp(
 
   const fastify = app.getHttpAdapter().getInstance() as unknown as FastifyInstance;
   fastify.removeContentTypeParser(['text/plain']);
+  guardJsonBodies(fastify);
   installRequestHooks(fastify, app.get(RateLimiter), app.get(MetricsService));
   installAuditHooks(fastify, app.get(AuditLog));
+  onRouterRefusal = routerRefusalHandler(app.get(RateLimiter), app.get(AuditLog));
 
   // Photos come as multipart/form-data: one file, at most 5 MiB, nothing else.
   await app.register(multipart, {
@@ -75,6 +88,9 @@ export async function createApiApp(
   if (config.http.corsOrigins.length > 0) {
     app.enableCors({
       origin: config.http.corsOrigins,
+      // The contract's methods; without the list the CORS plugin grants only GET, HEAD and POST, and a
+      // browser's preflight for a PATCH or a PUT (corrections, with If-Match) fails.
+      methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH'],
       credentials: false,
       exposedHeaders: ['ETag', 'X-Request-Id', 'Retry-After'],
     });
@@ -99,27 +115,153 @@ export async function createApiApp(
  */
 function installRequestHooks(fastify: FastifyInstance, limiter: RateLimiter, metrics: MetricsService): void {
   fastify.addHook('onRequest', async (request, reply) => {
-    reply.header(REQUEST_ID_HEADER, request.id);
-    const decision = await limiter.hit(request.ip);
-    reply.header('ratelimit-limit', decision.limit);
-    reply.header('ratelimit-remaining', decision.remaining);
-    if (!decision.allowed) {
-      sendProblem(
-        request,
-        reply,
-        new DomainError('rate_limited', 'Too many requests from this address; wait and try again.', undefined, {
-          'retry-after': String(decision.retryAfterSeconds),
-        }),
-      );
-      return reply;
-    }
-    // Past the limit: from here on every request under /api/v1 leaves exactly one audit event.
-    openRequestAudit(request);
+    if (!(await admit(request, reply, limiter))) return reply;
   });
   fastify.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';
     metrics.observeRequest(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
   });
+}
+
+/**
+ * Node refuses a request it cannot parse (request line and headers over its
+ * 16 KiB, broken HTTP) before Fastify sees it, and Fastify would answer in
+ * its own JSON. Answer with a problem instead; no request id could be read,
+ * so a new one. Nothing was parsed, so nothing is audited.
+ */
+function answerClientError(error: NodeJS.ErrnoException, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, reason, detail] =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'Request Header Fields Too Large', 'The request line and headers are larger than allowed.']
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'Request Timeout', 'The request did not arrive in time.']
+        : [400, 'Bad Request', 'The request could not be read.'];
+  const body = JSON.stringify({ ...buildProblem('validation', detail, '/'), status });
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${status} ${reason}\r\nContent-Type: ${PROBLEM_CONTENT_TYPE}\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\nX-Request-Id: ${requestIdFrom(undefined)}\r\n` +
+        `X-Content-Type-Options: nosniff\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(error);
+}
+
+/** Deeper than any body of the contract (a few levels), far shallower than what overflows the stack. */
+const MAX_JSON_DEPTH = 32;
+
+/**
+ * Fastify's own JSON parser (prototype poisoning refused), behind two checks
+ * that keep hostile bodies from turning into 500s: a body nested some
+ * thousands deep parses, then overflows the stack of the recursive
+ * validation (class-transformer); and a lone surrogate (`"\ud800"`, valid
+ * JSON, not Unicode text) makes validators that call `encodeURI` throw
+ * (class-validator's `IsEmail`). Both are 400.
+ */
+function guardJsonBodies(fastify: FastifyInstance): void {
+  const parse = fastify.getDefaultJsonParser('error', 'error');
+  fastify.removeContentTypeParser('application/json');
+  fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    if (jsonDepthExceeds(body as string, MAX_JSON_DEPTH)) {
+      done(DomainError.validation([], `The request body is nested deeper than ${MAX_JSON_DEPTH} levels.`), undefined);
+      return;
+    }
+    parse(request, body as string, (error, value) => {
+      if (!error && !wellFormedText(value)) {
+        done(DomainError.validation([], 'The request body contains text that is not valid Unicode.'), undefined);
+        return;
+      }
+      done(error, value);
+    });
+  });
+}
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** No lone surrogate in any string or key of a parsed body (at most MAX_JSON_DEPTH deep). */
+function wellFormedText(value: unknown): boolean {
+  if (typeof value === 'string') return !LONE_SURROGATE.test(value);
+  if (typeof value !== 'object' || value === null) return true;
+  if (Array.isArray(value)) return value.every(wellFormedText);
+  return Object.entries(value).every(([key, item]) => !LONE_SURROGATE.test(key) && wellFormedText(item));
+}
+
+/** Whether JSON text opens more than `limit` objects or arrays inside one another (strings skipped). */
+function jsonDepthExceeds(text: string, limit: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      // A backslash escapes the next character; a quote ends the string.
+      if (c === 0x5c) i++;
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) {
+      if (++depth > limit) return true;
+    } else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  return false;
+}
+
+/**
+ * The request id, then the rate limit (answering 429 when it is spent), then
+ * the audit record: false when the request was refused and answered.
+ */
+async function admit(request: FastifyRequest, reply: FastifyReply, limiter: RateLimiter): Promise<boolean> {
+  reply.header(REQUEST_ID_HEADER, request.id);
+  // Register data, tokens and refusals about them: no cache may keep any of it (a route may say otherwise).
+  if (request.url.startsWith(`/${API_PREFIX}/`)) reply.header('cache-control', 'no-store');
+  // Helmet sets it too, but its hook never runs for the answers sent here (429) or by the router's refusals.
+  reply.header('x-content-type-options', 'nosniff');
+  const decision = await limiter.hit(request.ip);
+  reply.header('ratelimit-limit', decision.limit);
+  reply.header('ratelimit-remaining', decision.remaining);
+  if (!decision.allowed) {
+    sendProblem(
+      request,
+      reply,
+      new DomainError('rate_limited', 'Too many requests from this address; wait and try again.', undefined, {
+        'retry-after': String(decision.retryAfterSeconds),
+      }),
+    );
+    return false;
+  }
+  // Past the limit: from here on every request under /api/v1 leaves exactly one audit event.
+  openRequestAudit(request);
+  return true;
+}
+
+/**
+ * The router refuses a path that is not valid percent-encoding (`%ZZ`,
+ * `%FF%FE`) or has a parameter longer than it matches, before any hook runs;
+ * Fastify would answer in its own JSON, naming its error code, without the
+ * request id, the rate limit or an audit event. These answers go the way of
+ * every other refusal instead: rate limited, a problem, audited.
+ */
+function routerRefusalHandler(
+  limiter: RateLimiter,
+  log: AuditLog,
+): (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => void {
+  const audit = auditBeforeSend(log);
+  return (error, request, reply) => {
+    const answer = async (): Promise<void> => {
+      if (!(await admit(request, reply, limiter))) return;
+      const refusal =
+        error.code === 'FST_ERR_BAD_URL'
+          ? DomainError.validation([], 'The address is not valid percent-encoded UTF-8.')
+          : error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+            ? DomainError.notFound('No resource at this address.')
+            : error;
+      const { problem, headers } = toProblem(refusal, (request.url ?? '/').split('?')[0]);
+      reply.status(problem.status).headers(headers).type(PROBLEM_CONTENT_TYPE);
+      reply.send(await audit(request, reply, JSON.stringify(problem)));
+    };
+    answer().catch((failure: unknown) => {
+      if (!reply.sent) sendProblem(request, reply, failure);
+    });
+  };
 }
 
 function setUpApiDocs(app: NestFastifyApplication): void {

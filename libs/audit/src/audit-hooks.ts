@@ -9,11 +9,23 @@ const AUDITED_PREFIX = '/api/v1/';
 /** Query parameters recorded on events; cursors are opaque noise. */
 const UNRECORDED_QUERY = new Set(['cursor']);
 
+/**
+ * PostgreSQL text and jsonb cannot hold U+0000: a NUL sent in a query string
+ * (`?q=%00`) would make the event unwritable, and so every such request a 503
+ * that leaves no trace. It is recorded as U+FFFD; values repeated as arrays
+ * are cut like single ones.
+ */
+function recordable(value: unknown, length: number): unknown {
+  if (typeof value === 'string') return value.slice(0, length).replaceAll('\u0000', '\ufffd');
+  if (Array.isArray(value)) return value.slice(0, 20).map((item) => recordable(item, length));
+  return value;
+}
+
 function sanitisedQuery(query: unknown): Record<string, unknown> | null {
   if (!query || typeof query !== 'object') return null;
   const entries = Object.entries(query as Record<string, unknown>)
     .filter(([key]) => !UNRECORDED_QUERY.has(key))
-    .map(([key, value]) => [key.slice(0, 64), typeof value === 'string' ? value.slice(0, 200) : value]);
+    .map(([key, value]) => [recordable(key, 64), recordable(value, 200)]);
   return entries.length > 0 ? Object.fromEntries(entries) : null;
 }
 
@@ -48,7 +60,17 @@ export function declareRequestAudit(request: AuditedRequest, handler: Function, 
  * and nothing of the original body leaves.
  */
 export function installAuditHooks(fastify: FastifyInstance, log: AuditLog): void {
-  fastify.addHook('onSend', async (request: AuditedRequest, reply: FastifyReply, payload: unknown) => {
+  fastify.addHook('onSend', auditBeforeSend(log));
+}
+
+/**
+ * The hook itself, also for answers sent where no hook runs (the router's
+ * own refusals, see apps/api/src/http-app.ts): the payload to send.
+ */
+export function auditBeforeSend(
+  log: AuditLog,
+): (request: AuditedRequest, reply: FastifyReply, payload: unknown) => Promise<unknown> {
+  return async (request, reply, payload) => {
     const audit = request.audit;
     if (!audit || audit.written) return payload;
     audit.written = true;
@@ -62,5 +84,5 @@ export function installAuditHooks(fastify: FastifyInstance, log: AuditLog): void
       reply.code(503).header('content-type', PROBLEM_CONTENT_TYPE).header('retry-after', '5').removeHeader('etag');
       return JSON.stringify(buildProblem('unavailable', auditUnavailable().detail, instance));
     }
-  });
+  };
 }

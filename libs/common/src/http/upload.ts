@@ -12,11 +12,31 @@ export async function readUpload(request: FastifyRequest, field: string): Promis
   if (!request.isMultipart()) {
     throw new DomainError('unsupported_media_type', 'Send the file as multipart/form-data.');
   }
-  const file = await request.file();
-  if (!file || file.fieldname !== field) {
-    throw DomainError.validation([{ field, message: 'must be the one file of the request' }]);
+  let data: Buffer;
+  try {
+    const file = await request.file();
+    if (!file || file.fieldname !== field) {
+      throw DomainError.validation([{ field, message: 'must be the one file of the request' }]);
+    }
+    data = await file.toBuffer();
+  } catch (error) {
+    throw unreadable(error, field);
   }
-  const data = await file.toBuffer();
   if (data.length === 0) throw DomainError.validation([{ field, message: 'is empty' }]);
   return data;
+}
+
+/**
+ * The parser's own refusals carry their status (413 for the limits); a body
+ * that is not multipart as it claims (no boundary, cut short, broken headers)
+ * makes busboy throw a bare error, which is the client's fault: 400, not 500.
+ */
+function unreadable(error: unknown, field: string): unknown {
+  if (error instanceof DomainError) return error;
+  const status = (error as { statusCode?: unknown } | null)?.statusCode;
+  if (typeof status === 'number' && status >= 400 && status < 500 && status !== 406) return error;
+  return DomainError.validation(
+    [{ field, message: 'must be sent as a well-formed multipart/form-data file' }],
+    'The multipart body could not be read.',
+  );
 }
