@@ -243,9 +243,9 @@ const GIVEN = [
   'Đura',
 ];
 
-/** Picks from `list` with a long tail: the k-th item about 1/k^0.9 as often as the first. */
-function zipf(list, next) {
-  const weights = list.map((_, k) => 1 / (k + 1) ** 0.9);
+/** Picks from `list` with a long tail: the k-th item about 1/k^exponent as often as the first. */
+function zipf(list, next, exponent) {
+  const weights = list.map((_, k) => 1 / (k + 1) ** exponent);
   const total = weights.reduce((a, b) => a + b, 0);
   const cumulative = [];
   weights.reduce((sum, w, k) => (cumulative[k] = sum + w / total), 0);
@@ -325,8 +325,8 @@ export async function generate({ url, seed, persons, auditEvents, log }) {
   await client.connect();
   const next = random(seed);
   const pick = (list) => list[Math.floor(next() * list.length)];
-  const surnameOf = zipf(SURNAMES, next);
-  const givenNameOf = zipf(GIVEN, next);
+  const surnameOf = zipf(SURNAMES, next, 0.5);
+  const givenNameOf = zipf(GIVEN, next, 0.6);
   try {
     // Persons, in batches: names and keys need the service's own folding (names.ts).
     const started = Date.now();

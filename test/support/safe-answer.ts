@@ -1,25 +1,8 @@
+import { PROBLEM_CODES } from '@app/common';
 import type { RawResponse } from './raw-http';
 
 /** The problem codes of the contract, plus `method_not_allowed` (README: a 405). `internal` is never acceptable here. */
-export const CONTRACT_PROBLEM_CODES = [
-  'validation',
-  'unauthenticated',
-  'otp_required',
-  'password_change_required',
-  'mfa_enrollment_required',
-  'forbidden',
-  'not_found',
-  'method_not_allowed',
-  'conflict',
-  'precondition_required',
-  'version_mismatch',
-  'reason_required',
-  'idempotency_mismatch',
-  'rate_limited',
-  'payload_too_large',
-  'unsupported_media_type',
-  'unavailable',
-];
+export const CONTRACT_PROBLEM_CODES: string[] = PROBLEM_CODES.filter((code) => code !== 'internal');
 
 /** A stack frame: `at fn (/path/file.js:1:2)`, `at /path/file.js:1:2`, `at node:internal/...`. */
 export const STACK_FRAME = /\bat\s+(?:async\s+)?(?:[\w$.<>[\]]+\s+)?\(?(?:file:\/\/|node:|\/)[^\s)]*:\d+(?::\d+)?\)?/;
