@@ -1,3 +1,4 @@
+import { SearchWords1795900826039 } from './1795900826039-SearchWords';
 import { Compliance1795890758052 } from './1795890758052-Compliance';
 import { Photos1795888382804 } from './1795888382804-Photos';
 import { Workplaces1795888183952 } from './1795888183952-Workplaces';
@@ -21,4 +22,5 @@ export const MIGRATIONS: Function[] = [
   Workplaces1795888183952,
   Photos1795888382804,
   Compliance1795890758052,
+  SearchWords1795900826039,
 ];

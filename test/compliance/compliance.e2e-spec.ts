@@ -592,6 +592,41 @@ describe('compliance', () => {
       expect(await ids(officerNis, '&region=PU-BOR')).toEqual([]);
     });
 
+    it('pages alerts and inbox items raised at one instant completely, each once', async () => {
+      const r = await reporting(45, 30, 'PU-ZAJECAR');
+      // One statement: one now(), to the microsecond, for all seven.
+      await t.dataSource.query(
+        `WITH raised AS (
+           INSERT INTO alerts (kind, person_id, measure_id, source_id, due_date, police_administration)
+           SELECT 'missed_check_in', $1, $2, $2, DATE '2026-01-01' + d, 'PU-ZAJECAR' FROM generate_series(1, 7) AS d
+           RETURNING id, due_date)
+         INSERT INTO inbox_items (user_id, kind, alert_id, person_id, source_id, due_date)
+         SELECT $3, 'missed_check_in', id, $1, $2, due_date FROM raised`,
+        [r.personId, r.measureId, clerk.user.id],
+      );
+      const walk = async (path: string) => {
+        const seen: string[] = [];
+        let cursor: string | null = '';
+        for (let pages = 0; cursor !== null && pages < 10; pages++) {
+          const res: request.Response = await request(t.server)
+            .get(`${path}&limit=2${cursor ? `&cursor=${cursor}` : ''}`)
+            .set(as(clerk));
+          expect(res.status).toBe(200);
+          seen.push(...res.body.items.map((i: { id: string }) => i.id));
+          cursor = res.body.nextCursor;
+        }
+        return seen;
+      };
+      const alerts = await walk('/api/v1/alerts?region=PU-ZAJECAR');
+      const expected = await t.dataSource.query(`SELECT id FROM alerts WHERE police_administration = 'PU-ZAJECAR'`);
+      expect(alerts).toHaveLength(7);
+      expect([...alerts].sort()).toEqual(expected.map((e: { id: string }) => e.id).sort());
+      const inbox = await walk('/api/v1/inbox?unread=true');
+      const mine = await t.dataSource.query(`SELECT id FROM inbox_items WHERE user_id = $1`, [clerk.user.id]);
+      expect(new Set(inbox).size).toBe(inbox.length);
+      expect([...inbox].sort()).toEqual(mine.map((e: { id: string }) => e.id).sort());
+    });
+
     it('the inbox of the officer holds the new alert; reading it marks it', async () => {
       const a = await openAlert('PU-NIS');
       const inbox = await request(t.server).get('/api/v1/inbox?unread=true&limit=100').set(as(officerNis));

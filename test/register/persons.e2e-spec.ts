@@ -238,6 +238,69 @@ describe('persons', () => {
       expect(event.result_count).toBe(res.body.items.length);
     });
 
+    it('takes several words in any order, each contained in some name', async () => {
+      const both = await search(clerk, `q=${encodeURIComponent('marko petrović')}`);
+      expect(both.body.items.map((i: { id: string }) => i.id)).toContain(petrovic);
+      const reversed = await search(clerk, 'q=petrov%20mark');
+      expect(reversed.body.items.map((i: { id: string }) => i.id)).toContain(petrovic);
+      const other = await search(clerk, 'q=petrov%20ana');
+      expect(other.body.items.map((i: { surname: string }) => i.surname)).toEqual(['Petrovićević']);
+    });
+
+    it('follows corrections: a changed surname is found by the new name only', async () => {
+      const person = await registerPerson(t, { surname: 'Zlatanović', givenNames: 'Milica' });
+      const ids = async (q: string) =>
+        (await search(clerk, `q=${q}`)).body.items.map((i: { id: string }) => i.id) as string[];
+      expect(await ids('zlatanov')).toContain(person.id);
+      const res = await request(t.server)
+        .patch(`/api/v1/persons/${person.id}`)
+        .set(as(clerk))
+        .set('If-Match', '1')
+        .send({ surname: 'Srebrnović' });
+      expect(res.status).toBe(200);
+      expect(await ids('zlatanov')).not.toContain(person.id);
+      expect(await ids('srebrnov')).toContain(person.id);
+    });
+
+    it("follows a person's regions: an officer finds the person only while it is in the officer's region", async () => {
+      const person = await registerPerson(t, { surname: 'Premeštenović', regions: ['PU-PIROT'] });
+      const found = async () =>
+        (await search(officerNis, 'q=premestenovic')).body.items.map((i: { id: string }) => i.id) as string[];
+      expect(await found()).toEqual([]);
+      // As a transfer leaves it (the row is written by the register's own services otherwise).
+      await t.dataSource.query(`UPDATE persons SET regions = '{PU-NIS}' WHERE id = $1`, [person.id]);
+      expect(await found()).toEqual([person.id]);
+      expect(
+        await t.dataSource.query(`SELECT word, regions FROM person_name_words WHERE person_id = $1 ORDER BY word`, [
+          person.id,
+        ]),
+      ).toEqual([
+        { word: 'petar', regions: ['PU-NIS'] },
+        { word: 'premestenovic', regions: ['PU-NIS'] },
+      ]);
+    });
+
+    it.each([
+      ['a score that is not a number', ['x', '00000000-0000-4000-8000-000000000000']],
+      ['an id that is not a UUID', [0.5, 'not-a-uuid']],
+      ['a position of the wrong length', [0.5]],
+    ])('refuses a forged cursor with %s, as a 400', async (_, position) => {
+      const cursor = Buffer.from(JSON.stringify(position)).toString('base64url');
+      const res = await search(clerk, `q=petrovi&cursor=${cursor}`);
+      expect(res.status).toBe(400);
+      expect(res.body).toMatchObject({ type: 'urn:register:problem:validation', errors: [{ field: 'cursor' }] });
+    });
+
+    it.each([[[1, '00000000-0000-4000-8000-000000000000']], [['petrovic', 'not-a-uuid']], [['a\u0000b', null]]])(
+      'refuses the forged cursor %j of the list by surname, as a 400',
+      async (position) => {
+        const cursor = Buffer.from(JSON.stringify(position)).toString('base64url');
+        const res = await search(clerk, `region=PU-NIS&cursor=${cursor}`);
+        expect(res.status).toBe(400);
+        expect(res.body.errors).toEqual([{ field: 'cursor', message: 'cursor is not valid' }]);
+      },
+    );
+
     it.each([['q=ab'], ['q=' + 'x'.repeat(101)], ['jmbg=123'], ['region=nis'], ['status=late'], ['q=---']])(
       'refuses %s',
       async (query) => {

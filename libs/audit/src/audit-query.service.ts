@@ -148,7 +148,7 @@ export class AuditQueryService {
     }
     if (filter.from) add((p) => `e.at >= ${p}`, filter.from);
     if (filter.to) add((p) => `e.at < ${p}`, filter.to);
-    if (filter.cursor) add((p) => `e.seq < ${p}::bigint`, String(decodeCursor(filter.cursor, 1)[0]));
+    if (filter.cursor) add((p) => `e.seq < ${p}::bigint`, String(decodeCursor(filter.cursor, ['seq'])[0]));
 
     return this.log.transaction(audit, async (manager) => {
       if (filter.subjectJmbg) {

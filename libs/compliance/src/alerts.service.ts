@@ -1,7 +1,15 @@
 import { subject } from '@casl/ability';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { decodeCursor, DEFAULT_PAGE_SIZE, DomainError, type Page, toPage, versionMismatch } from '@app/common';
+import {
+  decodeCursor,
+  DEFAULT_PAGE_SIZE,
+  DomainError,
+  keysetTime,
+  type Page,
+  toPage,
+  versionMismatch,
+} from '@app/common';
 import { AbilityFactory, type Principal, sqlScope } from '@app/authz';
 import { AuditLog, type RequestAudit } from '@app/audit';
 import type { AlertQuery } from './compliance.dto';
@@ -65,15 +73,22 @@ export class AlertsService {
       if (query.kind) q.andWhere('a.kind = :kind', { kind: query.kind });
       if (query.region) q.andWhere('a.police_administration = :region', { region: query.region });
       if (query.cursor) {
-        const [raisedAt, id] = decodeCursor(query.cursor, 2);
+        const [raisedAt, id] = decodeCursor(query.cursor, ['time', 'uuid']);
         q.andWhere('(a.raised_at, a.id) > (:raisedAt, :id)', { raisedAt, id });
       }
-      const rows = await q
+      const { entities, raw } = await q
+        .addSelect(keysetTime('a.raised_at'), 'position_at')
         .orderBy('a.raised_at', 'ASC')
         .addOrderBy('a.id', 'ASC')
         .limit(limit + 1)
-        .getMany();
-      const page = toPage(rows, limit, toAlertView, (a) => [a.raisedAt.toISOString(), a.id]);
+        .getRawAndEntities();
+      const rows = entities.map((alert, i) => ({ alert, at: raw[i].position_at as string }));
+      const page = toPage(
+        rows,
+        limit,
+        ({ alert }) => toAlertView(alert),
+        ({ alert, at }) => [at, alert.id],
+      );
       audit.resultCount = page.items.length;
       audit.subject(...new Set(page.items.map((item) => item.personId)));
       return page;

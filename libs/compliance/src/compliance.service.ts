@@ -130,7 +130,7 @@ export class ComplianceService {
   overdue(audit: RequestAudit, principal: Principal, query: OverdueQuery): Promise<Page<OverdueItem>> {
     audit.on('compliance');
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
-    const cursor = query.cursor ? decodeCursor(query.cursor, 2) : null;
+    const cursor = query.cursor ? decodeCursor(query.cursor, ['date', 'uuid']) : null;
     const where = this.scope(principal, query.region);
     const params = [...where.params, this.config.compliance.graceHours, this.config.compliance.dueSoonDays];
     let sql = `
@@ -171,7 +171,7 @@ export class ComplianceService {
     }
     if (errors.length) throw DomainError.validation(errors);
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
-    const cursor = query.cursor ? decodeCursor(query.cursor, 2) : null;
+    const cursor = query.cursor ? decodeCursor(query.cursor, ['date', 'uuid']) : null;
     const where = this.scope(principal, query.region);
     const params: unknown[] = [...where.params, from, to];
     const [f, t] = [`$${params.length - 1}::date`, `$${params.length}::date`];

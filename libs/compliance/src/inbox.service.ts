@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { decodeCursor, DEFAULT_PAGE_SIZE, DomainError, type Page, toPage } from '@app/common';
+import { decodeCursor, DEFAULT_PAGE_SIZE, DomainError, keysetTime, type Page, toPage } from '@app/common';
 import type { Principal } from '@app/authz';
 import { AuditLog, type RequestAudit } from '@app/audit';
 import type { InboxQuery } from './compliance.dto';
@@ -42,17 +42,24 @@ export class InboxService {
       if (query.unread === 'true') q.andWhere('i.read_at IS NULL');
       if (query.unread === 'false') q.andWhere('i.read_at IS NOT NULL');
       if (query.cursor) {
-        const [createdAt, id] = decodeCursor(query.cursor, 2);
+        const [createdAt, id] = decodeCursor(query.cursor, ['time', 'uuid']);
         q.andWhere('(i.created_at, i.id) < (:createdAt, :id)', { createdAt, id });
       }
-      const rows = await q
+      const { entities, raw } = await q
+        .addSelect(keysetTime('i.created_at'), 'position_at')
         .orderBy('i.created_at', 'DESC')
         .addOrderBy('i.id', 'DESC')
         .limit(limit + 1)
-        .getMany();
-      const page = toPage(rows, limit, toInboxView, (i) => [i.createdAt.toISOString(), i.id]);
+        .getRawAndEntities();
+      const rows = entities.map((item, i) => ({ item, at: raw[i].position_at as string }));
+      const page = toPage(
+        rows,
+        limit,
+        ({ item }) => toInboxView(item),
+        ({ item, at }) => [at, item.id],
+      );
       audit.resultCount = page.items.length;
-      audit.subject(...new Set(rows.slice(0, limit).map((item) => item.personId)));
+      audit.subject(...new Set(entities.slice(0, limit).map((item) => item.personId)));
       return page;
     });
   }

@@ -110,7 +110,7 @@ export class UsersService {
   async list(audit: RequestAudit, filter: UserFilter): Promise<Page<UserView>> {
     audit.on('user');
     const limit = filter.limit ?? DEFAULT_PAGE_SIZE;
-    const position = filter.cursor ? decodeCursor(filter.cursor, 2) : null;
+    const position = filter.cursor ? decodeCursor(filter.cursor, ['text', 'uuid']) : null;
     return this.log.transaction(audit, async (manager) => {
       const query = manager
         .getRepository(User)

@@ -113,7 +113,7 @@ export class AddressesService {
         .addOrderBy('a.id', 'DESC')
         .limit(limit + 1);
       if (cursor) {
-        const [from, id] = decodeCursor(cursor, 2);
+        const [from, id] = decodeCursor(cursor, ['date', 'uuid']);
         q.andWhere('(a.valid_from, a.id) < (:from, :id)', { from, id });
       }
       const page = toPage(await q.getMany(), limit, toAddressView, (a) => [a.validFrom, a.id]);

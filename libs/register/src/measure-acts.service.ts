@@ -176,7 +176,7 @@ export class MeasureActsService {
     return this.records.pageParts(audit, principal, personId, 'check_in', 'CheckIn', {
       entity: CheckIn,
       column: 'occurred_at',
-      position: (c) => c.occurredAt.toISOString(),
+      positionKind: 'time',
       view: toCheckInView,
       ...page,
     });
@@ -257,7 +257,7 @@ export class MeasureActsService {
     return this.records.pageParts(audit, principal, personId, 'breach', 'Breach', {
       entity: Breach,
       column: 'occurred_at',
-      position: (b) => b.occurredAt.toISOString(),
+      positionKind: 'time',
       view: toBreachView,
       ...page,
     });
@@ -329,7 +329,7 @@ export class MeasureActsService {
     return this.records.pageParts(audit, principal, personId, 'counselling', 'Counselling', {
       entity: CounsellingAttendance,
       column: 'attended_on',
-      position: (c) => c.attendedOn,
+      positionKind: 'date',
       view: toCounsellingView,
       ...page,
     });

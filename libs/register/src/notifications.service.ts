@@ -130,7 +130,7 @@ export class NotificationsService {
     return this.records.pageParts(audit, principal, personId, 'notification', 'Notification', {
       entity: Notification,
       column: 'notified_at',
-      position: (n) => n.notifiedAt.toISOString(),
+      positionKind: 'time',
       view: toNotificationView,
       ...page,
     });

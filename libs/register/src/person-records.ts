@@ -8,7 +8,15 @@ import {
   IsNull,
   type ObjectLiteral,
 } from 'typeorm';
-import { decodeCursor, DEFAULT_PAGE_SIZE, DomainError, type Page, toPage, versionMismatch } from '@app/common';
+import {
+  decodeCursor,
+  DEFAULT_PAGE_SIZE,
+  DomainError,
+  keysetTime,
+  type Page,
+  toPage,
+  versionMismatch,
+} from '@app/common';
 import { AbilityFactory, type Action, type Principal, type Subject } from '@app/authz';
 import { AuditLog, type RequestAudit } from '@app/audit';
 import { Person } from './entities/person.entity';
@@ -67,7 +75,8 @@ export class PersonRecords {
     spec: {
       entity: EntityTarget<E>;
       column: string;
-      position: (row: E) => unknown;
+      /** What `column` holds: a time or a day. */
+      positionKind: 'time' | 'date';
       view: (row: E) => V;
       limit?: number;
       cursor?: string;
@@ -85,10 +94,18 @@ export class PersonRecords {
         .addOrderBy('x.id', 'DESC')
         .limit(limit + 1);
       if (spec.cursor) {
-        const [at, id] = decodeCursor(spec.cursor, 2);
+        const [at, id] = decodeCursor(spec.cursor, [spec.positionKind, 'uuid']);
         q.andWhere(`(x.${spec.column}, x.id) < (:at, :id)`, { at, id });
       }
-      const page = toPage(await q.getMany(), limit, spec.view, (row) => [spec.position(row), row.id]);
+      const position = spec.positionKind === 'time' ? keysetTime(`x.${spec.column}`) : `x.${spec.column}::text`;
+      const { entities, raw } = await q.addSelect(position, 'position_at').getRawAndEntities();
+      const rows = entities.map((row, i) => ({ row, at: raw[i].position_at as string }));
+      const page = toPage(
+        rows,
+        limit,
+        ({ row }) => spec.view(row),
+        ({ row, at }) => [at, row.id],
+      );
       audit.resultCount = page.items.length;
       return page;
     });

@@ -1,6 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, type EntityManager, type EntityTarget, type FindOptionsWhere, type ObjectLiteral } from 'typeorm';
+import {
+  DataSource,
+  type EntityManager,
+  type EntityTarget,
+  type FindOptionsWhere,
+  In,
+  type ObjectLiteral,
+} from 'typeorm';
 import {
   AppConfig,
   belgradeToday,
@@ -9,11 +16,12 @@ import {
   DomainError,
   type FieldError,
   isRealDate,
+  keysetTime,
   type Page,
   toPage,
   versionMismatch,
 } from '@app/common';
-import { AbilityFactory, positionalScope, type Principal, sqlScope } from '@app/authz';
+import { AbilityFactory, type AppAbility, positionalScope, type Principal, sqlScope } from '@app/authz';
 import { AuditLog, type RequestAudit } from '@app/audit';
 import { ComplianceService, type ComplianceStatus } from '@app/compliance';
 import { User } from '@app/identity';
@@ -47,6 +55,8 @@ import {
 } from './person.views';
 
 const PERSON_COLUMNS = { regions: { sql: 'p.regions', array: true } };
+/** The same scope on a person's name words, which carry the person's regions. */
+const WORD_COLUMNS = { regions: { sql: 'w.regions', array: true } };
 
 export interface HistoryItem {
   at: string;
@@ -211,54 +221,20 @@ export class PersonsService {
     audit.on('person');
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
     const ability = this.abilities.createForPrincipal(principal);
-    const scope = sqlScope(ability, 'read', 'Person', PERSON_COLUMNS);
+    const key = query.q ? searchKey(query.q) : null;
+    if (query.q && (!key || key.length < 2)) {
+      throw DomainError.validation([{ field: 'q', message: 'must contain at least two letters or digits' }]);
+    }
     return this.log.transaction(audit, async (manager) => {
-      const q = manager.getRepository(Person).createQueryBuilder('p').where(scope.sql, scope.params);
-      if (query.jmbg) q.andWhere('p.jmbg = :jmbg', { jmbg: query.jmbg });
-      if (query.region) q.andWhere(':region = ANY(p.regions)', { region: query.region });
-      if (query.status) {
-        const condition = this.compliance.statusCondition('p', query.status as ComplianceStatus);
-        q.andWhere(condition.sql, condition.params);
-      }
-      const key = query.q ? searchKey(query.q) : null;
-      if (query.q && (!key || key.length < 2)) {
-        throw DomainError.validation([{ field: 'q', message: 'must contain at least two letters or digits' }]);
-      }
-      if (key) {
-        q.andWhere(`p.search_key LIKE :pattern`, { pattern: `%${key.replace(/[\\%_]/g, '\\$&')}%` })
-          .addSelect('(p.surname_key = :key)', 'exact')
-          .addSelect('similarity(p.search_key, :key)', 'score')
-          .setParameter('key', key)
-          .orderBy('exact', 'DESC')
-          .addOrderBy('score', 'DESC')
-          .addOrderBy('p.id', 'ASC');
-        if (query.cursor) {
-          const [exact, score, id] = decodeCursor(query.cursor, 3);
-          q.andWhere(
-            `((p.surname_key = :key) < :cExact OR ((p.surname_key = :key) = :cExact AND
-              (similarity(p.search_key, :key) < :cScore OR (similarity(p.search_key, :key) = :cScore AND p.id > :cId))))`,
-            { cExact: exact, cScore: score, cId: id },
-          );
-        }
-      } else {
-        q.orderBy('p.surname_key', 'ASC').addOrderBy('p.id', 'ASC');
-        if (query.cursor) {
-          const [surname, id] = decodeCursor(query.cursor, 2);
-          q.andWhere('(p.surname_key, p.id) > (:cSurname, :cId)', { cSurname: surname, cId: id });
-        }
-      }
-      const { entities, raw } = await q.limit(limit + 1).getRawAndEntities();
-      const rows = entities.map((person, i) => ({
-        person,
-        exact: Boolean(raw[i]?.exact),
-        score: Number(raw[i]?.score ?? 0),
-      }));
+      const found = key
+        ? await this.byName(manager, ability, key, query, limit)
+        : await this.byFilters(manager, ability, query, limit);
       const statuses = await this.compliance.statusesOf(
         manager,
-        rows.slice(0, limit).map(({ person }) => person.id),
+        found.slice(0, limit).map(({ person }) => person.id),
       );
       const page = toPage(
-        rows,
+        found,
         limit,
         ({ person }) => ({
           id: person.id,
@@ -267,12 +243,101 @@ export class PersonsService {
           dateOfBirth: person.dateOfBirth,
           compliance: { status: statuses.get(person.id) ?? 'none' },
         }),
-        (row) => (key ? [row.exact, row.score, row.person.id] : [row.person.surnameKey, row.person.id]),
+        (row) => row.position,
       );
       audit.resultCount = page.items.length;
       audit.subject(...page.items.map((item) => item.id));
       return page;
     });
+  }
+
+  /**
+   * Persons with a name word containing the longest term, closest word first
+   * (trigram similarity; an exact word scores 1), then by id. The ranking
+   * runs on `person_name_words` (word, person, regions), so the scope and the
+   * region filter apply there; the other terms, `jmbg` and `status` need the
+   * person's row.
+   */
+  private async byName(
+    manager: EntityManager,
+    ability: AppAbility,
+    key: string,
+    query: PersonQuery,
+    limit: number,
+  ): Promise<{ person: Person; position: unknown[] }[]> {
+    const [term, ...others] = key.split(' ').sort((a, b) => b.length - a.length);
+    const contains = (text: string) => `%${text.replace(/[\\%_]/g, '\\$&')}%`;
+    const scope = sqlScope(ability, 'read', 'Person', WORD_COLUMNS);
+    const params: Record<string, unknown> = { ...scope.params, term, pattern: contains(term), limit: limit + 1 };
+    const conditions = [scope.sql];
+    if (query.region) {
+      conditions.push(':region = ANY(w.regions)');
+      params.region = query.region;
+    }
+    const onPerson: string[] = [];
+    others.forEach((other, i) => {
+      onPerson.push(`p.search_key LIKE :other${i}`);
+      params[`other${i}`] = contains(other);
+    });
+    if (query.jmbg) {
+      onPerson.push('p.jmbg = :jmbg');
+      params.jmbg = query.jmbg;
+    }
+    if (query.status) {
+      const condition = this.compliance.statusCondition('p', query.status as ComplianceStatus);
+      onPerson.push(condition.sql);
+      Object.assign(params, condition.params);
+    }
+    if (onPerson.length > 0) {
+      conditions.push(`EXISTS (SELECT 1 FROM persons p WHERE p.id = w.person_id AND ${onPerson.join(' AND ')})`);
+    }
+    let after = '';
+    if (query.cursor) {
+      const [score, id] = decodeCursor(query.cursor, ['number', 'uuid']);
+      after = 'HAVING max(m.score) < :cScore::real OR (max(m.score) = :cScore::real AND w.person_id > :cId::uuid)';
+      Object.assign(params, { cScore: score, cId: id });
+    }
+    const [sql, values] = manager.connection.driver.escapeQueryWithParameters(
+      // Materialised: each dictionary word is scored once, not once per person having it.
+      `WITH m AS MATERIALIZED (
+         SELECT n.word, similarity(n.word, :term) AS score FROM name_words n WHERE n.word LIKE :pattern)
+       SELECT w.person_id AS id, max(m.score) AS score
+         FROM person_name_words w JOIN m ON m.word = w.word
+        WHERE ${conditions.join(' AND ')}
+        GROUP BY w.person_id ${after}
+        ORDER BY score DESC, w.person_id
+        LIMIT :limit`,
+      params,
+    );
+    const ranked: { id: string; score: number }[] = await manager.query(sql, values);
+    const persons = new Map(
+      (await manager.getRepository(Person).findBy({ id: In(ranked.map((r) => r.id)) })).map((p) => [p.id, p]),
+    );
+    return ranked.map(({ id, score }) => ({ person: persons.get(id) as Person, position: [score, id] }));
+  }
+
+  /** Persons by `jmbg`, `region` and `status` alone, by surname. */
+  private async byFilters(
+    manager: EntityManager,
+    ability: AppAbility,
+    query: PersonQuery,
+    limit: number,
+  ): Promise<{ person: Person; position: unknown[] }[]> {
+    const scope = sqlScope(ability, 'read', 'Person', PERSON_COLUMNS);
+    const q = manager.getRepository(Person).createQueryBuilder('p').where(scope.sql, scope.params);
+    if (query.jmbg) q.andWhere('p.jmbg = :jmbg', { jmbg: query.jmbg });
+    if (query.region) q.andWhere(':region = ANY(p.regions)', { region: query.region });
+    if (query.status) {
+      const condition = this.compliance.statusCondition('p', query.status as ComplianceStatus);
+      q.andWhere(condition.sql, condition.params);
+    }
+    q.orderBy('p.surname_key', 'ASC').addOrderBy('p.id', 'ASC');
+    if (query.cursor) {
+      const [surname, id] = decodeCursor(query.cursor, ['text', 'uuid']);
+      q.andWhere('(p.surname_key, p.id) > (:cSurname, :cId)', { cSurname: surname, cId: id });
+    }
+    const persons = await q.limit(limit + 1).getMany();
+    return persons.map((person) => ({ person, position: [person.surnameKey, person.id] }));
   }
 
   async update(audit: RequestAudit, id: string, version: number, changes: UpdatePersonDto): Promise<PersonView> {
@@ -316,16 +381,18 @@ export class PersonsService {
       const q = manager
         .getRepository(PersonHistoryEntry)
         .createQueryBuilder('h')
+        .addSelect(keysetTime('h.at'), 'position_at')
         .where('h.person_id = :id', { id })
         .orderBy('h.at', 'DESC')
         .addOrderBy('h.id', 'DESC')
         .limit(limit + 1);
       if (cursor) {
-        const [at, entry] = decodeCursor(cursor, 2);
+        const [at, entry] = decodeCursor(cursor, ['time', 'uuid']);
         q.andWhere('(h.at, h.id) < (:at, :entry)', { at, entry });
       }
+      const { entities, raw } = await q.getRawAndEntities();
       const page = toPage(
-        await q.getMany(),
+        entities.map((h, i) => Object.assign(h, { position: raw[i].position_at as string })),
         limit,
         (h) => ({
           at: h.at.toISOString(),
@@ -337,7 +404,7 @@ export class PersonsService {
           before: h.before,
           after: h.after,
         }),
-        (h) => [h.at.toISOString(), h.id],
+        (h) => [h.position, h.id],
       );
       audit.resultCount = page.items.length;
       return page;

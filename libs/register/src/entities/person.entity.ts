@@ -34,8 +34,7 @@ export type IdDocumentType = (typeof ID_DOCUMENT_TYPES)[number];
   unique: true,
   where: 'id_document_number IS NOT NULL',
 })
-// Trigram and array indexes, created by the migration.
-@Index('persons_search_key_trgm_idx', { synchronize: false })
+// The array index, created by the migration (names are searched through `person_name_words`, kept by a trigger).
 @Index('persons_regions_idx', { synchronize: false })
 export class Person {
   @PrimaryGeneratedColumn('uuid')
