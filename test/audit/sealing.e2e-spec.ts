@@ -1,4 +1,4 @@
-import { AuditLog, AuditSealer, AuditVerifier, RequestAudit } from '@app/audit';
+import { AuditLog, AuditSealer, AuditVerifier, LEAF_SQL, RequestAudit } from '@app/audit';
 import { sharedKeys } from '../support/key-files';
 import { startTestApp, type TestApp } from '../support/test-app';
 
@@ -105,6 +105,63 @@ describe('sealing and verification', () => {
       firstBadSeq: first,
       sealedThrough: 1,
     });
+  });
+
+  it.each([
+    [
+      'its event numbers',
+      (seqs: number[]) => `seqs = '{${[...seqs.slice(0, -1), seqs[seqs.length - 1] + 100].join(',')}}'`,
+    ],
+    ['leaf hashes', () => `leaves = overlay(leaves PLACING '\\x${'22'.repeat(32)}'::bytea FROM 1)`],
+  ])('detects a seal whose stored %s were changed', async (_, change) => {
+    const seqs = await seqsOfSeal(t, 2);
+    await tamper(t, `UPDATE audit_seals SET ${change(seqs)} WHERE seal_no = 2`);
+    expect(await verifier.verify()).toMatchObject({
+      ok: false,
+      problem: 'seal_chain',
+      firstBadSeq: seqs[0],
+      sealedThrough: 1,
+    });
+  });
+
+  it("computes every leaf as SHA-256 of 0x00 and jsonb_build_array's text, for events of every shape", async () => {
+    // The leaf format's definition; LEAF_SQL computes the same bytes more cheaply.
+    const reference = `sha256('\\x00'::bytea || convert_to(jsonb_build_array(
+      e.id, to_char(e.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'), e.tx::text,
+      e.actor_user_id, e.actor_username, e.actor_role, e.actor_organisation, e.actor_region,
+      e.action, e.resource_type, e.resource_id, e.subject_person_ids, e.reason, e.outcome,
+      e.http_status, e.result_count, e.query, e.request_id, e.ip, e.user_agent, e.recipient, e.details, e.flagged
+    )::text, 'UTF8'))`;
+    const odd = 'Петровић "č" \\ \t\n\u0001 😀 </script> \u2028';
+    await t.dataSource.query(
+      `INSERT INTO audit_events (actor_user_id, actor_username, actor_role, actor_organisation, actor_region, action,
+                                 resource_type, resource_id, subject_person_ids, reason, outcome, http_status,
+                                 result_count, query, request_id, ip, user_agent, recipient, details, flagged)
+       VALUES (gen_random_uuid(), $1, 'registry_clerk', $1, 'PU-NIS', 'shape.test', 'person', $1,
+               ARRAY[gen_random_uuid(), gen_random_uuid(), gen_random_uuid()]::uuid[], $1, 'allowed', 200, 3,
+               $2::jsonb, $1, '::1', $1, $1, $3::jsonb, true),
+              (NULL, NULL, NULL, NULL, NULL, 'shape.test', NULL, NULL, '{}', NULL, 'error', NULL, NULL,
+               NULL, NULL, NULL, NULL, NULL, NULL, false),
+              (NULL, $1, NULL, NULL, NULL, 'shape.test', NULL, NULL, ARRAY[gen_random_uuid()]::uuid[], NULL, 'denied', 404,
+               0, '{}'::jsonb, NULL, NULL, NULL, NULL, '[]'::jsonb, false)`,
+      [
+        odd,
+        JSON.stringify({
+          q: odd,
+          limit: 1.5,
+          big: 12345678901234567890n.toString(),
+          nested: { b: [1, null], a: true },
+        }),
+        JSON.stringify({ before: { z: 1, a: [odd, 2.5, -0, 1e30], ключ: null }, after: null }),
+      ],
+    );
+    const [row] = await t.dataSource.query(
+      `SELECT count(*)::int AS events, count(*) FILTER (WHERE ${LEAF_SQL} <> ${reference})::int AS different,
+              count(*) FILTER (WHERE e.action = 'shape.test')::int AS shapes
+         FROM audit_events e`,
+    );
+    expect(row).toEqual({ events: expect.any(Number), different: 0, shapes: 3 });
+    expect(row.events).toBeGreaterThan(10);
   });
 
   it('detects a seal removed from the chain', async () => {

@@ -7,7 +7,7 @@ import { AppConfig } from '@app/common';
 import { AuditKeys } from './audit-keys';
 import { LEAF_SQL } from './canonical';
 import { merkleRoot } from './merkle';
-import { type Checkpoint, checkpointBody, GENESIS_HASH, SEAL_COLUMNS, sealHash, type SealRow } from './seals';
+import { type Checkpoint, checkpointBody, GENESIS_HASH, sealHash, type SealFields, seqsHashOf } from './seals';
 
 /** Any stable number: one sealer at a time across every worker. */
 const SEAL_LOCK = 7_302_013_003;
@@ -40,10 +40,12 @@ export class AuditSealer {
     const sealed = await this.dataSource.transaction(async (manager) => {
       const [{ locked }] = await manager.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [SEAL_LOCK]);
       if (!locked) return null;
-      const [previous]: SealRow[] = await manager.query(
-        // Qualified: a bare `seal_no` would name the text output column and sort 9 after 10.
-        `SELECT ${SEAL_COLUMNS} FROM audit_seals ORDER BY audit_seals.seal_no DESC LIMIT 1`,
-      );
+      const [previous]: (Pick<SealFields, 'seal_no' | 'tx_to' | 'total_events'> & { hash: Buffer })[] =
+        await manager.query(
+          // Qualified: a bare `seal_no` would name the text output column and sort 9 after 10.
+          `SELECT seal_no::text, tx_to::text, total_events::text, hash
+             FROM audit_seals ORDER BY audit_seals.seal_no DESC LIMIT 1`,
+        );
       const [{ xmin }] = await manager.query(`SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS xmin`);
       const from = previous?.tx_to ?? '0';
       // A backlog is sealed in parts, each ending at a transaction boundary.
@@ -60,8 +62,8 @@ export class AuditSealer {
         [from, watermark],
       );
       if (events.length === 0) return null;
-      const leaves = events.map((e) => e.leaf);
-      const seal: Omit<SealRow, 'hash' | 'signature'> = {
+      const leaves = Buffer.concat(events.map((e) => e.leaf));
+      const seal: SealFields & { seqs: string[]; leaves: Buffer } = {
         seal_no: String(previous ? BigInt(previous.seal_no) + 1n : 1n),
         sealed_at: new Date(),
         tx_from: from,
@@ -71,12 +73,12 @@ export class AuditSealer {
         first_seq: events[0].seq,
         last_seq: events[events.length - 1].seq,
         seqs: events.map((e) => e.seq),
-        leaves: Buffer.concat(leaves),
+        leaves,
         merkle_root: merkleRoot(leaves),
         prev_hash: previous?.hash ?? GENESIS_HASH,
         key_id: this.keys.keyId,
       };
-      const hash = sealHash(seal);
+      const hash = sealHash(seal, seqsHashOf(seal.seqs));
       await manager.query(
         `INSERT INTO audit_seals (seal_no, sealed_at, tx_from, tx_to, event_count, total_events, first_seq, last_seq,
                                   seqs, leaves, merkle_root, prev_hash, hash, key_id, signature)

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
@@ -5,7 +6,16 @@ import { AppConfig } from '@app/common';
 import { AuditKeys } from './audit-keys';
 import { LEAF_SQL } from './canonical';
 import { merkleRoot, splitLeaves } from './merkle';
-import { type Checkpoint, checkpointBody, GENESIS_HASH, SEAL_COLUMNS, sealHash, type SealRow } from './seals';
+import {
+  type Checkpoint,
+  checkpointBody,
+  GENESIS_HASH,
+  SEAL_COLUMNS,
+  sealHash,
+  type SealRow,
+  seqsHashOf,
+  seqsHashSql,
+} from './seals';
 
 export type VerifyProblem =
   'altered' | 'deleted' | 'inserted' | 'reordered' | 'seal_chain' | 'signature' | 'unsealed' | 'truncated';
@@ -28,13 +38,10 @@ const SEALS_PER_BATCH = 200;
 /** Seals whose events are being read ahead of the one being checked. */
 const READ_AHEAD = 3;
 
+/** A seal's range as it is now, in digests: the event numbers' (as in the seal) and the leaves' SHA-256. */
 interface RangeEvents {
-  seqs: string[];
-  leaves: Buffer;
-}
-
-function sameSequence(a: string[], b: string[]): boolean {
-  return a.length === b.length && a.every((seq, i) => seq === b[i]);
+  seqs_hash: string;
+  leaves_hash: Buffer;
 }
 
 /** Recomputes every seal from the events and names the first damage found. */
@@ -115,29 +122,42 @@ export class AuditVerifier {
     if (BigInt(seal.seal_no) !== expectedNo || seal.tx_from !== expectedFrom || !seal.prev_hash.equals(previousHash)) {
       return { problem: 'seal_chain', seq: at };
     }
-    const sealedLeaves = splitLeaves(seal.leaves);
-    if (!sealHash(seal).equals(seal.hash) || !merkleRoot(sealedLeaves).equals(seal.merkle_root)) {
+    if (!sealHash(seal, seal.seqs_hash).equals(seal.hash) || !merkleRoot(seal.leaves).equals(seal.merkle_root)) {
       return { problem: 'seal_chain', seq: at };
     }
     if (!this.keys.verify(seal.key_id, seal.hash, seal.signature)) return { problem: 'signature', seq: at };
 
-    // Usually everything matches: one row with the range's numbers and leaves, in order, compared at once.
+    // Usually everything matches: the range's numbers and leaves, in order, as two digests compared at once.
     const found = await events;
-    if (found.leaves.equals(seal.leaves) && sameSequence(found.seqs, seal.seqs)) return null;
-    // Something differs: event by event, to name it.
+    if (
+      found.seqs_hash === seal.seqs_hash &&
+      found.leaves_hash.equals(createHash('sha256').update(seal.leaves).digest())
+    ) {
+      return null;
+    }
+    // Something differs: event by event, to name it, against the numbers the checked digest stands for.
+    const [stored]: { seqs: string[] }[] = await this.dataSource.query(
+      `SELECT seqs::text[] AS seqs FROM audit_seals WHERE seal_no = $1`,
+      [seal.seal_no],
+    );
+    if (!stored || seqsHashOf(stored.seqs) !== seal.seqs_hash) return { problem: 'seal_chain', seq: at };
     const rows: { seq: string; leaf: Buffer }[] = await this.dataSource.query(
       `SELECT e.seq::text AS seq, ${LEAF_SQL} AS leaf FROM audit_events e
         WHERE e.tx >= $1::xid8 AND e.tx < $2::xid8 ORDER BY e.seq`,
       [seal.tx_from, seal.tx_to],
     );
-    return compareEvents(seal.seqs, sealedLeaves, rows);
+    return compareEvents(stored.seqs, splitLeaves(seal.leaves), rows);
   }
 
-  /** The events of a seal's range as they are now: their numbers and leaf hashes, in order. */
+  /**
+   * The events of a seal's range as they are now, as digests of their numbers
+   * and leaf hashes in order: the database hashes them where they are, and
+   * two short values come back instead of ten thousand numbers and leaves.
+   */
   private async eventsIn(seal: SealRow): Promise<RangeEvents> {
     const [row]: RangeEvents[] = await this.dataSource.query(
-      `SELECT coalesce(array_agg(e.seq ORDER BY e.seq), '{}')::text[] AS seqs,
-              coalesce(string_agg(${LEAF_SQL}, ''::bytea ORDER BY e.seq), ''::bytea) AS leaves
+      `SELECT ${seqsHashSql('array_agg(e.seq ORDER BY e.seq)')} AS seqs_hash,
+              sha256(coalesce(string_agg(${LEAF_SQL}, ''::bytea ORDER BY e.seq), ''::bytea)) AS leaves_hash
          FROM audit_events e WHERE e.tx >= $1::xid8 AND e.tx < $2::xid8`,
       [seal.tx_from, seal.tx_to],
     );

@@ -1,15 +1,21 @@
 /**
  * The leaf hash of an event, computed by PostgreSQL from the stored row:
  * SHA-256(0x00 || the UTF-8 text of a JSON array of every field but `seq`,
- * in a fixed order, times in UTC with microseconds). `seq` is left out so
+ * in a fixed order, times in UTC with microseconds), the array's text being
+ * exactly what `jsonb_build_array(...)::text` prints. `seq` is left out so
  * that a permutation of sequence numbers shows as `reordered`; the order is
  * committed by the Merkle tree. Written inline (not a stored function) so
  * that nobody can change it in the database.
+ *
+ * Built with `json_build_array`, which prints the same text for these
+ * columns at less cost (no binary jsonb in between), once the array of
+ * subjects goes through jsonb, whose printing puts a space after each comma.
+ * A test holds the two to the same bytes on events of every shape.
  */
-export const LEAF_SQL = `pg_catalog.sha256('\\x00'::bytea || convert_to(jsonb_build_array(
+export const LEAF_SQL = `pg_catalog.sha256('\\x00'::bytea || convert_to(pg_catalog.json_build_array(
     e.id, to_char(e.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'), e.tx::text,
     e.actor_user_id, e.actor_username, e.actor_role, e.actor_organisation, e.actor_region,
-    e.action, e.resource_type, e.resource_id, e.subject_person_ids, e.reason, e.outcome,
+    e.action, e.resource_type, e.resource_id, pg_catalog.to_jsonb(e.subject_person_ids), e.reason, e.outcome,
     e.http_status, e.result_count, e.query, e.request_id, e.ip, e.user_agent, e.recipient, e.details, e.flagged
   )::text, 'UTF8'))`;
 

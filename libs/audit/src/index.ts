@@ -6,6 +6,7 @@ export * from './audit-log';
 export * from './audit-query.service';
 export * from './audit-sealer';
 export * from './audit-verifier';
+export { LEAF_SQL } from './canonical';
 export * from './audit.module';
 export * from './audited';
 export * from './idempotency';

@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
-import { leafHash, merkleRoot } from './merkle';
+import { leafHash, merkleRoot as rootOf } from './merkle';
+
+const merkleRoot = (leaves: Buffer[]) => rootOf(Buffer.concat(leaves));
 
 const sha = (...parts: Buffer[]) => createHash('sha256').update(Buffer.concat(parts)).digest();
 const node = (l: Buffer, r: Buffer) => sha(Buffer.from([1]), l, r);

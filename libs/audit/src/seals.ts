@@ -3,7 +3,8 @@ import { canonicalJson } from './canonical';
 
 export const GENESIS_HASH = Buffer.alloc(32);
 
-export interface SealRow {
+/** What a seal's hash commits to, besides the digest of its event numbers. */
+export interface SealFields {
   seal_no: string;
   sealed_at: Date;
   tx_from: string;
@@ -12,21 +13,39 @@ export interface SealRow {
   total_events: string;
   first_seq: string | null;
   last_seq: string | null;
-  seqs: string[];
-  leaves: Buffer;
   merkle_root: Buffer;
   prev_hash: Buffer;
-  hash: Buffer;
   key_id: string;
+}
+
+/** A stored seal as it is checked: the event numbers as their digest, the leaves concatenated. */
+export interface SealRow extends SealFields {
+  seqs_hash: string;
+  leaves: Buffer;
+  hash: Buffer;
   signature: Buffer;
 }
 
+/** The digest of a seal's event numbers: SHA-256 (hex) of the numbers in order, comma-separated. */
+export function seqsHashOf(seqs: string[]): string {
+  return createHash('sha256').update(seqs.join(',')).digest('hex');
+}
+
+/** The same digest computed by PostgreSQL from a `bigint[]` expression. */
+export const seqsHashSql = (seqs: string): string =>
+  `encode(sha256(convert_to(coalesce(array_to_string(${seqs}, ','), ''), 'UTF8')), 'hex')`;
+
+/**
+ * A seal's columns for checking it. The numbers come as their digest, computed
+ * by the database in the same read: ten thousand numbers a seal need not
+ * cross the wire to be hashed.
+ */
 export const SEAL_COLUMNS = `seal_no::text, sealed_at, tx_from::text, tx_to::text, event_count, total_events::text,
-  first_seq::text, last_seq::text, seqs::text[], leaves, merkle_root, prev_hash, hash, key_id, signature`;
+  first_seq::text, last_seq::text, ${seqsHashSql('seqs')} AS seqs_hash, leaves, merkle_root, prev_hash, hash, key_id,
+  signature`;
 
 /** The seal's hash: SHA-256 of the canonical JSON of everything it commits to (signed, and chained by the next seal). */
-export function sealHash(seal: Omit<SealRow, 'hash' | 'signature' | 'leaves'>): Buffer {
-  const seqsHash = createHash('sha256').update(seal.seqs.join(',')).digest('hex');
+export function sealHash(seal: SealFields, seqsHash: string): Buffer {
   const body = canonicalJson({
     sealNo: seal.seal_no,
     sealedAt: seal.sealed_at.toISOString(),
