@@ -21,12 +21,23 @@ export default {
       displayName: 'unit',
       roots: ['<rootDir>/apps', '<rootDir>/libs'],
       testMatch: ['**/*.spec.ts'],
+      // The console's component tests run under vitest (`npm run test:console`).
+      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/apps/console/'],
     },
     {
       ...shared,
       displayName: 'e2e',
       roots: ['<rootDir>/test'],
       testMatch: ['**/*.e2e-spec.ts'],
+      globalSetup: '<rootDir>/test/support/global-setup.ts',
+      globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+    },
+    {
+      // The console's journeys in Chromium against the built api (`npm run test:console:e2e`).
+      ...shared,
+      displayName: 'console-e2e',
+      roots: ['<rootDir>/test/console'],
+      testMatch: ['**/*.browser-spec.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
     },

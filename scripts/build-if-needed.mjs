@@ -13,7 +13,9 @@ function newest(path) {
 }
 
 const built = existsSync(MARKER) ? statSync(MARKER).mtimeMs : 0;
-const changed = SOURCES.filter(existsSync).some((path) => newest(path) > built);
+// The console (vite) is part of the build: a missing one is built too.
+const changed =
+  !existsSync('dist/console/index.html') || SOURCES.filter(existsSync).some((path) => newest(path) > built);
 if (changed) {
   process.stderr.write('Building the register (first start or sources changed)...\n');
   execSync('npm run build --silent', { stdio: 'inherit' });

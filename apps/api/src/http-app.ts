@@ -23,6 +23,7 @@ import {
 } from '@app/common';
 import { AuditLog, auditBeforeSend, installAuditHooks, openRequestAudit } from '@app/audit';
 import { ApiModule } from './api.module';
+import { serveConsole } from './console-static';
 
 export const API_PREFIX = 'api/v1';
 
@@ -95,6 +96,8 @@ export async function createApiApp(
       exposedHeaders: ['ETag', 'X-Request-Id', 'Retry-After'],
     });
   }
+
+  await serveConsole(app);
 
   app.setGlobalPrefix(API_PREFIX, {
     exclude: [

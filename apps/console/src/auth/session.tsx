@@ -1,0 +1,44 @@
+import { createContext, type ReactNode, useContext } from 'react';
+import type { ApiClient } from '../api/client';
+import { abilityFrom, type Ability } from './ability';
+
+export interface Me {
+  id: string;
+  username: string;
+  displayName: string;
+  role: 'admin' | 'registry_clerk' | 'police_officer' | 'judicial_officer' | 'auditor';
+  organisation: string;
+  region: string | null;
+  email: string | null;
+  mfaEnrolled: boolean;
+  permissions: unknown[];
+}
+
+export interface Session {
+  api: ApiClient;
+  me: Me;
+  ability: Ability;
+  signOut: () => void;
+}
+
+const SessionContext = createContext<Session | null>(null);
+
+export function SessionProvider({ value, children }: { value: Session; children: ReactNode }) {
+  return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
+}
+
+export function useSession(): Session {
+  const session = useContext(SessionContext);
+  if (!session) throw new Error('useSession outside a signed-in console');
+  return session;
+}
+
+export function sessionOf(api: ApiClient, me: Me, signOut: () => void): Session {
+  return { api, me, ability: abilityFrom(me.permissions), signOut };
+}
+
+/** Shows its children only when the rules allow `action` on `subject`. */
+export function Can({ I, a, children }: { I: string; a: string; children: ReactNode }) {
+  const { ability } = useSession();
+  return ability.can(I, a) ? <>{children}</> : null;
+}

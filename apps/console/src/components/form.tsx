@@ -1,0 +1,75 @@
+import { type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes, useId } from 'react';
+import { ApiError } from '../api/client';
+
+type InputProps = InputHTMLAttributes<HTMLInputElement> & { label: string; hint?: ReactNode };
+
+/** A labelled input; the hint is announced with it. */
+export function Field({ label, hint, ...input }: InputProps) {
+  const id = useId();
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <input id={id} aria-describedby={hint ? `${id}-hint` : undefined} {...input} />
+      {hint && (
+        <div id={`${id}-hint`} className="hint">
+          {hint}
+        </div>
+      )}
+    </div>
+  );
+}
+
+type SelectProps = SelectHTMLAttributes<HTMLSelectElement> & { label: string; options: [string, string][] };
+
+export function Select({ label, options, ...select }: SelectProps) {
+  const id = useId();
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <select id={id} {...select}>
+        {options.map(([value, text]) => (
+          <option key={value} value={value}>
+            {text}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
+/** An error from the api (or any other), shown to the user with the fields it names. */
+export function ErrorMessage({ error }: { error: unknown }) {
+  if (!error) return null;
+  if (error instanceof ApiError) {
+    return (
+      <div role="alert" className="error">
+        <strong>{error.problem.title}</strong>
+        {error.problem.detail && <span>: {error.problem.detail}</span>}
+        {error.problem.errors && (
+          <ul>
+            {error.problem.errors.map((e) => (
+              <li key={e.field + e.message}>
+                {e.field}: {e.message}
+              </li>
+            ))}
+          </ul>
+        )}
+      </div>
+    );
+  }
+  return (
+    <div role="alert" className="error">
+      {String((error as Error).message ?? error)}
+    </div>
+  );
+}
+
+/** Today's date in Belgrade (YYYY-MM-DD). */
+export function today(): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Belgrade' }).format(new Date());
+}
+
+export function formatTime(at: string | null | undefined): string {
+  if (!at) return '—';
+  return new Date(at).toLocaleString('sr-Latn-RS', { timeZone: 'Europe/Belgrade' });
+}

@@ -1,0 +1,50 @@
+import type { ReactNode } from 'react';
+import { Can, useSession } from '../auth/session';
+import { useT } from '../i18n';
+import { Link } from '../router';
+
+export function Layout({ children }: { children: ReactNode }) {
+  const { t, toggle } = useT();
+  const { me, signOut } = useSession();
+  return (
+    <>
+      <a className="skip" href="#main">
+        {t('continue')}
+      </a>
+      <header className="top">
+        <span className="brand">{t('appTitle')}</span>
+        <nav aria-label={t('home')}>
+          <Link to="/">{t('home')}</Link>
+          <Can I="read" a="Person">
+            <Link to="/persons">{t('persons')}</Link>
+          </Can>
+          <Can I="create" a="Person">
+            <Link to="/persons/new">{t('newPerson')}</Link>
+          </Can>
+          <Can I="lookup" a="PersonLookup">
+            <Link to="/lookup">{t('lookup')}</Link>
+          </Can>
+          <Can I="read" a="Inbox">
+            <Link to="/inbox">{t('inbox')}</Link>
+          </Can>
+          <Can I="read" a="AuditEvent">
+            <Link to="/audit">{t('audit')}</Link>
+          </Can>
+        </nav>
+        <span className="who">
+          {t('signedInAs')} <strong>{me.displayName}</strong> ({me.role}
+          {me.region ? `, ${me.region}` : ''})
+        </span>
+        <button type="button" className="secondary" onClick={toggle} aria-label={t('languageLabel')}>
+          {t('language')}
+        </button>
+        <button type="button" onClick={signOut}>
+          {t('signOut')}
+        </button>
+      </header>
+      <main id="main" tabIndex={-1}>
+        {children}
+      </main>
+    </>
+  );
+}

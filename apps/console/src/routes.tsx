@@ -1,0 +1,36 @@
+import { useSession } from './auth/session';
+import { useT } from './i18n';
+import { match, usePath } from './router';
+import { AlertPage, InboxPage } from './views/alerts';
+import { AuditPage } from './views/audit';
+import { LookupPage } from './views/lookup';
+import { MorningView } from './views/morning';
+import { EditPerson, HistoryPage, NewPerson, PersonPage, PersonSearch } from './views/person';
+
+/** The console's pages; the server answers index.html for every /console path, so each is a deep link. */
+export function Routes() {
+  const path = usePath();
+  const { t } = useT();
+  const { ability } = useSession();
+  let params: Record<string, string> | null;
+  if (path === '/') return <Home />;
+  if (path === '/persons') return <PersonSearch />;
+  if (path === '/persons/new') return ability.can('create', 'Person') ? <NewPerson /> : <p>{t('forbidden')}</p>;
+  if ((params = match('/persons/:id', path))) return <PersonPage key={params.id} id={params.id} />;
+  if ((params = match('/persons/:id/edit', path))) return <EditPerson key={params.id} id={params.id} />;
+  if ((params = match('/persons/:id/history', path))) return <HistoryPage key={params.id} id={params.id} />;
+  if ((params = match('/alerts/:id', path))) return <AlertPage key={params.id} id={params.id} />;
+  if (path === '/inbox') return <InboxPage />;
+  if (path === '/lookup') return <LookupPage />;
+  if (path === '/audit') return ability.can('read', 'AuditEvent') ? <AuditPage /> : <p>{t('forbidden')}</p>;
+  return <p>{t('notFound')}</p>;
+}
+
+function Home() {
+  const { ability } = useSession();
+  const { t } = useT();
+  if (ability.can('read', 'AuditEvent')) return <AuditPage />;
+  if (ability.can('read', 'Alert')) return <MorningView />;
+  if (ability.can('read', 'Person')) return <PersonSearch />;
+  return <p>{t('forbidden')}</p>;
+}

@@ -1,0 +1,126 @@
+export interface Address {
+  id: string;
+  kind: 'permanent' | 'temporary';
+  street: string;
+  city: string;
+  postalCode: string;
+  policeAdministration: string;
+  validFrom: string;
+}
+
+export interface Measure {
+  id: string;
+  type: string;
+  startsOn: string;
+  endsOn: string;
+  reportTo: string | null;
+  everyDays: number | null;
+  status: string;
+  version: number;
+}
+
+export interface Conviction {
+  id: string;
+  court: string;
+  caseNumber: string;
+  judgmentDate: string;
+  finalityDate: string;
+  offences: { article: string; paragraph?: number | null }[];
+  victimAge: string;
+  sentence: { kind: string; months?: number | null };
+  releaseDate: string | null;
+}
+
+export interface Compliance {
+  status: string;
+  nextDueAt: string | null;
+  lastCheckInAt: string | null;
+}
+
+export interface Person {
+  id: string;
+  surname: string;
+  givenNames: string;
+  parentNames: string | null;
+  jmbg: string | null;
+  identityDocument: { type: string; number: string; issuingCountry: string } | null;
+  dateOfBirth: string;
+  placeOfBirth: string;
+  sex: 'M' | 'F';
+  citizenship: string;
+  aliases: string[];
+  currentAddresses: { permanent: Address | null; temporary: Address | null };
+  currentWorkplace: { employer: string; address: string; involvesMinors: boolean; validFrom: string } | null;
+  physicalDescription: {
+    heightCm: number;
+    weightKg: number | null;
+    eyeColour: string;
+    hairColour: string;
+    build: string | null;
+    distinguishingMarks: { bodyPart: string; description: string }[];
+  } | null;
+  photos: { id: string; sha256: string; takenAt: string }[];
+  dnaReference?: { laboratory: string; sampleId: string; profileReference: string; collectedOn: string } | null;
+  convictions: Conviction[];
+  measures: Measure[];
+  compliance: Compliance;
+  managingOfficerId: string | null;
+  version: number;
+}
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+export interface OverdueItem {
+  personId: string;
+  surname: string;
+  givenNames: string;
+  measureId: string;
+  dueDate: string;
+  daysOverdue: number;
+  policeAdministration: string;
+}
+
+export interface Alert {
+  id: string;
+  kind: string;
+  personId: string | null;
+  measureId: string | null;
+  dueDate: string | null;
+  policeAdministration: string | null;
+  status: 'open' | 'acknowledged' | 'resolved';
+  raisedAt: string;
+  resolution: string | null;
+  version: number;
+}
+
+export interface AuditEvent {
+  seq: number;
+  id: string;
+  at: string;
+  actor: { userId: string | null; username: string; role: string | null };
+  action: string;
+  subjectPersonIds: string[];
+  reason: string | null;
+  outcome: string;
+  httpStatus: number | null;
+  flagged: boolean;
+}
+
+export interface Verification {
+  ok: boolean;
+  checkedEvents: number;
+  sealedThrough: number | null;
+  firstBadSeq: number | null;
+  problem: string | null;
+}
+
+export const MEASURE_TYPES = [
+  'periodic_reporting',
+  'ban_places_with_minors',
+  'counselling',
+  'notify_changes',
+  'notify_travel_abroad',
+] as const;

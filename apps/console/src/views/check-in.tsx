@@ -1,0 +1,233 @@
+import { newIdempotencyKey } from '../api/client';
+import { type FormEvent, useState } from 'react';
+import { useSession } from '../auth/session';
+import { ErrorMessage, Field, Select, today } from '../components/form';
+import { useT } from '../i18n';
+import type { Measure } from '../types';
+
+/** Two clicks: "record check-in" opens a prefilled confirmation, "confirm" records it now, in person. */
+export function QuickCheckIn({
+  personId,
+  measureId,
+  place,
+  reason,
+  onDone,
+}: {
+  personId: string;
+  measureId: string;
+  place: string;
+  reason: string;
+  onDone: () => void;
+}) {
+  const { t } = useT();
+  const { api } = useSession();
+  const [open, setOpen] = useState(false);
+  const [where, setWhere] = useState(place);
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  if (!open) {
+    return (
+      <button type="button" onClick={() => setOpen(true)}>
+        {t('checkIn')}
+      </button>
+    );
+  }
+  const confirm = async (event: FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    try {
+      await api.post(
+        `/persons/${personId}/check-ins`,
+        { measureId, occurredAt: new Date().toISOString(), place: where, method: 'in_person' },
+        { reason, idempotencyKey: newIdempotencyKey() },
+      );
+      onDone();
+    } catch (failure) {
+      setError(failure);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <form onSubmit={confirm} className="inline">
+      <Field label={t('place')} value={where} required onChange={(e) => setWhere(e.target.value)} />
+      <button type="submit" autoFocus disabled={busy}>
+        {t('confirmCheckIn')}
+      </button>
+      <button type="button" className="secondary" onClick={() => setOpen(false)}>
+        {t('cancel')}
+      </button>
+      <ErrorMessage error={error} />
+    </form>
+  );
+}
+
+/** A check-in on the person's page: choose the reporting measure, then the same two clicks. */
+export function PersonCheckIn({
+  personId,
+  measures,
+  reason,
+  onDone,
+}: {
+  personId: string;
+  measures: Measure[];
+  reason: string;
+  onDone: () => void;
+}) {
+  const { t } = useT();
+  const reporting = measures.filter((m) => m.type === 'periodic_reporting' && m.status === 'active');
+  const [measureId, setMeasureId] = useState(reporting[0]?.id ?? '');
+  if (reporting.length === 0) return null;
+  const measure = reporting.find((m) => m.id === measureId) ?? reporting[0];
+  return (
+    <div className="card">
+      <h3>{t('checkIn')}</h3>
+      {reporting.length > 1 && (
+        <Select
+          label={t('measures')}
+          value={measureId}
+          onChange={(e) => setMeasureId(e.target.value)}
+          options={reporting.map((m) => [m.id, `${m.reportTo} · ${m.startsOn}`])}
+        />
+      )}
+      <QuickCheckIn
+        personId={personId}
+        measureId={measure.id}
+        place={measure.reportTo ?? ''}
+        reason={reason}
+        onDone={onDone}
+      />
+    </div>
+  );
+}
+
+/** A notification: a change of residence or workplace, or travel abroad. */
+export function NotificationForm({
+  personId,
+  reason,
+  onDone,
+}: {
+  personId: string;
+  reason: string;
+  onDone: () => void;
+}) {
+  const { t } = useT();
+  const { api } = useSession();
+  const [kind, setKind] = useState<'residence_change' | 'workplace_change' | 'travel_abroad'>('travel_abroad');
+  const [form, setForm] = useState<Record<string, string>>({ effectiveOn: today(), validFrom: today() });
+  const [error, setError] = useState<unknown>(null);
+  const [result, setResult] = useState<{ deadline: string; onTime: boolean } | null>(null);
+  const set = (key: string) => (e: { target: { value: string } }) => setForm((f) => ({ ...f, [key]: e.target.value }));
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setError(null);
+    const details =
+      kind === 'travel_abroad'
+        ? { destinationCountry: form.destinationCountry, departOn: form.departOn, returnOn: form.returnOn }
+        : kind === 'residence_change'
+          ? {
+              address: {
+                kind: form.addressKind ?? 'permanent',
+                street: form.street,
+                city: form.city,
+                postalCode: form.postalCode,
+                policeAdministration: form.policeAdministration,
+                validFrom: form.effectiveOn,
+              },
+            }
+          : {
+              workplace: {
+                employer: form.employer,
+                address: form.workAddress,
+                involvesMinors: form.involvesMinors === 'true',
+                validFrom: form.effectiveOn,
+              },
+            };
+    try {
+      const { data } = await api.post<{ deadline: string; onTime: boolean }>(
+        `/persons/${personId}/notifications`,
+        { kind, notifiedAt: new Date().toISOString(), effectiveOn: form.effectiveOn, details },
+        { reason, idempotencyKey: newIdempotencyKey() },
+      );
+      setResult(data);
+      onDone();
+    } catch (failure) {
+      setError(failure);
+    }
+  };
+
+  return (
+    <form className="card" onSubmit={submit}>
+      <h3>{t('notification')}</h3>
+      <Select
+        label={t('notificationKind')}
+        value={kind}
+        onChange={(e) => setKind(e.target.value as typeof kind)}
+        options={[
+          ['travel_abroad', t('travel_abroad')],
+          ['residence_change', t('residence_change')],
+          ['workplace_change', t('workplace_change')],
+        ]}
+      />
+      <Field
+        label={t('effectiveOn')}
+        type="date"
+        required
+        value={form.effectiveOn ?? ''}
+        onChange={set('effectiveOn')}
+      />
+      {kind === 'travel_abroad' && (
+        <>
+          <Field label={t('destinationCountry')} required pattern="[A-Z]{2}" onChange={set('destinationCountry')} />
+          <Field label={t('departOn')} type="date" required onChange={set('departOn')} />
+          <Field label={t('returnOn')} type="date" required onChange={set('returnOn')} />
+        </>
+      )}
+      {kind === 'residence_change' && (
+        <>
+          <Select
+            label={t('addressKind')}
+            value={form.addressKind ?? 'permanent'}
+            onChange={set('addressKind')}
+            options={[
+              ['permanent', t('permanent')],
+              ['temporary', t('temporary')],
+            ]}
+          />
+          <Field label={t('street')} required onChange={set('street')} />
+          <Field label={t('city')} required onChange={set('city')} />
+          <Field label={t('postalCode')} required pattern="\d{5}" onChange={set('postalCode')} />
+          <Field
+            label={t('policeAdministration')}
+            required
+            placeholder="PU-BEOGRAD"
+            onChange={set('policeAdministration')}
+          />
+        </>
+      )}
+      {kind === 'workplace_change' && (
+        <>
+          <Field label={t('employer')} required onChange={set('employer')} />
+          <Field label={t('workAddress')} required onChange={set('workAddress')} />
+          <Select
+            label={t('involvesMinors')}
+            value={form.involvesMinors ?? 'false'}
+            onChange={set('involvesMinors')}
+            options={[
+              ['false', '—'],
+              ['true', '✓'],
+            ]}
+          />
+        </>
+      )}
+      <ErrorMessage error={error} />
+      {result && (
+        <p role="status">
+          {t('saved')} {t('dueDate')}: {result.deadline} · {result.onTime ? t('onTime') : t('late')}
+        </p>
+      )}
+      <button type="submit">{t('save')}</button>
+    </form>
+  );
+}

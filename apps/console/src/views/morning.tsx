@@ -1,0 +1,127 @@
+import { useCallback, useEffect, useState } from 'react';
+import { Can, useSession } from '../auth/session';
+import { ErrorMessage, formatTime } from '../components/form';
+import { ReasonGate } from '../components/reason';
+import { useT } from '../i18n';
+import { Link } from '../router';
+import type { Alert, OverdueItem, Page } from '../types';
+import { AlertActions } from './alerts';
+import { QuickCheckIn } from './check-in';
+
+/** The officer's (and clerk's) morning: who is overdue and which alerts are open, in the administration. */
+export function MorningView() {
+  const { t } = useT();
+  return (
+    <section aria-labelledby="morning-title">
+      <h1 id="morning-title">{t('morning')}</h1>
+      <ReasonGate caseKey="morning">{(reason) => <MorningLists reason={reason} />}</ReasonGate>
+    </section>
+  );
+}
+
+function MorningLists({ reason }: { reason: string }) {
+  const { t } = useT();
+  const { api } = useSession();
+  const [overdue, setOverdue] = useState<OverdueItem[] | null>(null);
+  const [alerts, setAlerts] = useState<Alert[] | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [done, setDone] = useState<Set<string>>(new Set());
+
+  const load = useCallback(async () => {
+    setError(null);
+    try {
+      const [o, a] = await Promise.all([
+        api.get<Page<OverdueItem>>('/compliance/overdue', { reason, query: { limit: 100 } }),
+        api.get<Page<Alert>>('/alerts', { reason, query: { status: 'open', limit: 100 } }),
+      ]);
+      setOverdue(o.data.items);
+      setAlerts(a.data.items);
+    } catch (failure) {
+      setError(failure);
+    }
+  }, [api, reason]);
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  return (
+    <>
+      <ErrorMessage error={error} />
+      <div className="columns">
+        <section aria-labelledby="overdue-title" className="card">
+          <h2 id="overdue-title">{t('overdue')}</h2>
+          {overdue === null ? (
+            <p>{t('loading')}</p>
+          ) : overdue.length === 0 ? (
+            <p>{t('nothing')}</p>
+          ) : (
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">{t('person')}</th>
+                  <th scope="col">{t('dueDate')}</th>
+                  <th scope="col">{t('daysOverdue')}</th>
+                  <th scope="col">
+                    <span className="sr-only">{t('checkIn')}</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {overdue.map((item) => (
+                  <tr key={item.measureId} data-testid="overdue-row">
+                    <td>
+                      <Link to={`/persons/${item.personId}`}>
+                        {item.surname}, {item.givenNames}
+                      </Link>
+                    </td>
+                    <td>{item.dueDate}</td>
+                    <td>{item.daysOverdue}</td>
+                    <td>
+                      <Can I="record" a="CheckIn">
+                        {done.has(item.measureId) ? (
+                          <span role="status">{t('checkInDone')}</span>
+                        ) : (
+                          <QuickCheckIn
+                            personId={item.personId}
+                            measureId={item.measureId}
+                            place={item.policeAdministration}
+                            reason={reason}
+                            onDone={() => setDone((d) => new Set(d).add(item.measureId))}
+                          />
+                        )}
+                      </Can>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </section>
+        <section aria-labelledby="alerts-title" className="card">
+          <h2 id="alerts-title">{t('openAlerts')}</h2>
+          {alerts === null ? (
+            <p>{t('loading')}</p>
+          ) : alerts.length === 0 ? (
+            <p>{t('nothing')}</p>
+          ) : (
+            <ul className="list">
+              {alerts.map((alert) => (
+                <li key={alert.id} data-testid="alert-row">
+                  <Link to={`/alerts/${alert.id}`}>{alert.kind}</Link> · {alert.dueDate ?? formatTime(alert.raisedAt)}
+                  {alert.personId && (
+                    <>
+                      {' '}
+                      · <Link to={`/persons/${alert.personId}`}>{t('person')}</Link>
+                    </>
+                  )}
+                  <AlertActions alert={alert} reason={reason} onChange={() => void load()} />
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
+      </div>
+    </>
+  );
+}

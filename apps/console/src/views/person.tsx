@@ -1,0 +1,504 @@
+import { type FormEvent, useCallback, useEffect, useState } from 'react';
+import { ApiError, newIdempotencyKey, versionOf } from '../api/client';
+import { Can, useSession } from '../auth/session';
+import { ErrorMessage, Field, formatTime } from '../components/form';
+import { ReasonGate, rememberReason } from '../components/reason';
+import { type FieldDiff, diffVersions, show } from '../diff';
+import { useT } from '../i18n';
+import { Link, navigate } from '../router';
+import type { Page, Person } from '../types';
+import { NotificationForm, PersonCheckIn } from './check-in';
+import { AddressForm, ConvictionForm, DescriptionForm, DnaForm, MeasureForm, PhotoForm } from './part-forms';
+import { EMPTY_PERSONAL, type PersonalData, PersonalForm, personalBody } from './personal-form';
+
+/** Loads a person with the case's reason; `version` from the ETag. */
+function usePerson(id: string, reason: string) {
+  const { api } = useSession();
+  const [person, setPerson] = useState<Person | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const load = useCallback(async () => {
+    try {
+      const { data, etag } = await api.get<Person>(`/persons/${id}`, { reason });
+      setPerson({ ...data, version: versionOf(etag) ?? data.version });
+    } catch (failure) {
+      setError(failure);
+    }
+  }, [api, id, reason]);
+  useEffect(() => {
+    void load();
+  }, [load]);
+  return { person, error, load };
+}
+
+export function PersonPage({ id }: { id: string }) {
+  return <ReasonGate caseKey={`person:${id}`}>{(reason) => <PersonDetail id={id} reason={reason} />}</ReasonGate>;
+}
+
+function PersonDetail({ id, reason }: { id: string; reason: string }) {
+  const { t } = useT();
+  const { person, error, load } = usePerson(id, reason);
+  if (error) return <ErrorMessage error={error} />;
+  if (!person) return <p>{t('loading')}</p>;
+  const p = person;
+  return (
+    <article aria-labelledby="person-title">
+      <h1 id="person-title">
+        {p.surname}, {p.givenNames}
+      </h1>
+      <p className="actions">
+        <Can I="update" a="Person">
+          <Link to={`/persons/${p.id}/edit`}>{t('edit')}</Link>
+        </Can>
+        <Can I="read" a="PersonHistory">
+          <Link to={`/persons/${p.id}/history`}>{t('history')}</Link>
+        </Can>
+      </p>
+      <div className="columns">
+        <section className="card" aria-labelledby="pd">
+          <h2 id="pd">{t('personalData')}</h2>
+          <dl className="facts">
+            <dt>{t('jmbg')}</dt>
+            <dd>{p.jmbg ?? '—'}</dd>
+            <dt>{t('dateOfBirth')}</dt>
+            <dd>{p.dateOfBirth}</dd>
+            <dt>{t('placeOfBirth')}</dt>
+            <dd>{p.placeOfBirth}</dd>
+            <dt>{t('sex')}</dt>
+            <dd>{p.sex === 'M' ? t('male') : t('female')}</dd>
+            <dt>{t('citizenship')}</dt>
+            <dd>{p.citizenship}</dd>
+            <dt>{t('parentNames')}</dt>
+            <dd>{p.parentNames ?? '—'}</dd>
+            <dt>{t('aliases')}</dt>
+            <dd>{p.aliases.join(', ') || '—'}</dd>
+          </dl>
+        </section>
+        <section className="card" aria-labelledby="cp">
+          <h2 id="cp">{t('compliance')}</h2>
+          <dl className="facts">
+            <dt>{t('status')}</dt>
+            <dd data-testid="compliance-status">
+              <span className={`status ${p.compliance.status}`}>{p.compliance.status}</span>
+            </dd>
+            <dt>{t('nextDueAt')}</dt>
+            <dd>{formatTime(p.compliance.nextDueAt)}</dd>
+            <dt>{t('lastCheckInAt')}</dt>
+            <dd>{formatTime(p.compliance.lastCheckInAt)}</dd>
+          </dl>
+          <Can I="record" a="CheckIn">
+            <PersonCheckIn personId={p.id} measures={p.measures} reason={reason} onDone={load} />
+          </Can>
+        </section>
+        <section className="card" aria-labelledby="ad">
+          <h2 id="ad">{t('addresses')}</h2>
+          {(['permanent', 'temporary'] as const).map((kind) => {
+            const a = p.currentAddresses[kind];
+            return (
+              <p key={kind}>
+                <strong>{t(kind)}:</strong>{' '}
+                {a ? `${a.street}, ${a.postalCode} ${a.city} (${a.policeAdministration})` : t('notRecorded')}
+              </p>
+            );
+          })}
+        </section>
+        <section className="card" aria-labelledby="ds">
+          <h2 id="ds">{t('description')}</h2>
+          {p.physicalDescription ? (
+            <p>
+              {p.physicalDescription.heightCm} cm
+              {p.physicalDescription.weightKg ? `, ${p.physicalDescription.weightKg} kg` : ''},{' '}
+              {p.physicalDescription.eyeColour}, {p.physicalDescription.hairColour}
+              {p.physicalDescription.distinguishingMarks.map((m) => `; ${m.bodyPart}: ${m.description}`).join('')}
+            </p>
+          ) : (
+            <p>{t('notRecorded')}</p>
+          )}
+          <Photos person={p} reason={reason} />
+        </section>
+        {p.dnaReference !== undefined && (
+          <section className="card" aria-labelledby="dn">
+            <h2 id="dn">{t('dna')}</h2>
+            <p data-testid="dna-reference">
+              {p.dnaReference
+                ? `${p.dnaReference.laboratory} · ${p.dnaReference.sampleId} · ${p.dnaReference.profileReference} · ${p.dnaReference.collectedOn}`
+                : t('notRecorded')}
+            </p>
+          </section>
+        )}
+        <section className="card" aria-labelledby="cv">
+          <h2 id="cv">{t('convictions')}</h2>
+          {p.convictions.length === 0 && <p>{t('notRecorded')}</p>}
+          <ul>
+            {p.convictions.map((c) => (
+              <li key={c.id}>
+                {c.court}, {c.caseNumber}, {c.offences.map((o) => `čl. ${o.article}`).join(', ')} · {t('releaseDate')}:{' '}
+                {c.releaseDate ?? '—'}
+              </li>
+            ))}
+          </ul>
+        </section>
+        <section className="card" aria-labelledby="ms">
+          <h2 id="ms">{t('measures')}</h2>
+          {p.measures.length === 0 && <p>{t('notRecorded')}</p>}
+          <ul data-testid="measures">
+            {p.measures.map((m) => (
+              <li key={m.id}>
+                {m.type} · {m.startsOn} – {m.endsOn} {m.reportTo ? `· ${m.reportTo}` : ''} · {m.status}
+              </li>
+            ))}
+          </ul>
+        </section>
+      </div>
+      <Can I="record" a="Notification">
+        <NotificationForm personId={p.id} reason={reason} onDone={load} />
+      </Can>
+      <Can I="create" a="Person">
+        <h2>{t('recordPart')}</h2>
+        <div className="columns">
+          <AddressForm person={p} reason={reason} onSaved={load} />
+          <DescriptionForm person={p} reason={reason} onSaved={load} />
+          <PhotoForm person={p} reason={reason} onSaved={load} />
+          <DnaForm person={p} reason={reason} onSaved={load} />
+          <ConvictionForm person={p} reason={reason} onSaved={load} />
+          <MeasureForm person={p} reason={reason} onSaved={load} />
+        </div>
+      </Can>
+    </article>
+  );
+}
+
+/** Stored photos come with the token and reason, so they are read as data and shown as data: URLs. */
+function Photos({ person, reason }: { person: Person; reason: string }) {
+  const { t } = useT();
+  const { api } = useSession();
+  const [urls, setUrls] = useState<Record<string, string>>({});
+  useEffect(() => {
+    let live = true;
+    for (const photo of person.photos) {
+      void api.get<Blob>(`/persons/${person.id}/photos/${photo.id}`, { reason, as: 'blob' }).then(({ data }) => {
+        const reader = new FileReader();
+        reader.onload = () => live && setUrls((u) => ({ ...u, [photo.id]: String(reader.result) }));
+        reader.readAsDataURL(data);
+      });
+    }
+    return () => {
+      live = false;
+    };
+  }, [api, person, reason]);
+  if (person.photos.length === 0) return null;
+  return (
+    <div className="photos">
+      {person.photos.map((photo) =>
+        urls[photo.id] ? (
+          <img
+            key={photo.id}
+            className="photo"
+            src={urls[photo.id]}
+            alt={`${t('photos')} ${formatTime(photo.takenAt)}`}
+          />
+        ) : null,
+      )}
+    </div>
+  );
+}
+
+export function PersonSearch() {
+  const { t } = useT();
+  return (
+    <section>
+      <h1>{t('persons')}</h1>
+      <ReasonGate caseKey="search">{(reason) => <Search reason={reason} />}</ReasonGate>
+    </section>
+  );
+}
+
+function Search({ reason }: { reason: string }) {
+  const { t } = useT();
+  const { api } = useSession();
+  const [q, setQ] = useState('');
+  const [items, setItems] = useState<Person[] | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setError(null);
+    try {
+      const query = /^\d{13}$/.test(q) ? { jmbg: q } : { q };
+      setItems((await api.get<Page<Person>>('/persons', { reason, query: { ...query, limit: 50 } })).data.items);
+    } catch (failure) {
+      setError(failure);
+    }
+  };
+  return (
+    <>
+      <form className="card inline" onSubmit={submit} role="search">
+        <Field
+          label={`${t('searchName')} / ${t('jmbg')}`}
+          value={q}
+          minLength={3}
+          required
+          onChange={(e) => setQ(e.target.value)}
+        />
+        <button type="submit">{t('search')}</button>
+      </form>
+      <ErrorMessage error={error} />
+      {items && (
+        <ul className="list card">
+          {items.length === 0 && <li>{t('nothing')}</li>}
+          {items.map((p) => (
+            <li key={p.id}>
+              <Link to={`/persons/${p.id}`}>
+                {p.surname}, {p.givenNames}
+              </Link>{' '}
+              · {p.dateOfBirth} · <span className={`status ${p.compliance.status}`}>{p.compliance.status}</span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </>
+  );
+}
+
+export function NewPerson() {
+  const { t } = useT();
+  return (
+    <section>
+      <h1>{t('newPerson')}</h1>
+      <ReasonGate caseKey="new-person">{(reason) => <CreatePerson reason={reason} />}</ReasonGate>
+    </section>
+  );
+}
+
+function CreatePerson({ reason }: { reason: string }) {
+  const { t } = useT();
+  const { api } = useSession();
+  const [error, setError] = useState<unknown>(null);
+  const [key] = useState(() => newIdempotencyKey());
+  const create = async (data: PersonalData) => {
+    setError(null);
+    try {
+      const { data: person } = await api.post<Person>('/persons', personalBody(data), { reason, idempotencyKey: key });
+      // The case goes on with the new person: no second prompt.
+      rememberReason(`person:${person.id}`, reason);
+      navigate(`/persons/${person.id}`);
+    } catch (failure) {
+      setError(failure);
+    }
+  };
+  return (
+    <>
+      <PersonalForm initial={EMPTY_PERSONAL} onSubmit={create} submitLabel={t('create')} />
+      <ErrorMessage error={error} />
+    </>
+  );
+}
+
+export function personalOf(p: Person): PersonalData {
+  return {
+    surname: p.surname,
+    givenNames: p.givenNames,
+    parentNames: p.parentNames ?? '',
+    jmbg: p.jmbg ?? '',
+    dateOfBirth: p.dateOfBirth,
+    placeOfBirth: p.placeOfBirth,
+    sex: p.sex,
+    citizenship: p.citizenship,
+    aliases: p.aliases.join(', '),
+    idType: p.identityDocument?.type ?? 'passport',
+    idNumber: p.identityDocument?.number ?? '',
+    idCountry: p.identityDocument?.issuingCountry ?? '',
+  };
+}
+
+export function EditPerson({ id }: { id: string }) {
+  const { t } = useT();
+  return (
+    <section>
+      <h1>
+        {t('edit')}: {t('personalData')}
+      </h1>
+      <ReasonGate caseKey={`person:${id}`}>{(reason) => <Edit id={id} reason={reason} />}</ReasonGate>
+    </section>
+  );
+}
+
+/** A correction with If-Match; on 412 the current version is read again and the differences shown. */
+function Edit({ id, reason }: { id: string; reason: string }) {
+  const { t } = useT();
+  const { api } = useSession();
+  const { person, error: loadError } = usePerson(id, reason);
+  const [base, setBase] = useState<Person | null>(null);
+  const [conflict, setConflict] = useState<{ diffs: FieldDiff[]; theirs: Person; mine: PersonalData } | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [formKey, setFormKey] = useState(0);
+  const edited = base ?? person;
+  if (loadError) return <ErrorMessage error={loadError} />;
+  if (!edited) return <p>{t('loading')}</p>;
+
+  const save = async (data: PersonalData, against: Person) => {
+    setError(null);
+    try {
+      await api.request('PATCH', `/persons/${id}`, {
+        body: personalBody(data, true),
+        reason,
+        version: against.version,
+      });
+      navigate(`/persons/${id}`);
+    } catch (failure) {
+      if (failure instanceof ApiError && failure.status === 412) {
+        const { data: current, etag } = await api.get<Person>(`/persons/${id}`, { reason });
+        const theirs = { ...current, version: versionOf(etag) ?? current.version };
+        setConflict({
+          theirs,
+          mine: data,
+          diffs: diffVersions(
+            personalOf(against) as unknown as Record<string, unknown>,
+            data as unknown as Record<string, unknown>,
+            personalOf(theirs) as unknown as Record<string, unknown>,
+          ),
+        });
+      } else setError(failure);
+    }
+  };
+
+  return (
+    <>
+      {conflict && (
+        <section className="card conflict" role="alert" aria-labelledby="conflict-title">
+          <h2 id="conflict-title">{t('conflict')}</h2>
+          <p>{t('conflictHelp')}</p>
+          <table data-testid="conflict-diff">
+            <thead>
+              <tr>
+                <th scope="col">{t('field')}</th>
+                <th scope="col">{t('before')}</th>
+                <th scope="col">{t('theirs')}</th>
+                <th scope="col">{t('yours')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {conflict.diffs.map((d) => (
+                <tr key={d.field} className={d.changedByOthers ? 'changed' : ''}>
+                  <th scope="row">{d.field}</th>
+                  <td>{show(d.base)}</td>
+                  <td>{show(d.theirs)}</td>
+                  <td>{show(d.mine)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <button
+            type="button"
+            onClick={() => {
+              const { theirs, mine } = conflict;
+              setConflict(null);
+              setBase(theirs);
+              void save(mine, theirs);
+            }}
+          >
+            {t('applyAgain')}
+          </button>{' '}
+          <button
+            type="button"
+            className="secondary"
+            onClick={() => {
+              setBase(conflict.theirs);
+              setConflict(null);
+              setFormKey((k) => k + 1);
+            }}
+          >
+            {t('cancel')}
+          </button>
+        </section>
+      )}
+      <PersonalForm
+        key={formKey}
+        initial={personalOf(edited)}
+        onSubmit={(d) => save(d, edited)}
+        submitLabel={t('save')}
+      />
+      <ErrorMessage error={error} />
+    </>
+  );
+}
+
+interface HistoryItem {
+  at: string;
+  actor: { username: string } | string;
+  reason: string | null;
+  change: string;
+  before: unknown;
+  after: unknown;
+}
+
+export function HistoryPage({ id }: { id: string }) {
+  const { t } = useT();
+  return (
+    <section>
+      <h1>{t('history')}</h1>
+      <p>
+        <Link to={`/persons/${id}`}>{t('person')}</Link>
+      </p>
+      <ReasonGate caseKey={`person:${id}`}>{(reason) => <History id={id} reason={reason} />}</ReasonGate>
+    </section>
+  );
+}
+
+function History({ id, reason }: { id: string; reason: string }) {
+  const { t } = useT();
+  const { api } = useSession();
+  const [items, setItems] = useState<HistoryItem[]>([]);
+  const [cursor, setCursor] = useState<string | null | undefined>(undefined);
+  const [error, setError] = useState<unknown>(null);
+  const more = useCallback(
+    async (from?: string | null) => {
+      try {
+        const { data } = await api.get<Page<HistoryItem>>(`/persons/${id}/history`, {
+          reason,
+          query: { limit: 50, cursor: from ?? undefined },
+        });
+        setItems((list) => (from ? [...list, ...data.items] : data.items));
+        setCursor(data.nextCursor);
+      } catch (failure) {
+        setError(failure);
+      }
+    },
+    [api, id, reason],
+  );
+  useEffect(() => {
+    void more();
+  }, [more]);
+  if (error) return <ErrorMessage error={error} />;
+  return (
+    <div className="card">
+      <table data-testid="history">
+        <thead>
+          <tr>
+            <th scope="col">{t('at')}</th>
+            <th scope="col">{t('actor')}</th>
+            <th scope="col">{t('change')}</th>
+            <th scope="col">{t('reason')}</th>
+            <th scope="col">{t('before')}</th>
+            <th scope="col">{t('after')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {items.map((item, i) => (
+            <tr key={i}>
+              <td>{formatTime(item.at)}</td>
+              <td>{typeof item.actor === 'string' ? item.actor : item.actor?.username}</td>
+              <td>{item.change}</td>
+              <td>{item.reason ?? '—'}</td>
+              <td className="json">{show(item.before)}</td>
+              <td className="json">{show(item.after)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {cursor && (
+        <button type="button" onClick={() => more(cursor)}>
+          {t('more')}
+        </button>
+      )}
+    </div>
+  );
+}

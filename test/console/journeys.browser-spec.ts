@@ -1,0 +1,329 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import * as path from 'node:path';
+import { generateSync } from 'otplib';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { sharedKeys } from '../support/key-files';
+import { call, ROOT, runCli, type ServiceProcess, startApi, stopAll } from '../support/processes';
+import { nextJmbg } from '../support/register';
+import { createTestDatabase, type TestDatabase } from '../support/test-database';
+
+/**
+ * The console's three journeys in Debian's Chromium (headless) against the
+ * built api on a database of its own: a clerk records a person end to end,
+ * an officer works the morning view, an auditor signs in with a second
+ * factor and reviews the log. Screenshots go to test/console/artifacts/.
+ */
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const ARTIFACTS = path.join(ROOT, 'test', 'console', 'artifacts');
+const PNG_1X1 = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
+  'base64',
+);
+
+interface Account {
+  username: string;
+  password: string;
+}
+
+let database: TestDatabase;
+let keys: Awaited<ReturnType<typeof sharedKeys>>;
+/** The api's and the CLI's environment: the database and the keys they share. */
+const env = (): Record<string, string> => ({ DATABASE_URL: database.url, ...keys.env });
+let api: ServiceProcess;
+let browser: Browser;
+const accounts: Record<'clerk' | 'officer' | 'auditor', Account> = {
+  clerk: { username: 'e2e.clerk', password: 'Console-clerk-pass-2026' },
+  officer: { username: 'e2e.officer.bg', password: 'Console-officer-pass-2026' },
+  auditor: { username: 'e2e.auditor', password: 'Console-auditor-pass-2026' },
+};
+let overduePerson = { id: '', surname: 'Marković' };
+
+function createUser(account: Account, role: string, region?: string): void {
+  const args = ['user:create', '--username', account.username, '--role', role, '--organisation', 'Test'];
+  args.push('--display-name', account.username, '--password-stdin', ...(region ? ['--region', region] : []));
+  const run = runCli(args, env(), `${account.password}\n`);
+  if (run.status !== 0) throw new Error(`user:create failed: ${run.stderr}${run.stdout}`);
+}
+
+function isoDaysAgo(days: number): string {
+  return new Date(Date.now() - days * 86_400_000).toISOString().slice(0, 10);
+}
+
+/** A person in PU-BEOGRAD whose monthly reporting started 95 days ago with no check-in: overdue, with an alert. */
+async function seedOverduePerson(): Promise<void> {
+  const login = await call(api.url, 'POST', '/api/v1/auth/login', { body: accounts.clerk });
+  const token = login.body.accessToken as string;
+  const person = await call(api.url, 'POST', '/api/v1/persons', {
+    token,
+    reason: true,
+    body: {
+      surname: overduePerson.surname,
+      givenNames: 'Nikola',
+      jmbg: nextJmbg('M', '0101985'),
+      dateOfBirth: '1985-01-01',
+      placeOfBirth: 'Beograd',
+      sex: 'M',
+      citizenship: 'RS',
+    },
+  });
+  if (person.status !== 201) throw new Error(`person: ${JSON.stringify(person.body)}`);
+  overduePerson = { ...overduePerson, id: person.body.id };
+  const conviction = await call(api.url, 'POST', `/api/v1/persons/${person.body.id}/convictions`, {
+    token,
+    reason: true,
+    body: {
+      court: 'Viši sud u Beogradu',
+      caseNumber: 'K 7/2019',
+      judgmentDate: '2019-02-01',
+      finalityDate: '2019-04-01',
+      offences: [{ article: '180' }],
+      victimAge: 'child',
+      sentence: { kind: 'imprisonment', months: 60 },
+      releaseDate: '2024-06-01',
+    },
+  });
+  if (conviction.status !== 201) throw new Error(`conviction: ${JSON.stringify(conviction.body)}`);
+  const measure = await call(api.url, 'POST', `/api/v1/persons/${person.body.id}/measures`, {
+    token,
+    reason: true,
+    body: { type: 'periodic_reporting', startsOn: isoDaysAgo(95), endsOn: '2034-06-01', reportTo: 'PU-BEOGRAD' },
+  });
+  if (measure.status !== 201) throw new Error(`measure: ${JSON.stringify(measure.body)}`);
+  const scan = runCli(['compliance:scan'], env());
+  if (scan.status !== 0) throw new Error(`scan failed: ${scan.stderr}`);
+}
+
+async function shot(page: Page, name: string): Promise<void> {
+  const file = path.join(ARTIFACTS, `${name}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  process.stdout.write(`screenshot: ${file}\n`);
+}
+
+async function signIn(page: Page, account: Account, otp?: () => string): Promise<void> {
+  await page.goto(`${api.url}/console`);
+  await page.getByLabel('Korisničko ime', { exact: true }).fill(account.username);
+  await page.getByLabel('Lozinka', { exact: true }).fill(account.password);
+  await page.getByRole('button', { name: 'Prijava' }).click();
+  if (otp) {
+    await page.getByLabel('Kod iz aplikacije za autentifikaciju').fill(otp());
+    await page.getByRole('button', { name: 'Nastavi' }).click();
+  }
+  await page.getByRole('button', { name: 'Odjava' }).waitFor();
+}
+
+async function giveReason(page: Page, reason: string): Promise<void> {
+  await page.getByLabel('Razlog', { exact: true }).fill(reason);
+  await page.getByRole('button', { name: 'Nastavi' }).click();
+}
+
+async function newPage(width = 1280, height = 900): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width, height }, acceptDownloads: true });
+  const page = await context.newPage();
+  page.setDefaultTimeout(15_000);
+  return page;
+}
+
+beforeAll(async () => {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  execFileSync('node', ['scripts/build-if-needed.mjs'], { cwd: ROOT, stdio: 'inherit' });
+  database = await createTestDatabase();
+  keys = await sharedKeys();
+  createUser(accounts.clerk, 'registry_clerk');
+  createUser(accounts.officer, 'police_officer', 'PU-BEOGRAD');
+  createUser(accounts.auditor, 'auditor');
+  // Auditors must use a second factor here: the journey enrols one and signs in with it.
+  api = await startApi({ ...env(), MFA_REQUIRED_ROLES: 'auditor' });
+  await seedOverduePerson();
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}, 240_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await stopAll();
+  await database?.drop();
+  await keys?.remove();
+});
+
+/** Runs a journey in a fresh browser context; on failure a screenshot of where it stopped. */
+async function journey(name: string, width: number, height: number, steps: (page: Page) => Promise<void>) {
+  const page = await newPage(width, height);
+  try {
+    await steps(page);
+  } catch (error) {
+    await shot(page, `failed-${name}`).catch(() => undefined);
+    throw error;
+  } finally {
+    await page.context().close();
+  }
+}
+
+describe('console journeys', () => {
+  it(
+    'a clerk records a person end to end, with a photo',
+    () =>
+      journey('clerk', 1280, 900, async (page) => {
+        await signIn(page, accounts.clerk);
+        await page.getByRole('link', { name: 'Novo lice' }).click();
+        await giveReason(page, 'Predmet K 12/2026 – upis');
+
+        await page.getByLabel('Prezime', { exact: true }).fill('Jovanović');
+        await page.getByLabel('Ime', { exact: true }).fill('Đorđe');
+        await page.getByLabel('Datum rođenja').fill('1990-01-01');
+        await page.getByLabel('Mesto rođenja').fill('Čačak');
+        await page.getByLabel('JMBG').fill('0101990360008');
+        await page.getByText('Kontrolna cifra nije ispravna.').waitFor();
+        const jmbg = nextJmbg('M', '0101990');
+        await page.getByLabel('JMBG').fill(jmbg);
+        await page.getByText('JMBG je ispravan.').waitFor();
+        await page.getByRole('button', { name: 'Evidentiraj' }).click();
+
+        await page.getByRole('heading', { name: 'Jovanović, Đorđe' }).waitFor();
+        const forms = {
+          address: page.getByTestId('address-form'),
+          description: page.getByTestId('description-form'),
+          photo: page.getByTestId('photo-form'),
+          dna: page.getByTestId('dna-form'),
+          conviction: page.getByTestId('conviction-form'),
+          measure: page.getByTestId('measure-form'),
+        };
+        await forms.address.getByLabel('Ulica i broj').fill('Knez Mihailova 1');
+        await forms.address.getByLabel('Mesto').fill('Beograd');
+        await forms.address.getByLabel('Poštanski broj').fill('11000');
+        await forms.address.getByRole('button', { name: 'Sačuvaj' }).click();
+        await page.getByText('Knez Mihailova 1, 11000 Beograd (PU-BEOGRAD)').waitFor();
+
+        await forms.description.getByLabel('Visina (cm)').fill('182');
+        await forms.description.getByLabel('Boja očiju').fill('smeđa');
+        await forms.description.getByLabel('Boja kose').fill('crna');
+        await forms.description.getByLabel(/Posebni znaci/).fill('leva podlaktica: tetovaža sidra');
+        await forms.description.getByRole('button', { name: 'Sačuvaj' }).click();
+        await page.getByText(/182 cm, smeđa, crna; leva podlaktica: tetovaža sidra/).waitFor();
+
+        await forms.photo
+          .getByLabel(/Fotografija/)
+          .setInputFiles({ name: 'lice.png', mimeType: 'image/png', buffer: PNG_1X1 });
+        await forms.photo.getByTestId('photo-preview').waitFor();
+        await forms.photo.getByRole('button', { name: 'Otpremi' }).click();
+        await forms.photo.getByRole('status').waitFor();
+        await page.locator('.photos img').first().waitFor();
+
+        await forms.dna.getByLabel('Laboratorija').fill('NCKF MUP');
+        await forms.dna.getByLabel('Oznaka uzorka').fill('UZ-2026-0042');
+        await forms.dna.getByLabel('Referenca profila').fill('DNK-BG-77812');
+        await forms.dna.getByLabel('Datum uzimanja').fill('2026-01-15');
+        await forms.dna.getByRole('button', { name: 'Sačuvaj' }).click();
+        await page
+          .getByTestId('dna-reference')
+          .getByText(/UZ-2026-0042/)
+          .waitFor();
+
+        await forms.conviction.getByLabel('Sud', { exact: true }).fill('Viši sud u Beogradu');
+        await forms.conviction.getByLabel('Broj predmeta').fill('K 12/2020');
+        await forms.conviction.getByLabel('Datum presude').fill('2020-03-02');
+        await forms.conviction.getByLabel('Datum pravnosnažnosti').fill('2020-05-04');
+        await forms.conviction.getByLabel('Trajanje (meseci)').fill('48');
+        await forms.conviction.getByLabel('Datum otpusta').fill('2024-05-04');
+        await forms.conviction.getByRole('button', { name: 'Sačuvaj' }).click();
+        await page.getByText(/K 12\/2020, čl\. 180/).waitFor();
+
+        await forms.measure.getByLabel('Završava se').fill('2030-05-04');
+        await forms.measure.getByRole('button', { name: 'Sačuvaj' }).click();
+        await page
+          .getByTestId('measures')
+          .getByText(/periodic_reporting/)
+          .waitFor();
+        await shot(page, 'clerk-person');
+
+        await page.getByRole('link', { name: 'Istorija izmena' }).click();
+        await page.getByTestId('history').getByText('Predmet K 12/2026 – upis').first().waitFor();
+        await shot(page, 'clerk-history');
+      }),
+    120_000,
+  );
+
+  it(
+    'an officer sees overdue persons and open alerts and records a check-in in two clicks',
+    () =>
+      journey('officer', 800, 1100, async (page) => {
+        await signIn(page, accounts.officer);
+        await giveReason(page, 'Jutarnji pregled PU Beograd');
+        const row = page.getByTestId('overdue-row').filter({ hasText: overduePerson.surname });
+        await row.waitFor();
+        await page.getByTestId('alert-row').filter({ hasText: 'missed_check_in' }).first().waitFor();
+        await shot(page, 'officer-morning');
+        await row.getByRole('button', { name: 'Evidentiraj javljanje' }).click();
+        await row.getByRole('button', { name: 'Potvrdi javljanje' }).click();
+        await row.getByText('Javljanje je evidentirano.').waitFor();
+        await shot(page, 'officer-checked-in');
+
+        // The person's page (a deep link: the reason is asked again) shows the check-in; a notification; the lookup.
+        await page.goto(`${api.url}/console/persons/${overduePerson.id}`);
+        await giveReason(page, 'Jutarnji pregled PU Beograd');
+        await page.getByTestId('compliance-status').getByText('compliant').waitFor();
+        await page.getByLabel('Država odredišta').fill('HU');
+        await page.getByLabel('Polazak').fill('2027-01-10');
+        await page.getByLabel('Povratak').fill('2027-01-20');
+        await page.getByRole('button', { name: 'Sačuvaj' }).click();
+        await page.getByText(/Sačuvano\..*Na vreme/).waitFor();
+        await page.getByRole('link', { name: 'Provera u drugim regionima' }).click();
+        await giveReason(page, 'Provera poslodavca 3/2026');
+        await page.getByLabel('JMBG').fill('0101900350008');
+        await page.getByRole('button', { name: 'Proveri' }).click();
+        await page.getByText('Nije upisano u evidenciju').waitFor();
+        await shot(page, 'officer-lookup');
+      }),
+    120_000,
+  );
+
+  it(
+    'an auditor enrols a second factor, searches events, sees verification and exports',
+    () =>
+      journey('auditor', 1280, 900, async (page) => {
+        await signIn(page, accounts.auditor);
+        // The role needs a second factor: enrol, activate with a code, sign in again with the next one.
+        await page.getByRole('button', { name: 'Nastavi' }).click();
+        const secret = (await page.getByTestId('mfa-secret').textContent()) ?? '';
+        await page
+          .getByLabel('Kod iz aplikacije za autentifikaciju')
+          .fill(generateSync({ secret, epoch: Math.floor(Date.now() / 1000) - 30 }));
+        await page.getByRole('button', { name: 'Aktiviraj' }).click();
+        await page.getByText('Drugi faktor je aktiviran.').waitFor();
+        await signIn(page, accounts.auditor, () => generateSync({ secret }));
+
+        await page.getByTestId('verify-status').waitFor();
+        await page.getByLabel('Korisničko ime').fill(accounts.officer.username);
+        await page.getByLabel('Ishod').selectOption('allowed');
+        await page.getByRole('button', { name: 'Pretraga' }).click();
+        const events = page.getByTestId('audit-events');
+        await events.getByText('check_in.create').waitFor();
+        await events.getByText('Jutarnji pregled PU Beograd').first().waitFor();
+
+        await page.getByLabel('Korisničko ime').fill('');
+        await page.getByLabel(/ID lica/).fill(overduePerson.id);
+        await page.getByRole('button', { name: 'Pretraga' }).click();
+        await events.getByText('person.create').waitFor();
+        await shot(page, 'auditor-events');
+
+        const download = page.waitForEvent('download');
+        await page.getByRole('button', { name: 'Izvoz' }).click();
+        const file = await download;
+        expect(file.suggestedFilename()).toMatch(/^audit-.*\.jsonl$/);
+        await page.getByTestId('export-status').waitFor();
+        await shot(page, 'auditor-export');
+      }),
+    120_000,
+  );
+});
