@@ -243,7 +243,7 @@ describe('console journeys', () => {
         await forms.measure.getByRole('button', { name: 'Sačuvaj' }).click();
         await page
           .getByTestId('measures')
-          .getByText(/periodic_reporting/)
+          .getByText(/Periodično javljanje/)
           .waitFor();
         await shot(page, 'clerk-person');
 
@@ -262,7 +262,7 @@ describe('console journeys', () => {
         await giveReason(page, 'Jutarnji pregled PU Beograd');
         const row = page.getByTestId('overdue-row').filter({ hasText: overduePerson.surname });
         await row.waitFor();
-        await page.getByTestId('alert-row').filter({ hasText: 'missed_check_in' }).first().waitFor();
+        await page.getByTestId('alert-row').filter({ hasText: 'Propušteno javljanje' }).first().waitFor();
         await shot(page, 'officer-morning');
         await row.getByRole('button', { name: 'Evidentiraj javljanje' }).click();
         await row.getByRole('button', { name: 'Potvrdi javljanje' }).click();
@@ -272,7 +272,7 @@ describe('console journeys', () => {
         // The person's page (a deep link: the reason is asked again) shows the check-in; a notification; the lookup.
         await page.goto(`${api.url}/console/persons/${overduePerson.id}`);
         await giveReason(page, 'Jutarnji pregled PU Beograd');
-        await page.getByTestId('compliance-status').getByText('compliant').waitFor();
+        await page.getByTestId('compliance-status').getByText('uredno').waitFor();
         await page.getByLabel('Država odredišta').fill('HU');
         await page.getByLabel('Polazak').fill('2027-01-10');
         await page.getByLabel('Povratak').fill('2027-01-20');
@@ -296,12 +296,15 @@ describe('console journeys', () => {
         // The role needs a second factor: enrol, activate with a code, sign in again with the next one.
         await page.getByRole('button', { name: 'Nastavi' }).click();
         const secret = (await page.getByTestId('mfa-secret').textContent()) ?? '';
-        await page
-          .getByLabel('Kod iz aplikacije za autentifikaciju')
-          .fill(generateSync({ secret, epoch: Math.floor(Date.now() / 1000) - 30 }));
+        // The key is offered as a QR code of the otpauth address too.
+        const qr = page.getByRole('img', { name: 'QR kod za aplikaciju za autentifikaciju' });
+        expect(await qr.getAttribute('src')).toMatch(/^data:image\/gif;base64,/);
+        expect(await qr.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth > 100)).toBe(true);
+        await page.getByLabel('Kod iz aplikacije za autentifikaciju').fill(generateSync({ secret }));
         await page.getByRole('button', { name: 'Aktiviraj' }).click();
         await page.getByText('Drugi faktor je aktiviran.').waitFor();
-        await signIn(page, accounts.auditor, () => generateSync({ secret }));
+        // The next period's code: the server takes one period either side, and each period once.
+        await signIn(page, accounts.auditor, () => generateSync({ secret, epoch: Math.floor(Date.now() / 1000) + 30 }));
 
         await page.getByTestId('verify-status').waitFor();
         await page.getByLabel('Korisničko ime').fill(accounts.officer.username);

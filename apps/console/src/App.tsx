@@ -52,7 +52,8 @@ export function App({ client, idleMs = IDLE_MS }: { client?: ApiClient; idleMs?:
       forgetReasons();
       setState((s) => (s.kind === 'locked' ? s : { kind: 'signedOut' }));
     };
-    api.onMfaRequired = () => setState({ kind: 'mfa' });
+    // Only a live session turns into enrolment: an answer arriving after sign-out (or after enrolment) is stale.
+    api.onMfaRequired = () => setState((s) => (s.kind === 'signedIn' || s.kind === 'loading' ? { kind: 'mfa' } : s));
     void load();
   }, [api, load]);
 

@@ -20,8 +20,11 @@ const sr = {
   newPassword: 'Nova lozinka',
   passwordChanged: 'Lozinka je promenjena. Prijavite se novom lozinkom.',
   mfaEnroll: 'Dvofaktorska autentifikacija',
-  mfaEnrollHelp: 'Vaša uloga zahteva drugi faktor. Dodajte ovaj ključ u aplikaciju za autentifikaciju, pa unesite kod.',
+  mfaEnrollHelp:
+    'Vaša uloga zahteva drugi faktor. Skenirajte QR kod (ili unesite ključ) u aplikaciji za autentifikaciju, pa unesite kod.',
   mfaSecret: 'Tajni ključ',
+  mfaQr: 'QR kod za aplikaciju za autentifikaciju',
+  suspendedSentence: 'Uslovna osuda',
   mfaActivate: 'Aktiviraj',
   mfaActivated: 'Drugi faktor je aktiviran. Prijavite se ponovo sa kodom.',
   locked: 'Sesija je zaključana',
@@ -220,8 +223,11 @@ const en: Dictionary = {
   newPassword: 'New password',
   passwordChanged: 'Password changed. Sign in with the new password.',
   mfaEnroll: 'Two-factor authentication',
-  mfaEnrollHelp: 'Your role needs a second factor. Add this key to an authenticator app, then enter a code.',
+  mfaEnrollHelp:
+    'Your role needs a second factor. Scan the QR code (or enter the key) in an authenticator app, then enter a code.',
   mfaSecret: 'Secret key',
+  mfaQr: 'QR code for the authenticator app',
+  suspendedSentence: 'Suspended sentence',
   mfaActivate: 'Activate',
   mfaActivated: 'Second factor active. Sign in again with a code.',
   locked: 'Session locked',
@@ -400,15 +406,80 @@ const en: Dictionary = {
 };
 
 export type Language = 'sr' | 'en';
+
+/** The contract's coded values (kinds, statuses, measure and sanction types) as words; an unknown code shows as itself. */
+const values: Record<Language, Record<string, string>> = {
+  sr: {
+    missed_check_in: 'Propušteno javljanje',
+    late_notification: 'Zakasnelo obaveštenje',
+    breach: 'Kršenje mere',
+    transfer_in: 'Premeštaj u upravu',
+    transfer_out: 'Premeštaj iz uprave',
+    measure_ending: 'Mera ističe',
+    open: 'otvoreno',
+    acknowledged: 'primljeno k znanju',
+    resolved: 'rešeno',
+    none: 'bez mera javljanja',
+    compliant: 'uredno',
+    due: 'uskoro rok',
+    overdue: 'kasni',
+    suspended: 'obustavljeno',
+    ended: 'završeno',
+    active: 'aktivna',
+    periodic_reporting: 'Periodično javljanje',
+    ban_places_with_minors: 'Zabrana posećivanja mesta sa maloletnicima',
+    counselling: 'Obavezno savetovanje',
+    notify_changes: 'Obaveštavanje o promenama',
+    notify_travel_abroad: 'Obaveštavanje o putovanju u inostranstvo',
+    imprisonment: 'Zatvor',
+    house_arrest: 'Kućni zatvor',
+    fine: 'Novčana kazna',
+    community_service: 'Rad u javnom interesu',
+  },
+  en: {
+    missed_check_in: 'Missed check-in',
+    late_notification: 'Late notification',
+    breach: 'Breach of a measure',
+    transfer_in: 'Transferred in',
+    transfer_out: 'Transferred out',
+    measure_ending: 'Measure ending',
+    open: 'open',
+    acknowledged: 'acknowledged',
+    resolved: 'resolved',
+    none: 'no reporting',
+    compliant: 'compliant',
+    due: 'due soon',
+    overdue: 'overdue',
+    suspended: 'suspended',
+    ended: 'ended',
+    active: 'active',
+    periodic_reporting: 'Periodic reporting',
+    ban_places_with_minors: 'Ban on places where minors gather',
+    counselling: 'Mandatory counselling',
+    notify_changes: 'Notification of changes',
+    notify_travel_abroad: 'Notification of travel abroad',
+    imprisonment: 'Imprisonment',
+    house_arrest: 'House arrest',
+    fine: 'Fine',
+    community_service: 'Community service',
+  },
+};
 export const dictionaries: Record<Language, Dictionary> = { sr, en };
 
 interface I18n {
   language: Language;
   t: (key: MessageKey) => string;
+  /** A coded value as words. */
+  v: (code: string) => string;
   toggle: () => void;
 }
 
-const I18nContext = createContext<I18n>({ language: 'sr', t: (key) => sr[key], toggle: () => undefined });
+const I18nContext = createContext<I18n>({
+  language: 'sr',
+  t: (key) => sr[key],
+  v: (code) => values.sr[code] ?? code,
+  toggle: () => undefined,
+});
 
 export function I18nProvider({ children }: { children: ReactNode }) {
   const [language, setLanguage] = useState<Language>(() =>
@@ -418,6 +489,7 @@ export function I18nProvider({ children }: { children: ReactNode }) {
     () => ({
       language,
       t: (key) => dictionaries[language][key],
+      v: (code) => values[language][code] ?? code,
       toggle: () => {
         const next = language === 'sr' ? 'en' : 'sr';
         localStorage.setItem('register.language', next);

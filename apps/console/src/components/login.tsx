@@ -2,6 +2,7 @@ import { type FormEvent, useState } from 'react';
 import { ApiClient, ApiError } from '../api/client';
 import { useT } from '../i18n';
 import { ErrorMessage, Field } from './form';
+import qrcode from 'qrcode-generator';
 
 type Step = { kind: 'credentials' } | { kind: 'otp' } | { kind: 'password'; token: string };
 
@@ -153,6 +154,14 @@ export function LoginPage({
   );
 }
 
+/** The otpauth:// address as a QR code image (a data: URL: the CSP allows images from here and data: only). */
+function qrDataUrl(text: string): string {
+  const code = qrcode(0, 'M');
+  code.addData(text);
+  code.make();
+  return code.createDataURL(4, 4);
+}
+
 /** Enrolment of an authenticator when the role needs one: show the key, activate with a code, sign in again. */
 export function MfaEnrollment({ api, onDone }: { api: ApiClient; onDone: () => void }) {
   const { t } = useT();
@@ -189,11 +198,9 @@ export function MfaEnrollment({ api, onDone }: { api: ApiClient; onDone: () => v
           </button>
         ) : (
           <form onSubmit={activate}>
+            <img className="qr" src={qrDataUrl(enrolment.otpauthUrl)} alt={t('mfaQr')} width={200} height={200} />
             <p>
               {t('mfaSecret')}: <code data-testid="mfa-secret">{enrolment.secret}</code>
-            </p>
-            <p className="hint">
-              <code>{enrolment.otpauthUrl}</code>
             </p>
             <Field
               label={t('otp')}

@@ -58,7 +58,7 @@ export function AlertPage({ id }: { id: string }) {
 }
 
 function AlertDetail({ id, reason }: { id: string; reason: string }) {
-  const { t } = useT();
+  const { t, v } = useT();
   const { api } = useSession();
   const [alert, setAlert] = useState<Alert | null | undefined>(undefined);
   const [error, setError] = useState<unknown>(null);
@@ -90,9 +90,9 @@ function AlertDetail({ id, reason }: { id: string; reason: string }) {
   return (
     <dl className="card facts">
       <dt>{t('kind')}</dt>
-      <dd>{alert.kind}</dd>
+      <dd>{v(alert.kind)}</dd>
       <dt>{t('status')}</dt>
-      <dd>{alert.status}</dd>
+      <dd>{v(alert.status)}</dd>
       <dt>{t('dueDate')}</dt>
       <dd>{alert.dueDate ?? '—'}</dd>
       <dt>{t('policeAdministration')}</dt>
@@ -134,7 +134,7 @@ export function InboxPage() {
 }
 
 function Inbox({ reason }: { reason: string }) {
-  const { t } = useT();
+  const { t, v } = useT();
   const { api } = useSession();
   const [items, setItems] = useState<InboxItem[] | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -159,7 +159,7 @@ function Inbox({ reason }: { reason: string }) {
     <ul className="list card">
       {items.map((item) => (
         <li key={item.id} className={item.readAt ? '' : 'unread'}>
-          {!item.readAt && <span className="badge">{t('unread')}</span>} {item.kind} · {formatTime(item.createdAt)} ·{' '}
+          {!item.readAt && <span className="badge">{t('unread')}</span>} {v(item.kind)} · {formatTime(item.createdAt)} ·{' '}
           <Link to={`/alerts/${item.alertId}`}>{t('alert')}</Link>
           {!item.readAt && (
             <button type="button" className="secondary" onClick={() => read(item.id)}>

@@ -20,7 +20,7 @@ export function MorningView() {
 }
 
 function MorningLists({ reason }: { reason: string }) {
-  const { t } = useT();
+  const { t, v } = useT();
   const { api } = useSession();
   const [overdue, setOverdue] = useState<OverdueItem[] | null>(null);
   const [alerts, setAlerts] = useState<Alert[] | null>(null);
@@ -108,7 +108,8 @@ function MorningLists({ reason }: { reason: string }) {
             <ul className="list">
               {alerts.map((alert) => (
                 <li key={alert.id} data-testid="alert-row">
-                  <Link to={`/alerts/${alert.id}`}>{alert.kind}</Link> · {alert.dueDate ?? formatTime(alert.raisedAt)}
+                  <Link to={`/alerts/${alert.id}`}>{v(alert.kind)}</Link> ·{' '}
+                  {alert.dueDate ?? formatTime(alert.raisedAt)}
                   {alert.personId && (
                     <>
                       {' '}

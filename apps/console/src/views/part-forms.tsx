@@ -187,7 +187,7 @@ export function DnaForm({ person, reason, onSaved }: { person: Person; reason: s
 }
 
 export function ConvictionForm({ person, reason, onSaved }: { person: Person; reason: string; onSaved: () => void }) {
-  const { t } = useT();
+  const { t, v } = useT();
   return (
     <PartForm
       title="convictions"
@@ -214,7 +214,10 @@ export function ConvictionForm({ person, reason, onSaved }: { person: Person; re
         {
           name: 'sentenceKind',
           label: 'sentenceKind',
-          options: ['imprisonment', 'house_arrest', 'fine', 'community_service', 'suspended'].map((k) => [k, k]),
+          options: ['imprisonment', 'house_arrest', 'fine', 'community_service', 'suspended'].map((k) => [
+            k,
+            k === 'suspended' ? t('suspendedSentence') : v(k),
+          ]),
         },
         { name: 'months', label: 'sentenceMonths', type: 'number', required: false },
         { name: 'releaseDate', label: 'releaseDate', type: 'date', required: false },
@@ -234,6 +237,7 @@ export function ConvictionForm({ person, reason, onSaved }: { person: Person; re
 }
 
 export function MeasureForm({ person, reason, onSaved }: { person: Person; reason: string; onSaved: () => void }) {
+  const { v } = useT();
   return (
     <PartForm
       title="measures"
@@ -243,7 +247,7 @@ export function MeasureForm({ person, reason, onSaved }: { person: Person; reaso
       reason={reason}
       onSaved={onSaved}
       fields={[
-        { name: 'type', label: 'measureType', options: MEASURE_TYPES.map((m) => [m, m]) },
+        { name: 'type', label: 'measureType', options: MEASURE_TYPES.map((m) => [m, v(m)]) },
         { name: 'startsOn', label: 'startsOn', type: 'date', initial: today() },
         { name: 'endsOn', label: 'endsOn', type: 'date' },
         { name: 'reportTo', label: 'reportTo', required: false, initial: 'PU-BEOGRAD' },

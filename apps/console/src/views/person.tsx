@@ -35,7 +35,7 @@ export function PersonPage({ id }: { id: string }) {
 }
 
 function PersonDetail({ id, reason }: { id: string; reason: string }) {
-  const { t } = useT();
+  const { t, v } = useT();
   const { person, error, load } = usePerson(id, reason);
   if (error) return <ErrorMessage error={error} />;
   if (!person) return <p>{t('loading')}</p>;
@@ -78,7 +78,7 @@ function PersonDetail({ id, reason }: { id: string; reason: string }) {
           <dl className="facts">
             <dt>{t('status')}</dt>
             <dd data-testid="compliance-status">
-              <span className={`status ${p.compliance.status}`}>{p.compliance.status}</span>
+              <span className={`status ${p.compliance.status}`}>{v(p.compliance.status)}</span>
             </dd>
             <dt>{t('nextDueAt')}</dt>
             <dd>{formatTime(p.compliance.nextDueAt)}</dd>
@@ -143,7 +143,7 @@ function PersonDetail({ id, reason }: { id: string; reason: string }) {
           <ul data-testid="measures">
             {p.measures.map((m) => (
               <li key={m.id}>
-                {m.type} · {m.startsOn} – {m.endsOn} {m.reportTo ? `· ${m.reportTo}` : ''} · {m.status}
+                {v(m.type)} · {m.startsOn} – {m.endsOn} {m.reportTo ? `· ${m.reportTo}` : ''} · {v(m.status)}
               </li>
             ))}
           </ul>
@@ -213,7 +213,7 @@ export function PersonSearch() {
 }
 
 function Search({ reason }: { reason: string }) {
-  const { t } = useT();
+  const { t, v } = useT();
   const { api } = useSession();
   const [q, setQ] = useState('');
   const [items, setItems] = useState<Person[] | null>(null);
@@ -249,7 +249,7 @@ function Search({ reason }: { reason: string }) {
               <Link to={`/persons/${p.id}`}>
                 {p.surname}, {p.givenNames}
               </Link>{' '}
-              · {p.dateOfBirth} · <span className={`status ${p.compliance.status}`}>{p.compliance.status}</span>
+              · {p.dateOfBirth} · <span className={`status ${p.compliance.status}`}>{v(p.compliance.status)}</span>
             </li>
           ))}
         </ul>
