@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import { type AppConfig, failStartup, loadConfig, loadDotEnv, onShutdownSignal, processLogger } from '@app/common';
 import { prepareDatabase } from '@app/db';
 import { ensureDemoAccounts, UsersService } from '@app/identity';
+import { seedDemoRegister } from '@app/register';
 import { createApiApp } from './http-app';
 
 export interface LaunchOptions {
@@ -66,6 +67,8 @@ export async function launch({ mode }: LaunchOptions): Promise<void> {
     const demo = database.embedded
       ? await ensureDemoAccounts(app.get(UsersService), path.join(config.secrets.dataDir, 'demo-accounts.json'))
       : undefined;
+    // With the accounts' first creation, a few persons to try the console on.
+    if (demo?.created) await seedDemoRegister(app, 'demo.clerk');
     await app.listen({ port: config.http.port, host: config.http.host });
     const url = `http://${config.http.host}:${config.http.port}`;
     log.info(

@@ -9,6 +9,7 @@ import { WorkplacesController } from './http/workplaces.controller';
 
 export * from './addresses.service';
 export * from './convictions.service';
+export * from './demo-register';
 export * from './entities';
 export * from './measure-acts.service';
 export * from './measures.service';
