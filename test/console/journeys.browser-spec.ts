@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { generateSync } from 'otplib';
 import { type Browser, chromium, type Page } from 'playwright-core';
@@ -94,6 +94,31 @@ async function seedOverduePerson(): Promise<void> {
   if (scan.status !== 0) throw new Error(`scan failed: ${scan.stderr}`);
 }
 
+const AXE = readFileSync(path.join(ROOT, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
+
+/**
+ * Checks the page as it stands with axe-core (WCAG 2.1 A and AA): no serious
+ * or critical violation. Evaluated through the browser's debugging protocol,
+ * which the page's CSP does not govern.
+ */
+async function expectAccessible(page: Page, where: string): Promise<void> {
+  await page.evaluate(AXE);
+  const violations = await page.evaluate(async () => {
+    const axe = (globalThis as unknown as { axe: { run: (options: object) => Promise<{ violations: unknown[] }> } })
+      .axe;
+    const result = await axe.run({ runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] });
+    return (result.violations as { id: string; impact: string; nodes: { target: string[] }[] }[]).map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      targets: v.nodes.map((n) => n.target.join(' ')).slice(0, 3),
+    }));
+  });
+  expect({ where, violations: violations.filter((v) => v.impact === 'serious' || v.impact === 'critical') }).toEqual({
+    where,
+    violations: [],
+  });
+}
+
 async function shot(page: Page, name: string): Promise<void> {
   const file = path.join(ARTIFACTS, `${name}.png`);
   await page.screenshot({ path: file, fullPage: true });
@@ -175,6 +200,9 @@ describe('console journeys', () => {
     'a clerk records a person end to end, with a photo',
     () =>
       journey('clerk', 1280, 900, async (page) => {
+        await page.goto(`${api.url}/console`);
+        await page.getByRole('button', { name: 'Prijava' }).waitFor();
+        await expectAccessible(page, 'sign-in');
         await signIn(page, accounts.clerk);
         await page.getByRole('link', { name: 'Novo lice' }).click();
         await giveReason(page, 'Predmet K 12/2026 – upis');
@@ -246,10 +274,12 @@ describe('console journeys', () => {
           .getByText(/Periodično javljanje/)
           .waitFor();
         await shot(page, 'clerk-person');
+        await expectAccessible(page, 'clerk-person');
 
         await page.getByRole('link', { name: 'Istorija izmena' }).click();
         await page.getByTestId('history').getByText('Predmet K 12/2026 – upis').first().waitFor();
         await shot(page, 'clerk-history');
+        await expectAccessible(page, 'clerk-history');
       }),
     120_000,
   );
@@ -264,6 +294,7 @@ describe('console journeys', () => {
         await row.waitFor();
         await page.getByTestId('alert-row').filter({ hasText: 'Propušteno javljanje' }).first().waitFor();
         await shot(page, 'officer-morning');
+        await expectAccessible(page, 'officer-morning');
         await row.getByRole('button', { name: 'Evidentiraj javljanje' }).click();
         await row.getByRole('button', { name: 'Potvrdi javljanje' }).click();
         await row.getByText('Javljanje je evidentirano.').waitFor();
@@ -319,6 +350,7 @@ describe('console journeys', () => {
         await page.getByRole('button', { name: 'Pretraga' }).click();
         await events.getByText('person.create').waitFor();
         await shot(page, 'auditor-events');
+        await expectAccessible(page, 'auditor-events');
 
         const download = page.waitForEvent('download');
         await page.getByRole('button', { name: 'Izvoz' }).click();

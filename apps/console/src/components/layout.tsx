@@ -4,12 +4,12 @@ import { useT } from '../i18n';
 import { Link } from '../router';
 
 export function Layout({ children }: { children: ReactNode }) {
-  const { t, toggle } = useT();
+  const { t, toggle, language } = useT();
   const { me, signOut } = useSession();
   return (
     <>
       <a className="skip" href="#main">
-        {t('continue')}
+        {t('skipToContent')}
       </a>
       <header className="top">
         <span className="brand">{t('appTitle')}</span>
@@ -35,7 +35,14 @@ export function Layout({ children }: { children: ReactNode }) {
           {t('signedInAs')} <strong>{me.displayName}</strong> ({me.role}
           {me.region ? `, ${me.region}` : ''})
         </span>
-        <button type="button" className="secondary" onClick={toggle} aria-label={t('languageLabel')}>
+        {/* Named by its visible text (the other language's name, in that language), described by the hint. */}
+        <button
+          type="button"
+          className="secondary"
+          onClick={toggle}
+          lang={language === 'sr' ? 'en' : 'sr-Latn'}
+          title={t('languageLabel')}
+        >
           {t('language')}
         </button>
         <button type="button" onClick={signOut}>
