@@ -437,6 +437,11 @@ const values: Record<Language, Record<string, string>> = {
     house_arrest: 'Kućni zatvor',
     fine: 'Novčana kazna',
     community_service: 'Rad u javnom interesu',
+    admin: 'administrator',
+    registry_clerk: 'službenik registra',
+    police_officer: 'policijski službenik',
+    judicial_officer: 'pravosudni službenik',
+    auditor: 'revizor',
   },
   en: {
     missed_check_in: 'Missed check-in',
@@ -464,6 +469,11 @@ const values: Record<Language, Record<string, string>> = {
     house_arrest: 'House arrest',
     fine: 'Fine',
     community_service: 'Community service',
+    admin: 'administrator',
+    registry_clerk: 'registry clerk',
+    police_officer: 'police officer',
+    judicial_officer: 'judicial officer',
+    auditor: 'auditor',
   },
 };
 export const dictionaries: Record<Language, Dictionary> = { sr, en };

@@ -4,7 +4,7 @@ import { useT } from '../i18n';
 import { Link } from '../router';
 
 export function Layout({ children }: { children: ReactNode }) {
-  const { t, toggle, language } = useT();
+  const { t, v, toggle, language } = useT();
   const { me, signOut } = useSession();
   return (
     <>
@@ -32,7 +32,7 @@ export function Layout({ children }: { children: ReactNode }) {
           </Can>
         </nav>
         <span className="who">
-          {t('signedInAs')} <strong>{me.displayName}</strong> ({me.role}
+          {t('signedInAs')} <strong>{me.displayName}</strong> ({v(me.role)}
           {me.region ? `, ${me.region}` : ''})
         </span>
         {/* Named by its visible text (the other language's name, in that language), described by the hint. */}

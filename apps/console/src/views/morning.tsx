@@ -45,6 +45,10 @@ function MorningLists({ reason }: { reason: string }) {
     void load();
   }, [load]);
 
+  // Alerts name only the person's id: the overdue list gives the names it knows; the oldest due date first.
+  const names = new Map((overdue ?? []).map((o) => [o.personId, `${o.surname}, ${o.givenNames}`]));
+  const sortedAlerts = [...(alerts ?? [])].sort((a, b) => (a.dueDate ?? '').localeCompare(b.dueDate ?? ''));
+
   return (
     <>
       <ErrorMessage error={error} />
@@ -106,14 +110,14 @@ function MorningLists({ reason }: { reason: string }) {
             <p>{t('nothing')}</p>
           ) : (
             <ul className="list">
-              {alerts.map((alert) => (
+              {sortedAlerts.map((alert) => (
                 <li key={alert.id} data-testid="alert-row">
                   <Link to={`/alerts/${alert.id}`}>{v(alert.kind)}</Link> ·{' '}
                   {alert.dueDate ?? formatTime(alert.raisedAt)}
                   {alert.personId && (
                     <>
                       {' '}
-                      · <Link to={`/persons/${alert.personId}`}>{t('person')}</Link>
+                      · <Link to={`/persons/${alert.personId}`}>{names.get(alert.personId) ?? t('person')}</Link>
                     </>
                   )}
                   <AlertActions alert={alert} reason={reason} onChange={() => void load()} />
