@@ -1,5 +1,5 @@
-import { useCallback, useEffect, useState } from 'react';
-import { ApiClient } from './api/client';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { ApiClient, ApiError } from './api/client';
 import { STORAGE_KEY } from './api/tokens';
 import { type Me, type Session, SessionProvider, sessionOf } from './auth/session';
 import { LoginPage, MfaEnrollment } from './components/login';
@@ -10,6 +10,8 @@ import { Routes } from './routes';
 
 /** 30 minutes without input lock the session (CJIS); the password unlocks it. */
 export const IDLE_MS = 30 * 60_000;
+/** The last input in any tab (epoch ms): the session is idle only when every tab is. */
+export const ACTIVITY_KEY = 'register.activity';
 
 type State =
   | { kind: 'loading' }
@@ -33,6 +35,8 @@ export function App({ client, idleMs = IDLE_MS }: { client?: ApiClient; idleMs?:
     [api],
   );
 
+  // Whose reasons the tab holds: another user signing in here starts with none.
+  const reasonsOf = useRef<string | null>(null);
   const load = useCallback(async () => {
     if (!api.tokens.get()) {
       setState({ kind: 'signedOut' });
@@ -40,9 +44,12 @@ export function App({ client, idleMs = IDLE_MS }: { client?: ApiClient; idleMs?:
     }
     try {
       const me = (await api.get<Me>('/auth/me')).data;
+      if (me.id !== reasonsOf.current) forgetReasons();
+      reasonsOf.current = me.id;
       setState({ kind: 'signedIn', session: sessionOf(api, me, () => signOut()) });
-    } catch {
-      api.tokens.clear();
+    } catch (failure) {
+      // Only a refused session ends it; a network failure leaves it to the next try.
+      if (failure instanceof ApiError && failure.status === 401) api.tokens.clear();
       setState({ kind: 'signedOut' });
     }
   }, [api, signOut]);
@@ -86,15 +93,24 @@ export function App({ client, idleMs = IDLE_MS }: { client?: ApiClient; idleMs?:
   useEffect(() => {
     if (!signedIn) return;
     let last = Date.now();
+    let shared = last;
+    localStorage.setItem(ACTIVITY_KEY, String(last));
     const touch = () => {
       last = Date.now();
+      // Shared with the other tabs, at most every few seconds.
+      if (last - shared > 5_000) {
+        shared = last;
+        localStorage.setItem(ACTIVITY_KEY, String(last));
+      }
     };
     const events = ['keydown', 'pointerdown', 'wheel', 'touchstart'] as const;
     events.forEach((name) => window.addEventListener(name, touch, { passive: true }));
     const timer = window.setInterval(
       () => {
-        if (Date.now() - last < idleMs) return;
+        const anyTab = Math.max(last, Number(localStorage.getItem(ACTIVITY_KEY)) || 0);
+        if (Date.now() - anyTab < idleMs) return;
         const username = api.tokens.get()?.username ?? '';
+        forgetReasons();
         void api.logout();
         setState({ kind: 'locked', username });
       },

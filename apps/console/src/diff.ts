@@ -31,6 +31,11 @@ export function diffVersions(
     .filter((d) => d.changedByOthers || d.changedByMe);
 }
 
+/** What to send after a conflict: the current version, with only the fields this user changed put over it. */
+export function mergeMine<T extends object>(theirs: T, diffs: FieldDiff[]): T {
+  return { ...theirs, ...Object.fromEntries(diffs.filter((d) => d.changedByMe).map((d) => [d.field, d.mine])) };
+}
+
 export function show(value: unknown): string {
   if (value === null || value === undefined || value === '') return '—';
   if (typeof value === 'object') return JSON.stringify(value);

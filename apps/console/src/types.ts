@@ -58,9 +58,16 @@ export interface Person {
     hairColour: string;
     build: string | null;
     distinguishingMarks: { bodyPart: string; description: string }[];
+    version: number;
   } | null;
   photos: { id: string; sha256: string; takenAt: string }[];
-  dnaReference?: { laboratory: string; sampleId: string; profileReference: string; collectedOn: string } | null;
+  dnaReference?: {
+    laboratory: string;
+    sampleId: string;
+    profileReference: string;
+    collectedOn: string;
+    version: number;
+  } | null;
   convictions: Conviction[];
   measures: Measure[];
   compliance: Compliance;

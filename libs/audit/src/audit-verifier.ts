@@ -122,7 +122,11 @@ export class AuditVerifier {
     if (BigInt(seal.seal_no) !== expectedNo || seal.tx_from !== expectedFrom || !seal.prev_hash.equals(previousHash)) {
       return { problem: 'seal_chain', seq: at };
     }
-    if (!sealHash(seal, seal.seqs_hash).equals(seal.hash) || !merkleRoot(seal.leaves).equals(seal.merkle_root)) {
+    if (
+      seal.leaves.length % 32 !== 0 ||
+      !sealHash(seal, seal.seqs_hash).equals(seal.hash) ||
+      !merkleRoot(seal.leaves).equals(seal.merkle_root)
+    ) {
       return { problem: 'seal_chain', seq: at };
     }
     if (!this.keys.verify(seal.key_id, seal.hash, seal.signature)) return { problem: 'signature', seq: at };
@@ -146,7 +150,8 @@ export class AuditVerifier {
         WHERE e.tx >= $1::xid8 AND e.tx < $2::xid8 ORDER BY e.seq`,
       [seal.tx_from, seal.tx_to],
     );
-    return compareEvents(stored.seqs, splitLeaves(seal.leaves), rows);
+    // The digests differed, so something did, even if no single event shows it now (it changed between reads).
+    return compareEvents(stored.seqs, splitLeaves(seal.leaves), rows) ?? { problem: 'altered', seq: at };
   }
 
   /**
@@ -156,8 +161,9 @@ export class AuditVerifier {
    */
   private async eventsIn(seal: SealRow): Promise<RangeEvents> {
     const [row]: RangeEvents[] = await this.dataSource.query(
-      `SELECT ${seqsHashSql('array_agg(e.seq ORDER BY e.seq)')} AS seqs_hash,
-              sha256(coalesce(string_agg(${LEAF_SQL}, ''::bytea ORDER BY e.seq), ''::bytea)) AS leaves_hash
+      `SELECT ${seqsHashSql('pg_catalog.array_agg(e.seq ORDER BY e.seq)')} AS seqs_hash,
+              pg_catalog.sha256(coalesce(pg_catalog.string_agg(${LEAF_SQL}, ''::bytea ORDER BY e.seq), ''::bytea))
+                AS leaves_hash
          FROM audit_events e WHERE e.tx >= $1::xid8 AND e.tx < $2::xid8`,
       [seal.tx_from, seal.tx_to],
     );

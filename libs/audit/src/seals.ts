@@ -31,9 +31,13 @@ export function seqsHashOf(seqs: string[]): string {
   return createHash('sha256').update(seqs.join(',')).digest('hex');
 }
 
-/** The same digest computed by PostgreSQL from a `bigint[]` expression. */
+/**
+ * The same digest computed by PostgreSQL from a `bigint[]` expression; the
+ * functions are named in `pg_catalog`, so that none placed earlier on the
+ * search path can stand in for them.
+ */
 export const seqsHashSql = (seqs: string): string =>
-  `encode(sha256(convert_to(coalesce(array_to_string(${seqs}, ','), ''), 'UTF8')), 'hex')`;
+  `pg_catalog.encode(pg_catalog.sha256(pg_catalog.convert_to(coalesce(pg_catalog.array_to_string(${seqs}, ','), ''), 'UTF8')), 'hex')`;
 
 /**
  * A seal's columns for checking it. The numbers come as their digest, computed

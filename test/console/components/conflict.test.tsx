@@ -73,4 +73,56 @@ describe('a conflicting edit (412)', () => {
     expect(table.textContent).toContain('Beograd');
     expect(table.textContent).toContain('Niš');
   });
+
+  it("applies again over the current version: the user's fields, the other change kept", async () => {
+    const person = (version: number, givenNames: string, placeOfBirth: string) => ({
+      id: 'p1',
+      surname: 'Petrović',
+      givenNames,
+      parentNames: null,
+      jmbg: '0101990360007',
+      identityDocument: null,
+      dateOfBirth: '1990-01-01',
+      placeOfBirth,
+      sex: 'M',
+      citizenship: 'RS',
+      aliases: [],
+      version,
+    });
+    const reads = [person(3, 'Petar', 'Niš'), person(4, 'Petar Pera', 'Niš')];
+    const patches: { ifMatch: string; body: Record<string, unknown> }[] = [];
+    const fetcher = vi.fn(async (_url: string, init: RequestInit) => {
+      if (init.method === 'PATCH') {
+        const ifMatch = (init.headers as Record<string, string>)['if-match'];
+        patches.push({ ifMatch, body: JSON.parse(String(init.body)) });
+        if (ifMatch === '"3"') {
+          return new Response(
+            JSON.stringify({ type: 'urn:register:problem:version_mismatch', title: 'Version mismatch', status: 412 }),
+            { status: 412 },
+          );
+        }
+        return new Response(JSON.stringify(person(5, 'Petar Pera', 'Beograd')), { status: 200 });
+      }
+      const body = reads.shift() ?? person(4, 'Petar Pera', 'Niš');
+      return new Response(JSON.stringify(body), { status: 200, headers: { etag: `"${body.version}"` } });
+    });
+    const tokens = new TokenStore(localStorage, undefined);
+    tokens.save({ accessToken: 'a', refreshToken: 'r', expiresIn: 900 }, 'demo.clerk');
+    const api = new ApiClient(tokens, fetcher as unknown as typeof fetch);
+    rememberReason('person:p1', 'KT 1/2026');
+    render(
+      <SessionProvider
+        value={sessionOf(api, { role: 'registry_clerk', permissions: [] } as unknown as Me, () => undefined)}
+      >
+        <EditPerson id="p1" />
+      </SessionProvider>,
+    );
+    fireEvent.change(await screen.findByLabelText('Mesto rođenja'), { target: { value: 'Beograd' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Sačuvaj' }));
+    await screen.findByTestId('conflict-diff');
+    fireEvent.click(screen.getByRole('button', { name: /Primeni moje izmene/ }));
+    await waitFor(() => expect(patches).toHaveLength(2));
+    expect(patches[1].ifMatch).toBe('"4"');
+    expect(patches[1].body).toMatchObject({ givenNames: 'Petar Pera', placeOfBirth: 'Beograd' });
+  });
 });

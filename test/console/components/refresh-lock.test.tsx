@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { ApiClient } from '../../../apps/console/src/api/client';
-import { LOCK_NAME, TokenStore } from '../../../apps/console/src/api/tokens';
+import { LOCK_NAME, STORAGE_KEY, TokenStore } from '../../../apps/console/src/api/tokens';
 
 /** Web Locks as the browser keeps them: one holder at a time per name, across every tab of the origin. */
 function lockManager() {
@@ -73,5 +73,32 @@ describe('token refresh across tabs', () => {
     expect(await api.refresh(true)).toBeNull();
     expect(ended).toHaveBeenCalled();
     expect(store.get()).toBeNull();
+  });
+
+  it('does not bring a session back when another tab signed out while the refresh was on its way', async () => {
+    const store = new TokenStore(localStorage, lockManager());
+    store.save({ accessToken: 'a1', refreshToken: 'r1', expiresIn: 900 }, 'demo.clerk');
+    const fetcher = vi.fn(async () => {
+      localStorage.removeItem(STORAGE_KEY); // the other tab's sign-out, before the answer arrives
+      return new Response(JSON.stringify({ accessToken: 'a2', refreshToken: 'r2', expiresIn: 900 }), { status: 200 });
+    });
+    const api = new ApiClient(store, fetcher as unknown as typeof fetch);
+    expect(await api.refresh(true)).toBeNull();
+    expect(localStorage.getItem(STORAGE_KEY)).toBeNull();
+  });
+
+  it('without Web Locks, still refreshes once for two requests of the same tab', async () => {
+    let now = 1_000_000;
+    const store = new TokenStore(localStorage, undefined, () => now);
+    store.save({ accessToken: 'a1', refreshToken: 'r1', expiresIn: 900 }, 'demo.clerk');
+    now += 850_000;
+    const fetcher = vi.fn(async () => {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      return new Response(JSON.stringify({ accessToken: 'a2', refreshToken: 'r2', expiresIn: 900 }), { status: 200 });
+    });
+    const api = new ApiClient(store, fetcher as unknown as typeof fetch);
+    const [a, b] = await Promise.all([api.refresh(), api.refresh()]);
+    expect(fetcher).toHaveBeenCalledTimes(1);
+    expect([a?.refreshToken, b?.refreshToken]).toEqual(['r2', 'r2']);
   });
 });

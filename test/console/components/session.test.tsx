@@ -1,7 +1,7 @@
 import { packRules } from '@casl/ability/extra';
 import { act, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { describe, expect, it, vi } from 'vitest';
-import { App } from '../../../apps/console/src/App';
+import { ACTIVITY_KEY, App } from '../../../apps/console/src/App';
 import { ApiClient } from '../../../apps/console/src/api/client';
 import { STORAGE_KEY, TokenStore } from '../../../apps/console/src/api/tokens';
 import { I18nProvider } from '../../../apps/console/src/i18n';
@@ -57,6 +57,22 @@ describe('the session in the console', () => {
     expect((screen.getByLabelText('Korisničko ime') as HTMLInputElement).value).toBe('demo.clerk');
     expect(calls).toContain('POST /api/v1/auth/logout');
     await waitFor(() => expect(localStorage.getItem(STORAGE_KEY)).toBeNull());
+  });
+
+  it('stays open while the user works in another tab', async () => {
+    const { client, calls } = signedInClient();
+    render(
+      <I18nProvider>
+        <App client={client} idleMs={200} />
+      </I18nProvider>,
+    );
+    await screen.findByRole('button', { name: 'Odjava' });
+    for (let i = 0; i < 6; i++) {
+      await act(() => new Promise((resolve) => setTimeout(resolve, 80)));
+      localStorage.setItem(ACTIVITY_KEY, String(Date.now())); // the other tab's input
+    }
+    expect(screen.getByRole('button', { name: 'Odjava' })).toBeTruthy();
+    expect(calls.filter((c) => c.includes('/auth/logout'))).toEqual([]);
   });
 
   it('switches the labels to English and back, and remembers the choice', async () => {

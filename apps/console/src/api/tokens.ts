@@ -87,8 +87,16 @@ export class TokenStore {
         this.clear();
         return null;
       }
+      // Signed out (or locked) in another tab meanwhile: the new pair must not bring the session back.
+      if (this.get()?.refreshToken !== current.refreshToken) return null;
       return this.save(issued, current.username);
     };
-    return this.locks ? this.locks.request(LOCK_NAME, run) : run();
+    if (this.locks) return this.locks.request(LOCK_NAME, run);
+    // Without Web Locks (no secure context) at least this tab's refreshes wait for each other.
+    const next = this.queue.then(run, run);
+    this.queue = next.catch(() => null);
+    return next;
   }
+
+  private queue: Promise<TokenPair | null> = Promise.resolve(null);
 }

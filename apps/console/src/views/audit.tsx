@@ -86,6 +86,8 @@ function ExportPanel() {
       document.body.append(link);
       link.click();
       link.remove();
+      // The download has its copy: the page need not keep the log in memory.
+      setTimeout(() => URL.revokeObjectURL(link.href), 0);
       setDone(lines);
     } catch (failure) {
       setError(failure);

@@ -26,6 +26,8 @@ function MorningLists({ reason }: { reason: string }) {
   const [alerts, setAlerts] = useState<Alert[] | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [done, setDone] = useState<Set<string>>(new Set());
+  // The view shows the first hundred of each list; says so when there are more.
+  const [more, setMore] = useState(false);
 
   const load = useCallback(async () => {
     setError(null);
@@ -36,6 +38,7 @@ function MorningLists({ reason }: { reason: string }) {
       ]);
       setOverdue(o.data.items);
       setAlerts(a.data.items);
+      setMore(Boolean(o.data.nextCursor || a.data.nextCursor));
     } catch (failure) {
       setError(failure);
     }
@@ -52,6 +55,7 @@ function MorningLists({ reason }: { reason: string }) {
   return (
     <>
       <ErrorMessage error={error} />
+      {more && <p className="hint">{t('firstHundred')}</p>}
       <div className="columns">
         <section aria-labelledby="overdue-title" className="card">
           <h2 id="overdue-title">{t('overdue')}</h2>

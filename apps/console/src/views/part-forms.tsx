@@ -27,6 +27,7 @@ function PartForm({
   reason,
   onSaved,
   testId,
+  version,
 }: {
   title: MessageKey;
   method: 'POST' | 'PUT';
@@ -36,6 +37,8 @@ function PartForm({
   reason: string;
   onSaved: () => void;
   testId: string;
+  /** The version of the part being replaced (a PUT over an existing part needs If-Match). */
+  version?: number;
 }) {
   const { t } = useT();
   const { api } = useSession();
@@ -51,6 +54,7 @@ function PartForm({
       await api.request(method, path, {
         body: toBody(values),
         reason,
+        version,
         idempotencyKey: method === 'POST' ? newIdempotencyKey() : undefined,
       });
       setSaved(true);
@@ -132,6 +136,7 @@ export function DescriptionForm({ person, reason, onSaved }: { person: Person; r
       testId="description-form"
       method="PUT"
       path={`/persons/${person.id}/physical-description`}
+      version={d?.version}
       reason={reason}
       onSaved={onSaved}
       fields={[
@@ -173,6 +178,7 @@ export function DnaForm({ person, reason, onSaved }: { person: Person; reason: s
       testId="dna-form"
       method="PUT"
       path={`/persons/${person.id}/dna-reference`}
+      version={person.dnaReference?.version}
       reason={reason}
       onSaved={onSaved}
       fields={[

@@ -3,7 +3,7 @@ import { ApiError, newIdempotencyKey, versionOf } from '../api/client';
 import { Can, useSession } from '../auth/session';
 import { ErrorMessage, Field, formatTime } from '../components/form';
 import { ReasonGate, rememberReason } from '../components/reason';
-import { type FieldDiff, diffVersions, show } from '../diff';
+import { type FieldDiff, diffVersions, mergeMine, show } from '../diff';
 import { useT } from '../i18n';
 import { Link, navigate } from '../router';
 import type { Page, Person } from '../types';
@@ -389,10 +389,11 @@ function Edit({ id, reason }: { id: string; reason: string }) {
           <button
             type="button"
             onClick={() => {
-              const { theirs, mine } = conflict;
+              // The current version, with only the fields this user changed put over it: the other change stays.
+              const { theirs, diffs } = conflict;
               setConflict(null);
               setBase(theirs);
-              void save(mine, theirs);
+              void save(mergeMine(personalOf(theirs), diffs), theirs);
             }}
           >
             {t('applyAgain')}

@@ -37,11 +37,12 @@ export function encodeCursor(position: unknown[]): string {
 export type CursorValue = 'uuid' | 'time' | 'date' | 'text' | 'number' | 'seq' | 'boolean';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/;
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}T([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{1,6})?Z$/;
 
 const CURSOR_CHECKS: Record<CursorValue, (value: unknown) => boolean> = {
   uuid: (v) => typeof v === 'string' && UUID.test(v),
-  time: (v) => typeof v === 'string' && ISO_TIME.test(v) && !Number.isNaN(Date.parse(v)),
+  // The calendar day must exist: Date.parse takes 30 February, PostgreSQL does not.
+  time: (v) => typeof v === 'string' && ISO_TIME.test(v) && isRealDate(v.slice(0, 10)),
   date: (v) => typeof v === 'string' && isRealDate(v),
   // PostgreSQL text cannot hold NUL.
   text: (v) => typeof v === 'string' && v.length <= 1000 && !v.includes('\u0000'),
