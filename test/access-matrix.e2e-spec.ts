@@ -432,6 +432,13 @@ const MATRIX: RouteCase[] = [
     expect: { anonymous: 401, registry_clerk: 200, police_officer: 200, others: 403 },
   },
   {
+    route: 'GET alerts/:id',
+    url: (c) => `/api/v1/alerts/${c.alertId}`,
+    headers: REASON,
+    // The alert is PU-NIS's; the test officer is of PU-BEOGRAD.
+    expect: { anonymous: 401, registry_clerk: 200, police_officer: 404, others: 403 },
+  },
+  {
     route: 'POST alerts/:id/acknowledge',
     url: (c) => `/api/v1/alerts/${c.alertId}/acknowledge`,
     headers: REASON,

@@ -579,6 +579,33 @@ describe('compliance', () => {
       expect((await resolve({ resolution: 'x' })).status).toBe(409);
     });
 
+    it('one alert: the region’s officer reads it, another region’s gets 404 recorded as denied', async () => {
+      const a = await openAlert('PU-NIS');
+      const get = (account: Tokens, requestId = rid('alert')) =>
+        request(t.server)
+          .get(`/api/v1/alerts/${a.alertId}`)
+          .set({ ...as(account), 'X-Request-Id': requestId });
+      const mine = await get(officerNis);
+      expect(mine.status).toBe(200);
+      expect(mine.body).toMatchObject({
+        id: a.alertId,
+        kind: 'missed_check_in',
+        personId: a.personId,
+        policeAdministration: 'PU-NIS',
+        status: 'open',
+      });
+      const requestId = rid('alert');
+      expect((await get(officerBg, requestId)).status).toBe(404);
+      expect((await eventsOf(t, requestId))[0]).toMatchObject({
+        action: 'alert.read',
+        outcome: 'denied',
+        resource_id: a.alertId,
+        subject_person_ids: [a.personId],
+      });
+      expect((await get(judge)).status).toBe(403);
+      expect((await get(clerk)).status).toBe(200);
+    });
+
     it('lists are scoped: an officer sees the region’s alerts, a clerk all', async () => {
       const nis = await openAlert('PU-NIS');
       const bor = await openAlert('PU-BOR');

@@ -300,6 +300,14 @@ describe('console journeys', () => {
         await row.getByText('Javljanje je evidentirano.').waitFor();
         await shot(page, 'officer-checked-in');
 
+        // An alert's own page, as the reminder e-mails link to it: read by its id, then acknowledged.
+        await page.getByTestId('alert-row').first().getByRole('link', { name: 'Propušteno javljanje' }).click();
+        await giveReason(page, 'Upozorenje iz podsetnika');
+        await page.getByText('otvoreno').waitFor();
+        await page.getByRole('button', { name: 'Primi k znanju' }).click();
+        await page.getByText('primljeno k znanju').waitFor();
+        await shot(page, 'officer-alert');
+
         // The person's page (a deep link: the reason is asked again) shows the check-in; a notification; the lookup.
         await page.goto(`${api.url}/console/persons/${overduePerson.id}`);
         await giveReason(page, 'Jutarnji pregled PU Beograd');

@@ -95,6 +95,16 @@ export class AlertsService {
     });
   }
 
+  /** One alert, as the lists show it; another region's is 404, recorded as denied. */
+  get(audit: RequestAudit, principal: Principal, id: string): Promise<AlertView> {
+    audit.on('alert', id);
+    return this.log.transaction(audit, async (manager: EntityManager) => {
+      const alert = await this.inScope(manager, audit, principal, id, 'read', false);
+      audit.resultCount = 1;
+      return toAlertView(alert);
+    });
+  }
+
   acknowledge(audit: RequestAudit, principal: Principal, id: string, version: number | null): Promise<AlertView> {
     return this.work(audit, principal, id, version, (alert) => {
       if (alert.status !== 'open') throw DomainError.conflict(`The alert is already ${alert.status}.`);
@@ -134,26 +144,36 @@ export class AlertsService {
   ): Promise<AlertView> {
     audit.on('alert', id);
     return this.log.transaction(audit, async (manager: EntityManager) => {
-      const repository = manager.getRepository(Alert);
-      const alert = await repository.findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
-      if (!alert) throw DomainError.notFound('No such alert.');
-      audit.subject(alert.personId);
-      const ability = this.abilities.createForPrincipal(principal);
-      if (
-        !ability.can(
-          'work',
-          subject('Alert', { policeAdministration: alert.policeAdministration } as Record<string, unknown>),
-        )
-      ) {
-        audit.outcome = 'denied';
-        throw DomainError.notFound('No such alert.');
-      }
+      const alert = await this.inScope(manager, audit, principal, id, 'work', true);
       if (version !== null && alert.version !== version) throw versionMismatch();
       const before = toAlertView(alert);
       change(alert);
-      const saved = await repository.save(alert);
+      const saved = await manager.getRepository(Alert).save(alert);
       audit.details = { before: { status: before.status }, after: { status: saved.status } };
       return toAlertView(saved);
     });
+  }
+
+  /** The alert if the caller may `action` it; 404 otherwise (another region's recorded as denied), naming the person. */
+  private async inScope(
+    manager: EntityManager,
+    audit: RequestAudit,
+    principal: Principal,
+    id: string,
+    action: 'read' | 'work',
+    lock: boolean,
+  ): Promise<Alert> {
+    const alert = await manager
+      .getRepository(Alert)
+      .findOne({ where: { id }, ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}) });
+    if (!alert) throw DomainError.notFound('No such alert.');
+    audit.subject(alert.personId);
+    const ability = this.abilities.createForPrincipal(principal);
+    const target = subject('Alert', { policeAdministration: alert.policeAdministration } as Record<string, unknown>);
+    if (!ability.can(action, target)) {
+      audit.outcome = 'denied';
+      throw DomainError.notFound('No such alert.');
+    }
+    return alert;
   }
 }

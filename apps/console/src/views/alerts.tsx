@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
+import { ApiError } from '../api/client';
 import { Can, useSession } from '../auth/session';
 import { ErrorMessage, Field, formatTime } from '../components/form';
 import { ReasonGate } from '../components/reason';
@@ -64,21 +65,10 @@ function AlertDetail({ id, reason }: { id: string; reason: string }) {
   const [error, setError] = useState<unknown>(null);
   const load = useCallback(async () => {
     try {
-      for (const status of ['open', 'acknowledged', 'resolved']) {
-        let cursor: string | null = null;
-        for (let pages = 0; pages < 10; pages++) {
-          const page: Page<Alert> = (
-            await api.get<Page<Alert>>('/alerts', { reason, query: { status, limit: 100, cursor } })
-          ).data;
-          const found = page.items.find((a) => a.id === id);
-          if (found) return setAlert(found);
-          cursor = page.nextCursor;
-          if (!cursor) break;
-        }
-      }
-      setAlert(null);
+      setAlert((await api.get<Alert>(`/alerts/${id}`, { reason })).data);
     } catch (failure) {
-      setError(failure);
+      if (failure instanceof ApiError && failure.status === 404) setAlert(null);
+      else setError(failure);
     }
   }, [api, id, reason]);
   useEffect(() => {

@@ -57,6 +57,18 @@ export class AlertsController {
     return this.alerts.list(audit, principal, query);
   }
 
+  @Get(':id')
+  @Permission('read', 'Alert')
+  @Audited('alert.read', { resource: 'alert' })
+  @ApiOperation({ summary: 'One alert in the caller’s scope (an extension: the reminders link to it)' })
+  get(
+    @AuditContext() audit: RequestAudit,
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', UUID_PARAM) id: string,
+  ): Promise<AlertView> {
+    return this.alerts.get(audit, principal, id);
+  }
+
   @Post(':id/acknowledge')
   @HttpCode(200)
   @Permission('work', 'Alert')
