@@ -1,12 +1,10 @@
-import { RequestMethod } from '@nestjs/common';
-import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants.js';
-import { ModulesContainer } from '@nestjs/core';
 import request from 'supertest';
-import { AUDIT_METADATA, AuditSealer } from '@app/audit';
-import { ACCESS_METADATA, type Role, ROLES } from '@app/authz';
+import { AuditSealer } from '@app/audit';
+import { type Role, ROLES } from '@app/authz';
 import { bearer, createAccount, signedIn } from './support/identity';
 import { eventsOf, rid } from './support/audit';
 import { insertAddress, insertConviction, insertMeasure, nextJmbg, REASON, registerPerson } from './support/register';
+import { registeredRoutes } from './support/routes';
 import { startTestApp, type TestApp } from './support/test-app';
 
 type Caller = Role | 'anonymous';
@@ -476,44 +474,6 @@ const MATRIX: RouteCase[] = [
   { route: 'GET health/ready', url: () => '/health/ready', expect: PUBLIC(200) },
   { route: 'GET metrics', url: () => '/metrics', expect: PUBLIC(200) },
 ];
-
-const join = (...parts: string[]): string =>
-  parts
-    .flatMap((p) => p.split('/'))
-    .filter(Boolean)
-    .join('/');
-
-/** Every route the application registered, with its access declaration. */
-interface RegisteredRoute {
-  route: string;
-  declared: boolean;
-  audited: boolean;
-  isPublic: boolean;
-}
-
-function registeredRoutes(t: TestApp): RegisteredRoute[] {
-  const routes: RegisteredRoute[] = [];
-  for (const module of t.app.get(ModulesContainer).values()) {
-    for (const wrapper of module.controllers.values()) {
-      const controller = wrapper.metatype as (new (...args: unknown[]) => unknown) | undefined;
-      if (!controller) continue;
-      const base: string = Reflect.getMetadata(PATH_METADATA, controller) ?? '';
-      for (const name of Object.getOwnPropertyNames(controller.prototype)) {
-        const handler = controller.prototype[name];
-        if (name === 'constructor' || typeof handler !== 'function') continue;
-        const path: string | undefined = Reflect.getMetadata(PATH_METADATA, handler);
-        if (path === undefined) continue;
-        const method = RequestMethod[Reflect.getMetadata(METHOD_METADATA, handler) as number];
-        const access =
-          Reflect.getMetadata(ACCESS_METADATA, handler) ?? Reflect.getMetadata(ACCESS_METADATA, controller);
-        const declared = access !== undefined;
-        const audited = Reflect.getMetadata(AUDIT_METADATA, handler) !== undefined;
-        routes.push({ route: `${method} ${join(base, path)}`, declared, audited, isPublic: access?.kind === 'public' });
-      }
-    }
-  }
-  return routes;
-}
 
 describe('access matrix', () => {
   let t: TestApp;
