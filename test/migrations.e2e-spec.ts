@@ -1,5 +1,7 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 import { pendingSchemaChanges } from '@app/db';
+import { ENTITIES } from '../apps/cli/src/entities';
+import { startTestApp } from './support/test-app';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
 
 @Entity()
@@ -23,7 +25,16 @@ describe('migrations and entities', () => {
   });
 
   it('agree: the migrated template needs no change for the registered entities', async () => {
-    expect(await pendingSchemaChanges(database.url)).toEqual({ up: [], down: [] });
+    expect(await pendingSchemaChanges(database.url, ENTITIES)).toEqual({ up: [], down: [] });
+  });
+
+  it("the api's connection loads, from its modules, exactly the entities the check compares", async () => {
+    const t = await startTestApp({}, [], database);
+    try {
+      expect(new Set(t.dataSource.entityMetadatas.map((m) => m.target))).toEqual(new Set(ENTITIES));
+    } finally {
+      await t.close();
+    }
   });
 
   it('drift is detected, with snake_case names, when an entity has no migration', async () => {

@@ -1,6 +1,6 @@
 import { Controller, Get, Module } from '@nestjs/common';
 import request from 'supertest';
-import { Audited, AuditContext, AuditLog, AuditSealer, type RequestAudit } from '@app/audit';
+import { Audited, AuditContext, AuditLog, AuditModule, AuditSealer, type RequestAudit } from '@app/audit';
 import { Authenticated, RequiresReason } from '@app/authz';
 import { eventCount, eventsOf, rid } from '../support/audit';
 import { bearer, createAccount, signedIn, type TestAccount, type Tokens } from '../support/identity';
@@ -20,7 +20,7 @@ class ReasonProbeController {
   }
 }
 
-@Module({ controllers: [ReasonProbeController] })
+@Module({ imports: [AuditModule], controllers: [ReasonProbeController] })
 class ReasonProbeModule {}
 
 describe('audit recording', () => {

@@ -1,10 +1,11 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditModule } from '@app/audit';
 import { ComplianceModule } from '@app/compliance';
-import { AuthzModule } from '@app/authz';
 import { type AppConfig, CommonModule } from '@app/common';
 import { DbModule } from '@app/db';
 import { IdentityModule } from '@app/identity';
+import { REGISTER_ENTITIES } from '@app/register';
 import {
   MigrationCheckCommand,
   MigrationGenerateCommand,
@@ -27,7 +28,14 @@ export class CliModule {
   static register(config: AppConfig, options: { accounts: boolean }): DynamicModule {
     const accounts = options.accounts
       ? {
-          imports: [DbModule, AuthzModule, AuditModule, IdentityModule, ComplianceModule],
+          imports: [
+            DbModule,
+            AuditModule,
+            IdentityModule,
+            ComplianceModule,
+            // Alerts point at persons and measures: the register's entities, not its services.
+            TypeOrmModule.forFeature(REGISTER_ENTITIES),
+          ],
           providers: [
             UserCreateCommand,
             UserResetPasswordCommand,

@@ -1,5 +1,5 @@
-import { Global, Module } from '@nestjs/common';
-import { AppConfig } from '@app/common';
+import { Module } from '@nestjs/common';
+import { AppConfig, CommonModule } from '@app/common';
 import { AuditKeys, loadAuditKeys } from './audit-keys';
 import { AuditLog } from './audit-log';
 import { AuditMetrics } from './audit-metrics';
@@ -7,9 +7,12 @@ import { AuditQueryService } from './audit-query.service';
 import { AuditSealer } from './audit-sealer';
 import { AuditVerifier } from './audit-verifier';
 
-/** The audit log: writing, sealing, verifying, reading. The api adds the controller (AUDIT_CONTROLLERS). */
-@Global()
+/**
+ * The audit log: writing, sealing, verifying, reading. The api adds the controller (AUDIT_CONTROLLERS).
+ * No entities: the audit tables are read and written in SQL.
+ */
 @Module({
+  imports: [CommonModule],
   providers: [
     { provide: AuditKeys, inject: [AppConfig], useFactory: loadAuditKeys },
     AuditLog,

@@ -5,16 +5,9 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { catchError, from, type Observable, of, switchMap } from 'rxjs';
 import type { DataSource, EntityManager } from 'typeorm';
 import { DomainError } from '@app/common';
-import type { RequestAudit } from './request-audit';
+import type { IdempotencyClaim, RequestAudit } from './request-audit';
 
 const KEY = /^[\x21-\x7e]{1,64}$/;
-
-/** An `Idempotency-Key` of the current request, checked and stored with its work by AuditLog.transaction. */
-export interface IdempotencyClaim {
-  userId: string;
-  key: string;
-  requestHash: string;
-}
 
 interface StoredAnswer {
   requestHash: string;

@@ -1,5 +1,11 @@
-import type { IdempotencyClaim } from './idempotency';
 import type { Principal } from '@app/authz';
+
+/** An `Idempotency-Key` of the current request, checked and stored with its work by AuditLog.transaction. */
+export interface IdempotencyClaim {
+  userId: string;
+  key: string;
+  requestHash: string;
+}
 
 export type AuditOutcome = 'allowed' | 'denied' | 'error';
 

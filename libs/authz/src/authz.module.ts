@@ -1,7 +1,6 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { AbilityFactory } from './ability.factory';
 
-@Global()
 @Module({
   providers: [AbilityFactory],
   exports: [AbilityFactory],

@@ -1,16 +1,21 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuditModule } from '@app/audit';
+import { AuthzModule } from '@app/authz';
+import { CommonModule } from '@app/common';
 import { AlertRaiser } from './alert-raiser';
 import { AlertsService } from './alerts.service';
 import { ComplianceScanner } from './compliance-scanner';
 import { ComplianceService } from './compliance.service';
+import { COMPLIANCE_ENTITIES } from './entities';
 import { InboxService } from './inbox.service';
 import { MailDelivery } from './mail-delivery';
 
 const SERVICES = [AlertRaiser, AlertsService, ComplianceService, ComplianceScanner, InboxService, MailDelivery];
 
 /** Compliance: statuses, alerts, reminders. The api adds the controllers, the worker the jobs. */
-@Global()
 @Module({
+  imports: [TypeOrmModule.forFeature(COMPLIANCE_ENTITIES), CommonModule, AuthzModule, AuditModule],
   providers: SERVICES,
   exports: SERVICES,
 })

@@ -1,7 +1,6 @@
 import type { DataSourceOptions } from 'typeorm';
 import { MIGRATIONS } from '@app/migrations';
 import { SnakeNamingStrategy } from './snake-naming.strategy';
-import { ENTITIES } from './entities';
 
 export interface DatabaseSettings {
   url: string;
@@ -12,12 +11,17 @@ export interface DatabaseSettings {
 
 export const MIGRATIONS_TABLE = 'migrations';
 
-/** The one definition of how the service talks to PostgreSQL, for the apps, the CLI and the tests. */
-export function dataSourceOptions(settings: DatabaseSettings): DataSourceOptions {
+/**
+ * The one definition of how the service talks to PostgreSQL, for the apps, the CLI and the tests.
+ * This library knows no entity: the apps' connection loads those of the modules it imports
+ * (`autoLoadEntities`), and what compares entities with the migrations passes the full list in.
+ * Running migrations needs none.
+ */
+export function dataSourceOptions(settings: DatabaseSettings, entities: Function[] = []): DataSourceOptions {
   return {
     type: 'postgres',
     url: settings.url,
-    entities: ENTITIES,
+    entities,
     migrations: MIGRATIONS,
     migrationsTableName: MIGRATIONS_TABLE,
     migrationsTransactionMode: 'each',

@@ -111,13 +111,14 @@ async function appliedMigrations(dataSource: DataSource): Promise<string[]> {
   return rows.map((r) => r.name);
 }
 
-/** The SQL that would bring the schema in line with the entities; empty when there is no drift. */
+/** The SQL that would bring the schema in line with `entities`; empty when there is no drift. */
 export async function pendingSchemaChanges(
   url: string,
-  entities?: Function[],
+  entities: Function[],
 ): Promise<{ up: string[]; down: string[] }> {
-  const options = dataSourceOptions({ url, poolSize: 2, applicationName: 'register-schema' });
-  const dataSource = new DataSource({ ...options, ...(entities ? { entities } : {}) });
+  const dataSource = new DataSource(
+    dataSourceOptions({ url, poolSize: 2, applicationName: 'register-schema' }, entities),
+  );
   await dataSource.initialize();
   try {
     const sql = await dataSource.driver.createSchemaBuilder().log();

@@ -3,5 +3,4 @@ export * from './database-admin';
 export * from './db.module';
 export * from './embedded-postgres';
 export * from './snake-naming.strategy';
-export { ENTITIES } from './entities';
 export * from './prepare-database';

@@ -1,7 +1,11 @@
 import { Module } from '@nestjs/common';
 import { PassportModule } from '@nestjs/passport';
-import { AppConfig } from '@app/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuditModule } from '@app/audit';
+import { AuthzModule } from '@app/authz';
+import { AppConfig, CommonModule } from '@app/common';
 import { AuthService } from './auth.service';
+import { IDENTITY_ENTITIES } from './entities';
 import { PasswordHasher } from './password/password-hasher';
 import { IdentitySecrets, loadIdentitySecrets } from './secrets/identity-secrets';
 import { Sessions } from './sessions';
@@ -12,7 +16,7 @@ import { UsersService } from './users.service';
 
 /** Accounts, sign-in, tokens and sessions. The api adds the controllers (IDENTITY_CONTROLLERS). */
 @Module({
-  imports: [PassportModule],
+  imports: [PassportModule, TypeOrmModule.forFeature(IDENTITY_ENTITIES), CommonModule, AuthzModule, AuditModule],
   providers: [
     { provide: IdentitySecrets, inject: [AppConfig], useFactory: loadIdentitySecrets },
     { provide: PasswordHasher, useFactory: () => new PasswordHasher() },

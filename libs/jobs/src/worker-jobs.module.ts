@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { CommonModule } from '@app/common';
 import { AuditModule, SealingJob } from '@app/audit';
 import { ComplianceModule, ComplianceScanJob, MailDeliveryJob } from '@app/compliance';
 
@@ -8,7 +9,7 @@ import { ComplianceModule, ComplianceScanJob, MailDeliveryJob } from '@app/compl
  * (`npm start`, RUN_WORKER=true).
  */
 @Module({
-  imports: [AuditModule, ComplianceModule],
+  imports: [CommonModule, AuditModule, ComplianceModule],
   providers: [SealingJob, ComplianceScanJob, MailDeliveryJob],
 })
 export class WorkerJobsModule {}

@@ -1,6 +1,12 @@
 import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuditModule } from '@app/audit';
+import { AuthzModule } from '@app/authz';
+import { CommonModule } from '@app/common';
+import { ComplianceModule } from '@app/compliance';
 import { AddressesService } from './addresses.service';
 import { ConvictionsService } from './convictions.service';
+import { REGISTER_ENTITIES } from './entities';
 import { MeasureActsService } from './measure-acts.service';
 import { MeasuresService } from './measures.service';
 import { NotificationsService } from './notifications.service';
@@ -27,6 +33,7 @@ const SERVICES = [
 
 /** Persons and everything under them. The api adds the controllers (REGISTER_CONTROLLERS). */
 @Module({
+  imports: [TypeOrmModule.forFeature(REGISTER_ENTITIES), CommonModule, AuthzModule, AuditModule, ComplianceModule],
   providers: SERVICES,
   exports: SERVICES,
 })

@@ -11,6 +11,7 @@ import {
   runMigrations,
   withDatabase,
 } from '@app/db';
+import { ENTITIES } from '../entities';
 
 function databaseUrl(config: AppConfig): string {
   if (!config.database.url) throw new Error('no database URL');
@@ -59,7 +60,7 @@ export class MigrationGenerateCommand extends CommandRunner {
     }
     const url = databaseUrl(this.config);
     await runMigrations(url);
-    const { up, down } = await pendingSchemaChanges(url);
+    const { up, down } = await pendingSchemaChanges(url, ENTITIES);
     if (up.length === 0) {
       console.log('The entities and the migrations agree: nothing to generate.');
       return;
@@ -85,7 +86,7 @@ export class MigrationCheckCommand extends CommandRunner {
     try {
       const url = withDatabase(adminUrl, scratch);
       await runMigrations(url);
-      const { up } = await pendingSchemaChanges(url);
+      const { up } = await pendingSchemaChanges(url, ENTITIES);
       if (up.length > 0) {
         console.error('The entities and the migrations have drifted. A migration would need:');
         for (const query of up) console.error(`  ${query};`);
