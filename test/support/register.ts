@@ -1,8 +1,21 @@
 import { RequestAudit } from '@app/audit';
+import type { Principal } from '@app/authz';
 import { expectedCheckDigit, PersonsService, type PersonView } from '@app/register';
 import type { TestApp } from './test-app';
 
 let serial = 0;
+
+/** A clerk as the services see one, for recording test data directly. */
+export const CLERK: Principal = {
+  userId: '00000000-0000-4000-8000-000000000001',
+  username: 'test.clerk',
+  role: 'registry_clerk',
+  region: null,
+  organisation: 'UIKS',
+  sessionId: 'test',
+  mfa: true,
+  scope: 'full',
+};
 
 /** A valid JMBG for a man born on 1 January 1990, a new one on each call. */
 export function nextJmbg(sex: 'M' | 'F' = 'M', date = '0101990'): string {
@@ -21,7 +34,7 @@ export async function registerPerson(
   overrides: Partial<{ surname: string; givenNames: string; aliases: string[]; regions: string[] }> = {},
 ): Promise<PersonView> {
   const { regions, ...names } = overrides;
-  const person = await t.app.get(PersonsService).create(RequestAudit.system('person.create'), {
+  const person = await t.app.get(PersonsService).create(RequestAudit.system('person.create'), CLERK, {
     surname: 'Petrović',
     givenNames: 'Petar',
     jmbg: nextJmbg(),

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
-import { DomainError, MetricsService } from '@app/common';
+import { DomainError, MetricsService, OutOfReach } from '@app/common';
 import { claimKey, storeAnswer } from './idempotency';
 import { type AuditEventInput, type AuditOutcome, type RequestAudit } from './request-audit';
 
@@ -84,13 +84,19 @@ export class AuditLog {
   /** Runs `work` and writes the request's event in the same transaction: both happen or neither. */
   async transaction<T>(audit: RequestAudit, work: (manager: EntityManager) => Promise<T>): Promise<T> {
     const claim = audit.idempotency;
-    const result = await this.dataSource.transaction(async (manager) => {
-      if (claim) await claimKey(manager, claim);
-      const value = await work(manager);
-      if (claim) await storeAnswer(manager, claim, audit.successStatus, value, audit.subjects);
-      await this.insert(manager, audit.toEvent('allowed', audit.successStatus));
-      return value;
-    });
+    const result = await this.dataSource
+      .transaction(async (manager) => {
+        if (claim) await claimKey(manager, claim);
+        const value = await work(manager);
+        if (claim) await storeAnswer(manager, claim, audit.successStatus, value, audit.subjects);
+        await this.insert(manager, audit.toEvent('allowed', audit.successStatus));
+        return value;
+      })
+      .catch((error: unknown) => {
+        // A record out of the caller's reach answers 404 like an absent one, and is recorded as a denial.
+        if (error instanceof OutOfReach) audit.outcome = 'denied';
+        throw error;
+      });
     // Only the request's first transaction answers it.
     audit.idempotency = null;
     audit.written = true;

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Readable } from 'node:stream';
 import { DataSource } from 'typeorm';
-import { decodeCursor, DEFAULT_PAGE_SIZE, DomainError, type Page, toPage } from '@app/common';
+import { DomainError, Keyset, type KeysetColumn, type Page, positional } from '@app/common';
 import { AuditLog } from './audit-log';
 import type { RequestAudit } from './request-audit';
 
@@ -121,6 +121,8 @@ function toView(row: EventRow): AuditEventView {
 
 const EXPORT_BATCH = 1_000;
 
+const NEWEST_FIRST: KeysetColumn[] = [{ sql: 'e.seq', kind: 'seq', desc: true }];
+
 /** The auditor's reading of the log: search, reviews, export. Every call is itself audited. */
 @Injectable()
 export class AuditQueryService {
@@ -130,7 +132,7 @@ export class AuditQueryService {
   ) {}
 
   async search(audit: RequestAudit, filter: AuditFilter): Promise<Page<AuditEventView>> {
-    const limit = filter.limit ?? DEFAULT_PAGE_SIZE;
+    const keyset = new Keyset(NEWEST_FIRST, filter);
     const where: string[] = [];
     const params: unknown[] = [];
     const add = (clause: (p: string) => string, value: unknown) => {
@@ -148,7 +150,12 @@ export class AuditQueryService {
     }
     if (filter.from) add((p) => `e.at >= ${p}`, filter.from);
     if (filter.to) add((p) => `e.at < ${p}`, filter.to);
-    if (filter.cursor) add((p) => `e.seq < ${p}::bigint`, String(decodeCursor(filter.cursor, ['seq'])[0]));
+    const after = keyset.after();
+    if (after) {
+      const { sql, params: values } = positional(after, params.length);
+      params.push(...values);
+      where.push(sql);
+    }
 
     return this.log.transaction(audit, async (manager) => {
       if (filter.subjectJmbg) {
@@ -161,14 +168,14 @@ export class AuditQueryService {
           : [];
         add((p) => `e.subject_person_ids && ${p}::uuid[]`, ids);
       }
-      params.push(limit + 1);
+      params.push(keyset.limit + 1);
       const rows: EventRow[] = await manager.query(
-        `SELECT ${EVENT_COLUMNS} FROM audit_events e
+        `SELECT ${EVENT_COLUMNS}, ${keyset.positions().join(', ')} FROM audit_events e
           ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
-          ORDER BY e.seq DESC LIMIT $${params.length}`,
+          ORDER BY ${keyset.orderBy()} LIMIT $${params.length}`,
         params,
       );
-      const page = toPage(rows, limit, toView, (row) => [row.seq]);
+      const page = keyset.page(rows, toView);
       audit.resultCount = page.items.length;
       return page;
     });

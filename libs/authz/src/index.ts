@@ -3,5 +3,7 @@ export * from './access.guard';
 export * from './authz.module';
 export * from './permissions';
 export * from './principal';
+export * from './record-access';
 export * from './roles';
-export * from './sql-scope';
+export * from './scope';
+export * from './subjects';

@@ -1,7 +1,7 @@
 import { applyDecorators, createParamDecorator, type ExecutionContext, SetMetadata } from '@nestjs/common';
 import { ApiBearerAuth } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
-import type { Action, Subject } from './ability.factory';
+import type { Action, Subject } from './subjects';
 import type { Principal } from './principal';
 
 export const ACCESS_METADATA = 'register:access';

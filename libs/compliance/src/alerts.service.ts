@@ -1,16 +1,7 @@
-import { subject } from '@casl/ability';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import {
-  decodeCursor,
-  DEFAULT_PAGE_SIZE,
-  DomainError,
-  keysetTime,
-  type Page,
-  toPage,
-  versionMismatch,
-} from '@app/common';
-import { AbilityFactory, type Principal, sqlScope } from '@app/authz';
+import { DomainError, fromJsonRow, Keyset, type KeysetColumn, type Page, versionMismatch } from '@app/common';
+import { type Principal, RecordAccess } from '@app/authz';
 import { AuditLog, type RequestAudit } from '@app/audit';
 import type { AlertQuery } from './compliance.dto';
 import { Alert, type AlertKind, type AlertStatus } from './entities';
@@ -53,42 +44,28 @@ export function toAlertView(a: Alert): AlertView {
   };
 }
 
+const OLDEST_FIRST: KeysetColumn[] = [
+  { sql: 'a.raised_at', kind: 'time' },
+  { sql: 'a.id', kind: 'uuid' },
+];
+
 /** Officers (their administration) and clerks (all) work alerts: open, then acknowledged, then resolved. */
 @Injectable()
 export class AlertsService {
   constructor(
     private readonly log: AuditLog,
-    private readonly abilities: AbilityFactory,
+    private readonly access: RecordAccess,
   ) {}
 
   list(audit: RequestAudit, principal: Principal, query: AlertQuery): Promise<Page<AlertView>> {
     audit.on('alert');
-    const limit = query.limit ?? DEFAULT_PAGE_SIZE;
-    const scope = sqlScope(this.abilities.createForPrincipal(principal), 'read', 'Alert', {
-      policeAdministration: { sql: 'a.police_administration' },
-    });
+    const scope = this.access.scope(principal, 'read', 'Alert', { row: 'a' });
     return this.log.transaction(audit, async (manager) => {
       const q = manager.getRepository(Alert).createQueryBuilder('a').where(scope.sql, scope.params);
       if (query.status) q.andWhere('a.status = :status', { status: query.status });
       if (query.kind) q.andWhere('a.kind = :kind', { kind: query.kind });
       if (query.region) q.andWhere('a.police_administration = :region', { region: query.region });
-      if (query.cursor) {
-        const [raisedAt, id] = decodeCursor(query.cursor, ['time', 'uuid']);
-        q.andWhere('(a.raised_at, a.id) > (:raisedAt, :id)', { raisedAt, id });
-      }
-      const { entities, raw } = await q
-        .addSelect(keysetTime('a.raised_at'), 'position_at')
-        .orderBy('a.raised_at', 'ASC')
-        .addOrderBy('a.id', 'ASC')
-        .limit(limit + 1)
-        .getRawAndEntities();
-      const rows = entities.map((alert, i) => ({ alert, at: raw[i].position_at as string }));
-      const page = toPage(
-        rows,
-        limit,
-        ({ alert }) => toAlertView(alert),
-        ({ alert, at }) => [at, alert.id],
-      );
+      const page = await new Keyset(OLDEST_FIRST, query).pageOf(q, toAlertView);
       audit.resultCount = page.items.length;
       audit.subject(...new Set(page.items.map((item) => item.personId)));
       return page;
@@ -99,7 +76,7 @@ export class AlertsService {
   get(audit: RequestAudit, principal: Principal, id: string): Promise<AlertView> {
     audit.on('alert', id);
     return this.log.transaction(audit, async (manager: EntityManager) => {
-      const alert = await this.inScope(manager, audit, principal, id, 'read', false);
+      const alert = await this.reach(manager, audit, principal, id, 'read', false);
       audit.resultCount = 1;
       return toAlertView(alert);
     });
@@ -144,7 +121,7 @@ export class AlertsService {
   ): Promise<AlertView> {
     audit.on('alert', id);
     return this.log.transaction(audit, async (manager: EntityManager) => {
-      const alert = await this.inScope(manager, audit, principal, id, 'work', true);
+      const alert = await this.reach(manager, audit, principal, id, 'work', true);
       if (version !== null && alert.version !== version) throw versionMismatch();
       const before = toAlertView(alert);
       change(alert);
@@ -154,8 +131,12 @@ export class AlertsService {
     });
   }
 
-  /** The alert if the caller may `action` it; 404 otherwise (another region's recorded as denied), naming the person. */
-  private async inScope(
+  /**
+   * The alert if the caller may `action` it, the rules in the SQL that finds
+   * (and locks) it; 404 otherwise, another region's recorded as denied,
+   * naming the person either way.
+   */
+  private async reach(
     manager: EntityManager,
     audit: RequestAudit,
     principal: Principal,
@@ -163,17 +144,22 @@ export class AlertsService {
     action: 'read' | 'work',
     lock: boolean,
   ): Promise<Alert> {
-    const alert = await manager
-      .getRepository(Alert)
-      .findOne({ where: { id }, ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}) });
-    if (!alert) throw DomainError.notFound('No such alert.');
-    audit.subject(alert.personId);
-    const ability = this.abilities.createForPrincipal(principal);
-    const target = subject('Alert', { policeAdministration: alert.policeAdministration } as Record<string, unknown>);
-    if (!ability.can(action, target)) {
-      audit.outcome = 'denied';
-      throw DomainError.notFound('No such alert.');
-    }
-    return alert;
+    const row = await this.access.reach<'Alert', { alert: Record<string, unknown>; person_id: string }>(
+      manager,
+      principal,
+      {
+        subject: 'Alert',
+        action,
+        from: 'alerts row',
+        binding: { row: 'row' },
+        where: 'row.id = $1',
+        params: [id],
+        select: ['row_to_json(row) AS alert', 'row.person_id'],
+        lock: lock ? ['row'] : undefined,
+        absent: 'No such alert.',
+      },
+      (found) => audit.subject(found.person_id),
+    );
+    return fromJsonRow(manager, Alert, row.alert);
   }
 }

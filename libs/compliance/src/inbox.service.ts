@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { decodeCursor, DEFAULT_PAGE_SIZE, DomainError, keysetTime, type Page, toPage } from '@app/common';
+import { DomainError, Keyset, type KeysetColumn, type Page } from '@app/common';
 import type { Principal } from '@app/authz';
 import { AuditLog, type RequestAudit } from '@app/audit';
 import type { InboxQuery } from './compliance.dto';
@@ -26,6 +26,11 @@ function toInboxView(item: InboxItem): InboxItemView {
   };
 }
 
+const NEWEST_FIRST: KeysetColumn[] = [
+  { sql: 'i.created_at', kind: 'time', desc: true },
+  { sql: 'i.id', kind: 'uuid', desc: true },
+];
+
 /** Each user's own reminders: new alerts and check-ins falling due. */
 @Injectable()
 export class InboxService {
@@ -33,7 +38,6 @@ export class InboxService {
 
   list(audit: RequestAudit, principal: Principal, query: InboxQuery): Promise<Page<InboxItemView>> {
     audit.on('inbox');
-    const limit = query.limit ?? DEFAULT_PAGE_SIZE;
     return this.log.transaction(audit, async (manager) => {
       const q = manager
         .getRepository(InboxItem)
@@ -41,26 +45,10 @@ export class InboxService {
         .where('i.user_id = :userId', { userId: principal.userId });
       if (query.unread === 'true') q.andWhere('i.read_at IS NULL');
       if (query.unread === 'false') q.andWhere('i.read_at IS NOT NULL');
-      if (query.cursor) {
-        const [createdAt, id] = decodeCursor(query.cursor, ['time', 'uuid']);
-        q.andWhere('(i.created_at, i.id) < (:createdAt, :id)', { createdAt, id });
-      }
-      const { entities, raw } = await q
-        .addSelect(keysetTime('i.created_at'), 'position_at')
-        .orderBy('i.created_at', 'DESC')
-        .addOrderBy('i.id', 'DESC')
-        .limit(limit + 1)
-        .getRawAndEntities();
-      const rows = entities.map((item, i) => ({ item, at: raw[i].position_at as string }));
-      const page = toPage(
-        rows,
-        limit,
-        ({ item }) => toInboxView(item),
-        ({ item, at }) => [at, item.id],
-      );
-      audit.resultCount = page.items.length;
-      audit.subject(...new Set(entities.slice(0, limit).map((item) => item.personId)));
-      return page;
+      const { items, nextCursor } = await new Keyset(NEWEST_FIRST, query).pageOf(q, (item) => item);
+      audit.resultCount = items.length;
+      audit.subject(...new Set(items.map((item) => item.personId)));
+      return { items: items.map(toInboxView), nextCursor };
     });
   }
 

@@ -2,15 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomBytes } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
-import {
-  decodeCursor,
-  DEFAULT_PAGE_SIZE,
-  DomainError,
-  type FieldError,
-  type Page,
-  toPage,
-  versionMismatch,
-} from '@app/common';
+import { DomainError, type FieldError, Keyset, type KeysetColumn, type Page, versionMismatch } from '@app/common';
 import { AuditLog, type RequestAudit } from '@app/audit';
 import { type Role, roleHasRegion } from '@app/authz';
 import { User } from './entities/user.entity';
@@ -19,6 +11,11 @@ import { passwordProblem } from './password/password-policy';
 import { PoliceAdministration } from './reference/police-administration.entity';
 import { Sessions } from './sessions';
 import { toUserView, type UserView } from './views';
+
+const BY_USERNAME: KeysetColumn[] = [
+  { sql: 'lower(u.username)', kind: 'text' },
+  { sql: 'u.id', kind: 'uuid' },
+];
 
 export interface NewUser {
   username: string;
@@ -109,20 +106,12 @@ export class UsersService {
 
   async list(audit: RequestAudit, filter: UserFilter): Promise<Page<UserView>> {
     audit.on('user');
-    const limit = filter.limit ?? DEFAULT_PAGE_SIZE;
-    const position = filter.cursor ? decodeCursor(filter.cursor, ['text', 'uuid']) : null;
     return this.log.transaction(audit, async (manager) => {
-      const query = manager
-        .getRepository(User)
-        .createQueryBuilder('u')
-        .orderBy('lower(u.username)', 'ASC')
-        .addOrderBy('u.id', 'ASC')
-        .limit(limit + 1);
+      const query = manager.getRepository(User).createQueryBuilder('u');
       if (filter.role) query.andWhere('u.role = :role', { role: filter.role });
       if (filter.region) query.andWhere('u.region = :region', { region: filter.region });
       if (filter.active !== undefined) query.andWhere('u.active = :active', { active: filter.active });
-      if (position) query.andWhere('(lower(u.username), u.id) > (:name, :id)', { name: position[0], id: position[1] });
-      const page = toPage(await query.getMany(), limit, toUserView, (user) => [user.username.toLowerCase(), user.id]);
+      const page = await new Keyset(BY_USERNAME, filter).pageOf(query, toUserView);
       audit.resultCount = page.items.length;
       return page;
     });

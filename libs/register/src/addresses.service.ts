@@ -1,18 +1,18 @@
-import { subject } from '@casl/ability';
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, type EntityManager, IsNull } from 'typeorm';
-import { decodeCursor, DEFAULT_PAGE_SIZE, DomainError, isRealDate, type Page, toPage } from '@app/common';
-import { AbilityFactory, type Principal } from '@app/authz';
-import { AuditLog, type RequestAudit } from '@app/audit';
+import type { EntityManager } from 'typeorm';
+import { DomainError, isRealDate, type KeysetColumn, type Page, type PageQuery } from '@app/common';
+import type { Principal } from '@app/authz';
+import type { RequestAudit } from '@app/audit';
 import { AlertRaiser } from '@app/compliance';
 import { PoliceAdministration } from '@app/identity';
+import { PersonAccess, type PersonTarget } from './access/person-access';
+import type { PersonScope } from './access/person-scope';
 import type { CreateAddressDto, UpdateAddressDto } from './dto/address.dto';
 import { Address } from './entities/address.entity';
 import { Measure } from './entities/measure.entity';
 import { Transfer } from './entities/transfer.entity';
 import { toMeasureView } from './measures.service';
-import { personNotFound, PersonRecords, sentFields } from './person-records';
+import { sentFields } from './sent-fields';
 
 export interface AddressView {
   id: string;
@@ -44,115 +44,89 @@ export function toAddressView(address: Address): AddressView {
 @Injectable()
 export class AddressesService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly log: AuditLog,
-    private readonly abilities: AbilityFactory,
-    private readonly records: PersonRecords,
+    private readonly access: PersonAccess,
     private readonly raiser: AlertRaiser,
   ) {}
 
-  async add(
-    audit: RequestAudit,
-    principal: Principal,
-    personId: string,
-    input: CreateAddressDto,
-  ): Promise<AddressView> {
+  add(audit: RequestAudit, principal: Principal, personId: string, input: CreateAddressDto): Promise<AddressView> {
     audit.on('address').subject(personId);
-    return this.log.transaction(audit, (manager) => this.record(manager, audit, principal, personId, input));
+    return this.access.within(audit, principal, this.target(personId, input), (person) =>
+      this.record(person, principal, input),
+    );
   }
 
-  /** Records an address in the caller's transaction (also for a notified change of residence). */
-  async record(
-    manager: EntityManager,
-    audit: RequestAudit,
-    principal: Principal,
-    personId: string,
-    input: CreateAddressDto,
-  ): Promise<AddressView> {
-    // The person's row lock serialises changes to its addresses.
-    const person = await this.records.find(manager, personId, true);
-    const ability = this.abilities.createForPrincipal(principal);
-    const target = { personRegions: person.regions, policeAdministration: input.policeAdministration };
-    if (!ability.can('record', subject('Address', target as Record<string, unknown>))) {
-      audit.outcome = 'denied';
-      throw personNotFound();
-    }
-    await this.assertValid(manager, input.policeAdministration, input.validFrom);
-    const { created: address, previous } = await this.records.supersede(manager, audit, {
-      entity: Address,
+  /** What recording `input` for the person needs: `record` on an address in its administration. */
+  target(personId: string, input: CreateAddressDto): PersonTarget<'Address'> {
+    return {
+      action: 'record',
+      on: 'Address',
       personId,
+      values: { policeAdministration: input.policeAdministration },
+      // The person's row lock serialises changes to its addresses.
+      lock: true,
+    };
+  }
+
+  /** Records an address on a person opened with `target` (also for a notified change of residence). */
+  async record(person: PersonScope, principal: Principal, input: CreateAddressDto): Promise<AddressView> {
+    await this.assertValid(person.manager, input.policeAdministration, input.validFrom);
+    const { created: address, previous } = await person.supersede({
+      entity: Address,
       part: 'address',
-      current: { personId, kind: input.kind },
-      values: { personId, ...input },
+      current: { kind: input.kind },
+      values: { ...input },
       view: toAddressView,
       describe: `A ${input.kind} address`,
     });
-    audit.on('address', address.id);
+    person.audit.on('address', address.id);
     if (input.kind === 'permanent' && previous && previous.policeAdministration !== input.policeAdministration) {
-      await this.transfer(manager, audit, principal, address, previous.policeAdministration);
+      await this.transfer(person, principal, address, previous.policeAdministration);
     }
-    await this.records.refreshRegions(manager, personId);
+    await person.refreshRegions();
     return toAddressView(address);
   }
 
-  async list(
-    audit: RequestAudit,
-    principal: Principal,
-    personId: string,
-    limit = DEFAULT_PAGE_SIZE,
-    cursor?: string,
-  ): Promise<Page<AddressView>> {
-    audit.on('address').subject(personId);
-    return this.log.transaction(audit, async (manager) => {
-      await this.records.within(manager, audit, principal, personId);
-      const q = manager
-        .getRepository(Address)
-        .createQueryBuilder('a')
-        .where('a.person_id = :personId', { personId })
-        .orderBy('a.valid_from', 'DESC')
-        .addOrderBy('a.id', 'DESC')
-        .limit(limit + 1);
-      if (cursor) {
-        const [from, id] = decodeCursor(cursor, ['date', 'uuid']);
-        q.andWhere('(a.valid_from, a.id) < (:from, :id)', { from, id });
-      }
-      const page = toPage(await q.getMany(), limit, toAddressView, (a) => [a.validFrom, a.id]);
-      audit.resultCount = page.items.length;
-      return page;
-    });
+  list(audit: RequestAudit, principal: Principal, personId: string, query: PageQuery): Promise<Page<AddressView>> {
+    return this.access.list(audit, principal, 'address', { on: 'Address', personId }, (person) =>
+      person.page(Address, BY_VALID_FROM, query, toAddressView),
+    );
   }
 
   /** A clerk's correction of an address (If-Match on the address's own version). */
-  async correct(
+  correct(
     audit: RequestAudit,
+    principal: Principal,
     personId: string,
     addressId: string,
     version: number,
     changes: UpdateAddressDto,
   ): Promise<AddressView> {
     audit.on('address', addressId).subject(personId);
-    return this.log.transaction(audit, async (manager) => {
-      await this.records.find(manager, personId, true);
-      const view = await this.records.correctPart(manager, audit, {
-        entity: Address,
-        personId,
-        partId: addressId,
-        part: 'address',
-        version,
-        view: toAddressView,
-        apply: async (address) => {
-          Object.assign(address, sentFields(changes));
-          await this.assertValid(manager, address.policeAdministration, address.validFrom);
-          if (address.validTo !== null && address.validTo < address.validFrom) {
-            throw DomainError.validation([
-              { field: 'validFrom', message: `must not be after the address ended (${address.validTo})` },
-            ]);
-          }
-        },
-      });
-      await this.records.refreshRegions(manager, personId);
-      return view;
-    });
+    const part = { entity: Address, id: addressId, absent: 'No such address.' };
+    return this.access.within(
+      audit,
+      principal,
+      { action: 'update', on: 'Address', personId, part, lock: true },
+      async (person) => {
+        const view = await person.change({
+          entity: Address,
+          part: 'address',
+          version,
+          view: toAddressView,
+          apply: async (address) => {
+            Object.assign(address, sentFields(changes));
+            await this.assertValid(person.manager, address.policeAdministration, address.validFrom);
+            if (address.validTo !== null && address.validTo < address.validFrom) {
+              throw DomainError.validation([
+                { field: 'validFrom', message: `must not be after the address ended (${address.validTo})` },
+              ]);
+            }
+          },
+        });
+        await person.refreshRegions();
+        return view;
+      },
+    );
   }
 
   /**
@@ -161,43 +135,45 @@ export class AddressesService {
    * "transfer"), the transfer is recorded, and both administrations get an
    * alert (`transfer_out`, `transfer_in`).
    */
-  private async transfer(
-    manager: EntityManager,
-    audit: RequestAudit,
-    principal: Principal,
-    address: Address,
-    from: string,
-  ): Promise<void> {
-    const { personId, id: addressId, policeAdministration: to } = address;
-    const transfer = await manager.getRepository(Transfer).save({
-      personId,
+  private async transfer(person: PersonScope, principal: Principal, address: Address, from: string): Promise<void> {
+    const { id: addressId, policeAdministration: to } = address;
+    const transfer = await person.insert(Transfer, {
       addressId,
       fromAdministration: from,
       toAdministration: to,
       effectiveOn: address.validFrom,
       recordedBy: principal.userId,
     });
-    await this.raiser.raise(manager, {
-      sql: `SELECT kind, $1::uuid AS person_id, NULL::uuid AS measure_id, $2::uuid AS source_id,
-                   $3::date AS due_date, administration AS police_administration
-              FROM (VALUES ('transfer_out', $4::text), ('transfer_in', $5::text)) AS t (kind, administration)`,
-      params: [personId, transfer.id, transfer.effectiveOn, from, to],
-    });
-    await this.records.recordHistory(manager, audit, {
-      personId,
+    await this.raiser.raise(person.manager, [
+      {
+        kind: 'transfer_out',
+        personId: person.id,
+        measureId: null,
+        sourceId: transfer.id,
+        dueDate: transfer.effectiveOn,
+        policeAdministration: from,
+      },
+      {
+        kind: 'transfer_in',
+        personId: person.id,
+        measureId: null,
+        sourceId: transfer.id,
+        dueDate: transfer.effectiveOn,
+        policeAdministration: to,
+      },
+    ]);
+    await person.history({
       part: 'address',
       partId: addressId,
       change: 'transfer',
       before: { policeAdministration: from },
       after: { policeAdministration: to },
     });
-    const measures = manager.getRepository(Measure);
-    for (const measure of await measures.findBy({ personId, type: 'periodic_reporting', status: 'active' })) {
+    for (const measure of await person.all(Measure, { id: 'ASC' }, { type: 'periodic_reporting', status: 'active' })) {
       const before = toMeasureView(measure);
       measure.reportTo = to;
-      const saved = await measures.save(measure);
-      await this.records.recordHistory(manager, audit, {
-        personId,
+      const saved = await person.save(Measure, measure);
+      await person.history({
         part: 'measure',
         partId: measure.id,
         change: 'transfer',
@@ -206,19 +182,6 @@ export class AddressesService {
         after: { ...toMeasureView(saved) },
       });
     }
-  }
-
-  /** The current permanent and temporary addresses, for the person's view. */
-  async current(
-    manager: EntityManager,
-    personId: string,
-  ): Promise<{ permanent: AddressView | null; temporary: AddressView | null }> {
-    const open = await manager.getRepository(Address).findBy({ personId, validTo: IsNull() });
-    const of = (kind: 'permanent' | 'temporary') => {
-      const found = open.find((a) => a.kind === kind);
-      return found ? toAddressView(found) : null;
-    };
-    return { permanent: of('permanent'), temporary: of('temporary') };
   }
 
   private async assertValid(manager: EntityManager, administration: string, validFrom: string): Promise<void> {
@@ -230,3 +193,8 @@ export class AddressesService {
     if (errors.length > 0) throw DomainError.validation(errors);
   }
 }
+
+const BY_VALID_FROM: KeysetColumn[] = [
+  { sql: 'x.valid_from', kind: 'date', desc: true },
+  { sql: 'x.id', kind: 'uuid', desc: true },
+];

@@ -2,11 +2,12 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { addYears, AppConfig, DomainError, type FieldError, isRealDate, type Page } from '@app/common';
 import type { Principal } from '@app/authz';
-import { AuditLog, type RequestAudit } from '@app/audit';
+import type { RequestAudit } from '@app/audit';
+import { PersonAccess } from './access/person-access';
 import type { CreateConvictionDto, UpdateConvictionDto } from './dto/conviction.dto';
 import { Conviction, type ConvictedOffence } from './entities/conviction.entity';
 import { Offence } from './entities/offence.entity';
-import { PersonRecords, sentFields } from './person-records';
+import { sentFields } from './sent-fields';
 
 export interface LegalConsequence {
   kind:
@@ -32,43 +33,45 @@ export interface ConvictionView {
   version: number;
 }
 
+/** A conviction as shown, with the legal consequences the law attaches to it. */
+export function toConvictionView(conviction: Conviction, employmentBanYears: number): ConvictionView {
+  // Prison time does not count: the ban runs from release (DOMAIN.md, consequences of conviction).
+  const banUntil = conviction.releaseDate ? addYears(conviction.releaseDate, employmentBanYears) : null;
+  return {
+    id: conviction.id,
+    court: conviction.court,
+    caseNumber: conviction.caseNumber,
+    judgmentDate: conviction.judgmentDate,
+    finalityDate: conviction.finalityDate,
+    offences: conviction.offences,
+    victimAge: conviction.victimAge,
+    sentence: { kind: conviction.sentenceKind, months: conviction.sentenceMonths },
+    releaseDate: conviction.releaseDate,
+    legalConsequences: [
+      { kind: 'termination_of_public_office', until: null },
+      { kind: 'termination_of_employment_with_minors', until: null },
+      { kind: 'ban_on_public_office', until: null },
+      { kind: 'ban_on_employment_with_minors', until: banUntil },
+    ],
+    version: conviction.version,
+  };
+}
+
 type ConvictionFields = Omit<Conviction, 'id' | 'personId' | 'person' | 'version' | 'createdAt'>;
 
 /** Convictions, and the legal consequences the law attaches to each. */
 @Injectable()
 export class ConvictionsService {
   constructor(
-    private readonly log: AuditLog,
-    private readonly records: PersonRecords,
+    private readonly access: PersonAccess,
     private readonly config: AppConfig,
   ) {}
 
   view(conviction: Conviction): ConvictionView {
-    // Prison time does not count: the ban runs from release (DOMAIN.md, consequences of conviction).
-    const banUntil = conviction.releaseDate
-      ? addYears(conviction.releaseDate, this.config.register.employmentBanYears)
-      : null;
-    return {
-      id: conviction.id,
-      court: conviction.court,
-      caseNumber: conviction.caseNumber,
-      judgmentDate: conviction.judgmentDate,
-      finalityDate: conviction.finalityDate,
-      offences: conviction.offences,
-      victimAge: conviction.victimAge,
-      sentence: { kind: conviction.sentenceKind, months: conviction.sentenceMonths },
-      releaseDate: conviction.releaseDate,
-      legalConsequences: [
-        { kind: 'termination_of_public_office', until: null },
-        { kind: 'termination_of_employment_with_minors', until: null },
-        { kind: 'ban_on_public_office', until: null },
-        { kind: 'ban_on_employment_with_minors', until: banUntil },
-      ],
-      version: conviction.version,
-    };
+    return toConvictionView(conviction, this.config.register.employmentBanYears);
   }
 
-  async add(
+  add(
     audit: RequestAudit,
     principal: Principal,
     personId: string,
@@ -76,26 +79,18 @@ export class ConvictionsService {
   ): Promise<ConvictionView> {
     audit.on('conviction').subject(personId);
     const fields = this.fieldsOf(input);
-    return this.log.transaction(audit, async (manager) => {
-      await this.records.within(manager, audit, principal, personId, 'read', true);
-      await this.assertValid(manager, fields);
-      const repository = manager.getRepository(Conviction);
-      const conviction = await repository.save(repository.create({ personId, ...fields }));
-      audit.on('conviction', conviction.id);
-      const view = this.view(conviction);
-      await this.records.recordHistory(manager, audit, {
-        personId,
-        part: 'conviction',
-        partId: conviction.id,
-        change: 'create',
-        before: null,
-        after: { ...view },
-      });
-      return view;
-    });
+    return this.access.within(
+      audit,
+      principal,
+      { action: 'create', on: 'Conviction', personId, lock: true },
+      async (person) => {
+        await this.assertValid(person.manager, fields);
+        return person.create(Conviction, 'conviction', fields, (row) => this.view(row));
+      },
+    );
   }
 
-  async correct(
+  correct(
     audit: RequestAudit,
     principal: Principal,
     personId: string,
@@ -104,39 +99,34 @@ export class ConvictionsService {
     changes: UpdateConvictionDto,
   ): Promise<ConvictionView> {
     audit.on('conviction', convictionId).subject(personId);
-    return this.log.transaction(audit, async (manager) => {
-      await this.records.within(manager, audit, principal, personId, 'read', true);
-      return this.records.correctPart(manager, audit, {
-        entity: Conviction,
-        personId,
-        partId: convictionId,
-        part: 'conviction',
-        version,
-        view: (row) => this.view(row),
-        apply: async (conviction) => {
-          const { sentence, offences, ...rest } = changes;
-          Object.assign(conviction, sentFields(rest));
-          if (sentence)
-            Object.assign(conviction, { sentenceKind: sentence.kind, sentenceMonths: sentence.months ?? null });
-          if (offences)
-            conviction.offences = offences.map((o) => ({ article: o.article, paragraph: o.paragraph ?? null }));
-          await this.assertValid(manager, conviction);
-        },
-      });
-    });
-  }
-
-  list(audit: RequestAudit, principal: Principal, personId: string): Promise<Page<ConvictionView>> {
-    return this.records.listParts(audit, principal, personId, 'conviction', (manager) =>
-      this.ofPerson(manager, personId),
+    const part = { entity: Conviction, id: convictionId, absent: 'No such conviction.' };
+    return this.access.within(
+      audit,
+      principal,
+      { action: 'update', on: 'Conviction', personId, part, lock: true },
+      (person) =>
+        person.change({
+          entity: Conviction,
+          part: 'conviction',
+          version,
+          view: (row) => this.view(row),
+          apply: async (conviction) => {
+            const { sentence, offences, ...rest } = changes;
+            Object.assign(conviction, sentFields(rest));
+            if (sentence)
+              Object.assign(conviction, { sentenceKind: sentence.kind, sentenceMonths: sentence.months ?? null });
+            if (offences)
+              conviction.offences = offences.map((o) => ({ article: o.article, paragraph: o.paragraph ?? null }));
+            await this.assertValid(person.manager, conviction);
+          },
+        }),
     );
   }
 
-  async ofPerson(manager: EntityManager, personId: string): Promise<ConvictionView[]> {
-    const rows = await manager
-      .getRepository(Conviction)
-      .find({ where: { personId }, order: { judgmentDate: 'ASC', id: 'ASC' } });
-    return rows.map((row) => this.view(row));
+  list(audit: RequestAudit, principal: Principal, personId: string): Promise<Page<ConvictionView>> {
+    return this.access.list(audit, principal, 'conviction', { on: 'Conviction', personId }, async (person) =>
+      (await person.all(Conviction, { judgmentDate: 'ASC', id: 'ASC' })).map((row) => this.view(row)),
+    );
   }
 
   private fieldsOf(input: CreateConvictionDto): ConvictionFields {

@@ -121,7 +121,7 @@ export async function seedDemoRegister(app: INestApplicationContext, clerkUserna
   };
   const today = belgradeToday();
   for (const [i, demo] of DEMO_PERSONS.entries()) {
-    const person = await app.get(PersonsService).create(audit('person.create'), {
+    const person = await app.get(PersonsService).create(audit('person.create'), principal, {
       surname: demo.surname,
       givenNames: demo.givenNames,
       jmbg: demoJmbg(demo.born[0], 100 + i * 37),

@@ -7,6 +7,11 @@ import { PhotosController } from './http/photos.controller';
 import { ReferenceController } from './http/reference.controller';
 import { WorkplacesController } from './http/workplaces.controller';
 
+export * from './access/person-access';
+export * from './access/person-lookup';
+export * from './access/person-read-model';
+export * from './access/person-scope';
+export * from './access/person-search';
 export * from './addresses.service';
 export * from './convictions.service';
 export * from './demo-register';

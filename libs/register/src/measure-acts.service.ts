@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
-import { belgradeToday, DomainError, isRealDate, type Page, type PageQuery } from '@app/common';
+import { belgradeToday, DomainError, isRealDate, type KeysetColumn, type Page, type PageQuery } from '@app/common';
 import type { Principal } from '@app/authz';
-import { AuditLog, type RequestAudit } from '@app/audit';
+import type { RequestAudit } from '@app/audit';
+import { PersonAccess } from './access/person-access';
+import type { PersonScope } from './access/person-scope';
 import { AlertRaiser, ComplianceService, type ComplianceView } from '@app/compliance';
 import type {
   CreateBreachDto,
@@ -15,7 +16,6 @@ import { Breach } from './entities/breach.entity';
 import { CheckIn } from './entities/check-in.entity';
 import { CounsellingAttendance } from './entities/counselling-attendance.entity';
 import { Measure, type MeasureType } from './entities/measure.entity';
-import { PersonRecords } from './person-records';
 
 /** Clocks differ a little: an instant up to this far ahead still counts as now. */
 const CLOCK_SKEW_MS = 2 * 60_000;
@@ -100,12 +100,11 @@ export function pastInstant(value: string, field: string): Date {
 
 /** The person's measure named in a body; 400 when it is not theirs or not of the expected kind. */
 async function measureOf(
-  manager: EntityManager,
-  personId: string,
+  person: PersonScope,
   measureId: string,
   accept: (measure: Measure) => string | null,
 ): Promise<Measure> {
-  const measure = await manager.getRepository(Measure).findOneBy({ id: measureId, personId });
+  const measure = await person.one(Measure, { id: measureId });
   const problem = measure ? accept(measure) : 'is not a measure of this person';
   if (problem) throw DomainError.validation([{ field: 'measureId', message: problem }]);
   return measure as Measure;
@@ -134,190 +133,202 @@ function ofType(type: MeasureType, on: string): (measure: Measure) => string | n
  * (voided, never deleted, when recorded by mistake), breaches (which raise an
  * alert) and counselling attendance.
  */
+/** Newest first, by a time column of the part. */
+const newestBy = (column: string, kind: 'time' | 'date'): KeysetColumn[] => [
+  { sql: `x.${column}`, kind, desc: true },
+  { sql: 'x.id', kind: 'uuid', desc: true },
+];
+
+/**
+ * Acts of carrying out a measure that are recorded against it: check-ins
+ * (voided, never deleted, when recorded by mistake), breaches (which raise an
+ * alert) and counselling attendance.
+ */
 @Injectable()
 export class MeasureActsService {
   constructor(
-    private readonly log: AuditLog,
-    private readonly records: PersonRecords,
+    private readonly access: PersonAccess,
     private readonly compliance: ComplianceService,
     private readonly raiser: AlertRaiser,
   ) {}
 
   /** A check-in, and the person's compliance re-evaluated in the same transaction. */
-  async checkIn(
+  checkIn(
     audit: RequestAudit,
     principal: Principal,
     personId: string,
     input: CreateCheckInDto,
   ): Promise<CheckInView & { compliance: ComplianceView }> {
     audit.on('check_in').subject(personId);
-    return this.log.transaction(audit, async (manager) => {
-      await this.records.within(manager, audit, principal, personId, 'record', true, 'CheckIn');
-      const occurredAt = pastInstant(input.occurredAt, 'occurredAt');
-      await measureOf(manager, personId, input.measureId, ofType('periodic_reporting', belgradeToday(occurredAt)));
-      const repository = manager.getRepository(CheckIn);
-      const saved = await repository.save(
-        repository.create({
-          personId,
-          measureId: input.measureId,
-          occurredAt,
-          place: input.place,
-          method: input.method,
-          recordedBy: principal.userId,
-        }),
-      );
-      audit.on('check_in', saved.id);
-      await this.history(manager, audit, personId, 'check_in', saved.id, 'create', null, toCheckInView(saved));
-      return { ...toCheckInView(saved), compliance: await this.compliance.ofPerson(manager, personId) };
-    });
+    return this.access.within(
+      audit,
+      principal,
+      { action: 'record', on: 'CheckIn', personId, lock: true },
+      async (person) => {
+        const occurredAt = pastInstant(input.occurredAt, 'occurredAt');
+        await measureOf(person, input.measureId, ofType('periodic_reporting', belgradeToday(occurredAt)));
+        const view = await person.create(
+          CheckIn,
+          'check_in',
+          {
+            measureId: input.measureId,
+            occurredAt,
+            place: input.place,
+            method: input.method,
+            recordedBy: principal.userId,
+          },
+          toCheckInView,
+        );
+        return { ...view, compliance: await this.compliance.ofPerson(person.manager, personId) };
+      },
+    );
   }
 
   checkIns(audit: RequestAudit, principal: Principal, personId: string, page: PageQuery): Promise<Page<CheckInView>> {
-    return this.records.pageParts(audit, principal, personId, 'check_in', 'CheckIn', {
-      entity: CheckIn,
-      column: 'occurred_at',
-      positionKind: 'time',
-      view: toCheckInView,
-      ...page,
-    });
+    return this.access.list(audit, principal, 'check_in', { on: 'CheckIn', personId }, (person) =>
+      person.page(CheckIn, newestBy('occurred_at', 'time'), page, toCheckInView),
+    );
   }
 
   /** A clerk voids a check-in recorded by mistake; the reason is the request's access reason. */
   voidCheckIn(audit: RequestAudit, principal: Principal, personId: string, id: string): Promise<CheckInView> {
-    return this.records.voidPart(audit, principal, {
-      entity: CheckIn,
-      personId,
-      partId: id,
-      part: 'check_in',
-      view: toCheckInView,
-    });
+    audit.on('check_in', id).subject(personId);
+    const part = { entity: CheckIn, id, absent: 'No such check-in.' };
+    return this.access.within(
+      audit,
+      principal,
+      { action: 'void', on: 'CheckIn', personId, part, lock: true },
+      (person) => person.void(CheckIn, 'check_in', toCheckInView),
+    );
   }
 
   /** A breach of any of the person's measures; it raises a `breach` alert. */
-  async breach(
-    audit: RequestAudit,
-    principal: Principal,
-    personId: string,
-    input: CreateBreachDto,
-  ): Promise<BreachView> {
+  breach(audit: RequestAudit, principal: Principal, personId: string, input: CreateBreachDto): Promise<BreachView> {
     audit.on('breach').subject(personId);
-    return this.log.transaction(audit, async (manager) => {
-      await this.records.within(manager, audit, principal, personId, 'record', true, 'Breach');
-      const occurredAt = pastInstant(input.occurredAt, 'occurredAt');
-      await measureOf(manager, personId, input.measureId, () => null);
-      const repository = manager.getRepository(Breach);
-      const saved = await repository.save(
-        repository.create({
-          personId,
-          measureId: input.measureId,
-          occurredAt,
-          description: input.description,
-          recordedBy: principal.userId,
-        }),
-      );
-      audit.on('breach', saved.id);
-      await this.history(manager, audit, personId, 'breach', saved.id, 'create', null, toBreachView(saved));
-      await this.raiser.raise(manager, {
-        sql: `SELECT 'breach' AS kind, m.person_id, m.id AS measure_id, $2::uuid AS source_id, $3::date AS due_date,
-                     coalesce(m.report_to, responsible_administration(m.person_id)) AS police_administration
-                FROM measures m WHERE m.id = $1`,
-        params: [input.measureId, saved.id, belgradeToday(occurredAt)],
-      });
-      return toBreachView(saved);
-    });
+    return this.access.within(
+      audit,
+      principal,
+      { action: 'record', on: 'Breach', personId, lock: true },
+      async (person) => {
+        const occurredAt = pastInstant(input.occurredAt, 'occurredAt');
+        const measure = await measureOf(person, input.measureId, () => null);
+        const view = await person.create(
+          Breach,
+          'breach',
+          { measureId: input.measureId, occurredAt, description: input.description, recordedBy: principal.userId },
+          toBreachView,
+        );
+        await this.raiser.raise(person.manager, [
+          {
+            kind: 'breach',
+            personId,
+            measureId: measure.id,
+            sourceId: view.id,
+            dueDate: belgradeToday(occurredAt),
+            // The measure's administration, else the person's responsible one.
+            policeAdministration: measure.reportTo ?? null,
+          },
+        ]);
+        return view;
+      },
+    );
   }
 
   /** A clerk's correction of a breach (If-Match: its version); the alert it raised stays. */
   correctBreach(
     audit: RequestAudit,
+    principal: Principal,
     personId: string,
     breachId: string,
     version: number,
     changes: UpdateBreachDto,
   ): Promise<BreachView> {
     audit.on('breach', breachId).subject(personId);
-    return this.log.transaction(audit, async (manager) => {
-      await this.records.find(manager, personId, true);
-      return this.records.correctPart(manager, audit, {
-        entity: Breach,
-        personId,
-        partId: breachId,
-        part: 'breach',
-        version,
-        view: toBreachView,
-        apply: (breach) => {
-          if (changes.occurredAt !== undefined) breach.occurredAt = pastInstant(changes.occurredAt, 'occurredAt');
-          if (changes.description !== undefined) breach.description = changes.description;
-        },
-      });
-    });
+    const part = { entity: Breach, id: breachId, absent: 'No such breach.' };
+    return this.access.within(
+      audit,
+      principal,
+      { action: 'update', on: 'Breach', personId, part, lock: true },
+      (person) =>
+        person.change({
+          entity: Breach,
+          part: 'breach',
+          version,
+          view: toBreachView,
+          apply: (breach) => {
+            if (changes.occurredAt !== undefined) breach.occurredAt = pastInstant(changes.occurredAt, 'occurredAt');
+            if (changes.description !== undefined) breach.description = changes.description;
+          },
+        }),
+    );
   }
 
   breaches(audit: RequestAudit, principal: Principal, personId: string, page: PageQuery): Promise<Page<BreachView>> {
-    return this.records.pageParts(audit, principal, personId, 'breach', 'Breach', {
-      entity: Breach,
-      column: 'occurred_at',
-      positionKind: 'time',
-      view: toBreachView,
-      ...page,
-    });
+    return this.access.list(audit, principal, 'breach', { on: 'Breach', personId }, (person) =>
+      person.page(Breach, newestBy('occurred_at', 'time'), page, toBreachView),
+    );
   }
 
-  async counselling(
+  counselling(
     audit: RequestAudit,
     principal: Principal,
     personId: string,
     input: CreateCounsellingDto,
   ): Promise<CounsellingView> {
     audit.on('counselling').subject(personId);
-    return this.log.transaction(audit, async (manager) => {
-      await this.records.within(manager, audit, principal, personId, 'record', true, 'Counselling');
-      assertAttendedOn(input.attendedOn);
-      await measureOf(manager, personId, input.measureId, ofType('counselling', input.attendedOn));
-      const repository = manager.getRepository(CounsellingAttendance);
-      const saved = await repository.save(
-        repository.create({
-          personId,
-          measureId: input.measureId,
-          attendedOn: input.attendedOn,
-          institution: input.institution,
-          recordedBy: principal.userId,
-        }),
-      );
-      audit.on('counselling', saved.id);
-      await this.history(manager, audit, personId, 'counselling', saved.id, 'create', null, toCounsellingView(saved));
-      return toCounsellingView(saved);
-    });
+    return this.access.within(
+      audit,
+      principal,
+      { action: 'record', on: 'Counselling', personId, lock: true },
+      async (person) => {
+        assertAttendedOn(input.attendedOn);
+        await measureOf(person, input.measureId, ofType('counselling', input.attendedOn));
+        return person.create(
+          CounsellingAttendance,
+          'counselling',
+          {
+            measureId: input.measureId,
+            attendedOn: input.attendedOn,
+            institution: input.institution,
+            recordedBy: principal.userId,
+          },
+          toCounsellingView,
+        );
+      },
+    );
   }
 
   /** A clerk's correction of a counselling attendance (If-Match: its version). */
   correctCounselling(
     audit: RequestAudit,
+    principal: Principal,
     personId: string,
     attendanceId: string,
     version: number,
     changes: UpdateCounsellingDto,
   ): Promise<CounsellingView> {
     audit.on('counselling', attendanceId).subject(personId);
-    return this.log.transaction(audit, async (manager) => {
-      await this.records.find(manager, personId, true);
-      return this.records.correctPart(manager, audit, {
-        entity: CounsellingAttendance,
-        personId,
-        partId: attendanceId,
-        part: 'counselling',
-        version,
-        view: toCounsellingView,
-        apply: async (attendance) => {
-          if (changes.institution !== undefined) attendance.institution = changes.institution;
-          if (changes.attendedOn !== undefined) {
-            assertAttendedOn(changes.attendedOn);
-            await measureOf(manager, personId, attendance.measureId, ofType('counselling', changes.attendedOn));
-            attendance.attendedOn = changes.attendedOn;
-          }
-        },
-      });
-    });
+    const part = { entity: CounsellingAttendance, id: attendanceId, absent: 'No such counselling.' };
+    return this.access.within(
+      audit,
+      principal,
+      { action: 'update', on: 'Counselling', personId, part, lock: true },
+      (person) =>
+        person.change({
+          entity: CounsellingAttendance,
+          part: 'counselling',
+          version,
+          view: toCounsellingView,
+          apply: async (attendance) => {
+            if (changes.institution !== undefined) attendance.institution = changes.institution;
+            if (changes.attendedOn !== undefined) {
+              assertAttendedOn(changes.attendedOn);
+              await measureOf(person, attendance.measureId, ofType('counselling', changes.attendedOn));
+              attendance.attendedOn = changes.attendedOn;
+            }
+          },
+        }),
+    );
   }
 
   counsellingAttendances(
@@ -326,32 +337,8 @@ export class MeasureActsService {
     personId: string,
     page: PageQuery,
   ): Promise<Page<CounsellingView>> {
-    return this.records.pageParts(audit, principal, personId, 'counselling', 'Counselling', {
-      entity: CounsellingAttendance,
-      column: 'attended_on',
-      positionKind: 'date',
-      view: toCounsellingView,
-      ...page,
-    });
-  }
-
-  private history(
-    manager: EntityManager,
-    audit: RequestAudit,
-    personId: string,
-    part: string,
-    partId: string,
-    change: string,
-    before: object | null,
-    after: object,
-  ): Promise<void> {
-    return this.records.recordHistory(manager, audit, {
-      personId,
-      part,
-      partId,
-      change,
-      before: before && { ...before },
-      after: { ...after },
-    });
+    return this.access.list(audit, principal, 'counselling', { on: 'Counselling', personId }, (person) =>
+      person.page(CounsellingAttendance, newestBy('attended_on', 'date'), page, toCounsellingView),
+    );
   }
 }

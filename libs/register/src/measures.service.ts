@@ -1,14 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { type EntityManager, IsNull } from 'typeorm';
-import { addYears, AppConfig, DomainError, type FieldError, isRealDate, type Page, versionMismatch } from '@app/common';
+import { addYears, AppConfig, DomainError, type FieldError, isRealDate, type Page } from '@app/common';
 import type { Principal } from '@app/authz';
-import { AuditLog, type RequestAudit } from '@app/audit';
+import type { RequestAudit } from '@app/audit';
+import { PersonAccess } from './access/person-access';
+import type { PersonScope } from './access/person-scope';
 import { PoliceAdministration } from '@app/identity';
 import type { CreateMeasureDto, MeasureAction } from './dto/measure.dto';
 import { Conviction } from './entities/conviction.entity';
 import { Measure, type MeasureStatus } from './entities/measure.entity';
-import { MeasureSuspension } from './entities/measure-suspension.entity';
-import { PersonRecords } from './person-records';
 
 export interface MeasureView {
   id: string;
@@ -47,51 +46,41 @@ const TRANSITIONS: Record<MeasureAction, { from: MeasureStatus[]; to: MeasureSta
 @Injectable()
 export class MeasuresService {
   constructor(
-    private readonly log: AuditLog,
-    private readonly records: PersonRecords,
+    private readonly access: PersonAccess,
     private readonly config: AppConfig,
   ) {}
 
-  async add(
-    audit: RequestAudit,
-    principal: Principal,
-    personId: string,
-    input: CreateMeasureDto,
-  ): Promise<MeasureView> {
+  add(audit: RequestAudit, principal: Principal, personId: string, input: CreateMeasureDto): Promise<MeasureView> {
     audit.on('measure').subject(personId);
-    return this.log.transaction(audit, async (manager) => {
-      await this.records.within(manager, audit, principal, personId, 'read', true);
-      const everyDays =
-        input.type === 'periodic_reporting' ? (input.everyDays ?? this.config.register.reportingEveryDays) : null;
-      await this.assertValid(manager, personId, input);
-      const repository = manager.getRepository(Measure);
-      const measure = await repository.save(
-        repository.create({
-          personId,
-          type: input.type,
-          startsOn: input.startsOn,
-          endsOn: input.endsOn,
-          reportTo: input.type === 'periodic_reporting' ? (input.reportTo ?? null) : null,
-          everyDays,
-          status: 'active',
-          statusChangedOn: null,
-        }),
-      );
-      audit.on('measure', measure.id);
-      await this.records.recordHistory(manager, audit, {
-        personId,
-        part: 'measure',
-        partId: measure.id,
-        change: 'create',
-        before: null,
-        after: { ...toMeasureView(measure) },
-      });
-      await this.records.refreshRegions(manager, personId);
-      return toMeasureView(measure);
-    });
+    return this.access.within(
+      audit,
+      principal,
+      { action: 'create', on: 'Measure', personId, lock: true },
+      async (person) => {
+        const everyDays =
+          input.type === 'periodic_reporting' ? (input.everyDays ?? this.config.register.reportingEveryDays) : null;
+        await this.assertValid(person, input);
+        const view = await person.create(
+          Measure,
+          'measure',
+          {
+            type: input.type,
+            startsOn: input.startsOn,
+            endsOn: input.endsOn,
+            reportTo: input.type === 'periodic_reporting' ? (input.reportTo ?? null) : null,
+            everyDays,
+            status: 'active',
+            statusChangedOn: null,
+          },
+          toMeasureView,
+        );
+        await person.refreshRegions();
+        return view;
+      },
+    );
   }
 
-  async act(
+  act(
     audit: RequestAudit,
     principal: Principal,
     personId: string,
@@ -103,77 +92,72 @@ export class MeasuresService {
     audit.on('measure', measureId).subject(personId);
     if (!isRealDate(effectiveOn))
       throw DomainError.validation([{ field: 'effectiveOn', message: 'is not a real date' }]);
-    return this.log.transaction(audit, async (manager) => {
-      await this.records.within(manager, audit, principal, personId, 'read', true);
-      const repository = manager.getRepository(Measure);
-      const measure = await repository.findOneBy({ id: measureId, personId });
-      if (!measure) throw DomainError.notFound('No such measure.');
-      if (measure.version !== version) throw versionMismatch();
-      const transition = TRANSITIONS[action];
-      if (!transition.from.includes(measure.status)) {
-        throw DomainError.conflict(
-          `A measure that is ${measure.status} cannot be ${action === 'end' ? 'ended' : `${action}ed`}.`,
-        );
-      }
-      if (effectiveOn < measure.startsOn) {
-        throw DomainError.validation([
-          { field: 'effectiveOn', message: `must not be before the measure starts (${measure.startsOn})` },
-        ]);
-      }
-      await this.recordSuspension(manager, measure, action, effectiveOn);
-      const before = toMeasureView(measure);
-      measure.status = transition.to;
-      measure.statusChangedOn = effectiveOn;
-      if (action === 'end' && effectiveOn < measure.endsOn)
-        measure.endsOn = effectiveOn > measure.startsOn ? effectiveOn : measure.endsOn;
-      const saved = await repository.save(measure);
-      await this.records.recordHistory(manager, audit, {
-        personId,
-        part: 'measure',
-        partId: measureId,
-        change: action,
-        before: { ...before },
-        after: { ...toMeasureView(saved) },
-      });
-      await this.records.refreshRegions(manager, personId);
-      return toMeasureView(saved);
-    });
+    const part = { entity: Measure, id: measureId, absent: 'No such measure.' };
+    return this.access.within(
+      audit,
+      principal,
+      { action: 'update', on: 'Measure', personId, part, lock: true },
+      async (person) => {
+        const view = await person.change({
+          entity: Measure,
+          part: 'measure',
+          version,
+          change: action,
+          view: toMeasureView,
+          apply: async (measure) => {
+            const transition = TRANSITIONS[action];
+            if (!transition.from.includes(measure.status)) {
+              throw DomainError.conflict(
+                `A measure that is ${measure.status} cannot be ${action === 'end' ? 'ended' : `${action}ed`}.`,
+              );
+            }
+            if (effectiveOn < measure.startsOn) {
+              throw DomainError.validation([
+                { field: 'effectiveOn', message: `must not be before the measure starts (${measure.startsOn})` },
+              ]);
+            }
+            await this.recordSuspension(person, measure, action, effectiveOn);
+            measure.status = transition.to;
+            measure.statusChangedOn = effectiveOn;
+            if (action === 'end' && effectiveOn < measure.endsOn)
+              measure.endsOn = effectiveOn > measure.startsOn ? effectiveOn : measure.endsOn;
+          },
+        });
+        await person.refreshRegions();
+        return view;
+      },
+    );
   }
 
   /** Suspensions are kept as periods: reporting periods that touch one need no check-in. */
   private async recordSuspension(
-    manager: EntityManager,
+    person: PersonScope,
     measure: Measure,
     action: MeasureAction,
     effectiveOn: string,
   ): Promise<void> {
-    const suspensions = manager.getRepository(MeasureSuspension);
+    const suspensions = person.suspensions(measure);
     if (action === 'suspend') {
-      await suspensions.insert({ measureId: measure.id, fromOn: effectiveOn, toOn: null });
+      await suspensions.start(effectiveOn);
       return;
     }
-    const open = await suspensions.findOneBy({ measureId: measure.id, toOn: IsNull() });
+    const open = await suspensions.open();
     if (!open) return;
     if (effectiveOn < open.fromOn) {
       throw DomainError.validation([
         { field: 'effectiveOn', message: `must not be before the suspension began (${open.fromOn})` },
       ]);
     }
-    await suspensions.update({ id: open.id }, { toOn: effectiveOn });
+    await suspensions.end(open.id, effectiveOn);
   }
 
   list(audit: RequestAudit, principal: Principal, personId: string): Promise<Page<MeasureView>> {
-    return this.records.listParts(audit, principal, personId, 'measure', (manager) => this.ofPerson(manager, personId));
+    return this.access.list(audit, principal, 'measure', { on: 'Measure', personId }, async (person) =>
+      (await person.all(Measure, { startsOn: 'ASC', id: 'ASC' })).map(toMeasureView),
+    );
   }
 
-  async ofPerson(manager: EntityManager, personId: string): Promise<MeasureView[]> {
-    const rows = await manager
-      .getRepository(Measure)
-      .find({ where: { personId }, order: { startsOn: 'ASC', id: 'ASC' } });
-    return rows.map(toMeasureView);
-  }
-
-  private async assertValid(manager: EntityManager, personId: string, input: CreateMeasureDto): Promise<void> {
+  private async assertValid(person: PersonScope, input: CreateMeasureDto): Promise<void> {
     const errors: FieldError[] = [];
     for (const field of ['startsOn', 'endsOn'] as const) {
       if (!isRealDate(input[field])) errors.push({ field, message: 'is not a real date' });
@@ -182,7 +166,7 @@ export class MeasuresService {
       errors.push({ field: 'endsOn', message: 'must be after startsOn' });
     if (input.type === 'periodic_reporting') {
       if (!input.reportTo) errors.push({ field: 'reportTo', message: 'is required for periodic_reporting' });
-      else if (!(await manager.getRepository(PoliceAdministration).existsBy({ code: input.reportTo }))) {
+      else if (!(await person.manager.getRepository(PoliceAdministration).existsBy({ code: input.reportTo }))) {
         errors.push({ field: 'reportTo', message: 'is not a known police administration code' });
       }
     } else {
@@ -190,7 +174,7 @@ export class MeasuresService {
       if (input.everyDays) errors.push({ field: 'everyDays', message: 'is only for periodic_reporting' });
     }
     // The law's limit: at most N years after the release date of one of the person's convictions.
-    const releases = (await manager.getRepository(Conviction).findBy({ personId }))
+    const releases = (await person.all(Conviction, { id: 'ASC' }))
       .map((c) => c.releaseDate)
       .filter((d): d is string => d !== null);
     if (releases.length === 0) {

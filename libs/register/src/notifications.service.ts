@@ -1,17 +1,19 @@
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
 import {
   addDays,
   AppConfig,
   belgradeToday,
   DomainError,
   isRealDate,
+  type KeysetColumn,
   type Page,
   type PageQuery,
   validateNested,
 } from '@app/common';
 import type { Principal } from '@app/authz';
-import { AuditLog, type RequestAudit } from '@app/audit';
+import type { RequestAudit } from '@app/audit';
+import { PersonAccess, type PersonTarget } from './access/person-access';
+import type { PersonScope } from './access/person-scope';
 import { AlertRaiser } from '@app/compliance';
 import { AddressesService } from './addresses.service';
 import { type CreateNotificationDto, TravelDetailsDto } from './dto/acts.dto';
@@ -19,7 +21,6 @@ import { CreateAddressDto } from './dto/address.dto';
 import { CreateWorkplaceDto } from './dto/workplace.dto';
 import { Notification, type NotificationKind } from './entities/notification.entity';
 import { pastInstant } from './measure-acts.service';
-import { PersonRecords } from './person-records';
 import { WorkplacesService } from './workplaces.service';
 
 export interface NotificationView {
@@ -68,33 +69,32 @@ const toNotificationView = (n: Notification): NotificationView => ({
 @Injectable()
 export class NotificationsService {
   constructor(
-    private readonly log: AuditLog,
+    private readonly access: PersonAccess,
     private readonly config: AppConfig,
-    private readonly records: PersonRecords,
     private readonly addresses: AddressesService,
     private readonly workplaces: WorkplacesService,
     private readonly raiser: AlertRaiser,
   ) {}
 
-  async add(
+  add(
     audit: RequestAudit,
     principal: Principal,
     personId: string,
     input: CreateNotificationDto,
   ): Promise<NotificationView> {
     audit.on('notification').subject(personId);
-    return this.log.transaction(audit, async (manager) => {
-      await this.records.within(manager, audit, principal, personId, 'record', true, 'Notification');
+    const target = { action: 'record', on: 'Notification', personId, lock: true } as const;
+    return this.access.within(audit, principal, target, async (person) => {
       const notifiedAt = pastInstant(input.notifiedAt, 'notifiedAt');
       if (!isRealDate(input.effectiveOn)) {
         throw DomainError.validation([{ field: 'effectiveOn', message: 'is not a real date' }]);
       }
-      const { details, deadline, recordedPartId } = await this.apply(manager, audit, principal, personId, input);
+      const { details, deadline, recordedPartId } = await this.apply(person, principal, input);
       const onTime = belgradeToday(notifiedAt) <= deadline;
-      const repository = manager.getRepository(Notification);
-      const saved = await repository.save(
-        repository.create({
-          personId,
+      const view = await person.create(
+        Notification,
+        'notification',
+        {
           kind: input.kind,
           notifiedAt,
           effectiveOn: input.effectiveOn,
@@ -103,56 +103,48 @@ export class NotificationsService {
           onTime,
           recordedPartId,
           recordedBy: principal.userId,
-        }),
+        },
+        toNotificationView,
       );
-      audit.on('notification', saved.id);
-      await this.records.recordHistory(manager, audit, {
-        personId,
-        part: 'notification',
-        partId: saved.id,
-        change: 'create',
-        before: null,
-        after: { ...toNotificationView(saved) },
-      });
       if (!onTime) {
-        await this.raiser.raise(manager, {
-          sql: `SELECT 'late_notification' AS kind, $1::uuid AS person_id, NULL::uuid AS measure_id,
-                       $2::uuid AS source_id, $3::date AS due_date,
-                       responsible_administration($1) AS police_administration`,
-          params: [personId, saved.id, deadline],
-        });
+        await this.raiser.raise(person.manager, [
+          {
+            kind: 'late_notification',
+            personId,
+            measureId: null,
+            sourceId: view.id,
+            dueDate: deadline,
+            // The person's responsible administration.
+            policeAdministration: null,
+          },
+        ]);
       }
-      return toNotificationView(saved);
+      return view;
     });
   }
 
   list(audit: RequestAudit, principal: Principal, personId: string, page: PageQuery): Promise<Page<NotificationView>> {
-    return this.records.pageParts(audit, principal, personId, 'notification', 'Notification', {
-      entity: Notification,
-      column: 'notified_at',
-      positionKind: 'time',
-      view: toNotificationView,
-      ...page,
-    });
+    return this.access.list(audit, principal, 'notification', { on: 'Notification', personId }, (person) =>
+      person.page(Notification, NEWEST_FIRST, page, toNotificationView),
+    );
   }
 
   /** A clerk voids a notification recorded by mistake (what it recorded stays, to be corrected on its own). */
   void(audit: RequestAudit, principal: Principal, personId: string, id: string): Promise<NotificationView> {
-    return this.records.voidPart(audit, principal, {
-      entity: Notification,
-      personId,
-      partId: id,
-      part: 'notification',
-      view: toNotificationView,
-    });
+    audit.on('notification', id).subject(personId);
+    const part = { entity: Notification, id, absent: 'No such notification.' };
+    return this.access.within(
+      audit,
+      principal,
+      { action: 'void', on: 'Notification', personId, part, lock: true },
+      (person) => person.void(Notification, 'notification', toNotificationView),
+    );
   }
 
   /** Validates the details of the notice's kind, records what it changes, and works out its deadline. */
   private async apply(
-    manager: EntityManager,
-    audit: RequestAudit,
+    person: PersonScope,
     principal: Principal,
-    personId: string,
     input: CreateNotificationDto,
   ): Promise<{ details: Record<string, unknown>; deadline: string; recordedPartId: string | null }> {
     const changeDeadline = addDays(input.effectiveOn, this.config.compliance.notifyChangeDays);
@@ -165,17 +157,21 @@ export class NotificationsService {
       }
       return input.details[key];
     };
+    // What the notice records is checked as what it is: recording an address, a workplace.
+    const open = (target: PersonTarget) => this.access.open(person.manager, person.audit, principal, target);
     switch (input.kind) {
       case 'residence_change': {
         const address = validateNested(CreateAddressDto, only('address'), 'details.address');
-        const recorded = await this.addresses.record(manager, audit, principal, personId, address);
-        audit.on('notification');
+        const scope = await open(this.addresses.target(person.id, address));
+        const recorded = await this.addresses.record(scope, principal, address);
+        person.audit.on('notification');
         return { details: { address: { ...address } }, deadline: changeDeadline, recordedPartId: recorded.id };
       }
       case 'workplace_change': {
         const workplace = validateNested(CreateWorkplaceDto, only('workplace'), 'details.workplace');
-        const recorded = await this.workplaces.record(manager, audit, principal, personId, workplace);
-        audit.on('notification');
+        const scope = await open(this.workplaces.target(person.id));
+        const recorded = await this.workplaces.record(scope, workplace);
+        person.audit.on('notification');
         return { details: { workplace: { ...workplace } }, deadline: changeDeadline, recordedPartId: recorded.id };
       }
       case 'travel_abroad': {
@@ -196,3 +192,8 @@ export class NotificationsService {
     }
   }
 }
+
+const NEWEST_FIRST: KeysetColumn[] = [
+  { sql: 'x.notified_at', kind: 'time', desc: true },
+  { sql: 'x.id', kind: 'uuid', desc: true },
+];

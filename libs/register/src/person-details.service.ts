@@ -1,12 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import type { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
+import type { EntityTarget } from 'typeorm';
 import { belgradeToday, DomainError, isRealDate, versionMismatch } from '@app/common';
 import type { Principal } from '@app/authz';
-import { AuditLog, type RequestAudit } from '@app/audit';
+import type { RequestAudit } from '@app/audit';
+import { PersonAccess } from './access/person-access';
+import type { PersonRow } from './access/person-scope';
 import type { DnaReferenceDto, PhysicalDescriptionDto } from './dto/details.dto';
 import { DnaReference } from './entities/dna-reference.entity';
 import { PhysicalDescription } from './entities/physical-description.entity';
-import { PersonRecords } from './person-records';
 
 export interface DnaReferenceView {
   laboratory: string;
@@ -49,15 +50,22 @@ export const descriptionView = (d: PhysicalDescription): PhysicalDescriptionView
   version: d.version,
 });
 
-interface SinglePart<E extends ObjectLiteral & { personId: string; version: number }, V> {
+interface SinglePart<E extends PersonRow & { version: number }, V> {
   entity: EntityTarget<E>;
+  on: 'DnaReference' | 'PhysicalDescription';
   part: string;
   view: (row: E) => V;
 }
 
-const DNA: SinglePart<DnaReference, DnaReferenceView> = { entity: DnaReference, part: 'dna_reference', view: dnaView };
+const DNA: SinglePart<DnaReference, DnaReferenceView> = {
+  entity: DnaReference,
+  on: 'DnaReference',
+  part: 'dna_reference',
+  view: dnaView,
+};
 const DESCRIPTION: SinglePart<PhysicalDescription, PhysicalDescriptionView> = {
   entity: PhysicalDescription,
+  on: 'PhysicalDescription',
   part: 'physical_description',
   view: descriptionView,
 };
@@ -65,10 +73,7 @@ const DESCRIPTION: SinglePart<PhysicalDescription, PhysicalDescriptionView> = {
 /** Parts of which a person has one: created by a PUT, replaced by a PUT with If-Match. */
 @Injectable()
 export class PersonDetailsService {
-  constructor(
-    private readonly log: AuditLog,
-    private readonly records: PersonRecords,
-  ) {}
+  constructor(private readonly access: PersonAccess) {}
 
   putDnaReference(
     audit: RequestAudit,
@@ -104,17 +109,7 @@ export class PersonDetailsService {
     return this.put(audit, principal, personId, DESCRIPTION, values, ifMatch);
   }
 
-  async dnaReferenceOf(manager: EntityManager, personId: string): Promise<DnaReferenceView | null> {
-    const row = await manager.getRepository(DnaReference).findOneBy({ personId });
-    return row ? dnaView(row) : null;
-  }
-
-  async physicalDescriptionOf(manager: EntityManager, personId: string): Promise<PhysicalDescriptionView | null> {
-    const row = await manager.getRepository(PhysicalDescription).findOneBy({ personId });
-    return row ? descriptionView(row) : null;
-  }
-
-  private async put<E extends ObjectLiteral & { personId: string; version: number }, V>(
+  private put<E extends PersonRow & { version: number }, V>(
     audit: RequestAudit,
     principal: Principal,
     personId: string,
@@ -123,30 +118,32 @@ export class PersonDetailsService {
     ifMatch: number | null,
   ): Promise<PutResult<V>> {
     audit.on(spec.part, personId);
-    return this.log.transaction(audit, async (manager) => {
-      await this.records.within(manager, audit, principal, personId, 'read', true);
-      const repository = manager.getRepository(spec.entity);
-      const existing = await repository.findOneBy({ personId } as never);
-      if (existing && ifMatch === null) {
-        throw new DomainError('precondition_required', 'Replacing needs If-Match with the version you read.');
-      }
-      if (existing && existing.version !== ifMatch) throw versionMismatch();
-      const before = existing ? (spec.view(existing) as Record<string, unknown>) : null;
-      const row: E = existing
-        ? Object.assign(existing, values)
-        : (repository.create({ personId, ...values } as never) as unknown as E);
-      const view = spec.view(await repository.save(row));
-      await this.records.recordHistory(manager, audit, {
-        personId,
-        part: spec.part,
-        partId: personId,
-        change: existing ? 'update' : 'create',
-        before,
-        after: view as Record<string, unknown>,
-      });
-      // The route answers 201 for a creation, 200 for a replacement.
-      audit.successStatus = existing ? 200 : 201;
-      return { created: !existing, view };
-    });
+    return this.access.within(
+      audit,
+      principal,
+      { action: 'update', on: spec.on, personId, lock: true },
+      async (person) => {
+        const existing = await person.one(spec.entity);
+        if (existing && ifMatch === null) {
+          throw new DomainError('precondition_required', 'Replacing needs If-Match with the version you read.');
+        }
+        if (existing && existing.version !== ifMatch) throw versionMismatch();
+        const before = existing ? (spec.view(existing) as Record<string, unknown>) : null;
+        const saved = existing
+          ? await person.save(spec.entity, Object.assign(existing, values))
+          : await person.insert(spec.entity, values as never);
+        const view = spec.view(saved);
+        await person.history({
+          part: spec.part,
+          partId: personId,
+          change: existing ? 'update' : 'create',
+          before,
+          after: view as Record<string, unknown>,
+        });
+        // The route answers 201 for a creation, 200 for a replacement.
+        audit.successStatus = existing ? 200 : 201;
+        return { created: !existing, view };
+      },
+    );
   }
 }

@@ -1,11 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
-import type { EntityManager } from 'typeorm';
 import { DomainError, type Page } from '@app/common';
 import type { Principal } from '@app/authz';
-import { AuditLog, type RequestAudit } from '@app/audit';
+import type { RequestAudit } from '@app/audit';
+import { PersonAccess } from './access/person-access';
 import { Photo } from './entities/photo.entity';
-import { PersonRecords } from './person-records';
 
 export interface PhotoView {
   id: string;
@@ -35,74 +34,41 @@ export function imageType(data: Buffer): 'image/jpeg' | 'image/png' | null {
 
 @Injectable()
 export class PhotosService {
-  constructor(
-    private readonly log: AuditLog,
-    private readonly records: PersonRecords,
-  ) {}
+  constructor(private readonly access: PersonAccess) {}
 
-  async add(audit: RequestAudit, principal: Principal, personId: string, data: Buffer): Promise<PhotoView> {
+  add(audit: RequestAudit, principal: Principal, personId: string, data: Buffer): Promise<PhotoView> {
     audit.on('photo').subject(personId);
     const contentType = imageType(data);
     if (!contentType) throw new DomainError('unsupported_media_type', 'A photo must be a JPEG or PNG image.');
-    return this.log.transaction(audit, async (manager) => {
-      await this.records.within(manager, audit, principal, personId, 'read', true);
-      const repository = manager.getRepository(Photo);
-      const photo = await repository.save(
-        repository.create({
-          personId,
-          contentType,
-          sizeBytes: data.length,
-          sha256: createHash('sha256').update(data).digest('hex'),
-          data,
-        }),
-      );
-      audit.on('photo', photo.id);
-      const view = toPhotoView(photo);
-      await this.records.recordHistory(manager, audit, {
-        personId,
-        part: 'photo',
-        partId: photo.id,
-        change: 'create',
-        before: null,
-        after: { ...view },
-      });
-      return view;
-    });
-  }
-
-  list(audit: RequestAudit, principal: Principal, personId: string): Promise<Page<PhotoView>> {
-    return this.records.listParts(audit, principal, personId, 'photo', async (manager) =>
-      (await manager.getRepository(Photo).find({ where: { personId }, order: { takenAt: 'DESC', id: 'DESC' } })).map(
+    return this.access.within(audit, principal, { action: 'update', on: 'Person', personId, lock: true }, (person) =>
+      person.create(
+        Photo,
+        'photo',
+        { contentType, sizeBytes: data.length, sha256: createHash('sha256').update(data).digest('hex'), data },
         toPhotoView,
       ),
     );
   }
 
+  list(audit: RequestAudit, principal: Principal, personId: string): Promise<Page<PhotoView>> {
+    return this.access.list(audit, principal, 'photo', { on: 'Person', personId }, async (person) =>
+      (await person.all(Photo, { takenAt: 'DESC', id: 'DESC' })).map(toPhotoView),
+    );
+  }
+
   /** The image itself, for a reader of the person. */
-  async image(
+  image(
     audit: RequestAudit,
     principal: Principal,
     personId: string,
     photoId: string,
   ): Promise<{ contentType: string; data: Buffer }> {
     audit.on('photo', photoId).subject(personId);
-    return this.log.transaction(audit, async (manager) => {
-      await this.records.within(manager, audit, principal, personId);
-      const photo = await manager
-        .getRepository(Photo)
-        .createQueryBuilder('p')
-        .addSelect('p.data')
-        .where('p.id = :photoId AND p.person_id = :personId', { photoId, personId })
-        .getOne();
-      if (!photo) throw DomainError.notFound('No such photo.');
+    const part = { entity: Photo, id: photoId, absent: 'No such photo.' };
+    return this.access.within(audit, principal, { action: 'read', on: 'Person', personId, part }, async (person) => {
+      const { contentType, data } = await person.image();
       audit.resultCount = 1;
-      return { contentType: photo.contentType, data: photo.data };
+      return { contentType, data };
     });
-  }
-
-  async ofPerson(manager: EntityManager, personId: string): Promise<PhotoView[]> {
-    return (
-      await manager.getRepository(Photo).find({ where: { personId }, order: { takenAt: 'DESC', id: 'DESC' } })
-    ).map(toPhotoView);
   }
 }

@@ -11,14 +11,20 @@ import { MeasureActsService } from './measure-acts.service';
 import { MeasuresService } from './measures.service';
 import { NotificationsService } from './notifications.service';
 import { PersonDetailsService } from './person-details.service';
-import { PersonRecords } from './person-records';
+import { PersonAccess } from './access/person-access';
+import { PersonLookup } from './access/person-lookup';
+import { PersonReadModel } from './access/person-read-model';
+import { PersonSearch } from './access/person-search';
 import { PersonsService } from './persons.service';
 import { PhotosService } from './photos.service';
 import { ReferenceService } from './reference.service';
 import { WorkplacesService } from './workplaces.service';
 
 const SERVICES = [
-  PersonRecords,
+  PersonAccess,
+  PersonReadModel,
+  PersonSearch,
+  PersonLookup,
   AddressesService,
   PersonDetailsService,
   ConvictionsService,

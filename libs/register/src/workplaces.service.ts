@@ -1,12 +1,12 @@
-import { subject } from '@casl/ability';
 import { Injectable } from '@nestjs/common';
-import { type EntityManager, IsNull } from 'typeorm';
 import { DomainError, isRealDate, type Page } from '@app/common';
-import { AbilityFactory, type Principal } from '@app/authz';
-import { AuditLog, type RequestAudit } from '@app/audit';
+import type { Principal } from '@app/authz';
+import type { RequestAudit } from '@app/audit';
+import { PersonAccess, type PersonTarget } from './access/person-access';
+import type { PersonScope } from './access/person-scope';
 import type { CreateWorkplaceDto, UpdateWorkplaceDto } from './dto/workplace.dto';
 import { Workplace } from './entities/workplace.entity';
-import { personNotFound, PersonRecords, sentFields } from './person-records';
+import { sentFields } from './sent-fields';
 
 export interface WorkplaceView {
   id: string;
@@ -35,60 +35,42 @@ function assertRealDate(validFrom: string): void {
 /** Employment with history; officers record it for persons in their region. */
 @Injectable()
 export class WorkplacesService {
-  constructor(
-    private readonly log: AuditLog,
-    private readonly abilities: AbilityFactory,
-    private readonly records: PersonRecords,
-  ) {}
+  constructor(private readonly access: PersonAccess) {}
 
-  async add(
-    audit: RequestAudit,
-    principal: Principal,
-    personId: string,
-    input: CreateWorkplaceDto,
-  ): Promise<WorkplaceView> {
+  add(audit: RequestAudit, principal: Principal, personId: string, input: CreateWorkplaceDto): Promise<WorkplaceView> {
     audit.on('workplace').subject(personId);
-    return this.log.transaction(audit, (manager) => this.record(manager, audit, principal, personId, input));
+    return this.access.within(audit, principal, this.target(personId), (person) => this.record(person, input));
   }
 
-  /** Records a workplace in the caller's transaction (also for a notified change of workplace). */
-  async record(
-    manager: EntityManager,
-    audit: RequestAudit,
-    principal: Principal,
-    personId: string,
-    input: CreateWorkplaceDto,
-  ): Promise<WorkplaceView> {
-    const person = await this.records.find(manager, personId, true);
-    const target = { personRegions: person.regions } as Record<string, unknown>;
-    if (!this.abilities.createForPrincipal(principal).can('record', subject('Workplace', target))) {
-      audit.outcome = 'denied';
-      throw personNotFound();
-    }
+  /** What recording a workplace for the person needs. */
+  target(personId: string): PersonTarget<'Workplace'> {
+    return { action: 'record', on: 'Workplace', personId, lock: true };
+  }
+
+  /** Records a workplace on a person opened with `target` (also for a notified change of workplace). */
+  async record(person: PersonScope, input: CreateWorkplaceDto): Promise<WorkplaceView> {
     assertRealDate(input.validFrom);
-    const { created: workplace } = await this.records.supersede(manager, audit, {
+    const { created: workplace } = await person.supersede({
       entity: Workplace,
-      personId,
       part: 'workplace',
-      current: { personId },
-      values: { personId, ...input },
+      current: {},
+      values: { ...input },
       view: toWorkplaceView,
       describe: 'A workplace',
     });
-    audit.on('workplace', workplace.id);
+    person.audit.on('workplace', workplace.id);
     return toWorkplaceView(workplace);
   }
 
   list(audit: RequestAudit, principal: Principal, personId: string): Promise<Page<WorkplaceView>> {
-    return this.records.listParts(audit, principal, personId, 'workplace', async (manager) =>
-      (
-        await manager.getRepository(Workplace).find({ where: { personId }, order: { validFrom: 'DESC', id: 'DESC' } })
-      ).map(toWorkplaceView),
+    return this.access.list(audit, principal, 'workplace', { on: 'Workplace', personId }, async (person) =>
+      (await person.all(Workplace, { validFrom: 'DESC', id: 'DESC' })).map(toWorkplaceView),
     );
   }
 
-  async correct(
+  correct(
     audit: RequestAudit,
+    principal: Principal,
     personId: string,
     workplaceId: string,
     version: number,
@@ -96,29 +78,26 @@ export class WorkplacesService {
   ): Promise<WorkplaceView> {
     audit.on('workplace', workplaceId).subject(personId);
     if (changes.validFrom) assertRealDate(changes.validFrom);
-    return this.log.transaction(audit, async (manager) => {
-      await this.records.find(manager, personId, true);
-      return this.records.correctPart(manager, audit, {
-        entity: Workplace,
-        personId,
-        partId: workplaceId,
-        part: 'workplace',
-        version,
-        view: toWorkplaceView,
-        apply: (workplace) => {
-          Object.assign(workplace, sentFields(changes));
-          if (workplace.validTo !== null && workplace.validTo < workplace.validFrom) {
-            throw DomainError.validation([
-              { field: 'validFrom', message: `must not be after the workplace ended (${workplace.validTo})` },
-            ]);
-          }
-        },
-      });
-    });
-  }
-
-  async current(manager: EntityManager, personId: string): Promise<WorkplaceView | null> {
-    const row = await manager.getRepository(Workplace).findOneBy({ personId, validTo: IsNull() });
-    return row ? toWorkplaceView(row) : null;
+    const part = { entity: Workplace, id: workplaceId, absent: 'No such workplace.' };
+    return this.access.within(
+      audit,
+      principal,
+      { action: 'update', on: 'Workplace', personId, part, lock: true },
+      (person) =>
+        person.change({
+          entity: Workplace,
+          part: 'workplace',
+          version,
+          view: toWorkplaceView,
+          apply: (workplace) => {
+            Object.assign(workplace, sentFields(changes));
+            if (workplace.validTo !== null && workplace.validTo < workplace.validFrom) {
+              throw DomainError.validation([
+                { field: 'validFrom', message: `must not be after the workplace ended (${workplace.validTo})` },
+              ]);
+            }
+          },
+        }),
+    );
   }
 }

@@ -31,6 +31,15 @@ export class DomainError extends Error {
     return new DomainError('not_found', detail);
   }
 
+  /**
+   * 404 for a record that exists but lies outside the caller's reach: the
+   * answer is the same as for an absent one, and the audit layer records the
+   * attempt as `denied`.
+   */
+  static outOfReach(detail: string): DomainError {
+    return new OutOfReach(detail);
+  }
+
   static conflict(detail: string): DomainError {
     return new DomainError('conflict', detail);
   }
@@ -38,5 +47,12 @@ export class DomainError extends Error {
   /** 503, with the same Retry-After as every other 503 the service sends. */
   static unavailable(detail = 'The service cannot answer right now; try again shortly.'): DomainError {
     return new DomainError('unavailable', detail, undefined, { 'retry-after': '5' });
+  }
+}
+
+/** See DomainError.outOfReach. */
+export class OutOfReach extends DomainError {
+  constructor(detail: string) {
+    super('not_found', detail);
   }
 }

@@ -1,7 +1,6 @@
-import { Body, Controller, Get, Param, Patch, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { FastifyReply } from 'fastify';
-import { ApiIfMatch, etagOf, IfMatchVersion, type Page, PageQuery, UUID_PARAM } from '@app/common';
+import { ApiIfMatch, IfMatchVersion, type Page, PageQuery, UUID_PARAM, VersionedETag } from '@app/common';
 import { CurrentPrincipal, Permission, type Principal, RequiresReason } from '@app/authz';
 import { Audited, AuditContext, type RequestAudit } from '@app/audit';
 import { AddressesService, type AddressView } from '../addresses.service';
@@ -38,7 +37,7 @@ export class AddressesController {
     @Param('id', UUID_PARAM) id: string,
     @Query() query: PageQuery,
   ): Promise<Page<AddressView>> {
-    return this.addresses.list(audit, principal, id, query.limit, query.cursor);
+    return this.addresses.list(audit, principal, id, query);
   }
 
   @Patch(':addressId')
@@ -46,16 +45,16 @@ export class AddressesController {
   @Audited('address.update', { resource: 'address' })
   @ApiIfMatch()
   @ApiOperation({ summary: 'Correct an address (If-Match: the address’s version)' })
+  @VersionedETag()
   async correct(
     @AuditContext() audit: RequestAudit,
+    @CurrentPrincipal() principal: Principal,
     @Param('id', UUID_PARAM) id: string,
     @Param('addressId', UUID_PARAM) addressId: string,
     @IfMatchVersion() version: number,
     @Body() body: UpdateAddressDto,
-    @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<AddressView> {
-    const address = await this.addresses.correct(audit, id, addressId, version, body);
-    reply.header('etag', etagOf(address.version));
+    const address = await this.addresses.correct(audit, principal, id, addressId, version, body);
     return address;
   }
 }

@@ -1,7 +1,6 @@
-import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { FastifyReply } from 'fastify';
-import { ApiIfMatch, etagOf, IfMatchVersion, type Page, PageQuery, UUID_PARAM } from '@app/common';
+import { ApiIfMatch, IfMatchVersion, type Page, PageQuery, UUID_PARAM, VersionedETag } from '@app/common';
 import { CurrentPrincipal, Permission, type Principal, RequiresReason } from '@app/authz';
 import { Audited, AuditContext, type RequestAudit } from '@app/audit';
 import type { ComplianceView } from '@app/compliance';
@@ -53,7 +52,7 @@ export class MeasureActsController {
 
   @Post('check-ins/:checkInId/void')
   @HttpCode(200)
-  @Permission('update', 'CheckIn')
+  @Permission('void', 'CheckIn')
   @Audited('check_in.void', { resource: 'check_in' })
   @ApiOperation({ summary: 'Void a check-in recorded by mistake (the access reason is kept as the reason)' })
   voidCheckIn(
@@ -93,7 +92,7 @@ export class MeasureActsController {
 
   @Post('notifications/:notificationId/void')
   @HttpCode(200)
-  @Permission('update', 'Notification')
+  @Permission('void', 'Notification')
   @Audited('notification.void', { resource: 'notification' })
   @ApiOperation({ summary: 'Void a notification recorded by mistake (the access reason is kept as the reason)' })
   voidNotification(
@@ -123,16 +122,16 @@ export class MeasureActsController {
   @Audited('breach.update', { resource: 'breach' })
   @ApiIfMatch()
   @ApiOperation({ summary: 'Correct a breach (If-Match: the breach’s version)' })
+  @VersionedETag()
   async correctBreach(
     @AuditContext() audit: RequestAudit,
+    @CurrentPrincipal() principal: Principal,
     @Param('id', UUID_PARAM) id: string,
     @Param('breachId', UUID_PARAM) breachId: string,
     @IfMatchVersion() version: number,
     @Body() body: UpdateBreachDto,
-    @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<BreachView> {
-    const breach = await this.acts.correctBreach(audit, id, breachId, version, body);
-    reply.header('etag', etagOf(breach.version));
+    const breach = await this.acts.correctBreach(audit, principal, id, breachId, version, body);
     return breach;
   }
 
@@ -167,16 +166,16 @@ export class MeasureActsController {
   @Audited('counselling.update', { resource: 'counselling' })
   @ApiIfMatch()
   @ApiOperation({ summary: 'Correct a counselling attendance (If-Match: its version)' })
+  @VersionedETag()
   async correctCounselling(
     @AuditContext() audit: RequestAudit,
+    @CurrentPrincipal() principal: Principal,
     @Param('id', UUID_PARAM) id: string,
     @Param('counsellingId', UUID_PARAM) counsellingId: string,
     @IfMatchVersion() version: number,
     @Body() body: UpdateCounsellingDto,
-    @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<CounsellingView> {
-    const attendance = await this.acts.correctCounselling(audit, id, counsellingId, version, body);
-    reply.header('etag', etagOf(attendance.version));
+    const attendance = await this.acts.correctCounselling(audit, principal, id, counsellingId, version, body);
     return attendance;
   }
 

@@ -1,25 +1,36 @@
-import { Body, Controller, Get, Param, Patch, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { FastifyReply } from 'fastify';
-import { ApiIfMatch, etagOf, IfMatchVersion, type Page, PageQuery, UUID_PARAM } from '@app/common';
+import { ApiIfMatch, IfMatchVersion, type Page, PageQuery, UUID_PARAM, VersionedETag } from '@app/common';
 import { CurrentPrincipal, Permission, type Principal, RequiresReason } from '@app/authz';
 import { Audited, AuditContext, type RequestAudit } from '@app/audit';
 import { CreatePersonDto, LookupQuery, PersonQuery, UpdatePersonDto } from '../dto/person.dto';
 import type { PersonListItem, PersonView } from '../person.views';
-import { type HistoryItem, PersonsService } from '../persons.service';
+import { PersonLookup } from '../access/person-lookup';
+import { type HistoryItem, PersonReadModel } from '../access/person-read-model';
+import { PersonSearch } from '../access/person-search';
+import { PersonsService } from '../persons.service';
 
 @ApiTags('register')
 @Controller('persons')
 @RequiresReason()
 export class PersonsController {
-  constructor(private readonly persons: PersonsService) {}
+  constructor(
+    private readonly persons: PersonsService,
+    private readonly read: PersonReadModel,
+    private readonly finder: PersonSearch,
+    private readonly lookups: PersonLookup,
+  ) {}
 
   @Post()
   @Permission('create', 'Person')
   @Audited('person.create', { resource: 'person' })
   @ApiOperation({ summary: 'Register a person (JMBG for Serbian citizens, otherwise an identity document)' })
-  create(@AuditContext() audit: RequestAudit, @Body() body: CreatePersonDto): Promise<PersonView> {
-    return this.persons.create(audit, body);
+  create(
+    @AuditContext() audit: RequestAudit,
+    @CurrentPrincipal() principal: Principal,
+    @Body() body: CreatePersonDto,
+  ): Promise<PersonView> {
+    return this.persons.create(audit, principal, body);
   }
 
   @Get()
@@ -31,7 +42,7 @@ export class PersonsController {
     @CurrentPrincipal() principal: Principal,
     @Query() query: PersonQuery,
   ): Promise<Page<PersonListItem>> {
-    return this.persons.search(audit, principal, query);
+    return this.finder.search(audit, principal, query);
   }
 
   @Get('lookup')
@@ -42,21 +53,20 @@ export class PersonsController {
     @AuditContext() audit: RequestAudit,
     @Query() query: LookupQuery,
   ): Promise<{ registered: boolean; activeMeasures: string[]; banPlacesWithMinors: boolean }> {
-    return this.persons.lookup(audit, query.jmbg);
+    return this.lookups.lookup(audit, query.jmbg);
   }
 
   @Get(':id')
   @Permission('read', 'Person')
   @Audited('person.read', { resource: 'person' })
   @ApiOperation({ summary: 'A person, with what your role may see (ETag: the version)' })
+  @VersionedETag()
   async get(
     @AuditContext() audit: RequestAudit,
     @CurrentPrincipal() principal: Principal,
     @Param('id', UUID_PARAM) id: string,
-    @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<PersonView> {
-    const person = await this.persons.get(audit, principal, id);
-    reply.header('etag', etagOf(person.version));
+    const person = await this.read.get(audit, principal, id);
     return person;
   }
 
@@ -65,15 +75,15 @@ export class PersonsController {
   @Audited('person.update', { resource: 'person' })
   @ApiIfMatch()
   @ApiOperation({ summary: 'Correct personal data (If-Match required; the reason goes in the history)' })
+  @VersionedETag()
   async update(
     @AuditContext() audit: RequestAudit,
+    @CurrentPrincipal() principal: Principal,
     @Param('id', UUID_PARAM) id: string,
     @IfMatchVersion() version: number,
     @Body() body: UpdatePersonDto,
-    @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<PersonView> {
-    const person = await this.persons.update(audit, id, version, body);
-    reply.header('etag', etagOf(person.version));
+    const person = await this.persons.update(audit, principal, id, version, body);
     return person;
   }
 
@@ -83,9 +93,10 @@ export class PersonsController {
   @ApiOperation({ summary: 'Every change to the person and its parts, newest first' })
   history(
     @AuditContext() audit: RequestAudit,
+    @CurrentPrincipal() principal: Principal,
     @Param('id', UUID_PARAM) id: string,
     @Query() query: PageQuery,
   ): Promise<Page<HistoryItem>> {
-    return this.persons.history(audit, id, query.limit, query.cursor);
+    return this.read.history(audit, principal, id, query);
   }
 }

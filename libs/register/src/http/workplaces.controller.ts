@@ -1,7 +1,6 @@
-import { Body, Controller, Get, Param, Patch, Post, Res } from '@nestjs/common';
+import { Body, Controller, Get, Param, Patch, Post } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { FastifyReply } from 'fastify';
-import { ApiIfMatch, etagOf, IfMatchVersion, type Page, UUID_PARAM } from '@app/common';
+import { ApiIfMatch, IfMatchVersion, type Page, UUID_PARAM, VersionedETag } from '@app/common';
 import { CurrentPrincipal, Permission, type Principal, RequiresReason } from '@app/authz';
 import { Audited, AuditContext, type RequestAudit } from '@app/audit';
 import { CreateWorkplaceDto, UpdateWorkplaceDto } from '../dto/workplace.dto';
@@ -43,16 +42,16 @@ export class WorkplacesController {
   @Audited('workplace.update', { resource: 'workplace' })
   @ApiIfMatch()
   @ApiOperation({ summary: 'Correct a workplace (If-Match: its version)' })
+  @VersionedETag()
   async correct(
     @AuditContext() audit: RequestAudit,
+    @CurrentPrincipal() principal: Principal,
     @Param('id', UUID_PARAM) id: string,
     @Param('workplaceId', UUID_PARAM) workplaceId: string,
     @IfMatchVersion() version: number,
     @Body() body: UpdateWorkplaceDto,
-    @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<WorkplaceView> {
-    const view = await this.workplaces.correct(audit, id, workplaceId, version, body);
-    reply.header('etag', etagOf(view.version));
+    const view = await this.workplaces.correct(audit, principal, id, workplaceId, version, body);
     return view;
   }
 }

@@ -1,0 +1,62 @@
+import { AbilityFactory } from './ability.factory';
+import { positionalScope, scopeSql } from './scope';
+
+describe('scopeSql', () => {
+  const factory = new AbilityFactory();
+  const officer = factory.createForPrincipal({ role: 'police_officer', region: 'PU-NIS' });
+
+  it('scopes an officer to persons of the region, on the bound alias', () => {
+    expect(scopeSql(officer, 'read', 'Person', { person: 'p' })).toEqual({
+      sql: ':scope_0 = ANY(p.regions)',
+      params: { scope_0: 'PU-NIS' },
+    });
+  });
+
+  it('lets a judicial officer read every region', () => {
+    const ability = factory.createForPrincipal({ role: 'judicial_officer', region: null });
+    expect(scopeSql(ability, 'read', 'Person', { person: 'p' })).toEqual({ sql: 'TRUE', params: {} });
+  });
+
+  it('fails closed for a role with no rule: auditors and admins see no persons', () => {
+    for (const role of ['auditor', 'admin'] as const) {
+      const ability = factory.createForPrincipal({ role, region: null });
+      expect(scopeSql(ability, 'read', 'Person', { person: 'p' })).toEqual({ sql: 'FALSE', params: {} });
+    }
+  });
+
+  it('uses the real action: an officer may record an address but correct none', () => {
+    expect(scopeSql(officer, 'update', 'Address', { person: 'p', row: 'a' }).sql).toBe('FALSE');
+  });
+
+  it('compares the values of a record not written yet as parameters', () => {
+    const scope = scopeSql(officer, 'record', 'Address', { person: 'p', values: { policeAdministration: 'PU-BOR' } });
+    expect(scope).toEqual({
+      sql: '(:scope_0::text = :scope_1 OR :scope_2 = ANY(p.regions))',
+      params: { scope_0: 'PU-BOR', scope_1: 'PU-NIS', scope_2: 'PU-NIS' },
+    });
+  });
+
+  it('refuses to widen the scope when the statement binds nothing for a field', () => {
+    expect(() => scopeSql(officer, 'read', 'Person', {})).toThrow('the statement binds no person for Person.regions');
+    expect(() => scopeSql(officer, 'record', 'Address', { person: 'p' })).toThrow(
+      'the statement binds no row for Address.policeAdministration',
+    );
+  });
+
+  it('refuses a rule on a field with no column', () => {
+    const widened = AbilityFactory.withRules(({ can }) => {
+      // A field the typed rules would refuse, as a mistaken rule might still name it.
+      can('read', 'Person', { region: 'PU-NIS' } as never);
+    }).createForPrincipal({ role: 'auditor', region: null });
+    expect(() => scopeSql(widened, 'read', 'Person', { person: 'p' })).toThrow(
+      'the rules name a field with no column: Person.region',
+    );
+  });
+
+  it('numbers positional parameters after the statement’s own', () => {
+    expect(positionalScope(scopeSql(officer, 'read', 'Person', { person: 'p' }), 2)).toEqual({
+      sql: '$3 = ANY(p.regions)',
+      params: ['PU-NIS'],
+    });
+  });
+});

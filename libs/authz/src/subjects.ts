@@ -1,0 +1,76 @@
+import type { ForcedSubject } from '@casl/ability';
+
+export type Action =
+  'manage' | 'create' | 'read' | 'update' | 'void' | 'lookup' | 'record' | 'work' | 'review' | 'verify' | 'export';
+
+/**
+ * The fields the rules' conditions may name, per subject: a rule naming any
+ * other field is a type error. A person-owned subject is "in" the regions of
+ * its person (`regions`); an address also has the administration it lies in,
+ * an alert the administration it was raised for.
+ */
+export interface SubjectFields {
+  Person: PersonFields;
+  PersonHistory: PersonFields;
+  Address: PersonFields & { policeAdministration: string };
+  PhysicalDescription: PersonFields;
+  Workplace: PersonFields;
+  DnaReference: PersonFields;
+  Conviction: PersonFields;
+  Measure: PersonFields;
+  CheckIn: PersonFields;
+  Notification: PersonFields;
+  Breach: PersonFields;
+  Counselling: PersonFields;
+  Compliance: PersonFields;
+  Alert: { policeAdministration: string | null };
+}
+
+interface PersonFields {
+  /** The police administrations the person is in (current addresses, active reporting). */
+  regions: string[];
+}
+
+/** Subjects whose rules may carry conditions: checked on each record, in the SQL that reaches it. */
+export type ScopedSubject = keyof SubjectFields;
+
+/** Subjects granted or refused as a whole. */
+export type PlainSubject = 'User' | 'PersonLookup' | 'Inbox' | 'AuditEvent' | 'all';
+
+export type Subject = ScopedSubject | PlainSubject;
+
+/** A record of a scoped subject, as CASL matches it against conditions. */
+export type SubjectRecord = { [S in ScopedSubject]: ForcedSubject<S> & SubjectFields[S] }[ScopedSubject];
+
+/** Where a condition's field lives in SQL: a column of the person (`person`) or of the record itself (`row`). */
+export interface ScopeColumn {
+  on: 'person' | 'row';
+  column: string;
+  /** An array column: the condition's value must be one of its elements. */
+  array?: boolean;
+}
+
+const PERSON_REGIONS: ScopeColumn = { on: 'person', column: 'regions', array: true };
+const PERSON_SCOPED = { regions: PERSON_REGIONS };
+
+/**
+ * Every field of every scoped subject, mapped to SQL once. The compiler
+ * requires a column for each field of SubjectFields; at run time a field
+ * without one fails closed (see scope.ts).
+ */
+export const SCOPE_COLUMNS: { [S in ScopedSubject]: { [F in keyof SubjectFields[S]]-?: ScopeColumn } } = {
+  Person: PERSON_SCOPED,
+  PersonHistory: PERSON_SCOPED,
+  Address: { regions: PERSON_REGIONS, policeAdministration: { on: 'row', column: 'police_administration' } },
+  PhysicalDescription: PERSON_SCOPED,
+  Workplace: PERSON_SCOPED,
+  DnaReference: PERSON_SCOPED,
+  Conviction: PERSON_SCOPED,
+  Measure: PERSON_SCOPED,
+  CheckIn: PERSON_SCOPED,
+  Notification: PERSON_SCOPED,
+  Breach: PERSON_SCOPED,
+  Counselling: PERSON_SCOPED,
+  Compliance: PERSON_SCOPED,
+  Alert: { policeAdministration: { on: 'row', column: 'police_administration' } },
+};

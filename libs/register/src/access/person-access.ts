@@ -1,0 +1,154 @@
+import { Injectable } from '@nestjs/common';
+import type { DeepPartial, EntityManager, EntityTarget, FindOptionsWhere } from 'typeorm';
+import { DomainError, fromJsonRow, type Page } from '@app/common';
+import {
+  type Action,
+  type Principal,
+  RecordAccess,
+  type ScopeBinding,
+  type ScopedSubject,
+  type SqlScope,
+  type SubjectFields,
+} from '@app/authz';
+import { AuditLog, type RequestAudit } from '@app/audit';
+import { Person } from '../entities/person.entity';
+import { type PartRow, PersonScope } from './person-scope';
+
+/** The subjects a person's records are checked as. */
+export type PersonSubject = Exclude<ScopedSubject, 'Alert'>;
+
+/** What the caller wants to do, to which person (and which of its part rows). */
+export interface PersonTarget<S extends PersonSubject = PersonSubject> {
+  /** The real action: `read`, `create`, `update`, `record`, `void`. */
+  action: Action;
+  on: S;
+  personId: string;
+  /** A row of one of the person's parts, which must be the person's (404 `absent` otherwise). */
+  part?: { entity: EntityTarget<PartRow>; id: string; absent: string };
+  /** The fields of a record about to be written (e.g. a new address's administration). */
+  values?: Partial<SubjectFields[S]>;
+  /** Writes lock the person's row: changes to one person's records are serialised. */
+  lock?: boolean;
+}
+
+export function personNotFound(): DomainError {
+  return DomainError.notFound('No such person.');
+}
+
+/**
+ * The one door to a person's records: every read and write of a
+ * person-owned table goes through here (or through the scope it opens),
+ * with the caller's rules for the real action put into the SQL that finds
+ * and locks the person. A person out of reach answers 404 like an absent one
+ * and is recorded as a denial naming the person.
+ */
+@Injectable()
+export class PersonAccess {
+  constructor(
+    private readonly access: RecordAccess,
+    private readonly log: AuditLog,
+  ) {}
+
+  /** Runs `work` on the person in the request's audited transaction (work and event commit together). */
+  within<T>(
+    audit: RequestAudit,
+    principal: Principal,
+    target: PersonTarget,
+    work: (scope: PersonScope) => Promise<T>,
+  ): Promise<T> {
+    return this.log.transaction(audit, async (manager) => work(await this.open(manager, audit, principal, target)));
+  }
+
+  /**
+   * One person's records of one kind, read in the request's audited
+   * transaction: all of them (few: convictions, measures) or a page; the
+   * event counts what was returned.
+   */
+  list<V>(
+    audit: RequestAudit,
+    principal: Principal,
+    resource: string,
+    target: { on: PersonSubject; personId: string },
+    read: (person: PersonScope) => Promise<V[] | Page<V>>,
+  ): Promise<Page<V>> {
+    audit.on(resource).subject(target.personId);
+    return this.within(audit, principal, { action: 'read', ...target }, async (person) => {
+      const found = await read(person);
+      const page = Array.isArray(found) ? { items: found, nextCursor: null } : found;
+      audit.resultCount = page.items.length;
+      return page;
+    });
+  }
+
+  /** The person (and part) if the caller may act on them; 404 otherwise. */
+  async open(
+    manager: EntityManager,
+    audit: RequestAudit,
+    principal: Principal,
+    target: PersonTarget,
+  ): Promise<PersonScope> {
+    const part = target.part ? manager.connection.getMetadata(target.part.entity).tableName : null;
+    const row = await this.access.reach<PersonSubject, { person: Record<string, unknown>; part_id: string | null }>(
+      manager,
+      principal,
+      {
+        subject: target.on,
+        action: target.action,
+        from: `persons person${part ? ` LEFT JOIN ${part} row ON row.person_id = person.id AND row.id = $2` : ''}`,
+        binding: {
+          person: 'person',
+          row: part ? 'row' : undefined,
+          values: target.values,
+        } as ScopeBinding<PersonSubject>,
+        where: 'person.id = $1',
+        params: part ? [target.personId, target.part?.id] : [target.personId],
+        select: ['row_to_json(person) AS person', part ? 'row.id AS part_id' : 'NULL AS part_id'],
+        lock: target.lock ? ['person'] : undefined,
+        absent: 'No such person.',
+      },
+      // A refused attempt concerns the person too: the auditor sees who tried.
+      () => audit.subject(target.personId),
+    );
+    if (target.part && !row.part_id) throw DomainError.notFound(target.part.absent);
+    return new PersonScope(manager, audit, fromJsonRow(manager, Person, row.person), row.part_id);
+  }
+
+  /**
+   * A new person: allowed when the caller may create one with these
+   * values (checked in SQL like every other record).
+   */
+  async create(
+    manager: EntityManager,
+    audit: RequestAudit,
+    principal: Principal,
+    values: DeepPartial<Person> & Pick<Person, 'regions'>,
+  ): Promise<PersonScope> {
+    await this.access.reach(manager, principal, {
+      subject: 'Person',
+      action: 'create',
+      from: '(SELECT 1) AS new',
+      binding: { values: { regions: values.regions } },
+      where: 'TRUE',
+      params: [],
+      absent: 'No such person.',
+    });
+    const repository = manager.getRepository(Person);
+    const person = await repository.save(repository.create(values));
+    return new PersonScope(manager, audit, person, null);
+  }
+
+  /**
+   * Whether another person than `exceptId` has these identifying values
+   * (JMBG, identity document): uniqueness is checked across every region,
+   * whatever the caller may read, and answers only yes or no.
+   */
+  async taken(manager: EntityManager, where: FindOptionsWhere<Person>, exceptId: string | null): Promise<boolean> {
+    const found = await manager.getRepository(Person).find({ where, select: { id: true } });
+    return found.some((p) => p.id !== exceptId);
+  }
+
+  /** The predicate over persons aliased `alias` (lists, searches). */
+  scope(principal: Principal, action: Action, on: PersonSubject, alias: string): SqlScope {
+    return this.access.scope(principal, action, on, { person: alias });
+  }
+}

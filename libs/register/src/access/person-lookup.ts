@@ -1,0 +1,39 @@
+import { Injectable } from '@nestjs/common';
+import { belgradeToday } from '@app/common';
+import { AuditLog, type RequestAudit } from '@app/audit';
+
+export interface LookupAnswer {
+  registered: boolean;
+  activeMeasures: string[];
+  banPlacesWithMinors: boolean;
+}
+
+/**
+ * The cross-region lookup (officers, any region): only whether a JMBG is
+ * registered and which measures are in force. The route's permission
+ * (`lookup`, granted without conditions) is the whole rule; always a flagged
+ * event naming the person found.
+ */
+@Injectable()
+export class PersonLookup {
+  constructor(private readonly log: AuditLog) {}
+
+  lookup(audit: RequestAudit, jmbg: string): Promise<LookupAnswer> {
+    audit.on('person');
+    audit.flagged = true;
+    return this.log.transaction(audit, async (manager) => {
+      const rows: { id: string; types: string[] }[] = await manager.query(
+        `SELECT p.id, ARRAY(SELECT DISTINCT m.type FROM measures m
+                             WHERE m.person_id = p.id AND m.status = 'active' AND m.starts_on <= $2 AND m.ends_on >= $2
+                             ORDER BY m.type) AS types
+           FROM persons p WHERE p.jmbg = $1`,
+        [jmbg, belgradeToday()],
+      );
+      audit.resultCount = rows.length;
+      if (rows.length === 0) return { registered: false, activeMeasures: [], banPlacesWithMinors: false };
+      const [{ id, types }] = rows;
+      audit.on('person', id).subject(id);
+      return { registered: true, activeMeasures: types, banPlacesWithMinors: types.includes('ban_places_with_minors') };
+    });
+  }
+}

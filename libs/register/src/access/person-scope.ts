@@ -1,0 +1,288 @@
+import {
+  type DeepPartial,
+  type EntityManager,
+  type EntityTarget,
+  type FindOptionsOrder,
+  type FindOptionsWhere,
+  IsNull,
+  type ObjectLiteral,
+} from 'typeorm';
+import { DomainError, Keyset, type KeysetColumn, type Page, versionMismatch } from '@app/common';
+import type { RequestAudit } from '@app/audit';
+import { MeasureSuspension } from '../entities/measure-suspension.entity';
+import { Person } from '../entities/person.entity';
+import { Photo } from '../entities/photo.entity';
+
+/** A row of one of the person's records. */
+export type PersonRow = ObjectLiteral & { personId: string };
+
+/** A row of one of the person's parts that has an id of its own. */
+export type PartRow = PersonRow & { id: string };
+
+/** One entry of the person's history (append-only). */
+export interface HistoryEntry {
+  part: string;
+  partId: string;
+  change: string;
+  before: Record<string, unknown> | null;
+  after: Record<string, unknown> | null;
+  /** Overrides the request's access reason (e.g. `transfer` for changes a transfer causes). */
+  reason?: string;
+}
+
+/**
+ * One person the caller has been let through to (PersonAccess.open), and the
+ * only way to that person's records: every read and write here is bound to
+ * the person's id, so a part of another person cannot be reached through it.
+ */
+export class PersonScope {
+  constructor(
+    readonly manager: EntityManager,
+    readonly audit: RequestAudit,
+    readonly person: Person,
+    /** The part row the gate found with the person, when it was asked for one. */
+    private readonly partId: string | null,
+  ) {}
+
+  get id(): string {
+    return this.person.id;
+  }
+
+  /** The part row the caller was let through to (PersonAccess.open with `part`). */
+  async part<E extends PartRow>(entity: EntityTarget<E>): Promise<E> {
+    if (!this.partId) throw new Error('the scope was opened without a part');
+    return this.manager
+      .getRepository(entity)
+      .findOneByOrFail(this.where<E>({ id: this.partId } as FindOptionsWhere<E>));
+  }
+
+  /** The photo the scope was opened on, with its bytes (left out of every other read). */
+  async image(): Promise<Photo> {
+    return this.manager
+      .getRepository(Photo)
+      .createQueryBuilder('p')
+      .addSelect('p.data')
+      .where('p.id = :id AND p.person_id = :personId', { id: this.partId, personId: this.id })
+      .getOneOrFail();
+  }
+
+  /** One row of the person's parts matching `where`, or null. */
+  one<E extends PersonRow>(entity: EntityTarget<E>, where: FindOptionsWhere<E> = {}): Promise<E | null> {
+    return this.manager.getRepository(entity).findOneBy(this.where(where));
+  }
+
+  /** Every row of one of the person's parts, in `order`. */
+  all<E extends PersonRow>(
+    entity: EntityTarget<E>,
+    order: FindOptionsOrder<E>,
+    where: FindOptionsWhere<E> = {},
+  ): Promise<E[]> {
+    return this.manager.getRepository(entity).find({ where: this.where(where), order });
+  }
+
+  /** A page of one of the person's parts, in the order of `columns` (over the alias `x`). */
+  page<E extends PartRow, V>(
+    entity: EntityTarget<E>,
+    columns: KeysetColumn[],
+    query: { limit?: number; cursor?: string },
+    view: (row: E) => V,
+    select?: string,
+  ): Promise<Page<V>> {
+    const q = this.manager
+      .getRepository(entity)
+      .createQueryBuilder('x')
+      .where('x.person_id = :personId', { personId: this.id });
+    if (select) q.addSelect(select);
+    return new Keyset(columns, query).pageOf(q, view);
+  }
+
+  /** A new row of one of the person's parts. */
+  insert<E extends PersonRow>(entity: EntityTarget<E>, values: Omit<DeepPartial<E>, 'personId'>): Promise<E> {
+    const repository = this.manager.getRepository(entity);
+    return repository.save(repository.create({ ...values, personId: this.id } as DeepPartial<E>));
+  }
+
+  /** Saves a row read through this scope. */
+  save<E extends PersonRow>(entity: EntityTarget<E>, row: E): Promise<E> {
+    if (row.personId !== this.id) throw new Error('a row of another person');
+    return this.manager.getRepository(entity).save(row);
+  }
+
+  /** Saves the person's own row (a new version). */
+  savePerson(): Promise<Person> {
+    return this.manager.getRepository(Person).save(this.person);
+  }
+
+  /** The suspensions of one of the person's measures (a measure read through this scope). */
+  suspensions(measure: { id: string; personId: string }) {
+    if (measure.personId !== this.id) throw new Error('a measure of another person');
+    const repository = this.manager.getRepository(MeasureSuspension);
+    return {
+      open: () => repository.findOneBy({ measureId: measure.id, toOn: IsNull() }),
+      start: (fromOn: string) => repository.insert({ measureId: measure.id, fromOn, toOn: null }),
+      end: (id: string, toOn: string) => repository.update({ id, measureId: measure.id }, { toOn }),
+    };
+  }
+
+  async history(entry: HistoryEntry): Promise<void> {
+    await this.manager.query(
+      `INSERT INTO person_history (person_id, part, part_id, actor, reason, change, before, after)
+       VALUES ($1, $2, $3, $4::jsonb, $5, $6, $7::jsonb, $8::jsonb)`,
+      [
+        this.id,
+        entry.part,
+        entry.partId,
+        JSON.stringify(this.audit.actor ?? {}),
+        entry.reason ?? this.audit.reason,
+        entry.change,
+        entry.before === null ? null : JSON.stringify(entry.before),
+        entry.after === null ? null : JSON.stringify(entry.after),
+      ],
+    );
+  }
+
+  /** A new row of a part and its history entry (`create`). */
+  async create<E extends PartRow, V extends object>(
+    entity: EntityTarget<E>,
+    part: string,
+    values: Omit<DeepPartial<E>, 'personId'>,
+    view: (row: E) => V,
+  ): Promise<V> {
+    const row = await this.insert(entity, values);
+    this.audit.on(part, row.id);
+    const after = view(row);
+    await this.history({
+      part,
+      partId: row.id,
+      change: 'create',
+      before: null,
+      after: { ...after } as Record<string, unknown>,
+    });
+    return after;
+  }
+
+  /**
+   * For parts kept with history (addresses, workplaces): closes the current
+   * row the day the new one starts and records both changes. A new row older
+   * than the current one is a conflict.
+   */
+  async supersede<E extends PartRow & { validFrom: string; validTo: string | null }>(spec: {
+    entity: EntityTarget<E>;
+    part: string;
+    /** Which row is current (besides `validTo IS NULL`). */
+    current: FindOptionsWhere<E>;
+    values: Omit<DeepPartial<E>, 'personId'> & { validFrom: string };
+    view: (row: E) => object;
+    describe: string;
+  }): Promise<{ created: E; previous: E | null }> {
+    const previous = await this.one(spec.entity, { ...spec.current, validTo: IsNull() } as FindOptionsWhere<E>);
+    if (previous && spec.values.validFrom < previous.validFrom) {
+      throw DomainError.conflict(`${spec.describe} valid from ${previous.validFrom} is more recent.`);
+    }
+    if (previous) {
+      const before = { ...spec.view(previous) };
+      previous.validTo = spec.values.validFrom;
+      const closed = await this.save<E>(spec.entity, previous);
+      await this.history({
+        part: spec.part,
+        partId: previous.id,
+        change: 'close',
+        before,
+        after: { ...spec.view(closed) },
+      });
+    }
+    const created = await this.insert<E>(spec.entity, { ...spec.values, validTo: null } as Omit<
+      DeepPartial<E>,
+      'personId'
+    >);
+    await this.history({
+      part: spec.part,
+      partId: created.id,
+      change: 'create',
+      before: null,
+      after: { ...spec.view(created) },
+    });
+    return { created, previous };
+  }
+
+  /**
+   * A change of the part the scope was opened on, at the version read: 412
+   * when stale; `apply` changes the row (and validates it); the history
+   * keeps before and after under `change`.
+   */
+  async change<E extends PartRow & { version: number }, V extends object>(spec: {
+    entity: EntityTarget<E>;
+    part: string;
+    /** The version the caller read (If-Match), when the change requires one. */
+    version: number | null;
+    change?: string;
+    view: (row: E) => V;
+    apply: (row: E) => Promise<void> | void;
+  }): Promise<V> {
+    const row = await this.part(spec.entity);
+    if (spec.version !== null && row.version !== spec.version) throw versionMismatch();
+    const before = { ...spec.view(row) } as Record<string, unknown>;
+    await spec.apply(row);
+    const view = spec.view(await this.save(spec.entity, row));
+    await this.history({
+      part: spec.part,
+      partId: row.id,
+      change: spec.change ?? 'update',
+      before,
+      after: { ...view } as Record<string, unknown>,
+    });
+    return view;
+  }
+
+  /**
+   * Voids the part the scope was opened on (check-ins, notifications
+   * recorded by mistake): kept, marked void with who and why (the request's
+   * access reason).
+   */
+  void<
+    E extends PartRow & {
+      version: number;
+      voidedAt: Date | null;
+      voidedBy: string | null;
+      voidReason: string | null;
+    },
+    V extends object,
+  >(entity: EntityTarget<E>, part: string, view: (row: E) => V): Promise<V> {
+    return this.change({
+      entity,
+      part,
+      version: null,
+      change: 'void',
+      view,
+      apply: (row) => {
+        if (row.voidedAt) throw DomainError.conflict(`The ${part.replace(/_/g, '-')} is already void.`);
+        Object.assign(row, {
+          voidedAt: new Date(),
+          voidedBy: this.audit.actor?.userId ?? null,
+          voidReason: this.audit.reason ?? 'void',
+        });
+      },
+    });
+  }
+
+  /**
+   * Recomputes the police administrations the person is "in": those of the
+   * current addresses and the reportTo of active measures. Not a change of
+   * the person (its version stays).
+   */
+  async refreshRegions(): Promise<void> {
+    await this.manager.query(
+      `UPDATE persons SET regions = ARRAY(
+          SELECT police_administration FROM addresses WHERE person_id = $1 AND valid_to IS NULL
+          UNION
+          SELECT report_to FROM measures WHERE person_id = $1 AND status = 'active' AND report_to IS NOT NULL
+          ORDER BY 1)
+        WHERE id = $1`,
+      [this.id],
+    );
+  }
+
+  private where<E extends PersonRow>(where: FindOptionsWhere<E>): FindOptionsWhere<E> {
+    return { ...where, personId: this.id } as FindOptionsWhere<E>;
+  }
+}
