@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityTarget } from 'typeorm';
-import { belgradeToday, DomainError, isRealDate, versionMismatch } from '@app/common';
+import { belgradeToday, DomainError, isRealDate, PutAnswer, versionMismatch } from '@app/common';
 import type { Principal } from '@app/authz';
 import type { RequestAudit } from '@app/audit';
 import { PersonAccess } from './access/person-access';
@@ -25,11 +25,6 @@ export interface PhysicalDescriptionView {
   build: string | null;
   distinguishingMarks: { bodyPart: string; description: string }[];
   version: number;
-}
-
-export interface PutResult<V> {
-  created: boolean;
-  view: V;
 }
 
 export const dnaView = (d: DnaReference): DnaReferenceView => ({
@@ -81,7 +76,7 @@ export class PersonDetailsService {
     personId: string,
     body: DnaReferenceDto,
     ifMatch: number | null,
-  ): Promise<PutResult<DnaReferenceView>> {
+  ): Promise<PutAnswer<DnaReferenceView>> {
     if (!isRealDate(body.collectedOn)) {
       throw DomainError.validation([{ field: 'collectedOn', message: 'is not a real date' }]);
     }
@@ -97,7 +92,7 @@ export class PersonDetailsService {
     personId: string,
     body: PhysicalDescriptionDto,
     ifMatch: number | null,
-  ): Promise<PutResult<PhysicalDescriptionView>> {
+  ): Promise<PutAnswer<PhysicalDescriptionView>> {
     const values = {
       heightCm: body.heightCm,
       weightKg: body.weightKg ?? null,
@@ -116,7 +111,7 @@ export class PersonDetailsService {
     spec: SinglePart<E, V>,
     values: Record<string, unknown>,
     ifMatch: number | null,
-  ): Promise<PutResult<V>> {
+  ): Promise<PutAnswer<V>> {
     audit.on(spec.part, personId);
     return this.access.within(
       audit,
@@ -140,9 +135,7 @@ export class PersonDetailsService {
           before,
           after: view as Record<string, unknown>,
         });
-        // The route answers 201 for a creation, 200 for a replacement.
-        audit.successStatus = existing ? 200 : 201;
-        return { created: !existing, view };
+        return new PutAnswer(view, !existing);
       },
     );
   }

@@ -1,21 +1,17 @@
 import { Body, Controller, Param, Put, Res } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { etagOf, OptionalIfMatchVersion, UUID_PARAM } from '@app/common';
+import { OptionalIfMatchVersion, type PutAnswer, UUID_PARAM, VersionedETag } from '@app/common';
 import { CurrentPrincipal, Permission, type Principal, RequiresReason } from '@app/authz';
 import { Audited, AuditContext, type RequestAudit } from '@app/audit';
 import { DnaReferenceDto, PhysicalDescriptionDto } from '../dto/details.dto';
-import {
-  type DnaReferenceView,
-  PersonDetailsService,
-  type PhysicalDescriptionView,
-  type PutResult,
-} from '../person-details.service';
+import { type DnaReferenceView, PersonDetailsService, type PhysicalDescriptionView } from '../person-details.service';
 
 const IF_MATCH = { name: 'If-Match', required: false, description: 'Required when replacing: the version you read' };
 
-function answer<V extends { version: number }>(reply: FastifyReply, result: PutResult<V>): V {
-  reply.code(result.created ? 201 : 200).header('etag', etagOf(result.view.version));
+/** 201 when the PUT created the part, 200 when it replaced it; the ETag comes from `@VersionedETag()`. */
+function answer<V>(reply: FastifyReply, result: PutAnswer<V>): V {
+  reply.code(result.status);
   return result.view;
 }
 
@@ -30,6 +26,7 @@ export class PersonDetailsController {
   @Audited('dna_reference.put', { resource: 'dna_reference' })
   @ApiHeader(IF_MATCH)
   @ApiOperation({ summary: 'Record (201) or replace (200, If-Match) the reference into the national DNA database' })
+  @VersionedETag()
   async dnaReference(
     @AuditContext() audit: RequestAudit,
     @CurrentPrincipal() principal: Principal,
@@ -46,6 +43,7 @@ export class PersonDetailsController {
   @Audited('physical_description.put', { resource: 'physical_description' })
   @ApiHeader(IF_MATCH)
   @ApiOperation({ summary: 'Record (201) or replace (200, If-Match) the physical description' })
+  @VersionedETag()
   async physicalDescription(
     @AuditContext() audit: RequestAudit,
     @CurrentPrincipal() principal: Principal,
