@@ -1,23 +1,19 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
-import { PageQuery } from '@app/common';
+import { IsIn, IsOptional, IsString, Length } from 'class-validator';
+import { IsIsoDate, IsPoliceAdministrationCode, PageQuery } from '@app/common';
 import { ALERT_KINDS, ALERT_STATUSES, type AlertKind, type AlertStatus } from './entities';
-
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-const ADMINISTRATION = /^PU-[A-Z]+(-[A-Z]+)*$/;
-const REGION_MESSAGE = 'region must be a police administration code such as PU-NIS';
 
 export class OverdueQuery extends PageQuery {
   @ApiPropertyOptional({ example: 'PU-NIS' })
   @IsOptional()
-  @Matches(ADMINISTRATION, { message: REGION_MESSAGE })
+  @IsPoliceAdministrationCode()
   region?: string;
 }
 
 export class DueQuery extends OverdueQuery {
   @ApiPropertyOptional({ example: '2026-11-28', description: 'Default: today (Belgrade)' })
   @IsOptional()
-  @Matches(DATE, { message: 'from must be a date (YYYY-MM-DD)' })
+  @IsIsoDate()
   from?: string;
 
   @ApiPropertyOptional({
@@ -25,7 +21,7 @@ export class DueQuery extends OverdueQuery {
     description: 'Default: a week after `from`; at most 366 days after it',
   })
   @IsOptional()
-  @Matches(DATE, { message: 'to must be a date (YYYY-MM-DD)' })
+  @IsIsoDate()
   to?: string;
 }
 

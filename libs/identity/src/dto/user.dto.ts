@@ -1,11 +1,10 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, IntersectionType, PickType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsEmail, IsIn, IsOptional, IsString, Length, Matches, ValidateIf } from 'class-validator';
-import { PageQuery } from '@app/common';
+import { IsBoolean, IsEmail, IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { IsPoliceAdministrationCode, PageQuery, UpdateType } from '@app/common';
 import { type Role, ROLES } from '@app/authz';
 
 const USERNAME = /^[A-Za-z0-9._-]{3,64}$/;
-const REGION = /^PU-[A-Z]+(-[A-Z]+)*$/;
 
 export class CreateUserDto {
   @ApiProperty({ example: 'p.petrovic', pattern: USERNAME.source })
@@ -33,7 +32,7 @@ export class CreateUserDto {
 
   @ApiPropertyOptional({ example: 'PU-BEOGRAD', description: 'Police administration; police officers only' })
   @IsOptional()
-  @Matches(REGION, { message: 'region must be a police administration code such as PU-BEOGRAD' })
+  @IsPoliceAdministrationCode({ suchAs: 'PU-BEOGRAD' })
   region?: string;
 
   @ApiPropertyOptional({ example: 'p.petrovic@mup.gov.rs' })
@@ -42,35 +41,18 @@ export class CreateUserDto {
   email?: string;
 }
 
-export class UpdateUserDto {
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
-  @Length(1, 200)
-  displayName?: string;
-
-  @ApiPropertyOptional({ enum: ROLES })
-  @IsOptional()
-  @IsIn(ROLES)
-  role?: Role;
-
-  @ApiPropertyOptional({ nullable: true })
-  @ValidateIf((_, value) => value !== null)
-  @IsOptional()
-  @Matches(REGION, { message: 'region must be a police administration code such as PU-BEOGRAD' })
-  region?: string | null;
-
-  @ApiPropertyOptional({ nullable: true })
-  @ValidateIf((_, value) => value !== null)
-  @IsOptional()
-  @IsEmail()
-  email?: string | null;
-
-  @ApiPropertyOptional()
-  @IsOptional()
+/** Whether the account may sign in: set by an update only. */
+class AccountActivity {
+  @ApiProperty()
   @IsBoolean()
-  active?: boolean;
+  active: boolean;
 }
+
+/** An update of an account: its name, role, region, e-mail (region and e-mail may be cleared with null) and activity. */
+export class UpdateUserDto extends UpdateType(
+  IntersectionType(PickType(CreateUserDto, ['displayName', 'role', 'region', 'email'] as const), AccountActivity),
+  ['region', 'email'],
+) {}
 
 export class UserQuery extends PageQuery {
   @ApiPropertyOptional({ enum: ROLES })
@@ -80,7 +62,7 @@ export class UserQuery extends PageQuery {
 
   @ApiPropertyOptional({ example: 'PU-NIS' })
   @IsOptional()
-  @Matches(REGION, { message: 'region must be a police administration code such as PU-BEOGRAD' })
+  @IsPoliceAdministrationCode({ suchAs: 'PU-BEOGRAD' })
   region?: string;
 
   @ApiPropertyOptional({ enum: ['true', 'false'] })

@@ -1,7 +1,6 @@
-import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { FastifyReply } from 'fastify';
-import { ApiIfMatch, etagOf, IfMatchVersion, type Page, UUID_PARAM } from '@app/common';
+import { ApiIfMatch, IfMatchVersion, type Page, UUID_PARAM, VersionedETag } from '@app/common';
 import { Audited, AuditContext, type RequestAudit } from '@app/audit';
 import { Permission } from '@app/authz';
 import { CreateUserDto, UpdateUserDto, UserQuery } from '../dto/user.dto';
@@ -34,13 +33,9 @@ export class UsersController {
   @Permission('manage', 'User')
   @Audited('user.read', { resource: 'user' })
   @ApiOperation({ summary: 'One account (ETag: its version)' })
-  async get(
-    @AuditContext() audit: RequestAudit,
-    @Param('id', UUID_PARAM) id: string,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<UserView> {
+  @VersionedETag()
+  async get(@AuditContext() audit: RequestAudit, @Param('id', UUID_PARAM) id: string): Promise<UserView> {
     const user = await this.users.get(audit, id);
-    reply.header('etag', etagOf(user.version));
     return user;
   }
 
@@ -49,15 +44,14 @@ export class UsersController {
   @Audited('user.update', { resource: 'user' })
   @ApiIfMatch()
   @ApiOperation({ summary: 'Change display name, role, region, e-mail or active (If-Match required)' })
+  @VersionedETag()
   async update(
     @AuditContext() audit: RequestAudit,
     @Param('id', UUID_PARAM) id: string,
     @IfMatchVersion() version: number,
     @Body() body: UpdateUserDto,
-    @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<UserView> {
     const user = await this.users.update(audit, id, version, body);
-    reply.header('etag', etagOf(user.version));
     return user;
   }
 

@@ -1,9 +1,9 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsISO8601, IsObject, IsOptional, IsString, IsUUID, Length, Matches } from 'class-validator';
+import { ApiProperty, OmitType } from '@nestjs/swagger';
+import { IsIn, IsISO8601, IsObject, IsString, IsUUID, Length, Matches } from 'class-validator';
+import { IsIsoDate, UpdateType } from '@app/common';
 import { NOTIFICATION_KINDS, type NotificationKind } from '../entities/notification.entity';
 import { CHECK_IN_METHODS } from '../entities/check-in.entity';
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
 /** A timestamp with its offset (CONTRACT: fields ending in `At`). */
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})$/;
 const TIMESTAMP_MESSAGE = 'must be a timestamp with offset, e.g. 2026-11-28T10:00:00Z';
@@ -39,7 +39,7 @@ export class CreateNotificationDto {
   notifiedAt: string;
 
   @ApiProperty({ example: '2026-12-01' })
-  @Matches(DATE, { message: 'effectiveOn must be a date (YYYY-MM-DD)' })
+  @IsIsoDate()
   effectiveOn: string;
 
   @ApiProperty({
@@ -57,10 +57,10 @@ export class TravelDetailsDto {
   @Matches(/^[A-Z]{2}$/, { message: 'destinationCountry must be an ISO 3166-1 alpha-2 code' })
   destinationCountry: string;
 
-  @Matches(DATE, { message: 'departOn must be a date (YYYY-MM-DD)' })
+  @IsIsoDate()
   departOn: string;
 
-  @Matches(DATE, { message: 'returnOn must be a date (YYYY-MM-DD)' })
+  @IsIsoDate()
   returnOn: string;
 }
 
@@ -86,7 +86,7 @@ export class CreateCounsellingDto {
   measureId: string;
 
   @ApiProperty({ example: '2026-11-27' })
-  @Matches(DATE, { message: 'attendedOn must be a date (YYYY-MM-DD)' })
+  @IsIsoDate()
   attendedOn: string;
 
   @ApiProperty({ example: 'Centar za socijalni rad Niš' })
@@ -95,29 +95,8 @@ export class CreateCounsellingDto {
   institution: string;
 }
 
-export class UpdateBreachDto {
-  @ApiPropertyOptional({ example: '2026-11-27T16:30:00+01:00' })
-  @IsOptional()
-  @Matches(TIMESTAMP, { message: `occurredAt ${TIMESTAMP_MESSAGE}` })
-  @IsISO8601({ strict: true }, { message: `occurredAt ${TIMESTAMP_MESSAGE}` })
-  occurredAt?: string;
+/** A correction of a breach: its time or description; the measure stays. */
+export class UpdateBreachDto extends UpdateType(OmitType(CreateBreachDto, ['measureId'] as const)) {}
 
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
-  @Length(1, 2000)
-  description?: string;
-}
-
-export class UpdateCounsellingDto {
-  @ApiPropertyOptional({ example: '2026-11-27' })
-  @IsOptional()
-  @Matches(DATE, { message: 'attendedOn must be a date (YYYY-MM-DD)' })
-  attendedOn?: string;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
-  @Length(1, 200)
-  institution?: string;
-}
+/** A correction of a counselling attendance: its day or institution; the measure stays. */
+export class UpdateCounsellingDto extends UpdateType(OmitType(CreateCounsellingDto, ['measureId'] as const)) {}

@@ -12,12 +12,10 @@ import {
   Matches,
   Max,
   Min,
-  ValidateIf,
   ValidateNested,
 } from 'class-validator';
+import { IsIsoDate, UpdateType } from '@app/common';
 import { SENTENCE_KINDS, type SentenceKind, VICTIM_AGES, type VictimAge } from '../entities/conviction.entity';
-
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 export class OffenceDto {
   @ApiProperty({ example: '185a' })
@@ -57,11 +55,11 @@ export class CreateConvictionDto {
   caseNumber: string;
 
   @ApiProperty({ example: '2020-03-01' })
-  @Matches(DATE, { message: 'judgmentDate must be a date (YYYY-MM-DD)' })
+  @IsIsoDate()
   judgmentDate: string;
 
   @ApiProperty({ example: '2020-06-01' })
-  @Matches(DATE, { message: 'finalityDate must be a date (YYYY-MM-DD)' })
+  @IsIsoDate()
   finalityDate: string;
 
   @ApiProperty({ type: [OffenceDto] })
@@ -83,56 +81,9 @@ export class CreateConvictionDto {
 
   @ApiPropertyOptional({ example: '2025-03-01' })
   @IsOptional()
-  @Matches(DATE, { message: 'releaseDate must be a date (YYYY-MM-DD)' })
+  @IsIsoDate()
   releaseDate?: string;
 }
 
-export class UpdateConvictionDto {
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
-  @Length(1, 200)
-  court?: string;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
-  @Length(1, 100)
-  caseNumber?: string;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @Matches(DATE, { message: 'judgmentDate must be a date (YYYY-MM-DD)' })
-  judgmentDate?: string;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @Matches(DATE, { message: 'finalityDate must be a date (YYYY-MM-DD)' })
-  finalityDate?: string;
-
-  @ApiPropertyOptional({ type: [OffenceDto] })
-  @IsOptional()
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(20)
-  @ValidateNested({ each: true })
-  @Type(() => OffenceDto)
-  offences?: OffenceDto[];
-
-  @ApiPropertyOptional({ enum: VICTIM_AGES })
-  @IsOptional()
-  @IsIn(VICTIM_AGES)
-  victimAge?: VictimAge;
-
-  @ApiPropertyOptional({ type: SentenceDto })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => SentenceDto)
-  sentence?: SentenceDto;
-
-  @ApiPropertyOptional({ nullable: true })
-  @ValidateIf((_, v) => v !== null)
-  @IsOptional()
-  @Matches(DATE, { message: 'releaseDate must be a date (YYYY-MM-DD)' })
-  releaseDate?: string | null;
-}
+/** A correction: any field of the conviction; the release date may also be null. */
+export class UpdateConvictionDto extends UpdateType(CreateConvictionDto, ['releaseDate']) {}

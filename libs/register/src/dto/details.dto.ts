@@ -1,17 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  IsArray,
-  IsInt,
-  IsOptional,
-  IsString,
-  Length,
-  Matches,
-  Max,
-  Min,
-  ValidateNested,
-} from 'class-validator';
+import { ArrayMaxSize, IsArray, IsInt, IsOptional, IsString, Length, Max, Min, ValidateNested } from 'class-validator';
+import { IsIsoDate } from '@app/common';
 
 export class DnaReferenceDto {
   @ApiProperty({ example: 'NCFE Beograd' })
@@ -33,7 +23,7 @@ export class DnaReferenceDto {
   profileReference: string;
 
   @ApiProperty({ example: '2026-10-01' })
-  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'collectedOn must be a date (YYYY-MM-DD)' })
+  @IsIsoDate()
   collectedOn: string;
 }
 

@@ -1,8 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsIsoDate, IsPoliceAdministrationCode } from '@app/common';
 import { MEASURE_TYPE_CODES, type MeasureType } from '../entities/measure.entity';
-
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 export class CreateMeasureDto {
   @ApiProperty({ enum: MEASURE_TYPE_CODES })
@@ -10,16 +9,16 @@ export class CreateMeasureDto {
   type: MeasureType;
 
   @ApiProperty({ example: '2026-01-01' })
-  @Matches(DATE, { message: 'startsOn must be a date (YYYY-MM-DD)' })
+  @IsIsoDate()
   startsOn: string;
 
   @ApiProperty({ example: '2036-01-01' })
-  @Matches(DATE, { message: 'endsOn must be a date (YYYY-MM-DD)' })
+  @IsIsoDate()
   endsOn: string;
 
   @ApiPropertyOptional({ example: 'PU-NIS', description: 'Required for periodic_reporting' })
   @IsOptional()
-  @Matches(/^PU-[A-Z]+(-[A-Z]+)*$/, { message: 'reportTo must be a police administration code such as PU-NIS' })
+  @IsPoliceAdministrationCode()
   reportTo?: string;
 
   @ApiPropertyOptional({ example: 30, minimum: 1, maximum: 366 })
@@ -39,6 +38,6 @@ export class MeasureActionDto {
   action: MeasureAction;
 
   @ApiProperty({ example: '2026-12-01' })
-  @Matches(DATE, { message: 'effectiveOn must be a date (YYYY-MM-DD)' })
+  @IsIsoDate()
   effectiveOn: string;
 }

@@ -9,13 +9,10 @@ import {
   IsUUID,
   Length,
   Matches,
-  ValidateIf,
   ValidateNested,
 } from 'class-validator';
-import { PageQuery } from '@app/common';
+import { IsIsoDate, IsPoliceAdministrationCode, PageQuery, UpdateType } from '@app/common';
 import { ID_DOCUMENT_TYPES, type IdDocumentType } from '../entities/person.entity';
-
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 export class IdentityDocumentDto {
   @ApiProperty({ enum: ID_DOCUMENT_TYPES })
@@ -61,7 +58,7 @@ export class CreatePersonDto {
   identityDocument?: IdentityDocumentDto;
 
   @ApiProperty({ example: '1990-01-01' })
-  @Matches(DATE, { message: 'dateOfBirth must be a date (YYYY-MM-DD)' })
+  @IsIsoDate()
   dateOfBirth: string;
 
   @ApiProperty({ example: 'Beograd' })
@@ -91,74 +88,13 @@ export class CreatePersonDto {
   managingOfficerId?: string;
 }
 
-export class UpdatePersonDto {
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
-  @Length(1, 100)
-  surname?: string;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
-  @Length(1, 100)
-  givenNames?: string;
-
-  @ApiPropertyOptional({ nullable: true })
-  @ValidateIf((_, v) => v !== null)
-  @IsOptional()
-  @IsString()
-  @Length(1, 200)
-  parentNames?: string | null;
-
-  @ApiPropertyOptional({ nullable: true })
-  @ValidateIf((_, v) => v !== null)
-  @IsOptional()
-  @IsString()
-  jmbg?: string | null;
-
-  @ApiPropertyOptional({ type: IdentityDocumentDto, nullable: true })
-  @ValidateIf((_, v) => v !== null)
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => IdentityDocumentDto)
-  identityDocument?: IdentityDocumentDto | null;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @Matches(DATE, { message: 'dateOfBirth must be a date (YYYY-MM-DD)' })
-  dateOfBirth?: string;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
-  @Length(1, 100)
-  placeOfBirth?: string;
-
-  @ApiPropertyOptional({ enum: ['M', 'F'] })
-  @IsOptional()
-  @IsIn(['M', 'F'])
-  sex?: 'M' | 'F';
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @Matches(/^[A-Z]{2}$/, { message: 'citizenship must be an ISO 3166-1 alpha-2 code' })
-  citizenship?: string;
-
-  @ApiPropertyOptional({ type: [String] })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(20)
-  @IsString({ each: true })
-  @Length(1, 100, { each: true })
-  aliases?: string[];
-
-  @ApiPropertyOptional({ format: 'uuid', nullable: true })
-  @ValidateIf((_, v) => v !== null)
-  @IsOptional()
-  @IsUUID()
-  managingOfficerId?: string | null;
-}
+/** A correction of personal data: any field; the parent names, JMBG, identity document and officer may also be cleared with null. */
+export class UpdatePersonDto extends UpdateType(CreatePersonDto, [
+  'parentNames',
+  'jmbg',
+  'identityDocument',
+  'managingOfficerId',
+]) {}
 
 export class PersonQuery extends PageQuery {
   @ApiPropertyOptional({ description: '3-100 characters; any script, with or without diacritics' })
@@ -174,7 +110,7 @@ export class PersonQuery extends PageQuery {
 
   @ApiPropertyOptional({ example: 'PU-NIS' })
   @IsOptional()
-  @Matches(/^PU-[A-Z]+(-[A-Z]+)*$/, { message: 'region must be a police administration code such as PU-NIS' })
+  @IsPoliceAdministrationCode()
   region?: string;
 
   @ApiPropertyOptional({ enum: ['none', 'compliant', 'due', 'overdue', 'suspended', 'ended'] })

@@ -1,7 +1,6 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsOptional, IsString, Length, Matches } from 'class-validator';
-
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
+import { ApiProperty } from '@nestjs/swagger';
+import { IsBoolean, IsString, Length } from 'class-validator';
+import { IsIsoDate, UpdateType } from '@app/common';
 
 export class CreateWorkplaceDto {
   @ApiProperty({ example: 'Gradsko zelenilo d.o.o.' })
@@ -19,30 +18,8 @@ export class CreateWorkplaceDto {
   involvesMinors: boolean;
 
   @ApiProperty({ example: '2026-02-01' })
-  @Matches(DATE, { message: 'validFrom must be a date (YYYY-MM-DD)' })
+  @IsIsoDate()
   validFrom: string;
 }
 
-export class UpdateWorkplaceDto {
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
-  @Length(1, 200)
-  employer?: string;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
-  @Length(1, 300)
-  address?: string;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsBoolean()
-  involvesMinors?: boolean;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @Matches(DATE, { message: 'validFrom must be a date (YYYY-MM-DD)' })
-  validFrom?: string;
-}
+export class UpdateWorkplaceDto extends UpdateType(CreateWorkplaceDto) {}

@@ -1,7 +1,6 @@
-import { Body, Controller, Get, Param, Patch, Post, Res } from '@nestjs/common';
+import { Body, Controller, Get, Param, Patch, Post } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { FastifyReply } from 'fastify';
-import { ApiIfMatch, etagOf, IfMatchVersion, type Page, UUID_PARAM } from '@app/common';
+import { ApiIfMatch, IfMatchVersion, type Page, UUID_PARAM, VersionedETag } from '@app/common';
 import { CurrentPrincipal, Permission, type Principal, RequiresReason } from '@app/authz';
 import { Audited, AuditContext, type RequestAudit } from '@app/audit';
 import { ConvictionsService, type ConvictionView } from '../convictions.service';
@@ -48,6 +47,7 @@ export class ConvictionsMeasuresController {
   @Audited('conviction.update', { resource: 'conviction' })
   @ApiIfMatch()
   @ApiOperation({ summary: 'Correct a conviction (If-Match: the conviction’s version)' })
+  @VersionedETag()
   async correctConviction(
     @AuditContext() audit: RequestAudit,
     @CurrentPrincipal() principal: Principal,
@@ -55,10 +55,8 @@ export class ConvictionsMeasuresController {
     @Param('convictionId', UUID_PARAM) convictionId: string,
     @IfMatchVersion() version: number,
     @Body() body: UpdateConvictionDto,
-    @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ConvictionView> {
     const view = await this.convictions.correct(audit, principal, id, convictionId, version, body);
-    reply.header('etag', etagOf(view.version));
     return view;
   }
 
@@ -92,6 +90,7 @@ export class ConvictionsMeasuresController {
   @Audited('measure.update', { resource: 'measure' })
   @ApiIfMatch()
   @ApiOperation({ summary: 'Suspend, resume or end a measure (an impossible transition is 409)' })
+  @VersionedETag()
   async actOnMeasure(
     @AuditContext() audit: RequestAudit,
     @CurrentPrincipal() principal: Principal,
@@ -99,10 +98,8 @@ export class ConvictionsMeasuresController {
     @Param('measureId', UUID_PARAM) measureId: string,
     @IfMatchVersion() version: number,
     @Body() body: MeasureActionDto,
-    @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<MeasureView> {
     const view = await this.measures.act(audit, principal, id, measureId, version, body.action, body.effectiveOn);
-    reply.header('etag', etagOf(view.version));
     return view;
   }
 }
