@@ -16,7 +16,7 @@ import { DbModule } from '@app/db';
 import { IDENTITY_CONTROLLERS, IdentityModule } from '@app/identity';
 import { COMPLIANCE_CONTROLLERS, ComplianceModule } from '@app/compliance';
 import { REGISTER_CONTROLLERS, RegisterModule } from '@app/register';
-import { WorkerJobsModule } from '@app/jobs';
+import { WorkerJobsModule } from '../../worker/src/worker-jobs.module';
 import { HealthController } from './ops/health.controller';
 import { MetricsController } from './ops/metrics.controller';
 

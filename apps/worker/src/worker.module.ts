@@ -5,7 +5,7 @@ import { type AppConfig, CommonModule, loggerOptions } from '@app/common';
 import { DbModule } from '@app/db';
 import { IDENTITY_ENTITIES } from '@app/identity';
 import { REGISTER_ENTITIES } from '@app/register';
-import { WorkerJobsModule } from '@app/jobs';
+import { WorkerJobsModule } from './worker-jobs.module';
 
 /** The worker: no HTTP, only the scheduled jobs. */
 @Module({})

@@ -11,7 +11,7 @@ export * from './audit.module';
 export * from './audited';
 export * from './idempotency';
 export * from './request-audit';
-export * from './sealing.job';
+export * from './audit-jobs.module';
 export * from './seals';
 
 /** Registered by the api only. */

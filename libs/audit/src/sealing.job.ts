@@ -1,29 +1,25 @@
-import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@app/common';
+import { RepeatingJob } from '@app/jobs';
 import { AuditSealer } from './audit-sealer';
 
 /** The worker's sealing loop: one seal attempt per interval; several workers seal each event once. */
 @Injectable()
-export class SealingJob implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger(SealingJob.name);
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<unknown> = Promise.resolve();
+export class SealingJob extends RepeatingJob {
+  protected override readonly runAtStart = false;
 
   constructor(
     private readonly sealer: AuditSealer,
     private readonly config: AppConfig,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    this.timer = setInterval(() => {
-      this.running = this.sealer.sealOnce().catch((error: unknown) => {
-        this.logger.error({ err: error }, 'sealing failed; retrying at the next interval');
-      });
-    }, this.config.audit.sealIntervalMs);
+  ) {
+    super();
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
+  protected intervalMs(): number {
+    return this.config.audit.sealIntervalMs;
+  }
+
+  protected runOnce(): Promise<unknown> {
+    return this.sealer.sealOnce();
   }
 }

@@ -4,7 +4,7 @@ export * from './alert-raiser';
 export * from './alerts.service';
 export * from './compliance-scanner';
 export * from './compliance.dto';
-export * from './compliance.jobs';
+export * from './compliance-jobs.module';
 export * from './compliance.module';
 export * from './compliance.service';
 export * from './entities';

@@ -1,1 +1,1 @@
-export * from './worker-jobs.module';
+export * from './repeating-job';

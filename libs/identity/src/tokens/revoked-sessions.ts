@@ -1,36 +1,42 @@
-import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '@app/common';
+import { RepeatingJob } from '@app/jobs';
 
 /**
  * The sessions revoked while their access tokens may still be alive, held in
  * memory and reloaded every few seconds, so every instance refuses a revoked
- * session within the contract's 5 seconds without a query per request.
+ * session within the contract's 5 seconds without a query per request. Every
+ * api instance runs this, worker or not.
  */
 @Injectable()
-export class RevokedSessions implements OnModuleInit, OnApplicationShutdown {
-  private readonly logger = new Logger(RevokedSessions.name);
+export class RevokedSessions extends RepeatingJob implements OnModuleInit {
+  /** The first load happens in onModuleInit, before any request is served. */
+  protected override readonly runAtStart = false;
+  /** The HTTP server keeps the api alive; the CLI, which loads this too, must be able to end. */
+  protected override readonly keepsProcessAlive = false;
   private revoked = new Set<string>();
   /** Revocations made here, kept until a reload has surely seen them committed. */
   private readonly recent = new Map<string, number>();
-  private timer: NodeJS.Timeout | undefined;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly config: AppConfig,
-  ) {}
+  ) {
+    super();
+  }
 
   async onModuleInit(): Promise<void> {
     await this.reload();
-    this.timer = setInterval(() => {
-      this.reload().catch((error: unknown) => this.logger.warn({ err: error }, 'could not reload revoked sessions'));
-    }, this.config.identity.revocationRefreshMs);
-    this.timer.unref();
   }
 
-  onApplicationShutdown(): void {
-    clearInterval(this.timer);
+  protected intervalMs(): number {
+    return this.config.identity.revocationRefreshMs;
+  }
+
+  protected runOnce(): Promise<void> {
+    return this.reload();
   }
 
   isRevoked(sessionId: string): boolean {

@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { AuditJobsModule } from '@app/audit';
+import { ComplianceJobsModule } from '@app/compliance';
+
+/**
+ * The worker's scheduled jobs, each brought by the library that owns it. The
+ * worker app runs them; the api runs them too in single-process mode
+ * (`npm start`, RUN_WORKER=true).
+ */
+@Module({
+  imports: [AuditJobsModule, ComplianceJobsModule],
+})
+export class WorkerJobsModule {}
