@@ -1,4 +1,5 @@
 import { AuditLog, AuditSealer, AuditVerifier, LEAF_SQL, RequestAudit } from '@app/audit';
+import { sealWritten, untilWatermarkPasses } from '../support/audit';
 import { sharedKeys } from '../support/key-files';
 import { startTestApp, type TestApp } from '../support/test-app';
 
@@ -13,25 +14,6 @@ async function tamper(t: TestApp, ...statements: string[]): Promise<void> {
     await manager.query('SET LOCAL session_replication_role = replica');
     for (const sql of statements) await manager.query(sql);
   });
-}
-
-/**
- * Seals everything committed so far. A transaction open anywhere on the
- * server (another test's database included) holds the watermark back, so a
- * single pass may seal nothing yet: pass again until nothing is left.
- */
-async function sealAll(t: TestApp): Promise<void> {
-  const sealer = t.app.get(AuditSealer);
-  for (const deadline = Date.now() + 20_000; ;) {
-    await sealer.sealOnce();
-    const [{ unsealed }] = await t.dataSource.query(
-      `SELECT count(*)::int AS unsealed FROM audit_events
-        WHERE tx >= coalesce((SELECT tx_to FROM audit_seals ORDER BY seal_no DESC LIMIT 1), '0'::xid8)`,
-    );
-    if (unsealed === 0) return;
-    if (Date.now() > deadline) throw new Error(`${unsealed} events stayed unsealed`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 async function seqsOfSeal(t: TestApp, sealNo: number): Promise<number[]> {
@@ -49,9 +31,9 @@ describe('sealing and verification', () => {
     sealer = t.app.get(AuditSealer);
     verifier = t.app.get(AuditVerifier);
     await writeEvents(t, 6);
-    await sealAll(t);
+    await sealWritten(t);
     await writeEvents(t, 5);
-    await sealAll(t);
+    await sealWritten(t);
   });
 
   afterEach(async () => {
@@ -241,7 +223,7 @@ describe('sealing and verification', () => {
     expect(sealedNow).toEqual([]);
     await runner.commitTransaction();
     await runner.release();
-    await sealAll(t);
+    await sealWritten(t);
     const sealed = await t.dataSource.query(
       `SELECT e.action, count(*)::int AS times FROM audit_events e JOIN audit_seals s ON e.seq = ANY(s.seqs)
         WHERE e.action IN ('late.commit', 'early.commit') GROUP BY e.action ORDER BY e.action`,
@@ -259,6 +241,7 @@ describe('a backlog', () => {
     const t = await startTestApp({ AUDIT_MAX_EVENTS_PER_SEAL: '3' });
     try {
       await writeEvents(t, 7);
+      await untilWatermarkPasses(t);
       const sealer = t.app.get(AuditSealer);
       const counts = [];
       for (let seal = await sealer.sealOnce(); seal; seal = await sealer.sealOnce()) counts.push(seal.eventCount);
@@ -276,11 +259,17 @@ describe('two sealers at once', () => {
     const first = await startTestApp(keys.env);
     const second = await startTestApp(keys.env, [], first.database);
     try {
-      for (let round = 0; round < 5; round++) {
+      for (let round = 1; round <= 5; round++) {
         await writeEvents(first, 4);
-        await Promise.all([first.app.get(AuditSealer).sealOnce(), second.app.get(AuditSealer).sealOnce()]);
+        await untilWatermarkPasses(first);
+        const seals = await Promise.all([
+          first.app.get(AuditSealer).sealOnce(),
+          second.app.get(AuditSealer).sealOnce(),
+        ]);
+        // One takes the lock and seals the round's events; the other finds the lock taken or nothing left.
+        expect(seals.filter((seal) => seal !== null)).toEqual([{ sealNo: round, eventCount: 4 }]);
       }
-      await first.app.get(AuditSealer).sealOnce();
+      expect(await first.app.get(AuditSealer).sealOnce()).toBeNull();
       const [row] = await first.dataSource.query(
         `SELECT count(*)::int AS sealed, count(DISTINCT seq)::int AS distinct_seqs,
                 (SELECT count(*)::int FROM audit_events) AS events

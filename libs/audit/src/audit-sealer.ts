@@ -108,9 +108,9 @@ export class AuditSealer {
     return { sealNo: Number(sealed.seal_no), eventCount: sealed.event_count };
   }
 
-  /** The latest checkpoint: the head of the seal chain, signed now. */
-  async latestCheckpoint(): Promise<Checkpoint | null> {
-    const [head]: { seal_no: string; total_events: string; hash: Buffer }[] = await this.dataSource.query(
+  /** The latest checkpoint: the head of the seal chain, signed now (within `manager`'s transaction if given). */
+  async latestCheckpoint(manager = this.dataSource.manager): Promise<Checkpoint | null> {
+    const [head]: { seal_no: string; total_events: string; hash: Buffer }[] = await manager.query(
       `SELECT seal_no::text, total_events::text, hash FROM audit_seals ORDER BY audit_seals.seal_no DESC LIMIT 1`,
     );
     return head ? this.checkpointOf(Number(head.seal_no), Number(head.total_events), head.hash) : null;

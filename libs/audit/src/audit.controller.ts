@@ -80,7 +80,7 @@ export class AuditController {
   @Audited('audit.checkpoint', { resource: 'audit_log' })
   @ApiOperation({ summary: 'A signed statement of the sealed log’s head' })
   async checkpoint(@AuditContext() audit: RequestAudit): Promise<Checkpoint> {
-    const checkpoint = await this.log.transaction(audit, () => this.sealer.latestCheckpoint());
+    const checkpoint = await this.log.transaction(audit, (manager) => this.sealer.latestCheckpoint(manager));
     if (!checkpoint) throw DomainError.notFound('Nothing has been sealed yet.');
     return checkpoint;
   }

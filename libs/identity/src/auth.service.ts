@@ -209,7 +209,7 @@ export class AuthService {
 
   async me(audit: RequestAudit, principal: Principal): Promise<MeView> {
     audit.on('user', principal.userId);
-    const user = await this.log.transaction(audit, () => this.activeUser(principal));
+    const user = await this.log.transaction(audit, (manager) => this.activeUser(principal, manager));
     const view = toUserView(user);
     return {
       id: view.id,
@@ -288,8 +288,9 @@ export class AuthService {
     };
   }
 
-  private async activeUser(principal: Principal): Promise<User> {
-    const user = await this.dataSource.getRepository(User).findOneBy({ id: principal.userId });
+  /** Within a transaction, its manager: a second connection per request can deadlock a busy pool. */
+  private async activeUser(principal: Principal, manager = this.dataSource.manager): Promise<User> {
+    const user = await manager.getRepository(User).findOneBy({ id: principal.userId });
     if (!user || !user.active) throw sessionEnded();
     return user;
   }
