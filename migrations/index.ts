@@ -1,3 +1,4 @@
+import { RegisterViews1796271236418 } from './1796271236418-RegisterViews';
 import { SearchWords1795900826039 } from './1795900826039-SearchWords';
 import { Compliance1795890758052 } from './1795890758052-Compliance';
 import { Photos1795888382804 } from './1795888382804-Photos';
@@ -23,4 +24,5 @@ export const MIGRATIONS: Function[] = [
   Photos1795888382804,
   Compliance1795890758052,
   SearchWords1795900826039,
+  RegisterViews1796271236418,
 ];

@@ -4,7 +4,7 @@ import { Histogram } from 'prom-client';
 import type { DataSource } from 'typeorm';
 import { AppConfig, MetricsService } from '@app/common';
 import { AuditLog, RequestAudit } from '@app/audit';
-import { AlertRaiser } from './alert-raiser';
+import { AlertWriter } from './alert-writer';
 
 /** Distinct from the audit sealer's lock. */
 const SCAN_LOCK = 7_340_101;
@@ -32,7 +32,7 @@ export class ComplianceScanner {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly config: AppConfig,
-    private readonly raiser: AlertRaiser,
+    private readonly alerts: AlertWriter,
     private readonly log: AuditLog,
     metrics: MetricsService,
   ) {
@@ -51,10 +51,10 @@ export class ComplianceScanner {
       const [{ locked }] = await manager.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [SCAN_LOCK]);
       if (!locked) return { ran: false, raised: {}, reminders: 0 };
       const raised = [
-        ...(await this.raiser.raise(manager, { sql: MISSED_PERIODS, params: [now, graceHours, scanLookbackDays] })),
-        ...(await this.raiser.raise(manager, { sql: MEASURES_ENDING, params: [now, measureEndingDays] })),
+        ...(await this.alerts.raise(manager, { sql: MISSED_PERIODS, params: [now, graceHours, scanLookbackDays] })),
+        ...(await this.alerts.raise(manager, { sql: MEASURES_ENDING, params: [now, measureEndingDays] })),
       ];
-      const reminders = await this.raiser.remind(manager, { sql: CHECK_INS_DUE, params: [now, reminderDaysBefore] });
+      const reminders = await this.alerts.remind(manager, { sql: CHECK_INS_DUE, params: [now, reminderDaysBefore] });
       const counts: Record<string, number> = {};
       for (const alert of raised) counts[alert.kind] = (counts[alert.kind] ?? 0) + 1;
       if (raised.length || reminders.length) {
@@ -76,6 +76,8 @@ export class ComplianceScanner {
   }
 }
 
+// The scan's queries read register's facts through its views only (migration RegisterViews).
+
 /**
  * Every reporting period that ended (plus the grace) without a check-in and
  * without a suspension. The scan runs every few minutes, so it looks only at
@@ -87,7 +89,7 @@ export class ComplianceScanner {
 const MISSED_PERIODS = `
   SELECT 'missed_check_in' AS kind, m.person_id, m.id AS measure_id, m.id AS source_id,
          per.last_day AS due_date, m.report_to AS police_administration
-    FROM measures m
+    FROM register_reporting_measures m
    CROSS JOIN LATERAL (SELECT ($1::timestamptz AT TIME ZONE 'Europe/Belgrade')::date AS today,
                               (($1::timestamptz - make_interval(days => $3::int, hours => $2::int))
                                  AT TIME ZONE 'Europe/Belgrade')::date AS window_start) t
@@ -97,7 +99,7 @@ const MISSED_PERIODS = `
      (least(t.today, m.ends_on) - m.starts_on) / m.every_days) AS k
    CROSS JOIN LATERAL (SELECT m.starts_on + k * m.every_days AS starts_on,
                               least(m.starts_on + (k + 1) * m.every_days - 1, m.ends_on) AS last_day) per
-   WHERE m.type = 'periodic_reporting' AND m.starts_on <= t.today
+   WHERE m.starts_on <= t.today
      AND m.ends_on >= t.window_start - 1
      AND (m.status <> 'ended' OR m.status_changed_on >= t.window_start - 1)
      AND $1::timestamptz >= belgrade_midnight(per.last_day + 1) + make_interval(hours => $2::int)
@@ -106,8 +108,8 @@ const MISSED_PERIODS = `
              > $1::timestamptz - make_interval(days => $3::int))
      AND NOT EXISTS (SELECT 1 FROM alerts a
                       WHERE a.kind = 'missed_check_in' AND a.source_id = m.id AND a.due_date = per.last_day)
-     AND NOT EXISTS (SELECT 1 FROM check_ins c
-                      WHERE c.measure_id = m.id AND c.voided_at IS NULL
+     AND NOT EXISTS (SELECT 1 FROM register_check_ins c
+                      WHERE c.measure_id = m.id
                         AND c.occurred_at >= belgrade_midnight(per.starts_on)
                         AND c.occurred_at < belgrade_midnight(per.last_day + 1))
      AND NOT period_excused(m.id, per.starts_on, per.last_day)`;
@@ -116,7 +118,7 @@ const MISSED_PERIODS = `
 const MEASURES_ENDING = `
   SELECT 'measure_ending' AS kind, m.person_id, m.id AS measure_id, m.id AS source_id, m.ends_on AS due_date,
          coalesce(m.report_to, responsible_administration(m.person_id)) AS police_administration
-    FROM measures m
+    FROM register_measures m
    CROSS JOIN LATERAL (SELECT ($1::timestamptz AT TIME ZONE 'Europe/Belgrade')::date AS today) t
    WHERE m.status = 'active' AND m.ends_on BETWEEN t.today AND t.today + $2::int
      AND NOT EXISTS (SELECT 1 FROM alerts a
@@ -126,15 +128,15 @@ const MEASURES_ENDING = `
 const CHECK_INS_DUE = `
   SELECT 'check_in_due' AS kind, m.person_id, m.id AS source_id, per.last_day AS due_date,
          m.report_to AS police_administration
-    FROM measures m
+    FROM register_reporting_measures m
    CROSS JOIN LATERAL (SELECT ($1::timestamptz AT TIME ZONE 'Europe/Belgrade')::date AS today) t
    CROSS JOIN LATERAL (SELECT m.starts_on + ((t.today - m.starts_on) / m.every_days) * m.every_days AS starts_on) s
    CROSS JOIN LATERAL (SELECT s.starts_on, least(s.starts_on + m.every_days - 1, m.ends_on) AS last_day) per
-   WHERE m.type = 'periodic_reporting' AND m.status = 'active'
+   WHERE m.status = 'active'
      AND t.today BETWEEN m.starts_on AND m.ends_on
      AND per.last_day <= t.today + $2::int
-     AND NOT EXISTS (SELECT 1 FROM check_ins c
-                      WHERE c.measure_id = m.id AND c.voided_at IS NULL
+     AND NOT EXISTS (SELECT 1 FROM register_check_ins c
+                      WHERE c.measure_id = m.id
                         AND c.occurred_at >= belgrade_midnight(per.starts_on)
                         AND c.occurred_at < belgrade_midnight(per.last_day + 1))
      AND NOT period_excused(m.id, per.starts_on, per.last_day)`;

@@ -4,6 +4,7 @@ import { AuditModule } from '@app/audit';
 import { AuthzModule } from '@app/authz';
 import { CommonModule } from '@app/common';
 import { AlertRaiser } from './alert-raiser';
+import { AlertWriter } from './alert-writer';
 import { AlertsService } from './alerts.service';
 import { ComplianceScanner } from './compliance-scanner';
 import { ComplianceService } from './compliance.service';
@@ -16,7 +17,8 @@ const SERVICES = [AlertRaiser, AlertsService, ComplianceService, ComplianceScann
 /** Compliance: statuses, alerts, reminders. The api adds the controllers, the worker the jobs. */
 @Module({
   imports: [TypeOrmModule.forFeature(COMPLIANCE_ENTITIES), CommonModule, AuthzModule, AuditModule],
-  providers: SERVICES,
+  // The alert writer stays inside: register raises alerts through AlertRaiser's typed requests.
+  providers: [...SERVICES, AlertWriter],
   exports: SERVICES,
 })
 export class ComplianceModule {}

@@ -11,10 +11,12 @@ import {
   type Page,
   toPage,
 } from '@app/common';
-import { AbilityFactory, positionalScope, type Principal, sqlScope } from '@app/authz';
+import { positionalScope, type Principal, RecordAccess } from '@app/authz';
 import { AuditLog, type RequestAudit } from '@app/audit';
 import type { DueQuery, OverdueQuery } from './compliance.dto';
-import { type ComplianceStatus, type PersonCompliance, personCompliance, type ReportingMeasure } from './schedule';
+
+/** A person's status: the worst over their reporting measures (`none` without any). */
+export type ComplianceStatus = 'none' | 'compliant' | 'due' | 'overdue' | 'suspended' | 'ended';
 
 export interface OverdueItem {
   personId: string;
@@ -54,54 +56,31 @@ interface ListRow {
   checked_in?: boolean;
 }
 
-const PERSON_SCOPE = { regions: { sql: 'p.regions', array: true } };
-
 /**
- * Compliance as it is when read (CONTRACT "Compliance"): a person's status
- * from the pure schedule, and the overdue and due lists from the same rules
- * in SQL (migration functions `measure_compliance`, `person_compliance`).
+ * Compliance as it is when read (CONTRACT "Compliance"), from its one
+ * run-time source, the SQL functions `measure_compliance` and
+ * `person_compliance`, over register's views (`register_*`): a person's
+ * status, the overdue and due lists, the search's filter.
  */
 @Injectable()
 export class ComplianceService {
   constructor(
     private readonly config: AppConfig,
     private readonly log: AuditLog,
-    private readonly abilities: AbilityFactory,
+    private readonly access: RecordAccess,
   ) {}
 
   /** One person's compliance, from their reporting measures, check-ins and suspensions. */
   async ofPerson(manager: EntityManager, personId: string, now = new Date()): Promise<ComplianceView> {
-    const measures: {
-      id: string;
-      starts_on: string;
-      ends_on: string;
-      every_days: number;
-      status: ReportingMeasure['status'];
-      suspensions: { from: string; to: string | null }[];
-      check_ins: string[];
-    }[] = await manager.query(
-      `SELECT m.id, m.starts_on::text, m.ends_on::text, m.every_days, m.status,
-              coalesce((SELECT json_agg(json_build_object('from', s.from_on, 'to', s.to_on))
-                          FROM measure_suspensions s WHERE s.measure_id = m.id), '[]') AS suspensions,
-              coalesce((SELECT json_agg(c.occurred_at) FROM check_ins c
-                         WHERE c.measure_id = m.id AND c.voided_at IS NULL), '[]') AS check_ins
-         FROM measures m WHERE m.person_id = $1 AND m.type = 'periodic_reporting'`,
-      [personId],
-    );
-    const result: PersonCompliance = personCompliance(
-      measures.map((m) => ({
-        id: m.id,
-        startsOn: m.starts_on,
-        endsOn: m.ends_on,
-        everyDays: m.every_days,
-        status: m.status,
-        suspensions: m.suspensions,
-        checkIns: m.check_ins.map((at) => new Date(at)),
-      })),
-      now,
-      this.rules(),
-    );
-    return { status: result.status, nextDueAt: result.nextDueAt, lastCheckInAt: result.lastCheckInAt };
+    const { graceHours, dueSoonDays } = this.rules();
+    const [row]: { status: ComplianceStatus; next_due_at: Date | null; last_check_in_at: Date | null }[] =
+      await manager.query(`SELECT status, next_due_at, last_check_in_at FROM person_compliance($1, $2, $3, $4)`, [
+        personId,
+        now,
+        graceHours,
+        dueSoonDays,
+      ]);
+    return { status: row.status, nextDueAt: row.next_due_at, lastCheckInAt: row.last_check_in_at };
   }
 
   /** The statuses of several persons at once (list items), computed in SQL. */
@@ -137,10 +116,10 @@ export class ComplianceService {
       SELECT p.id AS person_id, p.surname, p.given_names, m.id AS measure_id, c.overdue_since::text AS due_date,
              ((now() AT TIME ZONE 'Europe/Belgrade')::date - c.overdue_since) AS days_overdue,
              m.report_to AS police_administration
-        FROM measures m
-        JOIN persons p ON p.id = m.person_id
+        FROM register_reporting_measures m
+        JOIN register_persons p ON p.id = m.person_id
         CROSS JOIN LATERAL measure_compliance(m, now(), $${params.length - 1}, $${params.length}) c
-       WHERE m.type = 'periodic_reporting' AND m.status = 'active' AND c.status = 'overdue' AND ${where.sql}`;
+       WHERE m.status = 'active' AND c.status = 'overdue' AND ${where.sql}`;
     if (cursor) {
       params.push(cursor[0], cursor[1]);
       sql += ` AND (c.overdue_since, m.id) > ($${params.length - 1}::date, $${params.length}::uuid)`;
@@ -178,18 +157,18 @@ export class ComplianceService {
     let sql = `
       SELECT p.id AS person_id, p.surname, p.given_names, m.id AS measure_id, per.last_day::text AS due_date,
              m.report_to AS police_administration,
-             EXISTS (SELECT 1 FROM check_ins ci
-                      WHERE ci.measure_id = m.id AND ci.voided_at IS NULL
+             EXISTS (SELECT 1 FROM register_check_ins ci
+                      WHERE ci.measure_id = m.id
                         AND ci.occurred_at >= belgrade_midnight(per.starts_on)
                         AND ci.occurred_at < belgrade_midnight(per.last_day + 1)) AS checked_in
-        FROM measures m
-        JOIN persons p ON p.id = m.person_id
+        FROM register_reporting_measures m
+        JOIN register_persons p ON p.id = m.person_id
         CROSS JOIN LATERAL generate_series(
           greatest(0, ceil((${f} - m.starts_on + 1)::numeric / m.every_days)::int - 1),
           floor((least(${t}, m.ends_on) - m.starts_on)::numeric / m.every_days)::int) AS k
         CROSS JOIN LATERAL (SELECT m.starts_on + k * m.every_days AS starts_on,
                                    least(m.starts_on + (k + 1) * m.every_days - 1, m.ends_on) AS last_day) per
-       WHERE m.type = 'periodic_reporting' AND m.status = 'active'
+       WHERE m.status = 'active'
          AND per.last_day BETWEEN ${f} AND ${t}
          AND NOT period_excused(m.id, per.starts_on, per.last_day) AND ${where.sql}`;
     if (cursor) {
@@ -236,8 +215,7 @@ export class ComplianceService {
 
   /** The caller's scope over persons, and the region filter, as positional SQL ($1...). */
   private scope(principal: Principal, region: string | undefined): { sql: string; params: unknown[] } {
-    const ability = this.abilities.createForPrincipal(principal);
-    const { sql, params } = positionalScope(sqlScope(ability, 'read', 'Compliance', PERSON_SCOPE));
+    const { sql, params } = positionalScope(this.access.scope(principal, 'read', 'Compliance', { person: 'p' }));
     if (!region) return { sql, params };
     params.push(region);
     return { sql: `${sql} AND m.report_to = $${params.length}`, params };

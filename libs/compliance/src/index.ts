@@ -10,7 +10,6 @@ export * from './compliance.service';
 export * from './entities';
 export * from './inbox.service';
 export * from './mail-delivery';
-export * from './schedule';
 
 /** Registered by the api only. */
 export const COMPLIANCE_CONTROLLERS = [ComplianceController, AlertsController, InboxController];

@@ -1,15 +1,17 @@
 /**
- * Compliance with the "periodic reporting" measure: the person must check in, in person, at least
- * once in every period of `everyDays` days counted from the measure's first day.
+ * The test oracle for compliance with the "periodic reporting" measure: the person must check in,
+ * in person, at least once in every period of `everyDays` days counted from the measure's first day.
  *
- * Pure functions over plain values (no I/O). Days are Europe/Belgrade calendar dates (YYYY-MM-DD,
- * compared as strings) and a day ends at the next Belgrade midnight. The worker's SQL applies the
- * same rules: keep the two in step.
+ * At run time the rules live in SQL alone (`measure_compliance`, `person_compliance`); this is the
+ * same rules stated again, independently, as pure functions over plain values, for the property
+ * tests (`schedule.spec.ts`, test/compliance/sql-agrees.e2e-spec.ts) to hold the SQL to. No run-time
+ * file may import it (`boundaries.spec.ts` checks). Days are Europe/Belgrade calendar dates
+ * (YYYY-MM-DD, compared as strings) and a day ends at the next Belgrade midnight.
  */
-// A relative import on purpose: `@app/common` would pull in NestJS.
-import { addDays, belgradeMidnight, belgradeToday, isRealDate } from '../../common/src/time/calendar';
+import { addDays, belgradeMidnight, belgradeToday, isRealDate } from '@app/common';
+import type { ComplianceStatus } from '../compliance.service';
 
-export type ComplianceStatus = 'none' | 'compliant' | 'due' | 'overdue' | 'suspended' | 'ended';
+export type { ComplianceStatus };
 
 export interface ReportingMeasure {
   id: string;

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { addDays, belgradeMidnight, belgradeToday } from '../../common/src/time/calendar';
+import { addDays, belgradeMidnight, belgradeToday } from '@app/common';
 import {
   DEFAULT_RULES,
   measureCompliance,
