@@ -4,12 +4,12 @@ import {
   addDays,
   AppConfig,
   belgradeToday,
-  decodeCursor,
-  DEFAULT_PAGE_SIZE,
   DomainError,
   isRealDate,
+  Keyset,
+  type KeysetColumn,
   type Page,
-  toPage,
+  positional,
 } from '@app/common';
 import { positionalScope, type Principal, RecordAccess } from '@app/authz';
 import { AuditLog, type RequestAudit } from '@app/audit';
@@ -44,6 +44,12 @@ export interface ComplianceView {
   lastCheckInAt: Date | null;
 }
 
+/** The lists' order: by the due date (`due_on` of each list's rows), then the measure. */
+const BY_DUE_DATE: KeysetColumn[] = [
+  { sql: 'l.due_on', kind: 'date' },
+  { sql: 'l.measure_id', kind: 'uuid' },
+];
+
 /** A row of the overdue and due lists, as SQL returns it. */
 interface ListRow {
   person_id: string;
@@ -72,7 +78,7 @@ export class ComplianceService {
 
   /** One person's compliance, from their reporting measures, check-ins and suspensions. */
   async ofPerson(manager: EntityManager, personId: string, now = new Date()): Promise<ComplianceView> {
-    const { graceHours, dueSoonDays } = this.rules();
+    const { graceHours, dueSoonDays } = this.config.compliance;
     const [row]: { status: ComplianceStatus; next_due_at: Date | null; last_check_in_at: Date | null }[] =
       await manager.query(`SELECT status, next_due_at, last_check_in_at FROM person_compliance($1, $2, $3, $4)`, [
         personId,
@@ -108,25 +114,18 @@ export class ComplianceService {
   /** One item per overdue measure, oldest first. */
   overdue(audit: RequestAudit, principal: Principal, query: OverdueQuery): Promise<Page<OverdueItem>> {
     audit.on('compliance');
-    const limit = query.limit ?? DEFAULT_PAGE_SIZE;
-    const cursor = query.cursor ? decodeCursor(query.cursor, ['date', 'uuid']) : null;
     const where = this.scope(principal, query.region);
     const params = [...where.params, this.config.compliance.graceHours, this.config.compliance.dueSoonDays];
-    let sql = `
+    const sql = `
       SELECT p.id AS person_id, p.surname, p.given_names, m.id AS measure_id, c.overdue_since::text AS due_date,
+             c.overdue_since AS due_on,
              ((now() AT TIME ZONE 'Europe/Belgrade')::date - c.overdue_since) AS days_overdue,
              m.report_to AS police_administration
         FROM register_reporting_measures m
         JOIN register_persons p ON p.id = m.person_id
         CROSS JOIN LATERAL measure_compliance(m, now(), $${params.length - 1}, $${params.length}) c
        WHERE m.status = 'active' AND c.status = 'overdue' AND ${where.sql}`;
-    if (cursor) {
-      params.push(cursor[0], cursor[1]);
-      sql += ` AND (c.overdue_since, m.id) > ($${params.length - 1}::date, $${params.length}::uuid)`;
-    }
-    params.push(limit + 1);
-    sql += ` ORDER BY c.overdue_since, m.id LIMIT $${params.length}`;
-    return this.page(audit, sql, params, limit, (row) => ({
+    return this.page(audit, sql, params, new Keyset(BY_DUE_DATE, query), (row) => ({
       personId: row.person_id,
       surname: row.surname,
       givenNames: row.given_names,
@@ -149,13 +148,12 @@ export class ComplianceService {
       errors.push({ field: 'to', message: 'must be on or after from and at most 366 days after it' });
     }
     if (errors.length) throw DomainError.validation(errors);
-    const limit = query.limit ?? DEFAULT_PAGE_SIZE;
-    const cursor = query.cursor ? decodeCursor(query.cursor, ['date', 'uuid']) : null;
     const where = this.scope(principal, query.region);
     const params: unknown[] = [...where.params, from, to];
     const [f, t] = [`$${params.length - 1}::date`, `$${params.length}::date`];
-    let sql = `
+    const sql = `
       SELECT p.id AS person_id, p.surname, p.given_names, m.id AS measure_id, per.last_day::text AS due_date,
+             per.last_day AS due_on,
              m.report_to AS police_administration,
              EXISTS (SELECT 1 FROM register_check_ins ci
                       WHERE ci.measure_id = m.id
@@ -171,13 +169,7 @@ export class ComplianceService {
        WHERE m.status = 'active'
          AND per.last_day BETWEEN ${f} AND ${t}
          AND NOT period_excused(m.id, per.starts_on, per.last_day) AND ${where.sql}`;
-    if (cursor) {
-      params.push(cursor[0], cursor[1]);
-      sql += ` AND (per.last_day, m.id) > ($${params.length - 1}::date, $${params.length}::uuid)`;
-    }
-    params.push(limit + 1);
-    sql += ` ORDER BY per.last_day, m.id LIMIT $${params.length}`;
-    return this.page(audit, sql, params, limit, (row) => ({
+    return this.page(audit, sql, params, new Keyset(BY_DUE_DATE, query), (row) => ({
       personId: row.person_id,
       surname: row.surname,
       givenNames: row.given_names,
@@ -188,25 +180,24 @@ export class ComplianceService {
     }));
   }
 
-  rules(): { graceHours: number; dueSoonDays: number } {
-    return { graceHours: this.config.compliance.graceHours, dueSoonDays: this.config.compliance.dueSoonDays };
-  }
-
-  private page<T extends { personId: string; dueDate: string; measureId: string }>(
+  /** One page of a list (`sql` selects the items; `params` are its $n), in the keyset's order. */
+  private page<T>(
     audit: RequestAudit,
     sql: string,
     params: unknown[],
-    limit: number,
-    view: (row: ListRow) => T,
+    keyset: Keyset,
+    view: (row: ListRow) => T & { personId: string },
   ): Promise<Page<T>> {
+    const after = keyset.after();
+    const cursor = after ? positional(after, params.length) : { sql: 'TRUE', params: [] };
+    const all = [...params, ...cursor.params, keyset.limit + 1];
     return this.log.transaction(audit, async (manager) => {
-      const rows: ListRow[] = await manager.query(sql, params);
-      const page = toPage(
-        rows.map(view),
-        limit,
-        (item) => item,
-        (item) => [item.dueDate, item.measureId],
+      const rows: ListRow[] = await manager.query(
+        `SELECT l.*, ${keyset.positions().join(', ')} FROM (${sql}) l
+          WHERE ${cursor.sql} ORDER BY ${keyset.orderBy()} LIMIT $${all.length}`,
+        all,
       );
+      const page = keyset.page(rows, view);
       audit.resultCount = page.items.length;
       audit.subject(...new Set(page.items.map((item) => item.personId)));
       return page;

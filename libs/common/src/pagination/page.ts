@@ -77,13 +77,3 @@ export function decodeCursor(cursor: string, kinds: readonly CursorValue[]): unk
 export function keysetTime(column: string): string {
   return `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 }
-
-/** Builds a page from `limit + 1` fetched rows: the extra row only says there is more. */
-export function toPage<T, R>(rows: R[], limit: number, view: (row: R) => T, position: (row: R) => unknown[]): Page<T> {
-  const more = rows.length > limit;
-  const items = more ? rows.slice(0, limit) : rows;
-  return {
-    items: items.map(view),
-    nextCursor: more ? encodeCursor(position(items[items.length - 1])) : null,
-  };
-}
