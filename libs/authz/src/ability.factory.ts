@@ -33,13 +33,14 @@ export const ROLE_RULES: RoleRules = ({ can }, role, region) => {
     case 'police_officer':
       if (!region) break;
       // "In the region": one of the person's current addresses, or an active measure's reportTo.
-      can('read', ['Person', 'Conviction', 'Measure', 'Compliance'], { regions: region });
+      can('read', 'Person', { regions: region });
+      can('read', ['Conviction', 'Measure', 'Compliance'], { regions: region });
       // Addresses of persons in the region, and an arriving person's new address in the region.
-      can(['read', 'record'], 'Address', { regions: region });
+      can('read', 'Address', { regions: region });
+      can('record', 'Address', { regions: region });
       can('record', 'Address', { policeAdministration: region });
-      can(['read', 'record'], ['Workplace', 'CheckIn', 'Notification', 'Breach', 'Counselling'], {
-        regions: region,
-      });
+      can(['read', 'record'], 'Workplace', { regions: region });
+      can(['read', 'record'], ['CheckIn', 'Notification', 'Breach', 'Counselling'], { regions: region });
       can(['read', 'work'], 'Alert', { policeAdministration: region });
       can('read', 'Inbox');
       can('lookup', 'PersonLookup');
