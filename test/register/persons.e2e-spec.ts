@@ -388,6 +388,20 @@ describe('persons', () => {
       expect(second.body.nextCursor).toBeNull();
     });
 
+    it('answers 100 history entries a page unless asked otherwise', async () => {
+      const person = await registerPerson(t);
+      await t.dataSource.query(
+        `INSERT INTO person_history (person_id, part, part_id, actor, reason, change, before, after)
+         SELECT $1, 'person', $1, '{}', 'test', 'update', NULL, NULL FROM generate_series(1, 120)`,
+        [person.id],
+      );
+      const url = `/api/v1/persons/${person.id}/history`;
+      const first = await request(t.server).get(url).set(as(clerk));
+      expect([first.status, first.body.items.length, typeof first.body.nextCursor]).toEqual([200, 100, 'string']);
+      const rest = await request(t.server).get(`${url}?cursor=${first.body.nextCursor}`).set(as(clerk));
+      expect([rest.body.items.length, rest.body.nextCursor]).toEqual([21, null]);
+    });
+
     it('nothing in the history can be changed', async () => {
       await expect(t.dataSource.query(`UPDATE person_history SET reason = 'x'`)).rejects.toThrow(/append-only/);
     });

@@ -76,7 +76,7 @@ export async function untilWatermarkPasses(t: TestApp): Promise<void> {
   }
 }
 
-/** Seals every event written so far, in one new seal. */
+/** Seals the events written so far in one new seal (at most AUDIT_MAX_EVENTS_PER_SEAL of them: tests write fewer). */
 export async function sealWritten(t: TestApp): Promise<void> {
   await untilWatermarkPasses(t);
   if (!(await t.app.get(AuditSealer).sealOnce())) throw new Error('nothing was sealed');

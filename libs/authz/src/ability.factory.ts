@@ -1,6 +1,6 @@
 import { AbilityBuilder, createMongoAbility, type MongoAbility, type RawRuleOf } from '@casl/ability';
 import { packRules } from '@casl/ability/extra';
-import { Inject, Injectable, Optional } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { Principal } from './principal';
 import type { Role } from './roles';
 import type { Action, Subject, SubjectRecord } from './subjects';
@@ -55,21 +55,20 @@ export const ROLE_RULES: RoleRules = ({ can }, role, region) => {
   }
 };
 
-/** Replaces the role table (tests only: `AbilityFactory.withRules`). */
-export const ABILITY_RULES = Symbol('ABILITY_RULES');
-
 @Injectable()
 export class AbilityFactory {
   private readonly cache = new Map<string, AppAbility>();
 
-  constructor(@Optional() @Inject(ABILITY_RULES) private readonly rules: RoleRules = ROLE_RULES) {}
+  private rules: RoleRules = ROLE_RULES;
 
-  /** A factory with `extra` rules on top of the role table (for tests that widen or narrow a role). */
+  /** A factory with `extra` rules on top of the role table: for tests only, never provided to the apps. */
   static withRules(extra: RoleRules): AbilityFactory {
-    return new AbilityFactory((builder, role, region) => {
+    const factory = new AbilityFactory();
+    factory.rules = (builder, role, region) => {
       ROLE_RULES(builder, role, region);
       extra(builder, role, region);
-    });
+    };
+    return factory;
   }
 
   createForPrincipal(principal: Pick<Principal, 'role' | 'region'>): AppAbility {

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { DomainError } from '@app/common';
+import { DomainError, positional } from '@app/common';
 import { AbilityFactory, type AppAbility } from './ability.factory';
 import type { Principal } from './principal';
-import { positionalScope, type ScopeBinding, scopeSql, type SqlScope } from './scope';
+import { type ScopeBinding, scopeSql, type SqlScope } from './scope';
 import type { Action, ScopedSubject } from './subjects';
 
 /** One record to reach, as a statement: where it is and how it is found. */
@@ -60,7 +60,7 @@ export class RecordAccess {
     principal: Pick<Principal, 'role' | 'region'>,
     target: RecordTarget<S>,
   ): Promise<(R & { allowed: boolean }) | null> {
-    const scope = positionalScope(
+    const scope = positional(
       this.scope(principal, target.action, target.subject, target.binding),
       target.params.length,
     );

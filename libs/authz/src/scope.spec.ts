@@ -1,5 +1,6 @@
 import { AbilityFactory } from './ability.factory';
-import { positionalScope, scopeSql } from './scope';
+import { positional } from '@app/common';
+import { scopeSql } from './scope';
 
 describe('scopeSql', () => {
   const factory = new AbilityFactory();
@@ -54,7 +55,7 @@ describe('scopeSql', () => {
   });
 
   it('numbers positional parameters after the statement’s own', () => {
-    expect(positionalScope(scopeSql(officer, 'read', 'Person', { person: 'p' }), 2)).toEqual({
+    expect(positional(scopeSql(officer, 'read', 'Person', { person: 'p' }), 2)).toEqual({
       sql: '$3 = ANY(p.regions)',
       params: ['PU-NIS'],
     });

@@ -1,5 +1,4 @@
 import { rulesToAST } from '@casl/ability/extra';
-import { positional } from '@app/common';
 import type { AppAbility } from './ability.factory';
 import { type Action, SCOPE_COLUMNS, type ScopeColumn, type ScopedSubject, type SubjectFields } from './subjects';
 
@@ -84,9 +83,4 @@ export function scopeSql<S extends ScopedSubject>(
     }
   };
   return { sql: translate(ast), params };
-}
-
-/** A scope for raw SQL: its named parameters as positional ones ($n...), numbered after `before` others. */
-export function positionalScope(scope: SqlScope, before = 0): { sql: string; params: unknown[] } {
-  return positional(scope, before);
 }

@@ -11,7 +11,7 @@ import {
   type Page,
   positional,
 } from '@app/common';
-import { positionalScope, type Principal, RecordAccess } from '@app/authz';
+import { type Principal, RecordAccess } from '@app/authz';
 import { AuditLog, type RequestAudit } from '@app/audit';
 import type { DueQuery, OverdueQuery } from './compliance.dto';
 
@@ -206,7 +206,7 @@ export class ComplianceService {
 
   /** The caller's scope over persons, and the region filter, as positional SQL ($1...). */
   private scope(principal: Principal, region: string | undefined): { sql: string; params: unknown[] } {
-    const { sql, params } = positionalScope(this.access.scope(principal, 'read', 'Compliance', { person: 'p' }));
+    const { sql, params } = positional(this.access.scope(principal, 'read', 'Compliance', { person: 'p' }));
     if (!region) return { sql, params };
     params.push(region);
     return { sql: `${sql} AND m.report_to = $${params.length}`, params };

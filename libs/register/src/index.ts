@@ -10,7 +10,7 @@ import { WorkplacesController } from './http/workplaces.controller';
 export * from './access/person-access';
 export * from './access/person-lookup';
 export * from './access/person-read-model';
-export * from './access/person-scope';
+export type { HistoryEntry, PartRow, PersonRow, PersonScope } from './access/person-scope';
 export * from './access/person-search';
 export * from './addresses.service';
 export * from './convictions.service';

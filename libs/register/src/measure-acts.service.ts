@@ -128,11 +128,6 @@ function ofType(type: MeasureType, on: string): (measure: Measure) => string | n
   };
 }
 
-/**
- * Acts of carrying out a measure that are recorded against it: check-ins
- * (voided, never deleted, when recorded by mistake), breaches (which raise an
- * alert) and counselling attendance.
- */
 /** Newest first, by a time column of the part. */
 const newestBy = (column: string, kind: 'time' | 'date'): KeysetColumn[] => [
   { sql: `x.${column}`, kind, desc: true },

@@ -37,8 +37,6 @@ export interface CurrentAddresses {
   temporary: AddressView | null;
 }
 
-export const NO_ADDRESSES: CurrentAddresses = { permanent: null, temporary: null };
-
 export interface PersonListItem {
   id: string;
   surname: string;
@@ -81,17 +79,6 @@ export interface PersonParts {
   photos: PhotoView[];
   compliance: ComplianceView;
 }
-
-export const NO_PARTS: PersonParts = {
-  currentAddresses: NO_ADDRESSES,
-  currentWorkplace: null,
-  physicalDescription: null,
-  dnaReference: null,
-  convictions: [],
-  measures: [],
-  photos: [],
-  compliance: { status: 'none', nextDueAt: null, lastCheckInAt: null },
-};
 
 export function toPersonView(person: Person, parts: PersonParts): PersonView {
   return {

@@ -149,7 +149,7 @@ export function positional(fragment: Fragment, before = 0): { sql: string; param
   const params: unknown[] = [];
   const numbers = new Map<string, number>();
   const sql = fragment.sql.replace(/(?<!:):([a-z][a-z0-9_]*)/gi, (whole, name: string) => {
-    if (!(name in fragment.params)) return whole;
+    if (!Object.hasOwn(fragment.params, name)) return whole;
     let n = numbers.get(name);
     if (n === undefined) {
       params.push(fragment.params[name]);

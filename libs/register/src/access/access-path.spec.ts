@@ -63,6 +63,7 @@ const EXEMPT: Record<string, string> = {
 const SQL = new RegExp(`\\b(?:from|join|into|update|table)\\s+(?:only\\s+)?(${TABLES.join('|')})\\b`, 'gi');
 const TYPEORM = new RegExp(
   `(?:getRepository|InjectRepository|createQueryBuilder|withRepository|getMetadata|Repository<)\\(?\\s*(${ENTITIES.join('|')})\\b` +
+    `|new\\s+PersonScope\\b` +
     `|\\b(?:manager|entityManager|dataSource)\\.(?:find\\w*|save|insert|update|upsert|delete|remove|exists\\w*|count\\w*|increment|decrement)\\(\\s*(${ENTITIES.join('|')})\\b`,
   'g',
 );
@@ -122,6 +123,10 @@ describe('the one access path', () => {
     ]);
     expect(violations(service("await manager.query('UPDATE persons SET regions = $2')"))).toEqual([
       'libs/compliance/src/example.service.ts:1: UPDATE persons',
+    ]);
+    // A scope made by hand skips the gate.
+    expect(violations(service('const person = new PersonScope(manager, audit, row, "update", null);'))).toEqual([
+      'libs/compliance/src/example.service.ts:1: new PersonScope',
     ]);
     // Through the scope the access path opened: allowed.
     expect(violations(service('await person.insert(Address, values); await person.all(Measure, {})'))).toEqual([]);

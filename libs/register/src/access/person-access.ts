@@ -110,7 +110,7 @@ export class PersonAccess {
       () => audit.subject(target.personId),
     );
     if (target.part && !row.part_id) throw DomainError.notFound(target.part.absent);
-    return new PersonScope(manager, audit, fromJsonRow(manager, Person, row.person), row.part_id);
+    return new PersonScope(manager, audit, fromJsonRow(manager, Person, row.person), target.action, row.part_id);
   }
 
   /**
@@ -134,7 +134,7 @@ export class PersonAccess {
     });
     const repository = manager.getRepository(Person);
     const person = await repository.save(repository.create(values));
-    return new PersonScope(manager, audit, person, null);
+    return new PersonScope(manager, audit, person, 'create', null);
   }
 
   /**

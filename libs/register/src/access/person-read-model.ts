@@ -1,8 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityTarget, ObjectLiteral } from 'typeorm';
-import { AppConfig, fromJsonRow, fromJsonRows, type KeysetColumn, type Page, type PageQuery } from '@app/common';
-import { positionalScope, type Principal, RecordAccess } from '@app/authz';
+import {
+  AppConfig,
+  fromJsonRow,
+  positional,
+  fromJsonRows,
+  type KeysetColumn,
+  type Page,
+  type PageQuery,
+} from '@app/common';
+import { type Principal, RecordAccess } from '@app/authz';
 import { AuditLog, type RequestAudit } from '@app/audit';
 import type { ComplianceStatus } from '@app/compliance';
 import { toAddressView } from '../addresses.service';
@@ -50,6 +58,8 @@ export interface HistoryItem {
   after: Record<string, unknown> | null;
 }
 
+const HISTORY_PAGE_SIZE = 100;
+
 const NEWEST_FIRST: KeysetColumn[] = [
   { sql: 'x.at', kind: 'time', desc: true },
   { sql: 'x.id', kind: 'uuid', desc: true },
@@ -80,7 +90,7 @@ export class PersonReadModel {
   async get(audit: RequestAudit, principal: Principal, id: string): Promise<PersonView> {
     audit.on('person', id);
     const withDna = this.records.ability(principal).can('read', 'DnaReference');
-    const scope = positionalScope(this.records.scope(principal, 'read', 'Person', { person: 'f' }), 3);
+    const scope = positional(this.records.scope(principal, 'read', 'Person', { person: 'f' }), 3);
     const { outcome, answer } = await this.log.readWithEvent<PersonRow>(audit, {
       ctes: `found AS (SELECT * FROM persons WHERE id = $1),
              visible AS (SELECT f.* FROM found f WHERE ${scope.sql})`,
@@ -116,7 +126,9 @@ export class PersonReadModel {
       principal,
       { action: 'read', on: 'PersonHistory', personId: id },
       async (person) => {
-        const result = await person.page(PersonHistoryEntry, NEWEST_FIRST, page, (h) => ({
+        // The history's pages are longer than other lists' (100 unless asked).
+        const query = { limit: page.limit ?? HISTORY_PAGE_SIZE, cursor: page.cursor };
+        const result = await person.page(PersonHistoryEntry, NEWEST_FIRST, query, (h) => ({
           at: h.at.toISOString(),
           actor: h.actor,
           reason: h.reason,

@@ -8,6 +8,7 @@ import {
   type ObjectLiteral,
 } from 'typeorm';
 import { DomainError, Keyset, type KeysetColumn, type Page, versionMismatch } from '@app/common';
+import type { Action } from '@app/authz';
 import type { RequestAudit } from '@app/audit';
 import { MeasureSuspension } from '../entities/measure-suspension.entity';
 import { Person } from '../entities/person.entity';
@@ -40,6 +41,8 @@ export class PersonScope {
     readonly manager: EntityManager,
     readonly audit: RequestAudit,
     readonly person: Person,
+    /** The action the caller was let through for: a scope opened to read cannot write. */
+    readonly action: Action,
     /** The part row the gate found with the person, when it was asked for one. */
     private readonly partId: string | null,
   ) {}
@@ -86,35 +89,37 @@ export class PersonScope {
     columns: KeysetColumn[],
     query: { limit?: number; cursor?: string },
     view: (row: E) => V,
-    select?: string,
   ): Promise<Page<V>> {
     const q = this.manager
       .getRepository(entity)
       .createQueryBuilder('x')
       .where('x.person_id = :personId', { personId: this.id });
-    if (select) q.addSelect(select);
     return new Keyset(columns, query).pageOf(q, view);
   }
 
   /** A new row of one of the person's parts. */
   insert<E extends PersonRow>(entity: EntityTarget<E>, values: Omit<DeepPartial<E>, 'personId'>): Promise<E> {
+    this.writable();
     const repository = this.manager.getRepository(entity);
     return repository.save(repository.create({ ...values, personId: this.id } as DeepPartial<E>));
   }
 
   /** Saves a row read through this scope. */
   save<E extends PersonRow>(entity: EntityTarget<E>, row: E): Promise<E> {
+    this.writable();
     if (row.personId !== this.id) throw new Error('a row of another person');
     return this.manager.getRepository(entity).save(row);
   }
 
   /** Saves the person's own row (a new version). */
   savePerson(): Promise<Person> {
+    this.writable();
     return this.manager.getRepository(Person).save(this.person);
   }
 
   /** The suspensions of one of the person's measures (a measure read through this scope). */
   suspensions(measure: { id: string; personId: string }) {
+    this.writable();
     if (measure.personId !== this.id) throw new Error('a measure of another person');
     const repository = this.manager.getRepository(MeasureSuspension);
     return {
@@ -125,6 +130,7 @@ export class PersonScope {
   }
 
   async history(entry: HistoryEntry): Promise<void> {
+    this.writable();
     await this.manager.query(
       `INSERT INTO person_history (person_id, part, part_id, actor, reason, change, before, after)
        VALUES ($1, $2, $3, $4::jsonb, $5, $6, $7::jsonb, $8::jsonb)`,
@@ -271,6 +277,7 @@ export class PersonScope {
    * the person (its version stays).
    */
   async refreshRegions(): Promise<void> {
+    this.writable();
     await this.manager.query(
       `UPDATE persons SET regions = ARRAY(
           SELECT police_administration FROM addresses WHERE person_id = $1 AND valid_to IS NULL
@@ -280,6 +287,11 @@ export class PersonScope {
         WHERE id = $1`,
       [this.id],
     );
+  }
+
+  /** Writes need a scope opened for a write (create, update, record, void): never a read. */
+  private writable(): void {
+    if (this.action === 'read') throw new Error(`a scope opened to read cannot write (person ${this.id})`);
   }
 
   private where<E extends PersonRow>(where: FindOptionsWhere<E>): FindOptionsWhere<E> {
