@@ -206,7 +206,7 @@ const MATRIX: RouteCase[] = [
     route: 'GET persons/:id/addresses',
     url: (c) => `/api/v1/persons/${c.personId}/addresses`,
     headers: REASON,
-    expect: { ...READERS(200), police_officer: 404 },
+    expect: { ...READERS(200), police_officer: 404, judicial_officer: 403 },
   },
   {
     route: 'PATCH persons/:id/addresses/:addressId',
@@ -290,7 +290,7 @@ const MATRIX: RouteCase[] = [
     route: 'GET persons/:id/workplaces',
     url: (c) => `/api/v1/persons/${c.personId}/workplaces`,
     headers: REASON,
-    expect: { ...READERS(200), police_officer: 404 },
+    expect: { ...READERS(200), police_officer: 404, judicial_officer: 403 },
   },
   {
     route: 'PATCH persons/:id/workplaces/:workplaceId',
@@ -310,13 +310,13 @@ const MATRIX: RouteCase[] = [
     route: 'GET persons/:id/photos',
     url: (c) => `/api/v1/persons/${c.personId}/photos`,
     headers: REASON,
-    expect: { ...READERS(200), police_officer: 404 },
+    expect: { ...READERS(200), police_officer: 404, judicial_officer: 403 },
   },
   {
     route: 'GET persons/:id/photos/:photoId',
     url: (c) => `/api/v1/persons/${c.personId}/photos/${c.photoId}`,
     headers: REASON,
-    expect: { ...READERS(200), police_officer: 404 },
+    expect: { ...READERS(200), police_officer: 404, judicial_officer: 403 },
   },
   {
     route: 'POST persons/:id/check-ins',
@@ -334,7 +334,7 @@ const MATRIX: RouteCase[] = [
     route: 'GET persons/:id/check-ins',
     url: (c) => `/api/v1/persons/${c.personId}/check-ins`,
     headers: REASON,
-    expect: { ...READERS(200), police_officer: 404 },
+    expect: { ...READERS(200), police_officer: 404, judicial_officer: 403 },
   },
   {
     route: 'POST persons/:id/check-ins/:checkInId/void',
@@ -358,7 +358,7 @@ const MATRIX: RouteCase[] = [
     route: 'GET persons/:id/notifications',
     url: (c) => `/api/v1/persons/${c.personId}/notifications`,
     headers: REASON,
-    expect: { ...READERS(200), police_officer: 404 },
+    expect: { ...READERS(200), police_officer: 404, judicial_officer: 403 },
   },
   {
     route: 'POST persons/:id/notifications/:notificationId/void',
@@ -395,7 +395,7 @@ const MATRIX: RouteCase[] = [
     route: 'GET persons/:id/breaches',
     url: (c) => `/api/v1/persons/${c.personId}/breaches`,
     headers: REASON,
-    expect: { ...READERS(200), police_officer: 404 },
+    expect: { ...READERS(200), police_officer: 404, judicial_officer: 403 },
   },
   {
     route: 'POST persons/:id/counselling',
@@ -409,7 +409,7 @@ const MATRIX: RouteCase[] = [
     route: 'GET persons/:id/counselling',
     url: (c) => `/api/v1/persons/${c.personId}/counselling`,
     headers: REASON,
-    expect: { ...READERS(200), police_officer: 404 },
+    expect: { ...READERS(200), police_officer: 404, judicial_officer: 403 },
   },
   {
     route: 'GET compliance/overdue',

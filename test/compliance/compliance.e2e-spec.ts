@@ -250,7 +250,7 @@ describe('compliance', () => {
       expect(again.status).toBe(409);
       const person = await request(t.server).get(`/api/v1/persons/${r.personId}`).set(as(clerk));
       expect(person.body.compliance.status).toBe('overdue');
-      const list = await request(t.server).get(`/api/v1/persons/${r.personId}/check-ins`).set(as(judge));
+      const list = await request(t.server).get(`/api/v1/persons/${r.personId}/check-ins`).set(as(clerk));
       expect(list.status).toBe(200);
       expect(list.body.items).toEqual([expect.objectContaining({ id: res.body.id, voidReason: 'Pogrešno uneto' })]);
     });
@@ -485,7 +485,7 @@ describe('compliance', () => {
       .send({ measureId: counsellingId, attendedOn: today, institution: 'CSR Niš' });
     expect(ok.status).toBe(201);
     expect(ok.body).toMatchObject({ measureId: counsellingId, attendedOn: today, institution: 'CSR Niš', version: 1 });
-    const list = await request(t.server).get(`/api/v1/persons/${r.personId}/counselling`).set(as(judge));
+    const list = await request(t.server).get(`/api/v1/persons/${r.personId}/counselling`).set(as(clerk));
     expect(list.body.items).toEqual([expect.objectContaining({ id: ok.body.id })]);
   });
 

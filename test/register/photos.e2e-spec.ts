@@ -59,10 +59,13 @@ describe('photos', () => {
     expect(image.headers['cache-control']).toBe('no-store');
     expect(Buffer.compare(image.body as Buffer, PNG)).toBe(0);
 
-    const list = await request(t.server).get(`/api/v1/persons/${person.id}/photos`).set(as(judge));
+    const list = await request(t.server).get(`/api/v1/persons/${person.id}/photos`).set(as(officerNis));
     expect(list.body.items.map((p: { id: string }) => p.id).sort()).toEqual([png.body.id, jpeg.body.id].sort());
+    // The role table gives judicial officers persons (the person's view lists the photos), not the photos themselves.
     const seen = await request(t.server).get(`/api/v1/persons/${person.id}`).set(as(judge));
     expect(seen.body.photos).toHaveLength(2);
+    const refused = await request(t.server).get(`/api/v1/persons/${person.id}/photos`).set(as(judge));
+    expect([refused.status, refused.body.type]).toEqual([403, 'urn:register:problem:forbidden']);
   });
 
   it('refuses a script named .png (by content), an empty file and another field', async () => {

@@ -26,7 +26,7 @@ export const ROLE_RULES: RoleRules = ({ can }, role, region) => {
       can(['read', 'record', 'update'], ['Address', 'Workplace', 'Breach', 'Counselling']);
       can(['read', 'record', 'void'], ['CheckIn', 'Notification']);
       can(['read', 'update'], 'PhysicalDescription');
-      can('read', ['Compliance', 'Alert', 'PersonHistory']);
+      can('read', ['Compliance', 'Alert', 'PersonHistory', 'Photo']);
       can('work', 'Alert');
       can('read', 'Inbox');
       break;
@@ -34,6 +34,7 @@ export const ROLE_RULES: RoleRules = ({ can }, role, region) => {
       if (!region) break;
       // "In the region": one of the person's current addresses, or an active measure's reportTo.
       can('read', 'Person', { regions: region });
+      can('read', 'Photo', { regions: region });
       can('read', ['Conviction', 'Measure', 'Compliance'], { regions: region });
       // Addresses of persons in the region, and an arriving person's new address in the region.
       can('read', 'Address', { regions: region });
@@ -46,8 +47,10 @@ export const ROLE_RULES: RoleRules = ({ can }, role, region) => {
       can('lookup', 'PersonLookup');
       break;
     case 'judicial_officer':
-      can('read', ['Person', 'Conviction', 'Measure', 'Compliance', 'Address', 'Workplace']);
-      can('read', ['CheckIn', 'Notification', 'Breach', 'Counselling']);
+      // The contract's table: persons, convictions, measures and compliance, in every region; not the
+      // records of carrying out the measures (check-ins, notices, breaches, counselling), nor the
+      // histories of addresses and workplaces, nor photos beyond the person's view.
+      can('read', ['Person', 'Conviction', 'Measure', 'Compliance']);
       break;
     case 'auditor':
       can(['read', 'review', 'verify', 'export'], 'AuditEvent');

@@ -16,6 +16,7 @@ export interface SubjectFields {
   PhysicalDescription: PersonFields;
   Workplace: PersonFields;
   DnaReference: PersonFields;
+  Photo: PersonFields;
   Conviction: PersonFields;
   Measure: PersonFields;
   CheckIn: PersonFields;
@@ -65,6 +66,7 @@ export const SCOPE_COLUMNS: { [S in ScopedSubject]: { [F in keyof SubjectFields[
   PhysicalDescription: PERSON_SCOPED,
   Workplace: PERSON_SCOPED,
   DnaReference: PERSON_SCOPED,
+  Photo: PERSON_SCOPED,
   Conviction: PERSON_SCOPED,
   Measure: PERSON_SCOPED,
   CheckIn: PERSON_SCOPED,

@@ -51,7 +51,7 @@ export class PhotosService {
   }
 
   list(audit: RequestAudit, principal: Principal, personId: string): Promise<Page<PhotoView>> {
-    return this.access.list(audit, principal, 'photo', { on: 'Person', personId }, async (person) =>
+    return this.access.list(audit, principal, 'photo', { on: 'Photo', personId }, async (person) =>
       (await person.all(Photo, { takenAt: 'DESC', id: 'DESC' })).map(toPhotoView),
     );
   }
@@ -65,7 +65,7 @@ export class PhotosService {
   ): Promise<{ contentType: string; data: Buffer }> {
     audit.on('photo', photoId).subject(personId);
     const part = { entity: Photo, id: photoId, absent: 'No such photo.' };
-    return this.access.within(audit, principal, { action: 'read', on: 'Person', personId, part }, async (person) => {
+    return this.access.within(audit, principal, { action: 'read', on: 'Photo', personId, part }, async (person) => {
       const { contentType, data } = await person.image();
       audit.resultCount = 1;
       return { contentType, data };

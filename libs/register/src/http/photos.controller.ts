@@ -28,7 +28,7 @@ export class PhotosController {
   }
 
   @Get()
-  @Permission('read', 'Person')
+  @Permission('read', 'Photo')
   @Audited('photo.list', { resource: 'photo' })
   @ApiOperation({ summary: 'The person’s photos, newest first' })
   list(
@@ -40,7 +40,7 @@ export class PhotosController {
   }
 
   @Get(':photoId')
-  @Permission('read', 'Person')
+  @Permission('read', 'Photo')
   @Audited('photo.read', { resource: 'photo' })
   @Header('Cache-Control', 'no-store')
   @ApiProduces('image/jpeg', 'image/png')
