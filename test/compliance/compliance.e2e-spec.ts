@@ -718,5 +718,39 @@ describe('compliance', () => {
       const bad = await checkIn(officerNis, r.personId, body, { 'Idempotency-Key': 'x'.repeat(65) });
       expect(bad.status).toBe(400);
     });
+
+    it('replays nothing to a caller who has lost access to the person since (404, recorded as denied)', async () => {
+      const r = await reporting(10);
+      const body = {
+        measureId: r.measureId,
+        occurredAt: new Date().toISOString(),
+        place: 'PU Niš',
+        method: 'in_person',
+      };
+      const first = await checkIn(officerNis, r.personId, body, { 'Idempotency-Key': 'ci-lost' });
+      expect(first.status).toBe(201);
+      // The person moves out of the officer's region.
+      await t.dataSource.query(`UPDATE persons SET regions = '{PU-BEOGRAD}' WHERE id = $1`, [r.personId]);
+      const replayId = rid('lost');
+      const replay = await checkIn(officerNis, r.personId, body, {
+        'Idempotency-Key': 'ci-lost',
+        'X-Request-Id': replayId,
+      });
+      expect([replay.status, replay.body.type, replay.body.detail, replay.body.id]).toEqual([
+        404,
+        'urn:register:problem:not_found',
+        'No such person.',
+        undefined,
+      ]);
+      const [event] = await eventsOf(t, replayId);
+      expect([event.action, event.outcome, event.http_status, event.subject_person_ids]).toEqual([
+        'check_in.create',
+        'denied',
+        404,
+        [r.personId],
+      ]);
+      const rows = await t.dataSource.query(`SELECT id FROM check_ins WHERE person_id = $1`, [r.personId]);
+      expect(rows).toEqual([{ id: first.body.id }]);
+    });
   });
 });

@@ -2,9 +2,10 @@ import { createHash } from 'node:crypto';
 import { type CallHandler, type ExecutionContext, Injectable, type NestInterceptor } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { catchError, from, type Observable, of, switchMap } from 'rxjs';
+import { catchError, from, type Observable, switchMap } from 'rxjs';
 import type { DataSource, EntityManager } from 'typeorm';
 import { DomainError } from '@app/common';
+import type { Principal } from '@app/authz';
 import type { IdempotencyClaim, RequestAudit } from './request-audit';
 
 const KEY = /^[\x21-\x7e]{1,64}$/;
@@ -14,6 +15,15 @@ interface StoredAnswer {
   status: number;
   body: unknown;
   subjects: string[];
+}
+
+/**
+ * Whether the caller still reaches every person a stored answer names: a
+ * replay must not hand out what the caller may no longer read. The register
+ * implements it; the api provides it to the interceptor.
+ */
+export abstract class ReplayAccess {
+  abstract reachesAll(principal: Principal, personIds: string[]): Promise<boolean>;
 }
 
 /** Thrown inside the work's transaction when another request with the same key got there first. */
@@ -86,11 +96,14 @@ export async function storeAnswer(
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly access: ReplayAccess,
+  ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const http = context.switchToHttp();
-    const request = http.getRequest<FastifyRequest & { audit?: RequestAudit; user?: { userId?: string } }>();
+    const request = http.getRequest<FastifyRequest & { audit?: RequestAudit; user?: Principal }>();
     const header = request.headers['idempotency-key'];
     if (request.method !== 'POST' || header === undefined || !request.audit || !request.user?.userId) {
       return next.handle();
@@ -103,10 +116,17 @@ export class IdempotencyInterceptor implements NestInterceptor {
       );
     }
     const audit = request.audit;
-    const claim: IdempotencyClaim = { userId: request.user.userId, key, requestHash: requestHash(request) };
+    const principal = request.user;
+    const claim: IdempotencyClaim = { userId: principal.userId, key, requestHash: requestHash(request) };
     const reply = http.getResponse<FastifyReply>();
-    const replay = (answer: StoredAnswer): unknown => {
+    const replay = async (answer: StoredAnswer): Promise<unknown> => {
       if (answer.requestHash !== claim.requestHash) throw mismatch();
+      if (answer.subjects.length > 0 && !(await this.access.reachesAll(principal, answer.subjects))) {
+        // The caller has lost access since the first answer: the same 404 as any record out of reach.
+        audit.subject(...answer.subjects);
+        audit.outcome = 'denied';
+        throw DomainError.outOfReach('No such person.');
+      }
       audit.details = { ...(audit.details ?? {}), idempotentReplay: true };
       audit.subject(...answer.subjects);
       audit.successStatus = answer.status;
@@ -115,11 +135,11 @@ export class IdempotencyInterceptor implements NestInterceptor {
     };
     return from(storedAnswer(this.dataSource.manager, claim)).pipe(
       switchMap((answer) => {
-        if (answer) return of(replay(answer));
+        if (answer) return from(replay(answer));
         audit.idempotency = claim;
         return next.handle().pipe(
           catchError((error: unknown) => {
-            if (error instanceof IdempotentReplay) return of(replay(error.answer));
+            if (error instanceof IdempotentReplay) return from(replay(error.answer));
             throw error;
           }),
         );

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { AuditModule } from '@app/audit';
+import { AuditModule, ReplayAccess } from '@app/audit';
 import { AuthzModule } from '@app/authz';
 import { CommonModule } from '@app/common';
 import { ComplianceModule } from '@app/compliance';
@@ -40,7 +40,7 @@ const SERVICES = [
 /** Persons and everything under them. The api adds the controllers (REGISTER_CONTROLLERS). */
 @Module({
   imports: [TypeOrmModule.forFeature(REGISTER_ENTITIES), CommonModule, AuthzModule, AuditModule, ComplianceModule],
-  providers: SERVICES,
-  exports: SERVICES,
+  providers: [...SERVICES, { provide: ReplayAccess, useExisting: PersonAccess }],
+  exports: [...SERVICES, ReplayAccess],
 })
 export class RegisterModule {}

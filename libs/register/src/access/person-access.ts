@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import type { DeepPartial, EntityManager, EntityTarget, FindOptionsWhere } from 'typeorm';
-import { DomainError, fromJsonRow, type Page } from '@app/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource, DeepPartial, EntityManager, EntityTarget, FindOptionsWhere } from 'typeorm';
+import { DomainError, fromJsonRow, type Page, positional } from '@app/common';
 import {
   type Action,
   type Principal,
@@ -10,7 +11,7 @@ import {
   type SqlScope,
   type SubjectFields,
 } from '@app/authz';
-import { AuditLog, type RequestAudit } from '@app/audit';
+import { AuditLog, ReplayAccess, type RequestAudit } from '@app/audit';
 import { Person } from '../entities/person.entity';
 import { type PartRow, PersonScope } from './person-scope';
 
@@ -43,8 +44,9 @@ export function personNotFound(): DomainError {
  * and is recorded as a denial naming the person.
  */
 @Injectable()
-export class PersonAccess {
+export class PersonAccess implements ReplayAccess {
   constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
     private readonly access: RecordAccess,
     private readonly log: AuditLog,
   ) {}
@@ -145,6 +147,16 @@ export class PersonAccess {
   async taken(manager: EntityManager, where: FindOptionsWhere<Person>, exceptId: string | null): Promise<boolean> {
     const found = await manager.getRepository(Person).find({ where, select: { id: true } });
     return found.some((p) => p.id !== exceptId);
+  }
+
+  /** Whether the caller may still read every one of these persons (before an idempotent replay). */
+  async reachesAll(principal: Principal, personIds: string[]): Promise<boolean> {
+    const scope = positional(this.scope(principal, 'read', 'Person', 'person'), 1);
+    const [{ all }]: { all: boolean }[] = await this.dataSource.query(
+      `SELECT coalesce(bool_and(${scope.sql}), true) AS all FROM persons person WHERE person.id = ANY($1::uuid[])`,
+      [personIds, ...scope.params],
+    );
+    return all;
   }
 
   /** The predicate over persons aliased `alias` (lists, searches). */
