@@ -1,3 +1,5 @@
+import { UsageQuotas1796275200000 } from './1796275200000-UsageQuotas';
+import { Arrivals1796274829651 } from './1796274829651-Arrivals';
 import { RegisterViews1796271236418 } from './1796271236418-RegisterViews';
 import { SearchWords1795900826039 } from './1795900826039-SearchWords';
 import { Compliance1795890758052 } from './1795890758052-Compliance';
@@ -25,4 +27,6 @@ export const MIGRATIONS: Function[] = [
   Compliance1795890758052,
   SearchWords1795900826039,
   RegisterViews1796271236418,
+  Arrivals1796274829651,
+  UsageQuotas1796275200000,
 ];

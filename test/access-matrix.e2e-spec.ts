@@ -191,7 +191,7 @@ const MATRIX: RouteCase[] = [
     route: 'POST persons/:id/addresses',
     url: (c) => `/api/v1/persons/${c.personId}/addresses`,
     headers: REASON,
-    // An officer may record an arriving person's address in the officer's own administration.
+    // An officer records an address in the own administration only for a person announced as arriving there.
     body: {
       kind: 'temporary',
       street: 'Ulica 1',
@@ -200,7 +200,21 @@ const MATRIX: RouteCase[] = [
       policeAdministration: 'PU-BEOGRAD',
       validFrom: '2026-11-01',
     },
-    expect: { anonymous: 401, registry_clerk: 201, police_officer: 201, others: 403 },
+    expect: { anonymous: 401, registry_clerk: 201, police_officer: 404, others: 403 },
+  },
+  {
+    route: 'POST persons/:id/arrivals',
+    url: (c) => `/api/v1/persons/${c.personId}/arrivals`,
+    headers: REASON,
+    body: { policeAdministration: 'PU-BEOGRAD', validUntil: '2099-01-01' },
+    // Valid in shape, too far ahead: 400 for those who may announce; the officer's person is elsewhere.
+    expect: { anonymous: 401, registry_clerk: 400, police_officer: 404, others: 403 },
+  },
+  {
+    route: 'GET persons/:id/arrivals',
+    url: (c) => `/api/v1/persons/${c.personId}/arrivals`,
+    headers: REASON,
+    expect: { anonymous: 401, registry_clerk: 200, police_officer: 404, others: 403 },
   },
   {
     route: 'GET persons/:id/addresses',

@@ -1,3 +1,4 @@
+import { belgradeToday } from '@app/common';
 import request from 'supertest';
 import { eventsOf, rid } from '../support/audit';
 import { bearer, signedIn, type TestAccount, type Tokens } from '../support/identity';
@@ -94,20 +95,83 @@ describe('addresses and regions', () => {
     });
   });
 
-  it('an officer records an arriving person’s address in the own administration, but not elsewhere', async () => {
+  it('an officer records the address of a person announced as arriving in the own administration, and only then', async () => {
     const person = await registerPerson(t);
     await add(clerk, person.id, address({ policeAdministration: 'PU-PIROT', city: 'Pirot', postalCode: '18300' }));
-    const elsewhere = rid();
-    const refused = await add(
+    const arrivals = `/api/v1/persons/${person.id}/arrivals`;
+    // Not announced: the person lies outside the officer's region like any other.
+    const unannounced = rid();
+    const refused = await add(officerNis, person.id, address({ validFrom: '2026-11-01' })).set(
+      'X-Request-Id',
+      unannounced,
+    );
+    expect([refused.status, refused.body.detail]).toEqual([404, 'No such person.']);
+    expect((await eventsOf(t, unannounced))[0]).toMatchObject({
+      outcome: 'denied',
+      http_status: 404,
+      subject_person_ids: [person.id],
+    });
+    // An officer cannot announce for a person outside the own region.
+    const selfAnnounced = await request(t.server)
+      .post(arrivals)
+      .set(as(officerNis))
+      .send({ policeAdministration: 'PU-NIS', validUntil: '2026-12-31' });
+    expect(selfAnnounced.status).toBe(404);
+    const tooLong = await request(t.server)
+      .post(arrivals)
+      .set(as(clerk))
+      .send({ policeAdministration: 'PU-NIS', validUntil: '2099-01-01' });
+    expect([tooLong.status, tooLong.body.errors]).toEqual([
+      400,
+      [{ field: 'validUntil', message: 'must be from today to 90 days ahead' }],
+    ]);
+    const validUntil = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
+    const announced = await request(t.server)
+      .post(arrivals)
+      .set(as(clerk))
+      .send({ policeAdministration: 'PU-NIS', validUntil });
+    expect(announced.status).toBe(201);
+    expect(announced.body).toMatchObject({ policeAdministration: 'PU-NIS', validUntil, closedAt: null });
+    // Announced for Niš: not for Bor.
+    const elsewhere = await add(
       officerNis,
       person.id,
       address({ policeAdministration: 'PU-BOR', validFrom: '2026-11-01' }),
-    ).set('X-Request-Id', elsewhere);
-    expect(refused.status).toBe(404);
-    expect((await eventsOf(t, elsewhere))[0]).toMatchObject({ outcome: 'denied', http_status: 404 });
-    const arriving = await add(officerNis, person.id, address({ validFrom: '2026-11-01' }));
+    );
+    expect(elsewhere.status).toBe(404);
+    const arriving = await add(officerNis, person.id, address({ kind: 'temporary', validFrom: '2026-11-01' }));
     expect(arriving.status).toBe(201);
     expect((await read(officerNis, person.id)).status).toBe(200);
+    // The announcement is spent, and the administration the person was the responsibility of is told.
+    const [arrival] = await t.dataSource.query(
+      `SELECT closed_at IS NOT NULL AS closed, recorded_address_id FROM arrivals WHERE id = $1`,
+      [announced.body.id],
+    );
+    expect(arrival).toEqual({ closed: true, recorded_address_id: arriving.body.id });
+    const alerts = await t.dataSource.query(
+      `SELECT kind, police_administration, source_id FROM alerts WHERE person_id = $1 ORDER BY kind`,
+      [person.id],
+    );
+    expect(alerts).toEqual([{ kind: 'arrival', police_administration: 'PU-PIROT', source_id: announced.body.id }]);
+    const list = await request(t.server).get(arrivals).set(as(officerNis));
+    expect(list.body.items).toEqual([
+      expect.objectContaining({ id: announced.body.id, recordedAddressId: arriving.body.id }),
+    ]);
+  });
+
+  it('an officer of the region the person is in may announce the arrival; a lapsed one lets nobody in', async () => {
+    const person = await registerPerson(t);
+    await add(clerk, person.id, address({ policeAdministration: 'PU-BEOGRAD', city: 'Beograd', postalCode: '11000' }));
+    const arrivals = `/api/v1/persons/${person.id}/arrivals`;
+    const today = belgradeToday();
+    const announced = await request(t.server)
+      .post(arrivals)
+      .set(as(officerBg))
+      .send({ policeAdministration: 'PU-NIS', validUntil: today });
+    expect(announced.status).toBe(201);
+    await t.dataSource.query(`UPDATE arrivals SET valid_until = valid_until - 1 WHERE id = $1`, [announced.body.id]);
+    const lapsed = await add(officerNis, person.id, address({ kind: 'temporary', validFrom: '2026-11-01' }));
+    expect(lapsed.status).toBe(404);
   });
 
   it('refuses an address older than the current one (409), unknown administrations and dates (400)', async () => {

@@ -18,6 +18,7 @@ import { startTestApp, type TestApp } from '../support/test-app';
 const PERSON_SUBJECTS: Exclude<ScopedSubject, 'Alert'>[] = [
   'Person',
   'Address',
+  'Arrival',
   'PhysicalDescription',
   'Workplace',
   'DnaReference',
@@ -55,6 +56,14 @@ const WRITES: WriteCase[] = [
       postalCode: '18000',
       policeAdministration: 'PU-NIS',
       validFrom: '2026-02-01',
+    },
+  },
+  {
+    route: 'POST persons/:id/arrivals',
+    url: (r) => `/persons/${r.personId}/arrivals`,
+    body: {
+      policeAdministration: 'PU-BEOGRAD',
+      validUntil: new Date(Date.now() + 86_400_000 * 5).toISOString().slice(0, 10),
     },
   },
   {
@@ -181,6 +190,7 @@ async function snapshot(t: TestApp, personId: string): Promise<unknown> {
             (SELECT json_agg(x ORDER BY x.id) FROM breaches x WHERE x.person_id = $1) AS breaches,
             (SELECT json_agg(x ORDER BY x.id) FROM counselling_attendances x WHERE x.person_id = $1) AS counselling,
             (SELECT json_agg(x ORDER BY x.id) FROM transfers x WHERE x.person_id = $1) AS transfers,
+            (SELECT json_agg(x ORDER BY x.id) FROM arrivals x WHERE x.person_id = $1) AS arrivals,
             (SELECT json_agg(x ORDER BY x.id) FROM alerts x WHERE x.person_id = $1) AS alerts,
             (SELECT count(*) FROM person_history x WHERE x.person_id = $1) AS history`,
     [personId],

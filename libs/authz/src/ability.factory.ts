@@ -27,6 +27,7 @@ export const ROLE_RULES: RoleRules = ({ can }, role, region) => {
       can(['read', 'record', 'void'], ['CheckIn', 'Notification']);
       can(['read', 'update'], 'PhysicalDescription');
       can('read', ['Compliance', 'Alert', 'PersonHistory', 'Photo']);
+      can(['create', 'read'], 'Arrival');
       can('work', 'Alert');
       can('read', 'Inbox');
       break;
@@ -36,10 +37,12 @@ export const ROLE_RULES: RoleRules = ({ can }, role, region) => {
       can('read', 'Person', { regions: region });
       can('read', 'Photo', { regions: region });
       can('read', ['Conviction', 'Measure', 'Compliance'], { regions: region });
-      // Addresses of persons in the region, and an arriving person's new address in the region.
+      // Addresses of persons in the region, and the new address in the region of a person announced as
+      // arriving there (by a clerk or the region the person is in).
       can('read', 'Address', { regions: region });
       can('record', 'Address', { regions: region });
-      can('record', 'Address', { policeAdministration: region });
+      can('record', 'Address', { policeAdministration: region, arrivingTo: region });
+      can(['create', 'read'], 'Arrival', { regions: region });
       can(['read', 'record'], 'Workplace', { regions: region });
       can(['read', 'record'], ['CheckIn', 'Notification', 'Breach', 'Counselling'], { regions: region });
       can(['read', 'work'], 'Alert', { policeAdministration: region });

@@ -30,10 +30,15 @@ describe('scopeSql', () => {
   });
 
   it('compares the values of a record not written yet as parameters', () => {
-    const scope = scopeSql(officer, 'record', 'Address', { person: 'p', values: { policeAdministration: 'PU-BOR' } });
+    const scope = scopeSql(officer, 'record', 'Address', {
+      person: 'p',
+      arrival: 'a',
+      values: { policeAdministration: 'PU-BOR' },
+    });
+    // In the region, or the new address in the region for a person announced as arriving there.
     expect(scope).toEqual({
-      sql: '(:scope_0::text = :scope_1 OR :scope_2 = ANY(p.regions))',
-      params: { scope_0: 'PU-BOR', scope_1: 'PU-NIS', scope_2: 'PU-NIS' },
+      sql: '((:scope_0::text = :scope_1 AND a.police_administration = :scope_2) OR :scope_3 = ANY(p.regions))',
+      params: { scope_0: 'PU-BOR', scope_1: 'PU-NIS', scope_2: 'PU-NIS', scope_3: 'PU-NIS' },
     });
   });
 

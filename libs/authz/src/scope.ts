@@ -8,6 +8,8 @@ export interface ScopeBinding<S extends ScopedSubject = ScopedSubject> {
   person?: string;
   /** The alias of the record's own row (fields `on: 'row'`). */
   row?: string;
+  /** The alias of the person's open arrival announcement (fields `on: 'arrival'`). */
+  arrival?: string;
   /** The values of a record not written yet: compared as parameters instead of columns. */
   values?: Partial<SubjectFields[S]>;
 }

@@ -12,7 +12,12 @@ export type Action =
 export interface SubjectFields {
   Person: PersonFields;
   PersonHistory: PersonFields;
-  Address: PersonFields & { policeAdministration: string };
+  /**
+   * `policeAdministration`: the address's; `arrivingTo`: the administration
+   * of an open arrival announcement of the person matching it (none: null).
+   */
+  Address: PersonFields & { policeAdministration: string; arrivingTo: string | null };
+  Arrival: PersonFields;
   PhysicalDescription: PersonFields;
   Workplace: PersonFields;
   DnaReference: PersonFields;
@@ -43,9 +48,13 @@ export type Subject = ScopedSubject | PlainSubject;
 /** A record of a scoped subject, as CASL matches it against conditions. */
 export type SubjectRecord = { [S in ScopedSubject]: ForcedSubject<S> & SubjectFields[S] }[ScopedSubject];
 
-/** Where a condition's field lives in SQL: a column of the person (`person`) or of the record itself (`row`). */
+/**
+ * Where a condition's field lives in SQL: a column of the person (`person`),
+ * of the record itself (`row`), or of the person's open arrival announcement
+ * for the record's administration (`arrival`).
+ */
 export interface ScopeColumn {
-  on: 'person' | 'row';
+  on: 'person' | 'row' | 'arrival';
   column: string;
   /** An array column: the condition's value must be one of its elements. */
   array?: boolean;
@@ -62,7 +71,12 @@ const PERSON_SCOPED = { regions: PERSON_REGIONS };
 export const SCOPE_COLUMNS: { [S in ScopedSubject]: { [F in keyof SubjectFields[S]]-?: ScopeColumn } } = {
   Person: PERSON_SCOPED,
   PersonHistory: PERSON_SCOPED,
-  Address: { regions: PERSON_REGIONS, policeAdministration: { on: 'row', column: 'police_administration' } },
+  Address: {
+    regions: PERSON_REGIONS,
+    policeAdministration: { on: 'row', column: 'police_administration' },
+    arrivingTo: { on: 'arrival', column: 'police_administration' },
+  },
+  Arrival: PERSON_SCOPED,
   PhysicalDescription: PERSON_SCOPED,
   Workplace: PERSON_SCOPED,
   DnaReference: PERSON_SCOPED,

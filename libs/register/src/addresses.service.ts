@@ -55,13 +55,18 @@ export class AddressesService {
     );
   }
 
-  /** What recording `input` for the person needs: `record` on an address in its administration. */
+  /**
+   * What recording `input` for the person needs: `record` on an address in
+   * its administration (officers: a person in their region, or one announced
+   * as arriving there).
+   */
   target(personId: string, input: CreateAddressDto): PersonTarget<'Address'> {
     return {
       action: 'record',
       on: 'Address',
       personId,
       values: { policeAdministration: input.policeAdministration },
+      arrivingAt: input.policeAdministration,
       // The person's row lock serialises changes to its addresses.
       lock: true,
     };
@@ -70,6 +75,7 @@ export class AddressesService {
   /** Records an address on a person opened with `target` (also for a notified change of residence). */
   async record(person: PersonScope, principal: Principal, input: CreateAddressDto): Promise<AddressView> {
     await this.assertValid(person.manager, input.policeAdministration, input.validFrom);
+    const responsible = await person.responsibleAdministration();
     const { created: address, previous } = await person.supersede({
       entity: Address,
       part: 'address',
@@ -82,8 +88,29 @@ export class AddressesService {
     if (input.kind === 'permanent' && previous && previous.policeAdministration !== input.policeAdministration) {
       await this.transfer(person, principal, address, previous.policeAdministration);
     }
+    await this.arrived(person, address, responsible);
     await person.refreshRegions();
     return toAddressView(address);
+  }
+
+  /**
+   * An address recorded where the person was announced as arriving spends
+   * the announcement; the administration the person was the responsibility
+   * of is always told (an `arrival` alert).
+   */
+  private async arrived(person: PersonScope, address: Address, responsible: string | null): Promise<void> {
+    const arrival = await person.closeArrival(address.policeAdministration, address.id);
+    if (!arrival || !responsible || responsible === address.policeAdministration) return;
+    await this.raiser.raise(person.manager, [
+      {
+        kind: 'arrival',
+        personId: person.id,
+        measureId: null,
+        sourceId: arrival.id,
+        dueDate: address.validFrom,
+        policeAdministration: responsible,
+      },
+    ]);
   }
 
   list(audit: RequestAudit, principal: Principal, personId: string, query: PageQuery): Promise<Page<AddressView>> {

@@ -1,4 +1,5 @@
 import { AddressesController } from './http/addresses.controller';
+import { ArrivalsController } from './http/arrivals.controller';
 import { ConvictionsMeasuresController } from './http/convictions-measures.controller';
 import { MeasureActsController } from './http/measure-acts.controller';
 import { PersonDetailsController } from './http/person-details.controller';
@@ -13,6 +14,8 @@ export * from './access/person-read-model';
 export type { HistoryEntry, PartRow, PersonRow, PersonScope } from './access/person-scope';
 export * from './access/person-search';
 export * from './addresses.service';
+export * from './arrival.views';
+export * from './arrivals.service';
 export * from './convictions.service';
 export * from './demo-register';
 export * from './entities';
@@ -34,6 +37,7 @@ export * from './workplaces.service';
 export const REGISTER_CONTROLLERS = [
   PersonsController,
   AddressesController,
+  ArrivalsController,
   PersonDetailsController,
   ConvictionsMeasuresController,
   WorkplacesController,

@@ -35,13 +35,19 @@ const CYRILLIC_TO_LATIN: Record<string, string> = {
 /** Latin with diacritics to plain ASCII as people type it: č ć → c, š → s, ž → z, đ → dj. */
 const FOLD: Record<string, string> = { č: 'c', ć: 'c', š: 's', ž: 'z', đ: 'dj' };
 
+/** Format characters and other default-ignorable code points (zero-width space, direction overrides): invisible. */
+const INVISIBLE = /[\p{Cf}\p{Default_Ignorable_Code_Point}]/gu;
+
 /**
- * The search key of a name: Cyrillic transliterated, lower case, Serbian
- * diacritics folded (đ as dj), other accents removed, spaces collapsed.
- * `Петровић`, `Petrović` and `PETROVIC` all give `petrovic`.
+ * The search key of a name: invisible characters dropped, Cyrillic
+ * transliterated, lower case, Serbian diacritics folded (đ as dj), other
+ * accents removed, spaces collapsed. `Петровић`, `Petrović` and `PETROVIC`
+ * all give `petrovic`; so does `Petro\u200Bvić`, which reads the same (the
+ * free-text rules refuse such a name now, but one stored before, or a
+ * search term pasted with one, must not split into two words).
  */
 export function searchKey(text: string): string {
-  const lower = text.normalize('NFC').toLowerCase();
+  const lower = text.replace(INVISIBLE, '').normalize('NFC').toLowerCase();
   let latin = '';
   for (const ch of lower) latin += CYRILLIC_TO_LATIN[ch] ?? ch;
   let folded = '';

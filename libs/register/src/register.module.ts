@@ -5,6 +5,7 @@ import { AuthzModule } from '@app/authz';
 import { CommonModule } from '@app/common';
 import { ComplianceModule } from '@app/compliance';
 import { AddressesService } from './addresses.service';
+import { ArrivalsService } from './arrivals.service';
 import { ConvictionsService } from './convictions.service';
 import { REGISTER_ENTITIES } from './entities';
 import { MeasureActsService } from './measure-acts.service';
@@ -26,6 +27,7 @@ const SERVICES = [
   PersonSearch,
   PersonLookup,
   AddressesService,
+  ArrivalsService,
   PersonDetailsService,
   ConvictionsService,
   MeasuresService,

@@ -28,6 +28,7 @@ const TABLES = [
   'breaches',
   'counselling_attendances',
   'transfers',
+  'arrivals',
 ];
 const ENTITIES = [
   'Person',
@@ -45,6 +46,7 @@ const ENTITIES = [
   'Breach',
   'CounsellingAttendance',
   'Transfer',
+  'Arrival',
 ];
 
 const ALLOWED = [

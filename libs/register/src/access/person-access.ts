@@ -28,6 +28,11 @@ export interface PersonTarget<S extends PersonSubject = PersonSubject> {
   part?: { entity: EntityTarget<PartRow>; id: string; absent: string };
   /** The fields of a record about to be written (e.g. a new address's administration). */
   values?: Partial<SubjectFields[S]>;
+  /**
+   * The administration a new record lies in, when the rules may let it in
+   * through the person's arrival announcement there (a new address).
+   */
+  arrivingAt?: string;
   /** Writes lock the person's row: changes to one person's records are serialised. */
   lock?: boolean;
 }
@@ -90,20 +95,36 @@ export class PersonAccess implements ReplayAccess {
     target: PersonTarget,
   ): Promise<PersonScope> {
     const part = target.part ? manager.connection.getMetadata(target.part.entity).tableName : null;
+    const params: unknown[] = [target.personId];
+    let from = 'persons person';
+    if (target.part && part) {
+      params.push(target.part.id);
+      from += ` LEFT JOIN ${part} row ON row.person_id = person.id AND row.id = $${params.length}`;
+    }
+    if (target.arrivingAt) {
+      // The person's open announcement of arriving where the new record lies, if any.
+      params.push(target.arrivingAt);
+      from += ` LEFT JOIN LATERAL (
+          SELECT a.police_administration FROM arrivals a
+           WHERE a.person_id = person.id AND a.police_administration = $${params.length} AND a.closed_at IS NULL
+             AND a.valid_until >= (now() AT TIME ZONE 'Europe/Belgrade')::date
+           LIMIT 1) arrival ON TRUE`;
+    }
     const row = await this.access.reach<PersonSubject, { person: Record<string, unknown>; part_id: string | null }>(
       manager,
       principal,
       {
         subject: target.on,
         action: target.action,
-        from: `persons person${part ? ` LEFT JOIN ${part} row ON row.person_id = person.id AND row.id = $2` : ''}`,
+        from,
         binding: {
           person: 'person',
           row: part ? 'row' : undefined,
+          arrival: target.arrivingAt ? 'arrival' : undefined,
           values: target.values,
         } as ScopeBinding<PersonSubject>,
         where: 'person.id = $1',
-        params: part ? [target.personId, target.part?.id] : [target.personId],
+        params,
         select: ['row_to_json(person) AS person', part ? 'row.id AS part_id' : 'NULL AS part_id'],
         lock: target.lock ? ['person'] : undefined,
         absent: 'No such person.',

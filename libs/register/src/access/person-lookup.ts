@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { belgradeToday } from '@app/common';
-import { AuditLog, type RequestAudit } from '@app/audit';
+import { AuditLog, type RequestAudit, UsageQuotas } from '@app/audit';
 
 export interface LookupAnswer {
   registered: boolean;
@@ -12,16 +12,22 @@ export interface LookupAnswer {
  * The cross-region lookup (officers, any region): only whether a JMBG is
  * registered and which measures are in force. The route's permission
  * (`lookup`, granted without conditions) is the whole rule; always a flagged
- * event naming the person found.
+ * event naming the person found. Every JMBG of one birth date is a few
+ * hundred lookups, so each user has an hourly quota (LOOKUP_QUOTA_PER_HOUR),
+ * and auditors are alerted past LOOKUP_ALERT_THRESHOLD (UsageQuotas).
  */
 @Injectable()
 export class PersonLookup {
-  constructor(private readonly log: AuditLog) {}
+  constructor(
+    private readonly log: AuditLog,
+    private readonly quotas: UsageQuotas,
+  ) {}
 
   lookup(audit: RequestAudit, jmbg: string): Promise<LookupAnswer> {
     audit.on('person');
     audit.flagged = true;
     return this.log.transaction(audit, async (manager) => {
+      await this.quotas.use(manager, audit, 'person_lookup');
       const rows: { id: string; types: string[] }[] = await manager.query(
         `SELECT p.id, ARRAY(SELECT DISTINCT m.type FROM measures m
                              WHERE m.person_id = p.id AND m.status = 'active' AND m.starts_on <= $2 AND m.ends_on >= $2

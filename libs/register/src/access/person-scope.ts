@@ -10,6 +10,8 @@ import {
 import { DomainError, Keyset, type KeysetColumn, type Page, versionMismatch } from '@app/common';
 import type { Action } from '@app/authz';
 import type { RequestAudit } from '@app/audit';
+import { toArrivalView } from '../arrival.views';
+import { Arrival } from '../entities/arrival.entity';
 import { MeasureSuspension } from '../entities/measure-suspension.entity';
 import { Person } from '../entities/person.entity';
 import { Photo } from '../entities/photo.entity';
@@ -269,6 +271,40 @@ export class PersonScope {
         });
       },
     });
+  }
+
+  /** The administration responsible for the person now (permanent address, else reporting, else temporary). */
+  async responsibleAdministration(): Promise<string | null> {
+    const [{ administration }]: { administration: string | null }[] = await this.manager.query(
+      'SELECT responsible_administration($1) AS administration',
+      [this.id],
+    );
+    return administration;
+  }
+
+  /**
+   * Spends the person's open arrival announcement for `administration` on
+   * the address recorded there (with its history); null when there was none.
+   */
+  async closeArrival(administration: string, addressId: string): Promise<Arrival | null> {
+    this.writable();
+    const repository = this.manager.getRepository(Arrival);
+    const arrival = await repository
+      .createQueryBuilder('a')
+      .where('a.person_id = :personId AND a.police_administration = :administration AND a.closed_at IS NULL', {
+        personId: this.id,
+        administration,
+      })
+      .andWhere("a.valid_until >= (now() AT TIME ZONE 'Europe/Belgrade')::date")
+      .orderBy('a.announced_at')
+      .setLock('pessimistic_write')
+      .getOne();
+    if (!arrival) return null;
+    const before = { ...toArrivalView(arrival) };
+    Object.assign(arrival, { closedAt: new Date(), recordedAddressId: addressId });
+    const after = { ...toArrivalView(await repository.save(arrival)) };
+    await this.history({ part: 'arrival', partId: arrival.id, change: 'close', before, after });
+    return arrival;
   }
 
   /**

@@ -1,12 +1,8 @@
 import { ApiProperty, OmitType } from '@nestjs/swagger';
-import { IsIn, IsISO8601, IsObject, IsString, IsUUID, Length, Matches } from 'class-validator';
-import { IsIsoDate, UpdateType } from '@app/common';
+import { IsIn, IsObject, IsString, IsUUID, Length, Matches } from 'class-validator';
+import { IsFreeText, IsIsoDate, IsIsoTimestamp, UpdateType } from '@app/common';
 import { NOTIFICATION_KINDS, type NotificationKind } from '../entities/notification.entity';
 import { CHECK_IN_METHODS } from '../entities/check-in.entity';
-
-/** A timestamp with its offset (CONTRACT: fields ending in `At`). */
-const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})$/;
-const TIMESTAMP_MESSAGE = 'must be a timestamp with offset, e.g. 2026-11-28T10:00:00Z';
 
 export class CreateCheckInDto {
   @ApiProperty({ format: 'uuid' })
@@ -14,12 +10,12 @@ export class CreateCheckInDto {
   measureId: string;
 
   @ApiProperty({ example: '2026-11-28T10:00:00+01:00' })
-  @Matches(TIMESTAMP, { message: `occurredAt ${TIMESTAMP_MESSAGE}` })
-  @IsISO8601({ strict: true }, { message: `occurredAt ${TIMESTAMP_MESSAGE}` })
+  @IsIsoTimestamp()
   occurredAt: string;
 
   @ApiProperty({ example: 'PU Niš, Vožda Karađorđa 2' })
   @IsString()
+  @IsFreeText()
   @Length(1, 200)
   place: string;
 
@@ -34,8 +30,7 @@ export class CreateNotificationDto {
   kind: NotificationKind;
 
   @ApiProperty({ example: '2026-11-28T10:00:00Z' })
-  @Matches(TIMESTAMP, { message: `notifiedAt ${TIMESTAMP_MESSAGE}` })
-  @IsISO8601({ strict: true }, { message: `notifiedAt ${TIMESTAMP_MESSAGE}` })
+  @IsIsoTimestamp()
   notifiedAt: string;
 
   @ApiProperty({ example: '2026-12-01' })
@@ -70,12 +65,12 @@ export class CreateBreachDto {
   measureId: string;
 
   @ApiProperty({ example: '2026-11-27T16:30:00+01:00' })
-  @Matches(TIMESTAMP, { message: `occurredAt ${TIMESTAMP_MESSAGE}` })
-  @IsISO8601({ strict: true }, { message: `occurredAt ${TIMESTAMP_MESSAGE}` })
+  @IsIsoTimestamp()
   occurredAt: string;
 
   @ApiProperty({ example: 'Seen at a primary school playground' })
   @IsString()
+  @IsFreeText({ multiline: true })
   @Length(1, 2000)
   description: string;
 }
@@ -91,6 +86,7 @@ export class CreateCounsellingDto {
 
   @ApiProperty({ example: 'Centar za socijalni rad Niš' })
   @IsString()
+  @IsFreeText()
   @Length(1, 200)
   institution: string;
 }

@@ -1,6 +1,6 @@
 import { ApiProperty, OmitType } from '@nestjs/swagger';
 import { IsIn, IsString, Length, Matches } from 'class-validator';
-import { IsIsoDate, IsPoliceAdministrationCode, UpdateType } from '@app/common';
+import { IsFreeText, IsIsoDate, IsPoliceAdministrationCode, UpdateType } from '@app/common';
 import { ADDRESS_KINDS, type AddressKind } from '../entities/address.entity';
 
 export class CreateAddressDto {
@@ -10,11 +10,13 @@ export class CreateAddressDto {
 
   @ApiProperty({ example: 'Knez Mihailova 1' })
   @IsString()
+  @IsFreeText()
   @Length(1, 200)
   street: string;
 
   @ApiProperty({ example: 'Beograd' })
   @IsString()
+  @IsFreeText()
   @Length(1, 100)
   city: string;
 

@@ -14,7 +14,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { IsIsoDate, UpdateType } from '@app/common';
+import { IsFreeText, IsIsoDate, UpdateType } from '@app/common';
 import { SENTENCE_KINDS, type SentenceKind, VICTIM_AGES, type VictimAge } from '../entities/conviction.entity';
 
 export class OffenceDto {
@@ -46,11 +46,13 @@ export class SentenceDto {
 export class CreateConvictionDto {
   @ApiProperty({ example: 'Viši sud u Beogradu' })
   @IsString()
+  @IsFreeText()
   @Length(1, 200)
   court: string;
 
   @ApiProperty({ example: 'K 123/2020' })
   @IsString()
+  @IsFreeText()
   @Length(1, 100)
   caseNumber: string;
 

@@ -1,16 +1,18 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsInt, IsOptional, IsString, Length, Max, Min, ValidateNested } from 'class-validator';
-import { IsIsoDate } from '@app/common';
+import { IsFreeText, IsIsoDate } from '@app/common';
 
 export class DnaReferenceDto {
   @ApiProperty({ example: 'NCFE Beograd' })
   @IsString()
+  @IsFreeText()
   @Length(1, 200)
   laboratory: string;
 
   @ApiProperty({ example: 'S-2026-000123' })
   @IsString()
+  @IsFreeText()
   @Length(1, 100)
   sampleId: string;
 
@@ -19,6 +21,7 @@ export class DnaReferenceDto {
     description: 'A reference into the national DNA database, never the profile',
   })
   @IsString()
+  @IsFreeText()
   @Length(1, 100)
   profileReference: string;
 
@@ -30,11 +33,13 @@ export class DnaReferenceDto {
 export class DistinguishingMarkDto {
   @ApiProperty({ example: 'left forearm' })
   @IsString()
+  @IsFreeText()
   @Length(1, 200)
   bodyPart: string;
 
   @ApiProperty({ example: 'tattoo of an anchor' })
   @IsString()
+  @IsFreeText()
   @Length(1, 200)
   description: string;
 }
@@ -55,17 +60,20 @@ export class PhysicalDescriptionDto {
 
   @ApiProperty({ example: 'brown' })
   @IsString()
+  @IsFreeText()
   @Length(1, 200)
   eyeColour: string;
 
   @ApiProperty({ example: 'black' })
   @IsString()
+  @IsFreeText()
   @Length(1, 200)
   hairColour: string;
 
   @ApiPropertyOptional({ example: 'athletic' })
   @IsOptional()
   @IsString()
+  @IsFreeText()
   @Length(1, 200)
   build?: string;
 

@@ -11,7 +11,7 @@ import {
   Matches,
   ValidateNested,
 } from 'class-validator';
-import { IsIsoDate, IsPoliceAdministrationCode, PageQuery, UpdateType } from '@app/common';
+import { IsFreeText, IsIsoDate, IsPoliceAdministrationCode, PageQuery, UpdateType } from '@app/common';
 import { ID_DOCUMENT_TYPES, type IdDocumentType } from '../entities/person.entity';
 
 export class IdentityDocumentDto {
@@ -21,6 +21,7 @@ export class IdentityDocumentDto {
 
   @ApiProperty({ example: 'P1234567' })
   @IsString()
+  @IsFreeText()
   @Length(1, 50)
   number: string;
 
@@ -32,17 +33,20 @@ export class IdentityDocumentDto {
 export class CreatePersonDto {
   @ApiProperty({ example: 'Petrović' })
   @IsString()
+  @IsFreeText()
   @Length(1, 100)
   surname: string;
 
   @ApiProperty({ example: 'Petar' })
   @IsString()
+  @IsFreeText()
   @Length(1, 100)
   givenNames: string;
 
   @ApiPropertyOptional({ example: 'Marko i Jelena' })
   @IsOptional()
   @IsString()
+  @IsFreeText()
   @Length(1, 200)
   parentNames?: string;
 
@@ -63,6 +67,7 @@ export class CreatePersonDto {
 
   @ApiProperty({ example: 'Beograd' })
   @IsString()
+  @IsFreeText()
   @Length(1, 100)
   placeOfBirth: string;
 
@@ -79,6 +84,7 @@ export class CreatePersonDto {
   @IsArray()
   @ArrayMaxSize(20)
   @IsString({ each: true })
+  @IsFreeText({ each: true })
   @Length(1, 100, { each: true })
   aliases?: string[];
 
@@ -100,6 +106,7 @@ export class PersonQuery extends PageQuery {
   @ApiPropertyOptional({ description: '3-100 characters; any script, with or without diacritics' })
   @IsOptional()
   @IsString()
+  @IsFreeText()
   @Length(3, 100)
   q?: string;
 

@@ -1,15 +1,17 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsBoolean, IsString, Length } from 'class-validator';
-import { IsIsoDate, UpdateType } from '@app/common';
+import { IsFreeText, IsIsoDate, UpdateType } from '@app/common';
 
 export class CreateWorkplaceDto {
   @ApiProperty({ example: 'Gradsko zelenilo d.o.o.' })
   @IsString()
+  @IsFreeText()
   @Length(1, 200)
   employer: string;
 
   @ApiProperty({ example: 'Bulevar Nemanjića 2, Niš' })
   @IsString()
+  @IsFreeText()
   @Length(1, 300)
   address: string;
 

@@ -1,4 +1,5 @@
 import { Address } from './address.entity';
+import { Arrival } from './arrival.entity';
 import { Breach } from './breach.entity';
 import { CheckIn } from './check-in.entity';
 import { CounsellingAttendance } from './counselling-attendance.entity';
@@ -17,6 +18,7 @@ import { Workplace } from './workplace.entity';
 
 export {
   Address,
+  Arrival,
   Breach,
   CheckIn,
   CounsellingAttendance,
@@ -37,6 +39,7 @@ export const REGISTER_ENTITIES = [
   PersonHistoryEntry,
   Offence,
   Address,
+  Arrival,
   DnaReference,
   PhysicalDescription,
   Conviction,
