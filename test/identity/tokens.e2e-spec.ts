@@ -26,13 +26,18 @@ describe('access tokens', () => {
 
   const call = (token: string) => request(t.server).get('/api/v1/users').set(bearer(token));
 
-  /** Signs `payload` with the service's own key, as a valid token would be. */
-  const signed = (payload: Record<string, unknown>, header: Record<string, unknown> = {}): string =>
+  /** Signs `payload` with the service's own key, as a valid token would be (`iat` added unless it is to be left out). */
+  const signed = (payload: Record<string, unknown>, options: { noTimestamp?: boolean } = {}): string =>
     jwt.sign(payload, secrets.signing.privateKey, {
       algorithm: 'ES256',
       keyid: secrets.signing.kid,
-      header: { alg: 'ES256', ...header },
+      header: { alg: 'ES256' },
+      ...options,
     });
+
+  /** The genuine token's claims without `name`. */
+  const without = (name: string): Record<string, unknown> =>
+    Object.fromEntries(Object.entries(claims).filter(([key]) => key !== name));
 
   it('accepts the genuine token', async () => {
     expect((await call(admin.accessToken)).status).toBe(200);
@@ -85,6 +90,12 @@ describe('access tokens', () => {
       },
     ],
     ['a role that does not exist', () => signed({ ...claims, role: 'superuser' })],
+    // Signed with the real key, but incomplete: a token without `exp` would never end.
+    ['our key’s token without exp', () => signed(without('exp'))],
+    ['our key’s token without iat', () => signed(without('iat'), { noTimestamp: true })],
+    ['our key’s token without sub', () => signed(without('sub'))],
+    ['our key’s token without sid', () => signed(without('sid'))],
+    ['our key’s token with an empty sub', () => signed({ ...claims, sub: '' })],
   ];
 
   it.each(refused)('refuses %s with 401 unauthenticated', async (_name, make) => {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
-import { affectedCount, AppConfig, DomainError, returnedRows } from '@app/common';
+import { affectedCount, AppConfig, DomainError } from '@app/common';
 import { AbilityFactory, type Principal } from '@app/authz';
 import { actorOf, AuditKeys, AuditLog, type RequestAudit } from '@app/audit';
 import { User } from './entities/user.entity';
@@ -11,6 +11,7 @@ import { PasswordHasher } from './password/password-hasher';
 import { passwordProblem } from './password/password-policy';
 import { IdentitySecrets } from './secrets/identity-secrets';
 import { hashRefreshToken, Sessions } from './sessions';
+import { SignInAttempts } from './sign-in-attempts';
 import { AccessTokens } from './tokens/access-tokens';
 import { type TokenPair, toUserView, type UserView } from './views';
 
@@ -61,6 +62,7 @@ export class AuthService {
     private readonly abilities: AbilityFactory,
     private readonly log: AuditLog,
     private readonly auditKeys: AuditKeys,
+    private readonly attempts: SignInAttempts,
     secrets: IdentitySecrets,
   ) {
     this.box = new SecretBox(secrets.mfaKey);
@@ -72,37 +74,36 @@ export class AuthService {
       .createQueryBuilder('u')
       .where('lower(u.username) = lower(:username)', { username })
       .getOne();
-    // Always one argon2 verification, against a dummy hash when there is no such user.
-    const passwordOk = await this.hasher.verify(user?.passwordHash ?? null, password);
     // A failure keeps the username when it names an account, otherwise only a keyed hash of it.
     audit.actor = user
       ? { ...actorOf(this.principalOf(user, '', false)) }
       : { userId: null, username: this.auditKeys.hashUsername(username), role: null, organisation: null, region: null };
     audit.on('user', user?.id ?? null);
     audit.action = 'auth.login_failed';
-    if (!user || !user.active || (user.lockedUntil !== null && user.lockedUntil > new Date())) {
-      throw signInRefused();
-    }
+    // The slot is claimed before anything is checked (SignInAttempts); without one, the password is
+    // checked against a dummy hash, so an unknown, deactivated or locked account costs the same time.
+    const attempt = user?.active ? await this.attempts.claim(audit, user.id) : null;
+    const passwordOk = await this.hasher.verify(user && attempt ? user.passwordHash : null, password);
+    if (!user || !attempt) throw signInRefused();
     if (!passwordOk) {
-      await this.recordFailure(audit, user.id);
+      await this.attempts.failed(audit, attempt);
       throw signInRefused();
     }
     let mfaVerified = false;
     if (user.mfaSecret !== null) {
-      if (!otp) throw otpRequired();
+      if (!otp) {
+        await this.attempts.released(attempt);
+        throw otpRequired();
+      }
       if (!(await this.consumeTotp(this.dataSource.manager, user, user.mfaSecret, otp))) {
-        await this.recordFailure(audit, user.id);
+        await this.attempts.failed(audit, attempt);
         throw otpRequired();
       }
       mfaVerified = true;
     }
+    // Locked while the secrets were checked: the lock stands, and this answer is a wrong password's.
+    if (!(await this.attempts.passed(attempt))) throw signInRefused();
     audit.action = 'auth.login';
-    // Raw SQL: signing in is not a change of the account, so its version stays.
-    await this.dataSource.query(
-      `UPDATE users SET failed_logins = 0, locked_until = NULL
-        WHERE id = $1 AND (failed_logins <> 0 OR locked_until IS NOT NULL)`,
-      [user.id],
-    );
     if (user.passwordMustChange) return this.passwordChangeOnly(user, mfaVerified);
     return this.log.transaction(audit, async (manager) => {
       const session = await this.sessions.open(manager, user.id, mfaVerified);
@@ -187,10 +188,11 @@ export class AuthService {
   ): Promise<void> {
     audit.on('user', principal.userId);
     const user = await this.activeUser(principal);
-    if (!(await this.hasher.verify(user.passwordHash, currentPassword))) {
-      await this.recordFailure(audit, user.id);
-      throw DomainError.validation([{ field: 'currentPassword', message: 'is not correct' }]);
-    }
+    const right = await this.attempts.guard(audit, user.id, (held) =>
+      this.hasher.verify(held ? user.passwordHash : null, currentPassword),
+    );
+    // A locked account's current password is refused like a wrong one: a stolen session cannot keep guessing.
+    if (!right) throw DomainError.validation([{ field: 'currentPassword', message: 'is not correct' }]);
     const problem = passwordProblem(newPassword, user.username);
     if (problem) throw DomainError.validation([{ field: 'newPassword', message: problem }]);
     if (newPassword === currentPassword) {
@@ -198,11 +200,10 @@ export class AuthService {
     }
     const passwordHash = await this.hasher.hash(newPassword);
     await this.log.transaction(audit, async (manager) => {
-      user.passwordHash = passwordHash;
-      user.passwordMustChange = false;
-      user.passwordChangedAt = new Date();
-      user.failedLogins = 0;
-      await manager.getRepository(User).save(user);
+      // Only these columns: saving the account read before the check would write back a stale count or lock.
+      await manager
+        .getRepository(User)
+        .update({ id: user.id }, { passwordHash, passwordMustChange: false, passwordChangedAt: new Date() });
       await this.sessions.revoke(manager, { userId: user.id }, 'password_changed');
     });
   }
@@ -232,12 +233,15 @@ export class AuthService {
   ): Promise<{ otpauthUrl: string; secret: string }> {
     audit.on('user', principal.userId);
     const user = await this.activeUser(principal);
-    if (user.mfaSecret !== null) {
+    const { mfaSecret } = user;
+    if (mfaSecret !== null) {
       if (!otp) throw otpRequired();
-      if (!(await this.consumeTotp(this.dataSource.manager, user, user.mfaSecret, otp))) {
-        await this.recordFailure(audit, user.id);
-        throw otpRequired();
-      }
+      const right = await this.attempts.guard(
+        audit,
+        user.id,
+        async (held) => held && (await this.consumeTotp(this.dataSource.manager, user, mfaSecret, otp)),
+      );
+      if (!right) throw otpRequired();
     }
     const secret = newTotpSecret();
     await this.log.transaction(audit, (manager) =>
@@ -305,22 +309,5 @@ export class AuthService {
       [user.id, step],
     );
     return affectedCount(result) > 0;
-  }
-
-  /** Counts a failure; the last allowed one locks the account, which is a flagged event. */
-  private async recordFailure(audit: RequestAudit, userId: string): Promise<void> {
-    const { maxFailedLogins, lockMs } = this.config.identity;
-    const result: unknown = await this.dataSource.query(
-      `UPDATE users SET
-          failed_logins = CASE WHEN failed_logins + 1 >= $2 THEN 0 ELSE failed_logins + 1 END,
-          locked_until = CASE WHEN failed_logins + 1 >= $2 THEN now() + make_interval(secs => $3) ELSE locked_until END
-        WHERE id = $1
-        RETURNING failed_logins = 0 AND locked_until > now() AS locked_now`,
-      [userId, maxFailedLogins, lockMs / 1000],
-    );
-    if (returnedRows<{ locked_now: boolean }>(result)[0]?.locked_now) {
-      audit.action = 'auth.lockout';
-      audit.flagged = true;
-    }
   }
 }

@@ -9,6 +9,7 @@ import { IDENTITY_ENTITIES } from './entities';
 import { PasswordHasher } from './password/password-hasher';
 import { IdentitySecrets, loadIdentitySecrets } from './secrets/identity-secrets';
 import { Sessions } from './sessions';
+import { SignInAttempts } from './sign-in-attempts';
 import { AccessTokens } from './tokens/access-tokens';
 import { JwtStrategy } from './tokens/jwt.strategy';
 import { RevokedSessions } from './tokens/revoked-sessions';
@@ -23,6 +24,7 @@ import { UsersService } from './users.service';
     AccessTokens,
     RevokedSessions,
     Sessions,
+    SignInAttempts,
     JwtStrategy,
     AuthService,
     UsersService,

@@ -6,6 +6,7 @@ export * from './auth.service';
 export * from './entities';
 export * from './entities/session.entity';
 export * from './identity.module';
+export * from './password/password-hasher';
 export * from './password/password-policy';
 export * from './secrets/identity-secrets';
 export * from './users.service';

@@ -82,9 +82,14 @@ export class User {
   @Column({ type: 'bigint', nullable: true })
   totpLastStep: string | null;
 
+  /**
+   * Attempt slots taken in the current window: consecutive failures plus the
+   * attempts in flight, each counted before its secret is checked (SignInAttempts).
+   */
   @Column({ type: 'integer', default: 0 })
   failedLogins: number;
 
+  /** Set when every slot is taken and a guess fails or another arrives; its running out opens a new window. */
   @Column({ type: 'timestamptz', nullable: true })
   lockedUntil: Date | null;
 

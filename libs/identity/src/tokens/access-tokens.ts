@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { AppConfig } from '@app/common';
-import type { Principal, Role } from '@app/authz';
+import { isRole, type Principal, type Role } from '@app/authz';
 import { IdentitySecrets } from '../secrets/identity-secrets';
 
 /** The claims of an access token beyond the registered ones. */
@@ -19,6 +19,30 @@ export interface AccessClaims {
 }
 
 export const ALGORITHM = 'ES256';
+
+/** What a verified token must carry: the registered claims that bound it, and whom and which session it names. */
+export interface VerifiedClaims extends AccessClaims {
+  exp: number;
+  iat: number;
+}
+
+/**
+ * Whether a token whose signature, issuer and audience are good is also
+ * complete. A token our key signed without `exp` would never end, and one
+ * without `iat`, `sub` or `sid` could not be dated, tied to an account or
+ * revoked: all are refused, whoever made them.
+ */
+export function isComplete(claims: Partial<Record<keyof VerifiedClaims, unknown>>): claims is VerifiedClaims {
+  return (
+    Number.isSafeInteger(claims.exp) &&
+    Number.isSafeInteger(claims.iat) &&
+    typeof claims.sub === 'string' &&
+    claims.sub !== '' &&
+    typeof claims.sid === 'string' &&
+    claims.sid !== '' &&
+    isRole(claims.role)
+  );
+}
 
 @Injectable()
 export class AccessTokens {

@@ -4,14 +4,15 @@ import { PassportStrategy } from '@nestjs/passport';
 import jwt from 'jsonwebtoken';
 import { ExtractJwt, Strategy } from 'passport-jwt';
 import { AppConfig } from '@app/common';
-import { JWT_STRATEGY, type Principal, isRole } from '@app/authz';
+import { JWT_STRATEGY, type Principal } from '@app/authz';
 import { IdentitySecrets } from '../secrets/identity-secrets';
-import { type AccessClaims, ALGORITHM, principalFromClaims } from './access-tokens';
+import { ALGORITHM, isComplete, principalFromClaims, type VerifiedClaims } from './access-tokens';
 import { RevokedSessions } from './revoked-sessions';
 
 /**
  * Verifies bearer tokens: ES256 only (no `none`, no HMAC), a known `kid`,
- * our issuer and audience, not expired, and a session not revoked.
+ * our issuer and audience, `exp`, `iat`, `sub` and `sid` present, not
+ * expired, and a session not revoked.
  */
 const extractToken = ExtractJwt.fromAuthHeaderAsBearerToken();
 
@@ -25,7 +26,7 @@ interface PassportActions {
 
 @Injectable()
 export class JwtStrategy extends PassportStrategy(Strategy, JWT_STRATEGY) {
-  private readonly verified = new Map<string, AccessClaims & { exp: number }>();
+  private readonly verified = new Map<string, VerifiedClaims>();
 
   constructor(
     secrets: IdentitySecrets,
@@ -68,18 +69,18 @@ export class JwtStrategy extends PassportStrategy(Strategy, JWT_STRATEGY) {
     super.authenticate(request, options);
   }
 
-  validate(request: Request, claims: AccessClaims & { exp?: number }): Principal | false {
+  validate(request: Request, claims: Record<string, unknown>): Principal | false {
+    if (!isComplete(claims)) return false;
     const principal = this.principalOf(claims);
     const token = extractToken(request);
-    if (principal && token && typeof claims.exp === 'number') {
+    if (principal && token) {
       if (this.verified.size >= VERIFIED_CACHE_SIZE) this.verified.delete(this.verified.keys().next().value as string);
-      this.verified.set(token, { ...claims, exp: claims.exp });
+      this.verified.set(token, claims);
     }
     return principal;
   }
 
-  private principalOf(claims: AccessClaims): Principal | false {
-    if (typeof claims.sub !== 'string' || typeof claims.sid !== 'string' || !isRole(claims.role)) return false;
+  private principalOf(claims: VerifiedClaims): Principal | false {
     if (this.revoked.isRevoked(claims.sid)) return false;
     return principalFromClaims(claims);
   }
