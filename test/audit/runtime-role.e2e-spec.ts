@@ -1,19 +1,10 @@
 import request from 'supertest';
-import pg from 'pg';
 import { AuditSealer, AuditVerifier } from '@app/audit';
 import { bearer, signedIn } from '../support/identity';
+import { runtimeRoleUrl } from '../support/runtime-role';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 const LOGIN = 'register_test_runtime';
-const PASSWORD = 'runtime-role-test-password';
-
-/** The same database, reached as a login role that is only a member of register_app. */
-function asRuntimeRole(url: string): string {
-  const u = new URL(url);
-  u.username = LOGIN;
-  u.password = PASSWORD;
-  return u.toString();
-}
 
 describe('the service running as the runtime role', () => {
   let owner: TestApp;
@@ -21,16 +12,8 @@ describe('the service running as the runtime role', () => {
 
   beforeAll(async () => {
     owner = await startTestApp();
-    const client = new pg.Client({ connectionString: owner.database.url });
-    await client.connect();
-    await client.query(`
-      DO $$ BEGIN
-        IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '${LOGIN}') THEN
-          CREATE ROLE ${LOGIN} LOGIN PASSWORD '${PASSWORD}' IN ROLE register_app;
-        END IF;
-      END $$`);
-    await client.end();
-    t = await startTestApp({ DATABASE_URL: asRuntimeRole(owner.database.url) }, [], owner.database);
+    const url = await runtimeRoleUrl(owner, LOGIN, 'runtime-role-test-password');
+    t = await startTestApp({ DATABASE_URL: url }, [], owner.database);
   });
 
   afterAll(async () => {

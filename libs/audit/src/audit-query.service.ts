@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import { DomainError, Keyset, type KeysetColumn, type Page, positional } from '@app/common';
 import { AuditLog } from './audit-log';
 import type { RequestAudit } from './request-audit';
+import { UsageQuotas } from './usage-quotas';
 
 export interface AuditEventView {
   seq: number;
@@ -129,6 +130,7 @@ export class AuditQueryService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly log: AuditLog,
+    private readonly quotas: UsageQuotas,
   ) {}
 
   async search(audit: RequestAudit, filter: AuditFilter): Promise<Page<AuditEventView>> {
@@ -158,6 +160,8 @@ export class AuditQueryService {
     }
 
     return this.log.transaction(audit, async (manager) => {
+      // Who was looked at, asked person by person, could sweep the register: a per-user quota.
+      if (filter.subjectJmbg || filter.subjectId) await this.quotas.use(manager, audit, 'subject_search');
       if (filter.subjectJmbg) {
         // The register's persons: who was recorded under this JMBG.
         const [{ persons }] = await manager.query(`SELECT to_regclass('persons') IS NOT NULL AS persons`);

@@ -6,6 +6,7 @@ import { AuditMetrics } from './audit-metrics';
 import { AuditQueryService } from './audit-query.service';
 import { AuditSealer } from './audit-sealer';
 import { AuditVerifier } from './audit-verifier';
+import { UsageQuotas } from './usage-quotas';
 
 /**
  * The audit log: writing, sealing, verifying, reading. The api adds the controller (AUDIT_CONTROLLERS).
@@ -20,7 +21,8 @@ import { AuditVerifier } from './audit-verifier';
     AuditVerifier,
     AuditQueryService,
     AuditMetrics,
+    UsageQuotas,
   ],
-  exports: [AuditKeys, AuditLog, AuditSealer, AuditVerifier, AuditQueryService],
+  exports: [AuditKeys, AuditLog, AuditSealer, AuditVerifier, AuditQueryService, UsageQuotas],
 })
 export class AuditModule {}

@@ -13,6 +13,7 @@ export * from './idempotency';
 export * from './request-audit';
 export * from './audit-jobs.module';
 export * from './seals';
+export * from './usage-quotas';
 
 /** Registered by the api only. */
 export const AUDIT_CONTROLLERS = [AuditController];

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { validateEnvironment } from './environment';
+import { ConfigError, validateEnvironment } from './environment';
 
 /** The service's configuration, typed and complete, built once from the environment. */
 export class AppConfig {
@@ -65,6 +65,15 @@ export class AppConfig {
     unsealedToleranceMs: number;
     /** A backlog is sealed in several seals of at most this many events (cut at transaction boundaries). */
     maxEventsPerSeal: number;
+  };
+  /** Per-user quotas on what can sweep the register, counted per hour in PostgreSQL (shared by every instance). */
+  readonly quotas: {
+    /** Cross-region lookups one user may make in an hour (429 past it). */
+    lookupsPerHour: number;
+    /** Lookups in an hour past which auditors get one flagged `person.lookup_sweep` event (below the quota). */
+    lookupAlertThreshold: number;
+    /** Audit searches by subject (`subjectId`, `subjectJmbg`) one user may make in an hour. */
+    subjectSearchesPerHour: number;
   };
   readonly register: {
     /** A JMBG check remainder of 1: invalid (default) or check digit 0 (DOMAIN.md: confirm). */
@@ -143,6 +152,12 @@ export function loadConfig(raw: Record<string, string | undefined> = process.env
   const env = validateEnvironment(raw);
   const nodeEnv = (env.NODE_ENV ?? 'development') as AppConfig['nodeEnv'];
   const dataDir = path.resolve(env.DATA_DIR ?? 'data');
+  const lookupsPerHour = env.LOOKUP_QUOTA_PER_HOUR ?? 30;
+  const lookupAlertThreshold = env.LOOKUP_ALERT_THRESHOLD ?? 20;
+  // An alert past the quota could never be raised: the lookups past the quota are refused.
+  if (lookupAlertThreshold >= lookupsPerHour) {
+    throw new ConfigError('LOOKUP_ALERT_THRESHOLD', `must be below LOOKUP_QUOTA_PER_HOUR (${lookupsPerHour})`);
+  }
   return new AppConfig({
     nodeEnv,
     http: {
@@ -198,6 +213,11 @@ export function loadConfig(raw: Record<string, string | undefined> = process.env
       sealIntervalMs: env.AUDIT_SEAL_INTERVAL_MS ?? 1_000,
       unsealedToleranceMs: (env.AUDIT_UNSEALED_TOLERANCE_SECONDS ?? 300) * 1000,
       maxEventsPerSeal: env.AUDIT_MAX_EVENTS_PER_SEAL ?? 50_000,
+    },
+    quotas: {
+      lookupsPerHour,
+      lookupAlertThreshold,
+      subjectSearchesPerHour: env.SUBJECT_SEARCH_QUOTA_PER_HOUR ?? 60,
     },
     register: {
       jmbgRemainderOne: (env.JMBG_REMAINDER_ONE ?? 'invalid') as 'invalid' | 'zero',

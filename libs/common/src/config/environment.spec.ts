@@ -49,4 +49,22 @@ describe('loadConfig', () => {
     expect(config.rateLimit.windowMs).toBe(10_000);
     expect(config.withDatabaseUrl('postgres://x/y').database.url).toBe('postgres://x/y');
   });
+
+  it('sets the per-user quotas: 30 lookups (an alert past 20) and 60 subject searches an hour unless told', () => {
+    expect(loadConfig({}).quotas).toEqual({ lookupsPerHour: 30, lookupAlertThreshold: 20, subjectSearchesPerHour: 60 });
+    expect(
+      loadConfig({ LOOKUP_QUOTA_PER_HOUR: '5', LOOKUP_ALERT_THRESHOLD: '4', SUBJECT_SEARCH_QUOTA_PER_HOUR: '7' })
+        .quotas,
+    ).toEqual({ lookupsPerHour: 5, lookupAlertThreshold: 4, subjectSearchesPerHour: 7 });
+  });
+
+  it.each([
+    [{ LOOKUP_QUOTA_PER_HOUR: '0' }, 'LOOKUP_QUOTA_PER_HOUR: must not be less than 1'],
+    [{ SUBJECT_SEARCH_QUOTA_PER_HOUR: 'many' }, 'SUBJECT_SEARCH_QUOTA_PER_HOUR: must be a whole number'],
+    [{ LOOKUP_ALERT_THRESHOLD: '30' }, 'LOOKUP_ALERT_THRESHOLD: must be below LOOKUP_QUOTA_PER_HOUR (30)'],
+    [{ LOOKUP_QUOTA_PER_HOUR: '10' }, 'LOOKUP_ALERT_THRESHOLD: must be below LOOKUP_QUOTA_PER_HOUR (10)'],
+  ])('refuses the quota setting %j with one line naming the variable', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(message);
+  });
 });

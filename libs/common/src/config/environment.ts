@@ -268,6 +268,27 @@ export class Environment {
   @Max(1_000_000)
   AUDIT_MAX_EVENTS_PER_SEAL?: number;
 
+  @Transform(toInteger)
+  @IsOptional()
+  @IsInt({ message: 'must be a whole number' })
+  @Min(1)
+  @Max(100_000)
+  LOOKUP_QUOTA_PER_HOUR?: number;
+
+  @Transform(toInteger)
+  @IsOptional()
+  @IsInt({ message: 'must be a whole number' })
+  @Min(1)
+  @Max(100_000)
+  LOOKUP_ALERT_THRESHOLD?: number;
+
+  @Transform(toInteger)
+  @IsOptional()
+  @IsInt({ message: 'must be a whole number' })
+  @Min(1)
+  @Max(100_000)
+  SUBJECT_SEARCH_QUOTA_PER_HOUR?: number;
+
   @Transform(emptyToUndefined)
   @IsOptional()
   @IsIn(['invalid', 'zero'], { message: 'must be invalid or zero' })

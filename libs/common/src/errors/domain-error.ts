@@ -44,6 +44,13 @@ export class DomainError extends Error {
     return new DomainError('conflict', detail);
   }
 
+  /** 429: the caller may try again after `retryAfterSeconds` (at least 1). */
+  static rateLimited(detail: string, retryAfterSeconds: number): DomainError {
+    return new DomainError('rate_limited', detail, undefined, {
+      'retry-after': String(Math.max(1, Math.ceil(retryAfterSeconds))),
+    });
+  }
+
   /** 503, with the same Retry-After as every other 503 the service sends. */
   static unavailable(detail = 'The service cannot answer right now; try again shortly.'): DomainError {
     return new DomainError('unavailable', detail, undefined, { 'retry-after': '5' });
