@@ -1,3 +1,4 @@
+import { RoleChanges1796283000000 } from './1796283000000-RoleChanges';
 import { UsageQuotas1796275200000 } from './1796275200000-UsageQuotas';
 import { Arrivals1796274829651 } from './1796274829651-Arrivals';
 import { RegisterViews1796271236418 } from './1796271236418-RegisterViews';
@@ -29,4 +30,5 @@ export const MIGRATIONS: Function[] = [
   RegisterViews1796271236418,
   Arrivals1796274829651,
   UsageQuotas1796275200000,
+  RoleChanges1796283000000,
 ];

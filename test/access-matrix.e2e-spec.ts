@@ -13,6 +13,8 @@ const CALLERS: Caller[] = ['anonymous', ...ROLES];
 interface Context {
   /** Another account, the target of the admin routes. */
   targetId: string;
+  /** A pending role change of that account, requested by another admin than the caller. */
+  roleChangeId: string;
   /** An audit event, the target of a review. */
   eventId: string;
   /** A registered person. */
@@ -96,6 +98,12 @@ const MATRIX: RouteCase[] = [
     expect: ADMIN_ONLY(201),
   },
   { route: 'GET users', url: () => '/api/v1/users', expect: ADMIN_ONLY(200) },
+  { route: 'GET users/role-changes', url: () => '/api/v1/users/role-changes', expect: ADMIN_ONLY(200) },
+  {
+    route: 'POST users/:id/role-changes/:changeId/confirm',
+    url: (c) => `/api/v1/users/${c.targetId}/role-changes/${c.roleChangeId}/confirm`,
+    expect: ADMIN_ONLY(200),
+  },
   { route: 'GET users/:id', url: (c) => `/api/v1/users/${c.targetId}`, expect: ADMIN_ONLY(200) },
   {
     route: 'PATCH users/:id',
@@ -491,10 +499,13 @@ const MATRIX: RouteCase[] = [
 
 describe('access matrix', () => {
   let t: TestApp;
+  /** The admin who requests the role changes the callers confirm. */
+  let requesterId: string;
 
   beforeAll(async () => {
     // Hundreds of sign-ins from one address: the rate limit is tested elsewhere.
     t = await startTestApp({ RATE_LIMIT_MAX: '100000' });
+    requesterId = (await createAccount(t, 'admin')).user.id;
     // Something sealed, for the checkpoint route.
     await createAccount(t, 'auditor');
     await t.app.get(AuditSealer).sealOnce();
@@ -608,8 +619,14 @@ describe('access matrix', () => {
        VALUES ($1, 'missed_check_in', $2, $3, $2, '2025-07-01') RETURNING id`,
       [caller === 'anonymous' ? target.user.id : signedInUserId, alertId, person.id],
     );
+    const [{ id: roleChangeId }] = await t.dataSource.query(
+      `INSERT INTO user_role_changes (user_id, role, from_role, requested_by)
+       VALUES ($1, 'registry_clerk', 'auditor', $2) RETURNING id`,
+      [target.user.id, requesterId],
+    );
     const context: Context = {
       targetId: target.user.id,
+      roleChangeId,
       eventId: event.id,
       personId: person.id,
       addressId,

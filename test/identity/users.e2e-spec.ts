@@ -1,14 +1,19 @@
 import request from 'supertest';
-import { bearer, login, signedIn, type TestAccount, type Tokens } from '../support/identity';
+import { eventsOf, rid } from '../support/audit';
+import { bearer, createAccount, login, signedIn, type TestAccount, type Tokens } from '../support/identity';
+import { runtimeRoleUrl } from '../support/runtime-role';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 describe('user administration', () => {
   let t: TestApp;
   let admin: TestAccount & Tokens;
+  /** A second admin, to confirm what the first requests. */
+  let second: TestAccount & Tokens;
 
   beforeAll(async () => {
     t = await startTestApp();
     admin = await signedIn(t, 'admin');
+    second = await signedIn(t, 'admin');
   });
 
   afterAll(async () => {
@@ -144,11 +149,17 @@ describe('user administration', () => {
     expect((await request(t.server).get('/api/v1/auth/me').set(bearer(officer.accessToken))).status).toBe(401);
 
     const again = await login(t, officer);
-    const clerk = await request(t.server)
+    const requested = await request(t.server)
       .patch(`/api/v1/users/${officer.user.id}`)
       .set(as())
       .set('If-Match', '2')
       .send({ role: 'registry_clerk' });
+    expect(requested.status).toBe(202);
+    // Pending: the session lives on until another admin confirms.
+    expect((await request(t.server).get('/api/v1/auth/me').set(bearer(again.accessToken))).status).toBe(200);
+    const clerk = await request(t.server)
+      .post(`/api/v1/users/${officer.user.id}/role-changes/${requested.body.id}/confirm`)
+      .set(bearer(second.accessToken));
     expect(clerk.status).toBe(200);
     expect(clerk.body).toMatchObject({ role: 'registry_clerk', region: null });
     expect((await request(t.server).get('/api/v1/auth/me').set(bearer(again.accessToken))).status).toBe(401);
@@ -209,5 +220,256 @@ describe('user administration', () => {
     expect((await request(t.server).get('/api/v1/users?cursor=bm90LWpzb24').set(as())).status).toBe(400);
     expect((await request(t.server).get('/api/v1/users?limit=101').set(as())).status).toBe(400);
     expect((await request(t.server).get('/api/v1/users?sort=name').set(as())).status).toBe(400);
+  });
+
+  describe('roles and activity: not one’s own, and a register role by two admins', () => {
+    const patch = (as: Tokens, id: string, version: number, body: object, requestId = rid('users')) =>
+      request(t.server)
+        .patch(`/api/v1/users/${id}`)
+        .set(bearer(as.accessToken))
+        .set('If-Match', `"${version}"`)
+        .set('X-Request-Id', requestId)
+        .send(body);
+    const confirm = (as: Tokens, id: string, changeId: string, requestId = rid('users')) =>
+      request(t.server)
+        .post(`/api/v1/users/${id}/role-changes/${changeId}/confirm`)
+        .set(bearer(as.accessToken))
+        .set('X-Request-Id', requestId);
+    const accountOf = async (id: string) =>
+      (await t.dataSource.query(`SELECT role, region, active, version FROM users WHERE id = $1`, [id]))[0] as {
+        role: string;
+        region: string | null;
+        active: boolean;
+        version: number;
+      };
+
+    it.each([
+      [{ role: 'registry_clerk' }],
+      [{ role: 'auditor', displayName: 'Me' }],
+      [{ active: false }],
+      [{ role: 'police_officer', region: 'PU-NIS' }],
+    ])('refuses an admin’s own %j with 403, flagged, and changes nothing', async (body) => {
+      const self = await signedIn(t, 'admin');
+      const requestId = rid('self');
+      const res = await patch(self, self.user.id, 1, body, requestId);
+      expect(res.status).toBe(403);
+      expect(res.body).toMatchObject({
+        type: 'urn:register:problem:forbidden',
+        detail: 'No one may change their own role, region or active state.',
+      });
+      expect(await eventsOf(t, requestId)).toEqual([
+        expect.objectContaining({ action: 'user.update', outcome: 'denied', http_status: 403, flagged: true }),
+      ]);
+      expect(await accountOf(self.user.id)).toEqual({ role: 'admin', region: null, active: true, version: 1 });
+      expect(await t.dataSource.query(`SELECT 1 FROM user_role_changes WHERE user_id = $1`, [self.user.id])).toEqual(
+        [],
+      );
+    });
+
+    it('lets an admin change their own name, and send their own role unchanged', async () => {
+      const self = await signedIn(t, 'admin');
+      const res = await patch(self, self.user.id, 1, { displayName: 'Still admin', role: 'admin', active: true });
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ displayName: 'Still admin', role: 'admin', active: true, version: 2 });
+    });
+
+    it('a new register role is a pending change (202): the account and its sessions stay as they were', async () => {
+      const target = await signedIn(t, 'auditor');
+      const requestId = rid('request');
+      const res = await patch(admin, target.user.id, 1, { role: 'police_officer', region: 'PU-NIS' }, requestId);
+      expect(res.status).toBe(202);
+      expect(res.headers.etag).toBeUndefined();
+      expect(res.body).toEqual({
+        id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+        userId: target.user.id,
+        role: 'police_officer',
+        region: 'PU-NIS',
+        fromRole: 'auditor',
+        fromRegion: null,
+        requestedBy: admin.user.id,
+        requestedAt: expect.any(String),
+        status: 'pending',
+        decidedBy: null,
+        decidedAt: null,
+      });
+      expect(await accountOf(target.user.id)).toEqual({ role: 'auditor', region: null, active: true, version: 1 });
+      expect((await request(t.server).get('/api/v1/auth/me').set(bearer(target.accessToken))).status).toBe(200);
+      const [event] = await eventsOf(t, requestId);
+      expect(event).toMatchObject({
+        action: 'user.role_change_request',
+        outcome: 'allowed',
+        http_status: 202,
+        flagged: true,
+        actor_user_id: admin.user.id,
+        resource_id: target.user.id,
+      });
+      expect(event.details).toEqual({
+        before: expect.objectContaining({ role: 'auditor', region: null }),
+        requested: { role: 'police_officer', region: 'PU-NIS' },
+        roleChange: res.body.id,
+      });
+
+      const list = await request(t.server).get('/api/v1/users/role-changes?limit=100').set(as());
+      expect(list.status).toBe(200);
+      expect(list.body.items).toContainEqual(res.body);
+    });
+
+    it('refuses other changes in the same request as a new register role, and keeps the region rules', async () => {
+      const target = await createAccount(t, 'auditor');
+      const mixed = await patch(admin, target.user.id, 1, {
+        role: 'judicial_officer',
+        displayName: 'X',
+        active: false,
+      });
+      expect(mixed.status).toBe(400);
+      expect(mixed.body.errors).toEqual([
+        { field: 'displayName', message: 'cannot change with a new register role; send it separately' },
+        { field: 'active', message: 'cannot change with a new register role; send it separately' },
+      ]);
+      const noRegion = await patch(admin, target.user.id, 1, { role: 'police_officer' });
+      expect(noRegion.status).toBe(400);
+      expect(noRegion.body.errors).toEqual([{ field: 'region', message: 'is required for police officers' }]);
+      const stale = await patch(admin, target.user.id, 7, { role: 'registry_clerk' });
+      expect(stale.status).toBe(412);
+      expect(await t.dataSource.query(`SELECT 1 FROM user_role_changes WHERE user_id = $1`, [target.user.id])).toEqual(
+        [],
+      );
+    });
+
+    it('the requesting admin and the account itself cannot confirm; another admin can, once', async () => {
+      // An admin account to be given a register role: it could try to confirm its own change.
+      const target = await signedIn(t, 'admin');
+      const requested = await patch(admin, target.user.id, 1, { role: 'registry_clerk' });
+      expect(requested.status).toBe(202);
+      const changeId: string = requested.body.id;
+
+      for (const [who, caller] of [
+        ['requester', admin],
+        ['account', target],
+      ] as const) {
+        const requestId = rid(who);
+        const refused = await confirm(caller, target.user.id, changeId, requestId);
+        expect(refused.status).toBe(403);
+        expect(refused.body.type).toBe('urn:register:problem:forbidden');
+        expect(await eventsOf(t, requestId)).toEqual([
+          expect.objectContaining({
+            action: 'user.role_change_confirm',
+            outcome: 'denied',
+            http_status: 403,
+            flagged: true,
+            actor_user_id: caller.user.id,
+          }),
+        ]);
+      }
+      expect(await accountOf(target.user.id)).toEqual({ role: 'admin', region: null, active: true, version: 1 });
+
+      const requestId = rid('confirm');
+      const confirmed = await confirm(second, target.user.id, changeId, requestId);
+      expect(confirmed.status).toBe(200);
+      expect(confirmed.headers.etag).toBe('"2"');
+      expect(confirmed.body).toMatchObject({ id: target.user.id, role: 'registry_clerk', region: null, version: 2 });
+      const [event] = await eventsOf(t, requestId);
+      expect(event).toMatchObject({
+        action: 'user.role_change_confirm',
+        outcome: 'allowed',
+        http_status: 200,
+        flagged: true,
+        actor_user_id: second.user.id,
+      });
+      expect(event.details).toEqual({
+        roleChange: changeId,
+        requestedBy: admin.user.id,
+        before: expect.objectContaining({ role: 'admin' }),
+        after: expect.objectContaining({ role: 'registry_clerk' }),
+      });
+      const [row] = await t.dataSource.query(
+        `SELECT status, decided_by, decided_at IS NOT NULL AS decided FROM user_role_changes WHERE id = $1`,
+        [changeId],
+      );
+      expect(row).toEqual({ status: 'confirmed', decided_by: second.user.id, decided: true });
+      // The account's sessions ended: its next sign-in carries the new role.
+      expect((await request(t.server).get('/api/v1/auth/me').set(bearer(target.accessToken))).status).toBe(401);
+
+      const again = await confirm(second, target.user.id, changeId);
+      expect(again.status).toBe(409);
+      const elsewhere = await confirm(second, admin.user.id, changeId);
+      expect(elsewhere.status).toBe(404);
+    });
+
+    it('a newer request, or another change of the role, supersedes the pending one', async () => {
+      const target = await createAccount(t, 'auditor');
+      const first = await patch(admin, target.user.id, 1, { role: 'registry_clerk' });
+      const newer = await patch(second, target.user.id, 1, { role: 'judicial_officer' });
+      expect([first.status, newer.status]).toEqual([202, 202]);
+      expect((await confirm(second, target.user.id, first.body.id)).status).toBe(409);
+
+      const toAdmin = await patch(admin, target.user.id, 1, { role: 'admin' });
+      expect(toAdmin.status).toBe(200);
+      expect((await confirm(admin, target.user.id, newer.body.id)).status).toBe(409);
+      const rows = await t.dataSource.query(
+        `SELECT role, status, decided_by FROM user_role_changes WHERE user_id = $1 ORDER BY requested_at`,
+        [target.user.id],
+      );
+      expect(rows).toEqual([
+        { role: 'registry_clerk', status: 'superseded', decided_by: second.user.id },
+        { role: 'judicial_officer', status: 'superseded', decided_by: admin.user.id },
+      ]);
+    });
+
+    it('the database holds the rule: no confirmation by the requester or the account, no decision taken back', async () => {
+      const target = await createAccount(t, 'auditor');
+      const requested = await patch(admin, target.user.id, 1, { role: 'registry_clerk' });
+      const decide = (by: string) =>
+        t.dataSource.query(
+          `UPDATE user_role_changes SET status = 'confirmed', decided_by = $2, decided_at = now() WHERE id = $1`,
+          [requested.body.id, by],
+        );
+      await expect(decide(admin.user.id)).rejects.toThrow(/user_role_changes_confirmer_check/);
+      await expect(decide(target.user.id)).rejects.toThrow(/user_role_changes_confirmer_check/);
+      await expect(
+        t.dataSource.query(
+          `INSERT INTO user_role_changes (user_id, role, from_role, requested_by) VALUES ($1, 'auditor', 'admin', $1)`,
+          [admin.user.id],
+        ),
+      ).rejects.toThrow(/user_role_changes_requester_check/);
+      await decide(second.user.id);
+      await expect(
+        t.dataSource.query(
+          `UPDATE user_role_changes SET status = 'pending', decided_by = NULL, decided_at = NULL WHERE id = $1`,
+          [requested.body.id],
+        ),
+      ).rejects.toThrow(/a decided role change does not change/);
+    });
+
+    it('works with the runtime role’s grants, which cannot rewrite a request', async () => {
+      const url = await runtimeRoleUrl(t, 'register_test_role_changes', 'role-changes-runtime-password');
+      const runtime = await startTestApp({ DATABASE_URL: url }, [], t.database);
+      try {
+        const [one, other] = [await signedIn(runtime, 'admin'), await signedIn(runtime, 'admin')];
+        const target = await createAccount(runtime, 'auditor');
+        const send = (as: Tokens, body: object) =>
+          request(runtime.server)
+            .patch(`/api/v1/users/${target.user.id}`)
+            .set(bearer(as.accessToken))
+            .set('If-Match', '1')
+            .send(body);
+        const first = await send(one, { role: 'judicial_officer' });
+        const newer = await send(one, { role: 'registry_clerk' });
+        expect([first.status, newer.status]).toEqual([202, 202]);
+        const confirmed = await request(runtime.server)
+          .post(`/api/v1/users/${target.user.id}/role-changes/${newer.body.id}/confirm`)
+          .set(bearer(other.accessToken));
+        expect(confirmed.status).toBe(200);
+        expect(confirmed.body.role).toBe('registry_clerk');
+        await expect(
+          runtime.dataSource.query(`UPDATE user_role_changes SET role = 'auditor' WHERE id = $1`, [newer.body.id]),
+        ).rejects.toThrow(/permission denied/);
+        await expect(
+          runtime.dataSource.query(`DELETE FROM user_role_changes WHERE id = $1`, [first.body.id]),
+        ).rejects.toThrow(/permission denied/);
+      } finally {
+        await runtime.close();
+      }
+    });
   });
 });

@@ -5,16 +5,22 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { DomainError, type FieldError, Keyset, type KeysetColumn, type Page, versionMismatch } from '@app/common';
 import { AuditLog, type RequestAudit } from '@app/audit';
 import { type Role, roleHasRegion } from '@app/authz';
+import { REGISTER_ROLES, RoleChange } from './entities/role-change.entity';
 import { User } from './entities/user.entity';
 import { PasswordHasher } from './password/password-hasher';
 import { passwordProblem } from './password/password-policy';
 import { PoliceAdministration } from './reference/police-administration.entity';
 import { Sessions } from './sessions';
-import { toUserView, type UserView } from './views';
+import { type RoleChangeView, toRoleChangeView, toUserView, type UserView } from './views';
 
 const BY_USERNAME: KeysetColumn[] = [
   { sql: 'lower(u.username)', kind: 'text' },
   { sql: 'u.id', kind: 'uuid' },
+];
+
+const OLDEST_FIRST: KeysetColumn[] = [
+  { sql: 'c.requested_at', kind: 'time' },
+  { sql: 'c.id', kind: 'uuid' },
 ];
 
 export interface NewUser {
@@ -59,6 +65,9 @@ function administered(view: UserView): Record<string, unknown> {
 function userNotFound(): DomainError {
   return DomainError.notFound('No such user.');
 }
+
+/** Who asks for a change of an account: an admin's account id, or null for an operator at the command line. */
+export type Requester = string | null;
 
 /** Account administration (the admin's routes and the operators' CLI). */
 @Injectable()
@@ -127,18 +136,37 @@ export class UsersService {
     });
   }
 
-  /** Applies changes at the version the caller read; a new role or region, or deactivation, ends the sessions. */
-  async update(audit: RequestAudit, id: string, version: number, changes: UserChanges): Promise<UserView> {
+  /**
+   * Applies changes at the version the caller read; a new role or region, or
+   * deactivation, ends the sessions. No one changes their own role, region or
+   * active state (403), and a new register role is not applied: it becomes a
+   * pending change (202) that another admin confirms.
+   */
+  async update(
+    audit: RequestAudit,
+    requester: Requester,
+    id: string,
+    version: number,
+    changes: UserChanges,
+  ): Promise<UserView | RoleChangeView> {
     audit.on('user', id);
     return this.log.transaction(audit, async (manager) => {
       const user = await this.lockedUser(manager, id);
-      if (user.version !== version) throw versionMismatch();
-      const before = administered(toUserView(user));
       const role = changes.role ?? user.role;
       const region = changes.region !== undefined ? changes.region : roleHasRegion(role) ? user.region : null;
+      const accessChanged = role !== user.role || region !== user.region;
+      const activeChanged = changes.active !== undefined && changes.active !== user.active;
+      if (requester === id && (accessChanged || activeChanged)) {
+        audit.flagged = true;
+        throw new DomainError('forbidden', 'No one may change their own role, region or active state.');
+      }
+      if (user.version !== version) throw versionMismatch();
+      const before = administered(toUserView(user));
       const errors = await this.regionErrors(manager, role, region);
       if (errors.length > 0) throw DomainError.validation(errors);
-      const accessChanged = role !== user.role || region !== user.region;
+      if (role !== user.role && REGISTER_ROLES.includes(role)) {
+        return this.requestRoleChange(manager, audit, requester, user, changes, { role, region });
+      }
       const deactivated = changes.active === false && user.active;
       Object.assign(user, {
         displayName: changes.displayName ?? user.displayName,
@@ -148,6 +176,7 @@ export class UsersService {
         region,
       });
       const saved = await manager.getRepository(User).save(user);
+      if (accessChanged) await this.supersedeRoleChanges(manager, id, requester);
       if (deactivated) await this.sessions.revoke(manager, { userId: id }, 'deactivated');
       else if (accessChanged) await this.sessions.revoke(manager, { userId: id }, 'role_changed');
       const view = toUserView(saved);
@@ -156,6 +185,100 @@ export class UsersService {
       audit.details = { before, after: administered(view) };
       return view;
     });
+  }
+
+  /** The pending role changes, oldest first. */
+  async listRoleChanges(audit: RequestAudit, page: { limit?: number; cursor?: string }): Promise<Page<RoleChangeView>> {
+    audit.on('user');
+    return this.log.transaction(audit, async (manager) => {
+      const query = manager.getRepository(RoleChange).createQueryBuilder('c').where(`c.status = 'pending'`);
+      const found = await new Keyset(OLDEST_FIRST, page).pageOf(query, toRoleChangeView);
+      audit.resultCount = found.items.length;
+      return found;
+    });
+  }
+
+  /**
+   * Applies a pending role change requested by another admin, to the role and
+   * region the account had when it was requested; ends the account's sessions.
+   */
+  async confirmRoleChange(audit: RequestAudit, confirmer: string, id: string, changeId: string): Promise<UserView> {
+    audit.on('user', id);
+    return this.log.transaction(audit, async (manager) => {
+      const user = await this.lockedUser(manager, id);
+      const change = await manager
+        .getRepository(RoleChange)
+        .findOne({ where: { id: changeId, userId: id }, lock: { mode: 'pessimistic_write' } });
+      if (!change) throw DomainError.notFound('No such role change of this account.');
+      audit.details = { roleChange: change.id, requestedBy: change.requestedBy };
+      if (confirmer === change.requestedBy || confirmer === id) {
+        throw new DomainError(
+          'forbidden',
+          'A role change is confirmed by another admin than the one who requested it, and never by its own account.',
+        );
+      }
+      if (change.status !== 'pending') throw DomainError.conflict(`The role change is ${change.status}.`);
+      if (user.role !== change.fromRole || user.region !== change.fromRegion) {
+        throw DomainError.conflict('The account’s role or region changed since the request; request it again.');
+      }
+      const before = administered(toUserView(user));
+      Object.assign(user, { role: change.role, region: change.region });
+      const saved = await manager.getRepository(User).save(user);
+      await manager.query(
+        `UPDATE user_role_changes SET status = 'confirmed', decided_by = $2, decided_at = now() WHERE id = $1`,
+        [change.id, confirmer],
+      );
+      await this.sessions.revoke(manager, { userId: id }, 'role_changed');
+      const view = toUserView(saved);
+      audit.details = { ...audit.details, before, after: administered(view) };
+      return view;
+    });
+  }
+
+  /** Records the requested role and region as a pending change; the account itself is not changed. */
+  private async requestRoleChange(
+    manager: EntityManager,
+    audit: RequestAudit,
+    requester: Requester,
+    user: User,
+    changes: UserChanges,
+    requested: { role: Role; region: string | null },
+  ): Promise<RoleChangeView> {
+    // The pending change is the whole answer: nothing else of the request is applied.
+    const others = (['displayName', 'email', 'active'] as const).filter((field) => changes[field] !== undefined);
+    if (others.length > 0) {
+      throw DomainError.validation(
+        others.map((field) => ({ field, message: 'cannot change with a new register role; send it separately' })),
+      );
+    }
+    // The command line has no second admin to confirm: an operator grants register roles by creating the account.
+    if (requester === null) throw new DomainError('forbidden', 'A register role is granted by two admins.');
+    await this.supersedeRoleChanges(manager, user.id, requester);
+    const change = await manager.getRepository(RoleChange).save(
+      manager.getRepository(RoleChange).create({
+        userId: user.id,
+        role: requested.role,
+        region: requested.region,
+        fromRole: user.role,
+        fromRegion: user.region,
+        requestedBy: requester,
+      }),
+    );
+    const view = toRoleChangeView(change);
+    audit.action = 'user.role_change_request';
+    audit.flagged = true;
+    audit.successStatus = 202;
+    audit.details = { before: administered(toUserView(user)), requested, roleChange: change.id };
+    return view;
+  }
+
+  /** A pending change is overtaken by a newer request or by any other change of the account's role or region. */
+  private async supersedeRoleChanges(manager: EntityManager, id: string, decidedBy: Requester): Promise<void> {
+    await manager.query(
+      `UPDATE user_role_changes SET status = 'superseded', decided_by = $2, decided_at = now()
+        WHERE user_id = $1 AND status = 'pending'`,
+      [id, decidedBy],
+    );
   }
 
   /** A temporary password, shown once; it only allows choosing a new one. */
@@ -185,15 +308,17 @@ export class UsersService {
     const problem = passwordProblem(password, user.username);
     if (problem) throw DomainError.validation([{ field: 'password', message: problem }]);
     const passwordHash = await this.hasher.hash(password);
-    await this.dataSource.transaction(async (manager) => {
-      Object.assign(user, {
+    // Recorded with the change, like every other administration of an account.
+    await this.log.transaction(audit, async (manager) => {
+      const locked = await this.lockedUser(manager, user.id);
+      Object.assign(locked, {
         passwordHash,
         passwordMustChange: false,
         passwordChangedAt: new Date(),
         failedLogins: 0,
         lockedUntil: null,
       });
-      await manager.getRepository(User).save(user);
+      await manager.getRepository(User).save(locked);
       await this.sessions.revoke(manager, { userId: user.id }, 'password_reset');
     });
   }
@@ -218,7 +343,7 @@ export class UsersService {
 
   async deactivate(audit: RequestAudit, username: string): Promise<void> {
     const user = await this.byUsername(username);
-    await this.update(audit, user.id, user.version, { active: false });
+    await this.update(audit, null, user.id, user.version, { active: false });
   }
 
   private async byUsername(username: string): Promise<User> {

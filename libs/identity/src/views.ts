@@ -1,4 +1,5 @@
 import type { Role } from '@app/authz';
+import type { RoleChange, RoleChangeStatus } from './entities/role-change.entity';
 import type { User } from './entities/user.entity';
 
 export interface TokenPair {
@@ -42,5 +43,36 @@ export function toUserView(user: User): UserView {
     createdAt: user.createdAt.toISOString(),
     updatedAt: user.updatedAt.toISOString(),
     version: user.version,
+  };
+}
+
+/** A role change towards a register role, as the admins see it (202 to the requester, then to be confirmed). */
+export interface RoleChangeView {
+  id: string;
+  userId: string;
+  role: Role;
+  region: string | null;
+  fromRole: Role;
+  fromRegion: string | null;
+  requestedBy: string;
+  requestedAt: string;
+  status: RoleChangeStatus;
+  decidedBy: string | null;
+  decidedAt: string | null;
+}
+
+export function toRoleChangeView(change: RoleChange): RoleChangeView {
+  return {
+    id: change.id,
+    userId: change.userId,
+    role: change.role,
+    region: change.region,
+    fromRole: change.fromRole,
+    fromRegion: change.fromRegion,
+    requestedBy: change.requestedBy,
+    requestedAt: change.requestedAt.toISOString(),
+    status: change.status,
+    decidedBy: change.decidedBy,
+    decidedAt: change.decidedAt?.toISOString() ?? null,
   };
 }

@@ -1,11 +1,20 @@
-import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiIfMatch, IfMatchVersion, type Page, UUID_PARAM, VersionedETag } from '@app/common';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, Res, UseInterceptors } from '@nestjs/common';
+import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import {
+  ApiIfMatch,
+  IfMatchVersion,
+  type Page,
+  PageQuery,
+  UUID_PARAM,
+  VersionedETag,
+  VersionedETagInterceptor,
+} from '@app/common';
 import { Audited, AuditContext, type RequestAudit } from '@app/audit';
-import { Permission } from '@app/authz';
+import { CurrentPrincipal, Permission, type Principal } from '@app/authz';
 import { CreateUserDto, UpdateUserDto, UserQuery } from '../dto/user.dto';
 import { UsersService } from '../users.service';
-import type { UserView } from '../views';
+import type { RoleChangeView, UserView } from '../views';
 
 @ApiTags('users')
 @Controller('users')
@@ -29,6 +38,14 @@ export class UsersController {
     return this.users.list(audit, query);
   }
 
+  @Get('role-changes')
+  @Permission('manage', 'User')
+  @Audited('user.role_change_list', { resource: 'user' })
+  @ApiOperation({ summary: 'Role changes towards a register role waiting for a second admin, oldest first' })
+  listRoleChanges(@AuditContext() audit: RequestAudit, @Query() query: PageQuery): Promise<Page<RoleChangeView>> {
+    return this.users.listRoleChanges(audit, query);
+  }
+
   @Get(':id')
   @Permission('manage', 'User')
   @Audited('user.read', { resource: 'user' })
@@ -43,16 +60,51 @@ export class UsersController {
   @Permission('manage', 'User')
   @Audited('user.update', { resource: 'user' })
   @ApiIfMatch()
-  @ApiOperation({ summary: 'Change display name, role, region, e-mail or active (If-Match required)' })
-  @VersionedETag()
+  @ApiOperation({
+    summary:
+      'Change display name, role, region, e-mail or active (If-Match required); not one’s own role, region or ' +
+      'active state (403); a new register role is a pending change (202) that another admin confirms',
+  })
+  @ApiResponse({ status: 200, description: 'The account, changed (ETag: its version)' })
+  @ApiResponse({
+    status: 202,
+    description:
+      'A new role registry_clerk, police_officer, judicial_officer or auditor: the pending role change, applied ' +
+      'when another admin confirms it (POST /users/{id}/role-changes/{changeId}/confirm); nothing else is changed',
+  })
+  // The interceptor of @VersionedETag(): the ETag of a 200; a pending change has no version, so no ETag.
+  @UseInterceptors(VersionedETagInterceptor)
   async update(
     @AuditContext() audit: RequestAudit,
+    @CurrentPrincipal() principal: Principal,
     @Param('id', UUID_PARAM) id: string,
     @IfMatchVersion() version: number,
     @Body() body: UpdateUserDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<UserView | RoleChangeView> {
+    const answer = await this.users.update(audit, principal.userId, id, version, body);
+    // The status the work recorded in the audit event (200, or 202 for a pending role change).
+    reply.code(audit.successStatus);
+    return answer;
+  }
+
+  @Post(':id/role-changes/:changeId/confirm')
+  @Permission('manage', 'User')
+  @Audited('user.role_change_confirm', { resource: 'user', flagged: true })
+  @HttpCode(200)
+  @ApiOperation({
+    summary:
+      'Confirm a pending role change: applies it and ends the account’s sessions; not by the admin who ' +
+      'requested it nor by the account itself (403)',
+  })
+  @VersionedETag()
+  confirmRoleChange(
+    @AuditContext() audit: RequestAudit,
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', UUID_PARAM) id: string,
+    @Param('changeId', UUID_PARAM) changeId: string,
   ): Promise<UserView> {
-    const user = await this.users.update(audit, id, version, body);
-    return user;
+    return this.users.confirmRoleChange(audit, principal.userId, id, changeId);
   }
 
   @Post(':id/reset-password')

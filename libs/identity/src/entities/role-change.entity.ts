@@ -1,0 +1,93 @@
+import {
+  Check,
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryGeneratedColumn,
+  type Relation,
+} from 'typeorm';
+import { type Role, ROLES } from '@app/authz';
+import { PoliceAdministration } from '../reference/police-administration.entity';
+import { User } from './user.entity';
+
+/** The roles that reach the register's data or its audit log: granting one takes two admins. */
+export const REGISTER_ROLES: readonly Role[] = ROLES.filter((role) => role !== 'admin');
+
+export const ROLE_CHANGE_STATUSES = ['pending', 'confirmed', 'superseded'] as const;
+export type RoleChangeStatus = (typeof ROLE_CHANGE_STATUSES)[number];
+
+const list = (values: readonly string[]): string => values.map((v) => `'${v}'`).join(', ');
+
+/**
+ * A change of an account's role towards a register role: requested by one
+ * admin, applied only when another admin (never the account itself)
+ * confirms it. A newer request, or another change of the account's role,
+ * supersedes a pending one.
+ */
+@Entity({ name: 'user_role_changes' })
+@Index('user_role_changes_pending_key', ['userId'], { unique: true, where: `status = 'pending'` })
+@Check('user_role_changes_role_check', `"role" IN (${list(REGISTER_ROLES)})`)
+@Check('user_role_changes_region_check', `("role" = 'police_officer') = ("region" IS NOT NULL)`)
+@Check('user_role_changes_status_check', `"status" IN (${list(ROLE_CHANGE_STATUSES)})`)
+@Check('user_role_changes_decided_check', `("status" = 'pending') = ("decided_at" IS NULL)`)
+@Check('user_role_changes_requester_check', `"requested_by" <> "user_id"`)
+@Check(
+  'user_role_changes_confirmer_check',
+  `"status" <> 'confirmed' OR ("decided_by" IS NOT NULL AND "decided_by" <> "requested_by" AND "decided_by" <> "user_id")`,
+)
+export class RoleChange {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column({ type: 'uuid' })
+  userId: string;
+
+  @ManyToOne(() => User, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'user_id' })
+  user?: Relation<User>;
+
+  /** The role requested, and the police administration with it (police officers only). */
+  @Column({ type: 'text' })
+  role: Role;
+
+  @Column({ type: 'text', nullable: true })
+  region: string | null;
+
+  @ManyToOne(() => PoliceAdministration, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'region', referencedColumnName: 'code' })
+  regionAdministration?: Relation<PoliceAdministration>;
+
+  /** The account's role and region when requested: a confirmation applies only to that state. */
+  @Column({ type: 'text' })
+  fromRole: Role;
+
+  @Column({ type: 'text', nullable: true })
+  fromRegion: string | null;
+
+  @Column({ type: 'uuid' })
+  requestedBy: string;
+
+  @ManyToOne(() => User, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'requested_by' })
+  requester?: Relation<User>;
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  requestedAt: Date;
+
+  @Column({ type: 'text', default: 'pending' })
+  status: RoleChangeStatus;
+
+  /** Who confirmed it, or whose change superseded it (null: an operator at the command line). */
+  @Column({ type: 'uuid', nullable: true })
+  decidedBy: string | null;
+
+  @ManyToOne(() => User, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'decided_by' })
+  decider?: Relation<User>;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  decidedAt: Date | null;
+}
