@@ -21,6 +21,9 @@ export interface RegisteredRoute {
   declared: boolean;
   audited: boolean;
   isPublic: boolean;
+  /** The controller class and the name of its handler method, for reading the handler's own metadata. */
+  controller: Function;
+  handler: string;
 }
 
 const join = (...parts: string[]): string =>
@@ -53,6 +56,8 @@ export function registeredRoutes(t: TestApp): RegisteredRoute[] {
           declared: access !== undefined,
           audited: Reflect.getMetadata(AUDIT_METADATA, handler) !== undefined,
           isPublic: access?.kind === 'public',
+          controller,
+          handler: name,
         });
       }
     }

@@ -4,7 +4,6 @@ import {
   IsBoolean,
   IsIn,
   IsInt,
-  IsISO8601,
   IsObject,
   IsOptional,
   IsString,
@@ -14,12 +13,9 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { PageQuery } from '@app/common';
+import { IsFreeText, IsIsoDateOrTimestamp, IsIsoTimestamp, PageQuery } from '@app/common';
 
 const toBoolean = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
-
-/** A date (`2026-11-28`, the whole day in Europe/Belgrade) or a timestamp with offset. */
-const DATE_OR_TIMESTAMP = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2}))?$/;
 
 export class AuditEventQuery extends PageQuery {
   @ApiPropertyOptional({ format: 'uuid' })
@@ -30,6 +26,7 @@ export class AuditEventQuery extends PageQuery {
   @ApiPropertyOptional()
   @IsOptional()
   @IsString()
+  @IsFreeText()
   @Length(1, 100)
   actorUsername?: string;
 
@@ -65,29 +62,33 @@ export class AuditEventQuery extends PageQuery {
   @IsBoolean({ message: 'reviewed must be true or false' })
   reviewed?: boolean;
 
-  @ApiPropertyOptional({ example: '2026-11-01' })
+  @ApiPropertyOptional({
+    example: '2026-11-01',
+    description: 'A date (the whole day in Europe/Belgrade) or a timestamp with offset',
+  })
   @IsOptional()
-  @Matches(DATE_OR_TIMESTAMP, { message: 'from must be a date or a timestamp with offset' })
+  @IsIsoDateOrTimestamp()
   from?: string;
 
   @ApiPropertyOptional({ example: '2026-11-28' })
   @IsOptional()
-  @Matches(DATE_OR_TIMESTAMP, { message: 'to must be a date or a timestamp with offset' })
+  @IsIsoDateOrTimestamp()
   to?: string;
 }
 
 export class ExportQuery {
   @ApiProperty({ example: '2026-11-01' })
-  @Matches(DATE_OR_TIMESTAMP, { message: 'from must be a date or a timestamp with offset' })
+  @IsIsoDateOrTimestamp()
   from: string;
 
   @ApiProperty({ example: '2026-11-28' })
-  @Matches(DATE_OR_TIMESTAMP, { message: 'to must be a date or a timestamp with offset' })
+  @IsIsoDateOrTimestamp()
   to: string;
 
   @ApiPropertyOptional({ description: 'Who receives the export (default: your organisation)' })
   @IsOptional()
   @IsString()
+  @IsFreeText()
   @Length(2, 200)
   recipient?: string;
 }
@@ -95,6 +96,7 @@ export class ExportQuery {
 export class ReviewDto {
   @ApiProperty({ example: 'Checked with the officer: case KT-123/2026.' })
   @IsString()
+  @IsFreeText({ multiline: true })
   @Length(1, 2000)
   note: string;
 }
@@ -115,11 +117,12 @@ export class CheckpointDto {
   root: string;
 
   @ApiProperty()
-  @IsISO8601()
+  @IsIsoTimestamp()
   signedAt: string;
 
   @ApiProperty()
   @IsString()
+  @IsFreeText()
   @Length(1, 100)
   keyId: string;
 

@@ -14,6 +14,7 @@ export * from './metrics/metrics.service';
 export * from './process/lifecycle';
 export * from './http/if-match';
 export * from './http/iso-date';
+export * from './http/free-text';
 export * from './http/police-administration';
 export * from './http/update-type';
 export * from './http/versioned-etag';

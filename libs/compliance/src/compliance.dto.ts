@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Length } from 'class-validator';
-import { IsIsoDate, IsPoliceAdministrationCode, PageQuery } from '@app/common';
+import { IsFreeText, IsIsoDate, IsPoliceAdministrationCode, PageQuery } from '@app/common';
 import { ALERT_KINDS, ALERT_STATUSES, type AlertKind, type AlertStatus } from './entities';
 
 export class OverdueQuery extends PageQuery {
@@ -40,6 +40,7 @@ export class AlertQuery extends OverdueQuery {
 export class ResolveAlertDto {
   @ApiProperty({ example: 'Person reported in on 2 December; warned in writing.' })
   @IsString()
+  @IsFreeText({ multiline: true })
   @Length(1, 1000)
   resolution: string;
 }

@@ -3,7 +3,7 @@ import { ROUTE_ARGS_METADATA, RouteParamtypes } from '@nestjs/common/internal';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import type { Observable } from 'rxjs';
-import { DomainError } from '../errors/domain-error';
+import { DomainError, type FieldError } from '../errors/domain-error';
 
 interface RouteArgument {
   index: number;
@@ -26,7 +26,9 @@ export const ReadsOwnBody = (): MethodDecorator => SetMetadata(RAW_BODY_ROUTE, t
 /**
  * The contract refuses unknown query parameters and body properties. A DTO
  * refuses its own unknown keys; this refuses query parameters and bodies sent
- * to routes that declare none, which the validation pipe never sees.
+ * to routes that declare none, which the validation pipe never sees. And it
+ * is the one place that refuses U+0000 in anything a client sends as text
+ * (see `withNul`), before any DTO or service sees it.
  */
 @Injectable()
 export class StrictInputInterceptor implements NestInterceptor {
@@ -53,6 +55,10 @@ export class StrictInputInterceptor implements NestInterceptor {
       if (!declared.body && !this.reflector.get<boolean>(RAW_BODY_ROUTE, handler) && hasBody(request.body)) {
         throw DomainError.validation([], 'This route takes no request body.');
       }
+      const nul = [...withNul(request.query), ...withNul(request.body)];
+      if (nul.length > 0) {
+        throw DomainError.validation(nul.slice(0, MAX_NUL_ERRORS), 'Text may not contain the character U+0000 (NUL).');
+      }
     }
     return next.handle();
   }
@@ -75,6 +81,33 @@ export class StrictInputInterceptor implements NestInterceptor {
     this.cache.set(handler, declared);
     return declared;
   }
+}
+
+/** A request names its first few NULs, not every one of a body full of them. */
+const MAX_NUL_ERRORS = 5;
+
+/**
+ * The strings and property names of a parsed query or JSON body that hold
+ * U+0000, as field errors with dotted paths (`details.address.street`).
+ * PostgreSQL text and jsonb cannot store it: such a value would fail in SQL
+ * (a 500), or make the request's audit event unwritable (a 503 and no
+ * trace). Headers cannot carry it (Node refuses control bytes in them); the
+ * one header decoded to text, X-Access-Reason, refuses it as a control
+ * character. The parser bounds the depth of a body.
+ */
+export function withNul(value: unknown, path = ''): FieldError[] {
+  if (typeof value === 'string') {
+    return value.includes('\u0000') ? [{ field: path, message: 'must not contain the character U+0000 (NUL)' }] : [];
+  }
+  if (typeof value !== 'object' || value === null || Buffer.isBuffer(value)) return [];
+  const errors: FieldError[] = [];
+  for (const [key, item] of Object.entries(value)) {
+    const field = path ? `${path}.${key}` : key;
+    if (key.includes('\u0000')) errors.push({ field, message: 'is a property name with the character U+0000 (NUL)' });
+    else errors.push(...withNul(item, field));
+    if (errors.length >= MAX_NUL_ERRORS) break;
+  }
+  return errors;
 }
 
 function hasBody(body: unknown): boolean {

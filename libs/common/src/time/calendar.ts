@@ -3,10 +3,10 @@
  * one place for what a day is, when it starts, and what counts as a date.
  */
 
-/** A calendar date (YYYY-MM-DD) that exists: 2026-02-30 does not. */
+/** A calendar date (YYYY-MM-DD) that exists: 2026-02-30 does not, nor does year 0 (PostgreSQL goes from 1 BC to AD 1). */
 export function isRealDate(value: string): boolean {
   const date = new Date(`${value}T00:00:00Z`);
-  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value;
+  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value && date.getUTCFullYear() >= 1;
 }
 
 /** The same calendar day `years` later (29 February becomes 28 February in common years). */

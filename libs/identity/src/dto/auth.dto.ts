@@ -1,9 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, Length, Matches } from 'class-validator';
+import { IsFreeText } from '@app/common';
 
 export class LoginDto {
   @ApiProperty({ example: 'p.petrovic' })
   @IsString()
+  @IsFreeText()
   @Length(1, 64)
   username: string;
 

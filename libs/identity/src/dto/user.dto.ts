@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional, IntersectionType, PickType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsEmail, IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
-import { IsPoliceAdministrationCode, PageQuery, UpdateType } from '@app/common';
+import { IsFreeText, IsPoliceAdministrationCode, PageQuery, UpdateType } from '@app/common';
 import { type Role, ROLES } from '@app/authz';
 
 const USERNAME = /^[A-Za-z0-9._-]{3,64}$/;
@@ -18,6 +18,7 @@ export class CreateUserDto {
 
   @ApiProperty({ example: 'Petar Petrović' })
   @IsString()
+  @IsFreeText()
   @Length(1, 200)
   displayName: string;
 
@@ -27,6 +28,7 @@ export class CreateUserDto {
 
   @ApiProperty({ example: 'MUP, PU za grad Beograd' })
   @IsString()
+  @IsFreeText()
   @Length(1, 200)
   organisation: string;
 
@@ -37,6 +39,7 @@ export class CreateUserDto {
 
   @ApiPropertyOptional({ example: 'p.petrovic@mup.gov.rs' })
   @IsOptional()
+  @IsFreeText()
   @IsEmail()
   email?: string;
 }
