@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
-import { DomainError, MetricsService, OutOfReach, PutAnswer } from '@app/common';
+import { DomainError, MetricsService, OutOfReach, Answer } from '@app/common';
 import { claimKey, storeAnswer } from './idempotency';
 import { type AuditEventInput, type AuditOutcome, type RequestAudit } from './request-audit';
 
@@ -88,8 +88,8 @@ export class AuditLog {
       .transaction(async (manager) => {
         if (claim) await claimKey(manager, claim);
         const value = await work(manager);
-        // A PUT's work decides between 201 and 200.
-        if (value instanceof PutAnswer) audit.successStatus = value.status;
+        // Work that decides its own success status (201 or 200 for a PUT, 202 held for approval).
+        if (value instanceof Answer) audit.successStatus = value.status;
         if (claim) await storeAnswer(manager, claim, audit.successStatus, value, audit.subjects);
         await this.insert(manager, audit.toEvent('allowed', audit.successStatus));
         return value;

@@ -27,4 +27,4 @@ export * from './http/access-reason';
 export * from './http/upload';
 export * from './time/calendar';
 export * from './db/json-rows';
-export * from './http/put-answer';
+export * from './http/answer';

@@ -2,7 +2,15 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomBytes } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
-import { DomainError, type FieldError, Keyset, type KeysetColumn, type Page, versionMismatch } from '@app/common';
+import {
+  Answer,
+  DomainError,
+  type FieldError,
+  Keyset,
+  type KeysetColumn,
+  type Page,
+  versionMismatch,
+} from '@app/common';
 import { AuditLog, type RequestAudit } from '@app/audit';
 import { type Role, roleHasRegion } from '@app/authz';
 import { REGISTER_ROLES, RoleChange } from './entities/role-change.entity';
@@ -148,7 +156,7 @@ export class UsersService {
     id: string,
     version: number,
     changes: UserChanges,
-  ): Promise<UserView | RoleChangeView> {
+  ): Promise<Answer<UserView | RoleChangeView>> {
     audit.on('user', id);
     return this.log.transaction(audit, async (manager) => {
       const user = await this.lockedUser(manager, id);
@@ -183,7 +191,7 @@ export class UsersService {
       // A granted or changed role, region or activation is a flagged event.
       if (accessChanged || before.active !== view.active) audit.flagged = true;
       audit.details = { before, after: administered(view) };
-      return view;
+      return new Answer<UserView | RoleChangeView>(view, 200);
     });
   }
 
@@ -243,7 +251,7 @@ export class UsersService {
     user: User,
     changes: UserChanges,
     requested: { role: Role; region: string | null },
-  ): Promise<RoleChangeView> {
+  ): Promise<Answer<RoleChangeView>> {
     // The pending change is the whole answer: nothing else of the request is applied.
     const others = (['displayName', 'email', 'active'] as const).filter((field) => changes[field] !== undefined);
     if (others.length > 0) {
@@ -267,9 +275,9 @@ export class UsersService {
     const view = toRoleChangeView(change);
     audit.action = 'user.role_change_request';
     audit.flagged = true;
-    audit.successStatus = 202;
     audit.details = { before: administered(toUserView(user)), requested, roleChange: change.id };
-    return view;
+    // Held for another admin: 202.
+    return new Answer(view, 202);
   }
 
   /** A pending change is overtaken by a newer request or by any other change of the account's role or region. */

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityTarget } from 'typeorm';
-import { belgradeToday, DomainError, isRealDate, PutAnswer, versionMismatch } from '@app/common';
+import { belgradeToday, DomainError, isRealDate, Answer, versionMismatch } from '@app/common';
 import type { Principal } from '@app/authz';
 import type { RequestAudit } from '@app/audit';
 import { PersonAccess } from './access/person-access';
@@ -76,7 +76,7 @@ export class PersonDetailsService {
     personId: string,
     body: DnaReferenceDto,
     ifMatch: number | null,
-  ): Promise<PutAnswer<DnaReferenceView>> {
+  ): Promise<Answer<DnaReferenceView>> {
     if (!isRealDate(body.collectedOn)) {
       throw DomainError.validation([{ field: 'collectedOn', message: 'is not a real date' }]);
     }
@@ -92,7 +92,7 @@ export class PersonDetailsService {
     personId: string,
     body: PhysicalDescriptionDto,
     ifMatch: number | null,
-  ): Promise<PutAnswer<PhysicalDescriptionView>> {
+  ): Promise<Answer<PhysicalDescriptionView>> {
     const values = {
       heightCm: body.heightCm,
       weightKg: body.weightKg ?? null,
@@ -111,7 +111,7 @@ export class PersonDetailsService {
     spec: SinglePart<E, V>,
     values: Record<string, unknown>,
     ifMatch: number | null,
-  ): Promise<PutAnswer<V>> {
+  ): Promise<Answer<V>> {
     audit.on(spec.part, personId);
     return this.access.within(
       audit,
@@ -135,7 +135,7 @@ export class PersonDetailsService {
           before,
           after: view as Record<string, unknown>,
         });
-        return new PutAnswer(view, !existing);
+        return Answer.put(view, !existing);
       },
     );
   }

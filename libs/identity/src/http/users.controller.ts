@@ -2,6 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, Res, UseInt
 import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import {
+  answerWith,
   ApiIfMatch,
   IfMatchVersion,
   type Page,
@@ -82,10 +83,8 @@ export class UsersController {
     @Body() body: UpdateUserDto,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<UserView | RoleChangeView> {
-    const answer = await this.users.update(audit, principal.userId, id, version, body);
-    // The status the work recorded in the audit event (200, or 202 for a pending role change).
-    reply.code(audit.successStatus);
-    return answer;
+    // 200 with the account, or 202 with the pending role change: the status the audit event records.
+    return answerWith(reply, await this.users.update(audit, principal.userId, id, version, body));
   }
 
   @Post(':id/role-changes/:changeId/confirm')

@@ -1,19 +1,13 @@
 import { Body, Controller, Param, Put, Res } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { OptionalIfMatchVersion, type PutAnswer, UUID_PARAM, VersionedETag } from '@app/common';
+import { answerWith, OptionalIfMatchVersion, UUID_PARAM, VersionedETag } from '@app/common';
 import { CurrentPrincipal, Permission, type Principal, RequiresReason } from '@app/authz';
 import { Audited, AuditContext, type RequestAudit } from '@app/audit';
 import { DnaReferenceDto, PhysicalDescriptionDto } from '../dto/details.dto';
 import { type DnaReferenceView, PersonDetailsService, type PhysicalDescriptionView } from '../person-details.service';
 
 const IF_MATCH = { name: 'If-Match', required: false, description: 'Required when replacing: the version you read' };
-
-/** 201 when the PUT created the part, 200 when it replaced it; the ETag comes from `@VersionedETag()`. */
-function answer<V>(reply: FastifyReply, result: PutAnswer<V>): V {
-  reply.code(result.status);
-  return result.view;
-}
 
 @ApiTags('register')
 @Controller('persons/:id')
@@ -35,7 +29,7 @@ export class PersonDetailsController {
     @Body() body: DnaReferenceDto,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<DnaReferenceView> {
-    return answer(reply, await this.details.putDnaReference(audit, principal, id, body, version));
+    return answerWith(reply, await this.details.putDnaReference(audit, principal, id, body, version));
   }
 
   @Put('physical-description')
@@ -52,6 +46,6 @@ export class PersonDetailsController {
     @Body() body: PhysicalDescriptionDto,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<PhysicalDescriptionView> {
-    return answer(reply, await this.details.putPhysicalDescription(audit, principal, id, body, version));
+    return answerWith(reply, await this.details.putPhysicalDescription(audit, principal, id, body, version));
   }
 }
