@@ -1,4 +1,5 @@
 import { RoleChanges1796283000000 } from './1796283000000-RoleChanges';
+import { AuditTamperGuards1796280000000 } from './1796280000000-AuditTamperGuards';
 import { UsageQuotas1796275200000 } from './1796275200000-UsageQuotas';
 import { Arrivals1796274829651 } from './1796274829651-Arrivals';
 import { RegisterViews1796271236418 } from './1796271236418-RegisterViews';
@@ -30,5 +31,6 @@ export const MIGRATIONS: Function[] = [
   RegisterViews1796271236418,
   Arrivals1796274829651,
   UsageQuotas1796275200000,
+  AuditTamperGuards1796280000000,
   RoleChanges1796283000000,
 ];

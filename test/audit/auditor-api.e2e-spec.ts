@@ -130,9 +130,11 @@ describe('the auditor’s API', () => {
 
   it('records reviews append-only and filters by them', async () => {
     const [event] = (await get('/api/v1/audit/events?action=person.read&limit=1')).body.items;
+    const id = rid();
     const res = await request(t.server)
       .post(`/api/v1/audit/events/${event.id}/review`)
       .set(bearer(auditor.accessToken))
+      .set('X-Request-Id', id)
       .send({ note: 'Consultation matches case KT-2/2026.' });
     expect(res.status).toBe(201);
     expect(res.body).toEqual({
@@ -142,6 +144,25 @@ describe('the auditor’s API', () => {
       reviewer: { userId: auditor.user.id, username: auditor.username },
       note: 'Consultation matches case KT-2/2026.',
     });
+    // The review is the request's own event: stamped, sealed like any, its note signed with the sealing key.
+    const [written] = await t.dataSource.query(`SELECT id, at, request_id FROM audit_events WHERE id = $1`, [
+      res.body.id,
+    ]);
+    expect(written).toEqual({ id: res.body.id, at: new Date(res.body.at), request_id: id });
+    expect(await eventsOf(t, id)).toEqual([
+      expect.objectContaining({
+        action: 'audit.review',
+        outcome: 'allowed',
+        actor_user_id: auditor.user.id,
+        resource_type: 'audit_event',
+        resource_id: event.id,
+        details: {
+          note: 'Consultation matches case KT-2/2026.',
+          keyId: expect.any(String),
+          signature: expect.stringMatching(/^[\w-]{86}$/),
+        },
+      }),
+    ]);
     const reviewed = await get('/api/v1/audit/events?reviewed=true');
     expect(reviewed.body.items.map((e: { id: string }) => e.id)).toEqual([event.id]);
     const missing = await request(t.server)

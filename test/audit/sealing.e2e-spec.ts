@@ -54,6 +54,7 @@ describe('sealing and verification', () => {
       sealedThrough: 2,
       firstBadSeq: null,
       problem: null,
+      findings: [],
     });
     expect(await sealer.sealOnce()).toBeNull();
   });
@@ -62,6 +63,27 @@ describe('sealing and verification', () => {
     const [, third] = await seqsOfSeal(t, 1);
     await tamper(t, `UPDATE audit_events SET reason = 'rewritten' WHERE seq = ${third}`);
     expect(await verifier.verify()).toMatchObject({ ok: false, problem: 'altered', firstBadSeq: third });
+  });
+
+  it('names every damage, each at its seal, not only the first', async () => {
+    const [, second] = await seqsOfSeal(t, 1);
+    const later = await seqsOfSeal(t, 2);
+    await tamper(
+      t,
+      `UPDATE audit_events SET reason = 'rewritten' WHERE seq = ${second}`,
+      `DELETE FROM audit_events WHERE seq = ${later[2]}`,
+    );
+    expect(await verifier.verify()).toEqual({
+      ok: false,
+      checkedEvents: 0,
+      sealedThrough: 0,
+      firstBadSeq: second,
+      problem: 'altered',
+      findings: [
+        { problem: 'altered', seq: second, sealNo: 1 },
+        { problem: 'deleted', seq: later[2], sealNo: 2 },
+      ],
+    });
   });
 
   it('detects a deleted event at its seq', async () => {
@@ -79,7 +101,8 @@ describe('sealing and verification', () => {
     const [seal] = await t.dataSource.query(`SELECT tx_from::text FROM audit_seals WHERE seal_no = 1`);
     await tamper(
       t,
-      `INSERT INTO audit_events (action, outcome, tx) VALUES ('forged.entry', 'allowed', '${seal.tx_from}'::xid8)`,
+      `INSERT INTO audit_events (seq, action, outcome, tx)
+       VALUES (nextval('audit_events_seq'), 'forged.entry', 'allowed', '${seal.tx_from}'::xid8)`,
     );
     const [{ seq }] = await t.dataSource.query(`SELECT seq::int FROM audit_events WHERE action = 'forged.entry'`);
     expect(await verifier.verify()).toMatchObject({ ok: false, problem: 'inserted', firstBadSeq: seq });
@@ -89,7 +112,6 @@ describe('sealing and verification', () => {
     const [a, b] = await seqsOfSeal(t, 2);
     await tamper(
       t,
-      `ALTER TABLE audit_events ALTER COLUMN seq DROP IDENTITY`,
       `UPDATE audit_events SET seq = -1 WHERE seq = ${a}`,
       `UPDATE audit_events SET seq = ${a} WHERE seq = ${b}`,
       `UPDATE audit_events SET seq = ${b} WHERE seq = -1`,
@@ -179,7 +201,8 @@ describe('sealing and verification', () => {
   it('detects events left unsealed too long', async () => {
     await tamper(
       t,
-      `INSERT INTO audit_events (action, outcome, at) VALUES ('stale.event', 'allowed', now() - interval '2 minutes')`,
+      `INSERT INTO audit_events (seq, action, outcome, at)
+       VALUES (nextval('audit_events_seq'), 'stale.event', 'allowed', now() - interval '2 minutes')`,
     );
     const [{ seq }] = await t.dataSource.query(`SELECT seq::int FROM audit_events WHERE action = 'stale.event'`);
     expect(await verifier.verify()).toMatchObject({

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { DomainError, MetricsService, OutOfReach, Answer } from '@app/common';
 import { claimKey, storeAnswer } from './idempotency';
-import { type AuditEventInput, type AuditOutcome, type RequestAudit } from './request-audit';
+import { type AuditEventInput, type AuditOutcome, type RecordedEvent, type RequestAudit } from './request-audit';
 
 export function auditUnavailable(): DomainError {
   return DomainError.unavailable('The audit log cannot be written right now; nothing was done. Try again shortly.');
@@ -40,7 +40,8 @@ const COLUMN_TYPES = [
 ];
 
 const INSERT = `${INSERT_COLUMNS}
-  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::uuid[], $10, $11, $12, $13, $14::jsonb, $15, $16, $17, $18, $19::jsonb, $20)`;
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::uuid[], $10, $11, $12, $13, $14::jsonb, $15, $16, $17, $18, $19::jsonb, $20)
+  RETURNING id, at`;
 
 function parameters(event: AuditEventInput): unknown[] {
   return [
@@ -91,7 +92,7 @@ export class AuditLog {
         // Work that decides its own success status (201 or 200 for a PUT, 202 held for approval).
         if (value instanceof Answer) audit.successStatus = value.status;
         if (claim) await storeAnswer(manager, claim, audit.successStatus, value, audit.subjects);
-        await this.insert(manager, audit.toEvent('allowed', audit.successStatus));
+        audit.recorded = await this.insert(manager, audit.toEvent('allowed', audit.successStatus));
         return value;
       })
       .catch((error: unknown) => {
@@ -164,10 +165,11 @@ export class AuditLog {
     await this.insert(this.dataSource.manager, event);
   }
 
-  private async insert(manager: EntityManager, event: AuditEventInput): Promise<void> {
+  private async insert(manager: EntityManager, event: AuditEventInput): Promise<RecordedEvent> {
     try {
-      await manager.query(INSERT, parameters(event));
+      const [recorded]: RecordedEvent[] = await manager.query(INSERT, parameters(event));
       this.metrics.auditEvents.inc({ outcome: event.outcome });
+      return recorded;
     } catch (error) {
       this.logger.error({ err: error, action: event.action }, 'audit event could not be written');
       throw auditUnavailable();

@@ -3,8 +3,10 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { Readable } from 'node:stream';
 import { DataSource } from 'typeorm';
 import { DomainError, Keyset, type KeysetColumn, type Page, positional } from '@app/common';
+import { AuditKeys } from './audit-keys';
 import { AuditLog } from './audit-log';
 import type { RequestAudit } from './request-audit';
+import { isReviewSql, signedReview } from './reviews';
 import { UsageQuotas } from './usage-quotas';
 
 export interface AuditEventView {
@@ -85,10 +87,13 @@ interface EventRow {
   reviewed: boolean;
 }
 
+/** Whether an event has a review: a review event naming it (see reviews.ts). */
+const REVIEWED = `EXISTS (SELECT 1 FROM audit_events r WHERE ${isReviewSql('r')} AND r.resource_id = e.id::text)`;
+
 const EVENT_COLUMNS = `e.seq::text, e.id, e.at, e.actor_user_id, e.actor_username, e.actor_role, e.actor_organisation,
   e.actor_region, e.action, e.resource_type, e.resource_id, e.subject_person_ids::text[] AS subject_person_ids, e.reason,
   e.outcome, e.http_status, e.result_count, e.query, e.request_id, e.ip, e.user_agent, e.recipient, e.details, e.flagged,
-  EXISTS (SELECT 1 FROM audit_reviews r WHERE r.event_id = e.id) AS reviewed`;
+  ${REVIEWED} AS reviewed`;
 
 function toView(row: EventRow): AuditEventView {
   return {
@@ -130,6 +135,7 @@ export class AuditQueryService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly log: AuditLog,
+    private readonly keys: AuditKeys,
     private readonly quotas: UsageQuotas,
   ) {}
 
@@ -148,7 +154,7 @@ export class AuditQueryService {
     if (filter.outcome) add((p) => `e.outcome = ${p}`, filter.outcome);
     if (filter.flagged !== undefined) add((p) => `e.flagged = ${p}`, filter.flagged);
     if (filter.reviewed !== undefined) {
-      add((p) => `EXISTS (SELECT 1 FROM audit_reviews r WHERE r.event_id = e.id) = ${p}`, filter.reviewed);
+      add((p) => `${REVIEWED} = ${p}`, filter.reviewed);
     }
     if (filter.from) add((p) => `e.at >= ${p}`, filter.from);
     if (filter.to) add((p) => `e.at < ${p}`, filter.to);
@@ -185,26 +191,26 @@ export class AuditQueryService {
     });
   }
 
+  /**
+   * A review is the request's own event (`audit.review`, on the reviewed
+   * event), its reviewer the signed-in auditor, its note signed with the
+   * sealing key: stamped and sealed like every event, and checked by
+   * verification.
+   */
   async review(audit: RequestAudit, eventId: string, note: string): Promise<ReviewView> {
     audit.on('audit_event', eventId);
     const actor = audit.actor;
     if (!actor?.userId || !actor.username) throw new Error('a review needs a signed-in reviewer');
-    return this.log.transaction(audit, async (manager) => {
+    const reviewer = { userId: actor.userId, username: actor.username };
+    await this.log.transaction(audit, async (manager) => {
       const [event] = await manager.query(`SELECT 1 FROM audit_events WHERE id = $1`, [eventId]);
       if (!event) throw DomainError.notFound('No such audit event.');
-      const [review] = await manager.query(
-        `INSERT INTO audit_reviews (event_id, reviewer_user_id, reviewer_username, note)
-         VALUES ($1, $2, $3, $4) RETURNING id, event_id, at, reviewer_user_id, reviewer_username, note`,
-        [eventId, actor.userId, actor.username, note],
-      );
-      return {
-        id: review.id,
-        eventId: review.event_id,
-        at: review.at.toISOString(),
-        reviewer: { userId: review.reviewer_user_id, username: review.reviewer_username },
-        note: review.note,
-      };
+      const review = { eventId, reviewerUserId: reviewer.userId, reviewerUsername: reviewer.username, note };
+      audit.details = signedReview(this.keys, review);
     });
+    const recorded = audit.recorded;
+    if (!recorded) throw new Error('the review event was not recorded');
+    return { id: recorded.id, eventId, at: recorded.at.toISOString(), reviewer, note };
   }
 
   /**

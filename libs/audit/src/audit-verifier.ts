@@ -4,14 +4,17 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '@app/common';
 import { AuditKeys } from './audit-keys';
+import { AuditLog } from './audit-log';
 import { LEAF_SQL } from './canonical';
 import { merkleRoot, splitLeaves } from './merkle';
+import type { RequestAudit } from './request-audit';
+import { isReviewSql, reviewIsSigned, type ReviewRow } from './reviews';
 import {
   type Checkpoint,
   checkpointBody,
   GENESIS_HASH,
   SEAL_COLUMNS,
-  sealHash,
+  sealDamage,
   type SealRow,
   seqsHashOf,
   seqsHashSql,
@@ -20,13 +23,24 @@ import {
 export type VerifyProblem =
   'altered' | 'deleted' | 'inserted' | 'reordered' | 'seal_chain' | 'signature' | 'unsealed' | 'truncated';
 
+/** One damage or forgery: where in the log (the event's number, the seal's) and what. */
+export interface VerifyFinding {
+  problem: VerifyProblem;
+  seq: number | null;
+  sealNo: number | null;
+}
+
 export interface VerifyResult {
   ok: boolean;
+  /** The events of the seals checked before the first finding. */
   checkedEvents: number;
-  /** The number of the last seal checked (0: none yet). */
+  /** The number of the last seal checked before the first finding (0: none). */
   sealedThrough: number;
+  /** The first finding's event and problem. */
   firstBadSeq: number | null;
   problem: VerifyProblem | null;
+  /** Every finding, in the order of the log (at most MAX_FINDINGS). */
+  findings: VerifyFinding[];
 }
 
 interface Finding {
@@ -37,6 +51,8 @@ interface Finding {
 const SEALS_PER_BATCH = 200;
 /** Seals whose events are being read ahead of the one being checked. */
 const READ_AHEAD = 3;
+const REVIEWS_PER_BATCH = 1_000;
+export const MAX_FINDINGS = 1_000;
 
 /** A seal's range as it is now, in digests: the event numbers' (as in the seal) and the leaves' SHA-256. */
 interface RangeEvents {
@@ -44,28 +60,45 @@ interface RangeEvents {
   leaves_hash: Buffer;
 }
 
-/** Recomputes every seal from the events and names the first damage found. */
+/**
+ * Recomputes every seal from the events and names every damage found. A seal
+ * the sealing keys did not make is named and passed over, as the sealer
+ * passes over it: the chain is checked from one genuine seal to the next.
+ * Every review event must carry the sealing key's signature.
+ */
 @Injectable()
 export class AuditVerifier {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly keys: AuditKeys,
     private readonly config: AppConfig,
+    private readonly log: AuditLog,
   ) {}
+
+  /** Verifies and records it as the request's (or the operator's) event, flagged when something was found. */
+  async verifyRecorded(audit: RequestAudit, checkpoint?: Checkpoint): Promise<VerifyResult> {
+    const result = await this.verify(checkpoint);
+    // A damaged log is itself worth a reviewer's eye.
+    if (!result.ok) audit.flagged = true;
+    return this.log.transaction(audit, async () => result);
+  }
 
   async verify(checkpoint?: Checkpoint): Promise<VerifyResult> {
     let checkedEvents = 0;
     let sealedThrough = 0;
-    let previousHash: Buffer = GENESIS_HASH;
-    let expectedFrom = '0';
+    const findings: VerifyFinding[] = [];
+    const report = (finding: Finding, sealNo: string | null) => {
+      if (findings.length < MAX_FINDINGS) {
+        findings.push({
+          problem: finding.problem,
+          seq: finding.seq ? Number(finding.seq) : null,
+          sealNo: sealNo ? Number(sealNo) : null,
+        });
+      }
+    };
+    // The last genuine seal: the next one chains from it.
+    let chain: { hash: Buffer; txTo: string; sealNo: number } = { hash: GENESIS_HASH, txTo: '0', sealNo: 0 };
     const heads = new Map<number, { hash: Buffer; total: string }>();
-    const result = (finding: Finding | null): VerifyResult => ({
-      ok: finding === null,
-      checkedEvents,
-      sealedThrough,
-      firstBadSeq: finding?.seq ? Number(finding.seq) : null,
-      problem: finding?.problem ?? null,
-    });
 
     for (let after = 0n; ;) {
       const seals: SealRow[] = await this.dataSource.query(
@@ -73,25 +106,45 @@ export class AuditVerifier {
         `SELECT ${SEAL_COLUMNS} FROM audit_seals WHERE seal_no > $1 ORDER BY audit_seals.seal_no LIMIT ${SEALS_PER_BATCH}`,
         [String(after)],
       );
-      // The database reads the next seals' events while this process checks the current one.
-      const reads: Promise<RangeEvents>[] = [];
-      const read = (i: number) => {
-        while (reads.length < Math.min(seals.length, i + READ_AHEAD)) {
-          const pending = this.eventsIn(seals[reads.length]);
-          pending.catch(() => undefined); // awaited in turn; an early finding may leave some unread
-          reads.push(pending);
+      // Only the seals the sealing keys made (their hash and signature hold) have their events read: the
+      // database reads the next ones' while this process checks the current one.
+      const alone = new Map<number, 'seal_chain' | 'signature' | null>();
+      const made = (i: number) => {
+        if (!alone.has(i)) alone.set(i, sealDamage(seals[i], this.keys));
+        return alone.get(i) === null;
+      };
+      const reads = new Map<number, Promise<RangeEvents>>();
+      let next = 0;
+      const readFrom = (i: number): Promise<RangeEvents> => {
+        for (; next < seals.length && reads.size < READ_AHEAD; next++) {
+          if (!made(next)) continue;
+          const pending = this.eventsIn(seals[next]);
+          pending.catch(() => undefined); // awaited in turn, or not at all when the seal is damaged
+          reads.set(next, pending);
         }
-        return reads[i];
+        const events = reads.get(i) as Promise<RangeEvents>;
+        reads.delete(i);
+        return events;
       };
       for (const [i, seal] of seals.entries()) {
-        const finding = await this.checkSeal(seal, read(i), previousHash, expectedFrom, BigInt(sealedThrough) + 1n);
-        if (finding) return result(finding);
-        checkedEvents += seal.event_count;
-        sealedThrough = Number(seal.seal_no);
-        previousHash = seal.hash;
-        expectedFrom = seal.tx_to;
+        const events = made(i) ? readFrom(i) : null;
+        const problem = leavesDamage(seal) ?? alone.get(i) ?? null;
+        if (problem || !events) {
+          report({ problem: problem ?? 'seal_chain', seq: seal.first_seq }, seal.seal_no);
+          continue;
+        }
+        if (seal.tx_from !== chain.txTo || !seal.prev_hash.equals(chain.hash)) {
+          report({ problem: 'seal_chain', seq: seal.first_seq }, seal.seal_no);
+        }
+        const finding = await this.checkEvents(seal, events);
+        if (finding) report(finding, seal.seal_no);
+        if (findings.length === 0) {
+          checkedEvents += seal.event_count;
+          sealedThrough = Number(seal.seal_no);
+        }
+        chain = { hash: seal.hash, txTo: seal.tx_to, sealNo: Number(seal.seal_no) };
         if (checkpoint && Number(seal.seal_no) === checkpoint.sealedThrough) {
-          heads.set(sealedThrough, { hash: seal.hash, total: seal.total_events });
+          heads.set(chain.sealNo, { hash: seal.hash, total: seal.total_events });
         }
       }
       if (seals.length < SEALS_PER_BATCH) break;
@@ -99,38 +152,45 @@ export class AuditVerifier {
     }
 
     if (checkpoint) {
-      const finding = this.checkCheckpoint(checkpoint, heads.get(checkpoint.sealedThrough), sealedThrough);
-      if (finding) return result(finding);
+      const finding = this.checkCheckpoint(checkpoint, heads.get(checkpoint.sealedThrough), chain.sealNo);
+      if (finding) report(finding, null);
     }
     const [late] = await this.dataSource.query(
       `SELECT min(e.seq)::text AS seq FROM audit_events e
         WHERE e.tx >= $1::xid8 AND e.at < now() - make_interval(secs => $2)`,
-      [expectedFrom, this.config.audit.unsealedToleranceMs / 1000],
+      [chain.txTo, this.config.audit.unsealedToleranceMs / 1000],
     );
-    if (late?.seq) return result({ problem: 'unsealed', seq: late.seq });
-    return result(null);
+    if (late?.seq) report({ problem: 'unsealed', seq: late.seq }, null);
+    await this.checkReviews((seq) => report({ problem: 'signature', seq }, null));
+
+    return {
+      ok: findings.length === 0,
+      checkedEvents,
+      sealedThrough,
+      firstBadSeq: findings[0]?.seq ?? null,
+      problem: findings[0]?.problem ?? null,
+      findings,
+    };
   }
 
-  private async checkSeal(
-    seal: SealRow,
-    events: Promise<RangeEvents>,
-    previousHash: Buffer,
-    expectedFrom: string,
-    expectedNo: bigint,
-  ): Promise<Finding | null> {
-    const at = seal.first_seq;
-    if (BigInt(seal.seal_no) !== expectedNo || seal.tx_from !== expectedFrom || !seal.prev_hash.equals(previousHash)) {
-      return { problem: 'seal_chain', seq: at };
+  /** Every review event must carry the sealing key's signature of what it says (reviews are few: read in batches). */
+  private async checkReviews(forged: (seq: string) => void): Promise<void> {
+    for (let after = '0'; ;) {
+      const rows: ReviewRow[] = await this.dataSource.query(
+        `SELECT e.seq::text AS seq, e.resource_id, e.actor_user_id::text AS actor_user_id, e.actor_username, e.details
+           FROM audit_events e WHERE ${isReviewSql('e')} AND e.seq > $1::bigint
+          ORDER BY e.seq LIMIT ${REVIEWS_PER_BATCH}`,
+        [after],
+      );
+      for (const row of rows) if (!reviewIsSigned(this.keys, row)) forged(row.seq);
+      if (rows.length < REVIEWS_PER_BATCH) return;
+      after = rows[rows.length - 1].seq;
     }
-    if (
-      seal.leaves.length % 32 !== 0 ||
-      !sealHash(seal, seal.seqs_hash).equals(seal.hash) ||
-      !merkleRoot(seal.leaves).equals(seal.merkle_root)
-    ) {
-      return { problem: 'seal_chain', seq: at };
-    }
-    if (!this.keys.verify(seal.key_id, seal.hash, seal.signature)) return { problem: 'signature', seq: at };
+  }
 
+  /** The events of a genuine seal's range against what it recorded. */
+  private async checkEvents(seal: SealRow, events: Promise<RangeEvents>): Promise<Finding | null> {
+    const at = seal.first_seq;
     // Usually everything matches: the range's numbers and leaves, in order, as two digests compared at once.
     const found = await events;
     if (
@@ -185,6 +245,11 @@ export class AuditVerifier {
     }
     return null;
   }
+}
+
+/** A seal whose stored leaves are not 32-byte hashes or do not make its Merkle root. */
+function leavesDamage(seal: SealRow): 'seal_chain' | null {
+  return seal.leaves.length % 32 !== 0 || !merkleRoot(seal.leaves).equals(seal.merkle_root) ? 'seal_chain' : null;
 }
 
 /** What the events in a seal's range say against what the seal recorded. */

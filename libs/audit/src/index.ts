@@ -7,6 +7,7 @@ export * from './audit-query.service';
 export * from './audit-sealer';
 export * from './audit-verifier';
 export { LEAF_SQL } from './canonical';
+export { merkleRoot } from './merkle';
 export * from './audit.module';
 export * from './audited';
 export * from './idempotency';

@@ -56,6 +56,12 @@ export interface AuditEventInput {
   flagged: boolean;
 }
 
+/** An event as the database stamped it. */
+export interface RecordedEvent {
+  id: string;
+  at: Date;
+}
+
 /**
  * What one request (or one worker action) will record: filled in along the
  * way by the guard (actor, action, reason) and the service (resource,
@@ -79,6 +85,8 @@ export class RequestAudit {
   successStatus = 200;
   /** The event has been committed; nothing more is written for this request. */
   written = false;
+  /** The event written with the work (AuditLog.transaction): its id and the database's time. */
+  recorded: RecordedEvent | null = null;
   /** The request's Idempotency-Key, stored with the work of its first transaction. */
   idempotency: IdempotencyClaim | null = null;
 

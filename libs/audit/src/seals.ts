@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { AuditKeys } from './audit-keys';
 import { canonicalJson } from './canonical';
 
 export const GENESIS_HASH = Buffer.alloc(32);
@@ -18,12 +19,16 @@ export interface SealFields {
   key_id: string;
 }
 
-/** A stored seal as it is checked: the event numbers as their digest, the leaves concatenated. */
-export interface SealRow extends SealFields {
+/** A stored seal without its leaves: enough to tell whether the sealing key made it. */
+export interface SealHead extends SealFields {
   seqs_hash: string;
-  leaves: Buffer;
   hash: Buffer;
   signature: Buffer;
+}
+
+/** A stored seal as it is checked: the event numbers as their digest, the leaves concatenated. */
+export interface SealRow extends SealHead {
+  leaves: Buffer;
 }
 
 /** The digest of a seal's event numbers: SHA-256 (hex) of the numbers in order, comma-separated. */
@@ -44,9 +49,41 @@ export const seqsHashSql = (seqs: string): string =>
  * by the database in the same read: ten thousand numbers a seal need not
  * cross the wire to be hashed.
  */
-export const SEAL_COLUMNS = `seal_no::text, sealed_at, tx_from::text, tx_to::text, event_count, total_events::text,
-  first_seq::text, last_seq::text, ${seqsHashSql('seqs')} AS seqs_hash, leaves, merkle_root, prev_hash, hash, key_id,
-  signature`;
+export const SEAL_HEAD_COLUMNS = `seal_no::text, sealed_at, tx_from::text, tx_to::text, event_count, total_events::text,
+  first_seq::text, last_seq::text, ${seqsHashSql('seqs')} AS seqs_hash, merkle_root, prev_hash, hash, key_id, signature`;
+
+export const SEAL_COLUMNS = `${SEAL_HEAD_COLUMNS}, leaves`;
+
+/** A seal as it is stored: what its hash commits to, with its event numbers and leaf hashes. */
+export interface NewSeal extends SealFields {
+  seqs: string[];
+  leaves: Buffer;
+}
+
+/** The statement that stores a seal; its parameters come from `sealParameters`. */
+export const INSERT_SEAL = `INSERT INTO audit_seals (seal_no, sealed_at, tx_from, tx_to, event_count, total_events,
+    first_seq, last_seq, seqs, leaves, merkle_root, prev_hash, hash, key_id, signature)
+  VALUES ($1, $2, $3::xid8, $4::xid8, $5, $6, $7, $8, $9::bigint[], $10, $11, $12, $13, $14, $15)`;
+
+export function sealParameters(seal: NewSeal, hash: Buffer, signature: Buffer): unknown[] {
+  return [
+    seal.seal_no,
+    seal.sealed_at,
+    seal.tx_from,
+    seal.tx_to,
+    seal.event_count,
+    seal.total_events,
+    seal.first_seq,
+    seal.last_seq,
+    seal.seqs,
+    seal.leaves,
+    seal.merkle_root,
+    seal.prev_hash,
+    hash,
+    seal.key_id,
+    signature,
+  ];
+}
 
 /** The seal's hash: SHA-256 of the canonical JSON of everything it commits to (signed, and chained by the next seal). */
 export function sealHash(seal: SealFields, seqsHash: string): Buffer {
@@ -65,6 +102,17 @@ export function sealHash(seal: SealFields, seqsHash: string): Buffer {
     keyId: seal.key_id,
   });
   return createHash('sha256').update(body).digest();
+}
+
+/**
+ * What is wrong with a seal taken alone, or null when the sealing keys made
+ * it: its hash does not follow from what it states (`seal_chain`), or its
+ * signature is not theirs (`signature`). The runtime role may insert seals;
+ * only the key holder makes ones that pass.
+ */
+export function sealDamage(seal: SealHead, keys: AuditKeys): 'seal_chain' | 'signature' | null {
+  if (!sealHash(seal, seal.seqs_hash).equals(seal.hash)) return 'seal_chain';
+  return keys.verify(seal.key_id, seal.hash, seal.signature) ? null : 'signature';
 }
 
 /** A signed statement of the sealed log's head, meant to be kept outside the database. */
