@@ -44,7 +44,8 @@ export class ComplianceScanner {
     });
   }
 
-  async scan(now = new Date()): Promise<ScanResult> {
+  /** `audit`: whose scan it is (an operator's from the command line; the worker's by default). */
+  async scan(now = new Date(), audit = RequestAudit.system('compliance.scan')): Promise<ScanResult> {
     const started = performance.now();
     const { graceHours, measureEndingDays, reminderDaysBefore, scanLookbackDays } = this.config.compliance;
     const result = await this.dataSource.transaction(async (manager) => {
@@ -59,7 +60,7 @@ export class ComplianceScanner {
       for (const alert of raised) counts[alert.kind] = (counts[alert.kind] ?? 0) + 1;
       if (raised.length || reminders.length) {
         // What the scan wrote about whom is itself a trace (one event per scan that raised something).
-        const audit = RequestAudit.system('compliance.scan').on('alert');
+        audit.on('alert');
         audit.subject(...new Set([...raised, ...reminders].map((r) => r.personId)));
         audit.resultCount = raised.length;
         audit.details = { raised: counts, reminders: reminders.length };

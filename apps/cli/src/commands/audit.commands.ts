@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
-import { userInfo } from 'node:os';
 import { lowerBound, upperBound } from '@app/common';
 import { pipeline } from 'node:stream/promises';
-import { Command, CommandRunner, Option } from 'nest-commander';
-import { AuditQueryService, AuditVerifier, type Checkpoint, operatorActor, RequestAudit } from '@app/audit';
+import { Command, Option } from 'nest-commander';
+import { AuditLog, AuditQueryService, AuditVerifier, type Checkpoint } from '@app/audit';
+import { OperatorCommand, operatorAudit } from '../operator-audit';
 
 const DATE = /^\d{4}-\d{2}-\d{2}(T\S+)?$/;
 
@@ -11,18 +11,24 @@ const DATE = /^\d{4}-\d{2}-\d{2}(T\S+)?$/;
   name: 'audit:verify',
   description: 'Recompute every seal; with --checkpoint, also check the log against a checkpoint kept outside',
 })
-export class AuditVerifyCommand extends CommandRunner {
-  constructor(private readonly verifier: AuditVerifier) {
-    super();
+export class AuditVerifyCommand extends OperatorCommand {
+  constructor(
+    private readonly verifier: AuditVerifier,
+    log: AuditLog,
+  ) {
+    super(log);
   }
 
   async run(_: string[], options: { checkpoint?: string }): Promise<void> {
-    const checkpoint = options.checkpoint
-      ? (JSON.parse(await readFile(options.checkpoint, 'utf8')) as Checkpoint)
-      : undefined;
-    const result = await this.verifier.verify(checkpoint);
-    console.log(JSON.stringify(result));
-    if (!result.ok) process.exitCode = 2;
+    const audit = operatorAudit('audit.verify', 'audit_log');
+    await this.audited(audit, async () => {
+      const checkpoint = options.checkpoint
+        ? (JSON.parse(await readFile(options.checkpoint, 'utf8')) as Checkpoint)
+        : undefined;
+      const result = await this.verifier.verifyRecorded(audit, checkpoint);
+      if (!result.ok) process.exitCode = 2;
+      return JSON.stringify(result);
+    });
   }
 
   @Option({ flags: '--checkpoint <file>', description: 'a checkpoint file written by the worker' })
@@ -35,21 +41,29 @@ export class AuditVerifyCommand extends CommandRunner {
   name: 'audit:export',
   description: 'Write the events of a period as JSON Lines to standard output (a recorded disclosure)',
 })
-export class AuditExportCommand extends CommandRunner {
-  constructor(private readonly query: AuditQueryService) {
-    super();
+export class AuditExportCommand extends OperatorCommand {
+  constructor(
+    private readonly query: AuditQueryService,
+    log: AuditLog,
+  ) {
+    super(log);
   }
 
   async run(_: string[], options: { from?: string; to?: string; recipient?: string }): Promise<void> {
-    if (!options.from || !options.to || !DATE.test(options.from) || !DATE.test(options.to)) {
-      throw new Error('--from and --to are required, as dates (2026-11-01) or timestamps');
-    }
-    if (!options.recipient) throw new Error('--recipient is required: who receives the export');
-    const audit = RequestAudit.system('audit.export', operatorActor(userInfo().username));
-    audit.on('audit_log');
+    const audit = operatorAudit('audit.export', 'audit_log');
+    // As the route's: an export is a disclosure, flagged for a reviewer.
     audit.flagged = true;
-    const stream = await this.query.export(audit, lowerBound(options.from), upperBound(options.to), options.recipient);
-    await pipeline(stream, process.stdout);
+    await this.audited(audit, async () => {
+      if (!options.from || !options.to || !DATE.test(options.from) || !DATE.test(options.to)) {
+        throw new Error('--from and --to are required, as dates (2026-11-01) or timestamps');
+      }
+      if (!options.recipient) throw new Error('--recipient is required: who receives the export');
+      const from = lowerBound(options.from);
+      const to = upperBound(options.to);
+      const stream = await this.query.export(audit, from, to, options.recipient);
+      await pipeline(stream, process.stdout);
+      return null;
+    });
   }
 
   @Option({ flags: '--from <date>' })

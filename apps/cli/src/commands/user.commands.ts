@@ -1,12 +1,8 @@
-import { Command, CommandRunner, Option } from 'nest-commander';
-import { DomainError } from '@app/common';
+import { Command, Option } from 'nest-commander';
 import { isRole, ROLES } from '@app/authz';
-import { userInfo } from 'node:os';
-import { operatorActor, RequestAudit } from '@app/audit';
+import { AuditLog } from '@app/audit';
 import { UsersService } from '@app/identity';
-
-/** The operator's actions are audited like anyone's: the actor is the machine account that ran the CLI. */
-const audited = (action: string): RequestAudit => RequestAudit.system(action, operatorActor(userInfo().username));
+import { OperatorCommand, operatorAudit } from '../operator-audit';
 
 /** Reads the password from standard input (one line; the trailing newline is not part of it). */
 async function passwordFromStdin(): Promise<string> {
@@ -16,25 +12,6 @@ async function passwordFromStdin(): Promise<string> {
   return Buffer.concat(chunks)
     .toString('utf8')
     .replace(/\r?\n$/, '');
-}
-
-function explain(error: unknown): string {
-  if (error instanceof DomainError) {
-    const fields = (error.errors ?? []).map((e) => `${e.field} ${e.message}`).join('; ');
-    return fields ? `${error.detail} ${fields}` : error.detail;
-  }
-  return error instanceof Error ? error.message : String(error);
-}
-
-abstract class UserCommand extends CommandRunner {
-  protected async attempt(work: () => Promise<string>): Promise<void> {
-    try {
-      console.log(await work());
-    } catch (error) {
-      console.error(`Failed: ${explain(error)}`);
-      process.exitCode = 1;
-    }
-  }
 }
 
 interface CreateOptions {
@@ -48,20 +25,24 @@ interface CreateOptions {
 }
 
 @Command({ name: 'user:create', description: 'Create an account (the password comes on standard input)' })
-export class UserCreateCommand extends UserCommand {
-  constructor(private readonly users: UsersService) {
-    super();
+export class UserCreateCommand extends OperatorCommand {
+  constructor(
+    private readonly users: UsersService,
+    log: AuditLog,
+  ) {
+    super(log);
   }
 
   async run(_: string[], options: CreateOptions): Promise<void> {
-    await this.attempt(async () => {
+    const audit = operatorAudit('user.create', 'user');
+    await this.audited(audit, async () => {
       if (!options.username || !options.role || !options.organisation) {
         throw new Error('--username, --role and --organisation are required');
       }
       if (!isRole(options.role)) throw new Error(`--role must be one of ${ROLES.join(', ')}`);
       if (!options.passwordStdin)
         throw new Error('--password-stdin is required: passwords never go on the command line');
-      const user = await this.users.create(audited('user.create'), {
+      const user = await this.users.create(audit, {
         username: options.username,
         password: await passwordFromStdin(),
         role: options.role,
@@ -111,17 +92,23 @@ export class UserCreateCommand extends UserCommand {
 }
 
 @Command({ name: 'user:reset-password', description: 'Set an account’s password (on standard input)' })
-export class UserResetPasswordCommand extends UserCommand {
-  constructor(private readonly users: UsersService) {
-    super();
+export class UserResetPasswordCommand extends OperatorCommand {
+  constructor(
+    private readonly users: UsersService,
+    log: AuditLog,
+  ) {
+    super(log);
   }
 
   async run(_: string[], options: { username?: string; passwordStdin?: boolean }): Promise<void> {
-    await this.attempt(async () => {
+    const audit = operatorAudit('user.reset_password', 'user');
+    // As the route's: a reset is flagged for a reviewer.
+    audit.flagged = true;
+    await this.audited(audit, async () => {
       if (!options.username) throw new Error('--username is required');
       if (!options.passwordStdin)
         throw new Error('--password-stdin is required: passwords never go on the command line');
-      await this.users.setPassword(audited('user.reset_password'), options.username, await passwordFromStdin());
+      await this.users.setPassword(audit, options.username, await passwordFromStdin());
       return `Password of ${options.username} set; its sessions have ended.`;
     });
   }
@@ -138,15 +125,19 @@ export class UserResetPasswordCommand extends UserCommand {
 }
 
 @Command({ name: 'user:deactivate', description: 'Deactivate an account and end its sessions' })
-export class UserDeactivateCommand extends UserCommand {
-  constructor(private readonly users: UsersService) {
-    super();
+export class UserDeactivateCommand extends OperatorCommand {
+  constructor(
+    private readonly users: UsersService,
+    log: AuditLog,
+  ) {
+    super(log);
   }
 
   async run(_: string[], options: { username?: string }): Promise<void> {
-    await this.attempt(async () => {
+    const audit = operatorAudit('user.update', 'user');
+    await this.audited(audit, async () => {
       if (!options.username) throw new Error('--username is required');
-      await this.users.deactivate(audited('user.update'), options.username);
+      await this.users.deactivate(audit, options.username);
       return `Deactivated ${options.username}.`;
     });
   }
