@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { RequestMethod } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants.js';
 import { ModulesContainer } from '@nestjs/core';
@@ -63,6 +64,11 @@ export function registeredRoutes(t: TestApp): RegisteredRoute[] {
     }
   }
   return routes.sort((a, b) => a.route.localeCompare(b.route));
+}
+
+/** A fresh UUID for each path parameter of `route`: an address of records that do not exist. */
+export function randomParams(route: Pick<RegisteredRoute, 'params'>): Record<string, string> {
+  return Object.fromEntries(route.params.map((name) => [name, randomUUID()]));
 }
 
 /** Routes served outside the `/api/v1` prefix (see apps/api/src/http-app.ts). */

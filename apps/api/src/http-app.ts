@@ -8,10 +8,13 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Logger } from 'nestjs-pino';
+import passport from 'passport';
 import {
   type AppConfig,
   buildProblem,
+  capConnectionsPerAddress,
   DomainError,
+  exceededJsonBound,
   MAX_UPLOAD_BYTES,
   MetricsService,
   PROBLEM_CONTENT_TYPE,
@@ -19,9 +22,19 @@ import {
   REQUEST_ID_HEADER,
   requestIdFrom,
   sendProblem,
+  serverTimeouts,
   toProblem,
+  wellFormedText,
 } from '@app/common';
-import { AuditLog, auditBeforeSend, installAuditHooks, openRequestAudit } from '@app/audit';
+import { JWT_STRATEGY, type Principal } from '@app/authz';
+import {
+  AuditLog,
+  auditBeforeSend,
+  type BearerIdentity,
+  installAuditHooks,
+  isApiRequest,
+  openRequestAudit,
+} from '@app/audit';
 import { ApiModule } from './api.module';
 import { serveConsole } from './console-static';
 
@@ -40,7 +53,17 @@ export async function createApiApp(
   let onRouterRefusal = (error: FastifyError, request: FastifyRequest, reply: FastifyReply): void => {
     sendProblem(request, reply, error);
   };
+  // Slow connections: headers, whole requests and idle kept-alive connections end after their timeouts
+  // (408 for the first two); a silent connection is one whose headers never come.
+  const timeouts = serverTimeouts(config.http);
   const adapter = new FastifyAdapter({
+    http: timeouts,
+    // Fastify sets these on the server after creating it (its own defaults otherwise: 72 s, none).
+    keepAliveTimeout: timeouts.keepAliveTimeout,
+    requestTimeout: timeouts.requestTimeout,
+    // A connection silent for this long is dropped (a client that stops reading an answer); twice the
+    // request timeout, so that the request timeout answers 408 first and long work is not cut.
+    connectionTimeout: 2 * timeouts.requestTimeout,
     frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) =>
       onRouterRefusal(error, request, reply),
     clientErrorHandler: answerClientError,
@@ -62,10 +85,11 @@ export async function createApiApp(
   app.flushLogs();
 
   const fastify = app.getHttpAdapter().getInstance() as unknown as FastifyInstance;
+  capConnectionsPerAddress(fastify.server, config.http.maxConnectionsPerAddress);
   fastify.removeContentTypeParser(['text/plain']);
   guardJsonBodies(fastify);
   installRequestHooks(fastify, app.get(RateLimiter), app.get(MetricsService));
-  installAuditHooks(fastify, app.get(AuditLog));
+  installAuditHooks(fastify, app.get(AuditLog), bearerCaller);
   onRouterRefusal = routerRefusalHandler(app.get(RateLimiter), app.get(AuditLog));
 
   // Photos come as multipart/form-data: one file, at most 5 MiB, nothing else.
@@ -120,11 +144,26 @@ function installRequestHooks(fastify: FastifyInstance, limiter: RateLimiter, met
   fastify.addHook('onRequest', async (request, reply) => {
     if (!(await admit(request, reply, limiter))) return reply;
   });
+  // A request cut off by its timeout was answered 408 on its socket (answerClientError). The pipeline's
+  // refusal of the broken body never leaves; it becomes that 408, so the audit event records what was sent.
+  fastify.addHook('onSend', async (request, reply, payload) => {
+    if (!timedOut.has(request.raw.socket)) return payload;
+    reply.code(408).type(PROBLEM_CONTENT_TYPE);
+    return JSON.stringify({
+      ...buildProblem('validation', REQUEST_TIMEOUT_DETAIL, request.url.split('?')[0]),
+      status: 408,
+    });
+  });
   fastify.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';
     metrics.observeRequest(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
   });
 }
+
+const REQUEST_TIMEOUT_DETAIL = 'The request did not arrive in time.';
+
+/** Connections closed with a 408: headers or a body that did not arrive within their timeouts. */
+const timedOut = new WeakSet<Socket>();
 
 /**
  * Node refuses a request it cannot parse (request line and headers over its
@@ -134,11 +173,12 @@ function installRequestHooks(fastify: FastifyInstance, limiter: RateLimiter, met
  */
 function answerClientError(error: NodeJS.ErrnoException, socket: Socket): void {
   if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') timedOut.add(socket);
   const [status, reason, detail] =
     error.code === 'HPE_HEADER_OVERFLOW'
       ? [431, 'Request Header Fields Too Large', 'The request line and headers are larger than allowed.']
       : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
-        ? [408, 'Request Timeout', 'The request did not arrive in time.']
+        ? [408, 'Request Timeout', REQUEST_TIMEOUT_DETAIL]
         : [400, 'Bad Request', 'The request could not be read.'];
   const body = JSON.stringify({ ...buildProblem('validation', detail, '/'), status });
   if (socket.writable) {
@@ -151,23 +191,24 @@ function answerClientError(error: NodeJS.ErrnoException, socket: Socket): void {
   socket.destroy(error);
 }
 
-/** Deeper than any body of the contract (a few levels), far shallower than what overflows the stack. */
-const MAX_JSON_DEPTH = 32;
-
 /**
  * Fastify's own JSON parser (prototype poisoning refused), behind two checks
- * that keep hostile bodies from turning into 500s: a body nested some
- * thousands deep parses, then overflows the stack of the recursive
- * validation (class-transformer); and a lone surrogate (`"\ud800"`, valid
- * JSON, not Unicode text) makes validators that call `encodeURI` throw
- * (class-validator's `IsEmail`). Both are 400.
+ * that keep hostile bodies from costing the event loop or turning into
+ * 500s. Before parsing, one pass over the text holds it to JSON_BODY_BOUNDS
+ * (depth, properties per object, items per list, text length, values in
+ * all): a body of 80,000 keys under the size limit took seconds to validate,
+ * and a body nested thousands deep overflows the stack of the recursive
+ * validation. After parsing, no lone surrogate (`"\ud800"`, valid JSON, not
+ * Unicode text), which makes validators that call `encodeURI` throw
+ * (class-validator's `IsEmail`). Each is one 400.
  */
 function guardJsonBodies(fastify: FastifyInstance): void {
   const parse = fastify.getDefaultJsonParser('error', 'error');
   fastify.removeContentTypeParser('application/json');
   fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
-    if (jsonDepthExceeds(body as string, MAX_JSON_DEPTH)) {
-      done(DomainError.validation([], `The request body is nested deeper than ${MAX_JSON_DEPTH} levels.`), undefined);
+    const exceeded = exceededJsonBound(body as string);
+    if (exceeded) {
+      done(DomainError.validation([], `The request body ${exceeded}.`), undefined);
       return;
     }
     parse(request, body as string, (error, value) => {
@@ -180,33 +221,22 @@ function guardJsonBodies(fastify: FastifyInstance): void {
   });
 }
 
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-
-/** No lone surrogate in any string or key of a parsed body (at most MAX_JSON_DEPTH deep). */
-function wellFormedText(value: unknown): boolean {
-  if (typeof value === 'string') return !LONE_SURROGATE.test(value);
-  if (typeof value !== 'object' || value === null) return true;
-  if (Array.isArray(value)) return value.every(wellFormedText);
-  return Object.entries(value).every(([key, item]) => !LONE_SURROGATE.test(key) && wellFormedText(item));
-}
-
-/** Whether JSON text opens more than `limit` objects or arrays inside one another (strings skipped). */
-function jsonDepthExceeds(text: string, limit: number): boolean {
-  let depth = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (inString) {
-      // A backslash escapes the next character; a quote ends the string.
-      if (c === 0x5c) i++;
-      else if (c === 0x22) inString = false;
-    } else if (c === 0x22) inString = true;
-    else if (c === 0x7b || c === 0x5b) {
-      if (++depth > limit) return true;
-    } else if (c === 0x7d || c === 0x5d) depth--;
-  }
-  return false;
-}
+/**
+ * The caller of a valid bearer token, for the audit event of a request
+ * refused before the guard looked at it (a body that could not be parsed,
+ * an unknown route): verified by the guard's own passport strategy
+ * (signature, issuer, audience, expiry, a session not revoked), so an
+ * invalid token names nobody.
+ */
+const bearerCaller: BearerIdentity = (request, reply) => {
+  const authorization = request.headers.authorization;
+  if (typeof authorization !== 'string' || !/^bearer\s/i.test(authorization)) return Promise.resolve(null);
+  return new Promise((resolve) => {
+    passport.authenticate(JWT_STRATEGY, { session: false }, (error: unknown, user: Principal | false) =>
+      resolve(error || !user ? null : user),
+    )(request, reply, () => resolve(null));
+  });
+};
 
 /**
  * The request id, then the rate limit (answering 429 when it is spent), then
@@ -215,7 +245,7 @@ function jsonDepthExceeds(text: string, limit: number): boolean {
 async function admit(request: FastifyRequest, reply: FastifyReply, limiter: RateLimiter): Promise<boolean> {
   reply.header(REQUEST_ID_HEADER, request.id);
   // Register data, tokens and refusals about them: no cache may keep any of it (a route may say otherwise).
-  if (request.url.startsWith(`/${API_PREFIX}/`)) reply.header('cache-control', 'no-store');
+  if (isApiRequest(request)) reply.header('cache-control', 'no-store');
   // Helmet sets it too, but its hook never runs for the answers sent here (429) or by the router's refusals.
   reply.header('x-content-type-options', 'nosniff');
   const decision = await limiter.hit(request.ip);
@@ -247,7 +277,7 @@ function routerRefusalHandler(
   limiter: RateLimiter,
   log: AuditLog,
 ): (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => void {
-  const audit = auditBeforeSend(log);
+  const audit = auditBeforeSend(log, bearerCaller);
   return (error, request, reply) => {
     const answer = async (): Promise<void> => {
       if (!(await admit(request, reply, limiter))) return;

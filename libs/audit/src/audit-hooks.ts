@@ -1,9 +1,10 @@
 import { HTTP_CODE_METADATA } from '@nestjs/common/constants.js';
-import type { FastifyInstance, FastifyReply } from 'fastify';
-import { buildProblem, PROBLEM_CONTENT_TYPE } from '@app/common';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { buildProblem, PROBLEM_CONTENT_TYPE, routedPath } from '@app/common';
+import type { Principal } from '@app/authz';
 import { AUDIT_METADATA, type AuditDeclaration, type AuditedRequest, syncFromRequest } from './audited';
 import { type AuditLog, auditUnavailable } from './audit-log';
-import { outcomeOfStatus, RequestAudit } from './request-audit';
+import { actorOf, outcomeOfStatus, RequestAudit } from './request-audit';
 
 const AUDITED_PREFIX = '/api/v1/';
 /** Query parameters recorded on events; cursors are opaque noise. */
@@ -29,9 +30,22 @@ function sanitisedQuery(query: unknown): Record<string, unknown> | null {
   return entries.length > 0 ? Object.fromEntries(entries) : null;
 }
 
+/**
+ * Whether a request is under /api/v1, decided as the router decided where it
+ * goes: by the route it matched, or by its path as the router reads it (for
+ * a request it matched to none, or to a wildcard such as a CORS preflight).
+ * The raw URL would miss `/api/v%31/...` and `GET http://host/api/v1/...
+ * HTTP/1.1`, which reach the same handlers.
+ */
+export function isApiRequest(request: FastifyRequest): boolean {
+  return (
+    request.routeOptions.url?.startsWith(AUDITED_PREFIX) === true || routedPath(request.url).startsWith(AUDITED_PREFIX)
+  );
+}
+
 /** Opens the audit record of a request under /api/v1. */
 export function openRequestAudit(request: AuditedRequest): void {
-  if (!request.url.startsWith(AUDITED_PREFIX)) return;
+  if (!isApiRequest(request)) return;
   const userAgent = request.headers['user-agent'];
   request.audit = new RequestAudit(
     request.id,
@@ -59,9 +73,16 @@ export function declareRequestAudit(request: AuditedRequest, handler: Function, 
  * transaction with), write it now. When that fails, the answer becomes 503
  * and nothing of the original body leaves.
  */
-export function installAuditHooks(fastify: FastifyInstance, log: AuditLog): void {
-  fastify.addHook('onSend', auditBeforeSend(log));
+export function installAuditHooks(fastify: FastifyInstance, log: AuditLog, identify?: BearerIdentity): void {
+  fastify.addHook('onSend', auditBeforeSend(log, identify));
 }
+
+/**
+ * The caller of the request's bearer token when it is valid, verified as the
+ * guard verifies it, else null. Supplied by the api, which has the token
+ * verification (libs/identity is above this library).
+ */
+export type BearerIdentity = (request: FastifyRequest, reply: FastifyReply) => Promise<Principal | null>;
 
 /**
  * The hook itself, also for answers sent where no hook runs (the router's
@@ -69,11 +90,18 @@ export function installAuditHooks(fastify: FastifyInstance, log: AuditLog): void
  */
 export function auditBeforeSend(
   log: AuditLog,
+  identify?: BearerIdentity,
 ): (request: AuditedRequest, reply: FastifyReply, payload: unknown) => Promise<unknown> {
   return async (request, reply, payload) => {
     const audit = request.audit;
     if (!audit || audit.written) return payload;
     audit.written = true;
+    // No declared action: the request was refused before the route's guards ran (its body, an unknown
+    // route, a bad address), so nothing has looked at its token yet. A valid one names the actor.
+    if (!audit.action && !request.user && identify) {
+      const caller = await identify(request, reply).catch(() => null);
+      if (caller) audit.actor = actorOf(caller);
+    }
     if (!audit.action) audit.action = request.routeOptions.url ? 'http.request' : 'route.unknown';
     syncFromRequest(request, audit);
     try {

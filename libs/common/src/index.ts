@@ -28,3 +28,6 @@ export * from './http/upload';
 export * from './time/calendar';
 export * from './db/json-rows';
 export * from './http/answer';
+export * from './http/json-bounds';
+export * from './http/connections';
+export * from './http/request-target';

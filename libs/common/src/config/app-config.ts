@@ -9,6 +9,14 @@ export class AppConfig {
     port: number;
     trustProxy: boolean;
     bodyLimitBytes: number;
+    /** A request whose headers have not all arrived this long after it began is closed (408). */
+    headersTimeoutMs: number;
+    /** A request not received whole in this time is closed (408); also the longest a connection may stay silent. */
+    requestTimeoutMs: number;
+    /** A kept-alive connection idle this long after an answer is closed. */
+    keepAliveTimeoutMs: number;
+    /** Open connections one client address may hold; more are closed at once (0: no cap). */
+    maxConnectionsPerAddress: number;
     shutdownGraceMs: number;
     docsEnabled: boolean;
     metricsEnabled: boolean;
@@ -152,6 +160,12 @@ export function loadConfig(raw: Record<string, string | undefined> = process.env
   const env = validateEnvironment(raw);
   const nodeEnv = (env.NODE_ENV ?? 'development') as AppConfig['nodeEnv'];
   const dataDir = path.resolve(env.DATA_DIR ?? 'data');
+  const headersTimeoutMs = env.HTTP_HEADERS_TIMEOUT_MS ?? 10_000;
+  const requestTimeoutMs = env.HTTP_REQUEST_TIMEOUT_MS ?? 60_000;
+  // Node refuses a headers timeout longer than the whole request's.
+  if (headersTimeoutMs > requestTimeoutMs) {
+    throw new ConfigError('HTTP_HEADERS_TIMEOUT_MS', `must not exceed HTTP_REQUEST_TIMEOUT_MS (${requestTimeoutMs})`);
+  }
   const lookupsPerHour = env.LOOKUP_QUOTA_PER_HOUR ?? 30;
   const lookupAlertThreshold = env.LOOKUP_ALERT_THRESHOLD ?? 20;
   // An alert past the quota could never be raised: the lookups past the quota are refused.
@@ -165,6 +179,10 @@ export function loadConfig(raw: Record<string, string | undefined> = process.env
       port: env.PORT ?? 3000,
       trustProxy: env.TRUST_PROXY ?? false,
       bodyLimitBytes: env.BODY_LIMIT_BYTES ?? 1024 * 1024,
+      headersTimeoutMs,
+      requestTimeoutMs,
+      keepAliveTimeoutMs: env.HTTP_KEEP_ALIVE_TIMEOUT_MS ?? 5_000,
+      maxConnectionsPerAddress: env.HTTP_MAX_CONNECTIONS_PER_ADDRESS ?? 256,
       shutdownGraceMs: env.SHUTDOWN_GRACE_MS ?? 10_000,
       docsEnabled: env.API_DOCS_ENABLED ?? true,
       metricsEnabled: env.METRICS_ENABLED ?? true,

@@ -50,6 +50,41 @@ describe('loadConfig', () => {
     expect(config.withDatabaseUrl('postgres://x/y').database.url).toBe('postgres://x/y');
   });
 
+  it('sets the HTTP timeouts and the per-address connection cap: 10 s for headers, 60 s a request, 5 s idle, 256', () => {
+    expect(loadConfig({}).http).toMatchObject({
+      headersTimeoutMs: 10_000,
+      requestTimeoutMs: 60_000,
+      keepAliveTimeoutMs: 5_000,
+      maxConnectionsPerAddress: 256,
+    });
+    expect(
+      loadConfig({
+        HTTP_HEADERS_TIMEOUT_MS: '2000',
+        HTTP_REQUEST_TIMEOUT_MS: '3000',
+        HTTP_KEEP_ALIVE_TIMEOUT_MS: '1000',
+        HTTP_MAX_CONNECTIONS_PER_ADDRESS: '0',
+      }).http,
+    ).toMatchObject({
+      headersTimeoutMs: 2_000,
+      requestTimeoutMs: 3_000,
+      keepAliveTimeoutMs: 1_000,
+      maxConnectionsPerAddress: 0,
+    });
+  });
+
+  it.each([
+    [{ HTTP_HEADERS_TIMEOUT_MS: '50' }, 'HTTP_HEADERS_TIMEOUT_MS: must not be less than 100'],
+    [{ HTTP_MAX_CONNECTIONS_PER_ADDRESS: '-1' }, 'HTTP_MAX_CONNECTIONS_PER_ADDRESS: must not be less than 0'],
+    [{ HTTP_KEEP_ALIVE_TIMEOUT_MS: 'soon' }, 'HTTP_KEEP_ALIVE_TIMEOUT_MS: must be a whole number of milliseconds'],
+    [
+      { HTTP_HEADERS_TIMEOUT_MS: '20000', HTTP_REQUEST_TIMEOUT_MS: '10000' },
+      'HTTP_HEADERS_TIMEOUT_MS: must not exceed HTTP_REQUEST_TIMEOUT_MS (10000)',
+    ],
+  ])('refuses the HTTP setting %j with one line naming the variable', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+
   it('sets the per-user quotas: 30 lookups (an alert past 20) and 60 subject searches an hour unless told', () => {
     expect(loadConfig({}).quotas).toEqual({ lookupsPerHour: 30, lookupAlertThreshold: 20, subjectSearchesPerHour: 60 });
     expect(

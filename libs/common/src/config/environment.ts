@@ -94,6 +94,34 @@ export class Environment {
 
   @Transform(toInteger)
   @IsOptional()
+  @IsInt({ message: 'must be a whole number of milliseconds' })
+  @Min(100)
+  @Max(600_000)
+  HTTP_HEADERS_TIMEOUT_MS?: number;
+
+  @Transform(toInteger)
+  @IsOptional()
+  @IsInt({ message: 'must be a whole number of milliseconds' })
+  @Min(100)
+  @Max(3_600_000)
+  HTTP_REQUEST_TIMEOUT_MS?: number;
+
+  @Transform(toInteger)
+  @IsOptional()
+  @IsInt({ message: 'must be a whole number of milliseconds' })
+  @Min(100)
+  @Max(600_000)
+  HTTP_KEEP_ALIVE_TIMEOUT_MS?: number;
+
+  @Transform(toInteger)
+  @IsOptional()
+  @IsInt({ message: 'must be a whole number' })
+  @Min(0)
+  @Max(100_000)
+  HTTP_MAX_CONNECTIONS_PER_ADDRESS?: number;
+
+  @Transform(toInteger)
+  @IsOptional()
   @IsInt({ message: 'must be a whole number' })
   @Min(1)
   RATE_LIMIT_MAX?: number;
