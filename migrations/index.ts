@@ -1,4 +1,5 @@
 import { RoleChanges1796283000000 } from './1796283000000-RoleChanges';
+import { HeldAccountChanges1796290000000 } from './1796290000000-HeldAccountChanges';
 import { AuditTamperGuards1796280000000 } from './1796280000000-AuditTamperGuards';
 import { UsageQuotas1796275200000 } from './1796275200000-UsageQuotas';
 import { Arrivals1796274829651 } from './1796274829651-Arrivals';
@@ -33,4 +34,5 @@ export const MIGRATIONS: Function[] = [
   UsageQuotas1796275200000,
   AuditTamperGuards1796280000000,
   RoleChanges1796283000000,
+  HeldAccountChanges1796290000000,
 ];

@@ -33,10 +33,15 @@ describe('the service running as the runtime role', () => {
       organisation: 'UIKS',
     });
     expect(created.status).toBe(201);
+    // A register account created by an admin is activated by another.
+    const activated = await request(t.server)
+      .post(`/api/v1/users/${created.body.id}/role-changes/${created.body.pendingChangeId}/confirm`)
+      .set(bearer((await signedIn(t, 'admin')).accessToken));
+    expect(activated.status).toBe(200);
     const patched = await request(t.server)
       .patch(`/api/v1/users/${created.body.id}`)
       .set(bearer(admin.accessToken))
-      .set('If-Match', '1')
+      .set('If-Match', '2')
       .send({ displayName: 'Runtime clerk' });
     expect(patched.status).toBe(200);
     const session = await request(t.server)

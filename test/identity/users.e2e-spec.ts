@@ -33,16 +33,16 @@ describe('user administration', () => {
   });
 
   it('creates an account and never answers its password or hash', async () => {
-    const body = newUser();
+    const body = newUser({ role: 'admin', region: undefined, organisation: 'UIKS' });
     const res = await request(t.server).post('/api/v1/users').set(as()).send(body);
     expect(res.status).toBe(201);
     expect(res.body).toEqual({
       id: expect.stringMatching(/^[0-9a-f-]{36}$/),
       username: body.username,
       displayName: 'Jovana Jovanović',
-      role: 'police_officer',
-      organisation: 'MUP, PU Niš',
-      region: 'PU-NIS',
+      role: 'admin',
+      organisation: 'UIKS',
+      region: null,
       email: 'j.jovanovic@example.rs',
       active: true,
       mfaEnrolled: false,
@@ -102,7 +102,9 @@ describe('user administration', () => {
     const res = await request(t.server).get(`/api/v1/users/${created.body.id}`).set(as());
     expect(res.status).toBe(200);
     expect(res.headers.etag).toBe('"1"');
-    expect(res.body).toEqual(created.body);
+    const { pendingChangeId, ...account } = created.body;
+    expect(pendingChangeId).toEqual(expect.any(String));
+    expect(res.body).toEqual(account);
     expect((await request(t.server).get('/api/v1/users/00000000-0000-4000-8000-000000000000').set(as())).status).toBe(
       404,
     );
@@ -185,7 +187,7 @@ describe('user administration', () => {
   });
 
   it('reset-mfa removes the authenticator and ends the sessions', async () => {
-    const clerk = await signedIn(t, 'registry_clerk');
+    const clerk = await signedIn(t, 'admin');
     await t.dataSource.query(`UPDATE users SET mfa_secret = 'v1.x.y.z', mfa_enrolled_at = now() WHERE id = $1`, [
       clerk.user.id,
     ]);
@@ -220,6 +222,285 @@ describe('user administration', () => {
     expect((await request(t.server).get('/api/v1/users?cursor=bm90LWpzb24').set(as())).status).toBe(400);
     expect((await request(t.server).get('/api/v1/users?limit=101').set(as())).status).toBe(400);
     expect((await request(t.server).get('/api/v1/users?sort=name').set(as())).status).toBe(400);
+  });
+
+  describe('a new register account and a reset of one: by two admins', () => {
+    const confirm = (as: Tokens, id: string, changeId: string, requestId = rid('users')) =>
+      request(t.server)
+        .post(`/api/v1/users/${id}/role-changes/${changeId}/confirm`)
+        .set(bearer(as.accessToken))
+        .set('X-Request-Id', requestId);
+    const signIn = (username: string, password: string) =>
+      request(t.server).post('/api/v1/auth/login').send({ username, password });
+    const changesOf = (id: string) =>
+      t.dataSource.query(
+        `SELECT kind, role, region, from_role, requested_by, status, decided_by
+           FROM user_role_changes WHERE user_id = $1 ORDER BY requested_at`,
+        [id],
+      );
+
+    it.each([
+      ['registry_clerk', null],
+      ['police_officer', 'PU-NIS'],
+      ['judicial_officer', null],
+      ['auditor', null],
+    ])(
+      'an admin creates a %s account inactive, with a pending activation; sign-in is 401 until another admin confirms',
+      async (role, region) => {
+        const body = newUser({ role, region: region ?? undefined });
+        const requestId = rid('create');
+        const res = await request(t.server).post('/api/v1/users').set(as()).set('X-Request-Id', requestId).send(body);
+        expect(res.status).toBe(201);
+        expect(res.body).toMatchObject({ username: body.username, role, region, active: false, version: 1 });
+        expect(res.body.pendingChangeId).toMatch(/^[0-9a-f-]{36}$/);
+        expect(await changesOf(res.body.id)).toEqual([
+          {
+            kind: 'activation',
+            role,
+            region,
+            from_role: null,
+            requested_by: admin.user.id,
+            status: 'pending',
+            decided_by: null,
+          },
+        ]);
+        const [event] = await eventsOf(t, requestId);
+        expect(event).toMatchObject({ action: 'user.create', outcome: 'allowed', http_status: 201, flagged: true });
+        expect(event.details).toEqual({
+          after: expect.objectContaining({ role, active: false }),
+          pendingChange: res.body.pendingChangeId,
+        });
+
+        // The same answer as any inactive account.
+        const inactive = await createAccount(t, 'auditor');
+        await t.dataSource.query(`UPDATE users SET active = false WHERE id = $1`, [inactive.user.id]);
+        const refusedInactive = await signIn(inactive.username, inactive.password);
+        const refused = await signIn(body.username, body.password);
+        expect(refused.status).toBe(401);
+        expect(refused.body).toEqual({ ...refusedInactive.body, instance: refused.body.instance });
+
+        const byCreator = await confirm(admin, res.body.id, res.body.pendingChangeId);
+        expect(byCreator.status).toBe(403);
+        expect((await signIn(body.username, body.password)).status).toBe(401);
+
+        const confirmRequest = rid('activate');
+        const confirmed = await confirm(second, res.body.id, res.body.pendingChangeId, confirmRequest);
+        expect(confirmed.status).toBe(200);
+        expect(confirmed.body).toMatchObject({ id: res.body.id, role, region, active: true, version: 2 });
+        expect((await eventsOf(t, confirmRequest))[0].details).toEqual({
+          roleChange: res.body.pendingChangeId,
+          kind: 'activation',
+          requestedBy: admin.user.id,
+          before: expect.objectContaining({ active: false }),
+          after: expect.objectContaining({ role, active: true }),
+        });
+        expect((await signIn(body.username, body.password)).status).toBe(200);
+      },
+    );
+
+    it('an account awaiting activation is not activated, nor its role or region changed, by PATCH (409)', async () => {
+      const created = await request(t.server)
+        .post('/api/v1/users')
+        .set(as())
+        .send(newUser({ role: 'registry_clerk', region: undefined }));
+      const id: string = created.body.id;
+      for (const [caller, body] of [
+        [admin, { active: true }],
+        [second, { active: true }],
+        [admin, { role: 'admin' }],
+        [second, { role: 'auditor' }],
+      ] as const) {
+        const requestId = rid('activate');
+        const res = await request(t.server)
+          .patch(`/api/v1/users/${id}`)
+          .set(bearer(caller.accessToken))
+          .set('If-Match', '1')
+          .set('X-Request-Id', requestId)
+          .send(body);
+        expect(res.status).toBe(409);
+        expect(res.body.type).toBe('urn:register:problem:conflict');
+        expect(await eventsOf(t, requestId)).toEqual([
+          expect.objectContaining({ action: 'user.update', http_status: 409 }),
+        ]);
+      }
+      const [row] = await t.dataSource.query(`SELECT role, active, version FROM users WHERE id = $1`, [id]);
+      expect(row).toEqual({ role: 'registry_clerk', active: false, version: 1 });
+      expect(await changesOf(id)).toEqual([expect.objectContaining({ kind: 'activation', status: 'pending' })]);
+      // A name is not access: it changes.
+      const renamed = await request(t.server)
+        .patch(`/api/v1/users/${id}`)
+        .set(as())
+        .set('If-Match', '1')
+        .send({ displayName: 'Renamed' });
+      expect(renamed.status).toBe(200);
+    });
+
+    it('the operator at the command line and admin accounts are created active, with no pending change', async () => {
+      const byOperator = await createAccount(t, 'registry_clerk');
+      expect(byOperator.user.active).toBe(true);
+      expect(await changesOf(byOperator.user.id)).toEqual([]);
+      const adminAccount = await request(t.server)
+        .post('/api/v1/users')
+        .set(as())
+        .send(newUser({ role: 'admin', region: undefined }));
+      expect(adminAccount.status).toBe(201);
+      expect(adminAccount.body.active).toBe(true);
+      expect(adminAccount.body.pendingChangeId).toBeUndefined();
+      expect(await changesOf(adminAccount.body.id)).toEqual([]);
+    });
+
+    it('an admin’s password reset of a register account is held; only the confirming admin sees the password', async () => {
+      const clerk = await signedIn(t, 'registry_clerk');
+      const [{ password_hash: hashBefore }] = await t.dataSource.query(
+        `SELECT password_hash FROM users WHERE id = $1`,
+        [clerk.user.id],
+      );
+      const requestId = rid('reset');
+      const held = await request(t.server)
+        .post(`/api/v1/users/${clerk.user.id}/reset-password`)
+        .set(as())
+        .set('X-Request-Id', requestId);
+      expect(held.status).toBe(202);
+      expect(held.body).toMatchObject({ userId: clerk.user.id, kind: 'password_reset', status: 'pending' });
+      expect(held.body.temporaryPassword).toBeUndefined();
+      expect(await eventsOf(t, requestId)).toEqual([
+        expect.objectContaining({
+          action: 'user.password_reset_request',
+          outcome: 'allowed',
+          http_status: 202,
+          flagged: true,
+          actor_user_id: admin.user.id,
+        }),
+      ]);
+      // Nothing changed yet: the clerk's password and session hold.
+      const [{ password_hash: hashHeld }] = await t.dataSource.query(`SELECT password_hash FROM users WHERE id = $1`, [
+        clerk.user.id,
+      ]);
+      expect(hashHeld).toBe(hashBefore);
+      expect((await request(t.server).get('/api/v1/auth/me').set(bearer(clerk.accessToken))).status).toBe(200);
+
+      const byRequester = await confirm(admin, clerk.user.id, held.body.id);
+      expect(byRequester.status).toBe(403);
+      expect(byRequester.body.temporaryPassword).toBeUndefined();
+      const byAccount = await confirm(clerk, clerk.user.id, held.body.id);
+      expect(byAccount.status).toBe(403);
+
+      const confirmRequest = rid('reset-confirm');
+      const confirmed = await confirm(second, clerk.user.id, held.body.id, confirmRequest);
+      expect(confirmed.status).toBe(200);
+      expect(confirmed.body).toEqual({ temporaryPassword: expect.any(String) });
+      const [event] = await eventsOf(t, confirmRequest);
+      expect(event).toMatchObject({ action: 'user.role_change_confirm', http_status: 200, flagged: true });
+      expect(event.details).toEqual({ roleChange: held.body.id, kind: 'password_reset', requestedBy: admin.user.id });
+      expect(JSON.stringify(event.details)).not.toContain(confirmed.body.temporaryPassword);
+      expect((await request(t.server).get('/api/v1/auth/me').set(bearer(clerk.accessToken))).status).toBe(401);
+      // The temporary password is the clerk's: it buys only the change of password.
+      const signedInAgain = await signIn(clerk.username, confirmed.body.temporaryPassword);
+      expect(signedInAgain.status).toBe(403);
+      expect(signedInAgain.body.type).toBe('urn:register:problem:password_change_required');
+      expect((await confirm(second, clerk.user.id, held.body.id)).status).toBe(409);
+      expect(await changesOf(clerk.user.id)).toEqual([
+        expect.objectContaining({ kind: 'password_reset', status: 'confirmed', decided_by: second.user.id }),
+      ]);
+    });
+
+    it('two admins confirming one held reset at once: one temporary password, the other 409', async () => {
+      const clerk = await createAccount(t, 'registry_clerk');
+      const third = await signedIn(t, 'admin');
+      const held = await request(t.server).post(`/api/v1/users/${clerk.user.id}/reset-password`).set(as());
+      expect(held.status).toBe(202);
+      const answers = await Promise.all([second, third].map((by) => confirm(by, clerk.user.id, held.body.id)));
+      expect(answers.map((r) => r.status).sort()).toEqual([200, 409]);
+      const winner = answers.find((r) => r.status === 200)!;
+      const signIn = await request(t.server)
+        .post('/api/v1/auth/login')
+        .send({ username: clerk.username, password: winner.body.temporaryPassword });
+      expect(signIn.body.type).toBe('urn:register:problem:password_change_required');
+      expect(answers.find((r) => r.status === 409)!.body.temporaryPassword).toBeUndefined();
+    });
+
+    it('an admin’s MFA reset of a register account is held until another admin confirms it', async () => {
+      const officer = await signedIn(t, 'police_officer', 'PU-NIS');
+      await t.dataSource.query(`UPDATE users SET mfa_secret = 'v1.x.y.z', mfa_enrolled_at = now() WHERE id = $1`, [
+        officer.user.id,
+      ]);
+      const requestId = rid('mfa');
+      const held = await request(t.server)
+        .post(`/api/v1/users/${officer.user.id}/reset-mfa`)
+        .set(as())
+        .set('X-Request-Id', requestId);
+      expect(held.status).toBe(202);
+      expect(held.body).toMatchObject({
+        kind: 'mfa_reset',
+        role: 'police_officer',
+        region: 'PU-NIS',
+        status: 'pending',
+      });
+      expect(await eventsOf(t, requestId)).toEqual([
+        expect.objectContaining({ action: 'user.mfa_reset_request', http_status: 202, flagged: true }),
+      ]);
+      const mfa = async () =>
+        (await t.dataSource.query(`SELECT mfa_secret FROM users WHERE id = $1`, [officer.user.id]))[0].mfa_secret;
+      expect(await mfa()).toBe('v1.x.y.z');
+      expect((await confirm(admin, officer.user.id, held.body.id)).status).toBe(403);
+      expect(await mfa()).toBe('v1.x.y.z');
+
+      const confirmed = await confirm(second, officer.user.id, held.body.id);
+      expect(confirmed.status).toBe(200);
+      expect(confirmed.body).toMatchObject({ id: officer.user.id, mfaEnrolled: false });
+      expect(await mfa()).toBeNull();
+      expect((await request(t.server).get('/api/v1/auth/me').set(bearer(officer.accessToken))).status).toBe(401);
+    });
+
+    it('a newer reset request supersedes the pending one of its kind only; all are listed for the admins', async () => {
+      const target = await createAccount(t, 'auditor');
+      const reset = (as: Tokens, what: string) =>
+        request(t.server).post(`/api/v1/users/${target.user.id}/${what}`).set(bearer(as.accessToken));
+      const first = await reset(admin, 'reset-password');
+      const newer = await reset(second, 'reset-password');
+      const mfa = await reset(admin, 'reset-mfa');
+      expect([first.status, newer.status, mfa.status]).toEqual([202, 202, 202]);
+      expect((await confirm(second, target.user.id, first.body.id)).status).toBe(409);
+      expect(await changesOf(target.user.id)).toEqual([
+        expect.objectContaining({ kind: 'password_reset', status: 'superseded', decided_by: second.user.id }),
+        expect.objectContaining({ kind: 'password_reset', status: 'pending' }),
+        expect.objectContaining({ kind: 'mfa_reset', status: 'pending' }),
+      ]);
+      const list = await request(t.server).get('/api/v1/users/role-changes?limit=100').set(as());
+      expect(list.body.items).toEqual(expect.arrayContaining([newer.body, mfa.body]));
+    });
+
+    it('the database holds the kinds: an activation has no previous role, and a kind is never rewritten', async () => {
+      const target = await createAccount(t, 'auditor');
+      const held = await request(t.server).post(`/api/v1/users/${target.user.id}/reset-mfa`).set(as());
+      expect(held.status).toBe(202);
+      await expect(
+        t.dataSource.query(`UPDATE user_role_changes SET kind = 'role' WHERE id = $1`, [held.body.id]),
+      ).rejects.toThrow(/only the decision on a role change is written later/);
+      await expect(
+        t.dataSource.query(
+          `INSERT INTO user_role_changes (user_id, kind, role, from_role, requested_by)
+           VALUES ($1, 'activation', 'auditor', 'auditor', $2)`,
+          [target.user.id, admin.user.id],
+        ),
+      ).rejects.toThrow(/user_role_changes_from_role_check/);
+      await expect(
+        t.dataSource.query(
+          `INSERT INTO user_role_changes (user_id, kind, role, from_role, requested_by)
+           VALUES ($1, 'mfa_reset', 'auditor', 'auditor', $2)`,
+          [target.user.id, second.user.id],
+        ),
+      ).rejects.toThrow(/user_role_changes_pending_key/);
+    });
+
+    it('an admin account is reset at once, as before', async () => {
+      const other = await signedIn(t, 'admin');
+      const res = await request(t.server).post(`/api/v1/users/${other.user.id}/reset-password`).set(as());
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({ temporaryPassword: expect.any(String) });
+      const signedInAgain = await signIn(other.username, res.body.temporaryPassword);
+      expect(signedInAgain.body.type).toBe('urn:register:problem:password_change_required');
+    });
   });
 
   describe('roles and activity: not one’s own, and a register role by two admins', () => {
@@ -282,6 +563,7 @@ describe('user administration', () => {
       expect(res.body).toEqual({
         id: expect.stringMatching(/^[0-9a-f-]{36}$/),
         userId: target.user.id,
+        kind: 'role',
         role: 'police_officer',
         region: 'PU-NIS',
         fromRole: 'auditor',
@@ -378,6 +660,7 @@ describe('user administration', () => {
       });
       expect(event.details).toEqual({
         roleChange: changeId,
+        kind: 'role',
         requestedBy: admin.user.id,
         before: expect.objectContaining({ role: 'admin' }),
         after: expect.objectContaining({ role: 'registry_clerk' }),

@@ -18,7 +18,7 @@ export async function createAccount(t: TestApp, role: Role, region: string | nul
   counter += 1;
   const username = `${role.replace('_', '.')}.${counter}.${randomBytes(3).toString('hex')}`;
   const password = `Pw-${randomBytes(12).toString('base64url')}`;
-  const user = await t.app.get(UsersService).create(RequestAudit.system('user.create'), {
+  const user = await t.app.get(UsersService).create(RequestAudit.system('user.create'), null, {
     username,
     password,
     displayName: `Test ${role}`,

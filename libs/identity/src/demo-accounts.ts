@@ -67,7 +67,7 @@ export async function ensureDemoAccounts(
   for (const account of DEMO_ACCOUNTS) {
     const password = randomBytes(15).toString('base64url');
     try {
-      await users.create(RequestAudit.system('user.create'), { ...account, password });
+      await users.create(RequestAudit.system('user.create'), null, { ...account, password });
     } catch (error) {
       // The file was removed but the account exists: give it a new password.
       if (!(error instanceof DomainError && error.code === 'conflict')) throw error;

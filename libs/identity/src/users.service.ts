@@ -13,13 +13,13 @@ import {
 } from '@app/common';
 import { AuditLog, type RequestAudit } from '@app/audit';
 import { type Role, roleHasRegion } from '@app/authz';
-import { REGISTER_ROLES, RoleChange } from './entities/role-change.entity';
+import { type AccountChangeKind, REGISTER_ROLES, RoleChange } from './entities/role-change.entity';
 import { User } from './entities/user.entity';
 import { PasswordHasher } from './password/password-hasher';
 import { passwordProblem } from './password/password-policy';
 import { PoliceAdministration } from './reference/police-administration.entity';
 import { Sessions } from './sessions';
-import { type RoleChangeView, toRoleChangeView, toUserView, type UserView } from './views';
+import { type CreatedUserView, type RoleChangeView, toRoleChangeView, toUserView, type UserView } from './views';
 
 const BY_USERNAME: KeysetColumn[] = [
   { sql: 'lower(u.username)', kind: 'text' },
@@ -74,6 +74,10 @@ function userNotFound(): DomainError {
   return DomainError.notFound('No such user.');
 }
 
+export interface TemporaryPassword {
+  temporaryPassword: string;
+}
+
 /** Who asks for a change of an account: an admin's account id, or null for an operator at the command line. */
 export type Requester = string | null;
 
@@ -87,7 +91,12 @@ export class UsersService {
     private readonly log: AuditLog,
   ) {}
 
-  async create(audit: RequestAudit, input: NewUser): Promise<UserView> {
+  /**
+   * A new account. With a register role and created by an admin, it is
+   * inactive until another admin confirms its activation (a pending change,
+   * its id in the answer); an operator at the command line creates it active.
+   */
+  async create(audit: RequestAudit, requester: Requester, input: NewUser): Promise<CreatedUserView> {
     audit.on('user');
     const errors = await this.regionErrors(this.dataSource.manager, input.role, input.region ?? null);
     const problem = passwordProblem(input.password, input.username);
@@ -101,8 +110,10 @@ export class UsersService {
         .where('lower(u.username) = lower(:username)', { username: input.username })
         .getExists();
       if (taken) throw DomainError.conflict('That username is taken.');
+      const held = requester !== null && REGISTER_ROLES.includes(input.role);
       const user = await manager.getRepository(User).save(
         manager.getRepository(User).create({
+          active: !held,
           username: input.username,
           displayName: input.displayName ?? input.username,
           role: input.role,
@@ -117,7 +128,10 @@ export class UsersService {
       // Creating an account grants a role: a flagged event with what was granted.
       audit.flagged = true;
       audit.details = { after: administered(view) };
-      return view;
+      if (!held) return view;
+      const change = await this.hold(manager, requester, user, 'activation');
+      audit.details = { ...audit.details, pendingChange: change.id };
+      return { ...view, pendingChangeId: change.id };
     });
   }
 
@@ -169,6 +183,11 @@ export class UsersService {
         throw new DomainError('forbidden', 'No one may change their own role, region or active state.');
       }
       if (user.version !== version) throw versionMismatch();
+      if ((accessChanged || activeChanged) && (await this.pending(manager, id, 'activation'))) {
+        throw DomainError.conflict(
+          'The account waits for another admin to confirm its activation; its role, region and active state wait too.',
+        );
+      }
       const before = administered(toUserView(user));
       const errors = await this.regionErrors(manager, role, region);
       if (errors.length > 0) throw DomainError.validation(errors);
@@ -207,35 +226,65 @@ export class UsersService {
   }
 
   /**
-   * Applies a pending role change requested by another admin, to the role and
-   * region the account had when it was requested; ends the account's sessions.
+   * Applies a pending change requested by another admin: a role (to the role
+   * and region the account had when requested), an activation, or a reset.
+   * A role change or reset ends the account's sessions; a password reset
+   * answers the temporary password to the confirming admin only.
    */
-  async confirmRoleChange(audit: RequestAudit, confirmer: string, id: string, changeId: string): Promise<UserView> {
+  async confirmChange(
+    audit: RequestAudit,
+    confirmer: string,
+    id: string,
+    changeId: string,
+  ): Promise<UserView | TemporaryPassword> {
     audit.on('user', id);
+    const temporaryPassword = randomBytes(18).toString('base64url');
+    const passwordHash = await this.hasher.hash(temporaryPassword);
     return this.log.transaction(audit, async (manager) => {
       const user = await this.lockedUser(manager, id);
       const change = await manager
         .getRepository(RoleChange)
         .findOne({ where: { id: changeId, userId: id }, lock: { mode: 'pessimistic_write' } });
-      if (!change) throw DomainError.notFound('No such role change of this account.');
-      audit.details = { roleChange: change.id, requestedBy: change.requestedBy };
+      if (!change) throw DomainError.notFound('No such pending change of this account.');
+      audit.details = { roleChange: change.id, kind: change.kind, requestedBy: change.requestedBy };
       if (confirmer === change.requestedBy || confirmer === id) {
         throw new DomainError(
           'forbidden',
-          'A role change is confirmed by another admin than the one who requested it, and never by its own account.',
+          'A change is confirmed by another admin than the one who requested it, and never by its own account.',
         );
       }
-      if (change.status !== 'pending') throw DomainError.conflict(`The role change is ${change.status}.`);
-      if (user.role !== change.fromRole || user.region !== change.fromRegion) {
+      if (change.status !== 'pending') throw DomainError.conflict(`The change is ${change.status}.`);
+      // A role change applies to the role and region it was requested from; an activation to the role it was created with.
+      const from =
+        change.kind === 'activation'
+          ? { role: change.role, region: change.region }
+          : { role: change.fromRole, region: change.fromRegion };
+      if (
+        (change.kind === 'role' || change.kind === 'activation') &&
+        (user.role !== from.role || user.region !== from.region)
+      ) {
         throw DomainError.conflict('The account’s role or region changed since the request; request it again.');
       }
       const before = administered(toUserView(user));
-      Object.assign(user, { role: change.role, region: change.region });
-      const saved = await manager.getRepository(User).save(user);
       await manager.query(
         `UPDATE user_role_changes SET status = 'confirmed', decided_by = $2, decided_at = now() WHERE id = $1`,
         [change.id, confirmer],
       );
+      if (change.kind === 'password_reset') {
+        await this.applyPasswordReset(manager, user, passwordHash);
+        return { temporaryPassword };
+      }
+      if (change.kind === 'mfa_reset') {
+        const view = toUserView(await this.applyMfaReset(manager, user));
+        audit.details = { ...audit.details, before, after: administered(view) };
+        return view;
+      }
+      Object.assign(user, {
+        role: change.role,
+        region: change.region,
+        active: user.active || change.kind === 'activation',
+      });
+      const saved = await manager.getRepository(User).save(user);
       await this.sessions.revoke(manager, { userId: id }, 'role_changed');
       const view = toUserView(saved);
       audit.details = { ...audit.details, before, after: administered(view) };
@@ -261,52 +310,105 @@ export class UsersService {
     }
     // The command line has no second admin to confirm: an operator grants register roles by creating the account.
     if (requester === null) throw new DomainError('forbidden', 'A register role is granted by two admins.');
-    await this.supersedeRoleChanges(manager, user.id, requester);
-    const change = await manager.getRepository(RoleChange).save(
-      manager.getRepository(RoleChange).create({
-        userId: user.id,
-        role: requested.role,
-        region: requested.region,
-        fromRole: user.role,
-        fromRegion: user.region,
-        requestedBy: requester,
-      }),
-    );
-    const view = toRoleChangeView(change);
+    const change = await this.hold(manager, requester, user, 'role', requested);
     audit.action = 'user.role_change_request';
     audit.flagged = true;
     audit.details = { before: administered(toUserView(user)), requested, roleChange: change.id };
     // Held for another admin: 202.
-    return new Answer(view, 202);
+    return new Answer(toRoleChangeView(change), 202);
   }
 
-  /** A pending change is overtaken by a newer request or by any other change of the account's role or region. */
-  private async supersedeRoleChanges(manager: EntityManager, id: string, decidedBy: Requester): Promise<void> {
-    await manager.query(
-      `UPDATE user_role_changes SET status = 'superseded', decided_by = $2, decided_at = now()
-        WHERE user_id = $1 AND status = 'pending'`,
-      [id, decidedBy],
+  /**
+   * Records a change held for another admin; a pending one of the same kind
+   * is superseded. `requested`: the role and region it gives (a role change or
+   * an activation); a reset keeps the account's own.
+   */
+  private async hold(
+    manager: EntityManager,
+    requester: string,
+    user: User,
+    kind: AccountChangeKind,
+    requested: { role: Role; region: string | null } = { role: user.role, region: user.region },
+  ): Promise<RoleChange> {
+    await this.supersedeRoleChanges(manager, user.id, requester, kind);
+    return manager.getRepository(RoleChange).save(
+      manager.getRepository(RoleChange).create({
+        userId: user.id,
+        kind,
+        role: requested.role,
+        region: requested.region,
+        fromRole: kind === 'activation' ? null : user.role,
+        fromRegion: kind === 'activation' ? null : user.region,
+        requestedBy: requester,
+      }),
     );
   }
 
-  /** A temporary password, shown once; it only allows choosing a new one. */
-  async resetPassword(audit: RequestAudit, id: string): Promise<{ temporaryPassword: string }> {
+  /** A reset of a register account by an admin is held for another admin: the pending change, recorded (202). */
+  private async holdReset(
+    manager: EntityManager,
+    audit: RequestAudit,
+    requester: string,
+    user: User,
+    kind: 'password_reset' | 'mfa_reset',
+  ): Promise<Answer<RoleChangeView>> {
+    const change = await this.hold(manager, requester, user, kind);
+    audit.action = `user.${kind}_request`;
+    audit.details = { roleChange: change.id, kind };
+    return new Answer(toRoleChangeView(change), 202);
+  }
+
+  private async pending(manager: EntityManager, id: string, kind: AccountChangeKind): Promise<boolean> {
+    return manager.getRepository(RoleChange).existsBy({ userId: id, kind, status: 'pending' });
+  }
+
+  /** A pending change of a kind is overtaken by a newer request, and a role change by any other change of the account's role or region. */
+  private async supersedeRoleChanges(
+    manager: EntityManager,
+    id: string,
+    decidedBy: Requester,
+    kind: AccountChangeKind = 'role',
+  ): Promise<void> {
+    await manager.query(
+      `UPDATE user_role_changes SET status = 'superseded', decided_by = $2, decided_at = now()
+        WHERE user_id = $1 AND kind = $3 AND status = 'pending'`,
+      [id, decidedBy, kind],
+    );
+  }
+
+  /**
+   * A temporary password, shown once; it only allows choosing a new one. For
+   * an account with a register role, an admin's reset is held for another
+   * admin (202, the pending change): the confirming admin sees the password.
+   */
+  async resetPassword(
+    audit: RequestAudit,
+    requester: Requester,
+    id: string,
+  ): Promise<Answer<TemporaryPassword | RoleChangeView>> {
     audit.on('user', id);
     const temporaryPassword = randomBytes(18).toString('base64url');
     const passwordHash = await this.hasher.hash(temporaryPassword);
-    await this.log.transaction(audit, async (manager) => {
+    return this.log.transaction(audit, async (manager) => {
       const user = await this.lockedUser(manager, id);
-      Object.assign(user, {
-        passwordHash,
-        passwordMustChange: true,
-        passwordChangedAt: new Date(),
-        failedLogins: 0,
-        lockedUntil: null,
-      });
-      await manager.getRepository(User).save(user);
-      await this.sessions.revoke(manager, { userId: id }, 'password_reset');
+      if (requester !== null && REGISTER_ROLES.includes(user.role)) {
+        return this.holdReset(manager, audit, requester, user, 'password_reset');
+      }
+      await this.applyPasswordReset(manager, user, passwordHash);
+      return new Answer<TemporaryPassword | RoleChangeView>({ temporaryPassword }, 200);
     });
-    return { temporaryPassword };
+  }
+
+  private async applyPasswordReset(manager: EntityManager, user: User, passwordHash: string): Promise<void> {
+    Object.assign(user, {
+      passwordHash,
+      passwordMustChange: true,
+      passwordChangedAt: new Date(),
+      failedLogins: 0,
+      lockedUntil: null,
+    });
+    await manager.getRepository(User).save(user);
+    await this.sessions.revoke(manager, { userId: user.id }, 'password_reset');
   }
 
   /** Sets a password chosen by an operator (CLI); the policy applies. */
@@ -331,14 +433,24 @@ export class UsersService {
     });
   }
 
-  async resetMfa(audit: RequestAudit, id: string): Promise<void> {
+  /** Removes the second factor (204); for a register account, an admin's reset is held for another admin (202). */
+  async resetMfa(audit: RequestAudit, requester: Requester, id: string): Promise<Answer<RoleChangeView | undefined>> {
     audit.on('user', id);
-    await this.log.transaction(audit, async (manager) => {
+    return this.log.transaction(audit, async (manager) => {
       const user = await this.lockedUser(manager, id);
-      Object.assign(user, { mfaSecret: null, mfaPendingSecret: null, mfaEnrolledAt: null, totpLastStep: null });
-      await manager.getRepository(User).save(user);
-      await this.sessions.revoke(manager, { userId: id }, 'mfa_reset');
+      if (requester !== null && REGISTER_ROLES.includes(user.role)) {
+        return this.holdReset(manager, audit, requester, user, 'mfa_reset');
+      }
+      await this.applyMfaReset(manager, user);
+      return new Answer<RoleChangeView | undefined>(undefined, 204);
     });
+  }
+
+  private async applyMfaReset(manager: EntityManager, user: User): Promise<User> {
+    Object.assign(user, { mfaSecret: null, mfaPendingSecret: null, mfaEnrolledAt: null, totpLastStep: null });
+    const saved = await manager.getRepository(User).save(user);
+    await this.sessions.revoke(manager, { userId: user.id }, 'mfa_reset');
+    return saved;
   }
 
   async revokeSessions(audit: RequestAudit, id: string): Promise<void> {

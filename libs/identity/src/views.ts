@@ -1,5 +1,5 @@
 import type { Role } from '@app/authz';
-import type { RoleChange, RoleChangeStatus } from './entities/role-change.entity';
+import type { AccountChangeKind, RoleChange, RoleChangeStatus } from './entities/role-change.entity';
 import type { User } from './entities/user.entity';
 
 export interface TokenPair {
@@ -46,13 +46,21 @@ export function toUserView(user: User): UserView {
   };
 }
 
-/** A role change towards a register role, as the admins see it (202 to the requester, then to be confirmed). */
+/** A new account: with a register role and created by an admin, inactive, with the pending activation's id. */
+export type CreatedUserView = UserView & { pendingChangeId?: string };
+
+/**
+ * A change held for a second admin (a register role, the activation of a new
+ * account, a password or MFA reset), as the admins see it: 202 to the
+ * requester, then to be confirmed.
+ */
 export interface RoleChangeView {
   id: string;
   userId: string;
+  kind: AccountChangeKind;
   role: Role;
   region: string | null;
-  fromRole: Role;
+  fromRole: Role | null;
   fromRegion: string | null;
   requestedBy: string;
   requestedAt: string;
@@ -65,6 +73,7 @@ export function toRoleChangeView(change: RoleChange): RoleChangeView {
   return {
     id: change.id,
     userId: change.userId,
+    kind: change.kind,
     role: change.role,
     region: change.region,
     fromRole: change.fromRole,

@@ -42,7 +42,7 @@ export class UserCreateCommand extends OperatorCommand {
       if (!isRole(options.role)) throw new Error(`--role must be one of ${ROLES.join(', ')}`);
       if (!options.passwordStdin)
         throw new Error('--password-stdin is required: passwords never go on the command line');
-      const user = await this.users.create(audit, {
+      const user = await this.users.create(audit, null, {
         username: options.username,
         password: await passwordFromStdin(),
         role: options.role,

@@ -16,19 +16,30 @@ import { User } from './user.entity';
 /** The roles that reach the register's data or its audit log: granting one takes two admins. */
 export const REGISTER_ROLES: readonly Role[] = ROLES.filter((role) => role !== 'admin');
 
+/**
+ * What a pending change does when confirmed: apply a role (`role`), activate
+ * a new account with a register role (`activation`), or reset the password
+ * or second factor of a register account (`password_reset`, `mfa_reset`).
+ */
+export const ACCOUNT_CHANGE_KINDS = ['role', 'activation', 'password_reset', 'mfa_reset'] as const;
+export type AccountChangeKind = (typeof ACCOUNT_CHANGE_KINDS)[number];
+
 export const ROLE_CHANGE_STATUSES = ['pending', 'confirmed', 'superseded'] as const;
 export type RoleChangeStatus = (typeof ROLE_CHANGE_STATUSES)[number];
 
 const list = (values: readonly string[]): string => values.map((v) => `'${v}'`).join(', ');
 
 /**
- * A change of an account's role towards a register role: requested by one
- * admin, applied only when another admin (never the account itself)
- * confirms it. A newer request, or another change of the account's role,
- * supersedes a pending one.
+ * A change of a register account held for a second admin: a role towards a
+ * register role, the activation of a new account, a password or MFA reset.
+ * Requested by one admin, applied only when another admin (never the
+ * account itself) confirms it. A newer request of the same kind, or another
+ * change of the account's role, supersedes a pending one.
  */
 @Entity({ name: 'user_role_changes' })
-@Index('user_role_changes_pending_key', ['userId'], { unique: true, where: `status = 'pending'` })
+@Index('user_role_changes_pending_key', ['userId', 'kind'], { unique: true, where: `status = 'pending'` })
+@Check('user_role_changes_kind_check', `"kind" IN (${list(ACCOUNT_CHANGE_KINDS)})`)
+@Check('user_role_changes_from_role_check', `("kind" = 'activation') = ("from_role" IS NULL)`)
 @Check('user_role_changes_role_check', `"role" IN (${list(REGISTER_ROLES)})`)
 @Check('user_role_changes_region_check', `("role" = 'police_officer') = ("region" IS NOT NULL)`)
 @Check('user_role_changes_status_check', `"status" IN (${list(ROLE_CHANGE_STATUSES)})`)
@@ -49,7 +60,13 @@ export class RoleChange {
   @JoinColumn({ name: 'user_id' })
   user?: Relation<User>;
 
-  /** The role requested, and the police administration with it (police officers only). */
+  @Column({ type: 'text', default: 'role' })
+  kind: AccountChangeKind;
+
+  /**
+   * The role requested, and the police administration with it (police
+   * officers only); for a reset, the account's role and region when requested.
+   */
   @Column({ type: 'text' })
   role: Role;
 
@@ -60,9 +77,12 @@ export class RoleChange {
   @JoinColumn({ name: 'region', referencedColumnName: 'code' })
   regionAdministration?: Relation<PoliceAdministration>;
 
-  /** The account's role and region when requested: a confirmation applies only to that state. */
-  @Column({ type: 'text' })
-  fromRole: Role;
+  /**
+   * The account's role and region when requested: a confirmation applies
+   * only to that state. None for the activation of a new account.
+   */
+  @Column({ type: 'text', nullable: true })
+  fromRole: Role | null;
 
   @Column({ type: 'text', nullable: true })
   fromRegion: string | null;

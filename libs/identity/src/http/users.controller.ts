@@ -14,8 +14,8 @@ import {
 import { Audited, AuditContext, type RequestAudit } from '@app/audit';
 import { CurrentPrincipal, Permission, type Principal } from '@app/authz';
 import { CreateUserDto, UpdateUserDto, UserQuery } from '../dto/user.dto';
-import { UsersService } from '../users.service';
-import type { RoleChangeView, UserView } from '../views';
+import { type TemporaryPassword, UsersService } from '../users.service';
+import type { CreatedUserView, RoleChangeView, UserView } from '../views';
 
 @ApiTags('users')
 @Controller('users')
@@ -26,9 +26,23 @@ export class UsersController {
   @Permission('manage', 'User')
   @Audited('user.create', { resource: 'user', flagged: true })
   @HttpCode(201)
-  @ApiOperation({ summary: 'Create an account' })
-  create(@AuditContext() audit: RequestAudit, @Body() body: CreateUserDto): Promise<UserView> {
-    return this.users.create(audit, body);
+  @ApiOperation({
+    summary:
+      'Create an account; one with a register role is inactive until another admin confirms its activation ' +
+      '(POST /users/{id}/role-changes/{pendingChangeId}/confirm)',
+  })
+  @ApiResponse({
+    status: 201,
+    description:
+      'The account. With the role registry_clerk, police_officer, judicial_officer or auditor: `active: false` and ' +
+      '`pendingChangeId`, the activation another admin than the creator confirms; until then sign-in answers 401',
+  })
+  create(
+    @AuditContext() audit: RequestAudit,
+    @CurrentPrincipal() principal: Principal,
+    @Body() body: CreateUserDto,
+  ): Promise<CreatedUserView> {
+    return this.users.create(audit, principal.userId, body);
   }
 
   @Get()
@@ -42,7 +56,11 @@ export class UsersController {
   @Get('role-changes')
   @Permission('manage', 'User')
   @Audited('user.role_change_list', { resource: 'user' })
-  @ApiOperation({ summary: 'Role changes towards a register role waiting for a second admin, oldest first' })
+  @ApiOperation({
+    summary:
+      'Changes waiting for a second admin, oldest first: register roles (kind role), new register accounts ' +
+      '(activation), password and MFA resets of register accounts (password_reset, mfa_reset)',
+  })
   listRoleChanges(@AuditContext() audit: RequestAudit, @Query() query: PageQuery): Promise<Page<RoleChangeView>> {
     return this.users.listRoleChanges(audit, query);
   }
@@ -93,38 +111,71 @@ export class UsersController {
   @HttpCode(200)
   @ApiOperation({
     summary:
-      'Confirm a pending role change: applies it and ends the account’s sessions; not by the admin who ' +
-      'requested it nor by the account itself (403)',
+      'Confirm a pending change of any kind: applies it (a role change or reset ends the account’s sessions); not ' +
+      'by the admin who requested it nor by the account itself (403)',
   })
-  @VersionedETag()
-  confirmRoleChange(
+  @ApiResponse({
+    status: 200,
+    description:
+      'The account (ETag: its version) for kinds role, activation and mfa_reset; `{temporaryPassword}` for ' +
+      'password_reset, shown once and only to the confirming admin',
+  })
+  // The interceptor of @VersionedETag(): the ETag of an account; a temporary password has no version.
+  @UseInterceptors(VersionedETagInterceptor)
+  confirmChange(
     @AuditContext() audit: RequestAudit,
     @CurrentPrincipal() principal: Principal,
     @Param('id', UUID_PARAM) id: string,
     @Param('changeId', UUID_PARAM) changeId: string,
-  ): Promise<UserView> {
-    return this.users.confirmRoleChange(audit, principal.userId, id, changeId);
+  ): Promise<UserView | TemporaryPassword> {
+    return this.users.confirmChange(audit, principal.userId, id, changeId);
   }
 
   @Post(':id/reset-password')
   @Permission('manage', 'User')
   @Audited('user.reset_password', { resource: 'user', flagged: true })
-  @HttpCode(200)
-  @ApiOperation({ summary: 'A temporary password, shown once' })
-  resetPassword(
+  @ApiOperation({
+    summary:
+      'A temporary password, shown once; for an account with a register role, a pending reset (202) that another ' +
+      'admin confirms and only that admin sees the password',
+  })
+  @ApiResponse({ status: 200, description: '`{temporaryPassword}`: an admin account' })
+  @ApiResponse({
+    status: 202,
+    description:
+      'An account with a register role: the pending change (kind password_reset); nothing is changed until another ' +
+      'admin confirms it (POST /users/{id}/role-changes/{changeId}/confirm), which answers the temporary password',
+  })
+  async resetPassword(
     @AuditContext() audit: RequestAudit,
+    @CurrentPrincipal() principal: Principal,
     @Param('id', UUID_PARAM) id: string,
-  ): Promise<{ temporaryPassword: string }> {
-    return this.users.resetPassword(audit, id);
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<TemporaryPassword | RoleChangeView> {
+    return answerWith(reply, await this.users.resetPassword(audit, principal.userId, id));
   }
 
   @Post(':id/reset-mfa')
   @Permission('manage', 'User')
   @Audited('user.reset_mfa', { resource: 'user', flagged: true })
-  @HttpCode(204)
-  @ApiOperation({ summary: 'Remove the authenticator; the user enrols again' })
-  async resetMfa(@AuditContext() audit: RequestAudit, @Param('id', UUID_PARAM) id: string): Promise<void> {
-    await this.users.resetMfa(audit, id);
+  @ApiOperation({
+    summary:
+      'Remove the authenticator; the user enrols again. For an account with a register role, a pending reset (202) ' +
+      'that another admin confirms',
+  })
+  @ApiResponse({ status: 204, description: 'Removed: an admin account' })
+  @ApiResponse({
+    status: 202,
+    description:
+      'An account with a register role: the pending change (kind mfa_reset), applied when another admin confirms it',
+  })
+  async resetMfa(
+    @AuditContext() audit: RequestAudit,
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', UUID_PARAM) id: string,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<RoleChangeView | undefined> {
+    return answerWith(reply, await this.users.resetMfa(audit, principal.userId, id));
   }
 
   @Post(':id/revoke-sessions')
