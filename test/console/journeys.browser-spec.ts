@@ -134,7 +134,12 @@ async function signIn(page: Page, account: Account, otp?: () => string): Promise
     await page.getByLabel('Kod iz aplikacije za autentifikaciju').fill(otp());
     await page.getByRole('button', { name: 'Nastavi' }).click();
   }
-  await page.getByRole('button', { name: 'Odjava' }).waitFor();
+  // Signed in: the console's shell, or (a role that needs a second factor, not enrolled yet) the enrolment prompt.
+  await page
+    .getByRole('button', { name: 'Odjava' })
+    .or(page.getByText('Vaša uloga zahteva drugi faktor', { exact: false }))
+    .first()
+    .waitFor();
 }
 
 async function giveReason(page: Page, reason: string): Promise<void> {
