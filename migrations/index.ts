@@ -1,4 +1,5 @@
 import { RoleChanges1796283000000 } from './1796283000000-RoleChanges';
+import { HeldAdminChanges1796300000000 } from './1796300000000-HeldAdminChanges';
 import { HeldAccountChanges1796290000000 } from './1796290000000-HeldAccountChanges';
 import { AuditTamperGuards1796280000000 } from './1796280000000-AuditTamperGuards';
 import { UsageQuotas1796275200000 } from './1796275200000-UsageQuotas';
@@ -35,4 +36,5 @@ export const MIGRATIONS: Function[] = [
   AuditTamperGuards1796280000000,
   RoleChanges1796283000000,
   HeldAccountChanges1796290000000,
+  HeldAdminChanges1796300000000,
 ];

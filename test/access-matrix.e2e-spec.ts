@@ -115,7 +115,7 @@ const MATRIX: RouteCase[] = [
   {
     route: 'POST users/:id/reset-password',
     url: (c) => `/api/v1/users/${c.targetId}/reset-password`,
-    // The target has a register role: the reset is held for another admin.
+    // An admin's reset of any account is held for another admin.
     expect: ADMIN_ONLY(202),
   },
   { route: 'POST users/:id/reset-mfa', url: (c) => `/api/v1/users/${c.targetId}/reset-mfa`, expect: ADMIN_ONLY(202) },

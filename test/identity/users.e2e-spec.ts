@@ -32,7 +32,7 @@ describe('user administration', () => {
     ...overrides,
   });
 
-  it('creates an account and never answers its password or hash', async () => {
+  it('creates an account and never answers its password or hash; an admin account too waits for a second admin', async () => {
     const body = newUser({ role: 'admin', region: undefined, organisation: 'UIKS' });
     const res = await request(t.server).post('/api/v1/users').set(as()).send(body);
     expect(res.status).toBe(201);
@@ -44,17 +44,23 @@ describe('user administration', () => {
       organisation: 'UIKS',
       region: null,
       email: 'j.jovanovic@example.rs',
-      active: true,
+      active: false,
       mfaEnrolled: false,
       passwordMustChange: false,
       lockedUntil: null,
       createdAt: expect.any(String),
       updatedAt: expect.any(String),
       version: 1,
+      pendingChangeId: expect.stringMatching(/^[0-9a-f-]{36}$/),
     });
     expect(JSON.stringify(res.body)).not.toMatch(/passphrase|argon2/);
     const [row] = await t.dataSource.query(`SELECT password_hash FROM users WHERE id = $1`, [res.body.id]);
     expect(row.password_hash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
+    await expect(login(t, { username: body.username, password: body.password })).rejects.toThrow('401');
+    const activated = await request(t.server)
+      .post(`/api/v1/users/${res.body.id}/role-changes/${res.body.pendingChangeId}/confirm`)
+      .set(bearer(second.accessToken));
+    expect(activated.status).toBe(200);
     await login(t, { username: body.username, password: body.password });
   });
 
@@ -186,13 +192,18 @@ describe('user administration', () => {
     ]);
   });
 
-  it('reset-mfa removes the authenticator and ends the sessions', async () => {
+  it('reset-mfa of an admin account, once another admin confirms it, removes the authenticator and ends the sessions', async () => {
     const clerk = await signedIn(t, 'admin');
     await t.dataSource.query(`UPDATE users SET mfa_secret = 'v1.x.y.z', mfa_enrolled_at = now() WHERE id = $1`, [
       clerk.user.id,
     ]);
-    const res = await request(t.server).post(`/api/v1/users/${clerk.user.id}/reset-mfa`).set(as());
-    expect(res.status).toBe(204);
+    const held = await request(t.server).post(`/api/v1/users/${clerk.user.id}/reset-mfa`).set(as());
+    expect(held.status).toBe(202);
+    expect(held.body).toMatchObject({ kind: 'mfa_reset', role: 'admin', status: 'pending' });
+    const res = await request(t.server)
+      .post(`/api/v1/users/${clerk.user.id}/role-changes/${held.body.id}/confirm`)
+      .set(bearer(second.accessToken));
+    expect(res.status).toBe(200);
     const [row] = await t.dataSource.query(`SELECT mfa_secret, mfa_enrolled_at FROM users WHERE id = $1`, [
       clerk.user.id,
     ]);
@@ -224,7 +235,7 @@ describe('user administration', () => {
     expect((await request(t.server).get('/api/v1/users?sort=name').set(as())).status).toBe(400);
   });
 
-  describe('a new register account and a reset of one: by two admins', () => {
+  describe('a new account and a reset of one, admin accounts included: by two admins', () => {
     const confirm = (as: Tokens, id: string, changeId: string, requestId = rid('users')) =>
       request(t.server)
         .post(`/api/v1/users/${id}/role-changes/${changeId}/confirm`)
@@ -244,8 +255,9 @@ describe('user administration', () => {
       ['police_officer', 'PU-NIS'],
       ['judicial_officer', null],
       ['auditor', null],
+      ['admin', null],
     ])(
-      'an admin creates a %s account inactive, with a pending activation; sign-in is 401 until another admin confirms',
+      'an admin creates an account of role %s inactive, with a pending activation; sign-in is 401 until another admin confirms',
       async (role, region) => {
         const body = newUser({ role, region: region ?? undefined });
         const requestId = rid('create');
@@ -335,18 +347,12 @@ describe('user administration', () => {
       expect(renamed.status).toBe(200);
     });
 
-    it('the operator at the command line and admin accounts are created active, with no pending change', async () => {
-      const byOperator = await createAccount(t, 'registry_clerk');
-      expect(byOperator.user.active).toBe(true);
-      expect(await changesOf(byOperator.user.id)).toEqual([]);
-      const adminAccount = await request(t.server)
-        .post('/api/v1/users')
-        .set(as())
-        .send(newUser({ role: 'admin', region: undefined }));
-      expect(adminAccount.status).toBe(201);
-      expect(adminAccount.body.active).toBe(true);
-      expect(adminAccount.body.pendingChangeId).toBeUndefined();
-      expect(await changesOf(adminAccount.body.id)).toEqual([]);
+    it('the operator at the command line creates accounts active, admin ones included, with no pending change', async () => {
+      for (const role of ['registry_clerk', 'admin'] as const) {
+        const byOperator = await createAccount(t, role);
+        expect(byOperator.user.active).toBe(true);
+        expect(await changesOf(byOperator.user.id)).toEqual([]);
+      }
     });
 
     it('an admin’s password reset of a register account is held; only the confirming admin sees the password', async () => {
@@ -493,17 +499,78 @@ describe('user administration', () => {
       ).rejects.toThrow(/user_role_changes_pending_key/);
     });
 
-    it('an admin account is reset at once, as before', async () => {
+    it('one admin alone gets no second admin account: creating, promoting or resetting one is held', async () => {
       const other = await signedIn(t, 'admin');
-      const res = await request(t.server).post(`/api/v1/users/${other.user.id}/reset-password`).set(as());
-      expect(res.status).toBe(200);
-      expect(res.body).toEqual({ temporaryPassword: expect.any(String) });
-      const signedInAgain = await signIn(other.username, res.body.temporaryPassword);
+      const clerk = await signedIn(t, 'registry_clerk');
+      const body = newUser({ role: 'admin', region: undefined });
+      const created = await request(t.server).post('/api/v1/users').set(as()).send(body);
+      expect(created.status).toBe(201);
+      expect(created.body).toMatchObject({ role: 'admin', active: false });
+      expect((await signIn(body.username, body.password)).status).toBe(401);
+
+      const promoteRequest = rid('promote');
+      const promoted = await request(t.server)
+        .patch(`/api/v1/users/${clerk.user.id}`)
+        .set(as())
+        .set('If-Match', '1')
+        .set('X-Request-Id', promoteRequest)
+        .send({ role: 'admin' });
+      expect(promoted.status).toBe(202);
+      expect(promoted.body).toMatchObject({
+        kind: 'role',
+        role: 'admin',
+        fromRole: 'registry_clerk',
+        status: 'pending',
+      });
+      expect(await eventsOf(t, promoteRequest)).toEqual([
+        expect.objectContaining({ action: 'user.role_change_request', http_status: 202, flagged: true }),
+      ]);
+      expect((await request(t.server).get('/api/v1/users').set(bearer(clerk.accessToken))).status).toBe(403);
+
+      const resets: [string, string, string][] = [
+        ['reset-password', 'password_reset', rid('reset')],
+        ['reset-mfa', 'mfa_reset', rid('mfa')],
+      ];
+      const held: string[] = [];
+      for (const [route, kind, requestId] of resets) {
+        const res = await request(t.server)
+          .post(`/api/v1/users/${other.user.id}/${route}`)
+          .set(as())
+          .set('X-Request-Id', requestId);
+        expect(res.status).toBe(202);
+        expect(res.body).toMatchObject({ kind, role: 'admin', region: null, status: 'pending' });
+        expect(res.body.temporaryPassword).toBeUndefined();
+        expect(await eventsOf(t, requestId)).toEqual([
+          expect.objectContaining({ action: `user.${kind}_request`, http_status: 202, flagged: true }),
+        ]);
+        held.push(res.body.id);
+      }
+      // Nothing applied: the other admin's password and session hold.
+      expect((await request(t.server).get('/api/v1/auth/me').set(bearer(other.accessToken))).status).toBe(200);
+      expect((await signIn(other.username, other.password)).status).toBe(200);
+
+      // The requester confirms none of it; another admin can.
+      for (const [id, changeId] of [
+        [created.body.id, created.body.pendingChangeId],
+        [clerk.user.id, promoted.body.id],
+        [other.user.id, held[0]],
+      ]) {
+        expect((await confirm(admin, id, changeId)).status).toBe(403);
+      }
+      expect((await confirm(second, created.body.id, created.body.pendingChangeId)).body).toMatchObject({
+        role: 'admin',
+        active: true,
+      });
+      expect((await confirm(second, clerk.user.id, promoted.body.id)).body).toMatchObject({ role: 'admin' });
+      const reset = await confirm(second, other.user.id, held[0]);
+      expect(reset.body).toEqual({ temporaryPassword: expect.any(String) });
+      const signedInAgain = await signIn(other.username, reset.body.temporaryPassword);
       expect(signedInAgain.body.type).toBe('urn:register:problem:password_change_required');
+      expect((await confirm(second, other.user.id, held[1])).status).toBe(200);
     });
   });
 
-  describe('roles and activity: not one’s own, and a register role by two admins', () => {
+  describe('roles and activity: not one’s own, and every role by two admins', () => {
     const patch = (as: Tokens, id: string, version: number, body: object, requestId = rid('users')) =>
       request(t.server)
         .patch(`/api/v1/users/${id}`)
@@ -546,6 +613,36 @@ describe('user administration', () => {
         [],
       );
     });
+
+    it.each([['reset-password'], ['reset-mfa']])(
+      'refuses an admin’s own %s with 403, flagged, and changes nothing',
+      async (route) => {
+        const self = await signedIn(t, 'admin');
+        const [before] = await t.dataSource.query(`SELECT password_hash, version FROM users WHERE id = $1`, [
+          self.user.id,
+        ]);
+        const requestId = rid('self');
+        const res = await request(t.server)
+          .post(`/api/v1/users/${self.user.id}/${route}`)
+          .set(bearer(self.accessToken))
+          .set('X-Request-Id', requestId);
+        expect(res.status).toBe(403);
+        expect(res.body).toMatchObject({
+          type: 'urn:register:problem:forbidden',
+          detail: 'No one resets their own password or second factor through account administration.',
+        });
+        expect(await eventsOf(t, requestId)).toEqual([
+          expect.objectContaining({ outcome: 'denied', http_status: 403, flagged: true, resource_id: self.user.id }),
+        ]);
+        expect(
+          await t.dataSource.query(`SELECT password_hash, version FROM users WHERE id = $1`, [self.user.id]),
+        ).toEqual([before]);
+        expect(await t.dataSource.query(`SELECT 1 FROM user_role_changes WHERE user_id = $1`, [self.user.id])).toEqual(
+          [],
+        );
+        expect((await request(t.server).get('/api/v1/auth/me').set(bearer(self.accessToken))).status).toBe(200);
+      },
+    );
 
     it('lets an admin change their own name, and send their own role unchanged', async () => {
       const self = await signedIn(t, 'admin');
@@ -605,8 +702,8 @@ describe('user administration', () => {
       });
       expect(mixed.status).toBe(400);
       expect(mixed.body.errors).toEqual([
-        { field: 'displayName', message: 'cannot change with a new register role; send it separately' },
-        { field: 'active', message: 'cannot change with a new register role; send it separately' },
+        { field: 'displayName', message: 'cannot change with a new role; send it separately' },
+        { field: 'active', message: 'cannot change with a new role; send it separately' },
       ]);
       const noRegion = await patch(admin, target.user.id, 1, { role: 'police_officer' });
       expect(noRegion.status).toBe(400);
@@ -679,7 +776,7 @@ describe('user administration', () => {
       expect(elsewhere.status).toBe(404);
     });
 
-    it('a newer request, or another change of the role, supersedes the pending one', async () => {
+    it('a newer request, towards admin too, supersedes the pending one', async () => {
       const target = await createAccount(t, 'auditor');
       const first = await patch(admin, target.user.id, 1, { role: 'registry_clerk' });
       const newer = await patch(second, target.user.id, 1, { role: 'judicial_officer' });
@@ -687,7 +784,8 @@ describe('user administration', () => {
       expect((await confirm(second, target.user.id, first.body.id)).status).toBe(409);
 
       const toAdmin = await patch(admin, target.user.id, 1, { role: 'admin' });
-      expect(toAdmin.status).toBe(200);
+      expect(toAdmin.status).toBe(202);
+      expect(await accountOf(target.user.id)).toEqual({ role: 'auditor', region: null, active: true, version: 1 });
       expect((await confirm(admin, target.user.id, newer.body.id)).status).toBe(409);
       const rows = await t.dataSource.query(
         `SELECT role, status, decided_by FROM user_role_changes WHERE user_id = $1 ORDER BY requested_at`,
@@ -696,7 +794,11 @@ describe('user administration', () => {
       expect(rows).toEqual([
         { role: 'registry_clerk', status: 'superseded', decided_by: second.user.id },
         { role: 'judicial_officer', status: 'superseded', decided_by: admin.user.id },
+        { role: 'admin', status: 'pending', decided_by: null },
       ]);
+      const confirmed = await confirm(second, target.user.id, toAdmin.body.id);
+      expect(confirmed.status).toBe(200);
+      expect(await accountOf(target.user.id)).toEqual({ role: 'admin', region: null, active: true, version: 2 });
     });
 
     it('the database holds the rule: no confirmation by the requester or the account, no decision taken back', async () => {

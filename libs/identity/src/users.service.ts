@@ -13,7 +13,7 @@ import {
 } from '@app/common';
 import { AuditLog, type RequestAudit } from '@app/audit';
 import { type Role, roleHasRegion } from '@app/authz';
-import { type AccountChangeKind, REGISTER_ROLES, RoleChange } from './entities/role-change.entity';
+import { type AccountChangeKind, RoleChange } from './entities/role-change.entity';
 import { User } from './entities/user.entity';
 import { PasswordHasher } from './password/password-hasher';
 import { passwordProblem } from './password/password-policy';
@@ -92,9 +92,9 @@ export class UsersService {
   ) {}
 
   /**
-   * A new account. With a register role and created by an admin, it is
-   * inactive until another admin confirms its activation (a pending change,
-   * its id in the answer); an operator at the command line creates it active.
+   * A new account. Created by an admin, whatever its role, it is inactive
+   * until another admin confirms its activation (a pending change, its id in
+   * the answer); an operator at the command line creates it active.
    */
   async create(audit: RequestAudit, requester: Requester, input: NewUser): Promise<CreatedUserView> {
     audit.on('user');
@@ -110,7 +110,7 @@ export class UsersService {
         .where('lower(u.username) = lower(:username)', { username: input.username })
         .getExists();
       if (taken) throw DomainError.conflict('That username is taken.');
-      const held = requester !== null && REGISTER_ROLES.includes(input.role);
+      const held = requester !== null;
       const user = await manager.getRepository(User).save(
         manager.getRepository(User).create({
           active: !held,
@@ -161,8 +161,8 @@ export class UsersService {
   /**
    * Applies changes at the version the caller read; a new role or region, or
    * deactivation, ends the sessions. No one changes their own role, region or
-   * active state (403), and a new register role is not applied: it becomes a
-   * pending change (202) that another admin confirms.
+   * active state (403), and a new role, admin included, is not applied: it
+   * becomes a pending change (202) that another admin confirms.
    */
   async update(
     audit: RequestAudit,
@@ -191,7 +191,7 @@ export class UsersService {
       const before = administered(toUserView(user));
       const errors = await this.regionErrors(manager, role, region);
       if (errors.length > 0) throw DomainError.validation(errors);
-      if (role !== user.role && REGISTER_ROLES.includes(role)) {
+      if (role !== user.role) {
         return this.requestRoleChange(manager, audit, requester, user, changes, { role, region });
       }
       const deactivated = changes.active === false && user.active;
@@ -305,11 +305,11 @@ export class UsersService {
     const others = (['displayName', 'email', 'active'] as const).filter((field) => changes[field] !== undefined);
     if (others.length > 0) {
       throw DomainError.validation(
-        others.map((field) => ({ field, message: 'cannot change with a new register role; send it separately' })),
+        others.map((field) => ({ field, message: 'cannot change with a new role; send it separately' })),
       );
     }
-    // The command line has no second admin to confirm: an operator grants register roles by creating the account.
-    if (requester === null) throw new DomainError('forbidden', 'A register role is granted by two admins.');
+    // The command line has no second admin to confirm: an operator grants a role by creating the account.
+    if (requester === null) throw new DomainError('forbidden', 'A role is granted by two admins.');
     const change = await this.hold(manager, requester, user, 'role', requested);
     audit.action = 'user.role_change_request';
     audit.flagged = true;
@@ -344,7 +344,12 @@ export class UsersService {
     );
   }
 
-  /** A reset of a register account by an admin is held for another admin: the pending change, recorded (202). */
+  /**
+   * A reset of an account by an admin is held for another admin: the pending
+   * change, recorded (202). Not of the admin's own account (403): the
+   * database refuses a change requested by its account, and one's own
+   * password is changed with the current one (POST /auth/password).
+   */
   private async holdReset(
     manager: EntityManager,
     audit: RequestAudit,
@@ -352,6 +357,13 @@ export class UsersService {
     user: User,
     kind: 'password_reset' | 'mfa_reset',
   ): Promise<Answer<RoleChangeView>> {
+    if (requester === user.id) {
+      audit.flagged = true;
+      throw new DomainError(
+        'forbidden',
+        'No one resets their own password or second factor through account administration.',
+      );
+    }
     const change = await this.hold(manager, requester, user, kind);
     audit.action = `user.${kind}_request`;
     audit.details = { roleChange: change.id, kind };
@@ -377,9 +389,10 @@ export class UsersService {
   }
 
   /**
-   * A temporary password, shown once; it only allows choosing a new one. For
-   * an account with a register role, an admin's reset is held for another
-   * admin (202, the pending change): the confirming admin sees the password.
+   * A temporary password, shown once; it only allows choosing a new one. An
+   * admin's reset, of any account, is held for another admin (202, the
+   * pending change): the confirming admin sees the password. An operator at
+   * the command line resets at once.
    */
   async resetPassword(
     audit: RequestAudit,
@@ -391,9 +404,7 @@ export class UsersService {
     const passwordHash = await this.hasher.hash(temporaryPassword);
     return this.log.transaction(audit, async (manager) => {
       const user = await this.lockedUser(manager, id);
-      if (requester !== null && REGISTER_ROLES.includes(user.role)) {
-        return this.holdReset(manager, audit, requester, user, 'password_reset');
-      }
+      if (requester !== null) return this.holdReset(manager, audit, requester, user, 'password_reset');
       await this.applyPasswordReset(manager, user, passwordHash);
       return new Answer<TemporaryPassword | RoleChangeView>({ temporaryPassword }, 200);
     });
@@ -433,14 +444,12 @@ export class UsersService {
     });
   }
 
-  /** Removes the second factor (204); for a register account, an admin's reset is held for another admin (202). */
+  /** Removes the second factor (204, an operator); an admin's reset is held for another admin (202). */
   async resetMfa(audit: RequestAudit, requester: Requester, id: string): Promise<Answer<RoleChangeView | undefined>> {
     audit.on('user', id);
     return this.log.transaction(audit, async (manager) => {
       const user = await this.lockedUser(manager, id);
-      if (requester !== null && REGISTER_ROLES.includes(user.role)) {
-        return this.holdReset(manager, audit, requester, user, 'mfa_reset');
-      }
+      if (requester !== null) return this.holdReset(manager, audit, requester, user, 'mfa_reset');
       await this.applyMfaReset(manager, user);
       return new Answer<RoleChangeView | undefined>(undefined, 204);
     });

@@ -46,11 +46,11 @@ export function toUserView(user: User): UserView {
   };
 }
 
-/** A new account: with a register role and created by an admin, inactive, with the pending activation's id. */
+/** A new account: created by an admin (any role), inactive, with the pending activation's id. */
 export type CreatedUserView = UserView & { pendingChangeId?: string };
 
 /**
- * A change held for a second admin (a register role, the activation of a new
+ * A change held for a second admin (a new role, the activation of a new
  * account, a password or MFA reset), as the admins see it: 202 to the
  * requester, then to be confirmed.
  */

@@ -13,13 +13,10 @@ import { type Role, ROLES } from '@app/authz';
 import { PoliceAdministration } from '../reference/police-administration.entity';
 import { User } from './user.entity';
 
-/** The roles that reach the register's data or its audit log: granting one takes two admins. */
-export const REGISTER_ROLES: readonly Role[] = ROLES.filter((role) => role !== 'admin');
-
 /**
  * What a pending change does when confirmed: apply a role (`role`), activate
- * a new account with a register role (`activation`), or reset the password
- * or second factor of a register account (`password_reset`, `mfa_reset`).
+ * a new account (`activation`), or reset the password or second factor of an
+ * account (`password_reset`, `mfa_reset`).
  */
 export const ACCOUNT_CHANGE_KINDS = ['role', 'activation', 'password_reset', 'mfa_reset'] as const;
 export type AccountChangeKind = (typeof ACCOUNT_CHANGE_KINDS)[number];
@@ -30,8 +27,10 @@ export type RoleChangeStatus = (typeof ROLE_CHANGE_STATUSES)[number];
 const list = (values: readonly string[]): string => values.map((v) => `'${v}'`).join(', ');
 
 /**
- * A change of a register account held for a second admin: a role towards a
- * register role, the activation of a new account, a password or MFA reset.
+ * A change of an account held for a second admin, whatever the role, admin
+ * included (an admin account could otherwise confirm the held changes of the
+ * admin who made it): a new role, the activation of a new account, a
+ * password or MFA reset.
  * Requested by one admin, applied only when another admin (never the
  * account itself) confirms it. A newer request of the same kind, or another
  * change of the account's role, supersedes a pending one.
@@ -40,7 +39,7 @@ const list = (values: readonly string[]): string => values.map((v) => `'${v}'`).
 @Index('user_role_changes_pending_key', ['userId', 'kind'], { unique: true, where: `status = 'pending'` })
 @Check('user_role_changes_kind_check', `"kind" IN (${list(ACCOUNT_CHANGE_KINDS)})`)
 @Check('user_role_changes_from_role_check', `("kind" = 'activation') = ("from_role" IS NULL)`)
-@Check('user_role_changes_role_check', `"role" IN (${list(REGISTER_ROLES)})`)
+@Check('user_role_changes_role_check', `"role" IN (${list(ROLES)})`)
 @Check('user_role_changes_region_check', `("role" = 'police_officer') = ("region" IS NOT NULL)`)
 @Check('user_role_changes_status_check', `"status" IN (${list(ROLE_CHANGE_STATUSES)})`)
 @Check('user_role_changes_decided_check', `("status" = 'pending') = ("decided_at" IS NULL)`)

@@ -28,14 +28,15 @@ export class UsersController {
   @HttpCode(201)
   @ApiOperation({
     summary:
-      'Create an account; one with a register role is inactive until another admin confirms its activation ' +
-      '(POST /users/{id}/role-changes/{pendingChangeId}/confirm)',
+      'Create an account, of any role (admin included), inactive until another admin confirms its activation ' +
+      '(POST /users/{id}/role-changes/{pendingChangeId}/confirm); the first admins are made by the operator with ' +
+      'the CLI (user:create)',
   })
   @ApiResponse({
     status: 201,
     description:
-      'The account. With the role registry_clerk, police_officer, judicial_officer or auditor: `active: false` and ' +
-      '`pendingChangeId`, the activation another admin than the creator confirms; until then sign-in answers 401',
+      'The account, `active: false`, and `pendingChangeId`: the activation another admin than the creator ' +
+      'confirms; until then sign-in answers 401',
   })
   create(
     @AuditContext() audit: RequestAudit,
@@ -58,8 +59,8 @@ export class UsersController {
   @Audited('user.role_change_list', { resource: 'user' })
   @ApiOperation({
     summary:
-      'Changes waiting for a second admin, oldest first: register roles (kind role), new register accounts ' +
-      '(activation), password and MFA resets of register accounts (password_reset, mfa_reset)',
+      'Changes waiting for a second admin, oldest first: new roles (kind role), new accounts (activation), ' +
+      'password and MFA resets (password_reset, mfa_reset); admin accounts included',
   })
   listRoleChanges(@AuditContext() audit: RequestAudit, @Query() query: PageQuery): Promise<Page<RoleChangeView>> {
     return this.users.listRoleChanges(audit, query);
@@ -82,14 +83,14 @@ export class UsersController {
   @ApiOperation({
     summary:
       'Change display name, role, region, e-mail or active (If-Match required); not one’s own role, region or ' +
-      'active state (403); a new register role is a pending change (202) that another admin confirms',
+      'active state (403); a new role, admin included, is a pending change (202) that another admin confirms',
   })
   @ApiResponse({ status: 200, description: 'The account, changed (ETag: its version)' })
   @ApiResponse({
     status: 202,
     description:
-      'A new role registry_clerk, police_officer, judicial_officer or auditor: the pending role change, applied ' +
-      'when another admin confirms it (POST /users/{id}/role-changes/{changeId}/confirm); nothing else is changed',
+      'A new role (any, admin included): the pending role change, applied when another admin confirms it ' +
+      '(POST /users/{id}/role-changes/{changeId}/confirm); nothing else is changed',
   })
   // The interceptor of @VersionedETag(): the ETag of a 200; a pending change has no version, so no ETag.
   @UseInterceptors(VersionedETagInterceptor)
@@ -136,15 +137,14 @@ export class UsersController {
   @Audited('user.reset_password', { resource: 'user', flagged: true })
   @ApiOperation({
     summary:
-      'A temporary password, shown once; for an account with a register role, a pending reset (202) that another ' +
-      'admin confirms and only that admin sees the password',
+      'A pending reset (202), of an account of any role, admin included, that another admin confirms; only that ' +
+      'admin sees the temporary password. Not one’s own account (403)',
   })
-  @ApiResponse({ status: 200, description: '`{temporaryPassword}`: an admin account' })
   @ApiResponse({
     status: 202,
     description:
-      'An account with a register role: the pending change (kind password_reset); nothing is changed until another ' +
-      'admin confirms it (POST /users/{id}/role-changes/{changeId}/confirm), which answers the temporary password',
+      'The pending change (kind password_reset); nothing is changed until another admin confirms it ' +
+      '(POST /users/{id}/role-changes/{changeId}/confirm), which answers `{temporaryPassword}`, shown once',
   })
   async resetPassword(
     @AuditContext() audit: RequestAudit,
@@ -160,14 +160,12 @@ export class UsersController {
   @Audited('user.reset_mfa', { resource: 'user', flagged: true })
   @ApiOperation({
     summary:
-      'Remove the authenticator; the user enrols again. For an account with a register role, a pending reset (202) ' +
-      'that another admin confirms',
+      'Remove the authenticator (the user enrols again): a pending reset (202), of an account of any role, admin ' +
+      'included, that another admin confirms. Not one’s own account (403)',
   })
-  @ApiResponse({ status: 204, description: 'Removed: an admin account' })
   @ApiResponse({
     status: 202,
-    description:
-      'An account with a register role: the pending change (kind mfa_reset), applied when another admin confirms it',
+    description: 'The pending change (kind mfa_reset), applied when another admin confirms it',
   })
   async resetMfa(
     @AuditContext() audit: RequestAudit,
