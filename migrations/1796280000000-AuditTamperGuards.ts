@@ -50,6 +50,9 @@ export class AuditTamperGuards1796280000000 implements MigrationInterface {
       CREATE FUNCTION audit_seals_admit() RETURNS trigger LANGUAGE plpgsql
         SET search_path = pg_catalog, pg_temp AS $$
       BEGIN
+        -- The sealer's lock (AuditSealer, SEAL_LOCK): a seal from anywhere else waits until the sealer's
+        -- transaction ends, so none can take the number the sealer read the chain's head for.
+        PERFORM pg_advisory_xact_lock(7302013003);
         IF NEW.seal_no IS DISTINCT FROM
            (SELECT coalesce(max(s.seal_no), 0) + 1 FROM ${schema}.audit_seals s) THEN
           RAISE EXCEPTION 'a seal takes the next number' USING ERRCODE = 'check_violation';

@@ -195,6 +195,36 @@ describe('what the runtime role cannot forge', () => {
     expect(await t.app.get(AuditVerifier).verify()).toMatchObject({ ok: true, findings: [] });
   });
 
+  it('cannot slip a seal in while the sealer works: a seal from elsewhere waits for the sealer’s lock', async () => {
+    await sealWritten(t);
+    const [head] = await forge<{ seal_no: string; tx_to: string; total_events: string; hash: Buffer }>(
+      `SELECT seal_no::text, tx_to::text, total_events::text, hash FROM audit_seals ORDER BY seal_no DESC LIMIT 1`,
+    );
+    const [{ xmin }] = await forge<{ xmin: string }>(`SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS xmin`);
+    const empty = createHash('sha256').digest();
+    // The sealer between reading the chain's head and writing the next seal: its lock held.
+    const sealer = owner.dataSource.createQueryRunner();
+    await sealer.connect();
+    await sealer.startTransaction();
+    await sealer.query('SELECT pg_advisory_xact_lock(7302013003)');
+    try {
+      await forge(`SET lock_timeout = '300ms'`);
+      await expect(
+        forge(
+          `INSERT INTO audit_seals (seal_no, sealed_at, tx_from, tx_to, event_count, total_events, first_seq, last_seq,
+                                    seqs, leaves, merkle_root, prev_hash, hash, key_id, signature)
+           VALUES ($1, now(), $2::xid8, $3::xid8, 0, $4, NULL, NULL, '{}', '', $5, $6, $5, 'forged', $5)`,
+          [String(Number(head.seal_no) + 1), head.tx_to, xmin, head.total_events, empty, head.hash],
+        ),
+      ).rejects.toThrow(/lock timeout/);
+    } finally {
+      await sealer.rollbackTransaction();
+      await sealer.release();
+      await forge(`RESET lock_timeout`);
+    }
+    expect(await forge(`SELECT count(*)::int AS n FROM audit_seals`)).toEqual([{ n: Number(head.seal_no) }]);
+  });
+
   it('cannot stop the sealer with one transaction of more events than a seal takes', async () => {
     await sealWritten(t);
     await forge(

@@ -425,6 +425,23 @@ describe('user administration', () => {
       expect(answers.find((r) => r.status === 409)!.body.temporaryPassword).toBeUndefined();
     });
 
+    it('a held reset sent again with its Idempotency-Key answers the same 202 and body, and holds nothing more', async () => {
+      const clerk = await createAccount(t, 'registry_clerk');
+      const send = () =>
+        request(t.server)
+          .post(`/api/v1/users/${clerk.user.id}/reset-password`)
+          .set(as())
+          .set('Idempotency-Key', `reset-${clerk.user.id}`);
+      const first = await send();
+      const again = await send();
+      expect([first.status, again.status]).toEqual([202, 202]);
+      expect(again.body).toEqual(first.body);
+      expect(first.body).toMatchObject({ id: expect.any(String), kind: 'password_reset' });
+      expect(await changesOf(clerk.user.id)).toEqual([
+        expect.objectContaining({ kind: 'password_reset', status: 'pending' }),
+      ]);
+    });
+
     it('an admin’s MFA reset of a register account is held until another admin confirms it', async () => {
       const officer = await signedIn(t, 'police_officer', 'PU-NIS');
       await t.dataSource.query(`UPDATE users SET mfa_secret = 'v1.x.y.z', mfa_enrolled_at = now() WHERE id = $1`, [

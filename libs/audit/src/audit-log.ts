@@ -91,7 +91,9 @@ export class AuditLog {
         const value = await work(manager);
         // Work that decides its own success status (201 or 200 for a PUT, 202 held for approval).
         if (value instanceof Answer) audit.successStatus = value.status;
-        if (claim) await storeAnswer(manager, claim, audit.successStatus, value, audit.subjects);
+        // A retry gets what the client got: the view of an Answer, not the wrapper.
+        const answered = value instanceof Answer ? value.view : value;
+        if (claim) await storeAnswer(manager, claim, audit.successStatus, answered, audit.subjects);
         audit.recorded = await this.insert(manager, audit.toEvent('allowed', audit.successStatus));
         return value;
       })

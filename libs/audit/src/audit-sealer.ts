@@ -23,6 +23,7 @@ import {
 } from './seals';
 
 /** Any stable number: one sealer at a time across every worker. */
+/** Also taken by the trigger that admits seals (migration AuditTamperGuards): keep the two equal. */
 const SEAL_LOCK = 7_302_013_003;
 
 /** Seals read at a time when looking, newest first, for the newest genuine one. */
