@@ -174,6 +174,30 @@ describe('addresses and regions', () => {
     expect(lapsed.status).toBe(404);
   });
 
+  it('only the administration responsible for the person consents to an arrival; an address elsewhere tells it', async () => {
+    const person = await registerPerson(t);
+    // Responsible: Beograd (the permanent address); Niš holds only a temporary one.
+    await add(clerk, person.id, address({ policeAdministration: 'PU-BEOGRAD', city: 'Beograd', postalCode: '11000' }));
+    const temporary = await add(clerk, person.id, address({ kind: 'temporary', validFrom: '2026-11-01' }));
+    expect(temporary.status).toBe(201);
+    const told = await t.dataSource.query(
+      `SELECT kind, police_administration, source_id FROM alerts WHERE person_id = $1`,
+      [person.id],
+    );
+    expect(told).toEqual([{ kind: 'arrival', police_administration: 'PU-BEOGRAD', source_id: temporary.body.id }]);
+    const validUntil = belgradeToday();
+    const byNis = await request(t.server)
+      .post(`/api/v1/persons/${person.id}/arrivals`)
+      .set(as(officerNis))
+      .send({ policeAdministration: 'PU-BOR', validUntil });
+    expect([byNis.status, byNis.body.detail]).toEqual([404, 'No such person.']);
+    const byBeograd = await request(t.server)
+      .post(`/api/v1/persons/${person.id}/arrivals`)
+      .set(as(officerBg))
+      .send({ policeAdministration: 'PU-BOR', validUntil });
+    expect(byBeograd.status).toBe(201);
+  });
+
   it('refuses an address older than the current one (409), unknown administrations and dates (400)', async () => {
     const person = await registerPerson(t);
     await add(clerk, person.id, address({ validFrom: '2026-05-01' }));

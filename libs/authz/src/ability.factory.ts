@@ -42,7 +42,9 @@ export const ROLE_RULES: RoleRules = ({ can }, role, region) => {
       can('read', 'Address', { regions: region });
       can('record', 'Address', { regions: region });
       can('record', 'Address', { policeAdministration: region, arrivingTo: region });
-      can(['create', 'read'], 'Arrival', { regions: region });
+      // Announcing an arrival elsewhere is the consent of the administration responsible for the person.
+      can('read', 'Arrival', { regions: region });
+      can('create', 'Arrival', { responsibleAdministration: region });
       can(['read', 'record'], 'Workplace', { regions: region });
       can(['read', 'record'], ['CheckIn', 'Notification', 'Breach', 'Counselling'], { regions: region });
       can(['read', 'work'], 'Alert', { policeAdministration: region });

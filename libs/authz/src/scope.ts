@@ -59,7 +59,7 @@ export function scopeSql<S extends ScopedSubject>(
     }
     const alias = binding[column.on];
     if (!alias) throw new Error(`the statement binds no ${column.on} for ${subject}.${field}`);
-    return { sql: `${alias}.${column.column}`, array: Boolean(column.array) };
+    return { sql: column.sql ? column.sql(alias) : `${alias}.${column.column}`, array: Boolean(column.array) };
   };
   const translate = (node: Node): string => {
     switch (node.operator) {

@@ -17,7 +17,8 @@ export interface SubjectFields {
    * of an open arrival announcement of the person matching it (none: null).
    */
   Address: PersonFields & { policeAdministration: string; arrivingTo: string | null };
-  Arrival: PersonFields;
+  /** `responsibleAdministration`: the administration responsible for the person now (null: none). */
+  Arrival: PersonFields & { responsibleAdministration: string | null };
   PhysicalDescription: PersonFields;
   Workplace: PersonFields;
   DnaReference: PersonFields;
@@ -55,7 +56,10 @@ export type SubjectRecord = { [S in ScopedSubject]: ForcedSubject<S> & SubjectFi
  */
 export interface ScopeColumn {
   on: 'person' | 'row' | 'arrival';
+  /** The column of the bound alias. */
   column: string;
+  /** Instead of a column: an expression over the bound alias (a value derived from the row). */
+  sql?: (alias: string) => string;
   /** An array column: the condition's value must be one of its elements. */
   array?: boolean;
 }
@@ -76,7 +80,15 @@ export const SCOPE_COLUMNS: { [S in ScopedSubject]: { [F in keyof SubjectFields[
     policeAdministration: { on: 'row', column: 'police_administration' },
     arrivingTo: { on: 'arrival', column: 'police_administration' },
   },
-  Arrival: PERSON_SCOPED,
+  Arrival: {
+    regions: PERSON_REGIONS,
+    responsibleAdministration: {
+      on: 'person',
+      column: 'id',
+      // Permanent address, else active reporting, else temporary address (migration Compliance).
+      sql: (person) => `responsible_administration(${person}.id)`,
+    },
+  },
   PhysicalDescription: PERSON_SCOPED,
   Workplace: PERSON_SCOPED,
   DnaReference: PERSON_SCOPED,

@@ -95,18 +95,20 @@ export class AddressesService {
 
   /**
    * An address recorded where the person was announced as arriving spends
-   * the announcement; the administration the person was the responsibility
-   * of is always told (an `arrival` alert).
+   * the announcement. The administration responsible for the person is
+   * always told of an address recorded in another one: an `arrival` alert
+   * (a new permanent address there is a transfer, which tells both).
    */
   private async arrived(person: PersonScope, address: Address, responsible: string | null): Promise<void> {
     const arrival = await person.closeArrival(address.policeAdministration, address.id);
-    if (!arrival || !responsible || responsible === address.policeAdministration) return;
+    if (!responsible || responsible === address.policeAdministration) return;
+    if (!arrival && address.kind === 'permanent') return;
     await this.raiser.raise(person.manager, [
       {
         kind: 'arrival',
         personId: person.id,
         measureId: null,
-        sourceId: arrival.id,
+        sourceId: arrival?.id ?? address.id,
         dueDate: address.validFrom,
         policeAdministration: responsible,
       },
