@@ -38,10 +38,24 @@ describe('the service running as the runtime role', () => {
       .post(`/api/v1/users/${created.body.id}/role-changes/${created.body.pendingChangeId}/confirm`)
       .set(bearer((await signedIn(t, 'admin')).accessToken));
     expect(activated.status).toBe(200);
+    // The account's first password is the confirming admin's temporary one; its user chooses their own.
+    const first = await request(t.server)
+      .post('/api/v1/auth/login')
+      .send({ username: 'runtime.clerk', password: activated.body.temporaryPassword });
+    expect(first.status).toBe(403);
+    expect(
+      (
+        await request(t.server)
+          .post('/api/v1/auth/password')
+          .set(bearer(first.body.accessToken))
+          .send({ currentPassword: activated.body.temporaryPassword, newPassword: 'a long enough passphrase' })
+      ).status,
+    ).toBe(204);
     const patched = await request(t.server)
       .patch(`/api/v1/users/${created.body.id}`)
       .set(bearer(admin.accessToken))
-      .set('If-Match', '2')
+      // Version 3: created, activated, its password chosen.
+      .set('If-Match', '3')
       .send({ displayName: 'Runtime clerk' });
     expect(patched.status).toBe(200);
     const session = await request(t.server)

@@ -61,7 +61,11 @@ describe('user administration', () => {
       .post(`/api/v1/users/${res.body.id}/role-changes/${res.body.pendingChangeId}/confirm`)
       .set(bearer(second.accessToken));
     expect(activated.status).toBe(200);
-    await login(t, { username: body.username, password: body.password });
+    // Activated, the account signs in with the confirming admin's temporary password, not the creator's.
+    await expect(login(t, { username: body.username, password: body.password })).rejects.toThrow('401');
+    await expect(login(t, { username: body.username, password: activated.body.temporaryPassword })).rejects.toThrow(
+      'password_change_required',
+    );
   });
 
   it('refuses a username taken in another case with 409', async () => {
@@ -257,7 +261,7 @@ describe('user administration', () => {
       ['auditor', null],
       ['admin', null],
     ])(
-      'an admin creates an account of role %s inactive, with a pending activation; sign-in is 401 until another admin confirms',
+      'an admin creates an account of role %s inactive, with a pending activation; another admin confirms it and alone gets its temporary password',
       async (role, region) => {
         const body = newUser({ role, region: region ?? undefined });
         const requestId = rid('create');
@@ -298,15 +302,40 @@ describe('user administration', () => {
         const confirmRequest = rid('activate');
         const confirmed = await confirm(second, res.body.id, res.body.pendingChangeId, confirmRequest);
         expect(confirmed.status).toBe(200);
-        expect(confirmed.body).toMatchObject({ id: res.body.id, role, region, active: true, version: 2 });
-        expect((await eventsOf(t, confirmRequest))[0].details).toEqual({
+        // The confirming admin alone gets the account's first password, a temporary one.
+        expect(confirmed.body).toEqual({ temporaryPassword: expect.stringMatching(/^[\w-]{24}$/) });
+        const temporaryPassword: string = confirmed.body.temporaryPassword;
+        const [confirmEvent] = await eventsOf(t, confirmRequest);
+        expect(confirmEvent).toMatchObject({ action: 'user.role_change_confirm', http_status: 200, flagged: true });
+        expect(confirmEvent.details).toEqual({
           roleChange: res.body.pendingChangeId,
           kind: 'activation',
           requestedBy: admin.user.id,
           before: expect.objectContaining({ active: false }),
           after: expect.objectContaining({ role, active: true }),
         });
-        expect((await signIn(body.username, body.password)).status).toBe(200);
+        expect(JSON.stringify(confirmEvent.details)).not.toContain(temporaryPassword);
+        expect(
+          await t.dataSource.query(
+            `SELECT active, role, region, password_must_change, mfa_secret FROM users WHERE id = $1`,
+            [res.body.id],
+          ),
+        ).toEqual([{ active: true, role, region, password_must_change: true, mfa_secret: null }]);
+        // The creator's password no longer signs in: 401 like any wrong password.
+        const byCreatorPassword = await signIn(body.username, body.password);
+        expect(byCreatorPassword.status).toBe(401);
+        expect(byCreatorPassword.body).toEqual({ ...refusedInactive.body, instance: byCreatorPassword.body.instance });
+        // The temporary password only allows choosing a new one.
+        const first = await signIn(body.username, temporaryPassword);
+        expect(first.status).toBe(403);
+        expect(first.body.type).toBe('urn:register:problem:password_change_required');
+        expect(first.body.refreshToken).toBeUndefined();
+        // The creator sees it nowhere: not in the account, nor in the list of changes.
+        for (const path of [`/api/v1/users/${res.body.id}`, '/api/v1/users/role-changes']) {
+          const seen = await request(t.server).get(path).set(as());
+          expect(seen.status).toBe(200);
+          expect(JSON.stringify(seen.body)).not.toContain(temporaryPassword);
+        }
       },
     );
 
@@ -574,9 +603,8 @@ describe('user administration', () => {
       ]) {
         expect((await confirm(admin, id, changeId)).status).toBe(403);
       }
-      expect((await confirm(second, created.body.id, created.body.pendingChangeId)).body).toMatchObject({
-        role: 'admin',
-        active: true,
+      expect((await confirm(second, created.body.id, created.body.pendingChangeId)).body).toEqual({
+        temporaryPassword: expect.any(String),
       });
       expect((await confirm(second, clerk.user.id, promoted.body.id)).body).toMatchObject({ role: 'admin' });
       const reset = await confirm(second, other.user.id, held[0]);

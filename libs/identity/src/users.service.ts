@@ -70,6 +70,11 @@ function administered(view: UserView): Record<string, unknown> {
   };
 }
 
+/** Removes the account's authenticator, enrolled or pending: its user enrols again. */
+function withoutSecondFactor(user: User): void {
+  Object.assign(user, { mfaSecret: null, mfaPendingSecret: null, mfaEnrolledAt: null, totpLastStep: null });
+}
+
 function userNotFound(): DomainError {
   return DomainError.notFound('No such user.');
 }
@@ -228,8 +233,9 @@ export class UsersService {
   /**
    * Applies a pending change requested by another admin: a role (to the role
    * and region the account had when requested), an activation, or a reset.
-   * A role change or reset ends the account's sessions; a password reset
-   * answers the temporary password to the confirming admin only.
+   * A role change or reset ends the account's sessions. A password reset and
+   * an activation answer a temporary password to the confirming admin only:
+   * an activated account never signs in with the password its creator chose.
    */
   async confirmChange(
     audit: RequestAudit,
@@ -270,7 +276,14 @@ export class UsersService {
         `UPDATE user_role_changes SET status = 'confirmed', decided_by = $2, decided_at = now() WHERE id = $1`,
         [change.id, confirmer],
       );
-      if (change.kind === 'password_reset') {
+      if (change.kind === 'activation') {
+        // The creating admin chose the password and could sign in first: the account starts with a temporary
+        // password, answered to the confirming admin only, and no second factor enrolled before it.
+        Object.assign(user, { active: true, role: change.role, region: change.region });
+        withoutSecondFactor(user);
+        audit.details = { ...audit.details, before, after: administered(toUserView(user)) };
+      }
+      if (change.kind === 'password_reset' || change.kind === 'activation') {
         await this.applyPasswordReset(manager, user, passwordHash);
         return { temporaryPassword };
       }
@@ -279,11 +292,7 @@ export class UsersService {
         audit.details = { ...audit.details, before, after: administered(view) };
         return view;
       }
-      Object.assign(user, {
-        role: change.role,
-        region: change.region,
-        active: user.active || change.kind === 'activation',
-      });
+      Object.assign(user, { role: change.role, region: change.region });
       const saved = await manager.getRepository(User).save(user);
       await this.sessions.revoke(manager, { userId: id }, 'role_changed');
       const view = toUserView(saved);
@@ -456,7 +465,7 @@ export class UsersService {
   }
 
   private async applyMfaReset(manager: EntityManager, user: User): Promise<User> {
-    Object.assign(user, { mfaSecret: null, mfaPendingSecret: null, mfaEnrolledAt: null, totpLastStep: null });
+    withoutSecondFactor(user);
     const saved = await manager.getRepository(User).save(user);
     await this.sessions.revoke(manager, { userId: user.id }, 'mfa_reset');
     return saved;

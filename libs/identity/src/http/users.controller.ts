@@ -118,8 +118,9 @@ export class UsersController {
   @ApiResponse({
     status: 200,
     description:
-      'The account (ETag: its version) for kinds role, activation and mfa_reset; `{temporaryPassword}` for ' +
-      'password_reset, shown once and only to the confirming admin',
+      'The account (ETag: its version) for kinds role and mfa_reset; `{temporaryPassword}` for password_reset ' +
+      'and activation, shown once and only to the confirming admin: an activated account signs in first with it ' +
+      '(403 password_change_required, then POST /auth/password), never with the password its creator chose',
   })
   // The interceptor of @VersionedETag(): the ETag of an account; a temporary password has no version.
   @UseInterceptors(VersionedETagInterceptor)
