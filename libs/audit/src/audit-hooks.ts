@@ -1,6 +1,6 @@
 import { HTTP_CODE_METADATA } from '@nestjs/common/constants.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { buildProblem, PROBLEM_CONTENT_TYPE, routedPath } from '@app/common';
+import { answeredOutOfReach, buildProblem, PROBLEM_CONTENT_TYPE, routedPath } from '@app/common';
 import type { Principal } from '@app/authz';
 import { AUDIT_METADATA, type AuditDeclaration, type AuditedRequest, syncFromRequest } from './audited';
 import { type AuditLog, auditUnavailable } from './audit-log';
@@ -105,7 +105,9 @@ export function auditBeforeSend(
     if (!audit.action) audit.action = request.routeOptions.url ? 'http.request' : 'route.unknown';
     syncFromRequest(request, audit);
     try {
-      await log.record(audit.toEvent(outcomeOfStatus(reply.statusCode), reply.statusCode));
+      // A record out of the caller's reach answers 404 like an absent one and is recorded as a denial.
+      const outcome = answeredOutOfReach(request) ? 'denied' : outcomeOfStatus(reply.statusCode);
+      await log.record(audit.toEvent(outcome, reply.statusCode));
       return payload;
     } catch {
       const instance = request.url.split('?')[0];

@@ -1,9 +1,24 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
-import { DomainError, MetricsService, OutOfReach, Answer } from '@app/common';
+import { Answer, DomainError, MetricsService, problemKind } from '@app/common';
 import { claimKey, storeAnswer } from './idempotency';
-import { type AuditEventInput, type AuditOutcome, type RecordedEvent, type RequestAudit } from './request-audit';
+import {
+  type AuditEventInput,
+  type AuditOutcome,
+  outcomeOfStatus,
+  type RecordedEvent,
+  type RequestAudit,
+} from './request-audit';
+
+/**
+ * What work returns when it must refuse yet keep what it did (the refresh
+ * of a spent token revokes its session, then answers 401): committed with
+ * the refusal's event, then thrown.
+ */
+export class Refusal {
+  constructor(readonly error: DomainError) {}
+}
 
 export function auditUnavailable(): DomainError {
   return DomainError.unavailable('The audit log cannot be written right now; nothing was done. Try again shortly.');
@@ -83,29 +98,33 @@ export class AuditLog {
   ) {}
 
   /** Runs `work` and writes the request's event in the same transaction: both happen or neither. */
-  async transaction<T>(audit: RequestAudit, work: (manager: EntityManager) => Promise<T>): Promise<T> {
+  async transaction<T>(
+    audit: RequestAudit,
+    work: (manager: EntityManager) => Promise<T>,
+  ): Promise<Exclude<T, Refusal>> {
     const claim = audit.idempotency;
-    const result = await this.dataSource
-      .transaction(async (manager) => {
-        if (claim) await claimKey(manager, claim);
-        const value = await work(manager);
-        // Work that decides its own success status (201 or 200 for a PUT, 202 held for approval).
-        if (value instanceof Answer) audit.successStatus = value.status;
-        // A retry gets what the client got: the view of an Answer, not the wrapper.
-        const answered = value instanceof Answer ? value.view : value;
-        if (claim) await storeAnswer(manager, claim, audit.successStatus, answered, audit.subjects);
-        audit.recorded = await this.insert(manager, audit.toEvent('allowed', audit.successStatus));
+    const result = await this.dataSource.transaction(async (manager) => {
+      if (claim) await claimKey(manager, claim);
+      const value = await work(manager);
+      if (value instanceof Refusal) {
+        // Refused, but what the work did stands (a revoked session): the refusal is the recorded event.
+        const status = problemKind(value.error.code).status;
+        audit.recorded = await this.insert(manager, audit.toEvent(outcomeOfStatus(status), status));
         return value;
-      })
-      .catch((error: unknown) => {
-        // A record out of the caller's reach answers 404 like an absent one, and is recorded as a denial.
-        if (error instanceof OutOfReach) audit.outcome = 'denied';
-        throw error;
-      });
-    // Only the request's first transaction answers it.
+      }
+      // Work that decides its own success status (201 or 200 for a PUT, 202 held for approval).
+      if (value instanceof Answer) audit.successStatus = value.status;
+      // A retry gets what the client got: the view of an Answer, not the wrapper.
+      const answered = value instanceof Answer ? value.view : value;
+      if (claim) await storeAnswer(manager, claim, audit.successStatus, answered, audit.subjects);
+      audit.recorded = await this.insert(manager, audit.toEvent('allowed', audit.successStatus));
+      return value;
+    });
+    // Only the request's first transaction answers it. A failure leaves the event to the answer's hook.
     audit.idempotency = null;
     audit.written = true;
-    return result;
+    if (result instanceof Refusal) throw result.error;
+    return result as Exclude<T, Refusal>;
   }
 
   /**

@@ -124,7 +124,6 @@ export class IdempotencyInterceptor implements NestInterceptor {
       if (answer.subjects.length > 0 && !(await this.access.reachesAll(principal, answer.subjects))) {
         // The caller has lost access since the first answer: the same 404 as any record out of reach.
         audit.subject(...answer.subjects);
-        audit.outcome = 'denied';
         throw DomainError.outOfReach('No such person.');
       }
       audit.details = { ...(audit.details ?? {}), idempotentReplay: true };

@@ -79,8 +79,6 @@ export class RequestAudit {
   recipient: string | null = null;
   details: Record<string, unknown> | null = null;
   flagged = false;
-  /** Set when a 404 hides a record outside the caller's scope: recorded as `denied`. */
-  outcome: AuditOutcome | null = null;
   /** The status the route answers on success (from its declaration). */
   successStatus = 200;
   /** The event has been committed; nothing more is written for this request. */
@@ -124,7 +122,7 @@ export class RequestAudit {
       resourceId: this.resourceId,
       subjectPersonIds: [...this.subjects],
       reason: this.reason,
-      outcome: this.outcome ?? outcome,
+      outcome,
       httpStatus,
       resultCount: this.resultCount,
       query: this.query,

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { affectedCount, AppConfig, DomainError } from '@app/common';
 import { AbilityFactory, type Principal } from '@app/authz';
-import { actorOf, AuditKeys, AuditLog, type RequestAudit } from '@app/audit';
+import { actorOf, AuditKeys, AuditLog, Refusal, type RequestAudit } from '@app/audit';
 import { User } from './entities/user.entity';
 import { SecretBox } from './mfa/secret-box';
 import { newTotpSecret, totpUri, verifyTotp } from './mfa/totp';
@@ -131,12 +131,10 @@ export class AuthService {
     // Refusals are recorded with the work (a reuse revokes the session in the same transaction).
     const refuse = (action: string, flagged = false) => {
       audit.action = action;
-      audit.outcome = 'denied';
-      audit.successStatus = 401;
       audit.flagged = flagged;
-      return { refused: true as const };
+      return new Refusal(sessionEnded());
     };
-    const outcome = await this.log.transaction(audit, async (manager) => {
+    return this.log.transaction(audit, async (manager) => {
       const rows: RefreshRow[] = await manager.query(
         `SELECT rt.id AS token_id, rt.spent_at, s.id AS session_id, s.mfa_verified, s.last_refreshed_at,
                 s.expires_at, s.revoked_at, s.user_id
@@ -163,13 +161,8 @@ export class AuthService {
       await manager.query(`UPDATE refresh_tokens SET spent_at = now() WHERE id = $1`, [row.token_id]);
       await manager.query(`UPDATE sessions SET last_refreshed_at = now() WHERE id = $1`, [row.session_id]);
       const next = await this.sessions.issueRefreshToken(manager, row.session_id);
-      return {
-        refused: false as const,
-        pair: this.tokenPair(this.principalOf(user, row.session_id, row.mfa_verified), next),
-      };
+      return this.tokenPair(this.principalOf(user, row.session_id, row.mfa_verified), next);
     });
-    if (outcome.refused) throw sessionEnded();
-    return outcome.pair;
   }
 
   async logout(audit: RequestAudit, principal: Principal): Promise<void> {

@@ -1,5 +1,6 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { OutOfReach } from '../errors/domain-error';
 import { type Problem, PROBLEM_CONTENT_TYPE, toProblem } from '../errors/problem';
 
 /** The most field errors one answer lists: a hostile request could otherwise have thousands named back. */
@@ -18,7 +19,15 @@ export class ProblemFilter implements ExceptionFilter {
   }
 }
 
+const OUT_OF_REACH = Symbol('answered out of reach');
+
+/** Whether the request was answered with a record out of the caller's reach: the audit records a denial. */
+export function answeredOutOfReach(request: FastifyRequest): boolean {
+  return (request as FastifyRequest & { [OUT_OF_REACH]?: boolean })[OUT_OF_REACH] === true;
+}
+
 export function sendProblem(request: FastifyRequest, reply: FastifyReply, error: unknown, logger?: Logger): void {
+  if (error instanceof OutOfReach) (request as FastifyRequest & { [OUT_OF_REACH]?: boolean })[OUT_OF_REACH] = true;
   // The path only: query strings may carry identifiers such as a JMBG.
   const instance = (request.url ?? '/').split('?')[0];
   const { problem: full, headers } = toProblem(error, instance);
