@@ -13,6 +13,8 @@ import { SignInAttempts } from './sign-in-attempts';
 import { AccessTokens } from './tokens/access-tokens';
 import { JwtStrategy } from './tokens/jwt.strategy';
 import { RevokedSessions } from './tokens/revoked-sessions';
+import { AccountChanges } from './account-changes';
+import { AccountWrites } from './account-writes';
 import { UsersService } from './users.service';
 
 /** Accounts, sign-in, tokens and sessions. The api adds the controllers (IDENTITY_CONTROLLERS). */
@@ -27,8 +29,10 @@ import { UsersService } from './users.service';
     SignInAttempts,
     JwtStrategy,
     AuthService,
+    AccountWrites,
+    AccountChanges,
     UsersService,
   ],
-  exports: [AuthService, UsersService, IdentitySecrets, RevokedSessions],
+  exports: [AuthService, UsersService, AccountChanges, IdentitySecrets, RevokedSessions],
 })
 export class IdentityModule {}

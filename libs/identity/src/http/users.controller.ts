@@ -14,13 +14,17 @@ import {
 import { Audited, AuditContext, type RequestAudit } from '@app/audit';
 import { CurrentPrincipal, Permission, type Principal } from '@app/authz';
 import { CreateUserDto, UpdateUserDto, UserQuery } from '../dto/user.dto';
+import { AccountChanges } from '../account-changes';
 import { type TemporaryPassword, UsersService } from '../users.service';
 import type { CreatedUserView, RoleChangeView, UserView } from '../views';
 
 @ApiTags('users')
 @Controller('users')
 export class UsersController {
-  constructor(private readonly users: UsersService) {}
+  constructor(
+    private readonly users: UsersService,
+    private readonly changes: AccountChanges,
+  ) {}
 
   @Post()
   @Permission('manage', 'User')
@@ -63,7 +67,7 @@ export class UsersController {
       'password and MFA resets (password_reset, mfa_reset); admin accounts included',
   })
   listRoleChanges(@AuditContext() audit: RequestAudit, @Query() query: PageQuery): Promise<Page<RoleChangeView>> {
-    return this.users.listRoleChanges(audit, query);
+    return this.changes.list(audit, query);
   }
 
   @Get(':id')
@@ -130,7 +134,7 @@ export class UsersController {
     @Param('id', UUID_PARAM) id: string,
     @Param('changeId', UUID_PARAM) changeId: string,
   ): Promise<UserView | TemporaryPassword> {
-    return this.users.confirmChange(audit, principal.userId, id, changeId);
+    return this.changes.confirm(audit, principal.userId, id, changeId);
   }
 
   @Post(':id/reset-password')
