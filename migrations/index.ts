@@ -1,3 +1,4 @@
+import { Acknowledgements1796400300000 } from './1796400300000-Acknowledgements';
 import { Releases1796400100000 } from './1796400100000-Releases';
 import { RoleChanges1796283000000 } from './1796283000000-RoleChanges';
 import { HeldAdminChanges1796300000000 } from './1796300000000-HeldAdminChanges';
@@ -39,4 +40,5 @@ export const MIGRATIONS: Function[] = [
   HeldAccountChanges1796290000000,
   HeldAdminChanges1796300000000,
   Releases1796400100000,
+  Acknowledgements1796400300000,
 ];
