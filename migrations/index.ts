@@ -1,3 +1,4 @@
+import { ReleaseReadiness1796400400000 } from './1796400400000-ReleaseReadiness';
 import { Acknowledgements1796400300000 } from './1796400300000-Acknowledgements';
 import { Releases1796400100000 } from './1796400100000-Releases';
 import { RoleChanges1796283000000 } from './1796283000000-RoleChanges';
@@ -41,4 +42,5 @@ export const MIGRATIONS: Function[] = [
   HeldAdminChanges1796300000000,
   Releases1796400100000,
   Acknowledgements1796400300000,
+  ReleaseReadiness1796400400000,
 ];
