@@ -1,3 +1,4 @@
+import { ReferenceData1796400000000 } from './1796400000000-ReferenceData';
 import { RoleChanges1796283000000 } from './1796283000000-RoleChanges';
 import { HeldAdminChanges1796300000000 } from './1796300000000-HeldAdminChanges';
 import { HeldAccountChanges1796290000000 } from './1796290000000-HeldAccountChanges';
@@ -37,4 +38,5 @@ export const MIGRATIONS: Function[] = [
   RoleChanges1796283000000,
   HeldAccountChanges1796290000000,
   HeldAdminChanges1796300000000,
+  ReferenceData1796400000000,
 ];
