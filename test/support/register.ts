@@ -11,6 +11,7 @@ export const CLERK: Principal = {
   username: 'test.clerk',
   role: 'registry_clerk',
   region: null,
+  office: null,
   organisation: 'UIKS',
   sessionId: 'test',
   mfa: true,
