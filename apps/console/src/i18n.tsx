@@ -201,6 +201,52 @@ const sr = {
   notRecorded: 'Nije evidentirano.',
   recordPart: 'Dodaj',
   idle: 'Neaktivnost',
+  releases: 'Otpuštanja',
+  releaseWindow: 'Otpuštanja u periodu',
+  releaseOn: 'Dan otpuštanja',
+  releasedYes: 'otpušten',
+  releasedNo: 'još u ustanovi',
+  plannedAddress: 'Planirana adresa',
+  facility: 'Ustanova',
+  ackYes: 'potvrđeno',
+  ackNo: 'NIJE POTVRĐENO',
+  ackState: 'Upoznat sa obavezama',
+  show: 'Prikaži',
+  custodyFrom: 'Početak izdržavanja kazne',
+  expectedRelease: 'Očekivani otpust',
+  actualRelease: 'Stvarni otpust',
+  recordRelease: 'Evidentiraj otpuštanje',
+  releasedOn: 'Prvi dan na slobodi',
+  acknowledgements: 'Upoznavanje sa obavezama',
+  recordAck: 'Evidentiraj potpisanu potvrdu',
+  measuresExplained: 'Objašnjene mere',
+  explainedOn: 'Dan upoznavanja',
+  explainedBy: 'Obaveze objasnio',
+  ackFile: 'Potpisani obrazac (PDF, JPEG ili PNG, najviše 10 MiB)',
+  pickMeasure: 'Izaberite bar jednu meru.',
+  signedForm: 'Obrazac',
+  voidAck: 'Poništi',
+  voided: 'poništeno',
+  scheduleKind: 'Raspored javljanja',
+  weekdays: 'Dani javljanja',
+  uiksOffice: 'Kancelarija UIKS (poverenička služba)',
+  noUiks: 'Bez javljanja UIKS',
+  uiksScheduleKind: 'Raspored javljanja u UIKS',
+  uiksEveryDays: 'UIKS: na svakih (dana)',
+  uiksWeekdays: 'UIKS: dani javljanja',
+  authority: 'Javlja se',
+  police: 'Policija',
+  checkIns: 'Javljanja',
+  reportedAt: 'Gde',
+  uiksOffices: 'Kancelarije UIKS',
+  offences: 'Krivična dela',
+  code: 'Šifra',
+  name: 'Naziv',
+  activeFlag: 'Aktivna',
+  title: 'Naziv dela',
+  juvenileOnly: 'Samo prema maloletnicima',
+  reference: 'Šifarnici',
+  add: 'Dodaj',
 } as const;
 
 export type MessageKey = keyof typeof sr;
@@ -407,6 +453,52 @@ const en: Dictionary = {
   notRecorded: 'Not recorded.',
   recordPart: 'Add',
   idle: 'Idle',
+  releases: 'Releases',
+  releaseWindow: 'Releases in the window',
+  releaseOn: 'Release day',
+  releasedYes: 'released',
+  releasedNo: 'still in custody',
+  plannedAddress: 'Planned address',
+  facility: 'Facility',
+  ackYes: 'acknowledged',
+  ackNo: 'NOT ACKNOWLEDGED',
+  ackState: 'Duties acknowledged',
+  show: 'Show',
+  custodyFrom: 'Custody from',
+  expectedRelease: 'Expected release',
+  actualRelease: 'Actual release',
+  recordRelease: 'Record release',
+  releasedOn: 'First day free',
+  acknowledgements: 'Acknowledgement of duties',
+  recordAck: 'Record signed acknowledgement',
+  measuresExplained: 'Measures explained',
+  explainedOn: 'Explained on',
+  explainedBy: 'Explained by',
+  ackFile: 'Signed form (PDF, JPEG or PNG, at most 10 MiB)',
+  pickMeasure: 'Choose at least one measure.',
+  signedForm: 'Form',
+  voidAck: 'Void',
+  voided: 'voided',
+  scheduleKind: 'Reporting schedule',
+  weekdays: 'Reporting days',
+  uiksOffice: 'UIKS office (probation service)',
+  noUiks: 'No UIKS reporting',
+  uiksScheduleKind: 'UIKS reporting schedule',
+  uiksEveryDays: 'UIKS: every (days)',
+  uiksWeekdays: 'UIKS: reporting days',
+  authority: 'Reports to',
+  police: 'Police',
+  checkIns: 'Check-ins',
+  reportedAt: 'Where',
+  uiksOffices: 'UIKS offices',
+  offences: 'Offences',
+  code: 'Code',
+  name: 'Name',
+  activeFlag: 'Active',
+  title: 'Title',
+  juvenileOnly: 'Against minors only',
+  reference: 'Reference data',
+  add: 'Add',
 };
 
 export type Language = 'sr' | 'en';
@@ -421,6 +513,7 @@ const values: Record<Language, Record<string, string>> = {
     transfer_out: 'Premeštaj iz uprave',
     measure_ending: 'Mera ističe',
     arrival: 'Dolazak u drugu upravu',
+    release_unprepared: 'Otpuštanje nije pripremljeno',
     open: 'otvoreno',
     acknowledged: 'primljeno k znanju',
     resolved: 'rešeno',
@@ -454,6 +547,7 @@ const values: Record<Language, Record<string, string>> = {
     transfer_out: 'Transferred out',
     measure_ending: 'Measure ending',
     arrival: 'Arrival in another administration',
+    release_unprepared: 'Release not prepared',
     open: 'open',
     acknowledged: 'acknowledged',
     resolved: 'resolved',
@@ -480,6 +574,55 @@ const values: Record<Language, Record<string, string>> = {
     auditor: 'auditor',
   },
 };
+/** Weekday names, ISO 1 (Monday) to 7: as a choice, and as "on <day>s" (Serbian instrumental plural). */
+export const WEEKDAYS: Record<Language, { name: string; on: string }[]> = {
+  sr: [
+    { name: 'ponedeljak', on: 'ponedeljkom' },
+    { name: 'utorak', on: 'utorkom' },
+    { name: 'sreda', on: 'sredom' },
+    { name: 'četvrtak', on: 'četvrtkom' },
+    { name: 'petak', on: 'petkom' },
+    { name: 'subota', on: 'subotom' },
+    { name: 'nedelja', on: 'nedeljom' },
+  ],
+  en: ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'].map((name) => ({
+    name,
+    on: `${name}s`,
+  })),
+};
+
+const SCHEDULE_KIND_NAMES: Record<Language, Record<string, string>> = {
+  sr: { monthly: 'mesečno', weekly: 'svake nedelje', every_days: 'na svakih N dana', weekdays: 'određenim danima' },
+  en: { monthly: 'monthly', weekly: 'weekly', every_days: 'every N days', weekdays: 'on set weekdays' },
+};
+
+/** A schedule kind's name, for the choice. */
+export function scheduleKindName(kind: string, language: Language): string {
+  return SCHEDULE_KIND_NAMES[language][kind] ?? kind;
+}
+
+/** A schedule in words: "mesečno", "svake nedelje", "ponedeljkom i četvrtkom", "svakih 30 dana". */
+export function scheduleWords(
+  schedule: { kind: string; everyDays?: number | null; weekdays?: number[] | null },
+  language: Language,
+): string {
+  const and = language === 'sr' ? ' i ' : ' and ';
+  switch (schedule.kind) {
+    case 'every_days': {
+      const n = schedule.everyDays ?? 0;
+      if (language === 'en') return n === 1 ? 'every day' : `every ${n} days`;
+      return n === 1 ? 'svakog dana' : `svakih ${n} dana`;
+    }
+    case 'weekdays': {
+      const days = [...(schedule.weekdays ?? [])].sort((a, b) => a - b).map((d) => WEEKDAYS[language][d - 1]?.on ?? d);
+      const list = days.length > 1 ? `${days.slice(0, -1).join(', ')}${and}${days[days.length - 1]}` : days.join('');
+      return language === 'en' ? `on ${list}` : list;
+    }
+    default:
+      return scheduleKindName(schedule.kind, language);
+  }
+}
+
 export const dictionaries: Record<Language, Dictionary> = { sr, en };
 
 interface I18n {

@@ -5,6 +5,7 @@ import { AlertPage, InboxPage } from './views/alerts';
 import { AuditPage } from './views/audit';
 import { LookupPage } from './views/lookup';
 import { MorningView } from './views/morning';
+import { ReleasesPage } from './views/releases';
 import { EditPerson, HistoryPage, NewPerson, PersonPage, PersonSearch } from './views/person';
 
 /** The console's pages; the server answers index.html for every /console path, so each is a deep link. */
@@ -22,6 +23,7 @@ export function Routes() {
   if ((params = match('/alerts/:id', path))) return <AlertPage key={params.id} id={params.id} />;
   if (path === '/inbox') return <InboxPage />;
   if (path === '/lookup') return <LookupPage />;
+  if (path === '/releases') return ability.can('read', 'Address') ? <ReleasesPage /> : <p>{t('forbidden')}</p>;
   if (path === '/audit') return ability.can('read', 'AuditEvent') ? <AuditPage /> : <p>{t('forbidden')}</p>;
   return <p>{t('notFound')}</p>;
 }

@@ -15,8 +15,24 @@ export interface Measure {
   endsOn: string;
   reportTo: string | null;
   everyDays: number | null;
+  /** The police administration's schedule (periodic reporting). */
+  schedule?: Schedule | null;
+  /** A UIKS office the person also reports to, with its own schedule. */
+  uiks?: { office: string; schedule: Schedule } | null;
+  /** Whether the person acknowledged the measure's duties. */
+  acknowledged?: boolean;
   status: string;
   version: number;
+}
+
+export const SCHEDULE_KINDS = ['monthly', 'every_days', 'weekly', 'weekdays'] as const;
+export type ScheduleKind = (typeof SCHEDULE_KINDS)[number];
+
+export interface Schedule {
+  kind: ScheduleKind;
+  everyDays?: number | null;
+  /** ISO weekdays, 1 (Monday) to 7 (Sunday). */
+  weekdays?: number[] | null;
 }
 
 export interface Conviction {
@@ -29,6 +45,12 @@ export interface Conviction {
   victimAge: string;
   sentence: { kind: string; months?: number | null };
   releaseDate: string | null;
+  /** When custody began (imprisonment). */
+  custodyFrom?: string | null;
+  /** The actual release, once recorded. */
+  releasedOn?: string | null;
+  releaseFacility?: string | null;
+  version: number;
 }
 
 export interface Compliance {
@@ -131,3 +153,57 @@ export const MEASURE_TYPES = [
   'notify_changes',
   'notify_travel_abroad',
 ] as const;
+
+export interface ReleaseItem {
+  personId: string;
+  surname: string;
+  givenNames: string;
+  convictionId: string;
+  releaseOn: string;
+  released: boolean;
+  facility: string | null;
+  plannedAddress: {
+    kind: string;
+    street: string;
+    city: string;
+    postalCode: string;
+    policeAdministration: string;
+  } | null;
+  measures: { id: string; type: string; startsOn: string; endsOn: string; acknowledged: boolean }[];
+  acknowledged: boolean;
+}
+
+export interface Acknowledgement {
+  id: string;
+  measureIds: string[];
+  explainedOn: string;
+  explainedBy: string;
+  form: { contentType: string; sha256: string; sizeBytes: number };
+  recordedBy: string;
+  createdAt: string;
+  voidedAt: string | null;
+  voidedBy: string | null;
+  voidReason: string | null;
+  version: number;
+}
+
+export interface CheckIn {
+  id: string;
+  measureId: string;
+  /** Where the person reported (absent before authorities were recorded: the police). */
+  authority?: 'police' | 'uiks';
+  office?: string | null;
+  occurredAt: string;
+  place: string;
+  method: string;
+  voidedAt: string | null;
+  version: number;
+}
+
+export interface UiksOffice {
+  code: string;
+  name: string;
+  policeAdministrations: string[];
+  active: boolean;
+  version: number;
+}

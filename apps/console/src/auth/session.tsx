@@ -9,6 +9,8 @@ export interface Me {
   role: 'admin' | 'registry_clerk' | 'police_officer' | 'judicial_officer' | 'auditor';
   organisation: string;
   region: string | null;
+  /** A registry clerk's UIKS office (none: national reach). */
+  office?: string | null;
   email: string | null;
   mfaEnrolled: boolean;
   permissions: unknown[];

@@ -73,3 +73,15 @@ export function formatTime(at: string | null | undefined): string {
   if (!at) return '—';
   return new Date(at).toLocaleString('sr-Latn-RS', { timeZone: 'Europe/Belgrade' });
 }
+
+/** Hands data read from the api to the browser as a file download (the link lives only for the click). */
+export function saveDownload(data: Blob, fileName: string): void {
+  const link = document.createElement('a');
+  link.href = URL.createObjectURL(data);
+  link.download = fileName;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  // The download has its copy: the page need not keep the data in memory.
+  setTimeout(() => URL.revokeObjectURL(link.href), 0);
+}

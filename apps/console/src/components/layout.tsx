@@ -21,6 +21,9 @@ export function Layout({ children }: { children: ReactNode }) {
           <Can I="create" a="Person">
             <Link to="/persons/new">{t('newPerson')}</Link>
           </Can>
+          <Can I="read" a="Address">
+            <Link to="/releases">{t('releases')}</Link>
+          </Can>
           <Can I="lookup" a="PersonLookup">
             <Link to="/lookup">{t('lookup')}</Link>
           </Can>

@@ -1,6 +1,6 @@
 import { type FormEvent, useEffect, useState } from 'react';
 import { Can, useSession } from '../auth/session';
-import { ErrorMessage, Field, Select, formatTime, today } from '../components/form';
+import { ErrorMessage, Field, Select, formatTime, saveDownload, today } from '../components/form';
 import { useT } from '../i18n';
 import type { AuditEvent, Page, Verification } from '../types';
 
@@ -80,14 +80,7 @@ function ExportPanel() {
         as: 'text',
       });
       const lines = data.split('\n').filter(Boolean).length;
-      const link = document.createElement('a');
-      link.href = URL.createObjectURL(new Blob([data], { type: 'application/x-ndjson' }));
-      link.download = `audit-${from}-${to}.jsonl`;
-      document.body.append(link);
-      link.click();
-      link.remove();
-      // The download has its copy: the page need not keep the log in memory.
-      setTimeout(() => URL.revokeObjectURL(link.href), 0);
+      saveDownload(new Blob([data], { type: 'application/x-ndjson' }), `audit-${from}-${to}.jsonl`);
       setDone(lines);
     } catch (failure) {
       setError(failure);

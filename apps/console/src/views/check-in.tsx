@@ -1,21 +1,31 @@
 import { newIdempotencyKey } from '../api/client';
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import { useSession } from '../auth/session';
-import { ErrorMessage, Field, Select, today } from '../components/form';
+import { ErrorMessage, Field, formatTime, Select, today } from '../components/form';
 import { useT } from '../i18n';
-import type { Measure } from '../types';
+import type { CheckIn, Measure, Page } from '../types';
+import { useUiksOffices } from './part-forms';
+
+/** Where a check-in is made: the police, or a UIKS office (sent only when the caller chooses). */
+export interface Authority {
+  authority: 'police' | 'uiks';
+  office?: string;
+}
 
 /** Two clicks: "record check-in" opens a prefilled confirmation, "confirm" records it now, in person. */
 export function QuickCheckIn({
   personId,
   measureId,
   place,
+  authority,
   reason,
   onDone,
 }: {
   personId: string;
   measureId: string;
   place: string;
+  /** The authority chosen (none: the server's default for the caller). */
+  authority?: Authority;
   reason: string;
   onDone: () => void;
 }) {
@@ -38,7 +48,7 @@ export function QuickCheckIn({
     try {
       await api.post(
         `/persons/${personId}/check-ins`,
-        { measureId, occurredAt: new Date().toISOString(), place: where, method: 'in_person' },
+        { measureId, occurredAt: new Date().toISOString(), place: where, method: 'in_person', ...authority },
         { reason, idempotencyKey: newIdempotencyKey() },
       );
       onDone();
@@ -62,7 +72,7 @@ export function QuickCheckIn({
   );
 }
 
-/** A check-in on the person's page: choose the reporting measure, then the same two clicks. */
+/** A check-in on the person's page: choose the reporting measure (and, where the caller may, the authority). */
 export function PersonCheckIn({
   personId,
   measures,
@@ -75,10 +85,19 @@ export function PersonCheckIn({
   onDone: () => void;
 }) {
   const { t } = useT();
+  const { me } = useSession();
   const reporting = measures.filter((m) => m.type === 'periodic_reporting' && m.status === 'active');
   const [measureId, setMeasureId] = useState(reporting[0]?.id ?? '');
+  const [authority, setAuthority] = useState<'police' | 'uiks'>('police');
   if (reporting.length === 0) return null;
   const measure = reporting.find((m) => m.id === measureId) ?? reporting[0];
+  // Only a clerk without an office chooses: an office's clerk reports at the office, an officer to the police.
+  const chooses = me.role === 'registry_clerk' && !me.office && Boolean(measure.uiks);
+  const chosen: Authority | undefined = chooses
+    ? authority === 'uiks' && measure.uiks
+      ? { authority: 'uiks', office: measure.uiks.office }
+      : { authority: 'police' }
+    : undefined;
   return (
     <div className="card">
       <h3>{t('checkIn')}</h3>
@@ -90,14 +109,96 @@ export function PersonCheckIn({
           options={reporting.map((m) => [m.id, `${m.reportTo} · ${m.startsOn}`])}
         />
       )}
+      {chooses && measure.uiks && (
+        <AuthorityChoice
+          police={measure.reportTo ?? ''}
+          office={measure.uiks.office}
+          value={authority}
+          onChange={setAuthority}
+        />
+      )}
       <QuickCheckIn
+        key={`${measure.id}:${chosen?.authority ?? ''}`}
         personId={personId}
         measureId={measure.id}
-        place={measure.reportTo ?? ''}
+        place={chosen?.office ?? measure.reportTo ?? ''}
+        authority={chosen}
         reason={reason}
         onDone={onDone}
       />
     </div>
+  );
+}
+
+/** The police administration or the measure's UIKS office (by its name, once the offices are read). */
+function AuthorityChoice({
+  police,
+  office,
+  value,
+  onChange,
+}: {
+  police: string;
+  office: string;
+  value: 'police' | 'uiks';
+  onChange: (value: 'police' | 'uiks') => void;
+}) {
+  const { t } = useT();
+  const offices = useUiksOffices();
+  const name = offices.find((o) => o.code === office)?.name;
+  return (
+    <Select
+      label={t('authority')}
+      value={value}
+      onChange={(e) => onChange(e.target.value as 'police' | 'uiks')}
+      options={[
+        ['police', `${t('police')} (${police})`],
+        ['uiks', name ? `${name} (${office})` : office],
+      ]}
+    />
+  );
+}
+
+/** Where a check-in was made: the police administration of its measure, or the UIKS office. */
+export function checkInAuthority(checkIn: CheckIn, measures: Measure[], police: string): string {
+  if (checkIn.authority === 'uiks') return checkIn.office ?? 'UIKS';
+  const reportTo = measures.find((m) => m.id === checkIn.measureId)?.reportTo;
+  return `${police}${reportTo ? ` (${reportTo})` : ''}`;
+}
+
+/** The person's latest check-ins, each with where it was made. */
+export function CheckInList({ personId, measures, reason }: { personId: string; measures: Measure[]; reason: string }) {
+  const { t } = useT();
+  const { api } = useSession();
+  const [items, setItems] = useState<CheckIn[] | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const load = useCallback(async () => {
+    try {
+      const { data } = await api.get<Page<CheckIn>>(`/persons/${personId}/check-ins`, {
+        reason,
+        query: { limit: 20 },
+      });
+      setItems(data.items);
+    } catch (failure) {
+      setError(failure);
+    }
+  }, [api, personId, reason]);
+  useEffect(() => {
+    void load();
+  }, [load, measures]);
+  if (error) return <ErrorMessage error={error} />;
+  if (!items || items.length === 0) return null;
+  return (
+    <>
+      <h3>{t('checkIns')}</h3>
+      <ul className="plain" data-testid="check-ins">
+        {items.map((c) => (
+          <li key={c.id}>
+            {formatTime(c.occurredAt)} · {checkInAuthority(c, measures, t('police'))} · {c.place}
+            {c.voidedAt && <strong> · {t('voided')}</strong>}
+          </li>
+        ))}
+      </ul>
+    </>
   );
 }
 

@@ -1,18 +1,29 @@
 import { newIdempotencyKey } from '../api/client';
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useEffect, useState } from 'react';
 import { useSession } from '../auth/session';
 import { ErrorMessage, Field, Select, today } from '../components/form';
-import { type MessageKey, useT } from '../i18n';
-import { MEASURE_TYPES, type Person } from '../types';
+import { type MessageKey, scheduleKindName, useT, WEEKDAYS } from '../i18n';
+import {
+  type Conviction,
+  MEASURE_TYPES,
+  type Person,
+  SCHEDULE_KINDS,
+  type Schedule,
+  type ScheduleKind,
+  type UiksOffice,
+} from '../types';
 
 interface FieldSpec {
   name: string;
   label: MessageKey;
-  type?: 'text' | 'date' | 'number';
+  /** `weekdays`: a checkbox per ISO weekday, the value their numbers joined by commas. */
+  type?: 'text' | 'date' | 'number' | 'weekdays';
   options?: [string, string][];
   required?: boolean;
   initial?: string;
   pattern?: string;
+  /** Shown (and sent) only when this says so for the values entered. */
+  show?: (values: Values) => boolean;
 }
 
 type Values = Record<string, string>;
@@ -66,27 +77,36 @@ function PartForm({
   return (
     <form className="card grid" onSubmit={submit} data-testid={testId} aria-label={t(title)}>
       <h3>{t(title)}</h3>
-      {fields.map((f) =>
-        f.options ? (
-          <Select
-            key={f.name}
-            label={t(f.label)}
-            value={values[f.name]}
-            options={f.options}
-            onChange={(e) => setValues((v) => ({ ...v, [f.name]: e.target.value }))}
-          />
-        ) : (
-          <Field
-            key={f.name}
-            label={t(f.label)}
-            type={f.type ?? 'text'}
-            required={f.required ?? true}
-            pattern={f.pattern}
-            value={values[f.name]}
-            onChange={(e) => setValues((v) => ({ ...v, [f.name]: e.target.value }))}
-          />
-        ),
-      )}
+      {fields
+        .filter((f) => !f.show || f.show(values))
+        .map((f) =>
+          f.options ? (
+            <Select
+              key={f.name}
+              label={t(f.label)}
+              value={values[f.name]}
+              options={f.options}
+              onChange={(e) => setValues((v) => ({ ...v, [f.name]: e.target.value }))}
+            />
+          ) : f.type === 'weekdays' ? (
+            <WeekdayChoice
+              key={f.name}
+              legend={t(f.label)}
+              value={values[f.name]}
+              onChange={(value) => setValues((v) => ({ ...v, [f.name]: value }))}
+            />
+          ) : (
+            <Field
+              key={f.name}
+              label={t(f.label)}
+              type={f.type ?? 'text'}
+              required={f.required ?? true}
+              pattern={f.pattern}
+              value={values[f.name]}
+              onChange={(e) => setValues((v) => ({ ...v, [f.name]: e.target.value }))}
+            />
+          ),
+        )}
       <ErrorMessage error={error} />
       {saved && <p role="status">{t('saved')}</p>}
       <div className="actions">
@@ -226,6 +246,7 @@ export function ConvictionForm({ person, reason, onSaved }: { person: Person; re
           ]),
         },
         { name: 'months', label: 'sentenceMonths', type: 'number', required: false },
+        { name: 'custodyFrom', label: 'custodyFrom', type: 'date', required: false },
         { name: 'releaseDate', label: 'releaseDate', type: 'date', required: false },
       ]}
       toBody={(v) => ({
@@ -236,14 +257,84 @@ export function ConvictionForm({ person, reason, onSaved }: { person: Person; re
         offences: [{ article: v.article, paragraph: num(v.paragraph) }],
         victimAge: v.victimAge,
         sentence: { kind: v.sentenceKind, months: num(v.months) },
+        custodyFrom: v.custodyFrom || undefined,
         releaseDate: v.releaseDate || undefined,
       })}
     />
   );
 }
 
+/** The schedule a form's fields describe (`prefix`: none for the police, `uiks` for the UIKS office). */
+export function scheduleOf(v: Record<string, string>, prefix = ''): Schedule {
+  const field = (name: string) => v[prefix ? `${prefix}${name[0].toUpperCase()}${name.slice(1)}` : name] ?? '';
+  const kind = field('scheduleKind') as ScheduleKind;
+  if (kind === 'every_days') return { kind, everyDays: num(field('everyDays')) };
+  if (kind === 'weekdays') {
+    return { kind, weekdays: field('weekdays').split(',').filter(Boolean).map(Number) };
+  }
+  return { kind };
+}
+
+/** One checkbox per ISO weekday; the value is the chosen numbers joined by commas ("1,4"). */
+function WeekdayChoice({
+  legend,
+  value,
+  onChange,
+}: {
+  legend: string;
+  value: string;
+  onChange: (value: string) => void;
+}) {
+  const { language } = useT();
+  const chosen = new Set(value.split(',').filter(Boolean).map(Number));
+  const toggle = (day: number, on: boolean) => {
+    const next = new Set(chosen);
+    if (on) next.add(day);
+    else next.delete(day);
+    onChange(
+      [...next]
+        .sort((a, b) => a - b)
+        .map(String)
+        .join(','),
+    );
+  };
+  return (
+    <fieldset className="checks">
+      <legend>{legend}</legend>
+      {WEEKDAYS[language].map((day, i) => (
+        <label key={day.name}>
+          <input type="checkbox" checked={chosen.has(i + 1)} onChange={(e) => toggle(i + 1, e.target.checked)} />
+          {day.name}
+        </label>
+      ))}
+    </fieldset>
+  );
+}
+
+/** The active UIKS offices, for choosing one (empty until read; a failure leaves the choice empty). */
+export function useUiksOffices(): UiksOffice[] {
+  const { api } = useSession();
+  const [offices, setOffices] = useState<UiksOffice[]>([]);
+  useEffect(() => {
+    let live = true;
+    api
+      .get<{ items: UiksOffice[] }>('/reference/uiks-offices')
+      .then(({ data }) => live && setOffices(data.items.filter((o) => o.active)))
+      .catch(() => undefined);
+    return () => {
+      live = false;
+    };
+  }, [api]);
+  return offices;
+}
+
 export function MeasureForm({ person, reason, onSaved }: { person: Person; reason: string; onSaved: () => void }) {
-  const { v } = useT();
+  const { t, v, language } = useT();
+  const offices = useUiksOffices();
+  const reporting = (values: Record<string, string>) => values.type === 'periodic_reporting';
+  const withUiks = (values: Record<string, string>) => reporting(values) && Boolean(values.uiksOffice);
+  // Monthly first: the console's default schedule.
+  const kinds: [string, string][] = SCHEDULE_KINDS.map((k) => [k, scheduleKindName(k, language)]);
   return (
     <PartForm
       title="measures"
@@ -256,15 +347,89 @@ export function MeasureForm({ person, reason, onSaved }: { person: Person; reaso
         { name: 'type', label: 'measureType', options: MEASURE_TYPES.map((m) => [m, v(m)]) },
         { name: 'startsOn', label: 'startsOn', type: 'date', initial: today() },
         { name: 'endsOn', label: 'endsOn', type: 'date' },
-        { name: 'reportTo', label: 'reportTo', required: false, initial: 'PU-BEOGRAD' },
-        { name: 'everyDays', label: 'everyDays', type: 'number', required: false, initial: '30' },
+        { name: 'reportTo', label: 'reportTo', initial: 'PU-BEOGRAD', show: reporting },
+        { name: 'scheduleKind', label: 'scheduleKind', options: kinds, show: reporting },
+        {
+          name: 'everyDays',
+          label: 'everyDays',
+          type: 'number',
+          initial: '30',
+          show: (values) => reporting(values) && values.scheduleKind === 'every_days',
+        },
+        {
+          name: 'weekdays',
+          label: 'weekdays',
+          type: 'weekdays',
+          initial: '1',
+          show: (values) => reporting(values) && values.scheduleKind === 'weekdays',
+        },
+        {
+          name: 'uiksOffice',
+          label: 'uiksOffice',
+          options: [['', t('noUiks')], ...offices.map((o): [string, string] => [o.code, `${o.name} (${o.code})`])],
+          show: reporting,
+        },
+        { name: 'uiksScheduleKind', label: 'uiksScheduleKind', options: kinds, show: withUiks },
+        {
+          name: 'uiksEveryDays',
+          label: 'uiksEveryDays',
+          type: 'number',
+          initial: '30',
+          show: (values) => withUiks(values) && values.uiksScheduleKind === 'every_days',
+        },
+        {
+          name: 'uiksWeekdays',
+          label: 'uiksWeekdays',
+          type: 'weekdays',
+          initial: '1',
+          show: (values) => withUiks(values) && values.uiksScheduleKind === 'weekdays',
+        },
       ]}
-      toBody={(v) => ({
-        type: v.type,
-        startsOn: v.startsOn,
-        endsOn: v.endsOn,
-        ...(v.type === 'periodic_reporting' ? { reportTo: v.reportTo, everyDays: num(v.everyDays) } : {}),
+      toBody={(values) => ({
+        type: values.type,
+        startsOn: values.startsOn,
+        endsOn: values.endsOn,
+        ...(reporting(values)
+          ? {
+              reportTo: values.reportTo,
+              schedule: scheduleOf(values),
+              ...(values.uiksOffice
+                ? { uiks: { office: values.uiksOffice, schedule: scheduleOf(values, 'uiks') } }
+                : {}),
+            }
+          : {}),
       })}
+    />
+  );
+}
+
+/** The actual release from an imprisonment (If-Match: the conviction's version); a second one corrects it. */
+export function ReleaseForm({
+  person,
+  conviction,
+  reason,
+  onSaved,
+}: {
+  person: Person;
+  conviction: Conviction;
+  reason: string;
+  onSaved: () => void;
+}) {
+  return (
+    <PartForm
+      key={conviction.version}
+      title="recordRelease"
+      testId="release-form"
+      method="POST"
+      path={`/persons/${person.id}/releases`}
+      version={conviction.version}
+      reason={reason}
+      onSaved={onSaved}
+      fields={[
+        { name: 'releasedOn', label: 'releasedOn', type: 'date', initial: conviction.releasedOn ?? today() },
+        { name: 'facility', label: 'facility', initial: conviction.releaseFacility ?? '' },
+      ]}
+      toBody={(values) => ({ convictionId: conviction.id, releasedOn: values.releasedOn, facility: values.facility })}
     />
   );
 }

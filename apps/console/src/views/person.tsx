@@ -4,11 +4,21 @@ import { Can, useSession } from '../auth/session';
 import { ErrorMessage, Field, formatTime } from '../components/form';
 import { ReasonGate, rememberReason } from '../components/reason';
 import { type FieldDiff, diffVersions, mergeMine, show } from '../diff';
-import { useT } from '../i18n';
+import { scheduleWords, useT } from '../i18n';
 import { Link, navigate } from '../router';
-import type { Page, Person } from '../types';
-import { NotificationForm, PersonCheckIn } from './check-in';
-import { AddressForm, ConvictionForm, DescriptionForm, DnaForm, MeasureForm, PhotoForm } from './part-forms';
+import type { Conviction, Measure, Page, Person } from '../types';
+import { Acknowledgements } from './acknowledgements';
+import { CheckInList, NotificationForm, PersonCheckIn } from './check-in';
+import {
+  AddressForm,
+  ConvictionForm,
+  DescriptionForm,
+  DnaForm,
+  MeasureForm,
+  PhotoForm,
+  ReleaseForm,
+} from './part-forms';
+import { AcknowledgedMark } from './releases';
 import { EMPTY_PERSONAL, type PersonalData, PersonalForm, personalBody } from './personal-form';
 
 /** Loads a person with the case's reason; `version` from the ETag. */
@@ -88,6 +98,9 @@ function PersonDetail({ id, reason }: { id: string; reason: string }) {
           <Can I="record" a="CheckIn">
             <PersonCheckIn personId={p.id} measures={p.measures} reason={reason} onDone={load} />
           </Can>
+          <Can I="read" a="CheckIn">
+            <CheckInList personId={p.id} measures={p.measures} reason={reason} />
+          </Can>
         </section>
         <section className="card" aria-labelledby="ad">
           <h2 id="ad">{t('addresses')}</h2>
@@ -128,11 +141,15 @@ function PersonDetail({ id, reason }: { id: string; reason: string }) {
         <section className="card" aria-labelledby="cv">
           <h2 id="cv">{t('convictions')}</h2>
           {p.convictions.length === 0 && <p>{t('notRecorded')}</p>}
-          <ul>
+          <ul className="list">
             {p.convictions.map((c) => (
-              <li key={c.id}>
-                {c.court}, {c.caseNumber}, {c.offences.map((o) => `čl. ${o.article}`).join(', ')} · {t('releaseDate')}:{' '}
-                {c.releaseDate ?? '—'}
+              <li key={c.id} data-testid="conviction">
+                <ConvictionLine conviction={c} />
+                {c.sentence.kind === 'imprisonment' && (
+                  <Can I="update" a="Conviction">
+                    <ReleaseForm person={p} conviction={c} reason={reason} onSaved={load} />
+                  </Can>
+                )}
               </li>
             ))}
           </ul>
@@ -143,12 +160,15 @@ function PersonDetail({ id, reason }: { id: string; reason: string }) {
           <ul data-testid="measures">
             {p.measures.map((m) => (
               <li key={m.id}>
-                {v(m.type)} · {m.startsOn} – {m.endsOn} {m.reportTo ? `· ${m.reportTo}` : ''} · {v(m.status)}
+                <MeasureLine measure={m} />
               </li>
             ))}
           </ul>
         </section>
       </div>
+      <Can I="read" a="Acknowledgement">
+        <Acknowledgements person={p} reason={reason} onChange={load} />
+      </Can>
       <Can I="record" a="Notification">
         <NotificationForm personId={p.id} reason={reason} onDone={load} />
       </Can>
@@ -164,6 +184,67 @@ function PersonDetail({ id, reason }: { id: string; reason: string }) {
         </div>
       </Can>
     </article>
+  );
+}
+
+/** A conviction: court, case, articles; for imprisonment, custody and the expected and actual release. */
+function ConvictionLine({ conviction: c }: { conviction: Conviction }) {
+  const { t, v } = useT();
+  return (
+    <>
+      {c.court}, {c.caseNumber}, {c.offences.map((o) => `čl. ${o.article}`).join(', ')} · {v(c.sentence.kind)}
+      {c.sentence.kind === 'imprisonment' ? (
+        <dl className="facts">
+          <dt>{t('custodyFrom')}</dt>
+          <dd>{c.custodyFrom ?? '—'}</dd>
+          <dt>{t('expectedRelease')}</dt>
+          <dd>{c.releaseDate ?? '—'}</dd>
+          <dt>{t('actualRelease')}</dt>
+          <dd data-testid="actual-release">
+            {c.releasedOn ? `${c.releasedOn}${c.releaseFacility ? ` · ${c.releaseFacility}` : ''}` : '—'}
+          </dd>
+        </dl>
+      ) : (
+        <>
+          {' '}
+          · {t('releaseDate')}: {c.releaseDate ?? '—'}
+        </>
+      )}
+    </>
+  );
+}
+
+/** A measure: type, days, where and how often the person reports (in words), status, whether acknowledged. */
+function MeasureLine({ measure: m }: { measure: Measure }) {
+  const { v, language } = useT();
+  return (
+    <>
+      {v(m.type)} · {m.startsOn} – {m.endsOn}
+      {m.reportTo && (
+        <>
+          {' '}
+          · {m.reportTo}
+          {m.schedule
+            ? `: ${scheduleWords(m.schedule, language)}`
+            : m.everyDays
+              ? `: ${scheduleWords({ kind: 'every_days', everyDays: m.everyDays }, language)}`
+              : ''}
+        </>
+      )}
+      {m.uiks && (
+        <>
+          {' '}
+          · {m.uiks.office}: {scheduleWords(m.uiks.schedule, language)}
+        </>
+      )}{' '}
+      · {v(m.status)}
+      {m.acknowledged !== undefined && (
+        <>
+          {' '}
+          · <AcknowledgedMark acknowledged={m.acknowledged} />
+        </>
+      )}
+    </>
   );
 }
 
