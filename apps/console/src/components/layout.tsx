@@ -30,6 +30,9 @@ export function Layout({ children }: { children: ReactNode }) {
           <Can I="read" a="Inbox">
             <Link to="/inbox">{t('inbox')}</Link>
           </Can>
+          <Can I="manage" a="Reference">
+            <Link to="/reference">{t('reference')}</Link>
+          </Can>
           <Can I="read" a="AuditEvent">
             <Link to="/audit">{t('audit')}</Link>
           </Can>
