@@ -21,6 +21,12 @@ const PNG_1X1 = Buffer.from(
   'base64',
 );
 
+/** A one-page PDF, small but real: the api knows the form by its content. */
+const PDF = Buffer.from(
+  '%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj ' +
+    '3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 10 10]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n',
+);
+
 interface Account {
   username: string;
   password: string;
@@ -94,6 +100,68 @@ async function seedOverduePerson(): Promise<void> {
   if (scan.status !== 0) throw new Error(`scan failed: ${scan.stderr}`);
 }
 
+let prisoner = { id: '', surname: 'Zatvorenić' };
+
+function isoDaysAhead(days: number): string {
+  return isoDaysAgo(-days);
+}
+
+/** A prisoner to live in PU-BEOGRAD, expected out in five days, with a measure binding from then, duties not explained. */
+async function seedPrisoner(): Promise<void> {
+  const login = await call(api.url, 'POST', '/api/v1/auth/login', { body: accounts.clerk });
+  const token = login.body.accessToken as string;
+  const person = await call(api.url, 'POST', '/api/v1/persons', {
+    token,
+    reason: true,
+    body: {
+      surname: prisoner.surname,
+      givenNames: 'Stevan',
+      jmbg: nextJmbg('M', '0101982'),
+      dateOfBirth: '1982-01-01',
+      placeOfBirth: 'Beograd',
+      sex: 'M',
+      citizenship: 'RS',
+    },
+  });
+  if (person.status !== 201) throw new Error(`person: ${JSON.stringify(person.body)}`);
+  prisoner = { ...prisoner, id: person.body.id };
+  const steps: [string, unknown][] = [
+    [
+      'addresses',
+      {
+        kind: 'permanent',
+        street: 'Cara Dušana 5',
+        city: 'Beograd',
+        postalCode: '11000',
+        policeAdministration: 'PU-BEOGRAD',
+        validFrom: isoDaysAgo(400),
+      },
+    ],
+    [
+      'convictions',
+      {
+        court: 'Viši sud u Beogradu',
+        caseNumber: 'K 44/2021',
+        judgmentDate: '2021-02-01',
+        finalityDate: '2021-04-01',
+        offences: [{ article: '180' }],
+        victimAge: 'child',
+        sentence: { kind: 'imprisonment', months: 68 },
+        releaseDate: isoDaysAhead(5),
+      },
+    ],
+    ['measures', { type: 'notify_changes', startsOn: isoDaysAhead(5), endsOn: isoDaysAhead(3650) }],
+  ];
+  for (const [part, body] of steps) {
+    const answer = await call(api.url, 'POST', `/api/v1/persons/${person.body.id}/${part}`, {
+      token,
+      reason: true,
+      body,
+    });
+    if (answer.status !== 201) throw new Error(`${part}: ${JSON.stringify(answer.body)}`);
+  }
+}
+
 const AXE = readFileSync(path.join(ROOT, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
 
 /**
@@ -165,6 +233,7 @@ beforeAll(async () => {
   // Auditors must use a second factor here: the journey enrols one and signs in with it.
   api = await startApi({ ...env(), MFA_REQUIRED_ROLES: 'auditor' });
   await seedOverduePerson();
+  await seedPrisoner();
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
@@ -371,6 +440,49 @@ describe('console journeys', () => {
         expect(file.suggestedFilename()).toMatch(/^audit-.*\.jsonl$/);
         await page.getByTestId('export-status').waitFor();
         await shot(page, 'auditor-export');
+      }),
+    120_000,
+  );
+  it(
+    'a clerk records a release and the acknowledgement of duties, and the release list marks it acknowledged',
+    () =>
+      journey('release', 1280, 1000, async (page) => {
+        await signIn(page, accounts.clerk);
+        await page.getByRole('link', { name: 'Otpuštanja' }).click();
+        await giveReason(page, 'Priprema otpuštanja 5/2026');
+        const row = page.getByTestId('release-row').filter({ hasText: prisoner.surname });
+        await row.getByText('✗ NIJE POTVRĐENO').first().waitFor();
+        await row.getByText('Cara Dušana 5, 11000 Beograd (PU-BEOGRAD)', { exact: false }).waitFor();
+        await expectAccessible(page, 'clerk-releases');
+
+        await row.getByRole('link', { name: `${prisoner.surname}, Stevan` }).click();
+        await giveReason(page, 'Priprema otpuštanja 5/2026');
+        const conviction = page.getByTestId('conviction').filter({ hasText: 'K 44/2021' });
+        const release = conviction.getByTestId('release-form');
+        await release.getByLabel('Prvi dan na slobodi').fill(isoDaysAgo(0));
+        await release.getByLabel('Ustanova').fill('KPZ Beograd – Padinska Skela');
+        await release.getByRole('button', { name: 'Sačuvaj' }).click();
+        await conviction
+          .getByTestId('actual-release')
+          .getByText('KPZ Beograd – Padinska Skela', { exact: false })
+          .waitFor();
+
+        const ack = page.getByTestId('ack-form');
+        await ack.getByLabel('Obaveze objasnio').fill('Milan Jović, poverenik');
+        await ack
+          .getByLabel(/Potpisani obrazac/)
+          .setInputFiles({ name: 'potvrda.pdf', mimeType: 'application/pdf', buffer: PDF });
+        await ack.getByRole('button', { name: 'Sačuvaj' }).click();
+        await page.getByTestId('acknowledgements').getByText('Milan Jović, poverenik', { exact: false }).waitFor();
+        await page.getByTestId('measures').getByText('✓ potvrđeno').waitFor();
+        await shot(page, 'clerk-release-person');
+        await expectAccessible(page, 'clerk-release-person');
+
+        await page.getByRole('link', { name: 'Otpuštanja' }).click();
+        const after = page.getByTestId('release-row').filter({ hasText: prisoner.surname });
+        await after.getByText('otpušten (KPZ Beograd – Padinska Skela)', { exact: false }).waitFor();
+        expect(await after.getByTestId('ack-mark').allTextContents()).toEqual(['✓ potvrđeno', '✓ potvrđeno']);
+        await shot(page, 'clerk-releases');
       }),
     120_000,
   );
