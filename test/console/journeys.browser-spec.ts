@@ -57,9 +57,7 @@ function isoDaysAgo(days: number): string {
 }
 
 /** A person in PU-BEOGRAD whose monthly reporting started 95 days ago with no check-in: overdue, with an alert. */
-async function seedOverduePerson(): Promise<void> {
-  const login = await call(api.url, 'POST', '/api/v1/auth/login', { body: accounts.clerk });
-  const token = login.body.accessToken as string;
+async function seedOverduePerson(token: string): Promise<void> {
   const person = await call(api.url, 'POST', '/api/v1/persons', {
     token,
     reason: true,
@@ -107,9 +105,7 @@ function isoDaysAhead(days: number): string {
 }
 
 /** A prisoner to live in PU-BEOGRAD, expected out in five days, with a measure binding from then, duties not explained. */
-async function seedPrisoner(): Promise<void> {
-  const login = await call(api.url, 'POST', '/api/v1/auth/login', { body: accounts.clerk });
-  const token = login.body.accessToken as string;
+async function seedPrisoner(token: string): Promise<void> {
   const person = await call(api.url, 'POST', '/api/v1/persons', {
     token,
     reason: true,
@@ -232,8 +228,11 @@ beforeAll(async () => {
   createUser(accounts.auditor, 'auditor');
   // Auditors must use a second factor here: the journey enrols one and signs in with it.
   api = await startApi({ ...env(), MFA_REQUIRED_ROLES: 'auditor' });
-  await seedOverduePerson();
-  await seedPrisoner();
+  const login = await call(api.url, 'POST', '/api/v1/auth/login', { body: accounts.clerk });
+  if (login.status !== 200) throw new Error(`clerk login: ${login.status} ${JSON.stringify(login.body)}`);
+  const token = login.body.accessToken as string;
+  await seedOverduePerson(token);
+  await seedPrisoner(token);
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,

@@ -110,6 +110,9 @@ export interface OverdueItem {
   dueDate: string;
   daysOverdue: number;
   policeAdministration: string;
+  /** Whom the person reports to for this period (absent before authorities were recorded: the police). */
+  authority?: 'police' | 'uiks';
+  office?: string | null;
 }
 
 export interface Alert {

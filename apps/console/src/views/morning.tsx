@@ -1,12 +1,21 @@
 import { useCallback, useEffect, useState } from 'react';
-import { Can, useSession } from '../auth/session';
+import { Can, type Me, useSession } from '../auth/session';
 import { ErrorMessage, formatTime } from '../components/form';
 import { ReasonGate } from '../components/reason';
 import { useT } from '../i18n';
 import { Link } from '../router';
 import type { Alert, OverdueItem, Page } from '../types';
 import { AlertActions } from './alerts';
-import { QuickCheckIn } from './check-in';
+import { type Authority, QuickCheckIn } from './check-in';
+
+/** A row per measure and authority (a measure may be overdue at the police and at a UIKS office). */
+const rowKey = (item: OverdueItem) => `${item.measureId}:${item.authority ?? 'police'}:${item.office ?? ''}`;
+
+/** A clerk without an office names the UIKS office of a UIKS period; everyone else gets the server's default. */
+function uiksChosenBy(me: Me, item: OverdueItem): Authority | undefined {
+  if (me.role !== 'registry_clerk' || me.office || item.authority !== 'uiks' || !item.office) return undefined;
+  return { authority: 'uiks', office: item.office };
+}
 
 /** The officer's (and clerk's) morning: who is overdue and which alerts are open, in the administration. */
 export function MorningView() {
@@ -21,7 +30,7 @@ export function MorningView() {
 
 function MorningLists({ reason }: { reason: string }) {
   const { t, v } = useT();
-  const { api } = useSession();
+  const { api, me } = useSession();
   const [overdue, setOverdue] = useState<OverdueItem[] | null>(null);
   const [alerts, setAlerts] = useState<Alert[] | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -77,25 +86,29 @@ function MorningLists({ reason }: { reason: string }) {
               </thead>
               <tbody>
                 {overdue.map((item) => (
-                  <tr key={item.measureId} data-testid="overdue-row">
+                  <tr key={rowKey(item)} data-testid="overdue-row">
                     <td>
                       <Link to={`/persons/${item.personId}`}>
                         {item.surname}, {item.givenNames}
                       </Link>
                     </td>
-                    <td>{item.dueDate}</td>
+                    <td>
+                      {item.dueDate}
+                      {item.authority === 'uiks' && item.office ? ` · ${item.office}` : ''}
+                    </td>
                     <td>{item.daysOverdue}</td>
                     <td>
                       <Can I="record" a="CheckIn">
-                        {done.has(item.measureId) ? (
+                        {done.has(rowKey(item)) ? (
                           <span role="status">{t('checkInDone')}</span>
                         ) : (
                           <QuickCheckIn
                             personId={item.personId}
                             measureId={item.measureId}
-                            place={item.policeAdministration}
+                            place={item.authority === 'uiks' && item.office ? item.office : item.policeAdministration}
+                            authority={uiksChosenBy(me, item)}
                             reason={reason}
-                            onDone={() => setDone((d) => new Set(d).add(item.measureId))}
+                            onDone={() => setDone((d) => new Set(d).add(rowKey(item)))}
                           />
                         )}
                       </Can>
