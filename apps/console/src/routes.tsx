@@ -36,5 +36,6 @@ function Home() {
   if (ability.can('read', 'AuditEvent')) return <AuditPage />;
   if (ability.can('read', 'Alert')) return <MorningView />;
   if (ability.can('read', 'Person')) return <PersonSearch />;
+  if (ability.can('manage', 'Reference')) return <ReferencePage />;
   return <p>{t('forbidden')}</p>;
 }
