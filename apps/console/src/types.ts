@@ -19,6 +19,8 @@ export interface Measure {
   schedule?: Schedule | null;
   /** A UIKS office the person also reports to, with its own schedule. */
   uiks?: { office: string; schedule: Schedule } | null;
+  /** Each authority's compliance (person view; reporting measures). */
+  compliance?: { authority: 'police' | 'uiks'; office: string | null; status: string; nextDueAt: string | null }[];
   /** Whether the person acknowledged the measure's duties. */
   acknowledged?: boolean;
   status: string;

@@ -117,6 +117,10 @@ export function person(overrides: Partial<Person> = {}): Person {
         everyDays: null,
         schedule: { kind: 'weekdays', everyDays: null, weekdays: [4, 1] },
         uiks: { office: 'UIKS-NIS', schedule: { kind: 'monthly', everyDays: null, weekdays: null } },
+        compliance: [
+          { authority: 'police', office: null, status: 'compliant', nextDueAt: null },
+          { authority: 'uiks', office: 'UIKS-NIS', status: 'overdue', nextDueAt: null },
+        ],
         acknowledged: false,
         status: 'active',
         version: 1,

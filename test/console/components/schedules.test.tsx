@@ -140,6 +140,8 @@ describe('check-ins per authority', () => {
     const measures = await screen.findByTestId('measures');
     expect(measures.textContent).toContain('PU-NIS: ponedeljkom i četvrtkom');
     expect(measures.textContent).toContain('UIKS-NIS: mesečno');
+    // Each authority's own status.
+    expect(measures.textContent).toContain('Policija: uredno · UIKS-NIS: kasni');
     const list = await screen.findByTestId('check-ins');
     const rows = within(list).getAllByRole('listitem');
     expect(rows[0].textContent).toMatch(/UIKS-NIS · Niš$/);

@@ -216,7 +216,7 @@ function ConvictionLine({ conviction: c }: { conviction: Conviction }) {
 
 /** A measure: type, days, where and how often the person reports (in words), status, whether acknowledged. */
 function MeasureLine({ measure: m }: { measure: Measure }) {
-  const { v, language } = useT();
+  const { t, v, language } = useT();
   return (
     <>
       {v(m.type)} · {m.startsOn} – {m.endsOn}
@@ -238,6 +238,13 @@ function MeasureLine({ measure: m }: { measure: Measure }) {
         </>
       )}{' '}
       · {v(m.status)}
+      {(m.compliance ?? []).map((c) => (
+        <span key={`${c.authority}:${c.office ?? ''}`}>
+          {' '}
+          · {c.authority === 'uiks' ? (c.office ?? 'UIKS') : t('police')}:{' '}
+          <span className={`status ${c.status}`}>{v(c.status)}</span>
+        </span>
+      ))}
       {m.acknowledged !== undefined && (
         <>
           {' '}
