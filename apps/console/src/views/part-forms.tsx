@@ -264,9 +264,30 @@ export function ConvictionForm({ person, reason, onSaved }: { person: Person; re
   );
 }
 
+/** A schedule field's name (and label): `everyDays` for the police, `uiksEveryDays` for the UIKS office. */
+const scheduleField = (prefix: '' | 'uiks', name: 'scheduleKind' | 'everyDays' | 'weekdays'): MessageKey =>
+  prefix ? (`${prefix}${name[0].toUpperCase()}${name.slice(1)}` as MessageKey) : name;
+
+/** The schedule fields: the kind, the days only for every_days, the weekdays only for weekdays. */
+function scheduleFields(
+  prefix: '' | 'uiks',
+  kinds: [string, string][],
+  shown: (values: Values) => boolean,
+): FieldSpec[] {
+  const kind = scheduleField(prefix, 'scheduleKind');
+  const when = (k: ScheduleKind) => (values: Values) => shown(values) && values[kind] === k;
+  const everyDays = scheduleField(prefix, 'everyDays');
+  const weekdays = scheduleField(prefix, 'weekdays');
+  return [
+    { name: kind, label: kind, options: kinds, show: shown },
+    { name: everyDays, label: everyDays, type: 'number', initial: '30', show: when('every_days') },
+    { name: weekdays, label: weekdays, type: 'weekdays', initial: '1', show: when('weekdays') },
+  ];
+}
+
 /** The schedule a form's fields describe (`prefix`: none for the police, `uiks` for the UIKS office). */
-export function scheduleOf(v: Record<string, string>, prefix = ''): Schedule {
-  const field = (name: string) => v[prefix ? `${prefix}${name[0].toUpperCase()}${name.slice(1)}` : name] ?? '';
+export function scheduleOf(v: Values, prefix: '' | 'uiks' = ''): Schedule {
+  const field = (name: 'scheduleKind' | 'everyDays' | 'weekdays') => v[scheduleField(prefix, name)] ?? '';
   const kind = field('scheduleKind') as ScheduleKind;
   if (kind === 'every_days') return { kind, everyDays: num(field('everyDays')) };
   if (kind === 'weekdays') {
@@ -348,42 +369,14 @@ export function MeasureForm({ person, reason, onSaved }: { person: Person; reaso
         { name: 'startsOn', label: 'startsOn', type: 'date', initial: today() },
         { name: 'endsOn', label: 'endsOn', type: 'date' },
         { name: 'reportTo', label: 'reportTo', initial: 'PU-BEOGRAD', show: reporting },
-        { name: 'scheduleKind', label: 'scheduleKind', options: kinds, show: reporting },
-        {
-          name: 'everyDays',
-          label: 'everyDays',
-          type: 'number',
-          initial: '30',
-          show: (values) => reporting(values) && values.scheduleKind === 'every_days',
-        },
-        {
-          name: 'weekdays',
-          label: 'weekdays',
-          type: 'weekdays',
-          initial: '1',
-          show: (values) => reporting(values) && values.scheduleKind === 'weekdays',
-        },
+        ...scheduleFields('', kinds, reporting),
         {
           name: 'uiksOffice',
           label: 'uiksOffice',
           options: [['', t('noUiks')], ...offices.map((o): [string, string] => [o.code, `${o.name} (${o.code})`])],
           show: reporting,
         },
-        { name: 'uiksScheduleKind', label: 'uiksScheduleKind', options: kinds, show: withUiks },
-        {
-          name: 'uiksEveryDays',
-          label: 'uiksEveryDays',
-          type: 'number',
-          initial: '30',
-          show: (values) => withUiks(values) && values.uiksScheduleKind === 'every_days',
-        },
-        {
-          name: 'uiksWeekdays',
-          label: 'uiksWeekdays',
-          type: 'weekdays',
-          initial: '1',
-          show: (values) => withUiks(values) && values.uiksScheduleKind === 'weekdays',
-        },
+        ...scheduleFields('uiks', kinds, withUiks),
       ]}
       toBody={(values) => ({
         type: values.type,
