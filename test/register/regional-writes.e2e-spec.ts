@@ -103,6 +103,12 @@ const WRITES: WriteCase[] = [
     body: { caseNumber: 'K 1/2020 (ispravka)' },
   },
   {
+    route: 'POST persons/:id/releases',
+    url: (r) => `/persons/${r.personId}/releases`,
+    ifMatch: true,
+    body: (r) => ({ convictionId: r.convictionId, releasedOn: '2025-05-30', facility: 'KPZ Niš' }),
+  },
+  {
     route: 'POST persons/:id/measures',
     url: (r) => `/persons/${r.personId}/measures`,
     body: { type: 'ban_places_with_minors', startsOn: '2025-06-02', endsOn: '2030-06-01' },

@@ -29,6 +29,7 @@ const TABLES = [
   'counselling_attendances',
   'transfers',
   'arrivals',
+  'acknowledgements',
 ];
 const ENTITIES = [
   'Person',
@@ -47,6 +48,7 @@ const ENTITIES = [
   'CounsellingAttendance',
   'Transfer',
   'Arrival',
+  'Acknowledgement',
 ];
 
 const ALLOWED = [

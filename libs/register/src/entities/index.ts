@@ -1,3 +1,4 @@
+import { Acknowledgement } from './acknowledgement.entity';
 import { Address } from './address.entity';
 import { Arrival } from './arrival.entity';
 import { Breach } from './breach.entity';
@@ -18,6 +19,7 @@ import { PhysicalDescription } from './physical-description.entity';
 import { Workplace } from './workplace.entity';
 
 export {
+  Acknowledgement,
   Address,
   Arrival,
   Breach,
@@ -55,4 +57,5 @@ export const REGISTER_ENTITIES = [
   Notification,
   Breach,
   CounsellingAttendance,
+  Acknowledgement,
 ];
