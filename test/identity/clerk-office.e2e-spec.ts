@@ -207,6 +207,14 @@ describe('clerks of a UIKS office', () => {
         .send(address('PU-BEOGRAD'));
       expect(outside.status).toBe(404);
       expect(await t.dataSource.query(`SELECT 1 FROM addresses WHERE person_id = $1`, [other.body.id])).toEqual([]);
+      // A person of another office is not drawn into this one's reach by an address where it serves.
+      const elsewhere = await registerPerson(t, { regions: ['PU-BEOGRAD'] });
+      const drawnIn = await request(t.server)
+        .post(`/api/v1/persons/${elsewhere.id}/addresses`)
+        .set(as(officeClerk))
+        .send({ ...address('PU-NIS'), kind: 'temporary' });
+      expect(drawnIn.status).toBe(404);
+      expect(await t.dataSource.query(`SELECT 1 FROM addresses WHERE person_id = $1`, [elsewhere.id])).toEqual([]);
     });
 
     it('works the alerts raised for the office or for an administration it serves, and no others', async () => {

@@ -213,6 +213,15 @@ describe('reference data: UIKS offices and the offence catalogue', () => {
         .query({ kind: 'person' })
         .set(bearer(admin.accessToken));
       expect(wrongKind.status).toBe(400);
+      const wrongKey = await request(t.server)
+        .get('/api/v1/reference/history')
+        .query({ kind: 'offence', key: '18\u200b2a' })
+        .set(bearer(admin.accessToken));
+      expect(wrongKey.status).toBe(400);
+      expect(wrongKey.body.errors).toContainEqual({
+        field: 'key',
+        message: 'key must be a UIKS office code or an article such as UIKS-NIS or 185a',
+      });
       expect(wrongKind.body.errors).toEqual([
         { field: 'kind', message: 'kind must be one of the following values: uiks_office, offence' },
       ]);

@@ -13,10 +13,19 @@ import {
   Max,
   Min,
 } from 'class-validator';
-import { IsFreeText, IsUiksOfficeCode, PageQuery, POLICE_ADMINISTRATION_CODE, UpdateType } from '@app/common';
+import {
+  IsFreeText,
+  IsUiksOfficeCode,
+  PageQuery,
+  POLICE_ADMINISTRATION_CODE,
+  UIKS_OFFICE_CODE,
+  UpdateType,
+} from '@app/common';
 import { REFERENCE_KINDS, type ReferenceKind } from '../entities/reference-history.entity';
 
 export const ARTICLE = /^\d{3}[a-z]?$/;
+/** A UIKS office's code or an article: what `reference_history.key` holds. */
+const REFERENCE_KEY = new RegExp(`${UIKS_OFFICE_CODE.source}|${ARTICLE.source}`);
 
 export class CreateUiksOfficeDto {
   @ApiProperty({ example: 'UIKS-NIS' })
@@ -85,9 +94,14 @@ export class ReferenceHistoryQuery extends PageQuery {
   @IsIn(REFERENCE_KINDS)
   kind: ReferenceKind;
 
-  @ApiPropertyOptional({ example: 'UIKS-NIS', description: 'The office code or the article; none: every one' })
+  @ApiPropertyOptional({
+    example: 'UIKS-NIS',
+    description: 'The office code or the article; none: every one',
+    pattern: REFERENCE_KEY.source,
+  })
   @IsOptional()
   @IsString()
-  @Length(1, 30)
+  @Length(1, 60)
+  @Matches(REFERENCE_KEY, { message: 'key must be a UIKS office code or an article such as UIKS-NIS or 185a' })
   key?: string;
 }
