@@ -228,6 +228,23 @@ describe('reference data: UIKS offices and the offence catalogue', () => {
     });
   });
 
+  it('grants the runtime role what it needs: history appended only, no reference data deleted', async () => {
+    const privileges: { name: string; granted: string[] }[] = await t.dataSource.query(
+      `SELECT t AS name, array(SELECT p FROM unnest(ARRAY['SELECT', 'INSERT', 'UPDATE', 'DELETE']) p
+                                WHERE has_table_privilege('register_app', t, p)) AS granted
+         FROM unnest(ARRAY['uiks_offices', 'offences', 'reference_history']) t ORDER BY t`,
+    );
+    expect(privileges).toEqual([
+      { name: 'offences', granted: ['SELECT', 'INSERT', 'UPDATE'] },
+      { name: 'reference_history', granted: ['SELECT', 'INSERT'] },
+      { name: 'uiks_offices', granted: ['SELECT', 'INSERT', 'UPDATE'] },
+    ]);
+    const [{ allowed }] = await t.dataSource.query(
+      `SELECT has_function_privilege('register_app', 'offices_serving(text[])', 'EXECUTE') AS allowed`,
+    );
+    expect(allowed).toBe(true);
+  });
+
   describe('the offence catalogue', () => {
     const conviction = (offences: object[]) => ({
       court: 'Viši sud u Nišu',
