@@ -34,6 +34,9 @@ interface Context {
   alertId: string;
   /** An inbox item of the caller. */
   inboxItemId: string;
+  /** A UIKS office and an offence of the catalogue, each at version 1. */
+  officeCode: string;
+  article: string;
 }
 
 interface RouteCase {
@@ -505,12 +508,54 @@ const MATRIX: RouteCase[] = [
     expect: ANY_SIGNED_IN(200),
   },
   { route: 'GET reference/offences', url: () => '/api/v1/reference/offences', expect: ANY_SIGNED_IN(200) },
+  {
+    route: 'POST reference/offences',
+    url: () => '/api/v1/reference/offences',
+    headers: REASON,
+    body: (c) => ({ article: `${c.article.slice(0, 3)}z`, title: 'Novi član', paragraphs: [], juvenileOnly: true }),
+    expect: ADMIN_ONLY(201),
+  },
+  {
+    route: 'PATCH reference/offences/:article',
+    url: (c) => `/api/v1/reference/offences/${c.article}`,
+    headers: { ...REASON, 'If-Match': '"1"' },
+    body: { paragraphs: [1] },
+    expect: ADMIN_ONLY(200),
+  },
+  { route: 'GET reference/uiks-offices', url: () => '/api/v1/reference/uiks-offices', expect: ANY_SIGNED_IN(200) },
+  {
+    route: 'POST reference/uiks-offices',
+    url: () => '/api/v1/reference/uiks-offices',
+    headers: REASON,
+    body: (c) => ({ code: `${c.officeCode}-NEW`, name: 'Nova kancelarija', policeAdministrations: ['PU-BOR'] }),
+    expect: ADMIN_ONLY(201),
+  },
+  {
+    route: 'PATCH reference/uiks-offices/:code',
+    url: (c) => `/api/v1/reference/uiks-offices/${c.officeCode}`,
+    headers: { ...REASON, 'If-Match': '"1"' },
+    body: { active: false },
+    expect: ADMIN_ONLY(200),
+  },
+  { route: 'GET reference/history', url: () => '/api/v1/reference/history?kind=offence', expect: ADMIN_ONLY(200) },
   { route: 'GET reference/measure-types', url: () => '/api/v1/reference/measure-types', expect: ANY_SIGNED_IN(200) },
   { route: 'GET .well-known/jwks.json', url: () => '/.well-known/jwks.json', expect: PUBLIC(200) },
   { route: 'GET health/live', url: () => '/health/live', expect: PUBLIC(200) },
   { route: 'GET health/ready', url: () => '/health/ready', expect: PUBLIC(200) },
   { route: 'GET metrics', url: () => '/metrics', expect: PUBLIC(200) },
 ];
+
+/** A number as capital letters (1: B, 26: BA, ...), for codes that allow letters only. */
+function lettersOf(n: number): string {
+  let letters = '';
+  do {
+    letters = String.fromCharCode(65 + (n % 26)) + letters;
+    n = Math.floor(n / 26);
+  } while (n > 0);
+  return letters;
+}
+
+let matrixCase = 0;
 
 describe('access matrix', () => {
   let t: TestApp;
@@ -639,7 +684,15 @@ describe('access matrix', () => {
        VALUES ($1, 'registry_clerk', 'auditor', $2) RETURNING id`,
       [target.user.id, requesterId],
     );
+    // A fresh office and article per case: the admin's case changes them.
+    matrixCase += 1;
+    const officeCode = `UIKS-MATRIX-${lettersOf(matrixCase)}`;
+    const article = `${String(100 + matrixCase).padStart(3, '0')}y`;
+    await t.dataSource.query(`INSERT INTO uiks_offices (code, name) VALUES ($1, 'Kancelarija')`, [officeCode]);
+    await t.dataSource.query(`INSERT INTO offences (article, title) VALUES ($1, 'Član')`, [article]);
     const context: Context = {
+      officeCode,
+      article,
       targetId: target.user.id,
       roleChangeId,
       eventId: event.id,

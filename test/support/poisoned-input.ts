@@ -251,6 +251,32 @@ export const VALID_INPUTS: Record<string, ValidInput> = {
   'POST inbox/:id/read': {},
   'GET reference/police-administrations': {},
   'GET reference/offences': {},
+  'GET reference/uiks-offices': {},
+  'POST reference/uiks-offices': {
+    body: () => ({
+      code: 'UIKS-VRSAC',
+      name: 'Poverenička kancelarija Vršac',
+      policeAdministrations: ['PU-PANCEVO'],
+      active: true,
+    }),
+  },
+  'PATCH reference/uiks-offices/:code': {
+    headers: IF_MATCH,
+    body: () => ({ name: 'Poverenička kancelarija Vršac', policeAdministrations: ['PU-PANCEVO'], active: false }),
+  },
+  'POST reference/offences': {
+    body: () => ({
+      article: '187',
+      title: 'Vanbračna zajednica sa maloletnikom',
+      paragraphs: [1],
+      juvenileOnly: false,
+    }),
+  },
+  'PATCH reference/offences/:article': {
+    headers: IF_MATCH,
+    body: () => ({ title: 'Vanbračna zajednica sa maloletnikom', paragraphs: [1, 2], juvenileOnly: false }),
+  },
+  'GET reference/history': { query: { kind: 'offence', key: '182a', ...PAGE } },
   'GET reference/measure-types': {},
   'GET .well-known/jwks.json': {},
   'GET health/live': {},

@@ -35,8 +35,8 @@ export const ROLE_RULES: RoleRules = ({ can }, role, region, office) => {
       can(['read', 'update'], 'Person', served);
       can(['create', 'read', 'update'], ['Conviction', 'Measure', 'DnaReference'], served);
       can(['read', 'record', 'update'], ['Address', 'Workplace', 'Breach', 'Counselling'], served);
-      // The first address of a new person (it has none yet) may lie where the office serves.
-      if (office) can('record', 'Address', { servedBy: office });
+      // The first address of a new person (in no administration yet) may lie where the office serves.
+      if (office) can('record', 'Address', { servedBy: office, unplaced: true });
       can(['read', 'record', 'void'], ['CheckIn', 'Notification'], served);
       can(['read', 'update'], 'PhysicalDescription', served);
       can('read', ['Compliance', 'PersonHistory', 'Photo'], served);

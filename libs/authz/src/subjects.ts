@@ -15,9 +15,15 @@ export interface SubjectFields {
   /**
    * `policeAdministration`: the address's; `arrivingTo`: the administration
    * of an open arrival announcement of the person matching it (none: null);
-   * `servedBy`: the UIKS offices serving the address's administration.
+   * `servedBy`: the UIKS offices serving the address's administration;
+   * `unplaced`: the person is in no administration yet (a new person).
    */
-  Address: PersonFields & { policeAdministration: string; arrivingTo: string | null; servedBy: string[] };
+  Address: PersonFields & {
+    policeAdministration: string;
+    arrivingTo: string | null;
+    servedBy: string[];
+    unplaced: boolean;
+  };
   /** `responsibleAdministration`: the administration responsible for the person now (null: none). */
   Arrival: PersonFields & { responsibleAdministration: string | null };
   PhysicalDescription: PersonFields;
@@ -102,6 +108,7 @@ export const SCOPE_COLUMNS: { [S in ScopedSubject]: { [F in keyof SubjectFields[
     policeAdministration: { on: 'row', column: 'police_administration' },
     arrivingTo: { on: 'arrival', column: 'police_administration' },
     servedBy: SERVING_ADMINISTRATION,
+    unplaced: { on: 'person', column: 'regions', sql: (person) => `(cardinality(${person}.regions) = 0)` },
   },
   Arrival: {
     ...PERSON_SCOPED,
