@@ -25,6 +25,7 @@ export const ROLE_RULES: RoleRules = ({ can }, role, region) => {
       can(['create', 'read', 'update'], ['Person', 'Conviction', 'Measure', 'DnaReference']);
       can(['read', 'record', 'update'], ['Address', 'Workplace', 'Breach', 'Counselling']);
       can(['read', 'record', 'void'], ['CheckIn', 'Notification']);
+      can(['create', 'read', 'update', 'void'], 'Acknowledgement');
       can(['read', 'update'], 'PhysicalDescription');
       can('read', ['Compliance', 'Alert', 'PersonHistory', 'Photo']);
       can(['create', 'read'], 'Arrival');
@@ -37,6 +38,8 @@ export const ROLE_RULES: RoleRules = ({ can }, role, region) => {
       can('read', 'Person', { regions: region });
       can('read', 'Photo', { regions: region });
       can('read', ['Conviction', 'Measure', 'Compliance'], { regions: region });
+      // The duties the person acknowledged go with the measures (and the signed form with them).
+      can('read', 'Acknowledgement', { regions: region });
       // Addresses of persons in the region, and the new address in the region of a person announced as
       // arriving there (by a clerk or the region the person is in).
       can('read', 'Address', { regions: region });
@@ -56,6 +59,8 @@ export const ROLE_RULES: RoleRules = ({ can }, role, region) => {
       // records of carrying out the measures (check-ins, notices, breaches, counselling), nor the
       // histories of addresses and workplaces, nor photos beyond the person's view.
       can('read', ['Person', 'Conviction', 'Measure', 'Compliance']);
+      // Whether, when and by whom the measures' duties were explained belongs with the measures.
+      can('read', 'Acknowledgement');
       break;
     case 'auditor':
       can(['read', 'review', 'verify', 'export'], 'AuditEvent');

@@ -4,6 +4,7 @@ import { AuditModule, ReplayAccess } from '@app/audit';
 import { AuthzModule } from '@app/authz';
 import { CommonModule } from '@app/common';
 import { ComplianceModule } from '@app/compliance';
+import { AcknowledgementsService } from './acknowledgements.service';
 import { AddressesService } from './addresses.service';
 import { ArrivalsService } from './arrivals.service';
 import { ConvictionsService } from './convictions.service';
@@ -37,6 +38,7 @@ const SERVICES = [
   PhotosService,
   MeasureActsService,
   NotificationsService,
+  AcknowledgementsService,
 ];
 
 /** Persons and everything under them. The api adds the controllers (REGISTER_CONTROLLERS). */
