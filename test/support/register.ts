@@ -22,7 +22,9 @@ export function nextJmbg(sex: 'M' | 'F' = 'M', date = '0101990'): string {
   for (;;) {
     serial += 1;
     const bbb = (sex === 'M' ? 0 : 500) + (serial % 500);
-    const first12 = `${date}71${String(bbb).padStart(3, '0')}`;
+    // Past 500 in one test file, the next registration region (71-79) keeps them unique.
+    const rr = 71 + (Math.floor(serial / 500) % 9);
+    const first12 = `${date}${rr}${String(bbb).padStart(3, '0')}`;
     const check = expectedCheckDigit(first12);
     if (check !== null) return `${first12}${check}`;
   }
