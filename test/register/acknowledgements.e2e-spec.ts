@@ -90,6 +90,16 @@ describe('duties acknowledged', () => {
     );
   };
 
+  it('describes the multipart form in the served OpenAPI document', async () => {
+    const doc = await request(t.server).get('/api/docs-json');
+    const post = doc.body.paths['/api/v1/persons/{id}/acknowledgements'].post;
+    const schema = post.requestBody.content['multipart/form-data'].schema;
+    expect(schema.required).toEqual(['file', 'measureIds', 'explainedOn', 'explainedBy']);
+    expect(schema.properties.file).toMatchObject({ type: 'string', format: 'binary' });
+    const form = doc.body.paths['/api/v1/persons/{id}/acknowledgements/{acknowledgementId}/form'].get;
+    expect(Object.keys(form.responses['200'].content).sort()).toEqual(['application/pdf', 'image/jpeg', 'image/png']);
+  });
+
   it('refuses roles that may not record (403) and readers of another region (404, recorded as denied)', async () => {
     const { personId, reporting } = await personWithMeasures();
     for (const account of [officerNis, judge, admin]) {

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Header, HttpCode, Param, Patch, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiBody, ApiConsumes, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
   ApiIfMatch,
@@ -61,6 +61,15 @@ export class AcknowledgementsController {
   @Header('Cache-Control', 'no-store')
   @Header('X-Content-Type-Options', 'nosniff')
   @ApiProduces('application/pdf', 'image/jpeg', 'image/png')
+  @ApiOkResponse({
+    description: 'The scan as it was uploaded (its SHA-256 is `form.sha256` of the acknowledgement)',
+    content: Object.fromEntries(
+      ['application/pdf', 'image/jpeg', 'image/png'].map((type) => [
+        type,
+        { schema: { type: 'string', format: 'binary' } },
+      ]),
+    ),
+  })
   @ApiOperation({ summary: 'The scanned signed form, with its content type, as a download; never cached' })
   async form(
     @AuditContext() audit: RequestAudit,
