@@ -287,6 +287,13 @@ const MATRIX: RouteCase[] = [
     expect: { anonymous: 401, registry_clerk: 200, others: 403 },
   },
   {
+    route: 'POST persons/:id/releases',
+    url: (c) => `/api/v1/persons/${c.personId}/releases`,
+    headers: { ...REASON, 'If-Match': '1' },
+    body: (c: Context) => ({ convictionId: c.convictionId, releasedOn: '2025-05-30', facility: 'KPZ Niš' }),
+    expect: { anonymous: 401, registry_clerk: 201, others: 403 },
+  },
+  {
     route: 'POST persons/:id/measures',
     url: (c) => `/api/v1/persons/${c.personId}/measures`,
     headers: REASON,
@@ -484,6 +491,13 @@ const MATRIX: RouteCase[] = [
     url: () => '/api/v1/compliance/due',
     headers: REASON,
     expect: READERS(200),
+  },
+  {
+    route: 'GET compliance/releases',
+    url: () => '/api/v1/compliance/releases',
+    headers: REASON,
+    // It shows where each person is to live: not for judicial officers, who do not read addresses.
+    expect: { anonymous: 401, registry_clerk: 200, police_officer: 200, others: 403 },
   },
   {
     route: 'GET alerts',

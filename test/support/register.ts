@@ -11,6 +11,7 @@ export const CLERK: Principal = {
   username: 'test.clerk',
   role: 'registry_clerk',
   region: null,
+  office: null,
   organisation: 'UIKS',
   sessionId: 'test',
   mfa: true,
@@ -22,7 +23,7 @@ export function nextJmbg(sex: 'M' | 'F' = 'M', date = '0101990'): string {
   for (;;) {
     serial += 1;
     const bbb = (sex === 'M' ? 0 : 500) + (serial % 500);
-    // Past 500 in one test file, the next registration region (71-79) keeps them unique.
+    // RR 71-79 (Belgrade's registration regions): 4,500 numbers per sex and date before one repeats.
     const rr = 71 + (Math.floor(serial / 500) % 9);
     const first12 = `${date}${rr}${String(bbb).padStart(3, '0')}`;
     const check = expectedCheckDigit(first12);

@@ -7,6 +7,7 @@ import { standingAcknowledgements } from './acknowledgements.service';
 import type { PersonScope } from './access/person-scope';
 import { PoliceAdministration } from '@app/identity';
 import type { CreateMeasureDto, MeasureAction } from './dto/measure.dto';
+import { releaseOf } from './convictions.service';
 import { Conviction } from './entities/conviction.entity';
 import { Measure, type MeasureStatus } from './entities/measure.entity';
 
@@ -67,6 +68,7 @@ export class MeasuresService {
         const everyDays =
           input.type === 'periodic_reporting' ? (input.everyDays ?? this.config.register.reportingEveryDays) : null;
         await this.assertValid(person, input);
+        await this.assertAfterCustody(person, input.startsOn);
         const view = await person.create(
           Measure,
           'measure',
@@ -168,6 +170,27 @@ export class MeasuresService {
     });
   }
 
+  /**
+   * The special measures bind after the sentence has been served: a measure
+   * may not start while the person is in custody (from the start of an
+   * imprisonment until its actual, else expected, release).
+   */
+  private async assertAfterCustody(person: PersonScope, startsOn: string): Promise<void> {
+    const custody = (await person.all(Conviction, { id: 'ASC' }, { sentenceKind: 'imprisonment' })).find(
+      (c) => (c.custodyFrom ?? c.finalityDate) <= startsOn && (releaseOf(c) === null || startsOn < releaseOf(c)!),
+    );
+    if (!custody) return;
+    const release = releaseOf(custody);
+    throw DomainError.validation([
+      {
+        field: 'startsOn',
+        message: release
+          ? `must not be before the release from custody (${release})`
+          : 'must not be while the person is in custody with no release date',
+      },
+    ]);
+  }
+
   private async assertValid(person: PersonScope, input: CreateMeasureDto): Promise<void> {
     const errors: FieldError[] = [];
     for (const field of ['startsOn', 'endsOn'] as const) {
@@ -186,7 +209,7 @@ export class MeasuresService {
     }
     // The law's limit: at most N years after the release date of one of the person's convictions.
     const releases = (await person.all(Conviction, { id: 'ASC' }))
-      .map((c) => c.releaseDate)
+      .map(releaseOf)
       .filter((d): d is string => d !== null);
     if (releases.length === 0) {
       errors.push({ field: 'endsOn', message: 'needs a conviction of the person with a release date' });

@@ -20,6 +20,7 @@ import { PersonSearch } from './access/person-search';
 import { PersonsService } from './persons.service';
 import { PhotosService } from './photos.service';
 import { ReferenceService } from './reference.service';
+import { ReleasesService } from './releases.service';
 import { WorkplacesService } from './workplaces.service';
 
 const SERVICES = [
@@ -39,6 +40,7 @@ const SERVICES = [
   MeasureActsService,
   NotificationsService,
   AcknowledgementsService,
+  ReleasesService,
 ];
 
 /** Persons and everything under them. The api adds the controllers (REGISTER_CONTROLLERS). */

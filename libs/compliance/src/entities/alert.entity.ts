@@ -10,7 +10,7 @@ import {
   Unique,
   VersionColumn,
 } from 'typeorm';
-import { PoliceAdministration } from '@app/identity';
+import { PoliceAdministration, UiksOffice } from '@app/identity';
 
 export const ALERT_KINDS = [
   'missed_check_in',
@@ -20,6 +20,7 @@ export const ALERT_KINDS = [
   'transfer_out',
   'measure_ending',
   'arrival',
+  'release_unprepared',
 ] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 export const ALERT_STATUSES = ['open', 'acknowledged', 'resolved'] as const;
@@ -34,7 +35,7 @@ export type AlertStatus = (typeof ALERT_STATUSES)[number];
 @Unique('alerts_kind_source_due_key', ['kind', 'sourceId', 'dueDate'])
 @Check(
   'alerts_kind_check',
-  `"kind" IN ('missed_check_in', 'late_notification', 'breach', 'transfer_in', 'transfer_out', 'measure_ending', 'arrival')`,
+  `"kind" IN ('missed_check_in', 'late_notification', 'breach', 'transfer_in', 'transfer_out', 'measure_ending', 'arrival', 'release_unprepared')`,
 )
 @Check('alerts_status_check', `"status" IN ('open', 'acknowledged', 'resolved')`)
 @Check(
@@ -79,6 +80,14 @@ export class Alert {
   @ManyToOne(() => PoliceAdministration, { onDelete: 'RESTRICT' })
   @JoinColumn({ name: 'police_administration', referencedColumnName: 'code' })
   administration?: Relation<PoliceAdministration>;
+
+  /** The UIKS office whose clerks must act, when it is raised for one. */
+  @Column({ type: 'text', nullable: true })
+  office: string | null;
+
+  @ManyToOne(() => UiksOffice, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'office', referencedColumnName: 'code' })
+  uiksOffice?: Relation<UiksOffice>;
 
   @Column({ type: 'text', default: 'open' })
   status: AlertStatus;

@@ -11,6 +11,7 @@ import { Conviction } from './conviction.entity';
 import { DnaReference } from './dna-reference.entity';
 import { Measure } from './measure.entity';
 import { Offence } from './offence.entity';
+import { ReferenceHistoryEntry } from './reference-history.entity';
 import { PersonHistoryEntry } from './person-history.entity';
 import { Person } from './person.entity';
 import { Photo } from './photo.entity';
@@ -34,12 +35,14 @@ export {
   Person,
   PersonHistoryEntry,
   PhysicalDescription,
+  ReferenceHistoryEntry,
   Workplace,
 };
 export const REGISTER_ENTITIES = [
   Person,
   PersonHistoryEntry,
   Offence,
+  ReferenceHistoryEntry,
   Address,
   Arrival,
   DnaReference,
