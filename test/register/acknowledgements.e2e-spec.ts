@@ -1,7 +1,10 @@
 import { createHash } from 'node:crypto';
 import request from 'supertest';
 import { eventsOf, rid } from '../support/audit';
-import { bearer, signedIn, type TestAccount, type Tokens } from '../support/identity';
+import { randomBytes } from 'node:crypto';
+import { RequestAudit } from '@app/audit';
+import { UsersService } from '@app/identity';
+import { bearer, login, signedIn, type TestAccount, type Tokens } from '../support/identity';
 import { PNG_BYTES } from '../support/records';
 import { insertConviction, insertMeasure, REASON, registerPerson } from '../support/register';
 import { startTestApp, type TestApp } from '../support/test-app';
@@ -124,6 +127,43 @@ describe('duties acknowledged', () => {
       [personId],
     ]);
     expect(await stored(personId)).toBe(0);
+  });
+
+  it('lets a clerk of a UIKS office acknowledge for the persons the office serves, and no other (404, denied)', async () => {
+    const officeClerk = async (office: string): Promise<TestAccount & Tokens> => {
+      const username = `clerk.${office.toLowerCase()}.${randomBytes(3).toString('hex')}`;
+      const password = `Pw-${randomBytes(12).toString('base64url')}`;
+      const user = await t.app.get(UsersService).create(RequestAudit.system('user.create'), null, {
+        username,
+        password,
+        displayName: `Clerk ${office}`,
+        role: 'registry_clerk',
+        organisation: 'UIKS',
+        region: null,
+        office,
+      });
+      const account = { user, username, password };
+      return { ...account, ...(await login(t, account)) };
+    };
+    const nis = await officeClerk('UIKS-NIS');
+    const beograd = await officeClerk('UIKS-BEOGRAD');
+    const { personId, reporting } = await personWithMeasures();
+
+    const requestId = rid('ack-office');
+    const refused = await upload(beograd, personId, valid([reporting]), PDF, requestId);
+    expect([refused.status, refused.body.detail]).toEqual([404, 'No such person.']);
+    const [event] = await eventsOf(t, requestId);
+    expect([event.action, event.outcome, event.subject_person_ids]).toEqual([
+      'acknowledgement.create',
+      'denied',
+      [personId],
+    ]);
+    expect(await stored(personId)).toBe(0);
+    expect((await request(t.server).get(url(personId)).set(as(beograd))).status).toBe(404);
+
+    const recorded = await upload(nis, personId, valid([reporting]));
+    expect(recorded.status).toBe(201);
+    expect((await request(t.server).get(url(personId)).set(as(nis))).body.items).toHaveLength(1);
   });
 
   it('refuses a form that is not a PDF or image by its content (415), stores nothing, records an error', async () => {
