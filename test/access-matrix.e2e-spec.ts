@@ -4,6 +4,7 @@ import { type Role, ROLES } from '@app/authz';
 import { bearer, createAccount, signedIn } from './support/identity';
 import { eventsOf, rid } from './support/audit';
 import { insertAddress, insertConviction, insertMeasure, nextJmbg, REASON, registerPerson } from './support/register';
+import { insertAcknowledgement } from './support/records';
 import { registeredRoutes } from './support/routes';
 import { startTestApp, type TestApp } from './support/test-app';
 
@@ -34,6 +35,11 @@ interface Context {
   alertId: string;
   /** An inbox item of the caller. */
   inboxItemId: string;
+  /** A UIKS office and an offence of the catalogue, each at version 1. */
+  officeCode: string;
+  article: string;
+  /** An acknowledgement of the measure. */
+  acknowledgementId: string;
 }
 
 interface RouteCase {
@@ -43,6 +49,8 @@ interface RouteCase {
   body?: object | ((c: Context) => object);
   /** Sent as the multipart field `file`. */
   upload?: Buffer;
+  /** Text fields sent with the upload. */
+  fields?: (c: Context) => Record<string, string>;
   headers?: Record<string, string>;
   /** The expected status per caller; `others` for every role not named. */
   expect: Partial<Record<Caller, number>> & { others: number };
@@ -442,6 +450,40 @@ const MATRIX: RouteCase[] = [
     expect: { ...READERS(200), police_officer: 404, judicial_officer: 403 },
   },
   {
+    route: 'POST persons/:id/acknowledgements',
+    url: (c) => `/api/v1/persons/${c.personId}/acknowledgements`,
+    headers: REASON,
+    upload: PNG_BYTES,
+    fields: (c) => ({ measureIds: JSON.stringify([c.measureId]), explainedOn: '2026-01-05', explainedBy: 'M. Jović' }),
+    expect: { anonymous: 401, registry_clerk: 201, others: 403 },
+  },
+  {
+    route: 'GET persons/:id/acknowledgements',
+    url: (c) => `/api/v1/persons/${c.personId}/acknowledgements`,
+    headers: REASON,
+    // The person is in PU-NIS; the test officer is of PU-BEOGRAD. Judicial officers read measures, and these with them.
+    expect: { ...READERS(200), police_officer: 404 },
+  },
+  {
+    route: 'GET persons/:id/acknowledgements/:acknowledgementId/form',
+    url: (c) => `/api/v1/persons/${c.personId}/acknowledgements/${c.acknowledgementId}/form`,
+    headers: REASON,
+    expect: { ...READERS(200), police_officer: 404 },
+  },
+  {
+    route: 'PATCH persons/:id/acknowledgements/:acknowledgementId',
+    url: (c) => `/api/v1/persons/${c.personId}/acknowledgements/${c.acknowledgementId}`,
+    headers: { ...REASON, 'If-Match': '1' },
+    body: { explainedBy: 'Milan Jović, savetnik za izvršenje' },
+    expect: { anonymous: 401, registry_clerk: 200, others: 403 },
+  },
+  {
+    route: 'POST persons/:id/acknowledgements/:acknowledgementId/void',
+    url: (c) => `/api/v1/persons/${c.personId}/acknowledgements/${c.acknowledgementId}/void`,
+    headers: REASON,
+    expect: { anonymous: 401, registry_clerk: 200, others: 403 },
+  },
+  {
     route: 'GET compliance/overdue',
     url: () => '/api/v1/compliance/overdue',
     headers: REASON,
@@ -505,12 +547,54 @@ const MATRIX: RouteCase[] = [
     expect: ANY_SIGNED_IN(200),
   },
   { route: 'GET reference/offences', url: () => '/api/v1/reference/offences', expect: ANY_SIGNED_IN(200) },
+  {
+    route: 'POST reference/offences',
+    url: () => '/api/v1/reference/offences',
+    headers: REASON,
+    body: (c) => ({ article: `${c.article.slice(0, 3)}z`, title: 'Novi član', paragraphs: [], juvenileOnly: true }),
+    expect: ADMIN_ONLY(201),
+  },
+  {
+    route: 'PATCH reference/offences/:article',
+    url: (c) => `/api/v1/reference/offences/${c.article}`,
+    headers: { ...REASON, 'If-Match': '"1"' },
+    body: { paragraphs: [1] },
+    expect: ADMIN_ONLY(200),
+  },
+  { route: 'GET reference/uiks-offices', url: () => '/api/v1/reference/uiks-offices', expect: ANY_SIGNED_IN(200) },
+  {
+    route: 'POST reference/uiks-offices',
+    url: () => '/api/v1/reference/uiks-offices',
+    headers: REASON,
+    body: (c) => ({ code: `${c.officeCode}-NEW`, name: 'Nova kancelarija', policeAdministrations: ['PU-BOR'] }),
+    expect: ADMIN_ONLY(201),
+  },
+  {
+    route: 'PATCH reference/uiks-offices/:code',
+    url: (c) => `/api/v1/reference/uiks-offices/${c.officeCode}`,
+    headers: { ...REASON, 'If-Match': '"1"' },
+    body: { active: false },
+    expect: ADMIN_ONLY(200),
+  },
+  { route: 'GET reference/history', url: () => '/api/v1/reference/history?kind=offence', expect: ADMIN_ONLY(200) },
   { route: 'GET reference/measure-types', url: () => '/api/v1/reference/measure-types', expect: ANY_SIGNED_IN(200) },
   { route: 'GET .well-known/jwks.json', url: () => '/.well-known/jwks.json', expect: PUBLIC(200) },
   { route: 'GET health/live', url: () => '/health/live', expect: PUBLIC(200) },
   { route: 'GET health/ready', url: () => '/health/ready', expect: PUBLIC(200) },
   { route: 'GET metrics', url: () => '/metrics', expect: PUBLIC(200) },
 ];
+
+/** A number as capital letters (1: B, 26: BA, ...), for codes that allow letters only. */
+function lettersOf(n: number): string {
+  let letters = '';
+  do {
+    letters = String.fromCharCode(65 + (n % 26)) + letters;
+    n = Math.floor(n / 26);
+  } while (n > 0);
+  return letters;
+}
+
+let matrixCase = 0;
 
 describe('access matrix', () => {
   let t: TestApp;
@@ -634,12 +718,21 @@ describe('access matrix', () => {
        VALUES ($1, 'missed_check_in', $2, $3, $2, '2025-07-01') RETURNING id`,
       [caller === 'anonymous' ? target.user.id : signedInUserId, alertId, person.id],
     );
+    const acknowledgementId = await insertAcknowledgement(t, person.id, [measureId], target.user.id);
     const [{ id: roleChangeId }] = await t.dataSource.query(
       `INSERT INTO user_role_changes (user_id, role, from_role, requested_by)
        VALUES ($1, 'registry_clerk', 'auditor', $2) RETURNING id`,
       [target.user.id, requesterId],
     );
+    // A fresh office and article per case: the admin's case changes them.
+    matrixCase += 1;
+    const officeCode = `UIKS-MATRIX-${lettersOf(matrixCase)}`;
+    const article = `${String(100 + matrixCase).padStart(3, '0')}y`;
+    await t.dataSource.query(`INSERT INTO uiks_offices (code, name) VALUES ($1, 'Kancelarija')`, [officeCode]);
+    await t.dataSource.query(`INSERT INTO offences (article, title) VALUES ($1, 'Član')`, [article]);
     const context: Context = {
+      officeCode,
+      article,
       targetId: target.user.id,
       roleChangeId,
       eventId: event.id,
@@ -655,9 +748,11 @@ describe('access matrix', () => {
       counsellingId,
       alertId,
       inboxItemId,
+      acknowledgementId,
     };
     let call = request(t.server)[method](c.url(context)).set(headers).set('X-Request-Id', requestId);
     if (c.body) call = call.send(typeof c.body === 'function' ? c.body(context) : c.body);
+    for (const [name, value] of Object.entries(c.fields?.(context) ?? {})) call = call.field(name, value);
     if (c.upload) call = call.attach('file', c.upload, 'photo.png');
     const res = await call;
     expect({ status: res.status, type: res.status >= 400 ? res.body.type : undefined }).toEqual({

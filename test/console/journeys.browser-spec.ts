@@ -466,12 +466,13 @@ describe('console journeys', () => {
           .getByText('KPZ Beograd – Padinska Skela', { exact: false })
           .waitFor();
 
-        const ack = page.getByTestId('ack-form');
-        await ack.getByLabel('Obaveze objasnio').fill('Milan Jović, poverenik');
+        const ack = page.getByTestId('acknowledgement-form');
+        await ack.getByRole('checkbox', { name: /Obaveštavanje o promenama/ }).check();
+        await ack.getByLabel('Ko je objasnio (ime i funkcija)').fill('Milan Jović, poverenik');
         await ack
           .getByLabel(/Potpisani obrazac/)
           .setInputFiles({ name: 'potvrda.pdf', mimeType: 'application/pdf', buffer: PDF });
-        await ack.getByRole('button', { name: 'Sačuvaj' }).click();
+        await ack.getByRole('button', { name: 'Otpremi' }).click();
         await page.getByTestId('acknowledgements').getByText('Milan Jović, poverenik', { exact: false }).waitFor();
         await page.getByTestId('measures').getByText('✓ potvrđeno').waitFor();
         await shot(page, 'clerk-release-person');

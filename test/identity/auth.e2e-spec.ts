@@ -197,6 +197,7 @@ describe('sessions', () => {
       role: 'police_officer',
       organisation: 'MUP',
       region: 'PU-NIS',
+      office: null,
       email: null,
       mfaEnrolled: false,
       permissions: expect.arrayContaining([['read', 'Person', { regions: 'PU-NIS' }]]),

@@ -43,6 +43,7 @@ describe('user administration', () => {
       role: 'admin',
       organisation: 'UIKS',
       region: null,
+      office: null,
       email: 'j.jovanovic@example.rs',
       active: false,
       mfaEnrolled: false,
@@ -710,6 +711,8 @@ describe('user administration', () => {
         region: 'PU-NIS',
         fromRole: 'auditor',
         fromRegion: null,
+        office: null,
+        fromOffice: null,
         requestedBy: admin.user.id,
         requestedAt: expect.any(String),
         status: 'pending',
@@ -729,7 +732,7 @@ describe('user administration', () => {
       });
       expect(event.details).toEqual({
         before: expect.objectContaining({ role: 'auditor', region: null }),
-        requested: { role: 'police_officer', region: 'PU-NIS' },
+        requested: { role: 'police_officer', region: 'PU-NIS', office: null },
         roleChange: res.body.id,
       });
 

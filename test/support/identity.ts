@@ -13,8 +13,13 @@ export interface TestAccount {
 
 let counter = 0;
 
-/** A fresh account of `role` (officers in `region`), with a password that meets the policy. */
-export async function createAccount(t: TestApp, role: Role, region: string | null = null): Promise<TestAccount> {
+/** A fresh account of `role` (officers in `region`, clerks of `office`), with a password that meets the policy. */
+export async function createAccount(
+  t: TestApp,
+  role: Role,
+  region: string | null = null,
+  office: string | null = null,
+): Promise<TestAccount> {
   counter += 1;
   const username = `${role.replace('_', '.')}.${counter}.${randomBytes(3).toString('hex')}`;
   const password = `Pw-${randomBytes(12).toString('base64url')}`;
@@ -25,6 +30,7 @@ export async function createAccount(t: TestApp, role: Role, region: string | nul
     role,
     organisation: role === 'police_officer' ? 'MUP' : 'UIKS',
     region: role === 'police_officer' ? (region ?? 'PU-BEOGRAD') : null,
+    office,
   });
   return { user, username, password };
 }
@@ -47,8 +53,13 @@ export async function login(
 }
 
 /** An account of `role` and its bearer token. */
-export async function signedIn(t: TestApp, role: Role, region: string | null = null): Promise<TestAccount & Tokens> {
-  const account = await createAccount(t, role, region);
+export async function signedIn(
+  t: TestApp,
+  role: Role,
+  region: string | null = null,
+  office: string | null = null,
+): Promise<TestAccount & Tokens> {
+  const account = await createAccount(t, role, region, office);
   return { ...account, ...(await login(t, account)) };
 }
 

@@ -241,6 +241,15 @@ export const VALID_INPUTS: Record<string, ValidInput> = {
     body: () => ({ attendedOn: '2026-01-06', institution: 'Dom zdravlja Niš' }),
   },
   'GET persons/:id/counselling': { query: PAGE },
+  // Multipart, as photos: the fields are checked by the acknowledgement tests; here its headers and query.
+  'POST persons/:id/acknowledgements': {},
+  'GET persons/:id/acknowledgements': { query: PAGE },
+  'GET persons/:id/acknowledgements/:acknowledgementId/form': {},
+  'PATCH persons/:id/acknowledgements/:acknowledgementId': {
+    headers: IF_MATCH,
+    body: (ids) => ({ measureIds: [ids.measureId], explainedOn: '2026-01-06', explainedBy: 'Milan Jović, savetnik' }),
+  },
+  'POST persons/:id/acknowledgements/:acknowledgementId/void': {},
   'GET compliance/overdue': { query: { region: 'PU-NIS', ...PAGE } },
   'GET compliance/due': { query: { region: 'PU-NIS', from: '2026-11-28', to: '2026-12-05', ...PAGE } },
   'GET alerts': { query: { region: 'PU-NIS', status: 'open', kind: 'missed_check_in', ...PAGE } },
@@ -251,6 +260,32 @@ export const VALID_INPUTS: Record<string, ValidInput> = {
   'POST inbox/:id/read': {},
   'GET reference/police-administrations': {},
   'GET reference/offences': {},
+  'GET reference/uiks-offices': {},
+  'POST reference/uiks-offices': {
+    body: () => ({
+      code: 'UIKS-VRSAC',
+      name: 'Poverenička kancelarija Vršac',
+      policeAdministrations: ['PU-PANCEVO'],
+      active: true,
+    }),
+  },
+  'PATCH reference/uiks-offices/:code': {
+    headers: IF_MATCH,
+    body: () => ({ name: 'Poverenička kancelarija Vršac', policeAdministrations: ['PU-PANCEVO'], active: false }),
+  },
+  'POST reference/offences': {
+    body: () => ({
+      article: '187',
+      title: 'Vanbračna zajednica sa maloletnikom',
+      paragraphs: [1],
+      juvenileOnly: false,
+    }),
+  },
+  'PATCH reference/offences/:article': {
+    headers: IF_MATCH,
+    body: () => ({ title: 'Vanbračna zajednica sa maloletnikom', paragraphs: [1, 2], juvenileOnly: false }),
+  },
+  'GET reference/history': { query: { kind: 'offence', key: '182a', ...PAGE } },
   'GET reference/measure-types': {},
   'GET .well-known/jwks.json': {},
   'GET health/live': {},
@@ -385,6 +420,7 @@ export function pathOf(route: RegisteredRoute, ids: Ids): string {
     notificationId: ids.notificationId,
     breachId: ids.breachId,
     counsellingId: ids.counsellingId,
+    acknowledgementId: ids.acknowledgementId,
   };
   // A parameter naming nothing recorded here (a pending change): an id that exists nowhere.
   for (const param of route.params) values[param] ??= '00000000-0000-4000-8000-000000000000';

@@ -21,10 +21,10 @@ export interface Measure {
   uiks?: { office: string; schedule: Schedule } | null;
   /** Each authority's compliance (person view; reporting measures). */
   compliance?: { authority: 'police' | 'uiks'; office: string | null; status: string; nextDueAt: string | null }[];
-  /** Whether the person acknowledged the measure's duties. */
-  acknowledged?: boolean;
   status: string;
   version: number;
+  /** An acknowledgement that stands (not voided) names the measure (the person view and the measures list). */
+  acknowledged?: boolean;
 }
 
 export const SCHEDULE_KINDS = ['monthly', 'every_days', 'weekly', 'weekdays'] as const;

@@ -66,10 +66,12 @@ describe('scopeSql', () => {
       params: { scope_0: 'UIKS-NIS' },
     });
     expect(scopeSql(clerk, 'create', 'Person', { values: { regions: [] } })).toEqual({ sql: 'TRUE', params: {} });
-    // The first address of a person: where the office serves, or a person it serves already.
+    // The first address of a new person where the office serves, or any of a person it serves already.
     expect(scopeSql(clerk, 'record', 'Address', { person: 'p', values: { policeAdministration: 'PU-NIS' } })).toEqual({
-      sql: '(:scope_1 = ANY(offices_serving(ARRAY[:scope_0::text]::text[])) OR :scope_2 = ANY(offices_serving(p.regions)))',
-      params: { scope_0: 'PU-NIS', scope_1: 'UIKS-NIS', scope_2: 'UIKS-NIS' },
+      sql:
+        '((:scope_1 = ANY(offices_serving(ARRAY[:scope_0::text]::text[])) AND (cardinality(p.regions) = 0) = :scope_2)' +
+        ' OR :scope_3 = ANY(offices_serving(p.regions)))',
+      params: { scope_0: 'PU-NIS', scope_1: 'UIKS-NIS', scope_2: true, scope_3: 'UIKS-NIS' },
     });
     expect(scopeSql(clerk, 'work', 'Alert', { row: 'a' })).toEqual({
       sql: '(:scope_0 = ANY(offices_serving(ARRAY[a.police_administration]::text[])) OR a.office = :scope_1)',

@@ -15,9 +15,15 @@ export interface SubjectFields {
   /**
    * `policeAdministration`: the address's; `arrivingTo`: the administration
    * of an open arrival announcement of the person matching it (none: null);
-   * `servedBy`: the UIKS offices serving the address's administration.
+   * `servedBy`: the UIKS offices serving the address's administration;
+   * `unplaced`: the person is in no administration yet (a new person).
    */
-  Address: PersonFields & { policeAdministration: string; arrivingTo: string | null; servedBy: string[] };
+  Address: PersonFields & {
+    policeAdministration: string;
+    arrivingTo: string | null;
+    servedBy: string[];
+    unplaced: boolean;
+  };
   /** `responsibleAdministration`: the administration responsible for the person now (null: none). */
   Arrival: PersonFields & { responsibleAdministration: string | null };
   PhysicalDescription: PersonFields;
@@ -30,6 +36,8 @@ export interface SubjectFields {
   Notification: PersonFields;
   Breach: PersonFields;
   Counselling: PersonFields;
+  /** The person's signed acknowledgements of their measures' duties (and the scanned forms). */
+  Acknowledgement: PersonFields;
   Compliance: PersonFields;
   /** `office`: the UIKS office it was raised for; `servedBy`: the offices serving its administration. */
   Alert: { policeAdministration: string | null; office: string | null; servedBy: string[] };
@@ -102,6 +110,7 @@ export const SCOPE_COLUMNS: { [S in ScopedSubject]: { [F in keyof SubjectFields[
     policeAdministration: { on: 'row', column: 'police_administration' },
     arrivingTo: { on: 'arrival', column: 'police_administration' },
     servedBy: SERVING_ADMINISTRATION,
+    unplaced: { on: 'person', column: 'regions', sql: (person) => `(cardinality(${person}.regions) = 0)` },
   },
   Arrival: {
     ...PERSON_SCOPED,
@@ -122,6 +131,7 @@ export const SCOPE_COLUMNS: { [S in ScopedSubject]: { [F in keyof SubjectFields[
   Notification: PERSON_SCOPED,
   Breach: PERSON_SCOPED,
   Counselling: PERSON_SCOPED,
+  Acknowledgement: PERSON_SCOPED,
   Compliance: PERSON_SCOPED,
   Alert: {
     policeAdministration: { on: 'row', column: 'police_administration' },

@@ -20,6 +20,7 @@ export function administered(view: UserView): Record<string, unknown> {
     role: view.role,
     organisation: view.organisation,
     region: view.region,
+    office: view.office,
     email: view.email,
     active: view.active,
   };

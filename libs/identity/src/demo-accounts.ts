@@ -10,14 +10,26 @@ interface DemoAccount {
   username: string;
   role: Role;
   region: string | null;
+  office?: string;
   organisation: string;
   displayName: string;
 }
 
-/** One account per role, and officers of two administrations, for trying the register locally. */
+/**
+ * One account per role, officers of two administrations and a clerk of a
+ * UIKS office, for trying the register locally.
+ */
 const DEMO_ACCOUNTS: DemoAccount[] = [
   { username: 'demo.admin', role: 'admin', region: null, organisation: 'UIKS, IT', displayName: 'Demo administrator' },
   { username: 'demo.clerk', role: 'registry_clerk', region: null, organisation: 'UIKS', displayName: 'Demo clerk' },
+  {
+    username: 'demo.clerk.bg',
+    role: 'registry_clerk',
+    region: null,
+    office: 'UIKS-BEOGRAD',
+    organisation: 'UIKS, Poverenička kancelarija Beograd',
+    displayName: 'Demo clerk (UIKS Beograd)',
+  },
   {
     username: 'demo.officer.bg',
     role: 'police_officer',
@@ -73,7 +85,13 @@ export async function ensureDemoAccounts(
       if (!(error instanceof DomainError && error.code === 'conflict')) throw error;
       await users.setPassword(RequestAudit.system('user.reset_password'), account.username, password);
     }
-    written.push({ username: account.username, password, role: account.role, region: account.region });
+    written.push({
+      username: account.username,
+      password,
+      role: account.role,
+      region: account.region,
+      office: account.office ?? null,
+    });
   }
   await fs.mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
   await fs.writeFile(file, JSON.stringify({ accounts: written }, null, 2) + '\n', { mode: 0o600 });

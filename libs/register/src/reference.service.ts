@@ -1,12 +1,85 @@
 import { Injectable } from '@nestjs/common';
+import { type EntityManager, In } from 'typeorm';
+import { DomainError, type FieldError, Keyset, type KeysetColumn, type Page, versionMismatch } from '@app/common';
 import { AuditLog, type RequestAudit } from '@app/audit';
+import { PoliceAdministration, UiksOffice } from '@app/identity';
+import type {
+  CreateOffenceDto,
+  CreateUiksOfficeDto,
+  ReferenceHistoryQuery,
+  UpdateOffenceDto,
+  UpdateUiksOfficeDto,
+} from './dto/reference.dto';
+import { Offence } from './entities/offence.entity';
+import { ReferenceHistoryEntry, type ReferenceKind } from './entities/reference-history.entity';
 import { MEASURE_TYPES } from './measure-types';
 
 export interface ReferenceList<T> {
   items: T[];
 }
 
-/** The register's reference data: police administrations, offences, measure types. */
+export interface UiksOfficeView {
+  code: string;
+  name: string;
+  policeAdministrations: string[];
+  active: boolean;
+  version: number;
+}
+
+export interface OffenceView {
+  article: string;
+  title: string;
+  paragraphs: number[];
+  juvenileOnly: boolean;
+  version: number;
+}
+
+export interface ReferenceHistoryItem {
+  at: string;
+  actor: Record<string, unknown>;
+  reason: string | null;
+  change: string;
+  before: Record<string, unknown> | null;
+  after: Record<string, unknown> | null;
+}
+
+const toOfficeView = (o: UiksOffice): UiksOfficeView => ({
+  code: o.code,
+  name: o.name,
+  policeAdministrations: o.policeAdministrations,
+  active: o.active,
+  version: o.version,
+});
+
+const toOffenceView = (o: Offence): OffenceView => ({
+  article: o.article,
+  title: o.title,
+  paragraphs: o.paragraphs,
+  juvenileOnly: o.juvenileOnly,
+  version: o.version,
+});
+
+const NEWEST_FIRST: KeysetColumn[] = [
+  { sql: 'h.at', kind: 'time', desc: true },
+  { sql: 'h.id', kind: 'uuid', desc: true },
+];
+
+/** Articles in the Criminal Code's order: 180, 182, 182a, 185, 185a, 185b, 186, 388. */
+const ARTICLE_ORDER = `(substring(article FROM '^[0-9]+'))::int, article`;
+
+/** A change's fields that may not be cleared: null is refused like a missing value. */
+function nullsRefused(changes: object): FieldError[] {
+  return Object.entries(changes)
+    .filter(([, value]) => value === null)
+    .map(([field]) => ({ field, message: 'may not be empty' }));
+}
+
+/**
+ * The register's reference data: police administrations, measure types, and
+ * the two kinds admins edit (UIKS offices, the offence catalogue), each
+ * change with a `reference_history` row in the transaction of the change and
+ * its audit event.
+ */
 @Injectable()
 export class ReferenceService {
   constructor(private readonly log: AuditLog) {}
@@ -17,15 +90,164 @@ export class ReferenceService {
     }));
   }
 
-  offences(audit: RequestAudit): Promise<ReferenceList<{ article: string; title: string; paragraphs: number[] }>> {
-    return this.log.transaction(audit, async (manager) => ({
-      items: await manager.query(
-        `SELECT article, title, paragraphs FROM offences ORDER BY (substring(article FROM '^[0-9]+'))::int, article`,
-      ),
-    }));
+  offences(audit: RequestAudit): Promise<ReferenceList<OffenceView>> {
+    return this.log.transaction(audit, async (manager) => {
+      const offences = await manager.getRepository(Offence).createQueryBuilder().orderBy(ARTICLE_ORDER).getMany();
+      return { items: offences.map(toOffenceView) };
+    });
   }
 
   measureTypes(audit: RequestAudit): Promise<ReferenceList<(typeof MEASURE_TYPES)[number]>> {
     return this.log.transaction(audit, async () => ({ items: [...MEASURE_TYPES] }));
+  }
+
+  uiksOffices(audit: RequestAudit): Promise<ReferenceList<UiksOfficeView>> {
+    return this.log.transaction(audit, async (manager) => {
+      const offices = await manager.getRepository(UiksOffice).find({ order: { code: 'ASC' } });
+      return { items: offices.map(toOfficeView) };
+    });
+  }
+
+  createOffice(audit: RequestAudit, input: CreateUiksOfficeDto): Promise<UiksOfficeView> {
+    audit.on('uiks_office', input.code);
+    return this.log.transaction(audit, async (manager) => {
+      await this.assertAdministrations(manager, input.policeAdministrations);
+      const repository = manager.getRepository(UiksOffice);
+      if (await repository.existsBy({ code: input.code })) {
+        throw DomainError.conflict(`The office ${input.code} exists; change it with PATCH.`);
+      }
+      const office = await repository.save(
+        repository.create({ ...input, policeAdministrations: [...input.policeAdministrations].sort() }),
+      );
+      return this.recorded(manager, audit, 'uiks_office', office.code, null, toOfficeView(office));
+    });
+  }
+
+  updateOffice(
+    audit: RequestAudit,
+    code: string,
+    version: number,
+    changes: UpdateUiksOfficeDto,
+  ): Promise<UiksOfficeView> {
+    audit.on('uiks_office', code);
+    return this.log.transaction(audit, async (manager) => {
+      const repository = manager.getRepository(UiksOffice);
+      const office = await repository.findOne({ where: { code }, lock: { mode: 'pessimistic_write' } });
+      if (!office) throw DomainError.notFound('No such UIKS office.');
+      if (office.version !== version) throw versionMismatch();
+      const errors = nullsRefused(changes);
+      if (errors.length > 0) throw DomainError.validation(errors);
+      if (changes.policeAdministrations) await this.assertAdministrations(manager, changes.policeAdministrations);
+      const before = toOfficeView(office);
+      Object.assign(office, {
+        name: changes.name ?? office.name,
+        policeAdministrations: changes.policeAdministrations
+          ? [...changes.policeAdministrations].sort()
+          : office.policeAdministrations,
+        active: changes.active ?? office.active,
+      });
+      const saved = await repository.save(office);
+      return this.recorded(manager, audit, 'uiks_office', code, before, toOfficeView(saved));
+    });
+  }
+
+  createOffence(audit: RequestAudit, input: CreateOffenceDto): Promise<OffenceView> {
+    audit.on('offence', input.article);
+    return this.log.transaction(audit, async (manager) => {
+      const repository = manager.getRepository(Offence);
+      if (await repository.existsBy({ article: input.article })) {
+        throw DomainError.conflict(`Article ${input.article} is in the catalogue; change it with PATCH.`);
+      }
+      const offence = await repository.save(
+        repository.create({ ...input, paragraphs: [...input.paragraphs].sort((a, b) => a - b) }),
+      );
+      return this.recorded(manager, audit, 'offence', offence.article, null, toOffenceView(offence));
+    });
+  }
+
+  updateOffence(
+    audit: RequestAudit,
+    article: string,
+    version: number,
+    changes: UpdateOffenceDto,
+  ): Promise<OffenceView> {
+    audit.on('offence', article);
+    return this.log.transaction(audit, async (manager) => {
+      const repository = manager.getRepository(Offence);
+      const offence = await repository.findOne({ where: { article }, lock: { mode: 'pessimistic_write' } });
+      if (!offence) throw DomainError.notFound('No such offence in the catalogue.');
+      if (offence.version !== version) throw versionMismatch();
+      const errors = nullsRefused(changes);
+      if (errors.length > 0) throw DomainError.validation(errors);
+      const before = toOffenceView(offence);
+      Object.assign(offence, {
+        title: changes.title ?? offence.title,
+        paragraphs: changes.paragraphs ? [...changes.paragraphs].sort((a, b) => a - b) : offence.paragraphs,
+        juvenileOnly: changes.juvenileOnly ?? offence.juvenileOnly,
+      });
+      const saved = await repository.save(offence);
+      return this.recorded(manager, audit, 'offence', article, before, toOffenceView(saved));
+    });
+  }
+
+  /** The changes of one kind of reference data (of one office or article with `key`), newest first. */
+  history(audit: RequestAudit, query: ReferenceHistoryQuery): Promise<Page<ReferenceHistoryItem>> {
+    audit.on(query.kind, query.key ?? null);
+    return this.log.transaction(audit, async (manager) => {
+      const q = manager
+        .getRepository(ReferenceHistoryEntry)
+        .createQueryBuilder('h')
+        .where('h.kind = :kind', { kind: query.kind });
+      if (query.key) q.andWhere('h.key = :key', { key: query.key });
+      const page = await new Keyset(NEWEST_FIRST, query).pageOf(q, (h) => ({
+        at: h.at.toISOString(),
+        actor: h.actor,
+        reason: h.reason,
+        change: h.change,
+        before: h.before,
+        after: h.after,
+      }));
+      audit.resultCount = page.items.length;
+      return page;
+    });
+  }
+
+  /** Unknown police administration codes are a 400 naming the field (the trigger refuses them too). */
+  private async assertAdministrations(manager: EntityManager, codes: string[]): Promise<void> {
+    const known = new Set(
+      (await manager.getRepository(PoliceAdministration).findBy({ code: In(codes) })).map((a) => a.code),
+    );
+    const unknown = codes.filter((code) => !known.has(code));
+    if (unknown.length > 0) {
+      throw DomainError.validation([
+        { field: 'policeAdministrations', message: `unknown police administration codes: ${unknown.join(', ')}` },
+      ]);
+    }
+  }
+
+  /** The history row of a change, with the request's actor and access reason, and the audit's before and after. */
+  private async recorded<V extends object>(
+    manager: EntityManager,
+    audit: RequestAudit,
+    kind: ReferenceKind,
+    key: string,
+    before: V | null,
+    after: V,
+  ): Promise<V> {
+    await manager.query(
+      `INSERT INTO reference_history (kind, key, actor, reason, change, before, after)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      [
+        kind,
+        key,
+        JSON.stringify(audit.actor ?? {}),
+        audit.reason,
+        before ? 'update' : 'create',
+        before ? JSON.stringify(before) : null,
+        JSON.stringify(after),
+      ],
+    );
+    audit.details = before ? { before, after } : { after };
+    return after;
   }
 }

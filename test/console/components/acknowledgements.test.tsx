@@ -44,23 +44,23 @@ describe('acknowledgements on the person page', () => {
     ).toEqual(['✗ NIJE POTVRĐENO', '✓ potvrđeno', '✗ NIJE POTVRĐENO']);
   });
 
-  it('refuses to send without a measure chosen, and sends the chosen ones, the day, who and the file', async () => {
+  it('offers the measures not ended, sends nothing until one is chosen, then the chosen ones, the day, who and the file', async () => {
     const { calls } = clerkOnPersonPage([], (call) =>
       call.url === '/persons/p1/acknowledgements' ? json({ ...recorded, id: 'a2' }, 201) : undefined,
     );
-    const form = await screen.findByTestId('ack-form');
-    // The measures not ended are offered, all checked.
+    const form = await screen.findByTestId('acknowledgement-form');
     const boxes = within(form).getAllByRole('checkbox');
-    expect(boxes.map((b) => b.parentElement?.textContent)).toEqual([
-      'Periodično javljanje (2026-12-20 – 2031-12-20)',
-      'Zabrana posećivanja mesta sa maloletnicima (2026-12-20 – 2031-12-20)',
+    expect(boxes.map((b) => b.parentElement?.textContent?.trim())).toEqual([
+      'Periodično javljanje · 2026-12-20 – 2031-12-20',
+      'Zabrana posećivanja mesta sa maloletnicima · 2026-12-20 – 2031-12-20',
     ]);
-    boxes.forEach((box) => fireEvent.click(box));
-    fireEvent.change(within(form).getByLabelText('Obaveze objasnio'), { target: { value: 'Milan Jović' } });
+    fireEvent.change(within(form).getByLabelText('Ko je objasnio (ime i funkcija)'), {
+      target: { value: 'Milan Jović' },
+    });
     const file = new File(['%PDF-1.4'], 'potvrda.pdf', { type: 'application/pdf' });
     fireEvent.change(within(form).getByLabelText(/Potpisani obrazac/), { target: { files: [file] } });
+    expect(within(form).getByRole('button', { name: 'Otpremi' })).toHaveProperty('disabled', true);
     fireEvent.submit(form);
-    await within(form).findByText('Izaberite bar jednu meru.');
     expect(calls.filter((c) => c.method === 'POST')).toEqual([]);
 
     fireEvent.click(boxes[0]);
@@ -85,7 +85,7 @@ describe('acknowledgements on the person page', () => {
     expect(list.textContent).toContain(
       '2026-11-30 · Milan Jović, savetnik · Zabrana posećivanja mesta sa maloletnicima',
     );
-    expect(within(list).getByRole('button', { name: 'Obrazac' })).toBeTruthy();
+    expect(within(list).getByRole('button', { name: 'Preuzmi obrazac' })).toBeTruthy();
     fireEvent.click(within(list).getByRole('button', { name: 'Poništi' }));
     await waitFor(() => expect(calls.some((c) => c.url === '/persons/p1/acknowledgements/a1/void')).toBe(true));
     const voided = calls.find((c) => c.url.endsWith('/void'))!;

@@ -142,6 +142,6 @@ describe('a release on the person page', () => {
     });
     const conviction = await screen.findByTestId('conviction');
     expect(within(conviction).queryByTestId('release-form')).toBeNull();
-    expect(screen.queryByTestId('ack-form')).toBeNull();
+    expect(screen.queryByTestId('acknowledgement-form')).toBeNull();
   });
 });

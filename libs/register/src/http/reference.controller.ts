@@ -1,9 +1,23 @@
-import { Controller, Get } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Authenticated } from '@app/authz';
+import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiIfMatch, IfMatchVersion, type Page, VersionedETag } from '@app/common';
+import { Authenticated, Permission, RequiresReason } from '@app/authz';
 import { Audited, AuditContext, type RequestAudit } from '@app/audit';
 import type { MEASURE_TYPES } from '../measure-types';
-import { type ReferenceList, ReferenceService } from '../reference.service';
+import {
+  CreateOffenceDto,
+  CreateUiksOfficeDto,
+  ReferenceHistoryQuery,
+  UpdateOffenceDto,
+  UpdateUiksOfficeDto,
+} from '../dto/reference.dto';
+import {
+  type OffenceView,
+  type ReferenceHistoryItem,
+  type ReferenceList,
+  ReferenceService,
+  type UiksOfficeView,
+} from '../reference.service';
 
 @ApiTags('reference')
 @Controller('reference')
@@ -18,14 +32,92 @@ export class ReferenceController {
     return this.reference.policeAdministrations(audit);
   }
 
+  @Get('uiks-offices')
+  @Authenticated()
+  @Audited('reference.read', { resource: 'uiks_office' })
+  @ApiOperation({ summary: 'The offices of the UIKS probation service, with the police administrations each serves' })
+  uiksOffices(@AuditContext() audit: RequestAudit): Promise<ReferenceList<UiksOfficeView>> {
+    return this.reference.uiksOffices(audit);
+  }
+
+  @Post('uiks-offices')
+  @Permission('manage', 'Reference')
+  @RequiresReason()
+  @Audited('reference.create', { resource: 'uiks_office' })
+  @ApiOperation({ summary: 'Add a UIKS office (admins; X-Access-Reason goes in the history)' })
+  @ApiResponse({ status: 201, description: 'The office (ETag: its version)' })
+  @ApiResponse({ status: 400, description: 'Malformed, or an unknown police administration code' })
+  @ApiResponse({ status: 409, description: 'An office with that code exists' })
+  @VersionedETag()
+  createOffice(@AuditContext() audit: RequestAudit, @Body() body: CreateUiksOfficeDto): Promise<UiksOfficeView> {
+    return this.reference.createOffice(audit, body);
+  }
+
+  @Patch('uiks-offices/:code')
+  @Permission('manage', 'Reference')
+  @RequiresReason()
+  @Audited('reference.update', { resource: 'uiks_office' })
+  @ApiIfMatch()
+  @ApiParam({ name: 'code', example: 'UIKS-NIS' })
+  @ApiOperation({ summary: 'Change a UIKS office: name, police administrations served, active (admins; If-Match)' })
+  @ApiResponse({ status: 200, description: 'The office, changed (ETag: its version)' })
+  @VersionedETag()
+  updateOffice(
+    @AuditContext() audit: RequestAudit,
+    @Param('code') code: string,
+    @IfMatchVersion() version: number,
+    @Body() body: UpdateUiksOfficeDto,
+  ): Promise<UiksOfficeView> {
+    return this.reference.updateOffice(audit, code, version, body);
+  }
+
   @Get('offences')
   @Authenticated()
   @Audited('reference.read', { resource: 'offence' })
-  @ApiOperation({ summary: 'Offences of the Criminal Code covered by the law' })
-  offences(
-    @AuditContext() audit: RequestAudit,
-  ): Promise<ReferenceList<{ article: string; title: string; paragraphs: number[] }>> {
+  @ApiOperation({ summary: 'Offences of the Criminal Code covered by the law (the catalogue convictions must use)' })
+  offences(@AuditContext() audit: RequestAudit): Promise<ReferenceList<OffenceView>> {
     return this.reference.offences(audit);
+  }
+
+  @Post('offences')
+  @Permission('manage', 'Reference')
+  @RequiresReason()
+  @Audited('reference.create', { resource: 'offence' })
+  @ApiOperation({ summary: 'Add an article to the offence catalogue (admins; X-Access-Reason goes in the history)' })
+  @ApiResponse({ status: 201, description: 'The offence (ETag: its version)' })
+  @ApiResponse({ status: 409, description: 'The article is in the catalogue' })
+  @VersionedETag()
+  createOffence(@AuditContext() audit: RequestAudit, @Body() body: CreateOffenceDto): Promise<OffenceView> {
+    return this.reference.createOffence(audit, body);
+  }
+
+  @Patch('offences/:article')
+  @Permission('manage', 'Reference')
+  @RequiresReason()
+  @Audited('reference.update', { resource: 'offence' })
+  @ApiIfMatch()
+  @ApiParam({ name: 'article', example: '182a' })
+  @ApiOperation({ summary: 'Change an offence: title, paragraphs, juvenileOnly (admins; If-Match)' })
+  @ApiResponse({ status: 200, description: 'The offence, changed (ETag: its version)' })
+  @VersionedETag()
+  updateOffence(
+    @AuditContext() audit: RequestAudit,
+    @Param('article') article: string,
+    @IfMatchVersion() version: number,
+    @Body() body: UpdateOffenceDto,
+  ): Promise<OffenceView> {
+    return this.reference.updateOffence(audit, article, version, body);
+  }
+
+  @Get('history')
+  @Permission('manage', 'Reference')
+  @Audited('reference.history', { resource: 'reference' })
+  @ApiOperation({ summary: 'The changes of the UIKS offices or of the offence catalogue, newest first (admins)' })
+  history(
+    @AuditContext() audit: RequestAudit,
+    @Query() query: ReferenceHistoryQuery,
+  ): Promise<Page<ReferenceHistoryItem>> {
+    return this.reference.history(audit, query);
   }
 
   @Get('measure-types')
