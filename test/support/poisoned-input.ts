@@ -182,6 +182,10 @@ export const VALID_INPUTS: Record<string, ValidInput> = {
     }),
   },
   'POST persons/:id/convictions': { body: () => CONVICTION },
+  'POST persons/:id/releases': {
+    headers: IF_MATCH,
+    body: (ids) => ({ convictionId: ids.convictionId, releasedOn: '2025-05-30', facility: 'KPZ Niš' }),
+  },
   'GET persons/:id/convictions': {},
   'PATCH persons/:id/convictions/:convictionId': { headers: IF_MATCH, body: () => CONVICTION },
   'POST persons/:id/measures': {
@@ -252,6 +256,7 @@ export const VALID_INPUTS: Record<string, ValidInput> = {
   'POST persons/:id/acknowledgements/:acknowledgementId/void': {},
   'GET compliance/overdue': { query: { region: 'PU-NIS', ...PAGE } },
   'GET compliance/due': { query: { region: 'PU-NIS', from: '2026-11-28', to: '2026-12-05', ...PAGE } },
+  'GET compliance/releases': { query: { from: '2026-11-28', to: '2026-12-05', ...PAGE } },
   'GET alerts': { query: { region: 'PU-NIS', status: 'open', kind: 'missed_check_in', ...PAGE } },
   'GET alerts/:id': {},
   'POST alerts/:id/acknowledge': {},
