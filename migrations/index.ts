@@ -1,3 +1,4 @@
+import { ReportingSchedules1796400200000 } from './1796400200000-ReportingSchedules';
 import { RoleChanges1796283000000 } from './1796283000000-RoleChanges';
 import { HeldAdminChanges1796300000000 } from './1796300000000-HeldAdminChanges';
 import { HeldAccountChanges1796290000000 } from './1796290000000-HeldAccountChanges';
@@ -37,4 +38,5 @@ export const MIGRATIONS: Function[] = [
   RoleChanges1796283000000,
   HeldAccountChanges1796290000000,
   HeldAdminChanges1796300000000,
+  ReportingSchedules1796400200000,
 ];
