@@ -59,6 +59,9 @@ describe('convictions and measures', () => {
       victimAge: 'child',
       sentence: { kind: 'imprisonment', months: 72 },
       releaseDate: '2025-05-10',
+      custodyFrom: '2019-09-01',
+      releasedOn: null,
+      releaseFacility: null,
       legalConsequences: [
         { kind: 'termination_of_public_office', until: null },
         { kind: 'termination_of_employment_with_minors', until: null },

@@ -28,7 +28,13 @@ export interface ConvictionView {
   offences: ConvictedOffence[];
   victimAge: string;
   sentence: { kind: string; months: number | null };
+  /** The expected release. */
   releaseDate: string | null;
+  /** When custody began (imprisonment; the finality date unless recorded). */
+  custodyFrom: string | null;
+  /** The actual release, once recorded (POST /persons/:id/releases). */
+  releasedOn: string | null;
+  releaseFacility: string | null;
   legalConsequences: LegalConsequence[];
   version: number;
 }
@@ -36,7 +42,8 @@ export interface ConvictionView {
 /** A conviction as shown, with the legal consequences the law attaches to it. */
 export function toConvictionView(conviction: Conviction, employmentBanYears: number): ConvictionView {
   // Prison time does not count: the ban runs from release (DOMAIN.md, consequences of conviction).
-  const banUntil = conviction.releaseDate ? addYears(conviction.releaseDate, employmentBanYears) : null;
+  const release = releaseOf(conviction);
+  const banUntil = release ? addYears(release, employmentBanYears) : null;
   return {
     id: conviction.id,
     court: conviction.court,
@@ -47,6 +54,10 @@ export function toConvictionView(conviction: Conviction, employmentBanYears: num
     victimAge: conviction.victimAge,
     sentence: { kind: conviction.sentenceKind, months: conviction.sentenceMonths },
     releaseDate: conviction.releaseDate,
+    custodyFrom:
+      conviction.sentenceKind === 'imprisonment' ? (conviction.custodyFrom ?? conviction.finalityDate) : null,
+    releasedOn: conviction.releasedOn,
+    releaseFacility: conviction.releaseFacility,
     legalConsequences: [
       { kind: 'termination_of_public_office', until: null },
       { kind: 'termination_of_employment_with_minors', until: null },
@@ -57,7 +68,15 @@ export function toConvictionView(conviction: Conviction, employmentBanYears: num
   };
 }
 
-type ConvictionFields = Omit<Conviction, 'id' | 'personId' | 'person' | 'version' | 'createdAt'>;
+/** The release that counts: the actual one once recorded, else the expected one. */
+export function releaseOf(conviction: Pick<Conviction, 'releaseDate' | 'releasedOn'>): string | null {
+  return conviction.releasedOn ?? conviction.releaseDate;
+}
+
+type ConvictionFields = Omit<
+  Conviction,
+  'id' | 'personId' | 'person' | 'version' | 'createdAt' | 'releasedOn' | 'releaseFacility'
+>;
 
 /** Convictions, and the legal consequences the law attaches to each. */
 @Injectable()
@@ -140,12 +159,16 @@ export class ConvictionsService {
       sentenceKind: input.sentence.kind,
       sentenceMonths: input.sentence.months ?? null,
       releaseDate: input.releaseDate ?? null,
+      custodyFrom: input.custodyFrom ?? null,
     };
   }
 
-  private async assertValid(manager: EntityManager, c: ConvictionFields): Promise<void> {
+  private async assertValid(
+    manager: EntityManager,
+    c: ConvictionFields & Partial<Pick<Conviction, 'releasedOn'>>,
+  ): Promise<void> {
     const errors: FieldError[] = [];
-    for (const field of ['judgmentDate', 'finalityDate', 'releaseDate'] as const) {
+    for (const field of ['judgmentDate', 'finalityDate', 'releaseDate', 'custodyFrom'] as const) {
       const value = c[field];
       if (value && !isRealDate(value)) errors.push({ field, message: 'is not a real date' });
     }
@@ -155,6 +178,15 @@ export class ConvictionsService {
       if (c.releaseDate && c.releaseDate < c.judgmentDate) {
         errors.push({ field: 'releaseDate', message: 'must not be before judgmentDate' });
       }
+    }
+    if (c.custodyFrom && c.sentenceKind !== 'imprisonment') {
+      errors.push({ field: 'custodyFrom', message: 'is only for imprisonment' });
+    } else if (c.releasedOn && c.sentenceKind !== 'imprisonment') {
+      errors.push({ field: 'sentence.kind', message: 'must stay imprisonment: a release is recorded' });
+    } else if (errors.length === 0 && c.releasedOn && c.releasedOn < (c.custodyFrom ?? c.judgmentDate)) {
+      errors.push({ field: 'custodyFrom', message: `must not be after the recorded release (${c.releasedOn})` });
+    } else if (errors.length === 0 && c.custodyFrom && c.releaseDate && c.releaseDate < c.custodyFrom) {
+      errors.push({ field: 'releaseDate', message: 'must not be before custodyFrom' });
     }
     if (c.sentenceKind === 'imprisonment' && !c.sentenceMonths) {
       errors.push({ field: 'sentence.months', message: 'is required for imprisonment' });

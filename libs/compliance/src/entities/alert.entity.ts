@@ -20,6 +20,7 @@ export const ALERT_KINDS = [
   'transfer_out',
   'measure_ending',
   'arrival',
+  'release_unprepared',
 ] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 export const ALERT_STATUSES = ['open', 'acknowledged', 'resolved'] as const;
@@ -34,7 +35,7 @@ export type AlertStatus = (typeof ALERT_STATUSES)[number];
 @Unique('alerts_kind_source_due_key', ['kind', 'sourceId', 'dueDate'])
 @Check(
   'alerts_kind_check',
-  `"kind" IN ('missed_check_in', 'late_notification', 'breach', 'transfer_in', 'transfer_out', 'measure_ending', 'arrival')`,
+  `"kind" IN ('missed_check_in', 'late_notification', 'breach', 'transfer_in', 'transfer_out', 'measure_ending', 'arrival', 'release_unprepared')`,
 )
 @Check('alerts_status_check', `"status" IN ('open', 'acknowledged', 'resolved')`)
 @Check(

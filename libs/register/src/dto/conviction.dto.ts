@@ -81,11 +81,19 @@ export class CreateConvictionDto {
   @Type(() => SentenceDto)
   sentence: SentenceDto;
 
-  @ApiPropertyOptional({ example: '2025-03-01' })
+  @ApiPropertyOptional({ example: '2025-03-01', description: 'The expected release (imprisonment)' })
   @IsOptional()
   @IsIsoDate()
   releaseDate?: string;
+
+  @ApiPropertyOptional({
+    example: '2020-06-01',
+    description: 'When custody for the imprisonment began (default: the finality date)',
+  })
+  @IsOptional()
+  @IsIsoDate()
+  custodyFrom?: string;
 }
 
-/** A correction: any field of the conviction; the release date may also be null. */
-export class UpdateConvictionDto extends UpdateType(CreateConvictionDto, ['releaseDate']) {}
+/** A correction: any field of the conviction; the expected release and the custody start may also be null. */
+export class UpdateConvictionDto extends UpdateType(CreateConvictionDto, ['releaseDate', 'custodyFrom']) {}

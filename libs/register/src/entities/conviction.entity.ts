@@ -32,6 +32,14 @@ export interface ConvictedOffence {
   `"sentence_kind" IN ('imprisonment', 'house_arrest', 'fine', 'community_service', 'suspended')`,
 )
 @Check('convictions_sentence_months_check', `"sentence_months" IS NULL OR "sentence_months" BETWEEN 1 AND 600`)
+@Check(
+  'convictions_custody_check',
+  `"sentence_kind" = 'imprisonment' OR ("custody_from" IS NULL AND "released_on" IS NULL)`,
+)
+@Check(
+  'convictions_released_check',
+  `("released_on" IS NULL) = ("release_facility" IS NULL) AND ("released_on" IS NULL OR "released_on" >= coalesce("custody_from", "judgment_date"))`,
+)
 @Index(['personId'])
 export class Conviction {
   @PrimaryGeneratedColumn('uuid')
@@ -68,8 +76,21 @@ export class Conviction {
   @Column({ type: 'integer', nullable: true })
   sentenceMonths: number | null;
 
+  /** The expected release (imprisonment), from which the law's limits are counted until the actual one is known. */
   @Column({ type: 'date', nullable: true })
   releaseDate: string | null;
+
+  /** When custody for this imprisonment began (null: the finality date). */
+  @Column({ type: 'date', nullable: true })
+  custodyFrom: string | null;
+
+  /** The actual release, the first day free, as a clerk recorded it. */
+  @Column({ type: 'date', nullable: true })
+  releasedOn: string | null;
+
+  /** The facility the person was released from. */
+  @Column({ type: 'text', nullable: true })
+  releaseFacility: string | null;
 
   @VersionColumn({ default: 1 })
   version: number;
