@@ -1,8 +1,5 @@
-<<<<<<< HEAD
 import { ReportingSchedules1796400200000 } from './1796400200000-ReportingSchedules';
-=======
 import { Releases1796400100000 } from './1796400100000-Releases';
->>>>>>> main
 import { RoleChanges1796283000000 } from './1796283000000-RoleChanges';
 import { HeldAdminChanges1796300000000 } from './1796300000000-HeldAdminChanges';
 import { HeldAccountChanges1796290000000 } from './1796290000000-HeldAccountChanges';
