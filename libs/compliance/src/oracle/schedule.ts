@@ -12,7 +12,7 @@
  * The last period is cut at endsOn. A period touching a suspension of the measure, or a day the
  * person spent in custody, is excused: never due, never missed.
  *
- * At run time the rules live in SQL alone (`measure_compliance`, `person_compliance`); this is the
+ * At run time the rules live in SQL alone (`schedule_compliance`, `person_compliance`); this is the
  * same rules stated again, independently, as pure functions over plain values, for the property
  * tests (`schedule.spec.ts`, test/compliance/sql-agrees.e2e-spec.ts) to hold the SQL to. No run-time
  * file may import it (`boundaries.spec.ts` checks). Days are Europe/Belgrade calendar dates

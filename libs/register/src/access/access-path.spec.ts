@@ -29,6 +29,7 @@ const TABLES = [
   'counselling_attendances',
   'transfers',
   'arrivals',
+  'office_reporting_schedules',
 ];
 const ENTITIES = [
   'Person',
@@ -47,6 +48,7 @@ const ENTITIES = [
   'CounsellingAttendance',
   'Transfer',
   'Arrival',
+  'OfficeReportingSchedule',
 ];
 
 const ALLOWED = [

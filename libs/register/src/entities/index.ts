@@ -10,6 +10,7 @@ import { Conviction } from './conviction.entity';
 import { DnaReference } from './dna-reference.entity';
 import { Measure } from './measure.entity';
 import { Offence } from './offence.entity';
+import { OfficeReportingSchedule } from './office-reporting-schedule.entity';
 import { PersonHistoryEntry } from './person-history.entity';
 import { Person } from './person.entity';
 import { Photo } from './photo.entity';
@@ -29,6 +30,7 @@ export {
   DnaReference,
   Measure,
   Offence,
+  OfficeReportingSchedule,
   Person,
   PersonHistoryEntry,
   PhysicalDescription,
@@ -44,6 +46,7 @@ export const REGISTER_ENTITIES = [
   PhysicalDescription,
   Conviction,
   Measure,
+  OfficeReportingSchedule,
   Workplace,
   Photo,
   MeasureSuspension,
