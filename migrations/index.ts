@@ -1,5 +1,8 @@
 import { ReportingSchedules1796400200000 } from './1796400200000-ReportingSchedules';
+import { ReleaseReadiness1796400400000 } from './1796400400000-ReleaseReadiness';
+import { Acknowledgements1796400300000 } from './1796400300000-Acknowledgements';
 import { Releases1796400100000 } from './1796400100000-Releases';
+import { ReferenceData1796400000000 } from './1796400000000-ReferenceData';
 import { RoleChanges1796283000000 } from './1796283000000-RoleChanges';
 import { HeldAdminChanges1796300000000 } from './1796300000000-HeldAdminChanges';
 import { HeldAccountChanges1796290000000 } from './1796290000000-HeldAccountChanges';
@@ -39,6 +42,9 @@ export const MIGRATIONS: Function[] = [
   RoleChanges1796283000000,
   HeldAccountChanges1796290000000,
   HeldAdminChanges1796300000000,
+  ReferenceData1796400000000,
   Releases1796400100000,
   ReportingSchedules1796400200000,
+  Acknowledgements1796400300000,
+  ReleaseReadiness1796400400000,
 ];

@@ -282,6 +282,13 @@ const MATRIX: RouteCase[] = [
     expect: { anonymous: 401, registry_clerk: 200, others: 403 },
   },
   {
+    route: 'POST persons/:id/releases',
+    url: (c) => `/api/v1/persons/${c.personId}/releases`,
+    headers: { ...REASON, 'If-Match': '1' },
+    body: (c: Context) => ({ convictionId: c.convictionId, releasedOn: '2025-05-30', facility: 'KPZ Niš' }),
+    expect: { anonymous: 401, registry_clerk: 201, others: 403 },
+  },
+  {
     route: 'POST persons/:id/measures',
     url: (c) => `/api/v1/persons/${c.personId}/measures`,
     headers: REASON,

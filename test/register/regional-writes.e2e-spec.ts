@@ -103,6 +103,12 @@ const WRITES: WriteCase[] = [
     body: { caseNumber: 'K 1/2020 (ispravka)' },
   },
   {
+    route: 'POST persons/:id/releases',
+    url: (r) => `/persons/${r.personId}/releases`,
+    ifMatch: true,
+    body: (r) => ({ convictionId: r.convictionId, releasedOn: '2025-05-30', facility: 'KPZ Niš' }),
+  },
+  {
     route: 'POST persons/:id/measures',
     url: (r) => `/persons/${r.personId}/measures`,
     body: { type: 'ban_places_with_minors', startsOn: '2025-06-02', endsOn: '2030-06-01' },
@@ -259,8 +265,8 @@ describe('writes under regional rules (rules added in this test only)', () => {
   it('lets a write through when the rules allow the write itself, even without a read', async () => {
     // Correcting addresses and voiding check-ins of PU-NIS, which this officer may not read.
     const original = (t.app.get(AbilityFactory) as unknown as Record<string, unknown>).rules as RoleRules;
-    const writeOnly: RoleRules = (builder, role, region) => {
-      original(builder, role, region);
+    const writeOnly: RoleRules = (builder, role, region, office) => {
+      original(builder, role, region, office);
       if (role === 'police_officer') builder.can(['update', 'void'], ['Address', 'CheckIn'], { regions: 'PU-NIS' });
     };
     Object.assign(t.app.get(AbilityFactory), { rules: writeOnly, cache: new Map() });

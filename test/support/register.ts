@@ -11,6 +11,7 @@ export const CLERK: Principal = {
   username: 'test.clerk',
   role: 'registry_clerk',
   region: null,
+  office: null,
   organisation: 'UIKS',
   sessionId: 'test',
   mfa: true,
@@ -22,7 +23,9 @@ export function nextJmbg(sex: 'M' | 'F' = 'M', date = '0101990'): string {
   for (;;) {
     serial += 1;
     const bbb = (sex === 'M' ? 0 : 500) + (serial % 500);
-    const first12 = `${date}71${String(bbb).padStart(3, '0')}`;
+    // RR 71-79 (Belgrade's registration regions): 4,500 numbers per sex and date before one repeats.
+    const rr = 71 + (Math.floor(serial / 500) % 9);
+    const first12 = `${date}${rr}${String(bbb).padStart(3, '0')}`;
     const check = expectedCheckDigit(first12);
     if (check !== null) return `${first12}${check}`;
   }

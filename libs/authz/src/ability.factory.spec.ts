@@ -14,8 +14,10 @@ describe('AbilityFactory', () => {
 
   it('limits an officer to persons of the region', () => {
     const ability = factory.createForPrincipal({ role: 'police_officer', region: 'PU-NIS' });
-    expect(ability.can('read', subject('Person', { regions: ['PU-NIS', 'PU-PIROT'] }))).toBe(true);
-    expect(ability.can('read', subject('Person', { regions: ['PU-BEOGRAD'] }))).toBe(false);
+    expect(ability.can('read', subject('Person', { regions: ['PU-NIS', 'PU-PIROT'], offices: ['UIKS-NIS'] }))).toBe(
+      true,
+    );
+    expect(ability.can('read', subject('Person', { regions: ['PU-BEOGRAD'], offices: ['UIKS-BEOGRAD'] }))).toBe(false);
     expect(ability.can('read', 'DnaReference')).toBe(false);
     expect(ability.can('lookup', 'PersonLookup')).toBe(true);
   });
@@ -27,6 +29,38 @@ describe('AbilityFactory', () => {
     expect(ability.can('manage', 'User')).toBe(false);
   });
 
+  it('limits a clerk of a UIKS office to the persons it serves; a clerk without one reaches everyone', () => {
+    const clerk = factory.createForPrincipal({ role: 'registry_clerk', region: null, office: 'UIKS-NIS' });
+    const served = subject('Person', { regions: ['PU-NIS'], offices: ['UIKS-NIS'] });
+    const elsewhere = subject('Measure', { regions: ['PU-BEOGRAD'], offices: ['UIKS-BEOGRAD'] });
+    expect([clerk.can('read', served), clerk.can('update', elsewhere), clerk.can('create', 'Person')]).toEqual([
+      true,
+      false,
+      true,
+    ]);
+    expect(clerk.can('work', subject('Alert', { policeAdministration: null, office: 'UIKS-NIS', servedBy: [] }))).toBe(
+      true,
+    );
+    const national = factory.createForPrincipal({ role: 'registry_clerk', region: null, office: null });
+    expect(national.can('update', elsewhere)).toBe(true);
+    expect(national.rules).toEqual(factory.createForPrincipal({ role: 'registry_clerk', region: null }).rules);
+    // An office means nothing for another role.
+    expect(factory.createForPrincipal({ role: 'judicial_officer', region: null, office: 'UIKS-NIS' })).toBe(
+      factory.createForPrincipal({ role: 'judicial_officer', region: null }),
+    );
+  });
+
+  it('lets the admin manage the reference data and everyone signed in read it', () => {
+    for (const role of ROLES) {
+      const ability = factory.createForPrincipal({ role, region: role === 'police_officer' ? 'PU-NIS' : null });
+      expect([role, ability.can('manage', 'Reference'), ability.can('read', 'Reference')]).toEqual([
+        role,
+        role === 'admin',
+        true,
+      ]);
+    }
+  });
+
   it('builds one ability per role and region', () => {
     const a = factory.createForPrincipal({ role: 'police_officer', region: 'PU-NIS' });
     expect(factory.createForPrincipal({ role: 'police_officer', region: 'PU-NIS' })).toBe(a);
@@ -34,6 +68,9 @@ describe('AbilityFactory', () => {
   });
 
   it('packs the rules for clients', () => {
-    expect(factory.packedRules({ role: 'admin', region: null })).toEqual([['manage', 'User']]);
+    expect(factory.packedRules({ role: 'admin', region: null })).toEqual([
+      ['manage', 'User'],
+      ['manage', 'Reference'],
+    ]);
   });
 });

@@ -1,14 +1,19 @@
 import { AbilityBuilder, createMongoAbility, type MongoAbility, type RawRuleOf } from '@casl/ability';
 import { packRules } from '@casl/ability/extra';
 import { Injectable } from '@nestjs/common';
-import type { Principal } from './principal';
+import type { PrincipalReach } from './principal';
 import type { Role } from './roles';
 import type { Action, Subject, SubjectRecord } from './subjects';
 
 export type AppAbility = MongoAbility<[Action, Subject | SubjectRecord]>;
 
-/** The rules of one role in one region, added to `builder`. */
-export type RoleRules = (builder: AbilityBuilder<AppAbility>, role: Role, region: string | null) => void;
+/** The rules of one role in one region (officers) or UIKS office (clerks), added to `builder`. */
+export type RoleRules = (
+  builder: AbilityBuilder<AppAbility>,
+  role: Role,
+  region: string | null,
+  office: string | null,
+) => void;
 
 /**
  * The role table of the contract, as CASL rules: one place for route checks,
@@ -16,21 +21,35 @@ export type RoleRules = (builder: AbilityBuilder<AppAbility>, role: Role, region
  * RecordAccess), field visibility and list scoping. What is not granted here
  * is refused. Conditions name only the fields of SubjectFields.
  */
-export const ROLE_RULES: RoleRules = ({ can }, role, region) => {
+export const ROLE_RULES: RoleRules = ({ can }, role, region, office) => {
   switch (role) {
     case 'admin':
       can('manage', 'User');
+      can('manage', 'Reference');
       break;
-    case 'registry_clerk':
-      can(['create', 'read', 'update'], ['Person', 'Conviction', 'Measure', 'DnaReference']);
-      can(['read', 'record', 'update'], ['Address', 'Workplace', 'Breach', 'Counselling']);
-      can(['read', 'record', 'void'], ['CheckIn', 'Notification']);
-      can(['read', 'update'], 'PhysicalDescription');
-      can('read', ['Compliance', 'Alert', 'PersonHistory', 'Photo']);
-      can(['create', 'read'], 'Arrival');
-      can('work', 'Alert');
+    case 'registry_clerk': {
+      // A clerk of a UIKS office: the same actions, on the persons the office serves (an address, or
+      // active reporting, in an administration it serves); a clerk without one reaches every person.
+      const served = office ? { offices: office } : undefined;
+      can('create', 'Person');
+      can(['read', 'update'], 'Person', served);
+      can(['create', 'read', 'update'], ['Conviction', 'Measure', 'DnaReference'], served);
+      can(['read', 'record', 'update'], ['Address', 'Workplace', 'Breach', 'Counselling'], served);
+      // The first address of a new person (it has none yet) may lie where the office serves.
+      if (office) can('record', 'Address', { servedBy: office });
+      can(['read', 'record', 'void'], ['CheckIn', 'Notification'], served);
+      can(['read', 'update'], 'PhysicalDescription', served);
+      can('read', ['Compliance', 'PersonHistory', 'Photo'], served);
+      can(['create', 'read'], 'Arrival', served);
+      // Alerts raised for the office, or for an administration it serves.
+      if (office) {
+        can(['read', 'work'], 'Alert', { office });
+        can(['read', 'work'], 'Alert', { servedBy: office });
+      } else can(['read', 'work'], 'Alert');
       can('read', 'Inbox');
+      can('read', 'Reference');
       break;
+    }
     case 'police_officer':
       if (!region) break;
       // "In the region": one of the person's current addresses, or an active measure's reportTo.
@@ -50,15 +69,18 @@ export const ROLE_RULES: RoleRules = ({ can }, role, region) => {
       can(['read', 'work'], 'Alert', { policeAdministration: region });
       can('read', 'Inbox');
       can('lookup', 'PersonLookup');
+      can('read', 'Reference');
       break;
     case 'judicial_officer':
       // The contract's table: persons, convictions, measures and compliance, in every region; not the
       // records of carrying out the measures (check-ins, notices, breaches, counselling), nor the
       // histories of addresses and workplaces, nor photos beyond the person's view.
       can('read', ['Person', 'Conviction', 'Measure', 'Compliance']);
+      can('read', 'Reference');
       break;
     case 'auditor':
       can(['read', 'review', 'verify', 'export'], 'AuditEvent');
+      can('read', 'Reference');
       break;
   }
 };
@@ -72,19 +94,20 @@ export class AbilityFactory {
   /** A factory with `extra` rules on top of the role table: for tests only, never provided to the apps. */
   static withRules(extra: RoleRules): AbilityFactory {
     const factory = new AbilityFactory();
-    factory.rules = (builder, role, region) => {
-      ROLE_RULES(builder, role, region);
-      extra(builder, role, region);
+    factory.rules = (builder, role, region, office) => {
+      ROLE_RULES(builder, role, region, office);
+      extra(builder, role, region, office);
     };
     return factory;
   }
 
-  createForPrincipal(principal: Pick<Principal, 'role' | 'region'>): AppAbility {
-    const key = `${principal.role}:${principal.region ?? ''}`;
+  createForPrincipal(principal: PrincipalReach): AppAbility {
+    const office = principal.role === 'registry_clerk' ? (principal.office ?? null) : null;
+    const key = `${principal.role}:${principal.region ?? ''}:${office ?? ''}`;
     let ability = this.cache.get(key);
     if (!ability) {
       const builder = new AbilityBuilder<AppAbility>(createMongoAbility);
-      this.rules(builder, principal.role, principal.region);
+      this.rules(builder, principal.role, principal.region, office);
       ability = builder.build();
       this.cache.set(key, ability);
     }
@@ -92,7 +115,7 @@ export class AbilityFactory {
   }
 
   /** The rules in CASL's packed form, for clients (`GET /auth/me`). */
-  packedRules(principal: Pick<Principal, 'role' | 'region'>): unknown[] {
+  packedRules(principal: PrincipalReach): unknown[] {
     return packRules(this.createForPrincipal(principal).rules as RawRuleOf<AppAbility>[]);
   }
 }

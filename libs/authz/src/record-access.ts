@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { DomainError, positional } from '@app/common';
 import { AbilityFactory, type AppAbility } from './ability.factory';
-import type { Principal } from './principal';
+import type { PrincipalReach } from './principal';
 import { type ScopeBinding, scopeSql, type SqlScope } from './scope';
 import type { Action, ScopedSubject } from './subjects';
 
@@ -36,13 +36,13 @@ export interface RecordTarget<S extends ScopedSubject> {
 export class RecordAccess {
   constructor(private readonly abilities: AbilityFactory) {}
 
-  ability(principal: Pick<Principal, 'role' | 'region'>): AppAbility {
+  ability(principal: PrincipalReach): AppAbility {
     return this.abilities.createForPrincipal(principal);
   }
 
   /** The predicate over many rows (lists, searches), with named parameters. */
   scope<S extends ScopedSubject>(
-    principal: Pick<Principal, 'role' | 'region'>,
+    principal: PrincipalReach,
     action: Action,
     subject: S,
     binding: ScopeBinding<S>,
@@ -57,7 +57,7 @@ export class RecordAccess {
    */
   async find<S extends ScopedSubject, R extends object>(
     manager: EntityManager,
-    principal: Pick<Principal, 'role' | 'region'>,
+    principal: PrincipalReach,
     target: RecordTarget<S>,
   ): Promise<(R & { allowed: boolean }) | null> {
     const scope = positional(
@@ -80,7 +80,7 @@ export class RecordAccess {
    */
   async reach<S extends ScopedSubject, R extends object>(
     manager: EntityManager,
-    principal: Pick<Principal, 'role' | 'region'>,
+    principal: PrincipalReach,
     target: RecordTarget<S>,
     found?: (row: R) => void,
   ): Promise<R> {

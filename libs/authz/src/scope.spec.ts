@@ -59,6 +59,27 @@ describe('scopeSql', () => {
     );
   });
 
+  it('scopes a clerk of a UIKS office to the persons and alerts it serves; a clerk without one to none', () => {
+    const clerk = factory.createForPrincipal({ role: 'registry_clerk', region: null, office: 'UIKS-NIS' });
+    expect(scopeSql(clerk, 'read', 'Person', { person: 'p' })).toEqual({
+      sql: ':scope_0 = ANY(offices_serving(p.regions))',
+      params: { scope_0: 'UIKS-NIS' },
+    });
+    expect(scopeSql(clerk, 'create', 'Person', { values: { regions: [] } })).toEqual({ sql: 'TRUE', params: {} });
+    // The first address of a person: where the office serves, or a person it serves already.
+    expect(scopeSql(clerk, 'record', 'Address', { person: 'p', values: { policeAdministration: 'PU-NIS' } })).toEqual({
+      sql: '(:scope_1 = ANY(offices_serving(ARRAY[:scope_0::text]::text[])) OR :scope_2 = ANY(offices_serving(p.regions)))',
+      params: { scope_0: 'PU-NIS', scope_1: 'UIKS-NIS', scope_2: 'UIKS-NIS' },
+    });
+    expect(scopeSql(clerk, 'work', 'Alert', { row: 'a' })).toEqual({
+      sql: '(:scope_0 = ANY(offices_serving(ARRAY[a.police_administration]::text[])) OR a.office = :scope_1)',
+      params: { scope_0: 'UIKS-NIS', scope_1: 'UIKS-NIS' },
+    });
+    const national = factory.createForPrincipal({ role: 'registry_clerk', region: null, office: null });
+    expect(scopeSql(national, 'read', 'Person', { person: 'p' })).toEqual({ sql: 'TRUE', params: {} });
+    expect(scopeSql(national, 'work', 'Alert', { row: 'a' })).toEqual({ sql: 'TRUE', params: {} });
+  });
+
   it('numbers positional parameters after the statement’s own', () => {
     expect(positional(scopeSql(officer, 'read', 'Person', { person: 'p' }), 2)).toEqual({
       sql: '$3 = ANY(p.regions)',

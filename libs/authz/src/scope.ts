@@ -54,6 +54,9 @@ export function scopeSql<S extends ScopedSubject>(
   const operand = (field: string | undefined): { sql: string; array: boolean } => {
     const column = field ? columns[field] : undefined;
     if (!column || !field) throw new Error(`the rules name a field with no column: ${subject}.${field}`);
+    if (column.over && !(field in values)) {
+      return { sql: column.over.sql(operand(column.over.field).sql), array: Boolean(column.array) };
+    }
     if (field in values) {
       return { sql: `${param(values[field])}::text${column.array ? '[]' : ''}`, array: Boolean(column.array) };
     }

@@ -14,9 +14,10 @@ export interface SubjectFields {
   PersonHistory: PersonFields;
   /**
    * `policeAdministration`: the address's; `arrivingTo`: the administration
-   * of an open arrival announcement of the person matching it (none: null).
+   * of an open arrival announcement of the person matching it (none: null);
+   * `servedBy`: the UIKS offices serving the address's administration.
    */
-  Address: PersonFields & { policeAdministration: string; arrivingTo: string | null };
+  Address: PersonFields & { policeAdministration: string; arrivingTo: string | null; servedBy: string[] };
   /** `responsibleAdministration`: the administration responsible for the person now (null: none). */
   Arrival: PersonFields & { responsibleAdministration: string | null };
   PhysicalDescription: PersonFields;
@@ -30,19 +31,22 @@ export interface SubjectFields {
   Breach: PersonFields;
   Counselling: PersonFields;
   Compliance: PersonFields;
-  Alert: { policeAdministration: string | null };
+  /** `office`: the UIKS office it was raised for; `servedBy`: the offices serving its administration. */
+  Alert: { policeAdministration: string | null; office: string | null; servedBy: string[] };
 }
 
 interface PersonFields {
   /** The police administrations the person is in (current addresses, active reporting). */
   regions: string[];
+  /** The active UIKS offices serving any of those administrations. */
+  offices: string[];
 }
 
 /** Subjects whose rules may carry conditions: checked on each record, in the SQL that reaches it. */
 export type ScopedSubject = keyof SubjectFields;
 
 /** Subjects granted or refused as a whole. */
-export type PlainSubject = 'User' | 'PersonLookup' | 'Inbox' | 'AuditEvent' | 'all';
+export type PlainSubject = 'User' | 'Reference' | 'PersonLookup' | 'Inbox' | 'AuditEvent' | 'all';
 
 export type Subject = ScopedSubject | PlainSubject;
 
@@ -62,10 +66,28 @@ export interface ScopeColumn {
   sql?: (alias: string) => string;
   /** An array column: the condition's value must be one of its elements. */
   array?: boolean;
+  /**
+   * Derived from another field of the subject: `sql` applied to that field's
+   * operand (its column, or its value for a record not written yet).
+   */
+  over?: { field: string; sql: (operand: string) => string };
 }
 
 const PERSON_REGIONS: ScopeColumn = { on: 'person', column: 'regions', array: true };
-const PERSON_SCOPED = { regions: PERSON_REGIONS };
+/** offices_serving (migration ReferenceData): the active UIKS offices serving any of the administrations. */
+const PERSON_OFFICES: ScopeColumn = {
+  on: 'person',
+  column: 'regions',
+  sql: (person) => `offices_serving(${person}.regions)`,
+  array: true,
+};
+const PERSON_SCOPED = { regions: PERSON_REGIONS, offices: PERSON_OFFICES };
+const SERVING_ADMINISTRATION: ScopeColumn = {
+  on: 'row',
+  column: 'police_administration',
+  array: true,
+  over: { field: 'policeAdministration', sql: (administration) => `offices_serving(ARRAY[${administration}]::text[])` },
+};
 
 /**
  * Every field of every scoped subject, mapped to SQL once. The compiler
@@ -76,12 +98,13 @@ export const SCOPE_COLUMNS: { [S in ScopedSubject]: { [F in keyof SubjectFields[
   Person: PERSON_SCOPED,
   PersonHistory: PERSON_SCOPED,
   Address: {
-    regions: PERSON_REGIONS,
+    ...PERSON_SCOPED,
     policeAdministration: { on: 'row', column: 'police_administration' },
     arrivingTo: { on: 'arrival', column: 'police_administration' },
+    servedBy: SERVING_ADMINISTRATION,
   },
   Arrival: {
-    regions: PERSON_REGIONS,
+    ...PERSON_SCOPED,
     responsibleAdministration: {
       on: 'person',
       column: 'id',
@@ -100,5 +123,9 @@ export const SCOPE_COLUMNS: { [S in ScopedSubject]: { [F in keyof SubjectFields[
   Breach: PERSON_SCOPED,
   Counselling: PERSON_SCOPED,
   Compliance: PERSON_SCOPED,
-  Alert: { policeAdministration: { on: 'row', column: 'police_administration' } },
+  Alert: {
+    policeAdministration: { on: 'row', column: 'police_administration' },
+    office: { on: 'row', column: 'office' },
+    servedBy: SERVING_ADMINISTRATION,
+  },
 };

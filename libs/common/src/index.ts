@@ -16,6 +16,7 @@ export * from './http/if-match';
 export * from './http/iso-date';
 export * from './http/free-text';
 export * from './http/police-administration';
+export * from './http/uiks-office';
 export * from './http/update-type';
 export * from './http/versioned-etag';
 export * from './pagination/page';

@@ -14,6 +14,8 @@ export interface AlertView {
   sourceId: string;
   dueDate: string;
   policeAdministration: string | null;
+  /** The UIKS office it was raised for (its clerks work it), if any. */
+  office: string | null;
   status: AlertStatus;
   raisedAt: Date;
   acknowledgedAt: Date | null;
@@ -33,6 +35,7 @@ export function toAlertView(a: Alert): AlertView {
     sourceId: a.sourceId,
     dueDate: a.dueDate,
     policeAdministration: a.policeAdministration,
+    office: a.office,
     status: a.status,
     raisedAt: a.raisedAt,
     acknowledgedAt: a.acknowledgedAt,

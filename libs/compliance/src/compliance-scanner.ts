@@ -21,7 +21,8 @@ export interface ScanResult {
 /**
  * One compliance scan, set-based: every missed reporting period (of each
  * authority's schedule) raises its `missed_check_in` alert, measures about to
- * end raise `measure_ending`, and officers and the UIKS offices' clerks are
+ * end raise `measure_ending`, releases coming with duties not acknowledged
+ * raise `release_unprepared`, and officers and the UIKS offices' clerks are
  * reminded of check-ins falling due. One transaction under an
  * advisory lock; the alerts' unique key makes a repeated or concurrent scan
  * raise nothing twice.
@@ -49,13 +50,15 @@ export class ComplianceScanner {
   /** `audit`: whose scan it is (an operator's from the command line; the worker's by default). */
   async scan(now = new Date(), audit = RequestAudit.system('compliance.scan')): Promise<ScanResult> {
     const started = performance.now();
-    const { graceHours, measureEndingDays, reminderDaysBefore, scanLookbackDays } = this.config.compliance;
+    const { graceHours, measureEndingDays, reminderDaysBefore, scanLookbackDays, releasePrepareDays } =
+      this.config.compliance;
     const result = await this.dataSource.transaction(async (manager) => {
       const [{ locked }] = await manager.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [SCAN_LOCK]);
       if (!locked) return { ran: false, raised: {}, reminders: 0 };
       const raised = [
         ...(await this.alerts.raise(manager, { sql: MISSED_PERIODS, params: [now, graceHours, scanLookbackDays] })),
         ...(await this.alerts.raise(manager, { sql: MEASURES_ENDING, params: [now, measureEndingDays] })),
+        ...(await this.alerts.raise(manager, { sql: RELEASES_UNPREPARED, params: [now, releasePrepareDays] })),
       ];
       const reminders = await this.alerts.remind(manager, { sql: CHECK_INS_DUE, params: [now, reminderDaysBefore] });
       const counts: Record<string, number> = {};
@@ -129,6 +132,26 @@ const MEASURES_ENDING = `
    WHERE m.status = 'active' AND m.ends_on BETWEEN t.today AND t.today + $2::int
      AND NOT EXISTS (SELECT 1 FROM alerts a
                       WHERE a.kind = 'measure_ending' AND a.source_id = m.id AND a.due_date = m.ends_on)`;
+
+/**
+ * Releases within the next $2 days whose duties have not been acknowledged
+ * (register_releases): once per release date, to the administration of the
+ * planned address (else the one responsible for the person) and to the clerks
+ * of the UIKS office serving it.
+ */
+const RELEASES_UNPREPARED = `
+  SELECT 'release_unprepared' AS kind, r.person_id, NULL::uuid AS measure_id, r.conviction_id AS source_id,
+         r.release_on AS due_date, a.administration AS police_administration,
+         (offices_serving(ARRAY[a.administration]))[1] AS office
+    FROM register_releases r
+   CROSS JOIN LATERAL (SELECT ($1::timestamptz AT TIME ZONE 'Europe/Belgrade')::date AS today) t
+   CROSS JOIN LATERAL (SELECT coalesce(r.planned_administration, responsible_administration(r.person_id))
+                              AS administration) a
+   WHERE NOT r.released AND NOT r.acknowledged
+     AND r.release_on BETWEEN t.today AND t.today + $2::int
+     AND NOT EXISTS (SELECT 1 FROM alerts x
+                      WHERE x.kind = 'release_unprepared' AND x.source_id = r.conviction_id
+                        AND x.due_date = r.release_on)`;
 
 /**
  * Current reporting periods, of each authority's schedule, ending within $2

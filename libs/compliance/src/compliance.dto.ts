@@ -25,6 +25,18 @@ export class DueQuery extends OverdueQuery {
   to?: string;
 }
 
+export class ReleaseQuery extends PageQuery {
+  @ApiPropertyOptional({ example: '2026-12-03', description: 'Default: today (Belgrade)' })
+  @IsOptional()
+  @IsIsoDate()
+  from?: string;
+
+  @ApiPropertyOptional({ example: '2027-01-02', description: 'Default: 30 days after `from`; at most 366 days after it' })
+  @IsOptional()
+  @IsIsoDate()
+  to?: string;
+}
+
 export class AlertQuery extends OverdueQuery {
   @ApiPropertyOptional({ enum: ALERT_STATUSES })
   @IsOptional()

@@ -13,7 +13,7 @@ import {
 } from '@app/common';
 import { type Principal, RecordAccess } from '@app/authz';
 import { AuditLog, type RequestAudit } from '@app/audit';
-import type { DueQuery, OverdueQuery } from './compliance.dto';
+import type { DueQuery, OverdueQuery, ReleaseQuery } from './compliance.dto';
 import { checkedInBetween, periodIndex, periodStart } from './schedule-sql';
 
 /** Whom a reporting schedule is kept with: the police administration, or a UIKS office. */
@@ -52,6 +52,29 @@ export interface DueItem {
   checkedIn: boolean;
 }
 
+export interface ReleaseItem {
+  personId: string;
+  surname: string;
+  givenNames: string;
+  convictionId: string;
+  /** The actual release once recorded, else the expected one. */
+  releaseOn: string;
+  released: boolean;
+  facility: string | null;
+  /** Where the person is to live after release (the address in force; permanent first). */
+  plannedAddress: {
+    kind: string;
+    street: string;
+    city: string;
+    postalCode: string;
+    policeAdministration: string;
+  } | null;
+  /** The measures binding after release, and whether the person was told the duties of each. */
+  measures: { id: string; type: string; startsOn: string; endsOn: string; acknowledged: boolean }[];
+  /** Every such measure acknowledged (and there is one). */
+  acknowledged: boolean;
+}
+
 export interface ComplianceView {
   status: ComplianceStatus;
   nextDueAt: Date | null;
@@ -67,6 +90,12 @@ const BY_DUE_DATE: KeysetColumn[] = [
   { sql: 'l.schedule_id', kind: 'uuid' },
 ];
 
+/** The release list's order: the release date, then the conviction. */
+const BY_RELEASE: KeysetColumn[] = [
+  { sql: 'l.due_on', kind: 'date' },
+  { sql: 'l.conviction_id', kind: 'uuid' },
+];
+
 /** A row of the overdue and due lists, as SQL returns it. */
 interface ListRow {
   person_id: string;
@@ -79,6 +108,34 @@ interface ListRow {
   police_administration: string;
   days_overdue?: number;
   checked_in?: boolean;
+}
+
+/** A row of the release list, as SQL returns it. */
+interface ReleaseRow {
+  person_id: string;
+  surname: string;
+  given_names: string;
+  conviction_id: string;
+  release_date: string;
+  released: boolean;
+  facility: string | null;
+  planned_address: ReleaseItem['plannedAddress'];
+  measures: ReleaseItem['measures'];
+  acknowledged: boolean;
+}
+
+/** `from` and `to` of a list's query (default today and `defaultDays` later; at most 366 days apart), or 400. */
+function dateRange(query: { from?: string; to?: string }, defaultDays: number): { from: string; to: string } {
+  const from = query.from ?? belgradeToday();
+  const to = query.to ?? addDays(from, defaultDays);
+  const errors = [];
+  if (!isRealDate(from)) errors.push({ field: 'from', message: 'is not a real date' });
+  if (!isRealDate(to)) errors.push({ field: 'to', message: 'is not a real date' });
+  else if (errors.length === 0 && (to < from || to > addDays(from, 366))) {
+    errors.push({ field: 'to', message: 'must be on or after from and at most 366 days after it' });
+  }
+  if (errors.length) throw DomainError.validation(errors);
+  return { from, to };
 }
 
 /**
@@ -161,15 +218,7 @@ export class ComplianceService {
   /** The reporting periods (of each authority's schedule) ending between `from` and `to`, and whether each has its check-in. */
   due(audit: RequestAudit, principal: Principal, query: DueQuery): Promise<Page<DueItem>> {
     audit.on('compliance');
-    const from = query.from ?? belgradeToday();
-    const to = query.to ?? addDays(from, 7);
-    const errors = [];
-    if (!isRealDate(from)) errors.push({ field: 'from', message: 'is not a real date' });
-    if (!isRealDate(to)) errors.push({ field: 'to', message: 'is not a real date' });
-    else if (errors.length === 0 && (to < from || to > addDays(from, 366))) {
-      errors.push({ field: 'to', message: 'must be on or after from and at most 366 days after it' });
-    }
-    if (errors.length) throw DomainError.validation(errors);
+    const { from, to } = dateRange(query, 7);
     const where = this.scope(principal, query.region);
     const params: unknown[] = [...where.params, from, to];
     const [f, t] = [`$${params.length - 1}::date`, `$${params.length}::date`];
@@ -200,19 +249,51 @@ export class ComplianceService {
     }));
   }
 
+  /**
+   * Persons due for release between `from` and `to` (the actual release, else
+   * the expected one), with the planned address, the measures that will bind
+   * and whether their duties were acknowledged (register_releases).
+   */
+  releases(audit: RequestAudit, principal: Principal, query: ReleaseQuery): Promise<Page<ReleaseItem>> {
+    audit.on('compliance');
+    const { from, to } = dateRange(query, 30);
+    // The list shows where each person is to live: scoped as addresses are.
+    const where = positional(this.access.scope(principal, 'read', 'Address', { person: 'p' }));
+    const params: unknown[] = [...where.params, from, to];
+    const sql = `
+      SELECT p.id AS person_id, p.surname, p.given_names, r.conviction_id, r.release_on::text AS release_date,
+             r.release_on AS due_on, r.released, r.facility, r.planned_address,
+             r.measures, r.acknowledged
+        FROM register_releases r
+        JOIN register_persons p ON p.id = r.person_id
+       WHERE r.release_on BETWEEN $${params.length - 1}::date AND $${params.length}::date AND ${where.sql}`;
+    return this.page<ReleaseItem, ReleaseRow>(audit, sql, params, new Keyset(BY_RELEASE, query), (row) => ({
+      personId: row.person_id,
+      surname: row.surname,
+      givenNames: row.given_names,
+      convictionId: row.conviction_id,
+      releaseOn: row.release_date,
+      released: row.released,
+      facility: row.facility,
+      plannedAddress: row.planned_address,
+      measures: row.measures,
+      acknowledged: row.acknowledged,
+    }));
+  }
+
   /** One page of a list (`sql` selects the items; `params` are its $n), in the keyset's order. */
-  private page<T>(
+  private page<T, R = ListRow>(
     audit: RequestAudit,
     sql: string,
     params: unknown[],
     keyset: Keyset,
-    view: (row: ListRow) => T & { personId: string },
+    view: (row: R) => T & { personId: string },
   ): Promise<Page<T>> {
     const after = keyset.after();
     const cursor = after ? positional(after, params.length) : { sql: 'TRUE', params: [] };
     const all = [...params, ...cursor.params, keyset.limit + 1];
     return this.log.transaction(audit, async (manager) => {
-      const rows: ListRow[] = await manager.query(
+      const rows: R[] = await manager.query(
         `SELECT l.*, ${keyset.positions().join(', ')} FROM (${sql}) l
           WHERE ${cursor.sql} ORDER BY ${keyset.orderBy()} LIMIT $${all.length}`,
         all,

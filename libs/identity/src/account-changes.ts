@@ -26,8 +26,16 @@ export interface UserChanges {
   displayName?: string;
   role?: Role;
   region?: string | null;
+  office?: string | null;
   email?: string | null;
   active?: boolean;
+}
+
+/** What a held change gives: a role, with the region of an officer or the UIKS office of a clerk. */
+export interface AccountReach {
+  role: Role;
+  region: string | null;
+  office: string | null;
 }
 
 /**
@@ -88,13 +96,13 @@ export class AccountChanges {
       // A role change applies to the role and region it was requested from; an activation to the role it was created with.
       const from =
         change.kind === 'activation'
-          ? { role: change.role, region: change.region }
-          : { role: change.fromRole, region: change.fromRegion };
+          ? { role: change.role, region: change.region, office: change.office }
+          : { role: change.fromRole, region: change.fromRegion, office: change.fromOffice };
       if (
         (change.kind === 'role' || change.kind === 'activation') &&
-        (user.role !== from.role || user.region !== from.region)
+        (user.role !== from.role || user.region !== from.region || user.office !== from.office)
       ) {
-        throw DomainError.conflict('The account’s role or region changed since the request; request it again.');
+        throw DomainError.conflict('The account’s role, region or office changed since the request; request it again.');
       }
       const before = administered(toUserView(user));
       await manager.query(
@@ -104,7 +112,7 @@ export class AccountChanges {
       if (change.kind === 'activation') {
         // The creating admin chose the password and could sign in first: the account starts with a temporary
         // password, answered to the confirming admin only, and no second factor enrolled before it.
-        Object.assign(user, { active: true, role: change.role, region: change.region });
+        Object.assign(user, { active: true, role: change.role, region: change.region, office: change.office });
         withoutSecondFactor(user);
         audit.details = { ...audit.details, before, after: administered(toUserView(user)) };
       }
@@ -117,7 +125,7 @@ export class AccountChanges {
         audit.details = { ...audit.details, before, after: administered(view) };
         return view;
       }
-      Object.assign(user, { role: change.role, region: change.region });
+      Object.assign(user, { role: change.role, region: change.region, office: change.office });
       const saved = await manager.getRepository(User).save(user);
       await this.sessions.revoke(manager, { userId: id }, 'role_changed');
       const view = toUserView(saved);
@@ -126,14 +134,14 @@ export class AccountChanges {
     });
   }
 
-  /** Records the requested role and region as a pending change; the account itself is not changed. */
+  /** Records the requested role, region and office as a pending change; the account itself is not changed. */
   async requestRole(
     manager: EntityManager,
     audit: RequestAudit,
     requester: Requester,
     user: User,
     changes: UserChanges,
-    requested: { role: Role; region: string | null },
+    requested: AccountReach,
   ): Promise<Answer<RoleChangeView>> {
     // The pending change is the whole answer: nothing else of the request is applied.
     const others = (['displayName', 'email', 'active'] as const).filter((field) => changes[field] !== undefined);
@@ -162,7 +170,7 @@ export class AccountChanges {
     requester: string,
     user: User,
     kind: AccountChangeKind,
-    requested: { role: Role; region: string | null } = { role: user.role, region: user.region },
+    requested: AccountReach = { role: user.role, region: user.region, office: user.office },
   ): Promise<RoleChange> {
     await this.supersede(manager, user.id, requester, kind);
     return manager.getRepository(RoleChange).save(
@@ -171,8 +179,10 @@ export class AccountChanges {
         kind,
         role: requested.role,
         region: requested.region,
+        office: requested.office,
         fromRole: kind === 'activation' ? null : user.role,
         fromRegion: kind === 'activation' ? null : user.region,
+        fromOffice: kind === 'activation' ? null : user.office,
         requestedBy: requester,
       }),
     );

@@ -17,6 +17,7 @@ import { User } from './entities/user.entity';
 import { PasswordHasher } from './password/password-hasher';
 import { passwordProblem } from './password/password-policy';
 import { PoliceAdministration } from './reference/police-administration.entity';
+import { UiksOffice } from './reference/uiks-office.entity';
 import { AccountChanges, type UserChanges } from './account-changes';
 
 export type { Requester, TemporaryPassword } from './account-writes';
@@ -37,6 +38,7 @@ export interface NewUser {
   role: Role;
   organisation: string;
   region?: string | null;
+  office?: string | null;
   email?: string | null;
 }
 
@@ -67,7 +69,10 @@ export class UsersService {
    */
   async create(audit: RequestAudit, requester: Requester, input: NewUser): Promise<CreatedUserView> {
     audit.on('user');
-    const errors = await this.regionErrors(this.dataSource.manager, input.role, input.region ?? null);
+    const errors = [
+      ...(await this.regionErrors(this.dataSource.manager, input.role, input.region ?? null)),
+      ...(await this.officeErrors(this.dataSource.manager, input.role, input.office ?? null, null)),
+    ];
     const problem = passwordProblem(input.password, input.username);
     if (problem) errors.push({ field: 'password', message: problem });
     if (errors.length > 0) throw DomainError.validation(errors);
@@ -88,6 +93,7 @@ export class UsersService {
           role: input.role,
           organisation: input.organisation,
           region: input.region ?? null,
+          office: input.office ?? null,
           email: input.email ?? null,
           passwordHash,
         }),
@@ -128,10 +134,12 @@ export class UsersService {
   }
 
   /**
-   * Applies changes at the version the caller read; a new role or region, or
-   * deactivation, ends the sessions. No one changes their own role, region or
-   * active state (403), and a new role, admin included, is not applied: it
-   * becomes a pending change (202) that another admin confirms.
+   * Applies changes at the version the caller read; a new role, region or
+   * office, or deactivation, ends the sessions. No one changes their own role,
+   * region, office or active state (403), and a new role, admin included, is
+   * not applied: it becomes a pending change (202) that another admin
+   * confirms. A clerk's new office, like an officer's new region, applies at
+   * once (a flagged event).
    */
   async update(
     audit: RequestAudit,
@@ -145,7 +153,8 @@ export class UsersService {
       const user = await this.accounts.locked(manager, id);
       const role = changes.role ?? user.role;
       const region = changes.region !== undefined ? changes.region : roleHasRegion(role) ? user.region : null;
-      const accessChanged = role !== user.role || region !== user.region;
+      const office = changes.office !== undefined ? changes.office : role === 'registry_clerk' ? user.office : null;
+      const accessChanged = role !== user.role || region !== user.region || office !== user.office;
       const activeChanged = changes.active !== undefined && changes.active !== user.active;
       if (requester === id && (accessChanged || activeChanged)) {
         audit.flagged = true;
@@ -158,10 +167,13 @@ export class UsersService {
         );
       }
       const before = administered(toUserView(user));
-      const errors = await this.regionErrors(manager, role, region);
+      const errors = [
+        ...(await this.regionErrors(manager, role, region)),
+        ...(await this.officeErrors(manager, role, office, user.office)),
+      ];
       if (errors.length > 0) throw DomainError.validation(errors);
       if (role !== user.role) {
-        return this.changes.requestRole(manager, audit, requester, user, changes, { role, region });
+        return this.changes.requestRole(manager, audit, requester, user, changes, { role, region, office });
       }
       const deactivated = changes.active === false && user.active;
       Object.assign(user, {
@@ -170,6 +182,7 @@ export class UsersService {
         active: changes.active ?? user.active,
         role,
         region,
+        office,
       });
       const saved = await manager.getRepository(User).save(user);
       if (accessChanged) await this.changes.supersede(manager, id, requester);
@@ -269,5 +282,23 @@ export class UsersService {
     if (!region) return [{ field: 'region', message: 'is required for police officers' }];
     const known = await manager.getRepository(PoliceAdministration).existsBy({ code: region });
     return known ? [] : [{ field: 'region', message: 'is not a known police administration code' }];
+  }
+
+  /**
+   * Only a registry clerk may belong to a UIKS office (none: national reach);
+   * a new office must be a known, active one (`current`: the account's own,
+   * kept even when it has been deactivated since).
+   */
+  private async officeErrors(
+    manager: EntityManager,
+    role: Role,
+    office: string | null,
+    current: string | null,
+  ): Promise<FieldError[]> {
+    if (!office) return [];
+    if (role !== 'registry_clerk') return [{ field: 'office', message: `must be empty for the role ${role}` }];
+    if (office === current) return [];
+    const known = await manager.getRepository(UiksOffice).existsBy({ code: office, active: true });
+    return known ? [] : [{ field: 'office', message: 'is not an active UIKS office code' }];
   }
 }

@@ -17,6 +17,8 @@ export interface UserView {
   role: Role;
   organisation: string;
   region: string | null;
+  /** The UIKS office of a registry clerk (none: national reach). */
+  office: string | null;
   email: string | null;
   active: boolean;
   mfaEnrolled: boolean;
@@ -35,6 +37,7 @@ export function toUserView(user: User): UserView {
     role: user.role,
     organisation: user.organisation,
     region: user.region,
+    office: user.office,
     email: user.email,
     active: user.active,
     mfaEnrolled: user.mfaEnrolledAt !== null,
@@ -62,6 +65,8 @@ export interface RoleChangeView {
   region: string | null;
   fromRole: Role | null;
   fromRegion: string | null;
+  office: string | null;
+  fromOffice: string | null;
   requestedBy: string;
   requestedAt: string;
   status: RoleChangeStatus;
@@ -78,6 +83,8 @@ export function toRoleChangeView(change: RoleChange): RoleChangeView {
     region: change.region,
     fromRole: change.fromRole,
     fromRegion: change.fromRegion,
+    office: change.office,
+    fromOffice: change.fromOffice,
     requestedBy: change.requestedBy,
     requestedAt: change.requestedAt.toISOString(),
     status: change.status,

@@ -109,6 +109,7 @@ export async function seedDemoRegister(app: INestApplicationContext, clerkUserna
     username: clerkUsername,
     role: 'registry_clerk',
     region: null,
+    office: null,
     organisation: clerk.organisation,
     sessionId: 'demo-seed',
     mfa: true,

@@ -2,6 +2,7 @@ import { AddressesController } from './http/addresses.controller';
 import { ArrivalsController } from './http/arrivals.controller';
 import { ConvictionsMeasuresController } from './http/convictions-measures.controller';
 import { MeasureActsController } from './http/measure-acts.controller';
+import { ReleasesController } from './http/releases.controller';
 import { PersonDetailsController } from './http/person-details.controller';
 import { PersonsController } from './http/persons.controller';
 import { PhotosController } from './http/photos.controller';
@@ -44,4 +45,5 @@ export const REGISTER_CONTROLLERS = [
   PhotosController,
   ReferenceController,
   MeasureActsController,
+  ReleasesController,
 ];

@@ -145,7 +145,7 @@ function checkInAuthority(
   principal: Principal,
   input: Pick<CreateCheckInDto, 'authority' | 'office'>,
 ): { authority: ReportingAuthority; office: string | null } {
-  const own = principalOffice(principal);
+  const own = principal.office;
   const authority = input.authority ?? (own ? 'uiks' : 'police');
   if (authority === 'police') {
     if (input.office) throw DomainError.validation([{ field: 'office', message: 'is only for uiks check-ins' }]);
@@ -160,11 +160,6 @@ function checkInAuthority(
   const office = own ?? input.office;
   if (!office) throw DomainError.validation([{ field: 'office', message: 'is required for a uiks check-in' }]);
   return { authority, office };
-}
-
-/** The UIKS office of a clerk who belongs to one. */
-function principalOffice(principal: Principal): string | null {
-  return (principal as Principal & { office?: string | null }).office ?? null;
 }
 
 /** Newest first, by a time column of the part. */

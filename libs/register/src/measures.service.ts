@@ -6,6 +6,7 @@ import { PersonAccess } from './access/person-access';
 import type { PersonScope } from './access/person-scope';
 import { PoliceAdministration, UiksOffice } from '@app/identity';
 import type { CreateMeasureDto, MeasureAction, ScheduleDto } from './dto/measure.dto';
+import { releaseOf } from './convictions.service';
 import { Conviction } from './entities/conviction.entity';
 import { Measure, type MeasureStatus, type ScheduleKind } from './entities/measure.entity';
 import { OfficeReportingSchedule } from './entities/office-reporting-schedule.entity';
@@ -124,6 +125,7 @@ export class MeasuresService {
       { action: 'create', on: 'Measure', personId, lock: true },
       async (person) => {
         await this.assertValid(person, input);
+        await this.assertAfterCustody(person, input.startsOn);
         const reporting = input.type === 'periodic_reporting';
         const measure = await person.insert(Measure, {
           type: input.type,
@@ -243,6 +245,27 @@ export class MeasuresService {
     });
   }
 
+  /**
+   * The special measures bind after the sentence has been served: a measure
+   * may not start while the person is in custody (from the start of an
+   * imprisonment until its actual, else expected, release).
+   */
+  private async assertAfterCustody(person: PersonScope, startsOn: string): Promise<void> {
+    const custody = (await person.all(Conviction, { id: 'ASC' }, { sentenceKind: 'imprisonment' })).find(
+      (c) => (c.custodyFrom ?? c.finalityDate) <= startsOn && (releaseOf(c) === null || startsOn < releaseOf(c)!),
+    );
+    if (!custody) return;
+    const release = releaseOf(custody);
+    throw DomainError.validation([
+      {
+        field: 'startsOn',
+        message: release
+          ? `must not be before the release from custody (${release})`
+          : 'must not be while the person is in custody with no release date',
+      },
+    ]);
+  }
+
   private async assertValid(person: PersonScope, input: CreateMeasureDto): Promise<void> {
     const errors: FieldError[] = [];
     for (const field of ['startsOn', 'endsOn'] as const) {
@@ -273,7 +296,7 @@ export class MeasuresService {
     }
     // The law's limit: at most N years after the release date of one of the person's convictions.
     const releases = (await person.all(Conviction, { id: 'ASC' }))
-      .map((c) => c.releaseDate)
+      .map(releaseOf)
       .filter((d): d is string => d !== null);
     if (releases.length === 0) {
       errors.push({ field: 'endsOn', message: 'needs a conviction of the person with a release date' });

@@ -19,6 +19,7 @@ import { PersonSearch } from './access/person-search';
 import { PersonsService } from './persons.service';
 import { PhotosService } from './photos.service';
 import { ReferenceService } from './reference.service';
+import { ReleasesService } from './releases.service';
 import { WorkplacesService } from './workplaces.service';
 
 const SERVICES = [
@@ -37,6 +38,7 @@ const SERVICES = [
   PhotosService,
   MeasureActsService,
   NotificationsService,
+  ReleasesService,
 ];
 
 /** Persons and everything under them. The api adds the controllers (REGISTER_CONTROLLERS). */

@@ -18,6 +18,7 @@ interface CreateOptions {
   username?: string;
   role?: string;
   region?: string;
+  office?: string;
   organisation?: string;
   displayName?: string;
   email?: string;
@@ -48,10 +49,12 @@ export class UserCreateCommand extends OperatorCommand {
         role: options.role,
         organisation: options.organisation,
         region: options.region ?? null,
+        office: options.office ?? null,
         displayName: options.displayName,
         email: options.email ?? null,
       });
-      return `Created ${user.username} (${user.role}${user.region ? `, ${user.region}` : ''}), id ${user.id}`;
+      const reach = user.region ?? user.office;
+      return `Created ${user.username} (${user.role}${reach ? `, ${reach}` : ''}), id ${user.id}`;
     });
   }
 
@@ -67,6 +70,11 @@ export class UserCreateCommand extends OperatorCommand {
 
   @Option({ flags: '--region <code>', description: 'police administration, for police officers (e.g. PU-NIS)' })
   parseRegion(value: string): string {
+    return value;
+  }
+
+  @Option({ flags: '--office <code>', description: 'UIKS office, for registry clerks (e.g. UIKS-NIS)' })
+  parseOffice(value: string): string {
     return value;
   }
 

@@ -108,6 +108,8 @@ export class AppConfig {
     reminderDaysBefore: number;
     /** A `measure_ending` alert this many days before a measure ends. */
     measureEndingDays: number;
+    /** A `release_unprepared` alert this many days before a release whose duties have not been acknowledged. */
+    releasePrepareDays: number;
     scanIntervalMs: number;
     /** How far back a scan looks for missed periods (all of them for measures recorded within it). */
     scanLookbackDays: number;
@@ -253,6 +255,7 @@ export function loadConfig(raw: Record<string, string | undefined> = process.env
       travelNoticeDays: env.TRAVEL_NOTICE_DAYS ?? 8,
       reminderDaysBefore: env.REMINDER_DAYS_BEFORE ?? 3,
       measureEndingDays: env.MEASURE_ENDING_DAYS ?? 30,
+      releasePrepareDays: env.RELEASE_PREPARE_DAYS ?? 14,
       scanIntervalMs: (env.COMPLIANCE_SCAN_INTERVAL_SECONDS ?? 300) * 1000,
       scanLookbackDays: env.COMPLIANCE_SCAN_LOOKBACK_DAYS ?? 7,
     },

@@ -392,6 +392,13 @@ export class Environment {
 
   @Transform(toInteger)
   @IsOptional()
+  @IsInt({ message: 'must be a whole number of days' })
+  @Min(0)
+  @Max(366)
+  RELEASE_PREPARE_DAYS?: number;
+
+  @Transform(toInteger)
+  @IsOptional()
   @IsInt({ message: 'must be a whole number of seconds' })
   @Min(1)
   @Max(86400)

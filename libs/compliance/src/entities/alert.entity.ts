@@ -10,7 +10,7 @@ import {
   Unique,
   VersionColumn,
 } from 'typeorm';
-import { PoliceAdministration } from '@app/identity';
+import { PoliceAdministration, UiksOffice } from '@app/identity';
 
 export const ALERT_KINDS = [
   'missed_check_in',
@@ -80,6 +80,14 @@ export class Alert {
   @ManyToOne(() => PoliceAdministration, { onDelete: 'RESTRICT' })
   @JoinColumn({ name: 'police_administration', referencedColumnName: 'code' })
   administration?: Relation<PoliceAdministration>;
+
+  /** The UIKS office whose clerks must act, when it is raised for one. */
+  @Column({ type: 'text', nullable: true })
+  office: string | null;
+
+  @ManyToOne(() => UiksOffice, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'office', referencedColumnName: 'code' })
+  uiksOffice?: Relation<UiksOffice>;
 
   @Column({ type: 'text', default: 'open' })
   status: AlertStatus;

@@ -4,8 +4,8 @@ import { OptionalIfMatchVersion, type Page, UUID_PARAM } from '@app/common';
 import { CurrentPrincipal, Permission, type Principal, RequiresReason } from '@app/authz';
 import { Audited, AuditContext, type RequestAudit } from '@app/audit';
 import { AlertsService, type AlertView } from '../alerts.service';
-import { AlertQuery, DueQuery, InboxQuery, OverdueQuery, ResolveAlertDto } from '../compliance.dto';
-import { ComplianceService, type DueItem, type OverdueItem } from '../compliance.service';
+import { AlertQuery, DueQuery, InboxQuery, OverdueQuery, ReleaseQuery, ResolveAlertDto } from '../compliance.dto';
+import { ComplianceService, type DueItem, type OverdueItem, type ReleaseItem } from '../compliance.service';
 import { type InboxItemView, InboxService } from '../inbox.service';
 
 @ApiTags('compliance')
@@ -36,6 +36,22 @@ export class ComplianceController {
     @Query() query: DueQuery,
   ): Promise<Page<DueItem>> {
     return this.compliance.due(audit, principal, query);
+  }
+
+  @Get('releases')
+  // It shows where each person is to live: for those who read addresses (clerks; officers in their region).
+  @Permission('read', 'Address')
+  @Audited('compliance.releases', { resource: 'compliance' })
+  @ApiOperation({
+    summary:
+      'Persons due for release between from and to, soonest first: the planned address, the measures that will bind and whether their duties were acknowledged',
+  })
+  releases(
+    @AuditContext() audit: RequestAudit,
+    @CurrentPrincipal() principal: Principal,
+    @Query() query: ReleaseQuery,
+  ): Promise<Page<ReleaseItem>> {
+    return this.compliance.releases(audit, principal, query);
   }
 }
 

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional, IntersectionType, PickType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsEmail, IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
-import { IsFreeText, IsPoliceAdministrationCode, PageQuery, UpdateType } from '@app/common';
+import { IsFreeText, IsPoliceAdministrationCode, IsUiksOfficeCode, PageQuery, UpdateType } from '@app/common';
 import { type Role, ROLES } from '@app/authz';
 
 const USERNAME = /^[A-Za-z0-9._-]{3,64}$/;
@@ -37,6 +37,14 @@ export class CreateUserDto {
   @IsPoliceAdministrationCode({ suchAs: 'PU-BEOGRAD' })
   region?: string;
 
+  @ApiPropertyOptional({
+    example: 'UIKS-NIS',
+    description: 'UIKS office (GET /reference/uiks-offices); registry clerks only, none: national reach',
+  })
+  @IsOptional()
+  @IsUiksOfficeCode()
+  office?: string;
+
   @ApiPropertyOptional({ example: 'p.petrovic@mup.gov.rs' })
   @IsOptional()
   @IsFreeText()
@@ -51,10 +59,16 @@ class AccountActivity {
   active: boolean;
 }
 
-/** An update of an account: its name, role, region, e-mail (region and e-mail may be cleared with null) and activity. */
+/**
+ * An update of an account: its name, role, region, office, e-mail (region,
+ * office and e-mail may be cleared with null) and activity.
+ */
 export class UpdateUserDto extends UpdateType(
-  IntersectionType(PickType(CreateUserDto, ['displayName', 'role', 'region', 'email'] as const), AccountActivity),
-  ['region', 'email'],
+  IntersectionType(
+    PickType(CreateUserDto, ['displayName', 'role', 'region', 'office', 'email'] as const),
+    AccountActivity,
+  ),
+  ['region', 'office', 'email'],
 ) {}
 
 export class UserQuery extends PageQuery {

@@ -11,6 +11,7 @@ import {
 } from 'typeorm';
 import { type Role, ROLES } from '@app/authz';
 import { PoliceAdministration } from '../reference/police-administration.entity';
+import { UiksOffice } from '../reference/uiks-office.entity';
 import { User } from './user.entity';
 
 /**
@@ -41,6 +42,7 @@ const list = (values: readonly string[]): string => values.map((v) => `'${v}'`).
 @Check('user_role_changes_from_role_check', `("kind" = 'activation') = ("from_role" IS NULL)`)
 @Check('user_role_changes_role_check', `"role" IN (${list(ROLES)})`)
 @Check('user_role_changes_region_check', `("role" = 'police_officer') = ("region" IS NOT NULL)`)
+@Check('user_role_changes_office_check', `"office" IS NULL OR "role" = 'registry_clerk'`)
 @Check('user_role_changes_status_check', `"status" IN (${list(ROLE_CHANGE_STATUSES)})`)
 @Check('user_role_changes_decided_check', `("status" = 'pending') = ("decided_at" IS NULL)`)
 @Check('user_role_changes_requester_check', `"requested_by" <> "user_id"`)
@@ -85,6 +87,17 @@ export class RoleChange {
 
   @Column({ type: 'text', nullable: true })
   fromRegion: string | null;
+
+  /** The UIKS office given with the role (registry clerks only), and the account's office when requested. */
+  @Column({ type: 'text', nullable: true })
+  office: string | null;
+
+  @ManyToOne(() => UiksOffice, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'office', referencedColumnName: 'code' })
+  uiksOffice?: Relation<UiksOffice>;
+
+  @Column({ type: 'text', nullable: true })
+  fromOffice: string | null;
 
   @Column({ type: 'uuid' })
   requestedBy: string;

@@ -12,6 +12,7 @@ import {
   VersionColumn,
 } from 'typeorm';
 import { PoliceAdministration } from '../reference/police-administration.entity';
+import { UiksOffice } from '../reference/uiks-office.entity';
 import type { Role } from '@app/authz';
 
 /** An account of a person working with the register. Never deleted: deactivated. */
@@ -22,6 +23,7 @@ import type { Role } from '@app/authz';
 @Check('users_username_check', `"username" ~ '^[A-Za-z0-9._-]{3,64}$'`)
 @Check('users_role_check', `"role" IN ('admin', 'registry_clerk', 'police_officer', 'judicial_officer', 'auditor')`)
 @Check('users_region_check', `("role" = 'police_officer') = ("region" IS NOT NULL)`)
+@Check('users_office_check', `"office" IS NULL OR "role" = 'registry_clerk'`)
 @Check('users_display_name_check', `length("display_name") BETWEEN 1 AND 200`)
 @Check('users_organisation_check', `length("organisation") BETWEEN 1 AND 200`)
 @Check('users_email_check', `"email" IS NULL OR "email" ~ '^[^@\\s]+@[^@\\s]+$'`)
@@ -50,6 +52,14 @@ export class User {
   @ManyToOne(() => PoliceAdministration, { onDelete: 'NO ACTION' })
   @JoinColumn({ name: 'region', referencedColumnName: 'code' })
   regionAdministration?: Relation<PoliceAdministration>;
+
+  /** The UIKS office a registry clerk belongs to; none: national reach. Clerks only. */
+  @Column({ type: 'text', nullable: true })
+  office: string | null;
+
+  @ManyToOne(() => UiksOffice, { onDelete: 'NO ACTION' })
+  @JoinColumn({ name: 'office', referencedColumnName: 'code' })
+  uiksOffice?: Relation<UiksOffice>;
 
   @Column({ type: 'text', nullable: true })
   email: string | null;

@@ -11,6 +11,8 @@ export interface AccessClaims {
   name: string;
   role: Role;
   region: string | null;
+  /** The UIKS office of a registry clerk (absent in tokens signed before offices existed). */
+  office?: string | null;
   org: string;
   sid: string;
   /** Authentication methods: `pwd`, plus `otp` when a second factor was used. */
@@ -61,6 +63,7 @@ export class AccessTokens {
       name: principal.username,
       role: principal.role,
       region: principal.region,
+      office: principal.office,
       org: principal.organisation,
       sid: principal.sessionId,
       amr: principal.mfa ? ['pwd', 'otp'] : ['pwd'],
@@ -83,6 +86,7 @@ export function principalFromClaims(claims: AccessClaims): Principal {
     username: claims.name,
     role: claims.role,
     region: claims.region,
+    office: claims.office ?? null,
     organisation: claims.org,
     sessionId: claims.sid,
     mfa: Array.isArray(claims.amr) && claims.amr.includes('otp'),

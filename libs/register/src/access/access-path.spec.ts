@@ -30,6 +30,7 @@ const TABLES = [
   'transfers',
   'arrivals',
   'office_reporting_schedules',
+  'acknowledgements',
 ];
 const ENTITIES = [
   'Person',
@@ -49,6 +50,7 @@ const ENTITIES = [
   'Transfer',
   'Arrival',
   'OfficeReportingSchedule',
+  'Acknowledgement',
 ];
 
 const ALLOWED = [

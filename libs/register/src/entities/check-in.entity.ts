@@ -10,6 +10,7 @@ import {
   type Relation,
   VersionColumn,
 } from 'typeorm';
+import { UiksOffice } from '@app/identity';
 import { Measure } from './measure.entity';
 import { Person } from './person.entity';
 
@@ -68,6 +69,10 @@ export class CheckIn {
   /** The UIKS office reported at (authority uiks only). */
   @Column({ type: 'text', nullable: true })
   office: string | null;
+
+  @ManyToOne(() => UiksOffice, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'office', referencedColumnName: 'code' })
+  uiksOffice?: Relation<UiksOffice>;
 
   @Column({ type: 'timestamptz', nullable: true })
   voidedAt: Date | null;

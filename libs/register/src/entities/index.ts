@@ -1,3 +1,4 @@
+import { Acknowledgement } from './acknowledgement.entity';
 import { Address } from './address.entity';
 import { Arrival } from './arrival.entity';
 import { Breach } from './breach.entity';
@@ -11,6 +12,7 @@ import { DnaReference } from './dna-reference.entity';
 import { Measure } from './measure.entity';
 import { Offence } from './offence.entity';
 import { OfficeReportingSchedule } from './office-reporting-schedule.entity';
+import { ReferenceHistoryEntry } from './reference-history.entity';
 import { PersonHistoryEntry } from './person-history.entity';
 import { Person } from './person.entity';
 import { Photo } from './photo.entity';
@@ -18,6 +20,7 @@ import { PhysicalDescription } from './physical-description.entity';
 import { Workplace } from './workplace.entity';
 
 export {
+  Acknowledgement,
   Address,
   Arrival,
   Breach,
@@ -34,12 +37,14 @@ export {
   Person,
   PersonHistoryEntry,
   PhysicalDescription,
+  ReferenceHistoryEntry,
   Workplace,
 };
 export const REGISTER_ENTITIES = [
   Person,
   PersonHistoryEntry,
   Offence,
+  ReferenceHistoryEntry,
   Address,
   Arrival,
   DnaReference,
@@ -55,4 +60,5 @@ export const REGISTER_ENTITIES = [
   Notification,
   Breach,
   CounsellingAttendance,
+  Acknowledgement,
 ];

@@ -11,6 +11,7 @@ import {
   type Relation,
   VersionColumn,
 } from 'typeorm';
+import { UiksOffice } from '@app/identity';
 import { Measure, type ScheduleKind } from './measure.entity';
 import { Person } from './person.entity';
 
@@ -51,6 +52,10 @@ export class OfficeReportingSchedule {
   /** The UIKS office (uiks_offices.code). */
   @Column({ type: 'text' })
   office: string;
+
+  @ManyToOne(() => UiksOffice, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'office', referencedColumnName: 'code' })
+  uiksOffice?: Relation<UiksOffice>;
 
   @Column({ type: 'text' })
   scheduleKind: ScheduleKind;

@@ -1,0 +1,39 @@
+import { Check, Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+
+export const REFERENCE_KINDS = ['uiks_office', 'offence'] as const;
+export type ReferenceKind = (typeof REFERENCE_KINDS)[number];
+
+/** Every change of reference data (a UIKS office, an offence), with who, when, why, before and after. Append-only. */
+@Entity({ name: 'reference_history' })
+@Index(['kind', 'key', 'at'])
+@Check('reference_history_kind_check', `"kind" IN ('uiks_office', 'offence')`)
+export class ReferenceHistoryEntry {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column({ type: 'text' })
+  kind: ReferenceKind;
+
+  /** The office's code or the offence's article. */
+  @Column({ type: 'text' })
+  key: string;
+
+  @Column({ type: 'jsonb' })
+  actor: Record<string, unknown>;
+
+  @Column({ type: 'text', nullable: true })
+  reason: string | null;
+
+  /** `create` or `update`. */
+  @Column({ type: 'text' })
+  change: string;
+
+  @Column({ type: 'jsonb', nullable: true })
+  before: Record<string, unknown> | null;
+
+  @Column({ type: 'jsonb', nullable: true })
+  after: Record<string, unknown> | null;
+
+  @Column({ type: 'timestamptz', default: () => 'now()' })
+  at: Date;
+}
