@@ -25,11 +25,9 @@ const RULES = { graceHours: 24, dueSoonDays: 3 };
  */
 describe('compliance in SQL agrees with the pure schedule', () => {
   let t: TestApp;
-  let personId: string;
 
   beforeAll(async () => {
     t = await startTestApp();
-    personId = (await registerPerson(t)).id;
   });
 
   afterAll(async () => {
@@ -148,9 +146,9 @@ describe('compliance in SQL agrees with the pure schedule', () => {
       // In custody from custody_from to released_on (exclusive); no release yet and no expected one: no known end.
       await t.dataSource.query(
         `INSERT INTO convictions (person_id, court, case_number, judgment_date, finality_date, offences, victim_age,
-                                  sentence_kind, sentence_months, custody_from, released_on)
+                                  sentence_kind, sentence_months, custody_from, released_on, release_facility)
          VALUES ($1, 'Viši sud u Nišu', 'K 1/2020', '2020-01-10', '2020-03-01', '[{"article":"180","paragraph":null}]',
-                 'child', 'imprisonment', 60, $2, $3)`,
+                 'child', 'imprisonment', 60, $2, $3, CASE WHEN $3::date IS NOT NULL THEN 'KPZ Niš' END)`,
         [person, custody.from, custody.to],
       );
     }
@@ -273,6 +271,7 @@ describe('compliance in SQL agrees with the pure schedule', () => {
         'register_measure_suspensions',
         'register_measures',
         'register_persons',
+        'register_releases',
         'register_reporting_measures',
         'register_reporting_schedules',
       ].map((view) => ({ view, readable: true })),
