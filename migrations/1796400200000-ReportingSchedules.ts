@@ -258,6 +258,18 @@ async function createComplianceFunctions(queryRunner: QueryRunner): Promise<void
         status := coalesce(status, 'compliant');
       END $$`);
   // The worst over all the schedules of all the person's reporting measures.
+  await createPersonCompliance(
+    queryRunner,
+    'register_reporting_schedules s, schedule_compliance(s, $2, $3, $4) c',
+    's',
+  );
+}
+
+/**
+ * person_compliance in PL/pgSQL (it keeps its plan for the session): the worst
+ * status over the rows `c` of `from`, those of the person (`alias`.person_id = $1).
+ */
+async function createPersonCompliance(queryRunner: QueryRunner, from: string, alias: string): Promise<void> {
   await queryRunner.query(`
     CREATE FUNCTION person_compliance(
         person_id uuid, now timestamptz, grace_hours integer, due_soon_days integer,
@@ -273,8 +285,8 @@ async function createComplianceFunctions(queryRunner: QueryRunner): Promise<void
                  ELSE 'ended' END,
                min(c.next_due_at), max(c.last_check_in_at)
           INTO status, next_due_at, last_check_in_at
-          FROM register_reporting_schedules s, schedule_compliance(s, $2, $3, $4) c
-         WHERE s.person_id = $1;
+          FROM ${from}
+         WHERE ${alias}.person_id = $1;
       END $$`);
 }
 
@@ -336,22 +348,5 @@ async function createPreviousFunctions(queryRunner: QueryRunner): Promise<void> 
         END IF;
         status := coalesce(status, 'compliant');
       END $$`);
-  await queryRunner.query(`
-    CREATE FUNCTION person_compliance(
-        person_id uuid, now timestamptz, grace_hours integer, due_soon_days integer,
-        OUT status text, OUT next_due_at timestamptz, OUT last_check_in_at timestamptz)
-      LANGUAGE plpgsql STABLE PARALLEL SAFE AS $$
-      BEGIN
-        SELECT CASE
-                 WHEN count(*) = 0 THEN 'none'
-                 WHEN bool_or(c.status = 'overdue') THEN 'overdue'
-                 WHEN bool_or(c.status = 'due') THEN 'due'
-                 WHEN bool_or(c.status = 'compliant') THEN 'compliant'
-                 WHEN bool_or(c.status = 'suspended') THEN 'suspended'
-                 ELSE 'ended' END,
-               min(c.next_due_at), max(c.last_check_in_at)
-          INTO status, next_due_at, last_check_in_at
-          FROM register_reporting_measures m, measure_compliance(m, $2, $3, $4) c
-         WHERE m.person_id = $1;
-      END $$`);
+  await createPersonCompliance(queryRunner, 'register_reporting_measures m, measure_compliance(m, $2, $3, $4) c', 'm');
 }
