@@ -12,12 +12,15 @@ export function QuickCheckIn({
   place,
   reason,
   onDone,
+  office = null,
 }: {
   personId: string;
   measureId: string;
   place: string;
   reason: string;
   onDone: () => void;
+  /** A check-in at this UIKS office (else at the police). */
+  office?: string | null;
 }) {
   const { t } = useT();
   const { api } = useSession();
@@ -38,7 +41,13 @@ export function QuickCheckIn({
     try {
       await api.post(
         `/persons/${personId}/check-ins`,
-        { measureId, occurredAt: new Date().toISOString(), place: where, method: 'in_person' },
+        {
+          measureId,
+          occurredAt: new Date().toISOString(),
+          place: where,
+          method: 'in_person',
+          ...(office ? { authority: 'uiks', office } : { authority: 'police' }),
+        },
         { reason, idempotencyKey: newIdempotencyKey() },
       );
       onDone();
@@ -74,11 +83,13 @@ export function PersonCheckIn({
   reason: string;
   onDone: () => void;
 }) {
-  const { t } = useT();
+  const { t, v } = useT();
   const reporting = measures.filter((m) => m.type === 'periodic_reporting' && m.status === 'active');
   const [measureId, setMeasureId] = useState(reporting[0]?.id ?? '');
+  const [authority, setAuthority] = useState<'police' | 'uiks'>('police');
   if (reporting.length === 0) return null;
   const measure = reporting.find((m) => m.id === measureId) ?? reporting[0];
+  const office = authority === 'uiks' ? (measure.uiks?.office ?? null) : null;
   return (
     <div className="card">
       <h3>{t('checkIn')}</h3>
@@ -90,10 +101,23 @@ export function PersonCheckIn({
           options={reporting.map((m) => [m.id, `${m.reportTo} · ${m.startsOn}`])}
         />
       )}
+      {measure.uiks && (
+        <Select
+          label={t('authority')}
+          value={authority}
+          onChange={(e) => setAuthority(e.target.value as 'police' | 'uiks')}
+          options={[
+            ['police', `${v('police')} · ${measure.reportTo}`],
+            ['uiks', `${v('uiks')} · ${measure.uiks.office}`],
+          ]}
+        />
+      )}
       <QuickCheckIn
+        key={`${measure.id}-${authority}`}
         personId={personId}
         measureId={measure.id}
-        place={measure.reportTo ?? ''}
+        place={office ?? measure.reportTo ?? ''}
+        office={office}
         reason={reason}
         onDone={onDone}
       />
