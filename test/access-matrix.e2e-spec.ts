@@ -454,6 +454,13 @@ const MATRIX: RouteCase[] = [
     expect: READERS(200),
   },
   {
+    route: 'GET compliance/releases',
+    url: () => '/api/v1/compliance/releases',
+    headers: REASON,
+    // It shows where each person is to live: not for judicial officers, who do not read addresses.
+    expect: { anonymous: 401, registry_clerk: 200, police_officer: 200, others: 403 },
+  },
+  {
     route: 'GET alerts',
     url: () => '/api/v1/alerts',
     headers: REASON,

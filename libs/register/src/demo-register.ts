@@ -29,7 +29,8 @@ interface DemoPerson {
  * Persons for trying the console on the embedded database: in Beograd one
  * overdue (the worker's scan raises its alerts), one compliant and one due
  * soon; one overdue in Novi Sad; one in Niš, outside both demo officers'
- * regions (for the cross-region lookup). Invented names and numbers.
+ * regions (for the cross-region lookup); and DEMO_PRISONER. Invented names and
+ * numbers.
  */
 const DEMO_PERSONS: DemoPerson[] = [
   {
@@ -85,6 +86,23 @@ const DEMO_PERSONS: DemoPerson[] = [
   },
 ];
 
+/**
+ * A prisoner in Beograd released in six days, whose measures (reporting and
+ * notifying changes) start then, and who has not yet been told his duties:
+ * the release list shows him unprepared and the scan raises
+ * `release_unprepared`.
+ */
+const DEMO_PRISONER = {
+  surname: 'Nikolić',
+  givenNames: 'Aleksandar',
+  born: ['0802987', '1987-02-08'],
+  city: 'Beograd',
+  street: 'Kneza Miloša 40',
+  postalCode: '11000',
+  administration: 'PU-BEOGRAD',
+  releaseInDays: 6,
+} as const;
+
 /** A valid JMBG for a man born on `ddmmyyy`, registered in Beograd (71). */
 function demoJmbg(ddmmyyy: string, serial: number): string {
   for (let bbb = serial; ; bbb += 1) {
@@ -121,11 +139,12 @@ export async function seedDemoRegister(app: INestApplicationContext, clerkUserna
     return request;
   };
   const today = belgradeToday();
-  for (const [i, demo] of DEMO_PERSONS.entries()) {
+  /** A person with a permanent address, as the clerk records one. */
+  const record = async (demo: Omit<DemoPerson, 'reportingSince'>, serial: number) => {
     const person = await app.get(PersonsService).create(audit('person.create'), principal, {
       surname: demo.surname,
       givenNames: demo.givenNames,
-      jmbg: demoJmbg(demo.born[0], 100 + i * 37),
+      jmbg: demoJmbg(demo.born[0], serial),
       dateOfBirth: demo.born[1],
       placeOfBirth: demo.city,
       sex: 'M',
@@ -139,6 +158,10 @@ export async function seedDemoRegister(app: INestApplicationContext, clerkUserna
       policeAdministration: demo.administration,
       validFrom: addDays(today, -400),
     });
+    return person;
+  };
+  for (const [i, demo] of DEMO_PERSONS.entries()) {
+    const person = await record(demo, 100 + i * 37);
     await app.get(ConvictionsService).add(audit('conviction.create'), principal, person.id, {
       court: 'Viši sud u Beogradu',
       caseNumber: `K ${101 + i}/2019`,
@@ -165,5 +188,26 @@ export async function seedDemoRegister(app: INestApplicationContext, clerkUserna
       });
     }
   }
-  return DEMO_PERSONS.length;
+  const prisoner = await record({ ...DEMO_PRISONER, born: [...DEMO_PRISONER.born] }, 311);
+  const release = addDays(today, DEMO_PRISONER.releaseInDays);
+  await app.get(ConvictionsService).add(audit('conviction.create'), principal, prisoner.id, {
+    court: 'Viši sud u Beogradu',
+    caseNumber: 'K 212/2021',
+    judgmentDate: '2021-04-12',
+    finalityDate: '2021-07-01',
+    offences: [{ article: '182a', paragraph: 2 }],
+    victimAge: 'minor',
+    sentence: { kind: 'imprisonment', months: 66 },
+    custodyFrom: '2021-06-15',
+    releaseDate: release,
+  });
+  for (const type of ['periodic_reporting', 'notify_changes'] as const) {
+    await app.get(MeasuresService).add(audit('measure.create'), principal, prisoner.id, {
+      type,
+      startsOn: release,
+      endsOn: addDays(release, 10 * 365),
+      ...(type === 'periodic_reporting' ? { reportTo: DEMO_PRISONER.administration } : {}),
+    });
+  }
+  return DEMO_PERSONS.length + 1;
 }
