@@ -12,6 +12,7 @@ export function QuickCheckIn({
   place,
   reason,
   onDone,
+  authority,
   office = null,
 }: {
   personId: string;
@@ -19,7 +20,9 @@ export function QuickCheckIn({
   place: string;
   reason: string;
   onDone: () => void;
-  /** A check-in at this UIKS office (else at the police). */
+  /** Where the person reported (absent: the caller's default, e.g. a UIKS office clerk's office). */
+  authority?: 'police' | 'uiks';
+  /** The UIKS office, for a uiks check-in. */
   office?: string | null;
 }) {
   const { t } = useT();
@@ -46,7 +49,7 @@ export function QuickCheckIn({
           occurredAt: new Date().toISOString(),
           place: where,
           method: 'in_person',
-          ...(office ? { authority: 'uiks', office } : { authority: 'police' }),
+          ...(authority === 'uiks' ? { authority, office } : authority ? { authority } : {}),
         },
         { reason, idempotencyKey: newIdempotencyKey() },
       );
@@ -117,6 +120,7 @@ export function PersonCheckIn({
         personId={personId}
         measureId={measure.id}
         place={office ?? measure.reportTo ?? ''}
+        authority={measure.uiks ? authority : undefined}
         office={office}
         reason={reason}
         onDone={onDone}
