@@ -148,7 +148,13 @@ export class MeasuresService {
             : null;
         const view = toMeasureView(measure, uiks);
         audit.on('measure', measure.id);
-        await person.history({ part: 'measure', partId: measure.id, change: 'create', before: null, after: { ...view } });
+        await person.history({
+          part: 'measure',
+          partId: measure.id,
+          change: 'create',
+          before: null,
+          after: { ...view },
+        });
         await person.refreshRegions();
         return view;
       },

@@ -26,7 +26,7 @@ export class CreateCheckInDto {
   @ApiPropertyOptional({
     enum: REPORTING_AUTHORITIES,
     description:
-      'Where the person reported; the check-in satisfies only that authority\'s schedule. Police officers record ' +
+      "Where the person reported; the check-in satisfies only that authority's schedule. Police officers record " +
       'police check-ins only; a clerk of a UIKS office records uiks ones at that office by default; a clerk ' +
       'without an office records police ones by default, or uiks ones naming the office',
   })
@@ -36,7 +36,8 @@ export class CreateCheckInDto {
 
   @ApiPropertyOptional({
     example: 'UIKS-NIS',
-    description: "The UIKS office reported at (uiks only; a clerk of an office may name only their own; the measure's UIKS office)",
+    description:
+      "The UIKS office reported at (uiks only; a clerk of an office may name only their own; the measure's UIKS office)",
   })
   @IsOptional()
   @IsString()
