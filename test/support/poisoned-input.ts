@@ -189,7 +189,14 @@ export const VALID_INPUTS: Record<string, ValidInput> = {
   'GET persons/:id/convictions': {},
   'PATCH persons/:id/convictions/:convictionId': { headers: IF_MATCH, body: () => CONVICTION },
   'POST persons/:id/measures': {
-    body: () => ({ type: 'periodic_reporting', startsOn: '2025-06-02', endsOn: '2030-06-01', reportTo: 'PU-NIS' }),
+    body: () => ({
+      type: 'periodic_reporting',
+      startsOn: '2025-06-02',
+      endsOn: '2030-06-01',
+      reportTo: 'PU-NIS',
+      schedule: { kind: 'weekdays', weekdays: [1, 4] },
+      uiks: { office: 'UIKS-NIS', schedule: { kind: 'every_days', everyDays: 30 } },
+    }),
   },
   'GET persons/:id/measures': {},
   'PATCH persons/:id/measures/:measureId': {
@@ -212,6 +219,7 @@ export const VALID_INPUTS: Record<string, ValidInput> = {
       occurredAt: '2026-01-05T09:00:00+01:00',
       place: 'PU Niš, Vožda Karađorđa 2',
       method: 'in_person',
+      authority: 'police',
     }),
   },
   'GET persons/:id/check-ins': { query: PAGE },

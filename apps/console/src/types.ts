@@ -15,10 +15,22 @@ export interface Measure {
   endsOn: string;
   reportTo: string | null;
   everyDays: number | null;
+  /** The police administration's schedule (periodic reporting). */
+  schedule: Schedule | null;
+  /** The UIKS office also reported to, with its schedule. */
+  uiks: { office: string; schedule: Schedule } | null;
+  /** Each authority's compliance (in the person view; empty for other measures). */
+  compliance?: { authority: 'police' | 'uiks'; office: string | null; status: string; nextDueAt: string | null }[];
   status: string;
   version: number;
   /** An acknowledgement that stands (not voided) names the measure (the person view and the measures list). */
   acknowledged?: boolean;
+}
+
+export interface Schedule {
+  kind: 'every_days' | 'monthly' | 'weekly' | 'weekdays';
+  everyDays: number | null;
+  weekdays: number[] | null;
 }
 
 export interface Conviction {

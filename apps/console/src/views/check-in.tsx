@@ -12,12 +12,18 @@ export function QuickCheckIn({
   place,
   reason,
   onDone,
+  authority,
+  office = null,
 }: {
   personId: string;
   measureId: string;
   place: string;
   reason: string;
   onDone: () => void;
+  /** Where the person reported (absent: the caller's default, e.g. a UIKS office clerk's office). */
+  authority?: 'police' | 'uiks';
+  /** The UIKS office, for a uiks check-in. */
+  office?: string | null;
 }) {
   const { t } = useT();
   const { api } = useSession();
@@ -38,7 +44,13 @@ export function QuickCheckIn({
     try {
       await api.post(
         `/persons/${personId}/check-ins`,
-        { measureId, occurredAt: new Date().toISOString(), place: where, method: 'in_person' },
+        {
+          measureId,
+          occurredAt: new Date().toISOString(),
+          place: where,
+          method: 'in_person',
+          ...(authority === 'uiks' ? { authority, office } : authority ? { authority } : {}),
+        },
         { reason, idempotencyKey: newIdempotencyKey() },
       );
       onDone();
@@ -74,11 +86,13 @@ export function PersonCheckIn({
   reason: string;
   onDone: () => void;
 }) {
-  const { t } = useT();
+  const { t, v } = useT();
   const reporting = measures.filter((m) => m.type === 'periodic_reporting' && m.status === 'active');
   const [measureId, setMeasureId] = useState(reporting[0]?.id ?? '');
+  const [authority, setAuthority] = useState<'police' | 'uiks'>('police');
   if (reporting.length === 0) return null;
   const measure = reporting.find((m) => m.id === measureId) ?? reporting[0];
+  const office = authority === 'uiks' ? (measure.uiks?.office ?? null) : null;
   return (
     <div className="card">
       <h3>{t('checkIn')}</h3>
@@ -90,10 +104,24 @@ export function PersonCheckIn({
           options={reporting.map((m) => [m.id, `${m.reportTo} · ${m.startsOn}`])}
         />
       )}
+      {measure.uiks && (
+        <Select
+          label={t('authority')}
+          value={authority}
+          onChange={(e) => setAuthority(e.target.value as 'police' | 'uiks')}
+          options={[
+            ['police', `${v('police')} · ${measure.reportTo}`],
+            ['uiks', `${v('uiks')} · ${measure.uiks.office}`],
+          ]}
+        />
+      )}
       <QuickCheckIn
+        key={`${measure.id}-${authority}`}
         personId={personId}
         measureId={measure.id}
-        place={measure.reportTo ?? ''}
+        place={office ?? measure.reportTo ?? ''}
+        authority={measure.uiks ? authority : undefined}
+        office={office}
         reason={reason}
         onDone={onDone}
       />

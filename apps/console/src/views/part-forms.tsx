@@ -242,6 +242,22 @@ export function ConvictionForm({ person, reason, onSaved }: { person: Person; re
   );
 }
 
+const SCHEDULE_KINDS = ['every_days', 'monthly', 'weekly', 'weekdays'] as const;
+
+/** A schedule body from the form: everyDays for every_days, the weekdays ("1,4") for weekdays. */
+function schedule(kind: string, everyDays: string, weekdays: string) {
+  if (kind === 'every_days') return { kind, everyDays: num(everyDays) };
+  if (kind === 'weekdays')
+    return {
+      kind,
+      weekdays: weekdays
+        .split(/[\s,]+/)
+        .filter(Boolean)
+        .map(Number),
+    };
+  return { kind };
+}
+
 export function MeasureForm({ person, reason, onSaved }: { person: Person; reason: string; onSaved: () => void }) {
   const { v } = useT();
   return (
@@ -257,13 +273,32 @@ export function MeasureForm({ person, reason, onSaved }: { person: Person; reaso
         { name: 'startsOn', label: 'startsOn', type: 'date', initial: today() },
         { name: 'endsOn', label: 'endsOn', type: 'date' },
         { name: 'reportTo', label: 'reportTo', required: false, initial: 'PU-BEOGRAD' },
+        { name: 'scheduleKind', label: 'scheduleKind', options: SCHEDULE_KINDS.map((k) => [k, v(k)]) },
         { name: 'everyDays', label: 'everyDays', type: 'number', required: false, initial: '30' },
+        { name: 'weekdays', label: 'weekdays', required: false },
+        { name: 'uiksOffice', label: 'uiksOffice', required: false },
+        { name: 'uiksScheduleKind', label: 'uiksScheduleKind', options: SCHEDULE_KINDS.map((k) => [k, v(k)]) },
+        { name: 'uiksEveryDays', label: 'uiksEveryDays', type: 'number', required: false, initial: '30' },
+        { name: 'uiksWeekdays', label: 'uiksWeekdays', required: false },
       ]}
       toBody={(v) => ({
         type: v.type,
         startsOn: v.startsOn,
         endsOn: v.endsOn,
-        ...(v.type === 'periodic_reporting' ? { reportTo: v.reportTo, everyDays: num(v.everyDays) } : {}),
+        ...(v.type === 'periodic_reporting'
+          ? {
+              reportTo: v.reportTo,
+              schedule: schedule(v.scheduleKind, v.everyDays, v.weekdays),
+              ...(v.uiksOffice
+                ? {
+                    uiks: {
+                      office: v.uiksOffice,
+                      schedule: schedule(v.uiksScheduleKind, v.uiksEveryDays, v.uiksWeekdays),
+                    },
+                  }
+                : {}),
+            }
+          : {}),
       })}
     />
   );

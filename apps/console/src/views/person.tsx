@@ -6,7 +6,7 @@ import { ReasonGate, rememberReason } from '../components/reason';
 import { type FieldDiff, diffVersions, mergeMine, show } from '../diff';
 import { useT } from '../i18n';
 import { Link, navigate } from '../router';
-import type { Page, Person } from '../types';
+import type { Page, Person, Schedule } from '../types';
 import { NotificationForm, PersonCheckIn } from './check-in';
 import {
   AcknowledgementForm,
@@ -20,6 +20,13 @@ import {
 import { EMPTY_PERSONAL, type PersonalData, PersonalForm, personalBody } from './personal-form';
 
 /** Loads a person with the case's reason; `version` from the ETag. */
+/** "(30)" for every N days, "(1,4)" for weekdays, nothing for the calendar kinds. */
+function scheduleDetail(schedule: Schedule): string {
+  if (schedule.kind === 'every_days') return ` (${schedule.everyDays})`;
+  if (schedule.kind === 'weekdays') return ` (${(schedule.weekdays ?? []).join(',')})`;
+  return '';
+}
+
 function usePerson(id: string, reason: string) {
   const { api } = useSession();
   const [person, setPerson] = useState<Person | null>(null);
@@ -151,7 +158,17 @@ function PersonDetail({ id, reason }: { id: string; reason: string }) {
           <ul data-testid="measures">
             {p.measures.map((m) => (
               <li key={m.id}>
-                {v(m.type)} · {m.startsOn} – {m.endsOn} {m.reportTo ? `· ${m.reportTo}` : ''} · {v(m.status)} ·{' '}
+                {v(m.type)} · {m.startsOn} – {m.endsOn} {m.reportTo ? `· ${m.reportTo}` : ''} · {v(m.status)}
+                {m.schedule && ` · ${v(m.schedule.kind)}${scheduleDetail(m.schedule)}`}
+                {m.uiks &&
+                  ` · ${v('uiks')} ${m.uiks.office}: ${v(m.uiks.schedule.kind)}${scheduleDetail(m.uiks.schedule)}`}
+                {(m.compliance ?? []).map((c) => (
+                  <span key={c.authority} className="badge">
+                    {' '}
+                    {v(c.authority)}: {v(c.status)}
+                  </span>
+                ))}
+                {' · '}
                 <span data-testid="measure-acknowledged" className={`status ${m.acknowledged ? 'compliant' : 'due'}`}>
                   {m.acknowledged ? t('acknowledged') : t('notAcknowledged')}
                 </span>
