@@ -385,8 +385,8 @@ export async function generate({ url, seed, persons, auditEvents, log }) {
     );
     await step(
       'measures',
-      `INSERT INTO measures (person_id, type, starts_on, ends_on, report_to, every_days, created_at)
-       SELECT c.person_id, 'periodic_reporting', c.release_date, c.release_date + 3650, p.regions[1], 30,
+      `INSERT INTO measures (person_id, type, starts_on, ends_on, report_to, every_days, schedule_kind, created_at)
+       SELECT c.person_id, 'periodic_reporting', c.release_date, c.release_date + 3650, p.regions[1], 30, 'every_days',
               c.release_date - 5
          FROM convictions c JOIN persons p ON p.id = c.person_id`,
     );

@@ -1,3 +1,4 @@
+import { ReportingSchedules1796400200000 } from './1796400200000-ReportingSchedules';
 import { ReleaseReadiness1796400400000 } from './1796400400000-ReleaseReadiness';
 import { Acknowledgements1796400300000 } from './1796400300000-Acknowledgements';
 import { Releases1796400100000 } from './1796400100000-Releases';
@@ -43,6 +44,7 @@ export const MIGRATIONS: Function[] = [
   HeldAdminChanges1796300000000,
   ReferenceData1796400000000,
   Releases1796400100000,
+  ReportingSchedules1796400200000,
   Acknowledgements1796400300000,
   ReleaseReadiness1796400400000,
 ];

@@ -39,8 +39,8 @@ describe('compliance', () => {
     const person = await registerPerson(t);
     await insertConviction(t, person.id, addDays(today, -daysAgo - 10));
     const [{ id: measureId }] = await t.dataSource.query(
-      `INSERT INTO measures (person_id, type, starts_on, ends_on, report_to, every_days)
-       VALUES ($1, 'periodic_reporting', $2, $3, $4, $5) RETURNING id`,
+      `INSERT INTO measures (person_id, type, starts_on, ends_on, report_to, every_days, schedule_kind)
+       VALUES ($1, 'periodic_reporting', $2, $3, $4, $5, 'every_days') RETURNING id`,
       [person.id, addDays(today, -daysAgo), addDays(today, 3650), reportTo, everyDays],
     );
     await t.dataSource.query(`UPDATE persons SET regions = ARRAY[$2] WHERE id = $1`, [person.id, reportTo]);
@@ -141,6 +141,8 @@ describe('compliance', () => {
           surname: 'Petrović',
           givenNames: 'Petar',
           measureId: r.measureId,
+          authority: 'police',
+          office: null,
           dueDate: addDays(r.startsOn, 29),
           daysOverdue: 66,
           policeAdministration: 'PU-NIS',
@@ -284,6 +286,8 @@ describe('compliance', () => {
         surname: 'Petrović',
         givenNames: 'Petar',
         measureId: r.measureId,
+        authority: 'police',
+        office: null,
         dueDate: addDays(r.startsOn, 29),
         policeAdministration: 'PU-BOR',
         checkedIn: false,

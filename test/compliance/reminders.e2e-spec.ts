@@ -46,8 +46,8 @@ describe('reminders: inbox and e-mail', () => {
       managingOfficerId,
     ]);
     const [{ id }] = await t.dataSource.query(
-      `INSERT INTO measures (person_id, type, starts_on, ends_on, report_to, every_days)
-       VALUES ($1, 'periodic_reporting', $2, $3, $4, 30) RETURNING id`,
+      `INSERT INTO measures (person_id, type, starts_on, ends_on, report_to, every_days, schedule_kind)
+       VALUES ($1, 'periodic_reporting', $2, $3, $4, 30, 'every_days') RETURNING id`,
       [person.id, addDays(today, -daysAgo), addDays(today, 3650), region],
     );
     return { personId: person.id, measureId: id as string, jmbg: person.jmbg as string };

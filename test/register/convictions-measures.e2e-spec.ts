@@ -109,6 +109,8 @@ describe('convictions and measures', () => {
       endsOn: '2045-05-10',
       reportTo: 'PU-NIS',
       everyDays: 30,
+      schedule: { kind: 'every_days', everyDays: 30, weekdays: null },
+      uiks: null,
       status: 'active',
       statusChangedOn: null,
       version: 1,

@@ -20,8 +20,8 @@ export async function reportingPerson(
   const person = await registerPerson(t);
   await insertConviction(t, person.id, addDays(today, -daysAgo - 10));
   const [{ id }] = await t.dataSource.query(
-    `INSERT INTO measures (person_id, type, starts_on, ends_on, report_to, every_days)
-     VALUES ($1, 'periodic_reporting', $2, $3, $4, $5) RETURNING id`,
+    `INSERT INTO measures (person_id, type, starts_on, ends_on, report_to, every_days, schedule_kind)
+     VALUES ($1, 'periodic_reporting', $2, $3, $4, $5, 'every_days') RETURNING id`,
     [person.id, addDays(today, -daysAgo), addDays(today, 3650), region, everyDays],
   );
   await t.dataSource.query(`UPDATE persons SET regions = ARRAY[$2] WHERE id = $1`, [person.id, region]);

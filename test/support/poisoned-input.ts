@@ -182,10 +182,21 @@ export const VALID_INPUTS: Record<string, ValidInput> = {
     }),
   },
   'POST persons/:id/convictions': { body: () => CONVICTION },
+  'POST persons/:id/releases': {
+    headers: IF_MATCH,
+    body: (ids) => ({ convictionId: ids.convictionId, releasedOn: '2025-05-30', facility: 'KPZ Niš' }),
+  },
   'GET persons/:id/convictions': {},
   'PATCH persons/:id/convictions/:convictionId': { headers: IF_MATCH, body: () => CONVICTION },
   'POST persons/:id/measures': {
-    body: () => ({ type: 'periodic_reporting', startsOn: '2025-06-02', endsOn: '2030-06-01', reportTo: 'PU-NIS' }),
+    body: () => ({
+      type: 'periodic_reporting',
+      startsOn: '2025-06-02',
+      endsOn: '2030-06-01',
+      reportTo: 'PU-NIS',
+      schedule: { kind: 'weekdays', weekdays: [1, 4] },
+      uiks: { office: 'UIKS-NIS', schedule: { kind: 'every_days', everyDays: 30 } },
+    }),
   },
   'GET persons/:id/measures': {},
   'PATCH persons/:id/measures/:measureId': {
@@ -208,6 +219,7 @@ export const VALID_INPUTS: Record<string, ValidInput> = {
       occurredAt: '2026-01-05T09:00:00+01:00',
       place: 'PU Niš, Vožda Karađorđa 2',
       method: 'in_person',
+      authority: 'police',
     }),
   },
   'GET persons/:id/check-ins': { query: PAGE },
@@ -252,6 +264,7 @@ export const VALID_INPUTS: Record<string, ValidInput> = {
   'POST persons/:id/acknowledgements/:acknowledgementId/void': {},
   'GET compliance/overdue': { query: { region: 'PU-NIS', ...PAGE } },
   'GET compliance/due': { query: { region: 'PU-NIS', from: '2026-11-28', to: '2026-12-05', ...PAGE } },
+  'GET compliance/releases': { query: { from: '2026-11-28', to: '2026-12-05', ...PAGE } },
   'GET alerts': { query: { region: 'PU-NIS', status: 'open', kind: 'missed_check_in', ...PAGE } },
   'GET alerts/:id': {},
   'POST alerts/:id/acknowledge': {},

@@ -83,8 +83,8 @@ export async function insertConviction(t: TestApp, personId: string, releaseDate
 
 export async function insertMeasure(t: TestApp, personId: string, reportTo = 'PU-NIS'): Promise<string> {
   const [row] = await t.dataSource.query(
-    `INSERT INTO measures (person_id, type, starts_on, ends_on, report_to, every_days)
-     VALUES ($1, 'periodic_reporting', '2025-06-02', '2035-06-01', $2, 30) RETURNING id`,
+    `INSERT INTO measures (person_id, type, starts_on, ends_on, report_to, every_days, schedule_kind)
+     VALUES ($1, 'periodic_reporting', '2025-06-02', '2035-06-01', $2, 30, 'every_days') RETURNING id`,
     [personId, reportTo],
   );
   return row.id;

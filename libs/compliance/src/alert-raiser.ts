@@ -16,21 +16,25 @@ export interface AlertRequest {
   dueDate: string;
   /** null: the person's responsible administration (`responsible_administration`). */
   policeAdministration: string | null;
+  /** A UIKS office whose clerks get it too (null or absent: none). */
+  office?: string | null;
 }
 
 /** The requests, one row each, as the alert writer reads candidates. */
 const REQUESTS = `
   SELECT r.kind, r.person_id, r.measure_id, r.source_id, r.due_date,
-         coalesce(r.police_administration, responsible_administration(r.person_id)) AS police_administration
-    FROM unnest($1::text[], $2::uuid[], $3::uuid[], $4::uuid[], $5::date[], $6::text[])
-      AS r (kind, person_id, measure_id, source_id, due_date, police_administration)`;
+         coalesce(r.police_administration, responsible_administration(r.person_id)) AS police_administration,
+         r.office
+    FROM unnest($1::text[], $2::uuid[], $3::uuid[], $4::uuid[], $5::date[], $6::text[], $7::text[])
+      AS r (kind, person_id, measure_id, source_id, due_date, police_administration, office)`;
 
 /**
  * Compliance's door for raising alerts: typed requests, raised in the
  * caller's transaction with one statement. Each alert once per kind, source
  * and due date (a repeated request raises nothing); its reminders go to the
  * person's managing officer in that administration, else to every officer
- * there (inbox and e-mail outbox).
+ * there, and, when it names a UIKS office, to that office's clerks (inbox and
+ * e-mail outbox).
  */
 @Injectable()
 export class AlertRaiser {
@@ -47,6 +51,7 @@ export class AlertRaiser {
         requests.map((r) => r.sourceId),
         requests.map((r) => r.dueDate),
         requests.map((r) => r.policeAdministration),
+        requests.map((r) => r.office ?? null),
       ],
     });
   }

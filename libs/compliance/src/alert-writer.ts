@@ -6,8 +6,9 @@ import type { AlertKind } from './entities';
 
 /**
  * A query whose rows are alerts to raise, with the columns `kind, person_id,
- * measure_id, source_id, due_date, police_administration`, and its parameters
- * ($1, $2, ...). Written inside compliance only, over register's views.
+ * measure_id, source_id, due_date, police_administration, office` (either
+ * recipient may be null; an alert may have both), and its parameters ($1, $2,
+ * ...). Written inside compliance only, over register's views.
  */
 export interface AlertCandidates {
   sql: string;
@@ -28,8 +29,10 @@ const MAIL_SUBJECT = 'Register: something needs your attention';
  * transaction. The scan uses it directly; `AlertRaiser` (the library's door)
  * turns typed requests into such a query. Each alert once per kind, source
  * and due date, whatever the number of workers; an inbox item for each
- * recipient (the person's managing officer in that administration, else every
- * officer there) and an e-mail in the outbox for recipients with an address.
+ * recipient (for a police administration: the person's managing officer
+ * there, else every officer there; for a UIKS office: its active clerks, else
+ * every active clerk without an office) and an e-mail in the outbox for
+ * recipients with an address.
  * E-mails carry no personal data, only a link.
  */
 @Injectable()
@@ -52,12 +55,13 @@ export class AlertWriter {
     const n = candidates.params.length;
     const rows: { id: string; kind: AlertKind; person_id: string }[] = await manager.query(
       `WITH raised AS (
-         INSERT INTO alerts (kind, person_id, measure_id, source_id, due_date, police_administration)
-         SELECT kind, person_id, measure_id, source_id, due_date, police_administration FROM (${candidates.sql}) c
+         INSERT INTO alerts (kind, person_id, measure_id, source_id, due_date, police_administration, office)
+         SELECT kind, person_id, measure_id, source_id, due_date, police_administration, office
+           FROM (${candidates.sql}) c
          ON CONFLICT ON CONSTRAINT alerts_kind_source_due_key DO NOTHING
-         RETURNING id, kind, person_id, due_date, police_administration),
+         RETURNING id, kind, person_id, due_date, police_administration, office),
        notices AS (
-         SELECT kind, id AS alert_id, person_id, id AS source_id, due_date, police_administration,
+         SELECT kind, id AS alert_id, person_id, id AS source_id, due_date, police_administration, office,
                 'An alert (' || replace(kind, '_', ' ') || ') is waiting for you: ' || $${n + 1} || '/console/alerts/' || id AS body
            FROM raised)
        ${FAN_OUT(n + 2)}
@@ -70,13 +74,13 @@ export class AlertWriter {
 
   /**
    * Reminders without an alert: rows `kind, person_id, source_id, due_date,
-   * police_administration`. Returns the inbox items written (one per recipient).
+   * police_administration, office`. Returns the inbox items written (one per recipient).
    */
   async remind(manager: EntityManager, candidates: AlertCandidates): Promise<{ personId: string }[]> {
     const n = candidates.params.length;
     const rows: { person_id: string }[] = await manager.query(
       `WITH notices AS (
-         SELECT kind, NULL::uuid AS alert_id, person_id, source_id, due_date, police_administration,
+         SELECT kind, NULL::uuid AS alert_id, person_id, source_id, due_date, police_administration, office,
                 'A reminder is waiting in your inbox: ' || $${n + 1} || '/console/inbox' AS body
            FROM (${candidates.sql}) c)
        ${FAN_OUT(n + 2)}
@@ -105,7 +109,16 @@ function FAN_OUT(domainParam: number): string {
        WHERE u.id = p.managing_officer_id
           OR NOT EXISTS (SELECT 1 FROM users mo
                           WHERE mo.id = p.managing_officer_id AND mo.active AND mo.role = 'police_officer'
-                            AND mo.region = n.police_administration)),
+                            AND mo.region = n.police_administration)
+      UNION ALL
+      SELECT n.*, u.id AS user_id
+        FROM notices n
+        JOIN users u ON u.active AND u.role = 'registry_clerk'
+       WHERE n.office IS NOT NULL
+         AND (u.office = n.office
+              OR (u.office IS NULL
+                  AND NOT EXISTS (SELECT 1 FROM users oc
+                                   WHERE oc.active AND oc.role = 'registry_clerk' AND oc.office = n.office)))),
     inbox AS (
       INSERT INTO inbox_items (user_id, kind, alert_id, person_id, source_id, due_date)
       SELECT user_id, kind, alert_id, person_id, source_id, due_date FROM recipients

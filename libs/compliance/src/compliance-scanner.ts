@@ -5,6 +5,7 @@ import type { DataSource } from 'typeorm';
 import { AppConfig, MetricsService } from '@app/common';
 import { AuditLog, RequestAudit } from '@app/audit';
 import { AlertWriter } from './alert-writer';
+import { checkedInBetween, periodIndex, periodStart } from './schedule-sql';
 
 /** Distinct from the audit sealer's lock. */
 const SCAN_LOCK = 7_340_101;
@@ -18,10 +19,11 @@ export interface ScanResult {
 }
 
 /**
- * One compliance scan, set-based: every missed reporting period raises its
- * `missed_check_in` alert, measures about to end raise `measure_ending`,
- * releases coming with duties not acknowledged raise `release_unprepared`, and
- * officers are reminded of check-ins falling due. One transaction under an
+ * One compliance scan, set-based: every missed reporting period (of each
+ * authority's schedule) raises its `missed_check_in` alert, measures about to
+ * end raise `measure_ending`, releases coming with duties not acknowledged
+ * raise `release_unprepared`, and officers and the UIKS offices' clerks are
+ * reminded of check-ins falling due. One transaction under an
  * advisory lock; the alerts' unique key makes a repeated or concurrent scan
  * raise nothing twice.
  */
@@ -82,46 +84,49 @@ export class ComplianceScanner {
 
 // The scan's queries read register's facts through its views only (migration RegisterViews).
 
+/** Who an alert of the schedule `s` goes to: the police administration for police, the office for UIKS. */
+const RECIPIENTS = `CASE WHEN s.authority = 'police' THEN s.police_administration END AS police_administration,
+         s.office`;
+
 /**
- * Every reporting period that ended (plus the grace) without a check-in and
- * without a suspension. The scan runs every few minutes, so it looks only at
- * periods missed (ended, plus the grace) within the last $3 days, except for measures recorded
- * within them, whose every period is looked at (a measure recorded late
- * raises its missed periods at once). Measures ended within the window still
- * count. $1 now, $2 grace hours, $3 lookback days.
+ * Every reporting period, of each authority's schedule, that ended (plus the
+ * grace) without a check-in at that authority and without a suspension or
+ * custody. The scan runs every few minutes, so it looks only at periods
+ * missed (ended, plus the grace) within the last $3 days, except for
+ * schedules recorded within them, whose every period is looked at (a measure
+ * recorded late raises its missed periods at once). Measures ended within the
+ * window still count. $1 now, $2 grace hours, $3 lookback days.
  */
 const MISSED_PERIODS = `
-  SELECT 'missed_check_in' AS kind, m.person_id, m.id AS measure_id, m.id AS source_id,
-         per.last_day AS due_date, m.report_to AS police_administration
-    FROM register_reporting_measures m
+  SELECT 'missed_check_in' AS kind, s.person_id, s.measure_id, s.id AS source_id,
+         per.last_day AS due_date, ${RECIPIENTS}
+    FROM register_reporting_schedules s
    CROSS JOIN LATERAL (SELECT ($1::timestamptz AT TIME ZONE 'Europe/Belgrade')::date AS today,
                               (($1::timestamptz - make_interval(days => $3::int, hours => $2::int))
                                  AT TIME ZONE 'Europe/Belgrade')::date AS window_start) t
    CROSS JOIN LATERAL generate_series(
-     CASE WHEN m.created_at >= $1::timestamptz - make_interval(days => $3::int) THEN 0
-          ELSE greatest(0, (t.window_start - m.starts_on) / m.every_days - 1) END,
-     (least(t.today, m.ends_on) - m.starts_on) / m.every_days) AS k
-   CROSS JOIN LATERAL (SELECT m.starts_on + k * m.every_days AS starts_on,
-                              least(m.starts_on + (k + 1) * m.every_days - 1, m.ends_on) AS last_day) per
-   WHERE m.starts_on <= t.today
-     AND m.ends_on >= t.window_start - 1
-     AND (m.status <> 'ended' OR m.status_changed_on >= t.window_start - 1)
+     CASE WHEN s.created_at >= $1::timestamptz - make_interval(days => $3::int) THEN 0
+          ELSE greatest(0, ${periodIndex('t.window_start')} - 1) END,
+     ${periodIndex('least(t.today, s.ends_on)')}) AS k
+   CROSS JOIN LATERAL (SELECT ${periodStart('k')} AS starts_on,
+                              least(${periodStart('k + 1')} - 1, s.ends_on) AS last_day) per
+   WHERE s.starts_on <= t.today
+     AND s.ends_on >= t.window_start - 1
+     AND (s.status <> 'ended' OR s.status_changed_on >= t.window_start - 1)
      AND $1::timestamptz >= belgrade_midnight(per.last_day + 1) + make_interval(hours => $2::int)
-     AND (m.created_at >= $1::timestamptz - make_interval(days => $3::int)
+     AND (s.created_at >= $1::timestamptz - make_interval(days => $3::int)
           OR belgrade_midnight(per.last_day + 1) + make_interval(hours => $2::int)
              > $1::timestamptz - make_interval(days => $3::int))
      AND NOT EXISTS (SELECT 1 FROM alerts a
-                      WHERE a.kind = 'missed_check_in' AND a.source_id = m.id AND a.due_date = per.last_day)
-     AND NOT EXISTS (SELECT 1 FROM register_check_ins c
-                      WHERE c.measure_id = m.id
-                        AND c.occurred_at >= belgrade_midnight(per.starts_on)
-                        AND c.occurred_at < belgrade_midnight(per.last_day + 1))
-     AND NOT period_excused(m.id, per.starts_on, per.last_day)`;
+                      WHERE a.kind = 'missed_check_in' AND a.source_id = s.id AND a.due_date = per.last_day)
+     AND NOT ${checkedInBetween('per.starts_on', 'per.last_day')}
+     AND NOT period_excused(s.measure_id, s.person_id, per.starts_on, per.last_day)`;
 
 /** Active measures ending within the next $2 days. */
 const MEASURES_ENDING = `
   SELECT 'measure_ending' AS kind, m.person_id, m.id AS measure_id, m.id AS source_id, m.ends_on AS due_date,
-         coalesce(m.report_to, responsible_administration(m.person_id)) AS police_administration
+         coalesce(m.report_to, responsible_administration(m.person_id)) AS police_administration,
+         NULL::text AS office
     FROM register_measures m
    CROSS JOIN LATERAL (SELECT ($1::timestamptz AT TIME ZONE 'Europe/Belgrade')::date AS today) t
    WHERE m.status = 'active' AND m.ends_on BETWEEN t.today AND t.today + $2::int
@@ -148,19 +153,20 @@ const RELEASES_UNPREPARED = `
                       WHERE x.kind = 'release_unprepared' AND x.source_id = r.conviction_id
                         AND x.due_date = r.release_on)`;
 
-/** Current reporting periods ending within $2 days with no check-in yet: a reminder to the officers. */
+/**
+ * Current reporting periods, of each authority's schedule, ending within $2
+ * days with no check-in at that authority yet: a reminder to the officers
+ * (police) or the office's clerks (UIKS).
+ */
 const CHECK_INS_DUE = `
-  SELECT 'check_in_due' AS kind, m.person_id, m.id AS source_id, per.last_day AS due_date,
-         m.report_to AS police_administration
-    FROM register_reporting_measures m
+  SELECT 'check_in_due' AS kind, s.person_id, s.id AS source_id, per.last_day AS due_date, ${RECIPIENTS}
+    FROM register_reporting_schedules s
    CROSS JOIN LATERAL (SELECT ($1::timestamptz AT TIME ZONE 'Europe/Belgrade')::date AS today) t
-   CROSS JOIN LATERAL (SELECT m.starts_on + ((t.today - m.starts_on) / m.every_days) * m.every_days AS starts_on) s
-   CROSS JOIN LATERAL (SELECT s.starts_on, least(s.starts_on + m.every_days - 1, m.ends_on) AS last_day) per
-   WHERE m.status = 'active'
-     AND t.today BETWEEN m.starts_on AND m.ends_on
+   CROSS JOIN LATERAL (SELECT ${periodIndex('t.today')} AS k) cur
+   CROSS JOIN LATERAL (SELECT ${periodStart('cur.k')} AS starts_on,
+                              least(${periodStart('cur.k + 1')} - 1, s.ends_on) AS last_day) per
+   WHERE s.status = 'active'
+     AND t.today BETWEEN s.starts_on AND s.ends_on
      AND per.last_day <= t.today + $2::int
-     AND NOT EXISTS (SELECT 1 FROM register_check_ins c
-                      WHERE c.measure_id = m.id
-                        AND c.occurred_at >= belgrade_midnight(per.starts_on)
-                        AND c.occurred_at < belgrade_midnight(per.last_day + 1))
-     AND NOT period_excused(m.id, per.starts_on, per.last_day)`;
+     AND NOT ${checkedInBetween('per.starts_on', 'per.last_day')}
+     AND NOT period_excused(s.measure_id, s.person_id, per.starts_on, per.last_day)`;

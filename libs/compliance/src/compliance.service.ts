@@ -14,6 +14,10 @@ import {
 import { type Principal, RecordAccess } from '@app/authz';
 import { AuditLog, type RequestAudit } from '@app/audit';
 import type { DueQuery, OverdueQuery, ReleaseQuery } from './compliance.dto';
+import { checkedInBetween, periodIndex, periodStart } from './schedule-sql';
+
+/** Whom a reporting schedule is kept with: the police administration, or a UIKS office. */
+export type ReportingAuthority = 'police' | 'uiks';
 
 /** A person's status: the worst over their reporting measures (`none` without any). */
 export type ComplianceStatus = 'none' | 'compliant' | 'due' | 'overdue' | 'suspended' | 'ended';
@@ -23,8 +27,13 @@ export interface OverdueItem {
   surname: string;
   givenNames: string;
   measureId: string;
+  /** The authority whose schedule is overdue. */
+  authority: ReportingAuthority;
+  /** The UIKS office (null for the police). */
+  office: string | null;
   dueDate: string;
   daysOverdue: number;
+  /** The measure's reportTo, for both authorities. */
   policeAdministration: string;
 }
 
@@ -33,7 +42,12 @@ export interface DueItem {
   surname: string;
   givenNames: string;
   measureId: string;
+  /** The authority whose period it is. */
+  authority: ReportingAuthority;
+  /** The UIKS office (null for the police). */
+  office: string | null;
   dueDate: string;
+  /** The measure's reportTo, for both authorities. */
   policeAdministration: string;
   checkedIn: boolean;
 }
@@ -67,10 +81,13 @@ export interface ComplianceView {
   lastCheckInAt: Date | null;
 }
 
-/** The lists' order: by the due date (`due_on` of each list's rows), then the measure. */
+/**
+ * The lists' order: by the due date (`due_on` of each list's rows), then the
+ * schedule (the police one's id is the measure's).
+ */
 const BY_DUE_DATE: KeysetColumn[] = [
   { sql: 'l.due_on', kind: 'date' },
-  { sql: 'l.measure_id', kind: 'uuid' },
+  { sql: 'l.schedule_id', kind: 'uuid' },
 ];
 
 /** The release list's order: the release date, then the conviction. */
@@ -85,6 +102,8 @@ interface ListRow {
   surname: string;
   given_names: string;
   measure_id: string;
+  authority: ReportingAuthority;
+  office: string | null;
   due_date: string;
   police_administration: string;
   days_overdue?: number;
@@ -121,9 +140,10 @@ function dateRange(query: { from?: string; to?: string }, defaultDays: number): 
 
 /**
  * Compliance as it is when read (CONTRACT "Compliance"), from its one
- * run-time source, the SQL functions `measure_compliance` and
+ * run-time source, the SQL functions `schedule_compliance` and
  * `person_compliance`, over register's views (`register_*`): a person's
- * status, the overdue and due lists, the search's filter.
+ * status, the overdue and due lists (an item per authority's schedule), the
+ * search's filter.
  */
 @Injectable()
 export class ComplianceService {
@@ -168,32 +188,34 @@ export class ComplianceService {
     };
   }
 
-  /** One item per overdue measure, oldest first. */
+  /** One item per overdue schedule (each authority's of each measure), oldest first. */
   overdue(audit: RequestAudit, principal: Principal, query: OverdueQuery): Promise<Page<OverdueItem>> {
     audit.on('compliance');
     const where = this.scope(principal, query.region);
     const params = [...where.params, this.config.compliance.graceHours, this.config.compliance.dueSoonDays];
     const sql = `
-      SELECT p.id AS person_id, p.surname, p.given_names, m.id AS measure_id, c.overdue_since::text AS due_date,
-             c.overdue_since AS due_on,
+      SELECT p.id AS person_id, p.surname, p.given_names, s.measure_id, s.id AS schedule_id, s.authority, s.office,
+             c.overdue_since::text AS due_date, c.overdue_since AS due_on,
              ((now() AT TIME ZONE 'Europe/Belgrade')::date - c.overdue_since) AS days_overdue,
-             m.report_to AS police_administration
-        FROM register_reporting_measures m
-        JOIN register_persons p ON p.id = m.person_id
-        CROSS JOIN LATERAL measure_compliance(m, now(), $${params.length - 1}, $${params.length}) c
-       WHERE m.status = 'active' AND c.status = 'overdue' AND ${where.sql}`;
+             s.police_administration
+        FROM register_reporting_schedules s
+        JOIN register_persons p ON p.id = s.person_id
+        CROSS JOIN LATERAL schedule_compliance(s, now(), $${params.length - 1}, $${params.length}) c
+       WHERE s.status = 'active' AND c.status = 'overdue' AND ${where.sql}`;
     return this.page(audit, sql, params, new Keyset(BY_DUE_DATE, query), (row) => ({
       personId: row.person_id,
       surname: row.surname,
       givenNames: row.given_names,
       measureId: row.measure_id,
+      authority: row.authority,
+      office: row.office,
       dueDate: row.due_date,
       daysOverdue: Number(row.days_overdue),
       policeAdministration: row.police_administration,
     }));
   }
 
-  /** The reporting periods ending between `from` and `to`, and whether each has its check-in. */
+  /** The reporting periods (of each authority's schedule) ending between `from` and `to`, and whether each has its check-in. */
   due(audit: RequestAudit, principal: Principal, query: DueQuery): Promise<Page<DueItem>> {
     audit.on('compliance');
     const { from, to } = dateRange(query, 7);
@@ -201,28 +223,26 @@ export class ComplianceService {
     const params: unknown[] = [...where.params, from, to];
     const [f, t] = [`$${params.length - 1}::date`, `$${params.length}::date`];
     const sql = `
-      SELECT p.id AS person_id, p.surname, p.given_names, m.id AS measure_id, per.last_day::text AS due_date,
-             per.last_day AS due_on,
-             m.report_to AS police_administration,
-             EXISTS (SELECT 1 FROM register_check_ins ci
-                      WHERE ci.measure_id = m.id
-                        AND ci.occurred_at >= belgrade_midnight(per.starts_on)
-                        AND ci.occurred_at < belgrade_midnight(per.last_day + 1)) AS checked_in
-        FROM register_reporting_measures m
-        JOIN register_persons p ON p.id = m.person_id
+      SELECT p.id AS person_id, p.surname, p.given_names, s.measure_id, s.id AS schedule_id, s.authority, s.office,
+             per.last_day::text AS due_date, per.last_day AS due_on,
+             s.police_administration,
+             ${checkedInBetween('per.starts_on', 'per.last_day')} AS checked_in
+        FROM register_reporting_schedules s
+        JOIN register_persons p ON p.id = s.person_id
         CROSS JOIN LATERAL generate_series(
-          greatest(0, ceil((${f} - m.starts_on + 1)::numeric / m.every_days)::int - 1),
-          floor((least(${t}, m.ends_on) - m.starts_on)::numeric / m.every_days)::int) AS k
-        CROSS JOIN LATERAL (SELECT m.starts_on + k * m.every_days AS starts_on,
-                                   least(m.starts_on + (k + 1) * m.every_days - 1, m.ends_on) AS last_day) per
-       WHERE m.status = 'active'
+          ${periodIndex(`greatest(${f}, s.starts_on)`)}, ${periodIndex(`least(${t}, s.ends_on)`)}) AS k
+        CROSS JOIN LATERAL (SELECT ${periodStart('k')} AS starts_on,
+                                   least(${periodStart('k + 1')} - 1, s.ends_on) AS last_day) per
+       WHERE s.status = 'active'
          AND per.last_day BETWEEN ${f} AND ${t}
-         AND NOT period_excused(m.id, per.starts_on, per.last_day) AND ${where.sql}`;
+         AND NOT period_excused(s.measure_id, s.person_id, per.starts_on, per.last_day) AND ${where.sql}`;
     return this.page(audit, sql, params, new Keyset(BY_DUE_DATE, query), (row) => ({
       personId: row.person_id,
       surname: row.surname,
       givenNames: row.given_names,
       measureId: row.measure_id,
+      authority: row.authority,
+      office: row.office,
       dueDate: row.due_date,
       policeAdministration: row.police_administration,
       checkedIn: Boolean(row.checked_in),
@@ -290,6 +310,6 @@ export class ComplianceService {
     const { sql, params } = positional(this.access.scope(principal, 'read', 'Compliance', { person: 'p' }));
     if (!region) return { sql, params };
     params.push(region);
-    return { sql: `${sql} AND m.report_to = $${params.length}`, params };
+    return { sql: `${sql} AND s.police_administration = $${params.length}`, params };
   }
 }

@@ -12,6 +12,7 @@ import { Address } from './entities/address.entity';
 import { Measure } from './entities/measure.entity';
 import { Transfer } from './entities/transfer.entity';
 import { toMeasureView } from './measures.service';
+import { OfficeReportingSchedule } from './entities/office-reporting-schedule.entity';
 import { sentFields } from './sent-fields';
 
 export interface AddressView {
@@ -199,7 +200,8 @@ export class AddressesService {
       after: { policeAdministration: to },
     });
     for (const measure of await person.all(Measure, { id: 'ASC' }, { type: 'periodic_reporting', status: 'active' })) {
-      const before = toMeasureView(measure);
+      const uiks = await person.one(OfficeReportingSchedule, { measureId: measure.id });
+      const before = toMeasureView(measure, uiks);
       measure.reportTo = to;
       const saved = await person.save(Measure, measure);
       await person.history({
@@ -208,7 +210,7 @@ export class AddressesService {
         change: 'transfer',
         reason: 'transfer',
         before: { ...before },
-        after: { ...toMeasureView(saved) },
+        after: { ...toMeasureView(saved, uiks) },
       });
     }
   }

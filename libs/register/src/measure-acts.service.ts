@@ -13,7 +13,8 @@ import type {
   UpdateCounsellingDto,
 } from './dto/acts.dto';
 import { Breach } from './entities/breach.entity';
-import { CheckIn } from './entities/check-in.entity';
+import { CheckIn, type ReportingAuthority } from './entities/check-in.entity';
+import { OfficeReportingSchedule } from './entities/office-reporting-schedule.entity';
 import { CounsellingAttendance } from './entities/counselling-attendance.entity';
 import { Measure, type MeasureType } from './entities/measure.entity';
 
@@ -23,6 +24,10 @@ const CLOCK_SKEW_MS = 2 * 60_000;
 export interface CheckInView {
   id: string;
   measureId: string;
+  /** The authority reported to; the check-in satisfies only its schedule. */
+  authority: ReportingAuthority;
+  /** The UIKS office (uiks only). */
+  office: string | null;
   occurredAt: Date;
   place: string;
   method: string;
@@ -37,6 +42,8 @@ export interface CheckInView {
 export const toCheckInView = (c: CheckIn): CheckInView => ({
   id: c.id,
   measureId: c.measureId,
+  authority: c.authority,
+  office: c.office,
   occurredAt: c.occurredAt,
   place: c.place,
   method: c.method,
@@ -128,6 +135,33 @@ function ofType(type: MeasureType, on: string): (measure: Measure) => string | n
   };
 }
 
+/**
+ * The authority a check-in is recorded for: police officers record police
+ * check-ins only; a clerk of a UIKS office records uiks ones at that office
+ * (by default) and names no other; a clerk without an office records police
+ * ones by default, or uiks ones naming the office. 400 naming the field.
+ */
+function checkInAuthority(
+  principal: Principal,
+  input: Pick<CreateCheckInDto, 'authority' | 'office'>,
+): { authority: ReportingAuthority; office: string | null } {
+  const own = principal.office;
+  const authority = input.authority ?? (own ? 'uiks' : 'police');
+  if (authority === 'police') {
+    if (input.office) throw DomainError.validation([{ field: 'office', message: 'is only for uiks check-ins' }]);
+    return { authority, office: null };
+  }
+  if (principal.role !== 'registry_clerk') {
+    throw DomainError.validation([{ field: 'authority', message: 'a police officer records police check-ins only' }]);
+  }
+  if (own && input.office && input.office !== own) {
+    throw DomainError.validation([{ field: 'office', message: `must be your own office (${own})` }]);
+  }
+  const office = own ?? input.office;
+  if (!office) throw DomainError.validation([{ field: 'office', message: 'is required for a uiks check-in' }]);
+  return { authority, office };
+}
+
 /** Newest first, by a time column of the part. */
 const newestBy = (column: string, kind: 'time' | 'date'): KeysetColumn[] => [
   { sql: `x.${column}`, kind, desc: true },
@@ -161,12 +195,20 @@ export class MeasureActsService {
       { action: 'record', on: 'CheckIn', personId, lock: true },
       async (person) => {
         const occurredAt = pastInstant(input.occurredAt, 'occurredAt');
+        const { authority, office } = checkInAuthority(principal, input);
         await measureOf(person, input.measureId, ofType('periodic_reporting', belgradeToday(occurredAt)));
+        if (office && !(await person.one(OfficeReportingSchedule, { measureId: input.measureId, office }))) {
+          throw DomainError.validation([
+            { field: 'measureId', message: `has no reporting schedule at the UIKS office ${office}` },
+          ]);
+        }
         const view = await person.create(
           CheckIn,
           'check_in',
           {
             measureId: input.measureId,
+            authority,
+            office,
             occurredAt,
             place: input.place,
             method: input.method,

@@ -5,19 +5,33 @@ import type { RequestAudit } from '@app/audit';
 import { PersonAccess } from './access/person-access';
 import { standingAcknowledgements } from './acknowledgements.service';
 import type { PersonScope } from './access/person-scope';
-import { PoliceAdministration } from '@app/identity';
-import type { CreateMeasureDto, MeasureAction } from './dto/measure.dto';
+import { PoliceAdministration, UiksOffice } from '@app/identity';
+import type { CreateMeasureDto, MeasureAction, ScheduleDto } from './dto/measure.dto';
 import { releaseOf } from './convictions.service';
 import { Conviction } from './entities/conviction.entity';
-import { Measure, type MeasureStatus } from './entities/measure.entity';
+import { Measure, type MeasureStatus, type ScheduleKind } from './entities/measure.entity';
+import { OfficeReportingSchedule } from './entities/office-reporting-schedule.entity';
+
+/** A reporting schedule: its kind, and everyDays (every_days) or weekdays (weekdays), null otherwise. */
+export interface ScheduleView {
+  kind: ScheduleKind;
+  everyDays: number | null;
+  weekdays: number[] | null;
+}
 
 export interface MeasureView {
   id: string;
   type: string;
   startsOn: string;
   endsOn: string;
+  /** The police administration the person reports to (periodic reporting). */
   reportTo: string | null;
+  /** The police schedule's period length, when it is every N days. */
   everyDays: number | null;
+  /** The police administration's schedule (periodic reporting), null otherwise. */
+  schedule: ScheduleView | null;
+  /** The UIKS office the person also reports to, with its schedule; null when none. */
+  uiks: { office: string; schedule: ScheduleView } | null;
   status: MeasureStatus;
   statusChangedOn: string | null;
   version: number;
@@ -29,7 +43,28 @@ export interface ShownMeasureView extends MeasureView {
   acknowledged: boolean;
 }
 
-export function toMeasureView(m: Measure): MeasureView {
+/** One authority's compliance with a reporting measure (in the person view). */
+export interface AuthorityComplianceView {
+  authority: 'police' | 'uiks';
+  /** The UIKS office (null for the police). */
+  office: string | null;
+  status: 'compliant' | 'due' | 'overdue' | 'suspended' | 'ended';
+  nextDueAt: Date | null;
+  lastCheckInAt: Date | null;
+}
+
+/** A measure as the person view shows it: with each reporting authority's compliance (empty for other measures). */
+export type PersonMeasureView = ShownMeasureView & { compliance: AuthorityComplianceView[] };
+
+type ScheduleColumns = Pick<Measure, 'everyDays' | 'weekdays'> & { scheduleKind: ScheduleKind | null };
+
+function scheduleView(row: ScheduleColumns): ScheduleView | null {
+  if (!row.scheduleKind) return null;
+  return { kind: row.scheduleKind, everyDays: row.everyDays, weekdays: row.weekdays };
+}
+
+/** `uiks`: the measure's UIKS schedule, if it has one. */
+export function toMeasureView(m: Measure, uiks: OfficeReportingSchedule | null = null): MeasureView {
   return {
     id: m.id,
     type: m.type,
@@ -37,10 +72,41 @@ export function toMeasureView(m: Measure): MeasureView {
     endsOn: m.endsOn,
     reportTo: m.reportTo,
     everyDays: m.everyDays,
+    schedule: scheduleView(m),
+    uiks: uiks ? { office: uiks.office, schedule: scheduleView(uiks) as ScheduleView } : null,
     status: m.status,
     statusChangedOn: m.statusChangedOn,
     version: m.version,
   };
+}
+
+/** A schedule as stored: the columns of its kind set, the others null. */
+function scheduleColumns(schedule: ScheduleDto): ScheduleColumns & { scheduleKind: ScheduleKind } {
+  return {
+    scheduleKind: schedule.kind,
+    everyDays: schedule.kind === 'every_days' ? (schedule.everyDays as number) : null,
+    weekdays: schedule.kind === 'weekdays' ? [...(schedule.weekdays as number[])].sort((a, b) => a - b) : null,
+  };
+}
+
+/** What is wrong with a schedule, field by field under `field` (e.g. `schedule.weekdays`). */
+function scheduleErrors(schedule: ScheduleDto, field: string): FieldError[] {
+  const errors: FieldError[] = [];
+  if (schedule.kind === 'every_days') {
+    if (schedule.everyDays === undefined)
+      errors.push({ field: `${field}.everyDays`, message: 'is required for every_days' });
+  } else if (schedule.everyDays !== undefined) {
+    errors.push({ field: `${field}.everyDays`, message: 'is only for every_days' });
+  }
+  if (schedule.kind === 'weekdays') {
+    if (schedule.weekdays === undefined)
+      errors.push({ field: `${field}.weekdays`, message: 'is required for weekdays' });
+    else if (new Set(schedule.weekdays).size !== schedule.weekdays.length)
+      errors.push({ field: `${field}.weekdays`, message: 'must not repeat a weekday' });
+  } else if (schedule.weekdays !== undefined) {
+    errors.push({ field: `${field}.weekdays`, message: 'is only for weekdays' });
+  }
+  return errors;
 }
 
 /** Which action leads from which state; anything else is a conflict. */
@@ -65,28 +131,50 @@ export class MeasuresService {
       principal,
       { action: 'create', on: 'Measure', personId, lock: true },
       async (person) => {
-        const everyDays =
-          input.type === 'periodic_reporting' ? (input.everyDays ?? this.config.register.reportingEveryDays) : null;
         await this.assertValid(person, input);
         await this.assertAfterCustody(person, input.startsOn);
-        const view = await person.create(
-          Measure,
-          'measure',
-          {
-            type: input.type,
-            startsOn: input.startsOn,
-            endsOn: input.endsOn,
-            reportTo: input.type === 'periodic_reporting' ? (input.reportTo ?? null) : null,
-            everyDays,
-            status: 'active',
-            statusChangedOn: null,
-          },
-          toMeasureView,
-        );
+        const reporting = input.type === 'periodic_reporting';
+        const measure = await person.insert(Measure, {
+          type: input.type,
+          startsOn: input.startsOn,
+          endsOn: input.endsOn,
+          reportTo: reporting ? (input.reportTo ?? null) : null,
+          ...(reporting
+            ? scheduleColumns(this.policeSchedule(input))
+            : { scheduleKind: null, everyDays: null, weekdays: null }),
+          status: 'active',
+          statusChangedOn: null,
+        });
+        const uiks =
+          reporting && input.uiks
+            ? await person.insert(OfficeReportingSchedule, {
+                measureId: measure.id,
+                office: input.uiks.office,
+                ...scheduleColumns(input.uiks.schedule),
+              })
+            : null;
+        const view = toMeasureView(measure, uiks);
+        audit.on('measure', measure.id);
+        await person.history({
+          part: 'measure',
+          partId: measure.id,
+          change: 'create',
+          before: null,
+          after: { ...view },
+        });
         await person.refreshRegions();
         return view;
       },
     );
+  }
+
+  /** The police schedule the body asks for (`schedule`, or `everyDays` alone), else the configured default. */
+  private policeSchedule(input: CreateMeasureDto): ScheduleDto {
+    if (input.schedule) return input.schedule;
+    if (input.everyDays !== undefined) return { kind: 'every_days', everyDays: input.everyDays };
+    return this.config.register.reportingDefaultSchedule === 'monthly'
+      ? { kind: 'monthly' }
+      : { kind: 'every_days', everyDays: this.config.register.reportingEveryDays };
   }
 
   act(
@@ -107,12 +195,13 @@ export class MeasuresService {
       principal,
       { action: 'update', on: 'Measure', personId, part, lock: true },
       async (person) => {
+        const uiks = await person.one(OfficeReportingSchedule, { measureId });
         const view = await person.change({
           entity: Measure,
           part: 'measure',
           version,
           change: action,
-          view: toMeasureView,
+          view: (measure: Measure) => toMeasureView(measure, uiks),
           apply: async (measure) => {
             const transition = TRANSITIONS[action];
             if (!transition.from.includes(measure.status)) {
@@ -163,8 +252,9 @@ export class MeasuresService {
   list(audit: RequestAudit, principal: Principal, personId: string): Promise<Page<ShownMeasureView>> {
     return this.access.list(audit, principal, 'measure', { on: 'Measure', personId }, async (person) => {
       const acknowledged = await standingAcknowledgements(person);
+      const uiks = new Map((await person.all(OfficeReportingSchedule, { id: 'ASC' })).map((o) => [o.measureId, o]));
       return (await person.all(Measure, { startsOn: 'ASC', id: 'ASC' })).map((m) => ({
-        ...toMeasureView(m),
+        ...toMeasureView(m, uiks.get(m.id) ?? null),
         acknowledged: acknowledged.has(m.id),
       }));
     });
@@ -203,9 +293,21 @@ export class MeasuresService {
       else if (!(await person.manager.getRepository(PoliceAdministration).existsBy({ code: input.reportTo }))) {
         errors.push({ field: 'reportTo', message: 'is not a known police administration code' });
       }
+      if (input.everyDays !== undefined && input.schedule) {
+        errors.push({ field: 'everyDays', message: 'must not be given with schedule (use schedule.everyDays)' });
+      }
+      if (input.schedule) errors.push(...scheduleErrors(input.schedule, 'schedule'));
+      if (input.uiks) {
+        errors.push(...scheduleErrors(input.uiks.schedule, 'uiks.schedule'));
+        if (!(await person.manager.getRepository(UiksOffice).existsBy({ code: input.uiks.office, active: true }))) {
+          errors.push({ field: 'uiks.office', message: 'is not an active UIKS office' });
+        }
+      }
     } else {
       if (input.reportTo) errors.push({ field: 'reportTo', message: 'is only for periodic_reporting' });
-      if (input.everyDays) errors.push({ field: 'everyDays', message: 'is only for periodic_reporting' });
+      if (input.everyDays !== undefined) errors.push({ field: 'everyDays', message: 'is only for periodic_reporting' });
+      if (input.schedule) errors.push({ field: 'schedule', message: 'is only for periodic_reporting' });
+      if (input.uiks) errors.push({ field: 'uiks', message: 'is only for periodic_reporting' });
     }
     // The law's limit: at most N years after the release date of one of the person's convictions.
     const releases = (await person.all(Conviction, { id: 'ASC' }))

@@ -2,7 +2,7 @@ import type { ComplianceView } from '@app/compliance';
 import type { AddressView } from './addresses.service';
 import type { ConvictionView } from './convictions.service';
 import type { Person } from './entities/person.entity';
-import type { ShownMeasureView } from './measures.service';
+import type { PersonMeasureView } from './measures.service';
 import type { PhotoView } from './photos.service';
 import type { WorkplaceView } from './workplaces.service';
 import type { DnaReferenceView, PhysicalDescriptionView } from './person-details.service';
@@ -26,7 +26,7 @@ export interface PersonView {
   photos: PhotoView[];
   dnaReference?: DnaReferenceView | null;
   convictions: ConvictionView[];
-  measures: ShownMeasureView[];
+  measures: PersonMeasureView[];
   compliance: ComplianceView;
   managingOfficerId: string | null;
   version: number;
@@ -75,7 +75,7 @@ export interface PersonParts {
   physicalDescription: PhysicalDescriptionView | null;
   dnaReference?: DnaReferenceView | null;
   convictions: ConvictionView[];
-  measures: ShownMeasureView[];
+  measures: PersonMeasureView[];
   photos: PhotoView[];
   compliance: ComplianceView;
 }

@@ -88,8 +88,10 @@ export class AppConfig {
     jmbgRemainderOne: 'invalid' | 'zero';
     /** A measure ends at most this many years after a conviction's release date (DOMAIN.md: confirm). */
     measureMaxYears: number;
-    /** The reporting period when a measure names none. */
+    /** The reporting period of `every_days` when a measure names none. */
     reportingEveryDays: number;
+    /** The police schedule of a reporting measure that names none: every reportingEveryDays days, or monthly. */
+    reportingDefaultSchedule: 'every_days' | 'monthly';
     /** The ban on work with minors lasts this long after release (DOMAIN.md: confirm). */
     employmentBanYears: number;
   };
@@ -243,6 +245,7 @@ export function loadConfig(raw: Record<string, string | undefined> = process.env
       jmbgRemainderOne: (env.JMBG_REMAINDER_ONE ?? 'invalid') as 'invalid' | 'zero',
       measureMaxYears: env.MEASURE_MAX_YEARS ?? 20,
       reportingEveryDays: env.REPORTING_EVERY_DAYS ?? 30,
+      reportingDefaultSchedule: env.REPORTING_DEFAULT_SCHEDULE ?? 'every_days',
       employmentBanYears: env.EMPLOYMENT_BAN_YEARS ?? 20,
     },
     compliance: {

@@ -336,6 +336,11 @@ export class Environment {
   @Max(366)
   REPORTING_EVERY_DAYS?: number;
 
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsIn(['every_days', 'monthly'], { message: 'must be every_days or monthly' })
+  REPORTING_DEFAULT_SCHEDULE?: 'every_days' | 'monthly';
+
   @Transform(toInteger)
   @IsOptional()
   @IsInt({ message: 'must be a whole number of years' })

@@ -7,6 +7,7 @@ import {
   personCompliance,
   type ComplianceStatus,
   type ReportingMeasure,
+  type ScheduleKind,
 } from './schedule';
 
 const HOUR = 3_600_000;
@@ -303,6 +304,115 @@ describe('personCompliance', () => {
   });
 });
 
+/** 1 = Monday ... 7 = Sunday. */
+const isoWeekday = (date: string) => ((new Date(`${date}T00:00:00Z`).getUTCDay() + 6) % 7) + 1;
+
+/** The last day of a full period starting on `start`, stated per kind as the rules say it. */
+function naturalLastDay(m: ReportingMeasure, start: string): string {
+  switch (m.kind ?? 'every_days') {
+    case 'every_days':
+      return addDays(start, (m.everyDays as number) - 1);
+    case 'monthly': {
+      const [y, mo] = start.split('-').map(Number);
+      return new Date(Date.UTC(y, mo, 0)).toISOString().slice(0, 10); // day 0 of the next month
+    }
+    case 'weekly':
+      return addDays(start, 7 - isoWeekday(start));
+    case 'weekdays': {
+      const ahead = (m.weekdays ?? []).map((d) => (d - isoWeekday(start) + 7) % 7);
+      return addDays(start, Math.min(...ahead));
+    }
+  }
+}
+
+describe('calendar schedules', () => {
+  const at = (date: string) => noon(date);
+
+  it('monthly: a check-in on the 1st of each month misses nothing; every 30 days misses March', () => {
+    const checkIns = ['2027-01-01', '2027-02-01', '2027-03-01', '2027-04-01'].map(at);
+    const monthly = measure({ startsOn: '2027-01-01', kind: 'monthly', everyDays: null, checkIns });
+    const result = measureCompliance(monthly, at('2027-04-10'));
+    expect(result).toMatchObject({ status: 'compliant', missed: [], overdueSince: null });
+    expect(iso(result.nextDueAt)).toBe('2027-05-31T22:00:00.000Z'); // end of May, Belgrade
+    expect(periodsOf(monthly, '2027-04-10').map((p) => [p.startsOn, p.lastDay])).toEqual([
+      ['2027-01-01', '2027-01-31'],
+      ['2027-02-01', '2027-02-28'],
+      ['2027-03-01', '2027-03-31'],
+      ['2027-04-01', '2027-04-30'],
+    ]);
+    const every30 = measureCompliance(measure({ startsOn: '2027-01-01', checkIns }), at('2027-04-10'));
+    // Periods: 01-01..01-30, 01-31..03-01, 03-02..03-31 (no check-in), 04-01..: the 1 April check-in made it up.
+    expect(every30.missed.map((p) => p.lastDay)).toEqual(['2027-03-31']);
+  });
+
+  it('monthly: period 0 runs to the end of the starting month, the last is cut at endsOn', () => {
+    const m = measure({ startsOn: '2027-01-20', endsOn: '2027-03-10', kind: 'monthly', everyDays: null });
+    expect(periodsOf(m, '2027-12-31').map((p) => [p.startsOn, p.lastDay])).toEqual([
+      ['2027-01-20', '2027-01-31'],
+      ['2027-02-01', '2027-02-28'],
+      ['2027-03-01', '2027-03-10'],
+    ]);
+    const leap = measure({ startsOn: '2028-02-10', kind: 'monthly', everyDays: null });
+    expect(periodsOf(leap, '2028-02-10')[0].lastDay).toBe('2028-02-29');
+  });
+
+  it('weekly: ISO weeks, period 0 from startsOn (a Wednesday) to that Sunday', () => {
+    const m = measure({ startsOn: '2027-01-06', kind: 'weekly', everyDays: null });
+    expect(periodsOf(m, '2027-01-18').map((p) => [p.startsOn, p.lastDay])).toEqual([
+      ['2027-01-06', '2027-01-10'],
+      ['2027-01-11', '2027-01-17'],
+      ['2027-01-18', '2027-01-24'],
+    ]);
+    // Due during the last 3 days of the week, missed a day (the grace) after Sunday.
+    expect(measureCompliance(m, at('2027-01-07')).status).toBe('compliant');
+    expect(measureCompliance(m, at('2027-01-08')).status).toBe('due');
+    expect(measureCompliance(m, at('2027-01-11')).status).toBe('compliant');
+    expect(measureCompliance(m, at('2027-01-12')).status).toBe('overdue');
+    expect(measureCompliance(m, at('2027-01-12')).overdueSince).toBe('2027-01-10');
+  });
+
+  it('weekdays: each period ends on a chosen weekday (Monday and Thursday)', () => {
+    const m = measure({ startsOn: '2027-01-06', kind: 'weekdays', everyDays: null, weekdays: [1, 4] });
+    expect(periodsOf(m, '2027-01-19').map((p) => [p.startsOn, p.lastDay])).toEqual([
+      ['2027-01-06', '2027-01-07'],
+      ['2027-01-08', '2027-01-11'],
+      ['2027-01-12', '2027-01-14'],
+      ['2027-01-15', '2027-01-18'],
+      ['2027-01-19', '2027-01-21'],
+    ]);
+    // Started on a chosen weekday: period 0 is that one day.
+    const thursday = measure({ startsOn: '2027-01-07', kind: 'weekdays', everyDays: null, weekdays: [4] });
+    expect(periodsOf(thursday, '2027-01-08').map((p) => [p.startsOn, p.lastDay])).toEqual([
+      ['2027-01-07', '2027-01-07'],
+      ['2027-01-08', '2027-01-14'],
+    ]);
+  });
+
+  it('excuses a period touching custody (its end day is not in custody)', () => {
+    const m = measure({
+      startsOn: '2027-01-01',
+      kind: 'monthly',
+      everyDays: null,
+      custody: [{ from: '2027-02-15', to: '2027-04-01' }],
+    });
+    const periods = periodsOf(m, '2027-04-30');
+    expect(periods.map((p) => p.excused)).toEqual([false, true, true, false]);
+    const result = measureCompliance({ ...m, checkIns: [at('2027-01-05')] }, at('2027-04-10'));
+    expect(result.missed).toEqual([]);
+    expect(result.status).toBe('compliant');
+    // No known end: excused from its first day on.
+    const open = { ...m, custody: [{ from: '2027-02-15', to: null }] };
+    expect(periodsOf(open, '2027-06-01').map((p) => p.excused)).toEqual([false, true, true, true, true, true]);
+  });
+
+  it('rejects a schedule that is not one', () => {
+    expect(() => periodsOf(measure({ kind: 'weekdays', weekdays: [] }), '2027-02-01')).toThrow(RangeError);
+    expect(() => periodsOf(measure({ kind: 'weekdays', weekdays: [4, 1] }), '2027-02-01')).toThrow(RangeError);
+    expect(() => periodsOf(measure({ kind: 'weekdays', weekdays: [0] }), '2027-02-01')).toThrow(RangeError);
+    expect(() => periodsOf(measure({ everyDays: null }), '2027-02-01')).toThrow(RangeError);
+  });
+});
+
 describe('properties', () => {
   const runs = { numRuns: 200 };
   const startArb = fc.integer({ min: 0, max: 3287 }).map((n) => addDays('2024-01-01', n)); // to 2032-12-31
@@ -312,7 +422,13 @@ describe('properties', () => {
   const scenarioArb = fc
     .record({
       startsOn: startArb,
+      kind: fc.constantFrom<ScheduleKind>('every_days', 'every_days', 'monthly', 'weekly', 'weekdays'),
       everyDays: fc.integer({ min: 1, max: 366 }),
+      weekdays: fc.uniqueArray(fc.integer({ min: 1, max: 7 }), { minLength: 1, maxLength: 7 }),
+      custody: fc.array(
+        fc.record({ from: fc.integer({ min: -60, max: 2000 }), days: fc.option(fc.integer({ min: 0, max: 200 })) }),
+        { maxLength: 1 },
+      ),
       lengthDays: fc.integer({ min: 0, max: 2000 }),
       status: fc.constantFrom<ReportingMeasure['status']>('active', 'active', 'active', 'suspended', 'ended'),
       suspensions: fc.array(
@@ -322,19 +438,23 @@ describe('properties', () => {
       checkIns: fc.array(fc.oneof(fc.integer({ min: -10 * DAY, max: 2100 * DAY }), instantArb), { maxLength: 8 }),
       now: fc.oneof(fc.integer({ min: -30 * DAY, max: 2100 * DAY }), instantArb),
     })
-    .map(({ startsOn, everyDays, lengthDays, status, suspensions, checkIns, now }) => {
+    .map(({ startsOn, kind, everyDays, weekdays, custody, lengthDays, status, suspensions, checkIns, now }) => {
       const origin = belgradeMidnight(startsOn).getTime();
       const instant = (x: number | Date) => (x instanceof Date ? x : new Date(origin + x));
+      const span = ({ from, days }: { from: number; days: number | null }) => ({
+        from: addDays(startsOn, from),
+        to: days === null ? null : addDays(startsOn, from + days),
+      });
       const m: ReportingMeasure = {
         id: 'p',
         startsOn,
         endsOn: addDays(startsOn, lengthDays),
-        everyDays,
+        kind,
+        everyDays: kind === 'every_days' ? everyDays : null,
+        weekdays: kind === 'weekdays' ? [...weekdays].sort((a, b) => a - b) : null,
         status,
-        suspensions: suspensions.map(({ from, days }) => ({
-          from: addDays(startsOn, from),
-          to: days === null ? null : addDays(startsOn, from + days),
-        })),
+        suspensions: suspensions.map(span),
+        custody: custody.map(span),
         checkIns: checkIns.map(instant),
       };
       return { m, now: instant(now) };
@@ -359,7 +479,7 @@ describe('properties', () => {
         expect(periods[0].startsOn).toBe(m.startsOn);
         // Collect the deviations and assert once: a daily measure has thousands of periods.
         const wrong = periods.filter((p, i) => {
-          const full = addDays(p.startsOn, m.everyDays - 1);
+          const full = naturalLastDay(m, p.startsOn);
           return (
             p.index !== i ||
             p.startsOn !== (i === 0 ? m.startsOn : addDays(periods[i - 1].lastDay, 1)) ||

@@ -1,8 +1,18 @@
 /**
  * The test oracle for compliance with the "periodic reporting" measure: the person must check in,
- * in person, at least once in every period of `everyDays` days counted from the measure's first day.
+ * in person, at least once in every period of the schedule of each authority they report to (the
+ * police administration's, and a UIKS office's if the measure names one). A schedule cuts the
+ * measure's days into periods, from its first day:
+ * - `every_days`: periods of `everyDays` days;
+ * - `monthly`: calendar months (period 0 runs from startsOn to the end of its month);
+ * - `weekly`: ISO weeks, Monday to Sunday (period 0 runs from startsOn to that week's Sunday);
+ * - `weekdays`: each period ends on one of the chosen ISO weekdays (1 = Monday ... 7 = Sunday);
+ *   period 0 runs from startsOn to the first chosen weekday on or after it, each next period from
+ *   the day after the previous one ended.
+ * The last period is cut at endsOn. A period touching a suspension of the measure, or a day the
+ * person spent in custody, is excused: never due, never missed.
  *
- * At run time the rules live in SQL alone (`measure_compliance`, `person_compliance`); this is the
+ * At run time the rules live in SQL alone (`schedule_compliance`, `person_compliance`); this is the
  * same rules stated again, independently, as pure functions over plain values, for the property
  * tests (`schedule.spec.ts`, test/compliance/sql-agrees.e2e-spec.ts) to hold the SQL to. No run-time
  * file may import it (`boundaries.spec.ts` checks). Days are Europe/Belgrade calendar dates
@@ -13,20 +23,32 @@ import type { ComplianceStatus } from '../compliance.service';
 
 export type { ComplianceStatus };
 
+export type ScheduleKind = 'every_days' | 'monthly' | 'weekly' | 'weekdays';
+
+/** One authority's schedule of a reporting measure, with the facts its compliance depends on. */
 export interface ReportingMeasure {
   id: string;
   /** First day of period 0. */
   startsOn: string;
   /** Last day the measure applies (inclusive). */
   endsOn: string;
-  /** Length of a period in days, 1..366. */
-  everyDays: number;
+  /** How periods are cut; `every_days` when absent. */
+  kind?: ScheduleKind;
+  /** Length of a period in days, 1..366 (`every_days` only). */
+  everyDays?: number | null;
+  /** The ISO weekdays (1..7) periods end on, sorted and distinct (`weekdays` only). */
+  weekdays?: ReadonlyArray<number> | null;
   status: 'active' | 'suspended' | 'ended';
   /** Days from `from` (inclusive) to `to` (exclusive; null = still suspended). */
   suspensions: ReadonlyArray<{ from: string; to: string | null }>;
-  /** When the measure's (not voided) check-ins occurred, in any order. */
+  /** The person's days in custody: from `from` (inclusive) to `to` (exclusive; null = no known end). */
+  custody?: ReadonlyArray<{ from: string; to: string | null }>;
+  /** When the (not voided) check-ins made at this schedule's authority occurred, in any order. */
   checkIns: ReadonlyArray<Date>;
 }
+
+/** The same thing, by the name the two authorities give it. */
+export type ReportingSchedule = ReportingMeasure;
 
 export interface ComplianceRules {
   /** How long after a period ends a missing check-in counts as missed. */
@@ -40,7 +62,7 @@ export const DEFAULT_RULES: ComplianceRules = Object.freeze({ graceHours: 24, du
 export interface Period {
   /** 0, 1, 2... */
   index: number;
-  /** measure.startsOn + index * everyDays. */
+  /** measure.startsOn for period 0, else the day after period index - 1's natural last day. */
   startsOn: string;
   /** The period's due date: its last full day, or measure.endsOn if that comes first. */
   lastDay: string;
@@ -48,7 +70,7 @@ export interface Period {
   endsAt: Date;
   /** endsAt + graceHours. */
   missedAt: Date;
-  /** Some day of the period lies in a suspension. */
+  /** Some day of the period lies in a suspension or in custody. */
   excused: boolean;
   /** Some check-in's Belgrade date lies in [startsOn, lastDay]. */
   checkedIn: boolean;
@@ -84,6 +106,8 @@ interface Schedule {
   rules: ComplianceRules;
   /** The Belgrade dates of the check-ins, sorted. */
   checkInDays: string[];
+  /** starts[k]: the first day of period k, computed as far as asked (starts[0] = startsOn). */
+  starts: string[];
 }
 
 /** The periods that start on or before `throughDate` (and on or before measure.endsOn), in order. */
@@ -170,24 +194,89 @@ export function isActive(status: ComplianceStatus): status is ActiveStatus {
 
 /** Validates the measure and the rules (cheaply) and sorts the check-in days. */
 function prepare(measure: ReportingMeasure, rules: ComplianceRules): Schedule {
-  const { everyDays } = measure;
-  if (!Number.isInteger(everyDays) || everyDays < 1 || everyDays > 366) {
-    throw new RangeError(`everyDays must be an integer from 1 to 366, got ${everyDays}`);
+  const kind = measure.kind ?? 'every_days';
+  if (kind === 'every_days') {
+    const { everyDays } = measure;
+    if (typeof everyDays !== 'number' || !Number.isInteger(everyDays) || everyDays < 1 || everyDays > 366) {
+      throw new RangeError(`everyDays must be an integer from 1 to 366, got ${everyDays}`);
+    }
+  } else if (kind === 'weekdays') {
+    const days = measure.weekdays ?? [];
+    if (
+      days.length === 0 ||
+      days.some((d, i) => !Number.isInteger(d) || d < 1 || d > 7 || (i > 0 && d <= days[i - 1]))
+    ) {
+      throw new RangeError(`weekdays must be distinct ISO weekdays 1..7 in order, got ${JSON.stringify(days)}`);
+    }
+  } else if (kind !== 'monthly' && kind !== 'weekly') {
+    throw new RangeError(`unknown schedule kind ${String(kind)}`);
   }
   assertDate(measure.startsOn, 'startsOn');
   assertDate(measure.endsOn, 'endsOn');
   if (measure.endsOn < measure.startsOn) {
     throw new RangeError(`endsOn ${measure.endsOn} is before startsOn ${measure.startsOn}`);
   }
-  for (const { from, to } of measure.suspensions) {
-    assertDate(from, 'suspension from');
-    if (to !== null) assertDate(to, 'suspension to');
+  for (const { from, to } of [...measure.suspensions, ...(measure.custody ?? [])]) {
+    assertDate(from, 'suspension or custody from');
+    if (to !== null) assertDate(to, 'suspension or custody to');
   }
   if (!(rules.graceHours >= 0) || !(rules.dueSoonDays >= 0)) {
     throw new RangeError('graceHours and dueSoonDays must not be negative');
   }
   const checkInDays = measure.checkIns.map((at) => belgradeToday(assertInstant(at, 'check-in'))).sort();
-  return { measure, rules, checkInDays };
+  return { measure, rules, checkInDays, starts: [measure.startsOn] };
+}
+
+/**
+ * The first day of the period after the one starting on `start` (that period's natural last day
+ * is the day before), found by walking the calendar forward.
+ */
+function nextStart(measure: ReportingMeasure, start: string): string {
+  switch (measure.kind ?? 'every_days') {
+    case 'every_days':
+      return addDays(start, measure.everyDays as number);
+    case 'monthly': {
+      // The first of the next month.
+      const [y, m] = start.split('-').map(Number);
+      return m === 12 ? `${y + 1}-01-01` : `${y}-${String(m + 1).padStart(2, '0')}-01`;
+    }
+    case 'weekly': {
+      // The next Monday.
+      let day = addDays(start, 1);
+      while (isoWeekday(day) !== 1) day = addDays(day, 1);
+      return day;
+    }
+    case 'weekdays': {
+      // The day after the first chosen weekday on or after start.
+      let day = start;
+      while (!(measure.weekdays ?? []).includes(isoWeekday(day))) day = addDays(day, 1);
+      return addDays(day, 1);
+    }
+  }
+}
+
+/** 1 = Monday ... 7 = Sunday. */
+function isoWeekday(date: string): number {
+  const sunday0 = new Date(`${date}T00:00:00Z`).getUTCDay();
+  return sunday0 === 0 ? 7 : sunday0;
+}
+
+/** The first day of period `index` (extending the schedule's list of starts as needed). */
+function startOf(schedule: Schedule, index: number): string {
+  const { starts, measure } = schedule;
+  while (starts.length <= index) {
+    const last = starts[starts.length - 1];
+    // Past endsOn no period exists: stop extending (the caller checks startsOn > endsOn).
+    if (last > measure.endsOn) return last;
+    starts.push(nextStart(measure, last));
+  }
+  return starts[index];
+}
+
+/** Whether [from, to) (to null: no end) has a day in [first, last]. */
+function touches({ from, to }: { from: string; to: string | null }, first: string, last: string): boolean {
+  // A span with to <= from has no days.
+  return from <= last && (to === null || (to > from && to > first));
 }
 
 function periodsThrough(schedule: Schedule, throughDate: string): Period[] {
@@ -199,10 +288,11 @@ function periodsThrough(schedule: Schedule, throughDate: string): Period[] {
 }
 
 /** Period `index` of the measure, or null if it would start after measure.endsOn. */
-function periodAt({ measure, rules, checkInDays }: Schedule, index: number): Period | null {
-  const startsOn = addDays(measure.startsOn, index * measure.everyDays);
+function periodAt(schedule: Schedule, index: number): Period | null {
+  const { measure, rules, checkInDays } = schedule;
+  const startsOn = startOf(schedule, index);
   if (startsOn > measure.endsOn) return null;
-  const fullLastDay = addDays(startsOn, measure.everyDays - 1);
+  const fullLastDay = addDays(startOf(schedule, index + 1), -1);
   const lastDay = fullLastDay < measure.endsOn ? fullLastDay : measure.endsOn;
   const endsAt = midnightAfter(lastDay);
   return {
@@ -211,10 +301,9 @@ function periodAt({ measure, rules, checkInDays }: Schedule, index: number): Per
     lastDay,
     endsAt,
     missedAt: new Date(endsAt.getTime() + rules.graceHours * HOUR_MS),
-    // [from, to) overlaps [startsOn, lastDay]; a suspension with to <= from has no days.
-    excused: measure.suspensions.some(
-      ({ from, to }) => from <= lastDay && (to === null || (to > from && to > startsOn)),
-    ),
+    excused:
+      measure.suspensions.some((span) => touches(span, startsOn, lastDay)) ||
+      (measure.custody ?? []).some((span) => touches(span, startsOn, lastDay)),
     checkedIn: hasDayIn(checkInDays, startsOn, lastDay),
   };
 }

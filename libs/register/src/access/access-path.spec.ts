@@ -29,6 +29,7 @@ const TABLES = [
   'counselling_attendances',
   'transfers',
   'arrivals',
+  'office_reporting_schedules',
   'acknowledgements',
 ];
 const ENTITIES = [
@@ -48,6 +49,7 @@ const ENTITIES = [
   'CounsellingAttendance',
   'Transfer',
   'Arrival',
+  'OfficeReportingSchedule',
   'Acknowledgement',
 ];
 

@@ -24,7 +24,8 @@ import { Person } from '../entities/person.entity';
 import { Photo } from '../entities/photo.entity';
 import { PhysicalDescription } from '../entities/physical-description.entity';
 import { Workplace } from '../entities/workplace.entity';
-import { toMeasureView } from '../measures.service';
+import { type AuthorityComplianceView, type PersonMeasureView, toMeasureView } from '../measures.service';
+import { OfficeReportingSchedule } from '../entities/office-reporting-schedule.entity';
 import { descriptionView, dnaView } from '../person-details.service';
 import { type PersonView, toPersonView } from '../person.views';
 import { toPhotoView } from '../photos.service';
@@ -43,6 +44,19 @@ interface PersonRow {
   dna: JsonRow | null;
   convictions: JsonRow[] | null;
   measures: JsonRow[] | null;
+  /** The UIKS schedules of the measures. */
+  uiks: JsonRow[] | null;
+  /** Each reporting schedule's compliance, police first. */
+  schedules:
+    | {
+        measure_id: string;
+        authority: 'police' | 'uiks';
+        office: string | null;
+        status: AuthorityComplianceView['status'];
+        next_due_at: string | null;
+        last_check_in_at: string | null;
+      }[]
+    | null;
   photos: JsonRow[] | null;
   compliance: { status: ComplianceStatus; next_due_at: string | null; last_check_in_at: string | null };
 }
@@ -149,6 +163,31 @@ export class PersonReadModel {
     return [this.config.compliance.graceHours, this.config.compliance.dueSoonDays];
   }
 
+  /** The measures, each with its UIKS schedule and each authority's compliance. */
+  private measuresOf(row: PersonRow): PersonMeasureView[] {
+    const manager = this.dataSource.manager;
+    const uiks = new Map(
+      fromJsonRows(manager, OfficeReportingSchedule, row.uiks).map((o) => [o.measureId, o] as const),
+    );
+    const at = (value: string | null) => (value ? new Date(value) : null);
+    return (row.measures ?? []).map((raw) => {
+      const m = fromJsonRow(manager, Measure, raw);
+      return {
+        ...toMeasureView(m, uiks.get(m.id) ?? null),
+        acknowledged: raw.acknowledged === true,
+        compliance: (row.schedules ?? [])
+        .filter((s) => s.measure_id === m.id)
+        .map((s) => ({
+          authority: s.authority,
+          office: s.office,
+          status: s.status,
+          nextDueAt: at(s.next_due_at),
+            lastCheckInAt: at(s.last_check_in_at),
+          })),
+      };
+    });
+  }
+
   private viewOf(row: PersonRow, withDna: boolean): PersonView {
     const manager = this.dataSource.manager;
     const addresses = fromJsonRows(manager, Address, row.addresses);
@@ -168,10 +207,7 @@ export class PersonReadModel {
       convictions: fromJsonRows(manager, Conviction, row.convictions).map((c) =>
         toConvictionView(c, this.config.register.employmentBanYears),
       ),
-      measures: (row.measures ?? []).map((m) => ({
-        ...toMeasureView(fromJsonRow(manager, Measure, m)),
-        acknowledged: m.acknowledged === true,
-      })),
+      measures: this.measuresOf(row),
       photos: fromJsonRows(manager, Photo, row.photos).map(toPhotoView),
       compliance: {
         status: row.compliance.status,
@@ -201,6 +237,12 @@ function personJson(v: string, withDna: boolean): string {
                                         WHERE k.person_id = x.person_id AND k.voided_at IS NULL
                                           AND x.id = ANY (k.measure_ids)) AS acknowledged
                      FROM measures x WHERE x.person_id = ${v}.id) m),
+    'uiks', (SELECT json_agg(o) FROM office_reporting_schedules o WHERE o.person_id = ${v}.id),
+    'schedules', (SELECT json_agg(json_build_object('measure_id', s.measure_id, 'authority', s.authority,
+                           'office', s.office, 'status', c.status, 'next_due_at', c.next_due_at,
+                           'last_check_in_at', c.last_check_in_at) ORDER BY s.authority)
+                    FROM register_reporting_schedules s, schedule_compliance(s, now(), $2, $3) c
+                   WHERE s.person_id = ${v}.id),
     'photos', (SELECT json_agg(x ORDER BY x.taken_at DESC, x.id DESC) FROM (
                  SELECT id, person_id, content_type, size_bytes, sha256, taken_at FROM photos
                   WHERE person_id = ${v}.id) x),

@@ -1,8 +1,8 @@
-import { ApiProperty, OmitType } from '@nestjs/swagger';
-import { IsIn, IsObject, IsString, IsUUID, Length, Matches } from 'class-validator';
+import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
+import { IsIn, IsObject, IsOptional, IsString, IsUUID, Length, Matches } from 'class-validator';
 import { IsFreeText, IsIsoDate, IsIsoTimestamp, UpdateType } from '@app/common';
 import { NOTIFICATION_KINDS, type NotificationKind } from '../entities/notification.entity';
-import { CHECK_IN_METHODS } from '../entities/check-in.entity';
+import { CHECK_IN_METHODS, REPORTING_AUTHORITIES, type ReportingAuthority } from '../entities/check-in.entity';
 
 export class CreateCheckInDto {
   @ApiProperty({ format: 'uuid' })
@@ -22,6 +22,27 @@ export class CreateCheckInDto {
   @ApiProperty({ enum: CHECK_IN_METHODS })
   @IsIn(CHECK_IN_METHODS)
   method: (typeof CHECK_IN_METHODS)[number];
+
+  @ApiPropertyOptional({
+    enum: REPORTING_AUTHORITIES,
+    description:
+      "Where the person reported; the check-in satisfies only that authority's schedule. Police officers record " +
+      'police check-ins only; a clerk of a UIKS office records uiks ones at that office by default; a clerk ' +
+      'without an office records police ones by default, or uiks ones naming the office',
+  })
+  @IsOptional()
+  @IsIn(REPORTING_AUTHORITIES)
+  authority?: ReportingAuthority;
+
+  @ApiPropertyOptional({
+    example: 'UIKS-NIS',
+    description:
+      "The UIKS office reported at (uiks only; a clerk of an office may name only their own; the measure's UIKS office)",
+  })
+  @IsOptional()
+  @IsString()
+  @Matches(/^UIKS-[A-Z]+(-[A-Z]+)*$/, { message: 'office must be a UIKS office code' })
+  office?: string;
 }
 
 export class CreateNotificationDto {

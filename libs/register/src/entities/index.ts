@@ -11,6 +11,7 @@ import { Conviction } from './conviction.entity';
 import { DnaReference } from './dna-reference.entity';
 import { Measure } from './measure.entity';
 import { Offence } from './offence.entity';
+import { OfficeReportingSchedule } from './office-reporting-schedule.entity';
 import { ReferenceHistoryEntry } from './reference-history.entity';
 import { PersonHistoryEntry } from './person-history.entity';
 import { Person } from './person.entity';
@@ -32,6 +33,7 @@ export {
   DnaReference,
   Measure,
   Offence,
+  OfficeReportingSchedule,
   Person,
   PersonHistoryEntry,
   PhysicalDescription,
@@ -49,6 +51,7 @@ export const REGISTER_ENTITIES = [
   PhysicalDescription,
   Conviction,
   Measure,
+  OfficeReportingSchedule,
   Workplace,
   Photo,
   MeasureSuspension,

@@ -21,6 +21,9 @@ export const MEASURE_TYPE_CODES = [
   'notify_travel_abroad',
 ] as const;
 export type MeasureType = (typeof MEASURE_TYPE_CODES)[number];
+/** How a reporting schedule cuts the measure's days into periods (README "Reporting schedules"). */
+export const SCHEDULE_KINDS = ['every_days', 'monthly', 'weekly', 'weekdays'] as const;
+export type ScheduleKind = (typeof SCHEDULE_KINDS)[number];
 export const MEASURE_STATUSES = ['active', 'suspended', 'ended'] as const;
 export type MeasureStatus = (typeof MEASURE_STATUSES)[number];
 
@@ -34,6 +37,18 @@ export type MeasureStatus = (typeof MEASURE_STATUSES)[number];
 @Check('measures_dates_check', `"ends_on" > "starts_on"`)
 @Check('measures_report_to_check', `("type" = 'periodic_reporting') = ("report_to" IS NOT NULL)`)
 @Check('measures_every_days_check', `"every_days" IS NULL OR "every_days" BETWEEN 1 AND 366`)
+@Check(
+  'measures_schedule_kind_check',
+  `("type" = 'periodic_reporting') = ("schedule_kind" IS NOT NULL) AND "schedule_kind" IN ('every_days', 'monthly', 'weekly', 'weekdays')`,
+)
+@Check(
+  'measures_schedule_every_days_check',
+  `("every_days" IS NOT NULL) = coalesce("schedule_kind" = 'every_days', false)`,
+)
+@Check(
+  'measures_weekdays_check',
+  `("weekdays" IS NOT NULL) = coalesce("schedule_kind" = 'weekdays', false) AND ("weekdays" IS NULL OR reporting_weekdays_valid("weekdays"))`,
+)
 @Index(['personId'])
 @Index(['reportTo', 'status'])
 export class Measure {
@@ -64,8 +79,17 @@ export class Measure {
   @JoinColumn({ name: 'report_to', referencedColumnName: 'code' })
   reportToAdministration?: Relation<PoliceAdministration>;
 
+  /** The police administration's schedule (periodic reporting only). */
+  @Column({ type: 'text', nullable: true })
+  scheduleKind: ScheduleKind | null;
+
+  /** Length of a period in days (schedule kind every_days only). */
   @Column({ type: 'integer', nullable: true })
   everyDays: number | null;
+
+  /** The ISO weekdays (1 = Monday) periods end on, sorted and distinct (schedule kind weekdays only). */
+  @Column({ type: 'smallint', array: true, nullable: true })
+  weekdays: number[] | null;
 
   @Column({ type: 'text', default: 'active' })
   status: MeasureStatus;
