@@ -346,6 +346,11 @@ describe('console journeys', () => {
           .getByTestId('measures')
           .getByText(/Periodično javljanje/)
           .waitFor();
+        // Monthly is the console's default schedule, said in words.
+        await page
+          .getByTestId('measures')
+          .getByText(/PU-BEOGRAD: mesečno/)
+          .waitFor();
         await shot(page, 'clerk-person');
         await expectAccessible(page, 'clerk-person');
 
@@ -385,6 +390,11 @@ describe('console journeys', () => {
         await page.goto(`${api.url}/console/persons/${overduePerson.id}`);
         await giveReason(page, 'Jutarnji pregled PU Beograd');
         await page.getByTestId('compliance-status').getByText('uredno').waitFor();
+        // Where the check-in was made.
+        await page
+          .getByTestId('check-ins')
+          .getByText(/Policija \(PU-BEOGRAD\) · PU-BEOGRAD/)
+          .waitFor();
         await page.getByLabel('Država odredišta').fill('HU');
         await page.getByLabel('Polazak').fill('2027-01-10');
         await page.getByLabel('Povratak').fill('2027-01-20');
