@@ -1,6 +1,7 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { today } from '../../../apps/console/src/components/form';
+import { I18nProvider } from '../../../apps/console/src/i18n';
 import { rememberReason } from '../../../apps/console/src/components/reason';
 import { PersonPage } from '../../../apps/console/src/views/person';
 import { addDays, ReleasesPage } from '../../../apps/console/src/views/releases';
@@ -74,6 +75,24 @@ describe('the release list', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Prikaži' }));
     await waitFor(() => expect(calls).toHaveLength(2));
     expect(calls[1].url).toContain('from=2027-01-01&to=2027-02-01');
+  });
+
+  it('speaks English when chosen', async () => {
+    localStorage.setItem('register.language', 'en');
+    rememberReason('releases', 'Release preparation');
+    renderSignedIn(
+      <I18nProvider>
+        <ReleasesPage />
+      </I18nProvider>,
+      {
+        rules: [{ action: 'read', subject: 'Address' }],
+        answer: (call) => (call.url.startsWith('/compliance/releases') ? page([item('Petrović', false)]) : undefined),
+      },
+    );
+    const row = await screen.findByTestId('release-row');
+    expect(screen.getByRole('heading', { level: 1 }).textContent).toBe('Releases');
+    expect(row.textContent).toContain('still in custody');
+    expect(within(row).getAllByTestId('ack-mark')[1].textContent).toBe('✗ NOT ACKNOWLEDGED');
   });
 });
 
