@@ -174,5 +174,6 @@ describe('check-ins per authority', () => {
     await waitFor(() => expect(calls.some((c) => c.url === '/persons/p1/check-ins' && c.method === 'POST')).toBe(true));
     const post = calls.find((c) => c.url === '/persons/p1/check-ins' && c.method === 'POST')!;
     expect(post.body).not.toHaveProperty('authority');
+    expect(post.body).toMatchObject({ place: 'UIKS-NIS' });
   });
 });

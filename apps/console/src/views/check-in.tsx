@@ -121,7 +121,7 @@ export function PersonCheckIn({
         key={`${measure.id}:${chosen?.authority ?? ''}`}
         personId={personId}
         measureId={measure.id}
-        place={chosen?.office ?? measure.reportTo ?? ''}
+        place={chosen?.office ?? (me.role === 'registry_clerk' ? me.office : null) ?? measure.reportTo ?? ''}
         authority={chosen}
         reason={reason}
         onDone={onDone}
