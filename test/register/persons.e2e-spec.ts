@@ -441,11 +441,14 @@ describe('persons', () => {
         '180',
         '181',
         '182',
+        '182a',
         '183',
         '184',
         '185',
         '185a',
         '185b',
+        '186',
+        '388',
       ]);
       const types = await request(t.server).get('/api/v1/reference/measure-types').set(bearer(judge.accessToken));
       expect(types.body.items.map((m: { type: string }) => m.type)).toEqual([
