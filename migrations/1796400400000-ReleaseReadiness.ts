@@ -39,7 +39,7 @@ export class ReleaseReadiness1796400400000 implements MigrationInterface {
           LEFT JOIN LATERAL (
             SELECT jsonb_agg(jsonb_build_object('id', m.id, 'type', m.type, 'startsOn', m.starts_on,
                                                 'endsOn', m.ends_on, 'acknowledged', k.acknowledged)
-                             ORDER BY m.starts_on, m.id) AS measures,
+                             ORDER BY m.starts_on, m.type, m.id) AS measures,
                    bool_and(k.acknowledged) AS acknowledged
               FROM measures m
              CROSS JOIN LATERAL (

@@ -4,6 +4,7 @@ import { type Role, ROLES } from '@app/authz';
 import { bearer, createAccount, signedIn } from './support/identity';
 import { eventsOf, rid } from './support/audit';
 import { insertAddress, insertConviction, insertMeasure, nextJmbg, REASON, registerPerson } from './support/register';
+import { insertAcknowledgement } from './support/records';
 import { registeredRoutes } from './support/routes';
 import { startTestApp, type TestApp } from './support/test-app';
 
@@ -37,6 +38,8 @@ interface Context {
   /** A UIKS office and an offence of the catalogue, each at version 1. */
   officeCode: string;
   article: string;
+  /** An acknowledgement of the measure. */
+  acknowledgementId: string;
 }
 
 interface RouteCase {
@@ -46,6 +49,8 @@ interface RouteCase {
   body?: object | ((c: Context) => object);
   /** Sent as the multipart field `file`. */
   upload?: Buffer;
+  /** Text fields sent with the upload. */
+  fields?: (c: Context) => Record<string, string>;
   headers?: Record<string, string>;
   /** The expected status per caller; `others` for every role not named. */
   expect: Partial<Record<Caller, number>> & { others: number };
@@ -445,6 +450,40 @@ const MATRIX: RouteCase[] = [
     expect: { ...READERS(200), police_officer: 404, judicial_officer: 403 },
   },
   {
+    route: 'POST persons/:id/acknowledgements',
+    url: (c) => `/api/v1/persons/${c.personId}/acknowledgements`,
+    headers: REASON,
+    upload: PNG_BYTES,
+    fields: (c) => ({ measureIds: JSON.stringify([c.measureId]), explainedOn: '2026-01-05', explainedBy: 'M. Jović' }),
+    expect: { anonymous: 401, registry_clerk: 201, others: 403 },
+  },
+  {
+    route: 'GET persons/:id/acknowledgements',
+    url: (c) => `/api/v1/persons/${c.personId}/acknowledgements`,
+    headers: REASON,
+    // The person is in PU-NIS; the test officer is of PU-BEOGRAD. Judicial officers read measures, and these with them.
+    expect: { ...READERS(200), police_officer: 404 },
+  },
+  {
+    route: 'GET persons/:id/acknowledgements/:acknowledgementId/form',
+    url: (c) => `/api/v1/persons/${c.personId}/acknowledgements/${c.acknowledgementId}/form`,
+    headers: REASON,
+    expect: { ...READERS(200), police_officer: 404 },
+  },
+  {
+    route: 'PATCH persons/:id/acknowledgements/:acknowledgementId',
+    url: (c) => `/api/v1/persons/${c.personId}/acknowledgements/${c.acknowledgementId}`,
+    headers: { ...REASON, 'If-Match': '1' },
+    body: { explainedBy: 'Milan Jović, savetnik za izvršenje' },
+    expect: { anonymous: 401, registry_clerk: 200, others: 403 },
+  },
+  {
+    route: 'POST persons/:id/acknowledgements/:acknowledgementId/void',
+    url: (c) => `/api/v1/persons/${c.personId}/acknowledgements/${c.acknowledgementId}/void`,
+    headers: REASON,
+    expect: { anonymous: 401, registry_clerk: 200, others: 403 },
+  },
+  {
     route: 'GET compliance/overdue',
     url: () => '/api/v1/compliance/overdue',
     headers: REASON,
@@ -679,6 +718,7 @@ describe('access matrix', () => {
        VALUES ($1, 'missed_check_in', $2, $3, $2, '2025-07-01') RETURNING id`,
       [caller === 'anonymous' ? target.user.id : signedInUserId, alertId, person.id],
     );
+    const acknowledgementId = await insertAcknowledgement(t, person.id, [measureId], target.user.id);
     const [{ id: roleChangeId }] = await t.dataSource.query(
       `INSERT INTO user_role_changes (user_id, role, from_role, requested_by)
        VALUES ($1, 'registry_clerk', 'auditor', $2) RETURNING id`,
@@ -708,9 +748,11 @@ describe('access matrix', () => {
       counsellingId,
       alertId,
       inboxItemId,
+      acknowledgementId,
     };
     let call = request(t.server)[method](c.url(context)).set(headers).set('X-Request-Id', requestId);
     if (c.body) call = call.send(typeof c.body === 'function' ? c.body(context) : c.body);
+    for (const [name, value] of Object.entries(c.fields?.(context) ?? {})) call = call.field(name, value);
     if (c.upload) call = call.attach('file', c.upload, 'photo.png');
     const res = await call;
     expect({ status: res.status, type: res.status >= 400 ? res.body.type : undefined }).toEqual({

@@ -123,7 +123,7 @@ describe('convictions and measures', () => {
     [{ everyDays: 400 }, 'everyDays', 'everyDays must not be greater than 366'],
   ])('refuses a measure with %j', async (overrides, field, message) => {
     const person = await registerPerson(t);
-    await insertConviction(t, person.id);
+    await insertConviction(t, person.id, '2025-05-10');
     const res = await post(person.id, 'measures', reporting(overrides));
     expect(res.status).toBe(400);
     expect(res.body.errors).toContainEqual({ field, message });
@@ -131,7 +131,7 @@ describe('convictions and measures', () => {
 
   it('active reporting puts the person in the reportTo region; suspend, resume and end follow the rules', async () => {
     const person = await registerPerson(t);
-    await insertConviction(t, person.id);
+    await insertConviction(t, person.id, '2025-05-10');
     const measure = (await post(person.id, 'measures', reporting())).body;
     expect((await request(t.server).get(`/api/v1/persons/${person.id}`).set(as(officerNis))).status).toBe(200);
 
@@ -160,7 +160,7 @@ describe('convictions and measures', () => {
 
   it('a transfer re-points active reporting to the new administration, with the reason "transfer"', async () => {
     const person = await registerPerson(t);
-    await insertConviction(t, person.id);
+    await insertConviction(t, person.id, '2025-05-10');
     const measure = (await post(person.id, 'measures', reporting())).body;
     const address = { kind: 'permanent', street: 'Ulica 1', city: 'Niš', postalCode: '18000', validFrom: '2026-01-01' };
     await post(person.id, 'addresses', { ...address, policeAdministration: 'PU-NIS' });
@@ -189,7 +189,7 @@ describe('convictions and measures', () => {
 
   it('the lookup names the active measures and the ban on places with minors', async () => {
     const person = await registerPerson(t);
-    await insertConviction(t, person.id);
+    await insertConviction(t, person.id, '2025-05-10');
     await post(person.id, 'measures', reporting());
     await post(person.id, 'measures', { type: 'ban_places_with_minors', startsOn: '2025-05-11', endsOn: '2035-05-10' });
     const res = await request(t.server).get(`/api/v1/persons/lookup?jmbg=${person.jmbg}`).set(as(officerBg));

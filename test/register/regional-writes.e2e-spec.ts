@@ -28,6 +28,7 @@ const PERSON_SUBJECTS: Exclude<ScopedSubject, 'Alert'>[] = [
   'Notification',
   'Breach',
   'Counselling',
+  'Acknowledgement',
 ];
 
 const REGIONAL_WRITES: RoleRules = ({ can }, role, region) => {
@@ -40,6 +41,8 @@ interface WriteCase {
   url: (r: Records) => string;
   body?: object | ((r: Records) => object);
   upload?: Buffer;
+  /** Text fields sent with the upload. */
+  fields?: (r: Records) => Record<string, string>;
   ifMatch?: boolean;
 }
 
@@ -176,6 +179,22 @@ const WRITES: WriteCase[] = [
     ifMatch: true,
     body: { institution: 'Dom zdravlja Niš' },
   },
+  {
+    route: 'POST persons/:id/acknowledgements',
+    url: (r) => `/persons/${r.personId}/acknowledgements`,
+    upload: PNG_BYTES,
+    fields: (r) => ({ measureIds: JSON.stringify([r.measureId]), explainedOn: '2026-01-05', explainedBy: 'M. Jović' }),
+  },
+  {
+    route: 'PATCH persons/:id/acknowledgements/:acknowledgementId',
+    url: (r) => `/persons/${r.personId}/acknowledgements/${r.acknowledgementId}`,
+    ifMatch: true,
+    body: { explainedBy: 'Milan Jović, savetnik za izvršenje' },
+  },
+  {
+    route: 'POST persons/:id/acknowledgements/:acknowledgementId/void',
+    url: (r) => `/persons/${r.personId}/acknowledgements/${r.acknowledgementId}/void`,
+  },
 ];
 
 /** Every row of the person's records, to show a refused write changed nothing. */
@@ -198,6 +217,7 @@ async function snapshot(t: TestApp, personId: string): Promise<unknown> {
             (SELECT json_agg(x ORDER BY x.id) FROM transfers x WHERE x.person_id = $1) AS transfers,
             (SELECT json_agg(x ORDER BY x.id) FROM arrivals x WHERE x.person_id = $1) AS arrivals,
             (SELECT json_agg(x ORDER BY x.id) FROM alerts x WHERE x.person_id = $1) AS alerts,
+            (SELECT json_agg(x ORDER BY x.id) FROM acknowledgements x WHERE x.person_id = $1) AS acknowledgements,
             (SELECT count(*) FROM person_history x WHERE x.person_id = $1) AS history`,
     [personId],
   );
@@ -227,7 +247,12 @@ describe('writes under regional rules (rules added in this test only)', () => {
       )
       .set({ ...bearer(officer.accessToken), ...REASON, 'X-Request-Id': requestId })
       .set(write.ifMatch ? { 'If-Match': '1' } : {});
-    if (write.upload) return r.attach('file', write.upload, 'photo.png');
+    if (write.upload) {
+      const fields = Object.entries(write.fields?.(records) ?? {});
+      return fields
+        .reduce((form, [name, value]) => form.field(name, value), r)
+        .attach('file', write.upload, 'photo.png');
+    }
     const body = typeof write.body === 'function' ? write.body(records) : write.body;
     return body ? r.send(body) : r;
   };

@@ -182,6 +182,10 @@ export const VALID_INPUTS: Record<string, ValidInput> = {
     }),
   },
   'POST persons/:id/convictions': { body: () => CONVICTION },
+  'POST persons/:id/releases': {
+    headers: IF_MATCH,
+    body: (ids) => ({ convictionId: ids.convictionId, releasedOn: '2025-05-30', facility: 'KPZ Niš' }),
+  },
   'GET persons/:id/convictions': {},
   'PATCH persons/:id/convictions/:convictionId': { headers: IF_MATCH, body: () => CONVICTION },
   'POST persons/:id/measures': {
@@ -241,8 +245,18 @@ export const VALID_INPUTS: Record<string, ValidInput> = {
     body: () => ({ attendedOn: '2026-01-06', institution: 'Dom zdravlja Niš' }),
   },
   'GET persons/:id/counselling': { query: PAGE },
+  // Multipart, as photos: the fields are checked by the acknowledgement tests; here its headers and query.
+  'POST persons/:id/acknowledgements': {},
+  'GET persons/:id/acknowledgements': { query: PAGE },
+  'GET persons/:id/acknowledgements/:acknowledgementId/form': {},
+  'PATCH persons/:id/acknowledgements/:acknowledgementId': {
+    headers: IF_MATCH,
+    body: (ids) => ({ measureIds: [ids.measureId], explainedOn: '2026-01-06', explainedBy: 'Milan Jović, savetnik' }),
+  },
+  'POST persons/:id/acknowledgements/:acknowledgementId/void': {},
   'GET compliance/overdue': { query: { region: 'PU-NIS', ...PAGE } },
   'GET compliance/due': { query: { region: 'PU-NIS', from: '2026-11-28', to: '2026-12-05', ...PAGE } },
+  'GET compliance/releases': { query: { from: '2026-11-28', to: '2026-12-05', ...PAGE } },
   'GET alerts': { query: { region: 'PU-NIS', status: 'open', kind: 'missed_check_in', ...PAGE } },
   'GET alerts/:id': {},
   'POST alerts/:id/acknowledge': {},
@@ -411,6 +425,7 @@ export function pathOf(route: RegisteredRoute, ids: Ids): string {
     notificationId: ids.notificationId,
     breachId: ids.breachId,
     counsellingId: ids.counsellingId,
+    acknowledgementId: ids.acknowledgementId,
   };
   // A parameter naming nothing recorded here (a pending change): an id that exists nowhere.
   for (const param of route.params) values[param] ??= '00000000-0000-4000-8000-000000000000';

@@ -23,6 +23,8 @@ export interface Records {
   counsellingId: string;
   /** A `missed_check_in` alert of the measure, in PU-NIS. */
   alertId: string;
+  /** An acknowledgement of the reporting measure, with a PNG as its signed form. */
+  acknowledgementId: string;
   /** Inbox items, one per user named in `inboxOwners`, in that order. */
   inboxItemIds: string[];
 }
@@ -83,6 +85,7 @@ export async function insertRecords(t: TestApp, recordedBy: string, inboxOwners:
      VALUES ('missed_check_in', $1, $2, $2, '2025-07-01', 'PU-NIS') RETURNING id`,
     [personId, measureId],
   );
+  const acknowledgementId = await insertAcknowledgement(t, personId, [measureId], recordedBy);
   const inboxItemIds: string[] = [];
   for (const owner of inboxOwners) {
     inboxItemIds.push(
@@ -106,6 +109,23 @@ export async function insertRecords(t: TestApp, recordedBy: string, inboxOwners:
     breachId,
     counsellingId,
     alertId,
+    acknowledgementId,
     inboxItemIds,
   };
+}
+
+/** An acknowledgement of `measureIds` explained on 2026-01-05, with a PNG as its signed form, written directly. */
+export async function insertAcknowledgement(
+  t: TestApp,
+  personId: string,
+  measureIds: string[],
+  recordedBy: string,
+): Promise<string> {
+  const [row] = await t.dataSource.query(
+    `INSERT INTO acknowledgements (person_id, measure_ids, explained_on, explained_by, form_content_type, form_sha256,
+                                   form_size_bytes, form, recorded_by)
+     VALUES ($1, $2, '2026-01-05', 'Milan Jović, savetnik', 'image/png', 'x', $3, $4, $5) RETURNING id`,
+    [personId, measureIds, PNG_BYTES.length, PNG_BYTES, recordedBy],
+  );
+  return row.id as string;
 }

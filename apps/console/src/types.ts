@@ -17,6 +17,8 @@ export interface Measure {
   everyDays: number | null;
   status: string;
   version: number;
+  /** An acknowledgement that stands (not voided) names the measure (the person view and the measures list). */
+  acknowledged?: boolean;
 }
 
 export interface Conviction {

@@ -38,6 +38,7 @@ export const ROLE_RULES: RoleRules = ({ can }, role, region, office) => {
       // The first address of a new person (in no administration yet) may lie where the office serves.
       if (office) can('record', 'Address', { servedBy: office, unplaced: true });
       can(['read', 'record', 'void'], ['CheckIn', 'Notification'], served);
+      can(['create', 'read', 'update', 'void'], 'Acknowledgement', served);
       can(['read', 'update'], 'PhysicalDescription', served);
       can('read', ['Compliance', 'PersonHistory', 'Photo'], served);
       can(['create', 'read'], 'Arrival', served);
@@ -56,6 +57,8 @@ export const ROLE_RULES: RoleRules = ({ can }, role, region, office) => {
       can('read', 'Person', { regions: region });
       can('read', 'Photo', { regions: region });
       can('read', ['Conviction', 'Measure', 'Compliance'], { regions: region });
+      // The duties the person acknowledged go with the measures (and the signed form with them).
+      can('read', 'Acknowledgement', { regions: region });
       // Addresses of persons in the region, and the new address in the region of a person announced as
       // arriving there (by a clerk or the region the person is in).
       can('read', 'Address', { regions: region });
@@ -76,6 +79,8 @@ export const ROLE_RULES: RoleRules = ({ can }, role, region, office) => {
       // records of carrying out the measures (check-ins, notices, breaches, counselling), nor the
       // histories of addresses and workplaces, nor photos beyond the person's view.
       can('read', ['Person', 'Conviction', 'Measure', 'Compliance']);
+      // Whether, when and by whom the measures' duties were explained belongs with the measures.
+      can('read', 'Acknowledgement');
       can('read', 'Reference');
       break;
     case 'auditor':

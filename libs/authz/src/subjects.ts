@@ -36,6 +36,8 @@ export interface SubjectFields {
   Notification: PersonFields;
   Breach: PersonFields;
   Counselling: PersonFields;
+  /** The person's signed acknowledgements of their measures' duties (and the scanned forms). */
+  Acknowledgement: PersonFields;
   Compliance: PersonFields;
   /** `office`: the UIKS office it was raised for; `servedBy`: the offices serving its administration. */
   Alert: { policeAdministration: string | null; office: string | null; servedBy: string[] };
@@ -129,6 +131,7 @@ export const SCOPE_COLUMNS: { [S in ScopedSubject]: { [F in keyof SubjectFields[
   Notification: PERSON_SCOPED,
   Breach: PERSON_SCOPED,
   Counselling: PERSON_SCOPED,
+  Acknowledgement: PERSON_SCOPED,
   Compliance: PERSON_SCOPED,
   Alert: {
     policeAdministration: { on: 'row', column: 'police_administration' },

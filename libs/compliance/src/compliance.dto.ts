@@ -31,7 +31,10 @@ export class ReleaseQuery extends PageQuery {
   @IsIsoDate()
   from?: string;
 
-  @ApiPropertyOptional({ example: '2027-01-02', description: 'Default: 30 days after `from`; at most 366 days after it' })
+  @ApiPropertyOptional({
+    example: '2027-01-02',
+    description: 'Default: 30 days after `from`; at most 366 days after it',
+  })
   @IsOptional()
   @IsIsoDate()
   to?: string;

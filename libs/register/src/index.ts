@@ -1,3 +1,4 @@
+import { AcknowledgementsController } from './http/acknowledgements.controller';
 import { AddressesController } from './http/addresses.controller';
 import { ArrivalsController } from './http/arrivals.controller';
 import { ConvictionsMeasuresController } from './http/convictions-measures.controller';
@@ -14,6 +15,7 @@ export * from './access/person-lookup';
 export * from './access/person-read-model';
 export type { HistoryEntry, PartRow, PersonRow, PersonScope } from './access/person-scope';
 export * from './access/person-search';
+export * from './acknowledgements.service';
 export * from './addresses.service';
 export * from './arrival.views';
 export * from './arrivals.service';
@@ -45,5 +47,6 @@ export const REGISTER_CONTROLLERS = [
   PhotosController,
   ReferenceController,
   MeasureActsController,
+  AcknowledgementsController,
   ReleasesController,
 ];

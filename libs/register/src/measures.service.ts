@@ -3,6 +3,7 @@ import { addYears, AppConfig, DomainError, type FieldError, isRealDate, type Pag
 import type { Principal } from '@app/authz';
 import type { RequestAudit } from '@app/audit';
 import { PersonAccess } from './access/person-access';
+import { standingAcknowledgements } from './acknowledgements.service';
 import type { PersonScope } from './access/person-scope';
 import { PoliceAdministration } from '@app/identity';
 import type { CreateMeasureDto, MeasureAction } from './dto/measure.dto';
@@ -20,6 +21,12 @@ export interface MeasureView {
   status: MeasureStatus;
   statusChangedOn: string | null;
   version: number;
+}
+
+/** A measure as the person's view and list show it: with whether its duties were acknowledged. */
+export interface ShownMeasureView extends MeasureView {
+  /** An acknowledgement that stands (not voided) names the measure. */
+  acknowledged: boolean;
 }
 
 export function toMeasureView(m: Measure): MeasureView {
@@ -153,10 +160,14 @@ export class MeasuresService {
     await suspensions.end(open.id, effectiveOn);
   }
 
-  list(audit: RequestAudit, principal: Principal, personId: string): Promise<Page<MeasureView>> {
-    return this.access.list(audit, principal, 'measure', { on: 'Measure', personId }, async (person) =>
-      (await person.all(Measure, { startsOn: 'ASC', id: 'ASC' })).map(toMeasureView),
-    );
+  list(audit: RequestAudit, principal: Principal, personId: string): Promise<Page<ShownMeasureView>> {
+    return this.access.list(audit, principal, 'measure', { on: 'Measure', personId }, async (person) => {
+      const acknowledged = await standingAcknowledgements(person);
+      return (await person.all(Measure, { startsOn: 'ASC', id: 'ASC' })).map((m) => ({
+        ...toMeasureView(m),
+        acknowledged: acknowledged.has(m.id),
+      }));
+    });
   }
 
   /**

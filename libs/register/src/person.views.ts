@@ -2,7 +2,7 @@ import type { ComplianceView } from '@app/compliance';
 import type { AddressView } from './addresses.service';
 import type { ConvictionView } from './convictions.service';
 import type { Person } from './entities/person.entity';
-import type { MeasureView } from './measures.service';
+import type { ShownMeasureView } from './measures.service';
 import type { PhotoView } from './photos.service';
 import type { WorkplaceView } from './workplaces.service';
 import type { DnaReferenceView, PhysicalDescriptionView } from './person-details.service';
@@ -26,7 +26,7 @@ export interface PersonView {
   photos: PhotoView[];
   dnaReference?: DnaReferenceView | null;
   convictions: ConvictionView[];
-  measures: MeasureView[];
+  measures: ShownMeasureView[];
   compliance: ComplianceView;
   managingOfficerId: string | null;
   version: number;
@@ -75,7 +75,7 @@ export interface PersonParts {
   physicalDescription: PhysicalDescriptionView | null;
   dnaReference?: DnaReferenceView | null;
   convictions: ConvictionView[];
-  measures: MeasureView[];
+  measures: ShownMeasureView[];
   photos: PhotoView[];
   compliance: ComplianceView;
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
-import { DomainError, type Page } from '@app/common';
+import { DomainError, type Page, sniffContentType } from '@app/common';
 import type { Principal } from '@app/authz';
 import type { RequestAudit } from '@app/audit';
 import { PersonAccess } from './access/person-access';
@@ -22,14 +22,10 @@ export const toPhotoView = (p: Photo): PhotoView => ({
   sizeBytes: p.sizeBytes,
 });
 
-const JPEG = Buffer.from([0xff, 0xd8, 0xff]);
-const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-
-/** What the bytes are, by their magic numbers (never by a name or a declared type). */
+/** What the bytes are, if an image the register keeps as a photo (by content, never by a name or declared type). */
 export function imageType(data: Buffer): 'image/jpeg' | 'image/png' | null {
-  if (data.subarray(0, JPEG.length).equals(JPEG)) return 'image/jpeg';
-  if (data.subarray(0, PNG.length).equals(PNG)) return 'image/png';
-  return null;
+  const type = sniffContentType(data);
+  return type === 'image/jpeg' || type === 'image/png' ? type : null;
 }
 
 @Injectable()

@@ -4,6 +4,7 @@ import { AuditModule, ReplayAccess } from '@app/audit';
 import { AuthzModule } from '@app/authz';
 import { CommonModule } from '@app/common';
 import { ComplianceModule } from '@app/compliance';
+import { AcknowledgementsService } from './acknowledgements.service';
 import { AddressesService } from './addresses.service';
 import { ArrivalsService } from './arrivals.service';
 import { ConvictionsService } from './convictions.service';
@@ -38,6 +39,7 @@ const SERVICES = [
   PhotosService,
   MeasureActsService,
   NotificationsService,
+  AcknowledgementsService,
   ReleasesService,
 ];
 

@@ -269,14 +269,30 @@ export function MeasureForm({ person, reason, onSaved }: { person: Person; reaso
   );
 }
 
+/** Sends a multipart form to `path` with the case's reason: the error to show, and whether it was saved. */
+function useUpload(path: string, reason: string, onSaved: () => void) {
+  const { api } = useSession();
+  const [error, setError] = useState<unknown>(null);
+  const [saved, setSaved] = useState(false);
+  const send = async (form: FormData): Promise<void> => {
+    setError(null);
+    try {
+      await api.request('POST', path, { form, reason, idempotencyKey: newIdempotencyKey() });
+      setSaved(true);
+      onSaved();
+    } catch (failure) {
+      setError(failure);
+    }
+  };
+  return { error, saved, setSaved, send };
+}
+
 /** Photo upload with a preview (a data: URL: the page's policy allows no blob: images). */
 export function PhotoForm({ person, reason, onSaved }: { person: Person; reason: string; onSaved: () => void }) {
   const { t } = useT();
-  const { api } = useSession();
   const [file, setFile] = useState<File | null>(null);
   const [preview, setPreview] = useState<string | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [saved, setSaved] = useState(false);
+  const { error, saved, setSaved, send } = useUpload(`/persons/${person.id}/photos`, reason, onSaved);
   const choose = (chosen: File | null) => {
     setFile(chosen);
     setSaved(false);
@@ -289,16 +305,9 @@ export function PhotoForm({ person, reason, onSaved }: { person: Person; reason:
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     if (!file) return;
-    setError(null);
     const form = new FormData();
     form.append('file', file);
-    try {
-      await api.request('POST', `/persons/${person.id}/photos`, { form, reason, idempotencyKey: newIdempotencyKey() });
-      setSaved(true);
-      onSaved();
-    } catch (failure) {
-      setError(failure);
-    }
+    await send(form);
   };
   return (
     <form className="card" onSubmit={submit} data-testid="photo-form" aria-label={t('photos')}>
@@ -314,6 +323,86 @@ export function PhotoForm({ person, reason, onSaved }: { person: Person; reason:
       <ErrorMessage error={error} />
       {saved && <p role="status">{t('saved')}</p>}
       <button type="submit" disabled={!file}>
+        {t('upload')}
+      </button>
+    </form>
+  );
+}
+
+/** Duties acknowledged: the measures explained, the day, who explained them, and the scanned signed form. */
+export function AcknowledgementForm({
+  person,
+  reason,
+  onSaved,
+}: {
+  person: Person;
+  reason: string;
+  onSaved: () => void;
+}) {
+  const { t, v } = useT();
+  const [measureIds, setMeasureIds] = useState<string[]>([]);
+  const [explainedOn, setExplainedOn] = useState(today());
+  const [explainedBy, setExplainedBy] = useState('');
+  const [file, setFile] = useState<File | null>(null);
+  const { error, saved, setSaved, send } = useUpload(`/persons/${person.id}/acknowledgements`, reason, () => {
+    setMeasureIds([]);
+    onSaved();
+  });
+  const toggle = (id: string, on: boolean) => {
+    setSaved(false);
+    setMeasureIds((ids) => (on ? [...ids, id] : ids.filter((x) => x !== id)));
+  };
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (!file || measureIds.length === 0) return;
+    const form = new FormData();
+    form.append('measureIds', JSON.stringify(measureIds));
+    form.append('explainedOn', explainedOn);
+    form.append('explainedBy', explainedBy);
+    form.append('file', file);
+    await send(form);
+  };
+  return (
+    <form className="card" onSubmit={submit} data-testid="acknowledgement-form" aria-label={t('acknowledgement')}>
+      <h3>{t('acknowledgement')}</h3>
+      <fieldset>
+        <legend>{t('measuresExplained')}</legend>
+        {person.measures.map((m) => (
+          <label key={m.id}>
+            <input
+              type="checkbox"
+              checked={measureIds.includes(m.id)}
+              onChange={(e) => toggle(m.id, e.target.checked)}
+            />{' '}
+            {v(m.type)} · {m.startsOn} – {m.endsOn}
+          </label>
+        ))}
+      </fieldset>
+      <Field
+        label={t('explainedOn')}
+        type="date"
+        required
+        max={today()}
+        value={explainedOn}
+        onChange={(e) => setExplainedOn(e.target.value)}
+      />
+      <Field
+        label={t('explainedBy')}
+        required
+        maxLength={200}
+        value={explainedBy}
+        onChange={(e) => setExplainedBy(e.target.value)}
+      />
+      <Field
+        label={t('signedForm')}
+        type="file"
+        accept="application/pdf,image/jpeg,image/png"
+        required
+        onChange={(e) => setFile(e.target.files?.[0] ?? null)}
+      />
+      <ErrorMessage error={error} />
+      {saved && <p role="status">{t('saved')}</p>}
+      <button type="submit" disabled={!file || measureIds.length === 0}>
         {t('upload')}
       </button>
     </form>

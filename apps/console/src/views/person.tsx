@@ -8,7 +8,15 @@ import { useT } from '../i18n';
 import { Link, navigate } from '../router';
 import type { Page, Person } from '../types';
 import { NotificationForm, PersonCheckIn } from './check-in';
-import { AddressForm, ConvictionForm, DescriptionForm, DnaForm, MeasureForm, PhotoForm } from './part-forms';
+import {
+  AcknowledgementForm,
+  AddressForm,
+  ConvictionForm,
+  DescriptionForm,
+  DnaForm,
+  MeasureForm,
+  PhotoForm,
+} from './part-forms';
 import { EMPTY_PERSONAL, type PersonalData, PersonalForm, personalBody } from './personal-form';
 
 /** Loads a person with the case's reason; `version` from the ETag. */
@@ -143,7 +151,10 @@ function PersonDetail({ id, reason }: { id: string; reason: string }) {
           <ul data-testid="measures">
             {p.measures.map((m) => (
               <li key={m.id}>
-                {v(m.type)} · {m.startsOn} – {m.endsOn} {m.reportTo ? `· ${m.reportTo}` : ''} · {v(m.status)}
+                {v(m.type)} · {m.startsOn} – {m.endsOn} {m.reportTo ? `· ${m.reportTo}` : ''} · {v(m.status)} ·{' '}
+                <span data-testid="measure-acknowledged" className={`status ${m.acknowledged ? 'compliant' : 'due'}`}>
+                  {m.acknowledged ? t('acknowledged') : t('notAcknowledged')}
+                </span>
               </li>
             ))}
           </ul>
@@ -162,6 +173,9 @@ function PersonDetail({ id, reason }: { id: string; reason: string }) {
           <ConvictionForm person={p} reason={reason} onSaved={load} />
           <MeasureForm person={p} reason={reason} onSaved={load} />
         </div>
+      </Can>
+      <Can I="create" a="Acknowledgement">
+        {p.measures.length > 0 && <AcknowledgementForm person={p} reason={reason} onSaved={load} />}
       </Can>
     </article>
   );

@@ -168,7 +168,10 @@ export class PersonReadModel {
       convictions: fromJsonRows(manager, Conviction, row.convictions).map((c) =>
         toConvictionView(c, this.config.register.employmentBanYears),
       ),
-      measures: fromJsonRows(manager, Measure, row.measures).map(toMeasureView),
+      measures: (row.measures ?? []).map((m) => ({
+        ...toMeasureView(fromJsonRow(manager, Measure, m)),
+        acknowledged: m.acknowledged === true,
+      })),
       photos: fromJsonRows(manager, Photo, row.photos).map(toPhotoView),
       compliance: {
         status: row.compliance.status,
@@ -182,7 +185,8 @@ export class PersonReadModel {
 /**
  * The person `v` with every part it shows and its compliance, as one JSON
  * object ($2, $3: the compliance rules). The DNA reference is selected only
- * for roles that may read it.
+ * for roles that may read it. Each measure says whether an acknowledgement
+ * that stands (not voided) names it.
  */
 function personJson(v: string, withDna: boolean): string {
   return `json_build_object(
@@ -192,7 +196,11 @@ function personJson(v: string, withDna: boolean): string {
     'description', (SELECT row_to_json(d) FROM physical_descriptions d WHERE d.person_id = ${v}.id),
     'dna', ${withDna ? `(SELECT row_to_json(r) FROM dna_references r WHERE r.person_id = ${v}.id)` : 'NULL'},
     'convictions', (SELECT json_agg(c ORDER BY c.judgment_date, c.id) FROM convictions c WHERE c.person_id = ${v}.id),
-    'measures', (SELECT json_agg(m ORDER BY m.starts_on, m.id) FROM measures m WHERE m.person_id = ${v}.id),
+    'measures', (SELECT json_agg(m ORDER BY m.starts_on, m.id) FROM (
+                   SELECT x.*, EXISTS (SELECT 1 FROM acknowledgements k
+                                        WHERE k.person_id = x.person_id AND k.voided_at IS NULL
+                                          AND x.id = ANY (k.measure_ids)) AS acknowledged
+                     FROM measures x WHERE x.person_id = ${v}.id) m),
     'photos', (SELECT json_agg(x ORDER BY x.taken_at DESC, x.id DESC) FROM (
                  SELECT id, person_id, content_type, size_bytes, sha256, taken_at FROM photos
                   WHERE person_id = ${v}.id) x),

@@ -62,11 +62,17 @@ export class PersonScope {
   }
 
   /** The photo the scope was opened on, with its bytes (left out of every other read). */
-  async image(): Promise<Photo> {
+  image(): Promise<Photo> {
+    return this.partWithBytes(Photo, 'data');
+  }
+
+  /** The part row the scope was opened on, with its stored file (`column`, left out of every other read). */
+  async partWithBytes<E extends PartRow>(entity: EntityTarget<E>, column: keyof E & string): Promise<E> {
+    if (!this.partId) throw new Error('the scope was opened without a part');
     return this.manager
-      .getRepository(Photo)
+      .getRepository(entity)
       .createQueryBuilder('p')
-      .addSelect('p.data')
+      .addSelect(`p.${column}`)
       .where('p.id = :id AND p.person_id = :personId', { id: this.partId, personId: this.id })
       .getOneOrFail();
   }

@@ -6,7 +6,7 @@ import { Audited, AuditContext, type RequestAudit } from '@app/audit';
 import { ConvictionsService, type ConvictionView } from '../convictions.service';
 import { CreateConvictionDto, UpdateConvictionDto } from '../dto/conviction.dto';
 import { CreateMeasureDto, MeasureActionDto } from '../dto/measure.dto';
-import { MeasuresService, type MeasureView } from '../measures.service';
+import { MeasuresService, type MeasureView, type ShownMeasureView } from '../measures.service';
 
 @ApiTags('register')
 @Controller('persons/:id')
@@ -81,7 +81,7 @@ export class ConvictionsMeasuresController {
     @AuditContext() audit: RequestAudit,
     @CurrentPrincipal() principal: Principal,
     @Param('id', UUID_PARAM) id: string,
-  ): Promise<Page<MeasureView>> {
+  ): Promise<Page<ShownMeasureView>> {
     return this.measures.list(audit, principal, id);
   }
 
