@@ -390,12 +390,14 @@ describe('reporting schedules and authorities', () => {
       expect(history).toEqual({ change: 'create', after: JSON.parse(JSON.stringify(res.body)) });
 
       const list = await request(t.server).get(`/api/v1/persons/${person.id}/measures`).set(as(clerk));
-      expect(list.body.items).toEqual([res.body]);
+      // Shown measures say whether their duties were acknowledged (none yet).
+      expect(list.body.items).toEqual([{ ...res.body, acknowledged: false }]);
       const view = await request(t.server).get(`/api/v1/persons/${person.id}`).set(as(clerk));
       expect(view.status).toBe(200);
       expect(view.body.measures).toEqual([
         {
           ...res.body,
+          acknowledged: false,
           compliance: [
             {
               authority: 'police',

@@ -170,6 +170,29 @@ describe('the operators’ command line', () => {
     );
   });
 
+  it('creates a clerk of a UIKS office, and refuses an office for another role', async () => {
+    const args = (username: string, role: string) => [
+      'user:create',
+      '--username',
+      username,
+      '--role',
+      role,
+      '--office',
+      'UIKS-NIS',
+      '--organisation',
+      'UIKS',
+      '--password-stdin',
+    ];
+    const created = cli(args('cli.clerk.nis', 'registry_clerk'), 'a passphrase from stdin\n');
+    expect(created.stderr).toBe('');
+    expect(created.stdout).toMatch(/^Created cli\.clerk\.nis \(registry_clerk, UIKS-NIS\), id [0-9a-f-]{36}\n$/);
+    const [row] = await t.dataSource.query(`SELECT office FROM users WHERE username = 'cli.clerk.nis'`);
+    expect(row).toEqual({ office: 'UIKS-NIS' });
+    const refused = cli(args('cli.auditor.nis', 'auditor'), 'a passphrase from stdin\n');
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toContain('must be empty for the role auditor');
+  });
+
   it('refuses a weak password and a missing --password-stdin, exiting 1', () => {
     const weak = cli(
       ['user:create', '--username', 'cli.weak', '--role', 'auditor', '--organisation', 'UIKS', '--password-stdin'],
