@@ -39,6 +39,20 @@ function clerkOnPersonPage(office: string | null = null) {
     answer: (call) => {
       if (call.method === 'GET' && call.url === '/persons/p1') return json(person(), 200, { etag: '"7"' });
       if (call.url === '/reference/uiks-offices') return json(OFFICES);
+      if (call.url === '/reference/offences') {
+        return json({
+          items: [
+            { article: '180', title: 'Obljuba deteta', paragraphs: [1, 2], juvenileOnly: true, version: 1 },
+            {
+              article: '185',
+              title: 'Prikazivanje pornografskog materijala',
+              paragraphs: [1],
+              juvenileOnly: false,
+              version: 1,
+            },
+          ],
+        });
+      }
       if (call.method === 'GET' && call.url.startsWith('/persons/p1/check-ins')) {
         return page([
           {
@@ -175,5 +189,25 @@ describe('check-ins per authority', () => {
     const post = calls.find((c) => c.url === '/persons/p1/check-ins' && c.method === 'POST')!;
     expect(post.body).not.toHaveProperty('authority');
     expect(post.body).toMatchObject({ place: 'UIKS-NIS' });
+  });
+});
+
+describe('the conviction form', () => {
+  it("offers the catalogue's offences, those against minors only marked, and sends the one chosen", async () => {
+    const { calls } = clerkOnPersonPage();
+    const form = await screen.findByTestId('conviction-form');
+    // A text field until the catalogue is read, then a choice.
+    await waitFor(() => expect(within(form).getByLabelText('Krivično delo (član)').tagName).toBe('SELECT'));
+    const offence = within(form).getByLabelText('Krivično delo (član)');
+    expect([...(offence as HTMLSelectElement).options].map((o) => o.textContent)).toEqual([
+      'čl. 180 – Obljuba deteta (samo prema maloletnicima)',
+      'čl. 185 – Prikazivanje pornografskog materijala',
+    ]);
+    expect((offence as HTMLSelectElement).value).toBe('180');
+    fireEvent.change(offence, { target: { value: '185' } });
+    fireEvent.submit(form);
+    await within(form).findByText('Sačuvano.');
+    const post = calls.find((c) => c.method === 'POST' && c.url === '/persons/p1/convictions')!;
+    expect(post.body).toMatchObject({ offences: [{ article: '185' }] });
   });
 });

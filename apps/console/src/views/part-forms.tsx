@@ -215,6 +215,7 @@ export function DnaForm({ person, reason, onSaved }: { person: Person; reason: s
 
 export function ConvictionForm({ person, reason, onSaved }: { person: Person; reason: string; onSaved: () => void }) {
   const { t, v } = useT();
+  const offences = useReference<{ article: string; title: string; juvenileOnly?: boolean }>('/reference/offences');
   return (
     <PartForm
       title="convictions"
@@ -228,7 +229,19 @@ export function ConvictionForm({ person, reason, onSaved }: { person: Person; re
         { name: 'caseNumber', label: 'caseNumber' },
         { name: 'judgmentDate', label: 'judgmentDate', type: 'date' },
         { name: 'finalityDate', label: 'finalityDate', type: 'date' },
-        { name: 'article', label: 'offence', pattern: '\\d{3}[a-z]?', initial: '180' },
+        {
+          name: 'article',
+          label: 'offence',
+          pattern: '\\d{3}[a-z]?',
+          initial: '180',
+          // The catalogue's offences when read; typed by article otherwise.
+          options: offences.length
+            ? offences.map((o): [string, string] => [
+                o.article,
+                `čl. ${o.article} – ${o.title}${o.juvenileOnly ? ` (${t('juvenileOnly').toLowerCase()})` : ''}`,
+              ])
+            : undefined,
+        },
         { name: 'paragraph', label: 'paragraph', type: 'number', required: false },
         {
           name: 'victimAge',
@@ -333,21 +346,26 @@ function WeekdayChoice({
   );
 }
 
-/** The active UIKS offices, for choosing one (empty until read; a failure leaves the choice empty). */
-export function useUiksOffices(): UiksOffice[] {
+/** A reference list's items (empty until read; a failure leaves it empty and the form falls back). */
+function useReference<T>(path: string): T[] {
   const { api } = useSession();
-  const [offices, setOffices] = useState<UiksOffice[]>([]);
+  const [items, setItems] = useState<T[]>([]);
   useEffect(() => {
     let live = true;
     api
-      .get<{ items: UiksOffice[] }>('/reference/uiks-offices')
-      .then(({ data }) => live && setOffices(data.items.filter((o) => o.active)))
+      .get<{ items: T[] }>(path)
+      .then(({ data }) => live && setItems(data.items))
       .catch(() => undefined);
     return () => {
       live = false;
     };
-  }, [api]);
-  return offices;
+  }, [api, path]);
+  return items;
+}
+
+/** The active UIKS offices, for choosing one. */
+export function useUiksOffices(): UiksOffice[] {
+  return useReference<UiksOffice>('/reference/uiks-offices').filter((o) => o.active);
 }
 
 export function MeasureForm({ person, reason, onSaved }: { person: Person; reason: string; onSaved: () => void }) {
