@@ -176,12 +176,12 @@ export class PersonReadModel {
         ...toMeasureView(m, uiks.get(m.id) ?? null),
         acknowledged: raw.acknowledged === true,
         compliance: (row.schedules ?? [])
-        .filter((s) => s.measure_id === m.id)
-        .map((s) => ({
-          authority: s.authority,
-          office: s.office,
-          status: s.status,
-          nextDueAt: at(s.next_due_at),
+          .filter((s) => s.measure_id === m.id)
+          .map((s) => ({
+            authority: s.authority,
+            office: s.office,
+            status: s.status,
+            nextDueAt: at(s.next_due_at),
             lastCheckInAt: at(s.last_check_in_at),
           })),
       };
