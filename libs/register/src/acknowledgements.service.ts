@@ -238,13 +238,18 @@ export class AcknowledgementsService {
 
   /** A clerk voids an acknowledgement recorded by mistake; the reason is the request's access reason. */
   void(audit: RequestAudit, principal: Principal, personId: string, id: string): Promise<AcknowledgementView> {
-    audit.on('acknowledgement', id).subject(personId);
-    const part = { entity: Acknowledgement, id, absent: 'No such acknowledgement.' };
-    return this.access.within(
+    return this.access.voidPart(
       audit,
       principal,
-      { action: 'void', on: 'Acknowledgement', personId, part, lock: true },
-      (person) => person.void(Acknowledgement, 'acknowledgement', toAcknowledgementView),
+      {
+        on: 'Acknowledgement',
+        entity: Acknowledgement,
+        part: 'acknowledgement',
+        absent: 'No such acknowledgement.',
+        personId,
+        id,
+      },
+      toAcknowledgementView,
     );
   }
 }

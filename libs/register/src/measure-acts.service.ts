@@ -229,13 +229,11 @@ export class MeasureActsService {
 
   /** A clerk voids a check-in recorded by mistake; the reason is the request's access reason. */
   voidCheckIn(audit: RequestAudit, principal: Principal, personId: string, id: string): Promise<CheckInView> {
-    audit.on('check_in', id).subject(personId);
-    const part = { entity: CheckIn, id, absent: 'No such check-in.' };
-    return this.access.within(
+    return this.access.voidPart(
       audit,
       principal,
-      { action: 'void', on: 'CheckIn', personId, part, lock: true },
-      (person) => person.void(CheckIn, 'check_in', toCheckInView),
+      { on: 'CheckIn', entity: CheckIn, part: 'check_in', absent: 'No such check-in.', personId, id },
+      toCheckInView,
     );
   }
 

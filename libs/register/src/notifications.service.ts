@@ -131,14 +131,13 @@ export class NotificationsService {
 
   /** A clerk voids a notification recorded by mistake (what it recorded stays, to be corrected on its own). */
   void(audit: RequestAudit, principal: Principal, personId: string, id: string): Promise<NotificationView> {
-    audit.on('notification', id).subject(personId);
-    const part = { entity: Notification, id, absent: 'No such notification.' };
-    return this.access.within(
-      audit,
-      principal,
-      { action: 'void', on: 'Notification', personId, part, lock: true },
-      (person) => person.void(Notification, 'notification', toNotificationView),
-    );
+    const target = {
+      on: 'Notification',
+      entity: Notification,
+      part: 'notification',
+      absent: 'No such notification.',
+    } as const;
+    return this.access.voidPart(audit, principal, { ...target, personId, id }, toNotificationView);
   }
 
   /** Validates the details of the notice's kind, records what it changes, and works out its deadline. */

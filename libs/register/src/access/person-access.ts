@@ -13,7 +13,7 @@ import {
 } from '@app/authz';
 import { AuditLog, ReplayAccess, type RequestAudit } from '@app/audit';
 import { Person } from '../entities/person.entity';
-import { type PartRow, PersonScope } from './person-scope';
+import { type PartRow, PersonScope, type VoidableRow } from './person-scope';
 
 /** The subjects a person's records are checked as. */
 export type PersonSubject = Exclude<ScopedSubject, 'Alert'>;
@@ -85,6 +85,26 @@ export class PersonAccess implements ReplayAccess {
       audit.resultCount = page.items.length;
       return page;
     });
+  }
+
+  /**
+   * Voids one of the person's parts recorded by mistake (a clerk's `void`):
+   * kept, marked void with who and why (PersonScope.void).
+   */
+  voidPart<E extends VoidableRow, V extends object>(
+    audit: RequestAudit,
+    principal: Principal,
+    target: { on: PersonSubject; personId: string; entity: EntityTarget<E>; part: string; id: string; absent: string },
+    view: (row: E) => V,
+  ): Promise<V> {
+    audit.on(target.part, target.id).subject(target.personId);
+    const part = { entity: target.entity as EntityTarget<PartRow>, id: target.id, absent: target.absent };
+    return this.within(
+      audit,
+      principal,
+      { action: 'void', on: target.on, personId: target.personId, part, lock: true },
+      (person) => person.void(target.entity, target.part, view),
+    );
   }
 
   /** The person (and part) if the caller may act on them; 404 otherwise. */

@@ -22,6 +22,14 @@ export type PersonRow = ObjectLiteral & { personId: string };
 /** A row of one of the person's parts that has an id of its own. */
 export type PartRow = PersonRow & { id: string };
 
+/** A part voided, never deleted, when recorded by mistake (check-ins, notices, acknowledgements). */
+export type VoidableRow = PartRow & {
+  version: number;
+  voidedAt: Date | null;
+  voidedBy: string | null;
+  voidReason: string | null;
+};
+
 /** One entry of the person's history (append-only). */
 export interface HistoryEntry {
   part: string;
@@ -253,15 +261,11 @@ export class PersonScope {
    * recorded by mistake): kept, marked void with who and why (the request's
    * access reason).
    */
-  void<
-    E extends PartRow & {
-      version: number;
-      voidedAt: Date | null;
-      voidedBy: string | null;
-      voidReason: string | null;
-    },
-    V extends object,
-  >(entity: EntityTarget<E>, part: string, view: (row: E) => V): Promise<V> {
+  void<E extends VoidableRow, V extends object>(
+    entity: EntityTarget<E>,
+    part: string,
+    view: (row: E) => V,
+  ): Promise<V> {
     return this.change({
       entity,
       part,
