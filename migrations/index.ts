@@ -1,3 +1,4 @@
+import { EnforcementAlerts1796500000000 } from './1796500000000-EnforcementAlerts';
 import { ReportingSchedules1796400200000 } from './1796400200000-ReportingSchedules';
 import { ReleaseReadiness1796400400000 } from './1796400400000-ReleaseReadiness';
 import { Acknowledgements1796400300000 } from './1796400300000-Acknowledgements';
@@ -47,4 +48,5 @@ export const MIGRATIONS: Function[] = [
   ReportingSchedules1796400200000,
   Acknowledgements1796400300000,
   ReleaseReadiness1796400400000,
+  EnforcementAlerts1796500000000,
 ];

@@ -21,6 +21,10 @@ export const ALERT_KINDS = [
   'measure_ending',
   'arrival',
   'release_unprepared',
+  'prohibited_employment',
+  'travel_return_overdue',
+  'whereabouts_unknown',
+  'missed_counselling',
 ] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 export const ALERT_STATUSES = ['open', 'acknowledged', 'resolved'] as const;
@@ -35,7 +39,7 @@ export type AlertStatus = (typeof ALERT_STATUSES)[number];
 @Unique('alerts_kind_source_due_key', ['kind', 'sourceId', 'dueDate'])
 @Check(
   'alerts_kind_check',
-  `"kind" IN ('missed_check_in', 'late_notification', 'breach', 'transfer_in', 'transfer_out', 'measure_ending', 'arrival', 'release_unprepared')`,
+  `"kind" IN ('missed_check_in', 'late_notification', 'breach', 'transfer_in', 'transfer_out', 'measure_ending', 'arrival', 'release_unprepared', 'prohibited_employment', 'travel_return_overdue', 'whereabouts_unknown', 'missed_counselling')`,
 )
 @Check('alerts_status_check', `"status" IN ('open', 'acknowledged', 'resolved')`)
 @Check(
