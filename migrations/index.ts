@@ -1,3 +1,4 @@
+import { BansAndTravel1796500100000 } from './1796500100000-BansAndTravel';
 import { EnforcementAlerts1796500000000 } from './1796500000000-EnforcementAlerts';
 import { ReportingSchedules1796400200000 } from './1796400200000-ReportingSchedules';
 import { ReleaseReadiness1796400400000 } from './1796400400000-ReleaseReadiness';
@@ -49,4 +50,5 @@ export const MIGRATIONS: Function[] = [
   Acknowledgements1796400300000,
   ReleaseReadiness1796400400000,
   EnforcementAlerts1796500000000,
+  BansAndTravel1796500100000,
 ];

@@ -22,7 +22,8 @@ export interface ScanResult {
  * One compliance scan, set-based: every missed reporting period (of each
  * authority's schedule) raises its `missed_check_in` alert, measures about to
  * end raise `measure_ending`, releases coming with duties not acknowledged
- * raise `release_unprepared`, and officers and the UIKS offices' clerks are
+ * raise `release_unprepared`, travel abroad with no return recorded
+ * after the grace raises `travel_return_overdue`, and officers and the UIKS offices' clerks are
  * reminded of check-ins falling due. One transaction under an
  * advisory lock; the alerts' unique key makes a repeated or concurrent scan
  * raise nothing twice.
@@ -50,8 +51,14 @@ export class ComplianceScanner {
   /** `audit`: whose scan it is (an operator's from the command line; the worker's by default). */
   async scan(now = new Date(), audit = RequestAudit.system('compliance.scan')): Promise<ScanResult> {
     const started = performance.now();
-    const { graceHours, measureEndingDays, reminderDaysBefore, scanLookbackDays, releasePrepareDays } =
-      this.config.compliance;
+    const {
+      graceHours,
+      measureEndingDays,
+      reminderDaysBefore,
+      scanLookbackDays,
+      releasePrepareDays,
+      travelReturnGraceDays,
+    } = this.config.compliance;
     const result = await this.dataSource.transaction(async (manager) => {
       const [{ locked }] = await manager.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [SCAN_LOCK]);
       if (!locked) return { ran: false, raised: {}, reminders: 0 };
@@ -59,6 +66,7 @@ export class ComplianceScanner {
         ...(await this.alerts.raise(manager, { sql: MISSED_PERIODS, params: [now, graceHours, scanLookbackDays] })),
         ...(await this.alerts.raise(manager, { sql: MEASURES_ENDING, params: [now, measureEndingDays] })),
         ...(await this.alerts.raise(manager, { sql: RELEASES_UNPREPARED, params: [now, releasePrepareDays] })),
+        ...(await this.alerts.raise(manager, { sql: TRAVEL_RETURNS_OVERDUE, params: [now, travelReturnGraceDays] })),
       ];
       const reminders = await this.alerts.remind(manager, { sql: CHECK_INS_DUE, params: [now, reminderDaysBefore] });
       const counts: Record<string, number> = {};
@@ -152,6 +160,27 @@ const RELEASES_UNPREPARED = `
      AND NOT EXISTS (SELECT 1 FROM alerts x
                       WHERE x.kind = 'release_unprepared' AND x.source_id = r.conviction_id
                         AND x.due_date = r.release_on)`;
+
+/**
+ * Travel notices (register_travel_notices) with no return recorded when $2
+ * days (TRAVEL_RETURN_GRACE_DAYS) have passed after the planned return: once
+ * per notice (source: the notice, due date: the planned return), to the
+ * administration responsible for the person, linked to the person's
+ * notify_travel_abroad measure when there is one.
+ */
+const TRAVEL_RETURNS_OVERDUE = `
+  SELECT 'travel_return_overdue' AS kind, n.person_id,
+         (SELECT m.id FROM register_measures m
+           WHERE m.person_id = n.person_id AND m.type = 'notify_travel_abroad'
+           ORDER BY m.status = 'active' DESC, m.starts_on DESC, m.id LIMIT 1) AS measure_id,
+         n.notification_id AS source_id, n.return_on AS due_date,
+         responsible_administration(n.person_id) AS police_administration, NULL::text AS office
+    FROM register_travel_notices n
+   CROSS JOIN LATERAL (SELECT ($1::timestamptz AT TIME ZONE 'Europe/Belgrade')::date AS today) t
+   WHERE n.returned_on IS NULL AND n.return_on + $2::int < t.today
+     AND NOT EXISTS (SELECT 1 FROM alerts x
+                      WHERE x.kind = 'travel_return_overdue' AND x.source_id = n.notification_id
+                        AND x.due_date = n.return_on)`;
 
 /**
  * Current reporting periods, of each authority's schedule, ending within $2

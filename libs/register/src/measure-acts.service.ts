@@ -12,7 +12,7 @@ import type {
   UpdateBreachDto,
   UpdateCounsellingDto,
 } from './dto/acts.dto';
-import { Breach } from './entities/breach.entity';
+import { Breach, type BreachKind } from './entities/breach.entity';
 import { CheckIn, type ReportingAuthority } from './entities/check-in.entity';
 import { OfficeReportingSchedule } from './entities/office-reporting-schedule.entity';
 import { CounsellingAttendance } from './entities/counselling-attendance.entity';
@@ -58,6 +58,7 @@ export const toCheckInView = (c: CheckIn): CheckInView => ({
 export interface BreachView {
   id: string;
   measureId: string;
+  kind: BreachKind;
   occurredAt: Date;
   description: string;
   recordedBy: string;
@@ -68,6 +69,7 @@ export interface BreachView {
 const toBreachView = (b: Breach): BreachView => ({
   id: b.id,
   measureId: b.measureId,
+  kind: b.kind,
   occurredAt: b.occurredAt,
   description: b.description,
   recordedBy: b.recordedBy,
@@ -237,7 +239,11 @@ export class MeasureActsService {
     );
   }
 
-  /** A breach of any of the person's measures; it raises a `breach` alert. */
+  /**
+   * A breach of any of the person's measures; it raises a `breach` alert.
+   * Travel abroad without a notice (`travel_without_notice`) is a breach of
+   * the person's notify_travel_abroad measure.
+   */
   breach(audit: RequestAudit, principal: Principal, personId: string, input: CreateBreachDto): Promise<BreachView> {
     audit.on('breach').subject(personId);
     return this.access.within(
@@ -246,11 +252,22 @@ export class MeasureActsService {
       { action: 'record', on: 'Breach', personId, lock: true },
       async (person) => {
         const occurredAt = pastInstant(input.occurredAt, 'occurredAt');
-        const measure = await measureOf(person, input.measureId, () => null);
+        const kind = input.kind ?? 'other';
+        const measure = await measureOf(person, input.measureId, (m) =>
+          kind === 'travel_without_notice' && m.type !== 'notify_travel_abroad'
+            ? 'is not a notify_travel_abroad measure (travel_without_notice)'
+            : null,
+        );
         const view = await person.create(
           Breach,
           'breach',
-          { measureId: input.measureId, occurredAt, description: input.description, recordedBy: principal.userId },
+          {
+            measureId: input.measureId,
+            kind,
+            occurredAt,
+            description: input.description,
+            recordedBy: principal.userId,
+          },
           toBreachView,
         );
         await this.raiser.raise(person.manager, [

@@ -16,7 +16,7 @@ import { PersonAccess, type PersonTarget } from './access/person-access';
 import type { PersonScope } from './access/person-scope';
 import { AlertRaiser } from '@app/compliance';
 import { AddressesService } from './addresses.service';
-import { type CreateNotificationDto, TravelDetailsDto } from './dto/acts.dto';
+import { type CreateNotificationDto, type RecordReturnDto, TravelDetailsDto } from './dto/acts.dto';
 import { CreateAddressDto } from './dto/address.dto';
 import { CreateWorkplaceDto } from './dto/workplace.dto';
 import { Notification, type NotificationKind } from './entities/notification.entity';
@@ -35,6 +35,10 @@ export interface NotificationView {
   /** The address or workplace the notice recorded. */
   recordedPartId: string | null;
   recordedBy: string;
+  /** Travel abroad: the day the person came back, once recorded (POST .../return). */
+  returnedOn: string | null;
+  returnRecordedBy: string | null;
+  returnRecordedAt: Date | null;
   createdAt: Date;
   voidedAt: Date | null;
   voidedBy: string | null;
@@ -52,6 +56,9 @@ const toNotificationView = (n: Notification): NotificationView => ({
   onTime: n.onTime,
   recordedPartId: n.recordedPartId,
   recordedBy: n.recordedBy,
+  returnedOn: n.returnedOn,
+  returnRecordedBy: n.returnRecordedBy,
+  returnRecordedAt: n.returnRecordedAt,
   createdAt: n.createdAt,
   voidedAt: n.voidedAt,
   voidedBy: n.voidedBy,
@@ -64,7 +71,10 @@ const toNotificationView = (n: Notification): NotificationView => ({
  * address, and a transfer when the administration changes) or workplace
  * (which records the workplace), within NOTIFY_CHANGE_DAYS of taking effect,
  * and travel abroad at least TRAVEL_NOTICE_DAYS before departure. A late
- * notice raises a `late_notification` alert.
+ * notice raises a `late_notification` alert. The return from travel abroad
+ * is recorded on its notice; the compliance scan raises
+ * `travel_return_overdue` when none is recorded TRAVEL_RETURN_GRACE_DAYS
+ * after the planned return.
  */
 @Injectable()
 export class NotificationsService {
@@ -138,6 +148,62 @@ export class NotificationsService {
       absent: 'No such notification.',
     } as const;
     return this.access.voidPart(audit, principal, { ...target, personId, id }, toNotificationView);
+  }
+
+  /**
+   * Records the return from travel abroad on its notice (officers of the
+   * region, clerks): 400 for a notice that is not travel, a day before the
+   * departure or in the future; 409 when a return is already recorded or
+   * the notice is void. Kept in the person's history.
+   */
+  recordReturn(
+    audit: RequestAudit,
+    principal: Principal,
+    personId: string,
+    id: string,
+    input: RecordReturnDto,
+  ): Promise<NotificationView> {
+    audit.on('notification', id).subject(personId);
+    const part = { entity: Notification, id, absent: 'No such notification.' };
+    return this.access.within(
+      audit,
+      principal,
+      { action: 'record', on: 'Notification', personId, part, lock: true },
+      (person) =>
+        person.change({
+          entity: Notification,
+          part: 'notification',
+          version: null,
+          change: 'return',
+          view: toNotificationView,
+          apply: (notice) => {
+            if (notice.kind !== 'travel_abroad') {
+              throw DomainError.validation([{ field: 'returnedOn', message: 'is only for a notice of travel abroad' }]);
+            }
+            if (notice.voidedAt) throw DomainError.conflict('The notification is void.');
+            if (notice.returnedOn) {
+              throw DomainError.conflict(`The return is already recorded (${notice.returnedOn}).`);
+            }
+            const departOn = String(notice.details.departOn);
+            if (!isRealDate(input.returnedOn)) {
+              throw DomainError.validation([{ field: 'returnedOn', message: 'is not a real date' }]);
+            }
+            if (input.returnedOn < departOn) {
+              throw DomainError.validation([
+                { field: 'returnedOn', message: `must not be before departOn (${departOn})` },
+              ]);
+            }
+            if (input.returnedOn > belgradeToday()) {
+              throw DomainError.validation([{ field: 'returnedOn', message: 'must not be in the future' }]);
+            }
+            Object.assign(notice, {
+              returnedOn: input.returnedOn,
+              returnRecordedBy: principal.userId,
+              returnRecordedAt: new Date(),
+            });
+          },
+        }),
+    );
   }
 
   /** Validates the details of the notice's kind, records what it changes, and works out its deadline. */

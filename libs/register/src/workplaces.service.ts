@@ -1,28 +1,37 @@
 import { Injectable } from '@nestjs/common';
-import { DomainError, isRealDate, type Page } from '@app/common';
+import { AppConfig, DomainError, isRealDate, type Page } from '@app/common';
 import type { Principal } from '@app/authz';
 import type { RequestAudit } from '@app/audit';
+import { AlertRaiser } from '@app/compliance';
 import { PersonAccess, type PersonTarget } from './access/person-access';
 import type { PersonScope } from './access/person-scope';
 import type { CreateWorkplaceDto, UpdateWorkplaceDto } from './dto/workplace.dto';
 import { Workplace } from './entities/workplace.entity';
 import { sentFields } from './sent-fields';
+import { type BanWarning, bansOn } from './bans';
+
+export type { BanWarning };
 
 export interface WorkplaceView {
   id: string;
   employer: string;
   address: string;
   involvesMinors: boolean;
+  publicOffice: boolean;
   validFrom: string;
   validTo: string | null;
   version: number;
 }
+
+/** A workplace as a write answers it: with the bans it runs into (each raised a `prohibited_employment` alert). */
+export type RecordedWorkplaceView = WorkplaceView & { warnings: BanWarning[] };
 
 export const toWorkplaceView = (w: Workplace): WorkplaceView => ({
   id: w.id,
   employer: w.employer,
   address: w.address,
   involvesMinors: w.involvesMinors,
+  publicOffice: w.publicOffice,
   validFrom: w.validFrom,
   validTo: w.validTo,
   version: w.version,
@@ -35,9 +44,18 @@ function assertRealDate(validFrom: string): void {
 /** Employment with history; officers record it for persons in their region. */
 @Injectable()
 export class WorkplacesService {
-  constructor(private readonly access: PersonAccess) {}
+  constructor(
+    private readonly access: PersonAccess,
+    private readonly config: AppConfig,
+    private readonly raiser: AlertRaiser,
+  ) {}
 
-  add(audit: RequestAudit, principal: Principal, personId: string, input: CreateWorkplaceDto): Promise<WorkplaceView> {
+  add(
+    audit: RequestAudit,
+    principal: Principal,
+    personId: string,
+    input: CreateWorkplaceDto,
+  ): Promise<RecordedWorkplaceView> {
     audit.on('workplace').subject(personId);
     return this.access.within(audit, principal, this.target(personId), (person) => this.record(person, input));
   }
@@ -48,18 +66,43 @@ export class WorkplacesService {
   }
 
   /** Records a workplace on a person opened with `target` (also for a notified change of workplace). */
-  async record(person: PersonScope, input: CreateWorkplaceDto): Promise<WorkplaceView> {
+  async record(person: PersonScope, input: CreateWorkplaceDto): Promise<RecordedWorkplaceView> {
     assertRealDate(input.validFrom);
     const { created: workplace } = await person.supersede({
       entity: Workplace,
       part: 'workplace',
       current: {},
-      values: { ...input },
+      values: { ...input, publicOffice: input.publicOffice ?? false },
       view: toWorkplaceView,
       describe: 'A workplace',
     });
     person.audit.on('workplace', workplace.id);
-    return toWorkplaceView(workplace);
+    return { ...toWorkplaceView(workplace), warnings: await this.enforceBans(person, workplace) };
+  }
+
+  /**
+   * The bans the workplace runs into (bansOn): each time there is one, the
+   * event is flagged and a `prohibited_employment` alert is raised (once per
+   * workplace and validFrom) to the administration responsible for the
+   * person and the clerks of the UIKS office serving it.
+   */
+  private async enforceBans(person: PersonScope, workplace: Workplace): Promise<BanWarning[]> {
+    const warnings = await bansOn(person, workplace, this.config.register.employmentBanYears);
+    if (warnings.length === 0) return warnings;
+    person.audit.flagged = true;
+    await this.raiser.raise(person.manager, [
+      {
+        kind: 'prohibited_employment',
+        personId: person.id,
+        measureId: null,
+        sourceId: workplace.id,
+        dueDate: workplace.validFrom,
+        // The person's responsible administration, and the clerks of the office serving it.
+        policeAdministration: null,
+        office: await person.servingOffice(),
+      },
+    ]);
+    return warnings;
   }
 
   list(audit: RequestAudit, principal: Principal, personId: string): Promise<Page<WorkplaceView>> {
@@ -75,7 +118,7 @@ export class WorkplacesService {
     workplaceId: string,
     version: number,
     changes: UpdateWorkplaceDto,
-  ): Promise<WorkplaceView> {
+  ): Promise<RecordedWorkplaceView> {
     audit.on('workplace', workplaceId).subject(personId);
     if (changes.validFrom) assertRealDate(changes.validFrom);
     const part = { entity: Workplace, id: workplaceId, absent: 'No such workplace.' };
@@ -83,21 +126,25 @@ export class WorkplacesService {
       audit,
       principal,
       { action: 'update', on: 'Workplace', personId, part, lock: true },
-      (person) =>
-        person.change({
+      async (person) => {
+        let warnings: BanWarning[] = [];
+        const view = await person.change({
           entity: Workplace,
           part: 'workplace',
           version,
           view: toWorkplaceView,
-          apply: (workplace) => {
+          apply: async (workplace) => {
             Object.assign(workplace, sentFields(changes));
             if (workplace.validTo !== null && workplace.validTo < workplace.validFrom) {
               throw DomainError.validation([
                 { field: 'validFrom', message: `must not be after the workplace ended (${workplace.validTo})` },
               ]);
             }
+            warnings = await this.enforceBans(person, workplace);
           },
-        }),
+        });
+        return { ...view, warnings };
+      },
     );
   }
 }

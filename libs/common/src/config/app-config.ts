@@ -104,6 +104,8 @@ export class AppConfig {
     notifyChangeDays: number;
     /** Travel abroad is notified at least this many days before departure. */
     travelNoticeDays: number;
+    /** A `travel_return_overdue` alert when no return is recorded this many days after the planned return. */
+    travelReturnGraceDays: number;
     /** Officers are reminded this many days before a check-in falls due. */
     reminderDaysBefore: number;
     /** A `measure_ending` alert this many days before a measure ends. */
@@ -253,6 +255,7 @@ export function loadConfig(raw: Record<string, string | undefined> = process.env
       dueSoonDays: env.COMPLIANCE_DUE_SOON_DAYS ?? 3,
       notifyChangeDays: env.NOTIFY_CHANGE_DAYS ?? 8,
       travelNoticeDays: env.TRAVEL_NOTICE_DAYS ?? 8,
+      travelReturnGraceDays: env.TRAVEL_RETURN_GRACE_DAYS ?? 2,
       reminderDaysBefore: env.REMINDER_DAYS_BEFORE ?? 3,
       measureEndingDays: env.MEASURE_ENDING_DAYS ?? 30,
       releasePrepareDays: env.RELEASE_PREPARE_DAYS ?? 14,

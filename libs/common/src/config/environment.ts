@@ -381,6 +381,13 @@ export class Environment {
   @IsInt({ message: 'must be a whole number of days' })
   @Min(0)
   @Max(366)
+  TRAVEL_RETURN_GRACE_DAYS?: number;
+
+  @Transform(toInteger)
+  @IsOptional()
+  @IsInt({ message: 'must be a whole number of days' })
+  @Min(0)
+  @Max(366)
   REMINDER_DAYS_BEFORE?: number;
 
   @Transform(toInteger)

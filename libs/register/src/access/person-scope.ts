@@ -292,6 +292,15 @@ export class PersonScope {
     return administration;
   }
 
+  /** The UIKS office serving the administration responsible for the person (its clerks are told), or null. */
+  async servingOffice(): Promise<string | null> {
+    const [{ office }]: { office: string | null }[] = await this.manager.query(
+      'SELECT (offices_serving(ARRAY[responsible_administration($1)]::text[]))[1] AS office',
+      [this.id],
+    );
+    return office;
+  }
+
   /**
    * Spends the person's open arrival announcement for `administration` on
    * the address recorded there (with its history); null when there was none.

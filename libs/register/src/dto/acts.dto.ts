@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
 import { IsIn, IsObject, IsOptional, IsString, IsUUID, Length, Matches } from 'class-validator';
 import { IsFreeText, IsIsoDate, IsIsoTimestamp, UpdateType } from '@app/common';
 import { NOTIFICATION_KINDS, type NotificationKind } from '../entities/notification.entity';
+import { BREACH_KINDS, type BreachKind } from '../entities/breach.entity';
 import { CHECK_IN_METHODS, REPORTING_AUTHORITIES, type ReportingAuthority } from '../entities/check-in.entity';
 
 export class CreateCheckInDto {
@@ -80,6 +81,15 @@ export class TravelDetailsDto {
   returnOn: string;
 }
 
+export class RecordReturnDto {
+  @ApiProperty({
+    example: '2026-12-01',
+    description: 'The day the person came back (not before departOn, not in the future)',
+  })
+  @IsIsoDate()
+  returnedOn: string;
+}
+
 export class CreateBreachDto {
   @ApiProperty({ format: 'uuid' })
   @IsUUID('all', { message: 'measureId must be a UUID' })
@@ -94,6 +104,15 @@ export class CreateBreachDto {
   @IsFreeText({ multiline: true })
   @Length(1, 2000)
   description: string;
+
+  @ApiPropertyOptional({
+    enum: BREACH_KINDS,
+    default: 'other',
+    description: 'travel_without_notice: travel abroad discovered later; its measure must be notify_travel_abroad',
+  })
+  @IsOptional()
+  @IsIn(BREACH_KINDS)
+  kind?: BreachKind;
 }
 
 export class CreateCounsellingDto {
@@ -113,7 +132,7 @@ export class CreateCounsellingDto {
 }
 
 /** A correction of a breach: its time or description; the measure stays. */
-export class UpdateBreachDto extends UpdateType(OmitType(CreateBreachDto, ['measureId'] as const)) {}
+export class UpdateBreachDto extends UpdateType(OmitType(CreateBreachDto, ['measureId', 'kind'] as const)) {}
 
 /** A correction of a counselling attendance: its day or institution; the measure stays. */
 export class UpdateCounsellingDto extends UpdateType(OmitType(CreateCounsellingDto, ['measureId'] as const)) {}

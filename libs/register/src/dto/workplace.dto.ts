@@ -1,5 +1,5 @@
-import { ApiProperty } from '@nestjs/swagger';
-import { IsBoolean, IsString, Length } from 'class-validator';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsBoolean, IsOptional, IsString, Length } from 'class-validator';
 import { IsFreeText, IsIsoDate, UpdateType } from '@app/common';
 
 export class CreateWorkplaceDto {
@@ -18,6 +18,14 @@ export class CreateWorkplaceDto {
   @ApiProperty()
   @IsBoolean()
   involvesMinors: boolean;
+
+  @ApiPropertyOptional({
+    default: false,
+    description: 'The workplace is a public office (the ban on acquiring public office applies to it)',
+  })
+  @IsOptional()
+  @IsBoolean()
+  publicOffice?: boolean;
 
   @ApiProperty({ example: '2026-02-01' })
   @IsIsoDate()

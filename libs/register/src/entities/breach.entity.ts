@@ -1,4 +1,5 @@
 import {
+  Check,
   Column,
   CreateDateColumn,
   Entity,
@@ -12,8 +13,12 @@ import {
 import { Measure } from './measure.entity';
 import { Person } from './person.entity';
 
+export const BREACH_KINDS = ['travel_without_notice', 'other'] as const;
+export type BreachKind = (typeof BREACH_KINDS)[number];
+
 /** A reported breach of a measure; it raises an alert. */
 @Entity({ name: 'breaches' })
+@Check('breaches_kind_check', `"kind" IN ('travel_without_notice', 'other')`)
 @Index(['personId', 'occurredAt'])
 export class Breach {
   @PrimaryGeneratedColumn('uuid')
@@ -38,6 +43,10 @@ export class Breach {
 
   @Column({ type: 'text' })
   description: string;
+
+  /** travel_without_notice: travel abroad discovered later (under a notify_travel_abroad measure). */
+  @Column({ type: 'text', default: 'other' })
+  kind: BreachKind;
 
   @Column({ type: 'uuid' })
   recordedBy: string;

@@ -22,6 +22,10 @@ export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
   'notifications_void_check',
   `("voided_at" IS NULL) = ("voided_by" IS NULL) AND ("voided_at" IS NULL) = ("void_reason" IS NULL)`,
 )
+@Check(
+  'notifications_return_check',
+  `("returned_on" IS NULL) = ("return_recorded_by" IS NULL) AND ("returned_on" IS NULL) = ("return_recorded_at" IS NULL) AND ("returned_on" IS NULL OR "kind" = 'travel_abroad')`,
+)
 @Index(['personId', 'notifiedAt'])
 export class Notification {
   @PrimaryGeneratedColumn('uuid')
@@ -59,6 +63,16 @@ export class Notification {
 
   @Column({ type: 'uuid' })
   recordedBy: string;
+
+  /** Travel abroad: the day the person came back, once recorded. */
+  @Column({ type: 'date', nullable: true })
+  returnedOn: string | null;
+
+  @Column({ type: 'uuid', nullable: true })
+  returnRecordedBy: string | null;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  returnRecordedAt: Date | null;
 
   @Column({ type: 'timestamptz', nullable: true })
   voidedAt: Date | null;

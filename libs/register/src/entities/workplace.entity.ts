@@ -38,6 +38,10 @@ export class Workplace {
   @Column({ type: 'boolean' })
   involvesMinors: boolean;
 
+  /** The workplace is a public office: what the ban on acquiring public office forbids. */
+  @Column({ type: 'boolean', default: false })
+  publicOffice: boolean;
+
   @Column({ type: 'date' })
   validFrom: string;
 

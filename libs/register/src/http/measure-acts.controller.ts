@@ -9,6 +9,7 @@ import {
   CreateCheckInDto,
   CreateCounsellingDto,
   CreateNotificationDto,
+  RecordReturnDto,
   UpdateBreachDto,
   UpdateCounsellingDto,
 } from '../dto/acts.dto';
@@ -104,10 +105,35 @@ export class MeasureActsController {
     return this.notifications.void(audit, principal, id, notificationId);
   }
 
+  @Post('notifications/:notificationId/return')
+  @HttpCode(200)
+  @Permission('record', 'Notification')
+  @Audited('notification.return', { resource: 'notification' })
+  @ApiOperation({
+    summary: 'Record the return from travel abroad on its notice (officers of the region, clerks)',
+    description:
+      '200 with the notification (returnedOn set); 400 when the notice is not travel abroad, or returnedOn is ' +
+      'before departOn or in the future; 409 when a return is already recorded or the notice is void. Without a ' +
+      'return TRAVEL_RETURN_GRACE_DAYS after the planned return, the compliance scan raises travel_return_overdue.',
+  })
+  recordReturn(
+    @AuditContext() audit: RequestAudit,
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', UUID_PARAM) id: string,
+    @Param('notificationId', UUID_PARAM) notificationId: string,
+    @Body() body: RecordReturnDto,
+  ): Promise<NotificationView> {
+    return this.notifications.recordReturn(audit, principal, id, notificationId, body);
+  }
+
   @Post('breaches')
   @Permission('record', 'Breach')
   @Audited('breach.create', { resource: 'breach' })
-  @ApiOperation({ summary: 'Record a breach of one of the person’s measures; it raises an alert' })
+  @ApiOperation({
+    summary: 'Record a breach of one of the person’s measures; it raises an alert',
+    description:
+      'kind travel_without_notice (travel abroad discovered later) must name a notify_travel_abroad measure.',
+  })
   breach(
     @AuditContext() audit: RequestAudit,
     @CurrentPrincipal() principal: Principal,

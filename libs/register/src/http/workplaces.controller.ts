@@ -4,7 +4,7 @@ import { ApiIfMatch, IfMatchVersion, type Page, UUID_PARAM, VersionedETag } from
 import { CurrentPrincipal, Permission, type Principal, RequiresReason } from '@app/authz';
 import { Audited, AuditContext, type RequestAudit } from '@app/audit';
 import { CreateWorkplaceDto, UpdateWorkplaceDto } from '../dto/workplace.dto';
-import { type WorkplaceView, WorkplacesService } from '../workplaces.service';
+import { type RecordedWorkplaceView, type WorkplaceView, WorkplacesService } from '../workplaces.service';
 
 @ApiTags('register')
 @Controller('persons/:id/workplaces')
@@ -15,13 +15,20 @@ export class WorkplacesController {
   @Post()
   @Permission('record', 'Workplace')
   @Audited('workplace.create', { resource: 'workplace' })
-  @ApiOperation({ summary: 'Record a workplace; it closes the current one' })
+  @ApiOperation({
+    summary: 'Record a workplace; it closes the current one',
+    description:
+      'Work with minors during the ban on employment with minors, or a public office during the ban on public ' +
+      'office (on validFrom or today, whichever is later), raises a prohibited_employment alert (flagged event) ' +
+      'to the responsible administration and the clerks of the UIKS office serving it; `warnings` names each ban ' +
+      '({kind, ban, on, until}).',
+  })
   add(
     @AuditContext() audit: RequestAudit,
     @CurrentPrincipal() principal: Principal,
     @Param('id', UUID_PARAM) id: string,
     @Body() body: CreateWorkplaceDto,
-  ): Promise<WorkplaceView> {
+  ): Promise<RecordedWorkplaceView> {
     return this.workplaces.add(audit, principal, id, body);
   }
 
@@ -41,7 +48,11 @@ export class WorkplacesController {
   @Permission('update', 'Workplace')
   @Audited('workplace.update', { resource: 'workplace' })
   @ApiIfMatch()
-  @ApiOperation({ summary: 'Correct a workplace (If-Match: its version)' })
+  @ApiOperation({
+    summary: 'Correct a workplace (If-Match: its version)',
+    description:
+      'Checks the bans as recording does (`warnings`); the alert is raised once per workplace and validFrom.',
+  })
   @VersionedETag()
   async correct(
     @AuditContext() audit: RequestAudit,
@@ -50,7 +61,7 @@ export class WorkplacesController {
     @Param('workplaceId', UUID_PARAM) workplaceId: string,
     @IfMatchVersion() version: number,
     @Body() body: UpdateWorkplaceDto,
-  ): Promise<WorkplaceView> {
+  ): Promise<RecordedWorkplaceView> {
     const view = await this.workplaces.correct(audit, principal, id, workplaceId, version, body);
     return view;
   }
