@@ -405,6 +405,13 @@ const MATRIX: RouteCase[] = [
     expect: { anonymous: 401, registry_clerk: 200, others: 403 },
   },
   {
+    route: 'POST persons/:id/notifications/:notificationId/return',
+    url: (c) => `/api/v1/persons/${c.personId}/notifications/${c.notificationId}/return`,
+    headers: REASON,
+    body: { returnedOn: '2026-02-05' },
+    expect: { anonymous: 401, registry_clerk: 200, police_officer: 404, others: 403 },
+  },
+  {
     route: 'POST persons/:id/breaches',
     url: (c) => `/api/v1/persons/${c.personId}/breaches`,
     headers: REASON,
@@ -690,7 +697,9 @@ describe('access matrix', () => {
     );
     const [{ id: notificationId }] = await t.dataSource.query(
       `INSERT INTO notifications (person_id, kind, notified_at, effective_on, details, deadline, on_time, recorded_by)
-       VALUES ($1, 'travel_abroad', '2026-01-02T10:00:00Z', '2026-02-01', '{}', '2026-01-24', true, $2) RETURNING id`,
+       VALUES ($1, 'travel_abroad', '2026-01-02T10:00:00Z', '2026-02-01',
+             '{"destinationCountry":"HU","departOn":"2026-02-01","returnOn":"2026-02-05"}', '2026-01-24', true, $2)
+     RETURNING id`,
       [person.id, target.user.id],
     );
     const [{ id: breachId }] = await t.dataSource.query(

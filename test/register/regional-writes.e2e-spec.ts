@@ -158,6 +158,11 @@ const WRITES: WriteCase[] = [
     url: (r) => `/persons/${r.personId}/notifications/${r.notificationId}/void`,
   },
   {
+    route: 'POST persons/:id/notifications/:notificationId/return',
+    url: (r) => `/persons/${r.personId}/notifications/${r.notificationId}/return`,
+    body: { returnedOn: '2026-02-05' },
+  },
+  {
     route: 'POST persons/:id/breaches',
     url: (r) => `/persons/${r.personId}/breaches`,
     body: (r) => ({ measureId: r.measureId, occurredAt: '2026-01-05T09:00:00Z', description: 'Nije se javio' }),

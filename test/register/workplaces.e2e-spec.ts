@@ -32,7 +32,14 @@ describe('workplaces', () => {
     const url = `/api/v1/persons/${person.id}/workplaces`;
     const first = await request(t.server).post(url).set(as(officerNis)).send(job());
     expect(first.status).toBe(201);
-    expect(first.body).toEqual({ id: expect.any(String), ...job(), validTo: null, version: 1 });
+    expect(first.body).toEqual({
+      id: expect.any(String),
+      ...job(),
+      publicOffice: false,
+      validTo: null,
+      version: 1,
+      warnings: [],
+    });
     const second = await request(t.server)
       .post(url)
       .set(as(officerNis))

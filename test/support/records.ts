@@ -62,7 +62,9 @@ export async function insertRecords(t: TestApp, recordedBy: string, inboxOwners:
   );
   const notificationId = await q(
     `INSERT INTO notifications (person_id, kind, notified_at, effective_on, details, deadline, on_time, recorded_by)
-     VALUES ($1, 'travel_abroad', '2026-01-02T10:00:00Z', '2026-02-01', '{}', '2026-01-24', true, $2) RETURNING id`,
+     VALUES ($1, 'travel_abroad', '2026-01-02T10:00:00Z', '2026-02-01',
+             '{"destinationCountry":"HU","departOn":"2026-02-01","returnOn":"2026-02-05"}', '2026-01-24', true, $2)
+     RETURNING id`,
     [personId, recordedBy],
   );
   const breachId = await q(

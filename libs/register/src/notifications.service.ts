@@ -184,11 +184,11 @@ export class NotificationsService {
             if (notice.returnedOn) {
               throw DomainError.conflict(`The return is already recorded (${notice.returnedOn}).`);
             }
-            const departOn = String(notice.details.departOn);
+            const { departOn } = notice.details as { departOn?: string };
             if (!isRealDate(input.returnedOn)) {
               throw DomainError.validation([{ field: 'returnedOn', message: 'is not a real date' }]);
             }
-            if (input.returnedOn < departOn) {
+            if (departOn && input.returnedOn < departOn) {
               throw DomainError.validation([
                 { field: 'returnedOn', message: `must not be before departOn (${departOn})` },
               ]);
