@@ -203,7 +203,7 @@ export const VALID_INPUTS: Record<string, ValidInput> = {
     headers: IF_MATCH,
     body: () => ({ action: 'suspend', effectiveOn: '2026-01-01' }),
   },
-  'POST persons/:id/workplaces': { body: () => ({ ...WORKPLACE, involvesMinors: false }) },
+  'POST persons/:id/workplaces': { body: () => ({ ...WORKPLACE, involvesMinors: false, publicOffice: false }) },
   'GET persons/:id/workplaces': {},
   'PATCH persons/:id/workplaces/:workplaceId': {
     headers: IF_MATCH,
@@ -237,8 +237,14 @@ export const VALID_INPUTS: Record<string, ValidInput> = {
   },
   'GET persons/:id/notifications': { query: PAGE },
   'POST persons/:id/notifications/:notificationId/void': {},
+  'POST persons/:id/notifications/:notificationId/return': { body: () => ({ returnedOn: '2026-02-05' }) },
   'POST persons/:id/breaches': {
-    body: (ids) => ({ measureId: ids.measureId, occurredAt: '2026-01-05T09:00:00Z', description: 'Nije se javio.' }),
+    body: (ids) => ({
+      measureId: ids.measureId,
+      occurredAt: '2026-01-05T09:00:00Z',
+      description: 'Nije se javio.',
+      kind: 'other',
+    }),
   },
   'PATCH persons/:id/breaches/:breachId': {
     headers: IF_MATCH,
