@@ -332,3 +332,72 @@ export function NotificationForm({
     </form>
   );
 }
+
+interface TravelNotice {
+  id: string;
+  kind: string;
+  details: { destinationCountry?: string; departOn?: string; returnOn?: string };
+  returnedOn: string | null;
+  voidedAt: string | null;
+}
+
+/** Travel notices with no return recorded yet, each with a form to record the return. */
+export function TravelReturns({ personId, reason }: { personId: string; reason: string }) {
+  const { t } = useT();
+  const { api } = useSession();
+  const [items, setItems] = useState<TravelNotice[] | null>(null);
+  const [days, setDays] = useState<Record<string, string>>({});
+  const [error, setError] = useState<unknown>(null);
+  const load = useCallback(async () => {
+    try {
+      const { data } = await api.get<Page<TravelNotice>>(`/persons/${personId}/notifications`, {
+        reason,
+        query: { limit: 50 },
+      });
+      setItems(data.items.filter((n) => n.kind === 'travel_abroad' && !n.returnedOn && !n.voidedAt));
+    } catch (failure) {
+      setError(failure);
+    }
+  }, [api, personId, reason]);
+  useEffect(() => {
+    void load();
+  }, [load]);
+  const record = (id: string) => async (event: FormEvent) => {
+    event.preventDefault();
+    setError(null);
+    try {
+      await api.post(
+        `/persons/${personId}/notifications/${id}/return`,
+        { returnedOn: days[id] ?? today() },
+        { reason, idempotencyKey: newIdempotencyKey() },
+      );
+      await load();
+    } catch (failure) {
+      setError(failure);
+    }
+  };
+  if (!items || (items.length === 0 && !error)) return null;
+  return (
+    <section className="card">
+      <h3>{t('travelReturns')}</h3>
+      <ErrorMessage error={error} />
+      <ul className="plain" data-testid="travel-returns">
+        {items.map((n) => (
+          <li key={n.id}>
+            <form onSubmit={record(n.id)}>
+              {n.details.destinationCountry} · {n.details.departOn} – {n.details.returnOn}
+              <Field
+                label={t('returnedOn')}
+                type="date"
+                required
+                value={days[n.id] ?? today()}
+                onChange={(e) => setDays((d) => ({ ...d, [n.id]: e.target.value }))}
+              />
+              <button type="submit">{t('recordReturn')}</button>
+            </form>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}

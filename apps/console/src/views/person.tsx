@@ -8,7 +8,7 @@ import { scheduleWords, useT } from '../i18n';
 import { Link, navigate } from '../router';
 import type { Conviction, Measure, Page, Person } from '../types';
 import { Acknowledgements } from './acknowledgements';
-import { CheckInList, NotificationForm, PersonCheckIn } from './check-in';
+import { CheckInList, NotificationForm, PersonCheckIn, TravelReturns } from './check-in';
 import {
   AddressForm,
   ConvictionForm,
@@ -171,6 +171,7 @@ function PersonDetail({ id, reason }: { id: string; reason: string }) {
       </Can>
       <Can I="record" a="Notification">
         <NotificationForm personId={p.id} reason={reason} onDone={load} />
+        <TravelReturns personId={p.id} reason={reason} />
       </Can>
       <Can I="create" a="Person">
         <h2>{t('recordPart')}</h2>
