@@ -202,6 +202,11 @@ export function CheckInList({ personId, measures, reason }: { personId: string; 
   );
 }
 
+const YES_NO: [string, string][] = [
+  ['false', '—'],
+  ['true', '✓'],
+];
+
 /** A notification: a change of residence or workplace, or travel abroad. */
 export function NotificationForm({
   personId,
@@ -242,6 +247,7 @@ export function NotificationForm({
                 employer: form.employer,
                 address: form.workAddress,
                 involvesMinors: form.involvesMinors === 'true',
+                publicOffice: form.publicOffice === 'true',
                 validFrom: form.effectiveOn,
               },
             };
@@ -315,10 +321,13 @@ export function NotificationForm({
             label={t('involvesMinors')}
             value={form.involvesMinors ?? 'false'}
             onChange={set('involvesMinors')}
-            options={[
-              ['false', '—'],
-              ['true', '✓'],
-            ]}
+            options={YES_NO}
+          />
+          <Select
+            label={t('publicOffice')}
+            value={form.publicOffice ?? 'false'}
+            onChange={set('publicOffice')}
+            options={YES_NO}
           />
         </>
       )}
