@@ -228,6 +228,14 @@ describe('address checks and unknown whereabouts', () => {
   });
 
   describe('whereabouts unknown', () => {
+    /** A notice given on time, a month before it takes effect, written directly. */
+    const notice = (personId: string, kind: string, effectiveOn: string) =>
+      t.dataSource.query(
+        `INSERT INTO notifications (person_id, kind, notified_at, effective_on, details, deadline, on_time, recorded_by)
+         VALUES ($1, $2, $3::date - 28, $3, '{}', $3::date + 3, true, $4)`,
+        [personId, kind, effectiveOn, clerk.user.id],
+      );
+
     it('two checks in a row without confirmed raise one alert for the address; a third raises nothing new', async () => {
       const { personId, addressId } = await personAt();
       const first = await check(officerNis, personId, valid(addressId, 'absent', instantAgo(10)));
@@ -311,12 +319,8 @@ describe('address checks and unknown whereabouts', () => {
     it('moved without a residence-change notice raises the alert at once', async () => {
       const { personId, addressId } = await personAt();
       // A notice of another kind, and a residence change voided, do not count.
-      await t.dataSource.query(
-        `INSERT INTO notifications (person_id, kind, notified_at, effective_on, details, deadline, on_time, recorded_by)
-         VALUES ($1, 'travel_abroad', '2026-02-01T10:00:00Z', '2026-03-01', '{}', '2026-02-20', true, $2),
-                ($1, 'residence_change', '2026-02-01T10:00:00Z', '2026-03-01', '{}', '2026-03-04', true, $2)`,
-        [personId, clerk.user.id],
-      );
+      await notice(personId, 'travel_abroad', '2026-03-01');
+      await notice(personId, 'residence_change', '2026-03-01');
       await t.dataSource.query(
         `UPDATE notifications SET voided_at = now(), voided_by = $2, void_reason = 'greška'
           WHERE person_id = $1 AND kind = 'residence_change'`,
@@ -343,11 +347,7 @@ describe('address checks and unknown whereabouts', () => {
 
     it('moved with a residence-change notice on file since the address began raises nothing', async () => {
       const { personId, addressId } = await personAt();
-      await t.dataSource.query(
-        `INSERT INTO notifications (person_id, kind, notified_at, effective_on, details, deadline, on_time, recorded_by)
-         VALUES ($1, 'residence_change', '2026-02-01T10:00:00Z', '2026-03-01', '{}', '2026-03-04', true, $2)`,
-        [personId, clerk.user.id],
-      );
+      await notice(personId, 'residence_change', '2026-03-01');
       const res = await check(officerNis, personId, valid(addressId, 'moved'));
       expect([res.status, res.body.whereaboutsUnknown, res.body.alertId]).toEqual([201, null, null]);
       expect(await alertsOf(personId)).toEqual([]);
@@ -355,11 +355,7 @@ describe('address checks and unknown whereabouts', () => {
 
     it('a residence-change notice older than the address does not cover a move from it', async () => {
       const { personId, addressId } = await personAt();
-      await t.dataSource.query(
-        `INSERT INTO notifications (person_id, kind, notified_at, effective_on, details, deadline, on_time, recorded_by)
-         VALUES ($1, 'residence_change', '2025-11-01T10:00:00Z', '2025-12-01', '{}', '2025-12-04', true, $2)`,
-        [personId, clerk.user.id],
-      );
+      await notice(personId, 'residence_change', '2025-12-01');
       const res = await check(officerNis, personId, valid(addressId, 'moved'));
       expect([res.status, res.body.whereaboutsUnknown]).toEqual([201, 'moved_without_notice']);
       expect((await alertsOf(personId)).map((a: { kind: string }) => a.kind)).toEqual(['whereabouts_unknown']);
