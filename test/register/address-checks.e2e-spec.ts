@@ -2,6 +2,7 @@ import request from 'supertest';
 import { eventsOf, rid } from '../support/audit';
 import { bearer, signedIn, type TestAccount, type Tokens } from '../support/identity';
 import { REASON, registerPerson } from '../support/register';
+import { runtimeRoleUrl } from '../support/runtime-role';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 const DAY_MS = 86_400_000;
@@ -471,5 +472,47 @@ describe('address checks and unknown whereabouts', () => {
       expect(ids(res)).toEqual(expect.arrayContaining([elsewhere, absentOnly, neverChecked]));
       expect(ids(res)).not.toContain(confirmedRecently);
     });
+  });
+});
+
+describe('address checks as the runtime role', () => {
+  let owner: TestApp;
+  let t: TestApp;
+
+  beforeAll(async () => {
+    owner = await startTestApp();
+    const url = await runtimeRoleUrl(owner, 'register_test_address_checks', 'address-checks-test-password');
+    t = await startTestApp({ DATABASE_URL: url }, [], owner.database);
+  });
+
+  afterAll(async () => {
+    await t?.close();
+    await owner?.close();
+  });
+
+  it('records, raises the alert, voids and lists with only the grants of register_app', async () => {
+    const officer = await signedIn(t, 'police_officer', 'PU-NIS');
+    const clerk = await signedIn(t, 'registry_clerk');
+    const person = await registerPerson(owner, { regions: ['PU-NIS'] });
+    const [{ id: addressId }] = await owner.dataSource.query(
+      `INSERT INTO addresses (person_id, kind, street, city, postal_code, police_administration, valid_from)
+       VALUES ($1, 'permanent', 'Obrenovićeva 1', 'Niš', '18000', 'PU-NIS', '2026-01-01') RETURNING id`,
+      [person.id],
+    );
+    const headers = (account: Tokens) => ({ ...bearer(account.accessToken), ...REASON });
+    const url = `/api/v1/persons/${person.id}/address-checks`;
+    const body = { addressId, checkedAt: instantAgo(1), outcome: 'absent', note: 'Nije zatečen' };
+    const first = await request(t.server).post(url).set(headers(officer)).send(body);
+    const second = await request(t.server)
+      .post(url)
+      .set(headers(officer))
+      .send({ ...body, outcome: 'refused' });
+    expect([first.status, second.status, typeof second.body.alertId]).toEqual([201, 201, 'string']);
+    const voided = await request(t.server).post(`${url}/${first.body.id}/void`).set(headers(clerk));
+    expect(voided.status).toBe(200);
+    const list = await request(t.server).get(url).set(headers(officer));
+    expect([list.status, list.body.items.length]).toEqual([200, 2]);
+    const due = await request(t.server).get('/api/v1/compliance/address-checks/due').set(headers(officer));
+    expect(due.status).toBe(200);
   });
 });
