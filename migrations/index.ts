@@ -1,5 +1,6 @@
 import { BansAndTravel1796500100000 } from './1796500100000-BansAndTravel';
 import { EnforcementAlerts1796500000000 } from './1796500000000-EnforcementAlerts';
+import { AddressChecks1796500300000 } from './1796500300000-AddressChecks';
 import { ReportingSchedules1796400200000 } from './1796400200000-ReportingSchedules';
 import { ReleaseReadiness1796400400000 } from './1796400400000-ReleaseReadiness';
 import { Acknowledgements1796400300000 } from './1796400300000-Acknowledgements';
@@ -51,4 +52,5 @@ export const MIGRATIONS: Function[] = [
   ReleaseReadiness1796400400000,
   EnforcementAlerts1796500000000,
   BansAndTravel1796500100000,
+  AddressChecks1796500300000,
 ];

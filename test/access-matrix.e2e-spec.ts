@@ -40,6 +40,8 @@ interface Context {
   article: string;
   /** An acknowledgement of the measure. */
   acknowledgementId: string;
+  /** A check of the address (PU-NIS). */
+  addressCheckId: string;
 }
 
 interface RouteCase {
@@ -381,6 +383,31 @@ const MATRIX: RouteCase[] = [
     expect: { anonymous: 401, registry_clerk: 200, others: 403 },
   },
   {
+    route: 'POST persons/:id/address-checks',
+    url: (c) => `/api/v1/persons/${c.personId}/address-checks`,
+    headers: REASON,
+    body: (c: Context) => ({
+      addressId: c.addressId,
+      checkedAt: '2026-01-05T20:00:00+01:00',
+      outcome: 'confirmed',
+      note: 'Zatečen na adresi',
+    }),
+    // The address lies in PU-NIS: not the officer's PU-BEOGRAD.
+    expect: { anonymous: 401, registry_clerk: 201, police_officer: 404, others: 403 },
+  },
+  {
+    route: 'GET persons/:id/address-checks',
+    url: (c) => `/api/v1/persons/${c.personId}/address-checks`,
+    headers: REASON,
+    expect: { ...READERS(200), police_officer: 404, judicial_officer: 403 },
+  },
+  {
+    route: 'POST persons/:id/address-checks/:checkId/void',
+    url: (c) => `/api/v1/persons/${c.personId}/address-checks/${c.addressCheckId}/void`,
+    headers: REASON,
+    expect: { anonymous: 401, registry_clerk: 200, others: 403 },
+  },
+  {
     route: 'POST persons/:id/notifications',
     url: (c) => `/api/v1/persons/${c.personId}/notifications`,
     headers: REASON,
@@ -507,6 +534,12 @@ const MATRIX: RouteCase[] = [
     url: () => '/api/v1/compliance/releases',
     headers: REASON,
     // It shows where each person is to live: not for judicial officers, who do not read addresses.
+    expect: { anonymous: 401, registry_clerk: 200, police_officer: 200, others: 403 },
+  },
+  {
+    route: 'GET compliance/address-checks/due',
+    url: () => '/api/v1/compliance/address-checks/due',
+    headers: REASON,
     expect: { anonymous: 401, registry_clerk: 200, police_officer: 200, others: 403 },
   },
   {
@@ -728,6 +761,11 @@ describe('access matrix', () => {
       [caller === 'anonymous' ? target.user.id : signedInUserId, alertId, person.id],
     );
     const acknowledgementId = await insertAcknowledgement(t, person.id, [measureId], target.user.id);
+    const [{ id: addressCheckId }] = await t.dataSource.query(
+      `INSERT INTO address_checks (person_id, address_id, police_administration, checked_at, outcome, note, recorded_by)
+       VALUES ($1, $2, 'PU-NIS', '2026-01-05T20:00:00Z', 'confirmed', 'Zatečen', $3) RETURNING id`,
+      [person.id, addressId, target.user.id],
+    );
     const [{ id: roleChangeId }] = await t.dataSource.query(
       `INSERT INTO user_role_changes (user_id, role, from_role, requested_by)
        VALUES ($1, 'registry_clerk', 'auditor', $2) RETURNING id`,
@@ -758,6 +796,7 @@ describe('access matrix', () => {
       alertId,
       inboxItemId,
       acknowledgementId,
+      addressCheckId,
     };
     let call = request(t.server)[method](c.url(context)).set(headers).set('X-Request-Id', requestId);
     if (c.body) call = call.send(typeof c.body === 'function' ? c.body(context) : c.body);

@@ -661,6 +661,7 @@ describe('attacks: generated input on every route', () => {
       notificationId: records.notificationId,
       breachId: records.breachId,
       counsellingId: records.counsellingId,
+      checkId: records.addressCheckId,
     };
     if (param !== 'id') return byName[param] ? [byName[param]!] : [];
     const first = route.path.split('/')[0];

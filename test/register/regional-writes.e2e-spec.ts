@@ -29,6 +29,7 @@ const PERSON_SUBJECTS: Exclude<ScopedSubject, 'Alert'>[] = [
   'Breach',
   'Counselling',
   'Acknowledgement',
+  'AddressCheck',
 ];
 
 const REGIONAL_WRITES: RoleRules = ({ can }, role, region) => {
@@ -200,6 +201,20 @@ const WRITES: WriteCase[] = [
     route: 'POST persons/:id/acknowledgements/:acknowledgementId/void',
     url: (r) => `/persons/${r.personId}/acknowledgements/${r.acknowledgementId}/void`,
   },
+  {
+    route: 'POST persons/:id/address-checks',
+    url: (r) => `/persons/${r.personId}/address-checks`,
+    body: (r) => ({
+      addressId: r.addressId,
+      checkedAt: '2026-01-06T20:00:00Z',
+      outcome: 'absent',
+      note: 'Nije zatečen',
+    }),
+  },
+  {
+    route: 'POST persons/:id/address-checks/:checkId/void',
+    url: (r) => `/persons/${r.personId}/address-checks/${r.addressCheckId}/void`,
+  },
 ];
 
 /** Every row of the person's records, to show a refused write changed nothing. */
@@ -223,6 +238,7 @@ async function snapshot(t: TestApp, personId: string): Promise<unknown> {
             (SELECT json_agg(x ORDER BY x.id) FROM arrivals x WHERE x.person_id = $1) AS arrivals,
             (SELECT json_agg(x ORDER BY x.id) FROM alerts x WHERE x.person_id = $1) AS alerts,
             (SELECT json_agg(x ORDER BY x.id) FROM acknowledgements x WHERE x.person_id = $1) AS acknowledgements,
+            (SELECT json_agg(x ORDER BY x.id) FROM address_checks x WHERE x.person_id = $1) AS address_checks,
             (SELECT count(*) FROM person_history x WHERE x.person_id = $1) AS history`,
     [personId],
   );

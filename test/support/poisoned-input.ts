@@ -268,9 +268,20 @@ export const VALID_INPUTS: Record<string, ValidInput> = {
     body: (ids) => ({ measureIds: [ids.measureId], explainedOn: '2026-01-06', explainedBy: 'Milan Jović, savetnik' }),
   },
   'POST persons/:id/acknowledgements/:acknowledgementId/void': {},
+  'POST persons/:id/address-checks': {
+    body: (ids) => ({
+      addressId: ids.addressId,
+      checkedAt: '2026-01-05T20:00:00+01:00',
+      outcome: 'absent',
+      note: 'Nije zatečen na adresi.',
+    }),
+  },
+  'GET persons/:id/address-checks': { query: PAGE },
+  'POST persons/:id/address-checks/:checkId/void': {},
   'GET compliance/overdue': { query: { region: 'PU-NIS', ...PAGE } },
   'GET compliance/due': { query: { region: 'PU-NIS', from: '2026-11-28', to: '2026-12-05', ...PAGE } },
   'GET compliance/releases': { query: { from: '2026-11-28', to: '2026-12-05', ...PAGE } },
+  'GET compliance/address-checks/due': { query: { olderThanDays: '90', ...PAGE } },
   'GET alerts': { query: { region: 'PU-NIS', status: 'open', kind: 'missed_check_in', ...PAGE } },
   'GET alerts/:id': {},
   'POST alerts/:id/acknowledge': {},
@@ -440,6 +451,7 @@ export function pathOf(route: RegisteredRoute, ids: Ids): string {
     breachId: ids.breachId,
     counsellingId: ids.counsellingId,
     acknowledgementId: ids.acknowledgementId,
+    checkId: ids.addressCheckId,
   };
   // A parameter naming nothing recorded here (a pending change): an id that exists nowhere.
   for (const param of route.params) values[param] ??= '00000000-0000-4000-8000-000000000000';

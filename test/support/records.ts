@@ -25,6 +25,8 @@ export interface Records {
   alertId: string;
   /** An acknowledgement of the reporting measure, with a PNG as its signed form. */
   acknowledgementId: string;
+  /** A `confirmed` check of the address. */
+  addressCheckId: string;
   /** Inbox items, one per user named in `inboxOwners`, in that order. */
   inboxItemIds: string[];
 }
@@ -88,6 +90,11 @@ export async function insertRecords(t: TestApp, recordedBy: string, inboxOwners:
     [personId, measureId],
   );
   const acknowledgementId = await insertAcknowledgement(t, personId, [measureId], recordedBy);
+  const addressCheckId = await q(
+    `INSERT INTO address_checks (person_id, address_id, police_administration, checked_at, outcome, note, recorded_by)
+     VALUES ($1, $2, 'PU-NIS', '2026-01-05T20:00:00Z', 'confirmed', 'Zatečen', $3) RETURNING id`,
+    [personId, addressId, recordedBy],
+  );
   const inboxItemIds: string[] = [];
   for (const owner of inboxOwners) {
     inboxItemIds.push(
@@ -112,6 +119,7 @@ export async function insertRecords(t: TestApp, recordedBy: string, inboxOwners:
     counsellingId,
     alertId,
     acknowledgementId,
+    addressCheckId,
     inboxItemIds,
   };
 }

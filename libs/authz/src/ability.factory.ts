@@ -39,6 +39,8 @@ export const ROLE_RULES: RoleRules = ({ can }, role, region, office) => {
       if (office) can('record', 'Address', { servedBy: office, unplaced: true });
       can(['read', 'record', 'void'], ['CheckIn', 'Notification'], served);
       can(['create', 'read', 'update', 'void'], 'Acknowledgement', served);
+      // Clerks create all register data: an address check reported to them, and voiding a mistaken one.
+      can(['read', 'record', 'void'], 'AddressCheck', served);
       can(['read', 'update'], 'PhysicalDescription', served);
       can('read', ['Compliance', 'PersonHistory', 'Photo'], served);
       can(['create', 'read'], 'Arrival', served);
@@ -69,6 +71,10 @@ export const ROLE_RULES: RoleRules = ({ can }, role, region, office) => {
       can('create', 'Arrival', { responsibleAdministration: region });
       can(['read', 'record'], 'Workplace', { regions: region });
       can(['read', 'record'], ['CheckIn', 'Notification', 'Breach', 'Counselling'], { regions: region });
+      // A person's address checks are read where the person is; an address is checked by the police of
+      // the administration it lies in (not merely of one the person is in).
+      can('read', 'AddressCheck', { regions: region });
+      can('record', 'AddressCheck', { policeAdministration: region });
       can(['read', 'work'], 'Alert', { policeAdministration: region });
       can('read', 'Inbox');
       can('lookup', 'PersonLookup');

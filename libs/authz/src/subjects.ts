@@ -38,6 +38,8 @@ export interface SubjectFields {
   Counselling: PersonFields;
   /** The person's signed acknowledgements of their measures' duties (and the scanned forms). */
   Acknowledgement: PersonFields;
+  /** `policeAdministration`: the administration of the address checked (police check addresses there). */
+  AddressCheck: PersonFields & { policeAdministration: string };
   Compliance: PersonFields;
   /** `office`: the UIKS office it was raised for; `servedBy`: the offices serving its administration. */
   Alert: { policeAdministration: string | null; office: string | null; servedBy: string[] };
@@ -132,6 +134,8 @@ export const SCOPE_COLUMNS: { [S in ScopedSubject]: { [F in keyof SubjectFields[
   Breach: PERSON_SCOPED,
   Counselling: PERSON_SCOPED,
   Acknowledgement: PERSON_SCOPED,
+  // The check's own column (a copy of its address's), or the address's row when a check is recorded.
+  AddressCheck: { ...PERSON_SCOPED, policeAdministration: { on: 'row', column: 'police_administration' } },
   Compliance: PERSON_SCOPED,
   Alert: {
     policeAdministration: { on: 'row', column: 'police_administration' },

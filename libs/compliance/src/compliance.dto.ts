@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, Length } from 'class-validator';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
 import { IsFreeText, IsIsoDate, IsPoliceAdministrationCode, PageQuery } from '@app/common';
 import { ALERT_KINDS, ALERT_STATUSES, type AlertKind, type AlertStatus } from './entities';
 
@@ -38,6 +39,21 @@ export class ReleaseQuery extends PageQuery {
   @IsOptional()
   @IsIsoDate()
   to?: string;
+}
+
+export class AddressChecksDueQuery extends PageQuery {
+  @ApiPropertyOptional({
+    minimum: 1,
+    maximum: 3650,
+    default: 90,
+    description: 'Addresses not confirmed by a check for at least this many days (never checked: since validFrom)',
+  })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'olderThanDays must be a whole number' })
+  @Min(1)
+  @Max(3650)
+  olderThanDays?: number;
 }
 
 export class AlertQuery extends OverdueQuery {

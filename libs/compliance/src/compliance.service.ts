@@ -13,7 +13,7 @@ import {
 } from '@app/common';
 import { type Principal, RecordAccess } from '@app/authz';
 import { AuditLog, type RequestAudit } from '@app/audit';
-import type { DueQuery, OverdueQuery, ReleaseQuery } from './compliance.dto';
+import type { AddressChecksDueQuery, DueQuery, OverdueQuery, ReleaseQuery } from './compliance.dto';
 import { checkedInBetween, periodIndex, periodStart } from './schedule-sql';
 
 /** Whom a reporting schedule is kept with: the police administration, or a UIKS office. */
@@ -109,6 +109,44 @@ interface ListRow {
   days_overdue?: number;
   checked_in?: boolean;
 }
+
+/** An address due for a check: in force, not confirmed by a check for `olderThanDays` or more. */
+export interface AddressCheckDueItem {
+  personId: string;
+  surname: string;
+  givenNames: string;
+  address: {
+    id: string;
+    kind: string;
+    street: string;
+    city: string;
+    postalCode: string;
+    policeAdministration: string;
+    validFrom: string;
+  };
+  /** The day of the last confirming check (Belgrade), else the address's validFrom. */
+  confirmedSince: string;
+  daysSinceConfirmed: number;
+  /** The address's latest check whatever its outcome (null: never checked). */
+  lastCheck: { id: string; checkedAt: Date; outcome: string } | null;
+}
+
+/** A row of the address-checks-due list, as SQL returns it. */
+interface AddressCheckDueRow {
+  person_id: string;
+  surname: string;
+  given_names: string;
+  address: AddressCheckDueItem['address'];
+  confirmed_since: string;
+  days_since: number;
+  last_check: { id: string; checkedAt: string; outcome: string } | null;
+}
+
+/** The address-checks-due list's order: the oldest confirmation first, then the address. */
+const BY_CONFIRMED_SINCE: KeysetColumn[] = [
+  { sql: 'l.due_on', kind: 'date' },
+  { sql: 'l.address_id', kind: 'uuid' },
+];
 
 /** A row of the release list, as SQL returns it. */
 interface ReleaseRow {
@@ -279,6 +317,57 @@ export class ComplianceService {
       measures: row.measures,
       acknowledged: row.acknowledged,
     }));
+  }
+
+  /**
+   * Addresses in force not confirmed by a check for `olderThanDays` days or
+   * more (never checked: counted from validFrom), the oldest first, with the
+   * person and the latest check (register_current_address_lines,
+   * register_address_checks). Scoped as recording a check is: an officer sees
+   * the addresses in their administration, a clerk those the office serves.
+   */
+  addressChecksDue(
+    audit: RequestAudit,
+    principal: Principal,
+    query: AddressChecksDueQuery,
+  ): Promise<Page<AddressCheckDueItem>> {
+    audit.on('compliance');
+    const where = positional(this.access.scope(principal, 'record', 'AddressCheck', { person: 'p', row: 'a' }));
+    const params: unknown[] = [...where.params, query.olderThanDays ?? 90];
+    const sql = `
+      SELECT p.id AS person_id, p.surname, p.given_names, a.id AS address_id,
+             json_build_object('id', a.id, 'kind', a.kind, 'street', a.street, 'city', a.city,
+                               'postalCode', a.postal_code, 'policeAdministration', a.police_administration,
+                               'validFrom', a.valid_from) AS address,
+             since.on_day::text AS confirmed_since, since.on_day AS due_on,
+             (today.d - since.on_day) AS days_since,
+             (SELECT json_build_object('id', c.id, 'checkedAt', c.checked_at, 'outcome', c.outcome)
+                FROM register_address_checks c WHERE c.address_id = a.id
+               ORDER BY c.checked_at DESC, c.id DESC LIMIT 1) AS last_check
+        FROM register_current_address_lines a
+        JOIN register_persons p ON p.id = a.person_id
+        CROSS JOIN LATERAL (SELECT (now() AT TIME ZONE 'Europe/Belgrade')::date AS d) today
+        CROSS JOIN LATERAL (
+          SELECT coalesce(max((c.checked_at AT TIME ZONE 'Europe/Belgrade')::date), a.valid_from) AS on_day
+            FROM register_address_checks c WHERE c.address_id = a.id AND c.outcome = 'confirmed') since
+       WHERE today.d - since.on_day >= $${params.length} AND ${where.sql}`;
+    return this.page<AddressCheckDueItem, AddressCheckDueRow>(
+      audit,
+      sql,
+      params,
+      new Keyset(BY_CONFIRMED_SINCE, query),
+      (row) => ({
+        personId: row.person_id,
+        surname: row.surname,
+        givenNames: row.given_names,
+        address: row.address,
+        confirmedSince: row.confirmed_since,
+        daysSinceConfirmed: Number(row.days_since),
+        lastCheck: row.last_check
+          ? { id: row.last_check.id, checkedAt: new Date(row.last_check.checkedAt), outcome: row.last_check.outcome }
+          : null,
+      }),
+    );
   }
 
   /** One page of a list (`sql` selects the items; `params` are its $n), in the keyset's order. */

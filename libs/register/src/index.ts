@@ -1,4 +1,5 @@
 import { AcknowledgementsController } from './http/acknowledgements.controller';
+import { AddressChecksController } from './http/address-checks.controller';
 import { AddressesController } from './http/addresses.controller';
 import { ArrivalsController } from './http/arrivals.controller';
 import { ConvictionsMeasuresController } from './http/convictions-measures.controller';
@@ -16,6 +17,7 @@ export * from './access/person-read-model';
 export type { HistoryEntry, PartRow, PersonRow, PersonScope } from './access/person-scope';
 export * from './access/person-search';
 export * from './acknowledgements.service';
+export * from './address-checks.service';
 export * from './addresses.service';
 export * from './arrival.views';
 export * from './arrivals.service';
@@ -40,6 +42,7 @@ export * from './workplaces.service';
 export const REGISTER_CONTROLLERS = [
   PersonsController,
   AddressesController,
+  AddressChecksController,
   ArrivalsController,
   PersonDetailsController,
   ConvictionsMeasuresController,

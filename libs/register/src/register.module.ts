@@ -5,6 +5,7 @@ import { AuthzModule } from '@app/authz';
 import { CommonModule } from '@app/common';
 import { ComplianceModule } from '@app/compliance';
 import { AcknowledgementsService } from './acknowledgements.service';
+import { AddressChecksService } from './address-checks.service';
 import { AddressesService } from './addresses.service';
 import { ArrivalsService } from './arrivals.service';
 import { ConvictionsService } from './convictions.service';
@@ -29,6 +30,7 @@ const SERVICES = [
   PersonSearch,
   PersonLookup,
   AddressesService,
+  AddressChecksService,
   ArrivalsService,
   PersonDetailsService,
   ConvictionsService,

@@ -5,6 +5,7 @@ import { ReasonGate } from '../components/reason';
 import { useT } from '../i18n';
 import { Link } from '../router';
 import type { Alert, OverdueItem, Page } from '../types';
+import { DueAddressChecks } from './address-checks';
 import { AlertActions } from './alerts';
 import { type Authority, QuickCheckIn } from './check-in';
 
@@ -143,6 +144,9 @@ function MorningLists({ reason }: { reason: string }) {
             </ul>
           )}
         </section>
+        <Can I="read" a="AddressCheck">
+          <DueAddressChecks reason={reason} />
+        </Can>
       </div>
     </>
   );

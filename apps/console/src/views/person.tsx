@@ -8,6 +8,7 @@ import { scheduleWords, useT } from '../i18n';
 import { Link, navigate } from '../router';
 import type { Conviction, Measure, Page, Person } from '../types';
 import { Acknowledgements } from './acknowledgements';
+import { AddressCheckForm } from './address-checks';
 import { CheckInList, NotificationForm, PersonCheckIn, TravelReturns } from './check-in';
 import {
   AddressForm,
@@ -172,6 +173,9 @@ function PersonDetail({ id, reason }: { id: string; reason: string }) {
       <Can I="record" a="Notification">
         <NotificationForm personId={p.id} reason={reason} onDone={load} />
         <TravelReturns personId={p.id} reason={reason} />
+      </Can>
+      <Can I="record" a="AddressCheck">
+        <AddressCheckForm person={p} reason={reason} onDone={load} />
       </Can>
       <Can I="create" a="Person">
         <h2>{t('recordPart')}</h2>

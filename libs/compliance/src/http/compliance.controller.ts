@@ -4,8 +4,22 @@ import { OptionalIfMatchVersion, type Page, UUID_PARAM } from '@app/common';
 import { CurrentPrincipal, Permission, type Principal, RequiresReason } from '@app/authz';
 import { Audited, AuditContext, type RequestAudit } from '@app/audit';
 import { AlertsService, type AlertView } from '../alerts.service';
-import { AlertQuery, DueQuery, InboxQuery, OverdueQuery, ReleaseQuery, ResolveAlertDto } from '../compliance.dto';
-import { ComplianceService, type DueItem, type OverdueItem, type ReleaseItem } from '../compliance.service';
+import {
+  AddressChecksDueQuery,
+  AlertQuery,
+  DueQuery,
+  InboxQuery,
+  OverdueQuery,
+  ReleaseQuery,
+  ResolveAlertDto,
+} from '../compliance.dto';
+import {
+  type AddressCheckDueItem,
+  ComplianceService,
+  type DueItem,
+  type OverdueItem,
+  type ReleaseItem,
+} from '../compliance.service';
 import { type InboxItemView, InboxService } from '../inbox.service';
 
 @ApiTags('compliance')
@@ -52,6 +66,23 @@ export class ComplianceController {
     @Query() query: ReleaseQuery,
   ): Promise<Page<ReleaseItem>> {
     return this.compliance.releases(audit, principal, query);
+  }
+
+  @Get('address-checks/due')
+  // Scoped as recording a check: officers see the addresses in their administration, clerks those they serve.
+  @Permission('read', 'AddressCheck')
+  @Audited('compliance.address_checks_due', { resource: 'compliance' })
+  @ApiOperation({
+    summary:
+      'Addresses in force not confirmed by a check for olderThanDays (default 90; never checked: since validFrom), ' +
+      'the oldest first, with the person and the latest check',
+  })
+  addressChecksDue(
+    @AuditContext() audit: RequestAudit,
+    @CurrentPrincipal() principal: Principal,
+    @Query() query: AddressChecksDueQuery,
+  ): Promise<Page<AddressCheckDueItem>> {
+    return this.compliance.addressChecksDue(audit, principal, query);
   }
 }
 

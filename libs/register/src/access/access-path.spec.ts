@@ -31,6 +31,7 @@ const TABLES = [
   'arrivals',
   'office_reporting_schedules',
   'acknowledgements',
+  'address_checks',
 ];
 const ENTITIES = [
   'Person',
@@ -51,6 +52,7 @@ const ENTITIES = [
   'Arrival',
   'OfficeReportingSchedule',
   'Acknowledgement',
+  'AddressCheck',
 ];
 
 const ALLOWED = [

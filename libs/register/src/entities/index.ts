@@ -1,5 +1,6 @@
 import { Acknowledgement } from './acknowledgement.entity';
 import { Address } from './address.entity';
+import { AddressCheck } from './address-check.entity';
 import { Arrival } from './arrival.entity';
 import { Breach } from './breach.entity';
 import { CheckIn } from './check-in.entity';
@@ -22,6 +23,7 @@ import { Workplace } from './workplace.entity';
 export {
   Acknowledgement,
   Address,
+  AddressCheck,
   Arrival,
   Breach,
   CheckIn,
@@ -61,4 +63,5 @@ export const REGISTER_ENTITIES = [
   Breach,
   CounsellingAttendance,
   Acknowledgement,
+  AddressCheck,
 ];
