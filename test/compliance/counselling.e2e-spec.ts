@@ -273,6 +273,28 @@ describe('counselling schedules', () => {
       expect(await statusAt(r.personId, '2026-03-10T10:00:00Z')).toBe('overdue');
     });
 
+    it('lists an overdue counselling schedule among the overdue, with its authority', async () => {
+      const r = await counselled();
+      const res = await request(t.server)
+        .get('/api/v1/compliance/overdue')
+        .query({ region: 'PU-NIS', limit: 100 })
+        .set(as(clerk));
+      expect(res.status).toBe(200);
+      expect(res.body.items.filter((i: { personId: string }) => i.personId === r.personId)).toEqual([
+        {
+          personId: r.personId,
+          surname: 'Petrović',
+          givenNames: 'Petar',
+          measureId: r.measureId,
+          authority: 'counselling',
+          office: null,
+          dueDate: '2026-01-31',
+          daysOverdue: expect.any(Number),
+          policeAdministration: 'PU-NIS',
+        },
+      ]);
+    });
+
     it('reminds no one of counselling falling due (the police schedule beside it is reminded of)', async () => {
       const r = await counselled();
       const [{ id: policeId }] = await t.dataSource.query(
