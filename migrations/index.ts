@@ -1,6 +1,7 @@
 import { BansAndTravel1796500100000 } from './1796500100000-BansAndTravel';
 import { EnforcementAlerts1796500000000 } from './1796500000000-EnforcementAlerts';
 import { AddressChecks1796500300000 } from './1796500300000-AddressChecks';
+import { Counselling1796500400000 } from './1796500400000-Counselling';
 import { ReportingSchedules1796400200000 } from './1796400200000-ReportingSchedules';
 import { ReleaseReadiness1796400400000 } from './1796400400000-ReleaseReadiness';
 import { Acknowledgements1796400300000 } from './1796400300000-Acknowledgements';
@@ -53,4 +54,5 @@ export const MIGRATIONS: Function[] = [
   EnforcementAlerts1796500000000,
   BansAndTravel1796500100000,
   AddressChecks1796500300000,
+  Counselling1796500400000,
 ];

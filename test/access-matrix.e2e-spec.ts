@@ -38,6 +38,8 @@ interface Context {
   /** A UIKS office and an offence of the catalogue, each at version 1. */
   officeCode: string;
   article: string;
+  /** A counselling institution, at version 1. */
+  institutionCode: string;
   /** An acknowledgement of the measure. */
   acknowledgementId: string;
   /** A check of the address (PU-NIS). */
@@ -616,6 +618,25 @@ const MATRIX: RouteCase[] = [
     body: { active: false },
     expect: ADMIN_ONLY(200),
   },
+  {
+    route: 'GET reference/counselling-institutions',
+    url: () => '/api/v1/reference/counselling-institutions',
+    expect: ANY_SIGNED_IN(200),
+  },
+  {
+    route: 'POST reference/counselling-institutions',
+    url: () => '/api/v1/reference/counselling-institutions',
+    headers: REASON,
+    body: (c) => ({ code: `${c.institutionCode}-NEW`, name: 'Novi centar', city: 'Bor' }),
+    expect: ADMIN_ONLY(201),
+  },
+  {
+    route: 'PATCH reference/counselling-institutions/:code',
+    url: (c) => `/api/v1/reference/counselling-institutions/${c.institutionCode}`,
+    headers: { ...REASON, 'If-Match': '"1"' },
+    body: { active: false },
+    expect: ADMIN_ONLY(200),
+  },
   { route: 'GET reference/history', url: () => '/api/v1/reference/history?kind=offence', expect: ADMIN_ONLY(200) },
   { route: 'GET reference/measure-types', url: () => '/api/v1/reference/measure-types', expect: ANY_SIGNED_IN(200) },
   { route: 'GET .well-known/jwks.json', url: () => '/.well-known/jwks.json', expect: PUBLIC(200) },
@@ -777,8 +798,13 @@ describe('access matrix', () => {
     const article = `${String(100 + matrixCase).padStart(3, '0')}y`;
     await t.dataSource.query(`INSERT INTO uiks_offices (code, name) VALUES ($1, 'Kancelarija')`, [officeCode]);
     await t.dataSource.query(`INSERT INTO offences (article, title) VALUES ($1, 'Član')`, [article]);
+    const institutionCode = `CSR-MATRIX-${lettersOf(matrixCase)}`;
+    await t.dataSource.query(`INSERT INTO counselling_institutions (code, name, city) VALUES ($1, 'Centar', 'Bor')`, [
+      institutionCode,
+    ]);
     const context: Context = {
       officeCode,
+      institutionCode,
       article,
       targetId: target.user.id,
       roleChangeId,

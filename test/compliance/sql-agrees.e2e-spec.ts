@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { addDays, belgradeMidnight } from '@app/common';
+import { addDays, belgradeMidnight, belgradeToday } from '@app/common';
 import { ComplianceService } from '@app/compliance';
 // The oracle is no part of the library's door: the rules' one run-time source is the SQL.
 import {
@@ -19,8 +19,9 @@ const RULES = { graceHours: 24, dueSoonDays: 3 };
  * Compliance is computed, at run time, in SQL only (`schedule_compliance`,
  * `person_compliance`). The pure schedule states the same rules again as a
  * test oracle, and the two must agree on every input: random schedules of
- * every kind at either authority, suspensions, custody, check-ins at both
- * authorities and moments, across month ends, leap days and daylight-saving
+ * every kind at either authority or as a counselling measure's (attendances
+ * are its check-ins, at Belgrade midnight of the day), suspensions, custody,
+ * check-ins at both authorities and moments, across month ends, leap days and daylight-saving
  * changes.
  */
 describe('compliance in SQL agrees with the pure schedule', () => {
@@ -41,7 +42,7 @@ describe('compliance in SQL agrees with the pure schedule', () => {
       kind: fc.constantFrom<ScheduleKind>('every_days', 'monthly', 'weekly', 'weekdays'),
       everyDays: fc.oneof(fc.integer({ min: 1, max: 10 }), fc.integer({ min: 11, max: 120 })),
       weekdays: fc.uniqueArray(fc.integer({ min: 1, max: 7 }), { minLength: 1, maxLength: 7 }),
-      authority: fc.constantFrom('police' as const, 'uiks' as const),
+      authority: fc.constantFrom('police' as const, 'uiks' as const, 'counselling' as const),
       length: fc.integer({ min: 1, max: 900 }),
       status: fc.constantFrom('active', 'active', 'active', 'suspended', 'ended'),
       suspension: fc.option(
@@ -123,6 +124,7 @@ describe('compliance in SQL agrees with the pure schedule', () => {
    * authority. Returns the schedule's id and the schedule as the oracle sees it.
    */
   async function record(person: string, s: Scenario): Promise<{ scheduleId: string; measure: ReportingMeasure }> {
+    if (s.authority === 'counselling') return recordCounselling(person, s);
     const police = s.authority === 'police' ? s : { kind: 'every_days', everyDays: 30, weekdays: null };
     const [{ id }] = await t.dataSource.query(
       `INSERT INTO measures (person_id, type, starts_on, ends_on, report_to, schedule_kind, every_days, weekdays, status)
@@ -135,23 +137,7 @@ describe('compliance in SQL agrees with the pure schedule', () => {
        VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
       [person, id, OFFICE, uiks.kind, uiks.everyDays, uiks.weekdays],
     );
-    for (const suspension of s.suspensions) {
-      await t.dataSource.query(`INSERT INTO measure_suspensions (measure_id, from_on, to_on) VALUES ($1, $2, $3)`, [
-        id,
-        suspension.from,
-        suspension.to,
-      ]);
-    }
-    for (const custody of s.custody) {
-      // In custody from custody_from to released_on (exclusive); no release yet and no expected one: no known end.
-      await t.dataSource.query(
-        `INSERT INTO convictions (person_id, court, case_number, judgment_date, finality_date, offences, victim_age,
-                                  sentence_kind, sentence_months, custody_from, released_on, release_facility)
-         VALUES ($1, 'Viši sud u Nišu', 'K 1/2020', '2020-01-10', '2020-03-01', '[{"article":"180","paragraph":null}]',
-                 'child', 'imprisonment', 60, $2, $3, CASE WHEN $3::date IS NOT NULL THEN 'KPZ Niš' END)`,
-        [person, custody.from, custody.to],
-      );
-    }
+    await suspensionsAndCustody(person, id, s);
     for (const c of s.checkIns) {
       await t.dataSource.query(
         `INSERT INTO check_ins (person_id, measure_id, occurred_at, place, method, recorded_by, authority, office)
@@ -172,6 +158,67 @@ describe('compliance in SQL agrees with the pure schedule', () => {
         suspensions: s.suspensions,
         custody: s.custody,
         checkIns: s.checkIns.filter((c) => c.authority === s.authority).map((c) => c.at),
+      },
+    };
+  }
+
+  /** Facts shared by both kinds of scenario: the measure's suspensions and the person's custody. */
+  async function suspensionsAndCustody(person: string, measureId: string, s: Scenario): Promise<void> {
+    for (const suspension of s.suspensions) {
+      await t.dataSource.query(`INSERT INTO measure_suspensions (measure_id, from_on, to_on) VALUES ($1, $2, $3)`, [
+        measureId,
+        suspension.from,
+        suspension.to,
+      ]);
+    }
+    for (const custody of s.custody) {
+      // In custody from custody_from to released_on (exclusive); no release yet and no expected one: no known end.
+      await t.dataSource.query(
+        `INSERT INTO convictions (person_id, court, case_number, judgment_date, finality_date, offences, victim_age,
+                                  sentence_kind, sentence_months, custody_from, released_on, release_facility)
+         VALUES ($1, 'Viši sud u Nišu', 'K 1/2020', '2020-01-10', '2020-03-01', '[{"article":"180","paragraph":null}]',
+                 'child', 'imprisonment', 60, $2, $3, CASE WHEN $3::date IS NOT NULL THEN 'KPZ Niš' END)`,
+        [person, custody.from, custody.to],
+      );
+    }
+  }
+
+  /**
+   * A counselling measure on the scenario's schedule; its check-ins "here" are attendances on their
+   * Belgrade day (the others are not recorded: nothing else counts for counselling).
+   */
+  async function recordCounselling(
+    person: string,
+    s: Scenario,
+  ): Promise<{ scheduleId: string; measure: ReportingMeasure }> {
+    const [{ id }] = await t.dataSource.query(
+      `INSERT INTO measures (person_id, type, starts_on, ends_on, counselling_institution, schedule_kind, every_days,
+                             weekdays, status)
+       VALUES ($1, 'counselling', $2, $3, 'CSR-NIS', $4, $5, $6, $7) RETURNING id`,
+      [person, s.startsOn, s.endsOn, s.kind, s.everyDays, s.weekdays, s.status],
+    );
+    await suspensionsAndCustody(person, id, s);
+    const days = s.checkIns.filter((c) => c.authority === 'counselling').map((c) => belgradeToday(c.at));
+    for (const day of days) {
+      await t.dataSource.query(
+        `INSERT INTO counselling_attendances (person_id, measure_id, attended_on, institution, recorded_by)
+         VALUES ($1, $2, $3, 'CSR Niš', $1)`,
+        [person, id, day],
+      );
+    }
+    return {
+      scheduleId: id,
+      measure: {
+        id,
+        startsOn: s.startsOn,
+        endsOn: s.endsOn,
+        kind: s.kind,
+        everyDays: s.everyDays,
+        weekdays: s.weekdays,
+        status: s.status as ReportingMeasure['status'],
+        suspensions: s.suspensions,
+        custody: s.custody,
+        checkIns: days.map(belgradeMidnight),
       },
     };
   }
@@ -216,6 +263,10 @@ describe('compliance in SQL agrees with the pure schedule', () => {
         for (const [i, s] of scenarios.entries()) {
           const checkIns = s.checkIns.filter((c) => c.at <= now);
           const { measure } = await record(person, { ...s, checkIns, custody: i === 0 ? custody : [] });
+          if (s.authority === 'counselling') {
+            schedules.push({ ...measure, custody });
+            continue;
+          }
           // Both schedules of the measure count: the other authority's is every 30 days.
           const other = s.authority === 'police' ? 'uiks' : 'police';
           schedules.push(

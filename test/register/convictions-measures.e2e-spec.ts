@@ -111,6 +111,7 @@ describe('convictions and measures', () => {
       everyDays: 30,
       schedule: { kind: 'every_days', everyDays: 30, weekdays: null },
       uiks: null,
+      counselling: null,
       status: 'active',
       statusChangedOn: null,
       version: 1,

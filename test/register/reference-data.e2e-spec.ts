@@ -220,10 +220,118 @@ describe('reference data: UIKS offices and the offence catalogue', () => {
       expect(wrongKey.status).toBe(400);
       expect(wrongKey.body.errors).toContainEqual({
         field: 'key',
-        message: 'key must be a UIKS office code or an article such as UIKS-NIS or 185a',
+        message: 'key must be a UIKS office or institution code or an article such as UIKS-NIS or 185a',
       });
       expect(wrongKind.body.errors).toEqual([
-        { field: 'kind', message: 'kind must be one of the following values: uiks_office, offence' },
+        {
+          field: 'kind',
+          message: 'kind must be one of the following values: uiks_office, offence, counselling_institution',
+        },
+      ]);
+    });
+  });
+
+  describe('counselling institutions', () => {
+    const URL = '/api/v1/reference/counselling-institutions';
+
+    it('are seeded, and read by every signed-in user', async () => {
+      const res = await request(t.server).get(URL).set(bearer(officer.accessToken));
+      expect(res.status).toBe(200);
+      expect(res.body.items.find((i: { code: string }) => i.code === 'CSR-NIS')).toEqual({
+        code: 'CSR-NIS',
+        name: 'Centar za socijalni rad Sveti Sava Niš',
+        city: 'Niš',
+        active: true,
+        version: 1,
+      });
+      expect(res.body.items.map((i: { code: string }) => i.code)).toEqual([
+        'CSR-BEOGRAD',
+        'CSR-KRAGUJEVAC',
+        'CSR-NIS',
+        'CSR-NOVI-SAD',
+        'DZ-BEOGRAD',
+        'DZ-NIS',
+        'IMZ-BEOGRAD',
+      ]);
+      expect((await request(t.server).get(URL)).status).toBe(401);
+    });
+
+    it.each([
+      [{ code: 'csr-nis' }, 'code'],
+      [{ code: 'CSR' }, 'code'],
+      [{ name: '' }, 'name'],
+      [{ city: undefined }, 'city'],
+      [{ active: 'yes' }, 'active'],
+    ])('refuses %j naming %s, writing nothing', async (overrides, field) => {
+      const body = { code: 'CSR-TEST-X', name: 'Centar X', city: 'Bor', ...overrides };
+      const res = await request(t.server).post(URL).set(as(admin)).send(body);
+      expect(res.status).toBe(400);
+      expect(res.body.errors.map((e: { field: string }) => e.field)).toContain(field);
+      expect(await historyRows('counselling_institution', 'CSR-TEST-X')).toEqual([]);
+    });
+
+    it('are added and changed by admins only, with history, audit and If-Match', async () => {
+      const body = { code: 'CSR-BOR', name: 'Centar za socijalni rad Bor', city: 'Bor' };
+      for (const account of [clerk, officer]) {
+        expect((await request(t.server).post(URL).set(as(account)).send(body)).status).toBe(403);
+      }
+      const noReason = await request(t.server).post(URL).set(bearer(admin.accessToken)).send(body);
+      expect(noReason.status).toBe(400);
+      expect(await historyRows('counselling_institution', 'CSR-BOR')).toEqual([]);
+
+      const created = rid('institution-create');
+      const res = await request(t.server).post(URL).set(as(admin, created)).send(body);
+      expect(res.status).toBe(201);
+      expect(res.headers.etag).toBe('"1"');
+      const institution = { ...body, active: true, version: 1 };
+      expect(res.body).toEqual(institution);
+      expect((await eventsOf(t, created))[0]).toMatchObject({
+        action: 'reference.create',
+        outcome: 'allowed',
+        resource_type: 'counselling_institution',
+        resource_id: 'CSR-BOR',
+        details: { after: institution },
+      });
+      expect((await request(t.server).post(URL).set(as(admin)).send(body)).status).toBe(409);
+
+      const url = `${URL}/CSR-BOR`;
+      const patch = (account: Tokens, version: string, changes: object, requestId = rid('ref')) =>
+        request(t.server).patch(url).set(as(account, requestId)).set('If-Match', version).send(changes);
+      expect((await patch(admin, '"7"', { active: false })).status).toBe(412);
+      expect((await patch(clerk, '"1"', { active: false })).status).toBe(403);
+      expect((await patch(admin, '"1"', { city: null })).status).toBe(400);
+      const absent = await request(t.server)
+        .patch(`${URL}/CSR-NOWHERE`)
+        .set(as(admin))
+        .set('If-Match', '"1"')
+        .send({ active: false });
+      expect(absent.status).toBe(404);
+
+      const updated = rid('institution-update');
+      const changed = await patch(
+        admin,
+        '"1"',
+        { active: false, name: 'Centar za socijalni rad Bor (zatvoren)' },
+        updated,
+      );
+      expect(changed.status).toBe(200);
+      expect(changed.headers.etag).toBe('"2"');
+      const after = { ...institution, name: 'Centar za socijalni rad Bor (zatvoren)', active: false, version: 2 };
+      expect(changed.body).toEqual(after);
+      expect((await eventsOf(t, updated))[0]).toMatchObject({
+        action: 'reference.update',
+        resource_type: 'counselling_institution',
+        resource_id: 'CSR-BOR',
+        details: { before: institution, after },
+      });
+      const history = await request(t.server)
+        .get('/api/v1/reference/history')
+        .query({ kind: 'counselling_institution', key: 'CSR-BOR' })
+        .set(bearer(admin.accessToken));
+      expect(history.status).toBe(200);
+      expect(history.body.items).toEqual([
+        expect.objectContaining({ change: 'update', before: institution, after, reason: 'KT-100/2026' }),
+        expect.objectContaining({ change: 'create', before: null, after: institution }),
       ]);
     });
   });
@@ -232,9 +340,10 @@ describe('reference data: UIKS offices and the offence catalogue', () => {
     const privileges: { name: string; granted: string[] }[] = await t.dataSource.query(
       `SELECT t AS name, array(SELECT p FROM unnest(ARRAY['SELECT', 'INSERT', 'UPDATE', 'DELETE']) p
                                 WHERE has_table_privilege('register_app', t, p)) AS granted
-         FROM unnest(ARRAY['uiks_offices', 'offences', 'reference_history']) t ORDER BY t`,
+         FROM unnest(ARRAY['uiks_offices', 'offences', 'reference_history', 'counselling_institutions']) t ORDER BY t`,
     );
     expect(privileges).toEqual([
+      { name: 'counselling_institutions', granted: ['SELECT', 'INSERT', 'UPDATE'] },
       { name: 'offences', granted: ['SELECT', 'INSERT', 'UPDATE'] },
       { name: 'reference_history', granted: ['SELECT', 'INSERT'] },
       { name: 'uiks_offices', granted: ['SELECT', 'INSERT', 'UPDATE'] },

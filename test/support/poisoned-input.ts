@@ -303,6 +303,14 @@ export const VALID_INPUTS: Record<string, ValidInput> = {
     headers: IF_MATCH,
     body: () => ({ name: 'Poverenička kancelarija Vršac', policeAdministrations: ['PU-PANCEVO'], active: false }),
   },
+  'GET reference/counselling-institutions': {},
+  'POST reference/counselling-institutions': {
+    body: () => ({ code: 'CSR-VRSAC', name: 'Centar za socijalni rad Vršac', city: 'Vršac', active: true }),
+  },
+  'PATCH reference/counselling-institutions/:code': {
+    headers: IF_MATCH,
+    body: () => ({ name: 'Centar za socijalni rad Vršac', city: 'Vršac', active: false }),
+  },
   'POST reference/offences': {
     body: () => ({
       article: '187',

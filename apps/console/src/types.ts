@@ -19,8 +19,15 @@ export interface Measure {
   schedule?: Schedule | null;
   /** A UIKS office the person also reports to, with its own schedule. */
   uiks?: { office: string; schedule: Schedule } | null;
-  /** Each authority's compliance (person view; reporting measures). */
-  compliance?: { authority: 'police' | 'uiks'; office: string | null; status: string; nextDueAt: string | null }[];
+  /** A counselling measure's institution and schedule. */
+  counselling?: { institution: string; schedule: Schedule } | null;
+  /** Each authority's compliance (person view; reporting and counselling measures). */
+  compliance?: {
+    authority: 'police' | 'uiks' | 'counselling';
+    office: string | null;
+    status: string;
+    nextDueAt: string | null;
+  }[];
   status: string;
   version: number;
   /** An acknowledgement that stands (not voided) names the measure (the person view and the measures list). */
@@ -113,7 +120,7 @@ export interface OverdueItem {
   daysOverdue: number;
   policeAdministration: string;
   /** Whom the person reports to for this period (absent before authorities were recorded: the police). */
-  authority?: 'police' | 'uiks';
+  authority?: 'police' | 'uiks' | 'counselling';
   office?: string | null;
 }
 
@@ -202,6 +209,14 @@ export interface CheckIn {
   place: string;
   method: string;
   voidedAt: string | null;
+  version: number;
+}
+
+export interface CounsellingInstitution {
+  code: string;
+  name: string;
+  city: string;
+  active: boolean;
   version: number;
 }
 

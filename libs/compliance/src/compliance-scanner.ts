@@ -20,7 +20,8 @@ export interface ScanResult {
 
 /**
  * One compliance scan, set-based: every missed reporting period (of each
- * authority's schedule) raises its `missed_check_in` alert, measures about to
+ * authority's schedule) raises its `missed_check_in` alert (a counselling
+ * schedule's `missed_counselling`), measures about to
  * end raise `measure_ending`, releases coming with duties not acknowledged
  * raise `release_unprepared`, travel abroad with no return recorded
  * after the grace raises `travel_return_overdue`, and officers and the UIKS offices' clerks are
@@ -92,21 +93,30 @@ export class ComplianceScanner {
 
 // The scan's queries read register's facts through its views only (migration RegisterViews).
 
-/** Who an alert of the schedule `s` goes to: the police administration for police, the office for UIKS. */
-const RECIPIENTS = `CASE WHEN s.authority = 'police' THEN s.police_administration END AS police_administration,
-         s.office`;
+/**
+ * Who an alert of the schedule `s` goes to: the police administration for
+ * police, the office for UIKS; for counselling, the administration responsible
+ * for the person and the clerks of the UIKS office serving it.
+ */
+const RECIPIENTS = `CASE WHEN s.authority IN ('police', 'counselling') THEN s.police_administration END
+           AS police_administration,
+         CASE WHEN s.authority = 'counselling' THEN (offices_serving(ARRAY[s.police_administration]))[1]
+              ELSE s.office END AS office`;
+
+/** A missed period's alert: `missed_counselling` for counselling, `missed_check_in` for reporting. */
+const MISSED_KIND = `CASE WHEN s.authority = 'counselling' THEN 'missed_counselling' ELSE 'missed_check_in' END`;
 
 /**
  * Every reporting period, of each authority's schedule, that ended (plus the
  * grace) without a check-in at that authority and without a suspension or
- * custody. The scan runs every few minutes, so it looks only at periods
+ * custody; a counselling schedule's without an attendance. The scan runs every few minutes, so it looks only at periods
  * missed (ended, plus the grace) within the last $3 days, except for
  * schedules recorded within them, whose every period is looked at (a measure
  * recorded late raises its missed periods at once). Measures ended within the
  * window still count. $1 now, $2 grace hours, $3 lookback days.
  */
 const MISSED_PERIODS = `
-  SELECT 'missed_check_in' AS kind, s.person_id, s.measure_id, s.id AS source_id,
+  SELECT ${MISSED_KIND} AS kind, s.person_id, s.measure_id, s.id AS source_id,
          per.last_day AS due_date, ${RECIPIENTS}
     FROM register_reporting_schedules s
    CROSS JOIN LATERAL (SELECT ($1::timestamptz AT TIME ZONE 'Europe/Belgrade')::date AS today,
@@ -126,7 +136,7 @@ const MISSED_PERIODS = `
           OR belgrade_midnight(per.last_day + 1) + make_interval(hours => $2::int)
              > $1::timestamptz - make_interval(days => $3::int))
      AND NOT EXISTS (SELECT 1 FROM alerts a
-                      WHERE a.kind = 'missed_check_in' AND a.source_id = s.id AND a.due_date = per.last_day)
+                      WHERE a.kind = ${MISSED_KIND} AND a.source_id = s.id AND a.due_date = per.last_day)
      AND NOT ${checkedInBetween('per.starts_on', 'per.last_day')}
      AND NOT period_excused(s.measure_id, s.person_id, per.starts_on, per.last_day)`;
 
@@ -185,7 +195,8 @@ const TRAVEL_RETURNS_OVERDUE = `
 /**
  * Current reporting periods, of each authority's schedule, ending within $2
  * days with no check-in at that authority yet: a reminder to the officers
- * (police) or the office's clerks (UIKS).
+ * (police) or the office's clerks (UIKS). Counselling has no reminder (the
+ * person attends an institution, not the register's staff).
  */
 const CHECK_INS_DUE = `
   SELECT 'check_in_due' AS kind, s.person_id, s.id AS source_id, per.last_day AS due_date, ${RECIPIENTS}
@@ -194,7 +205,7 @@ const CHECK_INS_DUE = `
    CROSS JOIN LATERAL (SELECT ${periodIndex('t.today')} AS k) cur
    CROSS JOIN LATERAL (SELECT ${periodStart('cur.k')} AS starts_on,
                               least(${periodStart('cur.k + 1')} - 1, s.ends_on) AS last_day) per
-   WHERE s.status = 'active'
+   WHERE s.status = 'active' AND s.authority <> 'counselling'
      AND t.today BETWEEN s.starts_on AND s.ends_on
      AND per.last_day <= t.today + $2::int
      AND NOT ${checkedInBetween('per.starts_on', 'per.last_day')}

@@ -16,8 +16,8 @@ import { AuditLog, type RequestAudit } from '@app/audit';
 import type { AddressChecksDueQuery, DueQuery, OverdueQuery, ReleaseQuery } from './compliance.dto';
 import { checkedInBetween, periodIndex, periodStart } from './schedule-sql';
 
-/** Whom a reporting schedule is kept with: the police administration, or a UIKS office. */
-export type ReportingAuthority = 'police' | 'uiks';
+/** Whom a schedule is kept with: the police administration, a UIKS office, or a counselling institution. */
+export type ReportingAuthority = 'police' | 'uiks' | 'counselling';
 
 /** A person's status: the worst over their reporting measures (`none` without any). */
 export type ComplianceStatus = 'none' | 'compliant' | 'due' | 'overdue' | 'suspended' | 'ended';
@@ -33,7 +33,7 @@ export interface OverdueItem {
   office: string | null;
   dueDate: string;
   daysOverdue: number;
-  /** The measure's reportTo, for both authorities. */
+  /** The measure's reportTo (police, UIKS); the administration responsible for the person (counselling). */
   policeAdministration: string;
 }
 
@@ -47,7 +47,7 @@ export interface DueItem {
   /** The UIKS office (null for the police). */
   office: string | null;
   dueDate: string;
-  /** The measure's reportTo, for both authorities. */
+  /** The measure's reportTo (police, UIKS); the administration responsible for the person (counselling). */
   policeAdministration: string;
   checkedIn: boolean;
 }

@@ -16,6 +16,7 @@ import { Breach, type BreachKind } from './entities/breach.entity';
 import { CheckIn, type ReportingAuthority } from './entities/check-in.entity';
 import { OfficeReportingSchedule } from './entities/office-reporting-schedule.entity';
 import { CounsellingAttendance } from './entities/counselling-attendance.entity';
+import { CounsellingInstitution } from './entities/counselling-institution.entity';
 import { Measure, type MeasureType } from './entities/measure.entity';
 
 /** Clocks differ a little: an instant up to this far ahead still counts as now. */
@@ -117,6 +118,17 @@ async function measureOf(
   const problem = measure ? accept(measure) : 'is not a measure of this person';
   if (problem) throw DomainError.validation([{ field: 'measureId', message: problem }]);
   return measure as Measure;
+}
+
+/** The name of the institution a counselling measure names: an attendance's institution when it gives none. */
+async function institutionOf(person: PersonScope, measure: Measure): Promise<string> {
+  const institution = measure.counsellingInstitution
+    ? await person.manager.getRepository(CounsellingInstitution).findOneBy({ code: measure.counsellingInstitution })
+    : null;
+  if (!institution) {
+    throw DomainError.validation([{ field: 'institution', message: 'is required: the measure names no institution' }]);
+  }
+  return institution.name;
 }
 
 function assertAttendedOn(attendedOn: string): void {
@@ -334,14 +346,14 @@ export class MeasureActsService {
       { action: 'record', on: 'Counselling', personId, lock: true },
       async (person) => {
         assertAttendedOn(input.attendedOn);
-        await measureOf(person, input.measureId, ofType('counselling', input.attendedOn));
+        const measure = await measureOf(person, input.measureId, ofType('counselling', input.attendedOn));
         return person.create(
           CounsellingAttendance,
           'counselling',
           {
             measureId: input.measureId,
             attendedOn: input.attendedOn,
-            institution: input.institution,
+            institution: input.institution ?? (await institutionOf(person, measure)),
             recordedBy: principal.userId,
           },
           toCounsellingView,

@@ -9,6 +9,7 @@ import { PoliceAdministration, UiksOffice } from '@app/identity';
 import type { CreateMeasureDto, MeasureAction, ScheduleDto } from './dto/measure.dto';
 import { releaseOf } from './convictions.service';
 import { Conviction } from './entities/conviction.entity';
+import { CounsellingInstitution } from './entities/counselling-institution.entity';
 import { Measure, type MeasureStatus, type ScheduleKind } from './entities/measure.entity';
 import { OfficeReportingSchedule } from './entities/office-reporting-schedule.entity';
 
@@ -32,6 +33,8 @@ export interface MeasureView {
   schedule: ScheduleView | null;
   /** The UIKS office the person also reports to, with its schedule; null when none. */
   uiks: { office: string; schedule: ScheduleView } | null;
+  /** A counselling measure's institution and schedule (null for other measures and those recorded without). */
+  counselling: { institution: string; schedule: ScheduleView } | null;
   status: MeasureStatus;
   statusChangedOn: string | null;
   version: number;
@@ -45,7 +48,7 @@ export interface ShownMeasureView extends MeasureView {
 
 /** One authority's compliance with a reporting measure (in the person view). */
 export interface AuthorityComplianceView {
-  authority: 'police' | 'uiks';
+  authority: 'police' | 'uiks' | 'counselling';
   /** The UIKS office (null for the police). */
   office: string | null;
   status: 'compliant' | 'due' | 'overdue' | 'suspended' | 'ended';
@@ -65,15 +68,20 @@ function scheduleView(row: ScheduleColumns): ScheduleView | null {
 
 /** `uiks`: the measure's UIKS schedule, if it has one. */
 export function toMeasureView(m: Measure, uiks: OfficeReportingSchedule | null = null): MeasureView {
+  // A counselling measure's schedule is shown under `counselling`; `schedule` and `everyDays` are the police's.
+  const counselling = m.counsellingInstitution
+    ? { institution: m.counsellingInstitution, schedule: scheduleView(m) as ScheduleView }
+    : null;
   return {
     id: m.id,
     type: m.type,
     startsOn: m.startsOn,
     endsOn: m.endsOn,
     reportTo: m.reportTo,
-    everyDays: m.everyDays,
-    schedule: scheduleView(m),
+    everyDays: counselling ? null : m.everyDays,
+    schedule: counselling ? null : scheduleView(m),
     uiks: uiks ? { office: uiks.office, schedule: scheduleView(uiks) as ScheduleView } : null,
+    counselling,
     status: m.status,
     statusChangedOn: m.statusChangedOn,
     version: m.version,
@@ -134,14 +142,15 @@ export class MeasuresService {
         await this.assertValid(person, input);
         await this.assertAfterCustody(person, input.startsOn);
         const reporting = input.type === 'periodic_reporting';
+        const counselling = input.type === 'counselling' ? input.counselling : undefined;
+        const schedule = reporting ? this.policeSchedule(input) : counselling?.schedule;
         const measure = await person.insert(Measure, {
           type: input.type,
           startsOn: input.startsOn,
           endsOn: input.endsOn,
           reportTo: reporting ? (input.reportTo ?? null) : null,
-          ...(reporting
-            ? scheduleColumns(this.policeSchedule(input))
-            : { scheduleKind: null, everyDays: null, weekdays: null }),
+          counsellingInstitution: counselling?.institution ?? null,
+          ...(schedule ? scheduleColumns(schedule) : { scheduleKind: null, everyDays: null, weekdays: null }),
           status: 'active',
           statusChangedOn: null,
         });
@@ -305,9 +314,22 @@ export class MeasuresService {
       }
     } else {
       if (input.reportTo) errors.push({ field: 'reportTo', message: 'is only for periodic_reporting' });
+      if (input.type === 'counselling') {
+        if (!input.counselling) errors.push({ field: 'counselling', message: 'is required for counselling' });
+        else {
+          errors.push(...scheduleErrors(input.counselling.schedule, 'counselling.schedule'));
+          const institutions = person.manager.getRepository(CounsellingInstitution);
+          if (!(await institutions.existsBy({ code: input.counselling.institution, active: true }))) {
+            errors.push({ field: 'counselling.institution', message: 'is not an active counselling institution' });
+          }
+        }
+      }
       if (input.everyDays !== undefined) errors.push({ field: 'everyDays', message: 'is only for periodic_reporting' });
       if (input.schedule) errors.push({ field: 'schedule', message: 'is only for periodic_reporting' });
       if (input.uiks) errors.push({ field: 'uiks', message: 'is only for periodic_reporting' });
+    }
+    if (input.counselling && input.type !== 'counselling') {
+      errors.push({ field: 'counselling', message: 'is only for counselling' });
     }
     // The law's limit: at most N years after the release date of one of the person's convictions.
     const releases = (await person.all(Conviction, { id: 'ASC' }))

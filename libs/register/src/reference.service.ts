@@ -4,12 +4,15 @@ import { DomainError, type FieldError, Keyset, type KeysetColumn, type Page, ver
 import { AuditLog, type RequestAudit } from '@app/audit';
 import { PoliceAdministration, UiksOffice } from '@app/identity';
 import type {
+  CreateCounsellingInstitutionDto,
   CreateOffenceDto,
   CreateUiksOfficeDto,
   ReferenceHistoryQuery,
+  UpdateCounsellingInstitutionDto,
   UpdateOffenceDto,
   UpdateUiksOfficeDto,
 } from './dto/reference.dto';
+import { CounsellingInstitution } from './entities/counselling-institution.entity';
 import { Offence } from './entities/offence.entity';
 import { ReferenceHistoryEntry, type ReferenceKind } from './entities/reference-history.entity';
 import { MEASURE_TYPES } from './measure-types';
@@ -42,6 +45,22 @@ export interface ReferenceHistoryItem {
   before: Record<string, unknown> | null;
   after: Record<string, unknown> | null;
 }
+
+export interface CounsellingInstitutionView {
+  code: string;
+  name: string;
+  city: string;
+  active: boolean;
+  version: number;
+}
+
+const toInstitutionView = (i: CounsellingInstitution): CounsellingInstitutionView => ({
+  code: i.code,
+  name: i.name,
+  city: i.city,
+  active: i.active,
+  version: i.version,
+});
 
 const toOfficeView = (o: UiksOffice): UiksOfficeView => ({
   code: o.code,
@@ -76,7 +95,8 @@ function nullsRefused(changes: object): FieldError[] {
 
 /**
  * The register's reference data: police administrations, measure types, and
- * the two kinds admins edit (UIKS offices, the offence catalogue), each
+ * the kinds admins edit (UIKS offices, counselling institutions, the offence
+ * catalogue), each
  * change with a `reference_history` row in the transaction of the change and
  * its audit event.
  */
@@ -148,6 +168,57 @@ export class ReferenceService {
       });
       const saved = await repository.save(office);
       return this.recorded(manager, audit, 'uiks_office', code, before, toOfficeView(saved));
+    });
+  }
+
+  counsellingInstitutions(audit: RequestAudit): Promise<ReferenceList<CounsellingInstitutionView>> {
+    return this.log.transaction(audit, async (manager) => {
+      const institutions = await manager.getRepository(CounsellingInstitution).find({ order: { code: 'ASC' } });
+      return { items: institutions.map(toInstitutionView) };
+    });
+  }
+
+  createInstitution(audit: RequestAudit, input: CreateCounsellingInstitutionDto): Promise<CounsellingInstitutionView> {
+    audit.on('counselling_institution', input.code);
+    return this.log.transaction(audit, async (manager) => {
+      const repository = manager.getRepository(CounsellingInstitution);
+      if (await repository.existsBy({ code: input.code })) {
+        throw DomainError.conflict(`The institution ${input.code} exists; change it with PATCH.`);
+      }
+      const institution = await repository.save(repository.create(input));
+      return this.recorded(
+        manager,
+        audit,
+        'counselling_institution',
+        institution.code,
+        null,
+        toInstitutionView(institution),
+      );
+    });
+  }
+
+  updateInstitution(
+    audit: RequestAudit,
+    code: string,
+    version: number,
+    changes: UpdateCounsellingInstitutionDto,
+  ): Promise<CounsellingInstitutionView> {
+    audit.on('counselling_institution', code);
+    return this.log.transaction(audit, async (manager) => {
+      const repository = manager.getRepository(CounsellingInstitution);
+      const institution = await repository.findOne({ where: { code }, lock: { mode: 'pessimistic_write' } });
+      if (!institution) throw DomainError.notFound('No such counselling institution.');
+      if (institution.version !== version) throw versionMismatch();
+      const errors = nullsRefused(changes);
+      if (errors.length > 0) throw DomainError.validation(errors);
+      const before = toInstitutionView(institution);
+      Object.assign(institution, {
+        name: changes.name ?? institution.name,
+        city: changes.city ?? institution.city,
+        active: changes.active ?? institution.active,
+      });
+      const saved = await repository.save(institution);
+      return this.recorded(manager, audit, 'counselling_institution', code, before, toInstitutionView(saved));
     });
   }
 

@@ -39,6 +39,15 @@ function clerkOnPersonPage(office: string | null = null) {
     answer: (call) => {
       if (call.method === 'GET' && call.url === '/persons/p1') return json(person(), 200, { etag: '"7"' });
       if (call.url === '/reference/uiks-offices') return json(OFFICES);
+      if (call.url === '/reference/counselling-institutions') {
+        return json({
+          items: [
+            { code: 'CSR-NIS', name: 'Centar za socijalni rad Niš', city: 'Niš', active: true, version: 1 },
+            { code: 'DZ-NIS', name: 'Dom zdravlja Niš', city: 'Niš', active: true, version: 1 },
+            { code: 'DZ-BOR', name: 'Dom zdravlja Bor', city: 'Bor', active: false, version: 1 },
+          ],
+        });
+      }
       if (call.url === '/reference/offences') {
         return json({
           items: [
@@ -138,13 +147,36 @@ describe('the measure form', () => {
   it('sends no schedule for a measure without reporting', async () => {
     const { calls } = clerkOnPersonPage();
     const form = await screen.findByTestId('measure-form');
-    fireEvent.change(within(form).getByLabelText('Vrsta mere'), { target: { value: 'counselling' } });
+    fireEvent.change(within(form).getByLabelText('Vrsta mere'), { target: { value: 'ban_places_with_minors' } });
     expect(within(form).queryByLabelText('Raspored javljanja')).toBeNull();
     fireEvent.change(within(form).getByLabelText('Završava se'), { target: { value: '2030-01-01' } });
     fireEvent.submit(form);
     await within(form).findByText('Sačuvano.');
     const post = calls.find((c) => c.method === 'POST' && c.url === '/persons/p1/measures')!;
     expect(Object.keys(post.body as object).sort()).toEqual(['endsOn', 'startsOn', 'type']);
+  });
+
+  it('sends the institution and schedule of a counselling measure', async () => {
+    const { calls } = clerkOnPersonPage();
+    const form = await screen.findByTestId('measure-form');
+    fireEvent.change(within(form).getByLabelText('Vrsta mere'), { target: { value: 'counselling' } });
+    expect(within(form).queryByLabelText('Raspored javljanja')).toBeNull();
+    const institution = await within(form).findByRole('option', { name: 'Dom zdravlja Niš (DZ-NIS)' });
+    fireEvent.change(within(form).getByLabelText('Savetovalište (ustanova)'), {
+      target: { value: (institution as HTMLOptionElement).value },
+    });
+    fireEvent.change(within(form).getByLabelText('Raspored savetovanja'), { target: { value: 'every_days' } });
+    fireEvent.change(within(form).getByLabelText('Savetovanje: na svakih (dana)'), { target: { value: '14' } });
+    fireEvent.change(within(form).getByLabelText('Završava se'), { target: { value: '2030-01-01' } });
+    fireEvent.submit(form);
+    await within(form).findByText('Sačuvano.');
+    const post = calls.find((c) => c.method === 'POST' && c.url === '/persons/p1/measures')!;
+    expect(post.body).toEqual({
+      type: 'counselling',
+      startsOn: expect.any(String),
+      endsOn: '2030-01-01',
+      counselling: { institution: 'DZ-NIS', schedule: { kind: 'every_days', everyDays: 14 } },
+    });
   });
 });
 

@@ -96,11 +96,13 @@ function MorningLists({ reason }: { reason: string }) {
                     <td>
                       {item.dueDate}
                       {item.authority === 'uiks' && item.office ? ` · ${item.office}` : ''}
+                      {item.authority === 'counselling' ? ` · ${v('counselling')}` : ''}
                     </td>
                     <td>{item.daysOverdue}</td>
                     <td>
+                      {/* Counselling is attended at an institution: no check-in makes up for it. */}
                       <Can I="record" a="CheckIn">
-                        {done.has(rowKey(item)) ? (
+                        {item.authority === 'counselling' ? null : done.has(rowKey(item)) ? (
                           <span role="status">{t('checkInDone')}</span>
                         ) : (
                           <QuickCheckIn

@@ -5,6 +5,7 @@ import { ErrorMessage, Field, Select, today } from '../components/form';
 import { type MessageKey, scheduleKindName, useT, WEEKDAYS } from '../i18n';
 import {
   type Conviction,
+  type CounsellingInstitution,
   type Measure,
   MEASURE_TYPES,
   type Person,
@@ -278,13 +279,16 @@ export function ConvictionForm({ person, reason, onSaved }: { person: Person; re
   );
 }
 
+/** Whose schedule a form's fields describe: none for the police, `uiks` for the UIKS office, or counselling. */
+type SchedulePrefix = '' | 'uiks' | 'counselling';
+
 /** A schedule field's name (and label): `everyDays` for the police, `uiksEveryDays` for the UIKS office. */
-const scheduleField = (prefix: '' | 'uiks', name: 'scheduleKind' | 'everyDays' | 'weekdays'): MessageKey =>
+const scheduleField = (prefix: SchedulePrefix, name: 'scheduleKind' | 'everyDays' | 'weekdays'): MessageKey =>
   prefix ? (`${prefix}${name[0].toUpperCase()}${name.slice(1)}` as MessageKey) : name;
 
 /** The schedule fields: the kind, the days only for every_days, the weekdays only for weekdays. */
 function scheduleFields(
-  prefix: '' | 'uiks',
+  prefix: SchedulePrefix,
   kinds: [string, string][],
   shown: (values: Values) => boolean,
 ): FieldSpec[] {
@@ -299,8 +303,8 @@ function scheduleFields(
   ];
 }
 
-/** The schedule a form's fields describe (`prefix`: none for the police, `uiks` for the UIKS office). */
-export function scheduleOf(v: Values, prefix: '' | 'uiks' = ''): Schedule {
+/** The schedule a form's fields describe (`prefix`: none for the police, `uiks` for the UIKS office, counselling). */
+export function scheduleOf(v: Values, prefix: SchedulePrefix = ''): Schedule {
   const field = (name: 'scheduleKind' | 'everyDays' | 'weekdays') => v[scheduleField(prefix, name)] ?? '';
   const kind = field('scheduleKind') as ScheduleKind;
   if (kind === 'every_days') return { kind, everyDays: num(field('everyDays')) };
@@ -368,10 +372,17 @@ export function useUiksOffices(): UiksOffice[] {
   return useReference<UiksOffice>('/reference/uiks-offices').filter((o) => o.active);
 }
 
+/** The active counselling institutions, for choosing one. */
+export function useCounsellingInstitutions(): CounsellingInstitution[] {
+  return useReference<CounsellingInstitution>('/reference/counselling-institutions').filter((i) => i.active);
+}
+
 export function MeasureForm({ person, reason, onSaved }: { person: Person; reason: string; onSaved: () => void }) {
   const { t, v, language } = useT();
   const offices = useUiksOffices();
+  const institutions = useCounsellingInstitutions();
   const reporting = (values: Record<string, string>) => values.type === 'periodic_reporting';
+  const counselling = (values: Record<string, string>) => values.type === 'counselling';
   const withUiks = (values: Record<string, string>) => reporting(values) && Boolean(values.uiksOffice);
   // Monthly first: the console's default schedule.
   const kinds: [string, string][] = SCHEDULE_KINDS.map((k) => [k, scheduleKindName(k, language)]);
@@ -396,6 +407,13 @@ export function MeasureForm({ person, reason, onSaved }: { person: Person; reaso
           show: reporting,
         },
         ...scheduleFields('uiks', kinds, withUiks),
+        {
+          name: 'counsellingInstitution',
+          label: 'counsellingInstitution',
+          options: institutions.map((i): [string, string] => [i.code, `${i.name} (${i.code})`]),
+          show: counselling,
+        },
+        ...scheduleFields('counselling', kinds, counselling),
       ]}
       toBody={(values) => ({
         type: values.type,
@@ -408,6 +426,14 @@ export function MeasureForm({ person, reason, onSaved }: { person: Person; reaso
               ...(values.uiksOffice
                 ? { uiks: { office: values.uiksOffice, schedule: scheduleOf(values, 'uiks') } }
                 : {}),
+            }
+          : {}),
+        ...(counselling(values)
+          ? {
+              counselling: {
+                institution: values.counsellingInstitution || institutions[0]?.code,
+                schedule: scheduleOf(values, 'counselling'),
+              },
             }
           : {}),
       })}

@@ -241,13 +241,24 @@ function MeasureLine({ measure: m }: { measure: Measure }) {
           {' '}
           · {m.uiks.office}: {scheduleWords(m.uiks.schedule, language)}
         </>
+      )}
+      {m.counselling && (
+        <>
+          {' '}
+          · {m.counselling.institution}: {scheduleWords(m.counselling.schedule, language)}
+        </>
       )}{' '}
       · {v(m.status)}
       {(m.compliance ?? []).map((c) => (
         <span key={`${c.authority}:${c.office ?? ''}`}>
           {' '}
-          · {c.authority === 'uiks' ? (c.office ?? 'UIKS') : t('police')}:{' '}
-          <span className={`status ${c.status}`}>{v(c.status)}</span>
+          ·{' '}
+          {c.authority === 'uiks'
+            ? (c.office ?? 'UIKS')
+            : c.authority === 'counselling'
+              ? v('counselling')
+              : t('police')}
+          : <span className={`status ${c.status}`}>{v(c.status)}</span>
         </span>
       ))}
       {m.acknowledged !== undefined && (

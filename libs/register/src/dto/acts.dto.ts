@@ -124,11 +124,15 @@ export class CreateCounsellingDto {
   @IsIsoDate()
   attendedOn: string;
 
-  @ApiProperty({ example: 'Centar za socijalni rad Niš' })
+  @ApiPropertyOptional({
+    example: 'Centar za socijalni rad Niš',
+    description: "Default: the name of the measure's institution (required when the measure names none)",
+  })
+  @IsOptional()
   @IsString()
   @IsFreeText()
   @Length(1, 200)
-  institution: string;
+  institution?: string;
 }
 
 /** A correction of a breach: its time or description; the measure stays. */

@@ -65,6 +65,23 @@ export class UiksReportingDto {
   schedule: ScheduleDto;
 }
 
+/** A counselling measure's institution and schedule: one attendance in every period. */
+export class CounsellingDto {
+  @ApiProperty({
+    example: 'CSR-NIS',
+    description: 'An active counselling institution (GET /reference/counselling-institutions)',
+  })
+  @IsString()
+  @Matches(/^[A-Z]{2,5}(-[A-Z]+)+$/, { message: 'institution must be a counselling institution code such as CSR-NIS' })
+  institution: string;
+
+  @ApiProperty({ type: ScheduleDto })
+  @IsDefined()
+  @ValidateNested()
+  @Type(() => ScheduleDto)
+  schedule: ScheduleDto;
+}
+
 export class CreateMeasureDto {
   @ApiProperty({ enum: MEASURE_TYPE_CODES })
   @IsIn(MEASURE_TYPE_CODES)
@@ -114,6 +131,15 @@ export class CreateMeasureDto {
   @ValidateNested()
   @Type(() => UiksReportingDto)
   uiks?: UiksReportingDto;
+
+  @ApiPropertyOptional({
+    type: CounsellingDto,
+    description: 'Required for counselling, only for it: the institution and the schedule of attendance',
+  })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => CounsellingDto)
+  counselling?: CounsellingDto;
 }
 
 export const MEASURE_ACTIONS = ['suspend', 'resume', 'end'] as const;

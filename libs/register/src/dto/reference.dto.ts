@@ -24,8 +24,10 @@ import {
 import { REFERENCE_KINDS, type ReferenceKind } from '../entities/reference-history.entity';
 
 export const ARTICLE = /^\d{3}[a-z]?$/;
-/** A UIKS office's code or an article: what `reference_history.key` holds. */
-const REFERENCE_KEY = new RegExp(`${UIKS_OFFICE_CODE.source}|${ARTICLE.source}`);
+/** A counselling institution's code: a kind (CSR, DZ, ...) and a place, e.g. CSR-NIS. */
+export const COUNSELLING_INSTITUTION_CODE = /^[A-Z]{2,5}(-[A-Z]+)+$/;
+/** A UIKS office's or counselling institution's code, or an article: what `reference_history.key` holds. */
+const REFERENCE_KEY = new RegExp(`${UIKS_OFFICE_CODE.source}|${ARTICLE.source}|${COUNSELLING_INSTITUTION_CODE.source}`);
 
 export class CreateUiksOfficeDto {
   @ApiProperty({ example: 'UIKS-NIS' })
@@ -89,6 +91,34 @@ export class CreateOffenceDto {
 /** A change of an offence: its title, paragraphs, juvenileOnly (not its article). */
 export class UpdateOffenceDto extends UpdateType(OmitType(CreateOffenceDto, ['article'] as const)) {}
 
+export class CreateCounsellingInstitutionDto {
+  @ApiProperty({ example: 'CSR-NIS', pattern: COUNSELLING_INSTITUTION_CODE.source })
+  @Matches(COUNSELLING_INSTITUTION_CODE, { message: 'code must be an institution code such as CSR-NIS' })
+  code: string;
+
+  @ApiProperty({ example: 'Centar za socijalni rad Sveti Sava Niš' })
+  @IsString()
+  @IsFreeText()
+  @Length(1, 200)
+  name: string;
+
+  @ApiProperty({ example: 'Niš' })
+  @IsString()
+  @IsFreeText()
+  @Length(1, 100)
+  city: string;
+
+  @ApiPropertyOptional({ default: true, description: 'An inactive institution takes no new counselling measures' })
+  @IsOptional()
+  @IsBoolean()
+  active?: boolean;
+}
+
+/** A change of a counselling institution: its name, city, whether it is active (not its code). */
+export class UpdateCounsellingInstitutionDto extends UpdateType(
+  OmitType(CreateCounsellingInstitutionDto, ['code'] as const),
+) {}
+
 export class ReferenceHistoryQuery extends PageQuery {
   @ApiProperty({ enum: REFERENCE_KINDS })
   @IsIn(REFERENCE_KINDS)
@@ -96,12 +126,14 @@ export class ReferenceHistoryQuery extends PageQuery {
 
   @ApiPropertyOptional({
     example: 'UIKS-NIS',
-    description: 'The office code or the article; none: every one',
+    description: 'The office or institution code, or the article; none: every one',
     pattern: REFERENCE_KEY.source,
   })
   @IsOptional()
   @IsString()
   @Length(1, 60)
-  @Matches(REFERENCE_KEY, { message: 'key must be a UIKS office code or an article such as UIKS-NIS or 185a' })
+  @Matches(REFERENCE_KEY, {
+    message: 'key must be a UIKS office or institution code or an article such as UIKS-NIS or 185a',
+  })
   key?: string;
 }

@@ -5,6 +5,7 @@ import { Arrival } from './arrival.entity';
 import { Breach } from './breach.entity';
 import { CheckIn } from './check-in.entity';
 import { CounsellingAttendance } from './counselling-attendance.entity';
+import { CounsellingInstitution } from './counselling-institution.entity';
 import { MeasureSuspension } from './measure-suspension.entity';
 import { Notification } from './notification.entity';
 import { Transfer } from './transfer.entity';
@@ -28,6 +29,7 @@ export {
   Breach,
   CheckIn,
   CounsellingAttendance,
+  CounsellingInstitution,
   MeasureSuspension,
   Notification,
   Transfer,
@@ -46,6 +48,7 @@ export const REGISTER_ENTITIES = [
   Person,
   PersonHistoryEntry,
   Offence,
+  CounsellingInstitution,
   ReferenceHistoryEntry,
   Address,
   Arrival,

@@ -11,6 +11,7 @@ import {
   VersionColumn,
 } from 'typeorm';
 import { PoliceAdministration } from '@app/identity';
+import { CounsellingInstitution } from './counselling-institution.entity';
 import { Person } from './person.entity';
 
 export const MEASURE_TYPE_CODES = [
@@ -39,7 +40,7 @@ export type MeasureStatus = (typeof MEASURE_STATUSES)[number];
 @Check('measures_every_days_check', `"every_days" IS NULL OR "every_days" BETWEEN 1 AND 366`)
 @Check(
   'measures_schedule_kind_check',
-  `("type" = 'periodic_reporting') = ("schedule_kind" IS NOT NULL) AND "schedule_kind" IN ('every_days', 'monthly', 'weekly', 'weekdays')`,
+  `CASE "type" WHEN 'periodic_reporting' THEN "schedule_kind" IS NOT NULL WHEN 'counselling' THEN ("schedule_kind" IS NULL) = ("counselling_institution" IS NULL) ELSE "schedule_kind" IS NULL END AND "schedule_kind" IN ('every_days', 'monthly', 'weekly', 'weekdays')`,
 )
 @Check(
   'measures_schedule_every_days_check',
@@ -49,6 +50,7 @@ export type MeasureStatus = (typeof MEASURE_STATUSES)[number];
   'measures_weekdays_check',
   `("weekdays" IS NOT NULL) = coalesce("schedule_kind" = 'weekdays', false) AND ("weekdays" IS NULL OR reporting_weekdays_valid("weekdays"))`,
 )
+@Check('measures_counselling_institution_check', `"counselling_institution" IS NULL OR "type" = 'counselling'`)
 @Index(['personId'])
 @Index(['reportTo', 'status'])
 export class Measure {
@@ -79,7 +81,15 @@ export class Measure {
   @JoinColumn({ name: 'report_to', referencedColumnName: 'code' })
   reportToAdministration?: Relation<PoliceAdministration>;
 
-  /** The police administration's schedule (periodic reporting only). */
+  /** The institution a counselling measure's person attends (counselling measures recorded with a schedule). */
+  @Column({ type: 'text', nullable: true })
+  counsellingInstitution: string | null;
+
+  @ManyToOne(() => CounsellingInstitution, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'counselling_institution', referencedColumnName: 'code' })
+  institution?: Relation<CounsellingInstitution>;
+
+  /** The schedule: the police administration's (periodic reporting), or the counselling's. */
   @Column({ type: 'text', nullable: true })
   scheduleKind: ScheduleKind | null;
 

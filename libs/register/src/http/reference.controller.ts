@@ -5,13 +5,16 @@ import { Authenticated, Permission, RequiresReason } from '@app/authz';
 import { Audited, AuditContext, type RequestAudit } from '@app/audit';
 import type { MEASURE_TYPES } from '../measure-types';
 import {
+  CreateCounsellingInstitutionDto,
   CreateOffenceDto,
   CreateUiksOfficeDto,
   ReferenceHistoryQuery,
+  UpdateCounsellingInstitutionDto,
   UpdateOffenceDto,
   UpdateUiksOfficeDto,
 } from '../dto/reference.dto';
 import {
+  type CounsellingInstitutionView,
   type OffenceView,
   type ReferenceHistoryItem,
   type ReferenceList,
@@ -71,6 +74,50 @@ export class ReferenceController {
     return this.reference.updateOffice(audit, code, version, body);
   }
 
+  @Get('counselling-institutions')
+  @Authenticated()
+  @Audited('reference.read', { resource: 'counselling_institution' })
+  @ApiOperation({
+    summary: 'The institutions a counselling measure may name (centres for social work, health centres)',
+  })
+  counsellingInstitutions(@AuditContext() audit: RequestAudit): Promise<ReferenceList<CounsellingInstitutionView>> {
+    return this.reference.counsellingInstitutions(audit);
+  }
+
+  @Post('counselling-institutions')
+  @Permission('manage', 'Reference')
+  @RequiresReason()
+  @Audited('reference.create', { resource: 'counselling_institution' })
+  @ApiOperation({ summary: 'Add a counselling institution (admins; X-Access-Reason goes in the history)' })
+  @ApiResponse({ status: 201, description: 'The institution (ETag: its version)' })
+  @ApiResponse({ status: 400, description: 'Malformed' })
+  @ApiResponse({ status: 409, description: 'An institution with that code exists' })
+  @VersionedETag()
+  createInstitution(
+    @AuditContext() audit: RequestAudit,
+    @Body() body: CreateCounsellingInstitutionDto,
+  ): Promise<CounsellingInstitutionView> {
+    return this.reference.createInstitution(audit, body);
+  }
+
+  @Patch('counselling-institutions/:code')
+  @Permission('manage', 'Reference')
+  @RequiresReason()
+  @Audited('reference.update', { resource: 'counselling_institution' })
+  @ApiIfMatch()
+  @ApiParam({ name: 'code', example: 'CSR-NIS' })
+  @ApiOperation({ summary: 'Change a counselling institution: name, city, active (admins; If-Match)' })
+  @ApiResponse({ status: 200, description: 'The institution, changed (ETag: its version)' })
+  @VersionedETag()
+  updateInstitution(
+    @AuditContext() audit: RequestAudit,
+    @Param('code') code: string,
+    @IfMatchVersion() version: number,
+    @Body() body: UpdateCounsellingInstitutionDto,
+  ): Promise<CounsellingInstitutionView> {
+    return this.reference.updateInstitution(audit, code, version, body);
+  }
+
   @Get('offences')
   @Authenticated()
   @Audited('reference.read', { resource: 'offence' })
@@ -112,7 +159,9 @@ export class ReferenceController {
   @Get('history')
   @Permission('manage', 'Reference')
   @Audited('reference.history', { resource: 'reference' })
-  @ApiOperation({ summary: 'The changes of the UIKS offices or of the offence catalogue, newest first (admins)' })
+  @ApiOperation({
+    summary: 'The changes of the UIKS offices, counselling institutions or offence catalogue, newest first (admins)',
+  })
   history(
     @AuditContext() audit: RequestAudit,
     @Query() query: ReferenceHistoryQuery,
