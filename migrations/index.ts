@@ -1,4 +1,5 @@
 import { EnforcementAlerts1796500000000 } from './1796500000000-EnforcementAlerts';
+import { Places1796500200000 } from './1796500200000-Places';
 import { ReportingSchedules1796400200000 } from './1796400200000-ReportingSchedules';
 import { ReleaseReadiness1796400400000 } from './1796400400000-ReleaseReadiness';
 import { Acknowledgements1796400300000 } from './1796400300000-Acknowledgements';
@@ -49,4 +50,5 @@ export const MIGRATIONS: Function[] = [
   Acknowledgements1796400300000,
   ReleaseReadiness1796400400000,
   EnforcementAlerts1796500000000,
+  Places1796500200000,
 ];

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, Length } from 'class-validator';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
 import { IsFreeText, IsIsoDate, IsPoliceAdministrationCode, PageQuery } from '@app/common';
 import { ALERT_KINDS, ALERT_STATUSES, type AlertKind, type AlertStatus } from './entities';
 
@@ -65,4 +66,14 @@ export class InboxQuery extends PageQuery {
   @IsOptional()
   @IsIn(['true', 'false'], { message: 'unread must be true or false' })
   unread?: 'true' | 'false';
+}
+
+export class ProximityQuery extends PageQuery {
+  @ApiPropertyOptional({ minimum: 1, maximum: 5000, default: 300, description: 'The distance, in metres' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(5000)
+  metres?: number;
 }

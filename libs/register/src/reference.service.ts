@@ -74,6 +74,32 @@ function nullsRefused(changes: object): FieldError[] {
     .map(([field]) => ({ field, message: 'may not be empty' }));
 }
 
+/** The history row of a change, with the request's actor and access reason, and the audit's before and after. */
+export async function recordReferenceChange<V extends object>(
+  manager: EntityManager,
+  audit: RequestAudit,
+  kind: ReferenceKind,
+  key: string,
+  before: V | null,
+  after: V,
+): Promise<V> {
+  await manager.query(
+    `INSERT INTO reference_history (kind, key, actor, reason, change, before, after)
+     VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+    [
+      kind,
+      key,
+      JSON.stringify(audit.actor ?? {}),
+      audit.reason,
+      before ? 'update' : 'create',
+      before ? JSON.stringify(before) : null,
+      JSON.stringify(after),
+    ],
+  );
+  audit.details = before ? { before, after } : { after };
+  return after;
+}
+
 /**
  * The register's reference data: police administrations, measure types, and
  * the two kinds admins edit (UIKS offices, the offence catalogue), each
@@ -119,7 +145,7 @@ export class ReferenceService {
       const office = await repository.save(
         repository.create({ ...input, policeAdministrations: [...input.policeAdministrations].sort() }),
       );
-      return this.recorded(manager, audit, 'uiks_office', office.code, null, toOfficeView(office));
+      return recordReferenceChange(manager, audit, 'uiks_office', office.code, null, toOfficeView(office));
     });
   }
 
@@ -147,7 +173,7 @@ export class ReferenceService {
         active: changes.active ?? office.active,
       });
       const saved = await repository.save(office);
-      return this.recorded(manager, audit, 'uiks_office', code, before, toOfficeView(saved));
+      return recordReferenceChange(manager, audit, 'uiks_office', code, before, toOfficeView(saved));
     });
   }
 
@@ -161,7 +187,7 @@ export class ReferenceService {
       const offence = await repository.save(
         repository.create({ ...input, paragraphs: [...input.paragraphs].sort((a, b) => a - b) }),
       );
-      return this.recorded(manager, audit, 'offence', offence.article, null, toOffenceView(offence));
+      return recordReferenceChange(manager, audit, 'offence', offence.article, null, toOffenceView(offence));
     });
   }
 
@@ -186,7 +212,7 @@ export class ReferenceService {
         juvenileOnly: changes.juvenileOnly ?? offence.juvenileOnly,
       });
       const saved = await repository.save(offence);
-      return this.recorded(manager, audit, 'offence', article, before, toOffenceView(saved));
+      return recordReferenceChange(manager, audit, 'offence', article, before, toOffenceView(saved));
     });
   }
 
@@ -223,31 +249,5 @@ export class ReferenceService {
         { field: 'policeAdministrations', message: `unknown police administration codes: ${unknown.join(', ')}` },
       ]);
     }
-  }
-
-  /** The history row of a change, with the request's actor and access reason, and the audit's before and after. */
-  private async recorded<V extends object>(
-    manager: EntityManager,
-    audit: RequestAudit,
-    kind: ReferenceKind,
-    key: string,
-    before: V | null,
-    after: V,
-  ): Promise<V> {
-    await manager.query(
-      `INSERT INTO reference_history (kind, key, actor, reason, change, before, after)
-       VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-      [
-        kind,
-        key,
-        JSON.stringify(audit.actor ?? {}),
-        audit.reason,
-        before ? 'update' : 'create',
-        before ? JSON.stringify(before) : null,
-        JSON.stringify(after),
-      ],
-    );
-    audit.details = before ? { before, after } : { after };
-    return after;
   }
 }

@@ -20,6 +20,7 @@ import { PersonSearch } from './access/person-search';
 import { PersonsService } from './persons.service';
 import { PhotosService } from './photos.service';
 import { ReferenceService } from './reference.service';
+import { PlacesService } from './places.service';
 import { ReleasesService } from './releases.service';
 import { WorkplacesService } from './workplaces.service';
 
@@ -35,6 +36,7 @@ const SERVICES = [
   MeasuresService,
   PersonsService,
   ReferenceService,
+  PlacesService,
   WorkplacesService,
   PhotosService,
   MeasureActsService,

@@ -7,6 +7,7 @@ import type { PersonScope } from './access/person-scope';
 import type { CreateWorkplaceDto, UpdateWorkplaceDto } from './dto/workplace.dto';
 import { Workplace } from './entities/workplace.entity';
 import { sentFields } from './sent-fields';
+import { assertPairedCoordinates, coordinatesOf } from './places/coordinates';
 
 export interface WorkplaceView {
   id: string;
@@ -15,6 +16,9 @@ export interface WorkplaceView {
   involvesMinors: boolean;
   validFrom: string;
   validTo: string | null;
+  /** Present only when recorded (WGS 84). */
+  latitude?: number;
+  longitude?: number;
   version: number;
 }
 
@@ -25,6 +29,7 @@ export const toWorkplaceView = (w: Workplace): WorkplaceView => ({
   involvesMinors: w.involvesMinors,
   validFrom: w.validFrom,
   validTo: w.validTo,
+  ...coordinatesOf(w),
   version: w.version,
 });
 
@@ -50,6 +55,7 @@ export class WorkplacesService {
   /** Records a workplace on a person opened with `target` (also for a notified change of workplace). */
   async record(person: PersonScope, input: CreateWorkplaceDto): Promise<WorkplaceView> {
     assertRealDate(input.validFrom);
+    assertPairedCoordinates(input);
     const { created: workplace } = await person.supersede({
       entity: Workplace,
       part: 'workplace',
@@ -91,6 +97,7 @@ export class WorkplacesService {
           view: toWorkplaceView,
           apply: (workplace) => {
             Object.assign(workplace, sentFields(changes));
+            assertPairedCoordinates(workplace);
             if (workplace.validTo !== null && workplace.validTo < workplace.validFrom) {
               throw DomainError.validation([
                 { field: 'validFrom', message: `must not be after the workplace ended (${workplace.validTo})` },

@@ -4,8 +4,22 @@ import { OptionalIfMatchVersion, type Page, UUID_PARAM } from '@app/common';
 import { CurrentPrincipal, Permission, type Principal, RequiresReason } from '@app/authz';
 import { Audited, AuditContext, type RequestAudit } from '@app/audit';
 import { AlertsService, type AlertView } from '../alerts.service';
-import { AlertQuery, DueQuery, InboxQuery, OverdueQuery, ReleaseQuery, ResolveAlertDto } from '../compliance.dto';
-import { ComplianceService, type DueItem, type OverdueItem, type ReleaseItem } from '../compliance.service';
+import {
+  AlertQuery,
+  DueQuery,
+  InboxQuery,
+  OverdueQuery,
+  ProximityQuery,
+  ReleaseQuery,
+  ResolveAlertDto,
+} from '../compliance.dto';
+import {
+  ComplianceService,
+  type DueItem,
+  type OverdueItem,
+  type ProximityItem,
+  type ReleaseItem,
+} from '../compliance.service';
 import { type InboxItemView, InboxService } from '../inbox.service';
 
 @ApiTags('compliance')
@@ -52,6 +66,22 @@ export class ComplianceController {
     @Query() query: ReleaseQuery,
   ): Promise<Page<ReleaseItem>> {
     return this.compliance.releases(audit, principal, query);
+  }
+
+  @Get('proximity')
+  // It shows where each person lives or works: for those who read addresses (clerks; officers in their region).
+  @Permission('read', 'Address')
+  @Audited('compliance.proximity', { resource: 'compliance' })
+  @ApiOperation({
+    summary:
+      'Persons under the ban on places where minors gather whose current address or workplace lies within `metres` (1-5000, default 300) of an active place, nearest first: the distance, the location and the nearest place',
+  })
+  proximity(
+    @AuditContext() audit: RequestAudit,
+    @CurrentPrincipal() principal: Principal,
+    @Query() query: ProximityQuery,
+  ): Promise<Page<ProximityItem>> {
+    return this.compliance.proximity(audit, principal, query);
   }
 }
 

@@ -24,8 +24,9 @@ import {
 import { REFERENCE_KINDS, type ReferenceKind } from '../entities/reference-history.entity';
 
 export const ARTICLE = /^\d{3}[a-z]?$/;
-/** A UIKS office's code or an article: what `reference_history.key` holds. */
-const REFERENCE_KEY = new RegExp(`${UIKS_OFFICE_CODE.source}|${ARTICLE.source}`);
+const PLACE_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/** A UIKS office's code, an article or a place's id: what `reference_history.key` holds. */
+const REFERENCE_KEY = new RegExp(`${UIKS_OFFICE_CODE.source}|${ARTICLE.source}|${PLACE_ID.source}`);
 
 export class CreateUiksOfficeDto {
   @ApiProperty({ example: 'UIKS-NIS' })
@@ -96,12 +97,12 @@ export class ReferenceHistoryQuery extends PageQuery {
 
   @ApiPropertyOptional({
     example: 'UIKS-NIS',
-    description: 'The office code or the article; none: every one',
+    description: 'The office code, the article or the place id; none: every one',
     pattern: REFERENCE_KEY.source,
   })
   @IsOptional()
   @IsString()
   @Length(1, 60)
-  @Matches(REFERENCE_KEY, { message: 'key must be a UIKS office code or an article such as UIKS-NIS or 185a' })
+  @Matches(REFERENCE_KEY, { message: 'key must be a UIKS office code, an article or a place id, such as UIKS-NIS or 185a' })
   key?: string;
 }

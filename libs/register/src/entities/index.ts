@@ -16,6 +16,7 @@ import { ReferenceHistoryEntry } from './reference-history.entity';
 import { PersonHistoryEntry } from './person-history.entity';
 import { Person } from './person.entity';
 import { Photo } from './photo.entity';
+import { Place } from './place.entity';
 import { PhysicalDescription } from './physical-description.entity';
 import { Workplace } from './workplace.entity';
 
@@ -37,6 +38,7 @@ export {
   Person,
   PersonHistoryEntry,
   PhysicalDescription,
+  Place,
   ReferenceHistoryEntry,
   Workplace,
 };
@@ -45,6 +47,7 @@ export const REGISTER_ENTITIES = [
   PersonHistoryEntry,
   Offence,
   ReferenceHistoryEntry,
+  Place,
   Address,
   Arrival,
   DnaReference,
