@@ -38,6 +38,8 @@ interface Context {
   /** A UIKS office and an offence of the catalogue, each at version 1. */
   officeCode: string;
   article: string;
+  /** A place where minors gather, at version 1. */
+  placeId: string;
   /** An acknowledgement of the measure. */
   acknowledgementId: string;
 }
@@ -503,6 +505,13 @@ const MATRIX: RouteCase[] = [
     expect: { anonymous: 401, registry_clerk: 200, police_officer: 200, others: 403 },
   },
   {
+    route: 'GET compliance/proximity',
+    url: () => '/api/v1/compliance/proximity?metres=300',
+    headers: REASON,
+    // It shows where each person lives or works: for those who read addresses.
+    expect: { anonymous: 401, registry_clerk: 200, police_officer: 200, others: 403 },
+  },
+  {
     route: 'GET alerts',
     url: () => '/api/v1/alerts',
     headers: REASON,
@@ -572,6 +581,33 @@ const MATRIX: RouteCase[] = [
   {
     route: 'PATCH reference/uiks-offices/:code',
     url: (c) => `/api/v1/reference/uiks-offices/${c.officeCode}`,
+    headers: { ...REASON, 'If-Match': '"1"' },
+    body: { active: false },
+    expect: ADMIN_ONLY(200),
+  },
+  {
+    route: 'GET reference/places',
+    url: () => '/api/v1/reference/places?kind=school',
+    // Readers of the register, and the admins who edit them.
+    expect: { anonymous: 401, auditor: 403, others: 200 },
+  },
+  {
+    route: 'POST reference/places',
+    url: () => '/api/v1/reference/places',
+    headers: REASON,
+    body: (c) => ({
+      externalId: `${c.placeId}-NEW`.slice(0, 60),
+      kind: 'playground',
+      name: 'Igralište',
+      address: 'Park 1',
+      latitude: 43.3,
+      longitude: 21.9,
+    }),
+    expect: ADMIN_ONLY(201),
+  },
+  {
+    route: 'PATCH reference/places/:id',
+    url: (c) => `/api/v1/reference/places/${c.placeId}`,
     headers: { ...REASON, 'If-Match': '"1"' },
     body: { active: false },
     expect: ADMIN_ONLY(200),
@@ -730,9 +766,15 @@ describe('access matrix', () => {
     const article = `${String(100 + matrixCase).padStart(3, '0')}y`;
     await t.dataSource.query(`INSERT INTO uiks_offices (code, name) VALUES ($1, 'Kancelarija')`, [officeCode]);
     await t.dataSource.query(`INSERT INTO offences (article, title) VALUES ($1, 'Član')`, [article]);
+    const [{ id: placeId }] = await t.dataSource.query(
+      `INSERT INTO places (external_id, kind, name, address, latitude, longitude)
+       VALUES ($1, 'school', 'Škola', 'Ulica 1', 43.32, 21.89) RETURNING id`,
+      [`MATRIX-${matrixCase}`],
+    );
     const context: Context = {
       officeCode,
       article,
+      placeId,
       targetId: target.user.id,
       roleChangeId,
       eventId: event.id,

@@ -60,7 +60,8 @@ export interface PlaceImportReport {
 }
 
 const BY_NAME: KeysetColumn[] = [
-  { sql: 'p.name', kind: 'text' },
+  // In parentheses: TypeORM would take a bare `p.name` for the entity's column and drop it from the entity.
+  { sql: '(p.name)', kind: 'text' },
   { sql: 'p.id', kind: 'uuid' },
 ];
 
@@ -132,7 +133,7 @@ export class PlacesService {
    * imported. A file that cannot be read as such (no header, a missing
    * column, broken quoting) is refused as a whole.
    */
-  import(audit: RequestAudit, text: string): Promise<PlaceImportReport> {
+  async import(audit: RequestAudit, text: string): Promise<PlaceImportReport> {
     audit.on('place');
     const rows = readPlaceRows(text);
     return this.log.transaction(audit, async (manager) => {
@@ -223,7 +224,9 @@ export function readPlaceRows(text: string): ({ line: number; place: CreatePlace
     reasons.push(
       ...errors
         // A value that is not a number at all was named above.
-        .filter((e) => !(typeof raw[e.field as keyof typeof raw] === 'string' && ['latitude', 'longitude'].includes(e.field)))
+        .filter(
+          (e) => !(typeof raw[e.field as keyof typeof raw] === 'string' && ['latitude', 'longitude'].includes(e.field)),
+        )
         .map((e) => e.message),
     );
     if (externalId !== null) {

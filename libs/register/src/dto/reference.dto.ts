@@ -103,6 +103,8 @@ export class ReferenceHistoryQuery extends PageQuery {
   @IsOptional()
   @IsString()
   @Length(1, 60)
-  @Matches(REFERENCE_KEY, { message: 'key must be a UIKS office code, an article or a place id, such as UIKS-NIS or 185a' })
+  @Matches(REFERENCE_KEY, {
+    message: 'key must be a UIKS office code, an article or a place id, such as UIKS-NIS or 185a',
+  })
   key?: string;
 }

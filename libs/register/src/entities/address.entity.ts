@@ -25,7 +25,10 @@ export type AddressKind = (typeof ADDRESS_KINDS)[number];
 @Check('addresses_validity_check', `"valid_to" IS NULL OR "valid_to" >= "valid_from"`)
 @Index('addresses_current_key', ['personId', 'kind'], { unique: true, where: 'valid_to IS NULL' })
 @Index(['personId', 'validFrom'])
-@Check('addresses_coordinates_check', `("latitude" IS NULL) = ("longitude" IS NULL) AND ("latitude" IS NULL OR "latitude" BETWEEN -90 AND 90) AND ("longitude" IS NULL OR "longitude" BETWEEN -180 AND 180)`)
+@Check(
+  'addresses_coordinates_check',
+  `("latitude" IS NULL) = ("longitude" IS NULL) AND ("latitude" IS NULL OR "latitude" BETWEEN -90 AND 90) AND ("longitude" IS NULL OR "longitude" BETWEEN -180 AND 180)`,
+)
 export class Address {
   @PrimaryGeneratedColumn('uuid')
   id: string;

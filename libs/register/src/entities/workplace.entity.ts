@@ -17,7 +17,10 @@ import { Person } from './person.entity';
 @Check('workplaces_validity_check', `"valid_to" IS NULL OR "valid_to" >= "valid_from"`)
 @Index('workplaces_current_key', ['personId'], { unique: true, where: 'valid_to IS NULL' })
 @Index(['personId', 'validFrom'])
-@Check('workplaces_coordinates_check', `("latitude" IS NULL) = ("longitude" IS NULL) AND ("latitude" IS NULL OR "latitude" BETWEEN -90 AND 90) AND ("longitude" IS NULL OR "longitude" BETWEEN -180 AND 180)`)
+@Check(
+  'workplaces_coordinates_check',
+  `("latitude" IS NULL) = ("longitude" IS NULL) AND ("latitude" IS NULL OR "latitude" BETWEEN -90 AND 90) AND ("longitude" IS NULL OR "longitude" BETWEEN -180 AND 180)`,
+)
 export class Workplace {
   @PrimaryGeneratedColumn('uuid')
   id: string;

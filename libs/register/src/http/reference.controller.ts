@@ -158,7 +158,9 @@ export class ReferenceController {
   @Get('history')
   @Permission('manage', 'Reference')
   @Audited('reference.history', { resource: 'reference' })
-  @ApiOperation({ summary: 'The changes of the UIKS offices, the offence catalogue or the places, newest first (admins)' })
+  @ApiOperation({
+    summary: 'The changes of the UIKS offices, the offence catalogue or the places, newest first (admins)',
+  })
   history(
     @AuditContext() audit: RequestAudit,
     @Query() query: ReferenceHistoryQuery,
