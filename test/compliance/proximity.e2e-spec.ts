@@ -4,6 +4,7 @@ import { PlacesService } from '@app/register';
 import { eventsOf, rid } from '../support/audit';
 import { bearer, signedIn, type TestAccount, type Tokens } from '../support/identity';
 import { REASON, registerPerson } from '../support/register';
+import { runtimeRoleUrl } from '../support/runtime-role';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 /** earthdistance's sphere: a degree of latitude is 6,378,168 m * pi / 180. */
@@ -414,6 +415,37 @@ describe('places where minors gather and the proximity of persons under the ban'
       );
       const res = await request(t.server).get(url(300)).set(as(clerk));
       expect(res.body.items.map((i: { personId: string }) => i.personId)).toEqual([beogradPerson]);
+    });
+  });
+  describe('as the runtime role', () => {
+    let runtime: TestApp;
+
+    beforeAll(async () => {
+      const url = await runtimeRoleUrl(t, 'register_test_places', 'places-runtime-password');
+      runtime = await startTestApp({ DATABASE_URL: url }, [], t.database);
+    });
+
+    afterAll(async () => {
+      await runtime?.close();
+    });
+
+    it('edits places and measures distances with only the grants of register_app', async () => {
+      const [{ current_user: user }] = await runtime.dataSource.query('SELECT current_user');
+      expect(user).toBe('register_test_places');
+      const runtimeAdmin = await signedIn(runtime, 'admin');
+      const created = await request(runtime.server)
+        .post('/api/v1/reference/places')
+        .set(as(runtimeAdmin))
+        .send({ externalId: 'RUNTIME-1', kind: 'sports_club', name: 'FK Radnički', address: 'Čair', ...NIS });
+      expect(created.status).toBe(201);
+      const runtimeClerk = await signedIn(runtime, 'registry_clerk');
+      const res = await request(runtime.server).get('/api/v1/compliance/proximity?metres=300').set(as(runtimeClerk));
+      expect(res.status).toBe(200);
+      expect(res.body.items).toHaveLength(1);
+      await expect(runtime.dataSource.query(`DELETE FROM places`)).rejects.toThrow(/permission denied/);
+      await expect(runtime.dataSource.query(`UPDATE reference_history SET reason = 'x'`)).rejects.toThrow(
+        /permission denied/,
+      );
     });
   });
 });

@@ -223,7 +223,7 @@ describe('reference data: UIKS offices and the offence catalogue', () => {
         message: 'key must be a UIKS office code, an article or a place id, such as UIKS-NIS or 185a',
       });
       expect(wrongKind.body.errors).toEqual([
-        { field: 'kind', message: 'kind must be one of the following values: uiks_office, offence' },
+        { field: 'kind', message: 'kind must be one of the following values: uiks_office, offence, place' },
       ]);
     });
   });
