@@ -330,30 +330,29 @@ export class ComplianceService {
     const where = positional(this.access.scope(principal, 'read', 'Address', { person: 'p' }));
     const params: unknown[] = [...where.params, query.metres ?? 300];
     const metres = `$${params.length}::double precision`;
+    // Set-based (every candidate pair at once, then the nearest per person): about three times faster than
+    // a lateral query per person at 10,000 persons under the ban (bench/).
     const sql = `
       SELECT p.id AS person_id, p.surname, p.given_names, n.location, n.location_id,
              n.place_id, n.place_kind, n.place_name, n.place_address,
              round(n.distance)::int AS distance_m, n.places_within
-        FROM (SELECT DISTINCT m.person_id FROM register_measures m
-               WHERE m.type = 'ban_places_with_minors' AND m.status = 'active'
-                 AND m.starts_on <= (now() AT TIME ZONE 'Europe/Belgrade')::date
-                 AND m.ends_on >= (now() AT TIME ZONE 'Europe/Belgrade')::date) b
-        JOIN register_persons p ON p.id = b.person_id
-        CROSS JOIN LATERAL (
-          SELECT c.location, c.location_id, c.place_id, c.place_kind, c.place_name, c.place_address, c.distance,
-                 count(*) OVER () AS places_within
-            FROM (SELECT l.location, l.location_id, pl.id AS place_id, pl.kind AS place_kind,
-                         pl.name AS place_name, pl.address AS place_address,
-                         earth_distance(ll_to_earth(l.latitude, l.longitude),
-                                        ll_to_earth(pl.latitude, pl.longitude)) AS distance
-                    FROM register_current_locations l
-                    JOIN register_places pl
-                      ON earth_box(ll_to_earth(l.latitude, l.longitude), ${metres})
-                         @> ll_to_earth(pl.latitude, pl.longitude)
-                   WHERE l.person_id = p.id) c
-           WHERE c.distance <= ${metres}
-           ORDER BY c.distance, c.place_id, c.location_id
-           LIMIT 1) n
+        FROM (SELECT DISTINCT ON (c.person_id) c.*, count(*) OVER (PARTITION BY c.person_id) AS places_within
+                FROM (SELECT l.person_id, l.location, l.location_id, pl.id AS place_id, pl.kind AS place_kind,
+                             pl.name AS place_name, pl.address AS place_address,
+                             earth_distance(ll_to_earth(l.latitude, l.longitude),
+                                            ll_to_earth(pl.latitude, pl.longitude)) AS distance
+                        FROM register_current_locations l
+                        JOIN register_places pl
+                          ON earth_box(ll_to_earth(l.latitude, l.longitude), ${metres})
+                             @> ll_to_earth(pl.latitude, pl.longitude)
+                       WHERE l.person_id IN (
+                               SELECT m.person_id FROM register_measures m
+                                WHERE m.type = 'ban_places_with_minors' AND m.status = 'active'
+                                  AND m.starts_on <= (now() AT TIME ZONE 'Europe/Belgrade')::date
+                                  AND m.ends_on >= (now() AT TIME ZONE 'Europe/Belgrade')::date)) c
+               WHERE c.distance <= ${metres}
+               ORDER BY c.person_id, c.distance, c.place_id, c.location_id) n
+        JOIN register_persons p ON p.id = n.person_id
        WHERE ${where.sql}`;
     return this.page<ProximityItem, ProximityRow>(audit, sql, params, new Keyset(BY_DISTANCE, query), (row) => ({
       personId: row.person_id,
