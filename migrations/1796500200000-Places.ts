@@ -11,7 +11,7 @@ const coordinates = (table: string) =>
  * Places where minors gather (#16): reference data (kindergartens, schools,
  * playgrounds, sports clubs), imported by external id and edited with
  * history in `reference_history`; coordinates on addresses and workplaces;
- * and the views through which compliance finds persons under the ban on
+ * the place of a breach (`breaches.place_id`); and the views through which compliance finds persons under the ban on
  * such places living or working near one:
  *
  * - register_places: the active places: id, kind, name, address, latitude,
@@ -61,6 +61,11 @@ export class Places1796500200000 implements MigrationInterface {
       await queryRunner.query(`ALTER TABLE "${table}" ADD "longitude" double precision`);
       await queryRunner.query(`ALTER TABLE "${table}" ADD ${coordinates(table)}`);
     }
+    // A breach of the ban keeps the place where it happened.
+    await queryRunner.query(`ALTER TABLE "breaches" ADD "place_id" uuid`);
+    await queryRunner.query(
+      'ALTER TABLE "breaches" ADD CONSTRAINT "breaches_place_id_fkey" FOREIGN KEY ("place_id") REFERENCES "places"("id") ON DELETE RESTRICT ON UPDATE NO ACTION',
+    );
     // The ban's persons are few among all: found without reading every measure.
     await queryRunner.query(`
       CREATE INDEX "measures_places_ban_idx" ON "measures" ("person_id")
@@ -95,6 +100,8 @@ export class Places1796500200000 implements MigrationInterface {
       `ALTER TABLE "reference_history" ADD CONSTRAINT "reference_history_kind_check" CHECK ("kind" IN (${KINDS_BEFORE})) NOT VALID`,
     );
     await queryRunner.query(`DROP INDEX "measures_places_ban_idx"`);
+    await queryRunner.query('ALTER TABLE "breaches" DROP CONSTRAINT "breaches_place_id_fkey"');
+    await queryRunner.query(`ALTER TABLE "breaches" DROP COLUMN "place_id"`);
     for (const table of ['workplaces', 'addresses']) {
       await queryRunner.query(`ALTER TABLE "${table}" DROP CONSTRAINT "${table}_coordinates_check"`);
       await queryRunner.query(`ALTER TABLE "${table}" DROP COLUMN "longitude"`);

@@ -408,6 +408,35 @@ describe('places where minors gather and the proximity of persons under the ban'
       expect(second.body).toEqual({ items: [expect.objectContaining({ personId: near })], nextCursor: null });
     });
 
+    it('keeps the place of a breach of the ban, and refuses an unknown one', async () => {
+      const [{ id: measureId }] = await t.dataSource.query(
+        `SELECT id FROM measures WHERE person_id = $1 AND type = 'ban_places_with_minors'`,
+        [near],
+      );
+      const [{ id: placeId }] = await t.dataSource.query(`SELECT id FROM places WHERE external_id = 'PROX-250'`);
+      const breach = { measureId, occurredAt: '2026-11-20T16:30:00+01:00', description: 'Viđen u dvorištu škole' };
+      const url = `/api/v1/persons/${near}/breaches`;
+      const unknown = await request(t.server)
+        .post(url)
+        .set(as(officerNis))
+        .send({ ...breach, placeId: '00000000-0000-4000-8000-000000000000' });
+      expect(unknown.status).toBe(400);
+      expect(unknown.body.errors).toEqual([
+        { field: 'placeId', message: 'is not a known place (GET /reference/places)' },
+      ]);
+      const recorded = await request(t.server)
+        .post(url)
+        .set(as(officerNis))
+        .send({ ...breach, placeId });
+      expect(recorded.status).toBe(201);
+      expect(recorded.body).toMatchObject({ measureId, placeId, description: 'Viđen u dvorištu škole' });
+      const [row] = await t.dataSource.query(`SELECT place_id FROM breaches WHERE id = $1`, [recorded.body.id]);
+      expect(row).toEqual({ place_id: placeId });
+      const without = await request(t.server).post(url).set(as(officerNis)).send(breach);
+      expect(without.status).toBe(201);
+      expect(without.body).not.toHaveProperty('placeId');
+    });
+
     it('forgets a person whose ban ended', async () => {
       await t.dataSource.query(
         `UPDATE measures SET status = 'ended' WHERE person_id = $1 AND type = 'ban_places_with_minors'`,

@@ -13,6 +13,7 @@ import type {
   UpdateCounsellingDto,
 } from './dto/acts.dto';
 import { Breach } from './entities/breach.entity';
+import { assertKnownPlace } from './places.service';
 import { CheckIn, type ReportingAuthority } from './entities/check-in.entity';
 import { OfficeReportingSchedule } from './entities/office-reporting-schedule.entity';
 import { CounsellingAttendance } from './entities/counselling-attendance.entity';
@@ -63,6 +64,8 @@ export interface BreachView {
   recordedBy: string;
   createdAt: Date;
   version: number;
+  /** Where it happened (a place where minors gather); present only when recorded. */
+  placeId?: string;
 }
 
 const toBreachView = (b: Breach): BreachView => ({
@@ -70,6 +73,7 @@ const toBreachView = (b: Breach): BreachView => ({
   measureId: b.measureId,
   occurredAt: b.occurredAt,
   description: b.description,
+  ...(b.placeId ? { placeId: b.placeId } : {}),
   recordedBy: b.recordedBy,
   createdAt: b.createdAt,
   version: b.version,
@@ -247,10 +251,17 @@ export class MeasureActsService {
       async (person) => {
         const occurredAt = pastInstant(input.occurredAt, 'occurredAt');
         const measure = await measureOf(person, input.measureId, () => null);
+        await assertKnownPlace(person.manager, input.placeId);
         const view = await person.create(
           Breach,
           'breach',
-          { measureId: input.measureId, occurredAt, description: input.description, recordedBy: principal.userId },
+          {
+            measureId: input.measureId,
+            occurredAt,
+            description: input.description,
+            placeId: input.placeId ?? null,
+            recordedBy: principal.userId,
+          },
           toBreachView,
         );
         await this.raiser.raise(person.manager, [
@@ -290,9 +301,13 @@ export class MeasureActsService {
           part: 'breach',
           version,
           view: toBreachView,
-          apply: (breach) => {
+          apply: async (breach) => {
             if (changes.occurredAt !== undefined) breach.occurredAt = pastInstant(changes.occurredAt, 'occurredAt');
             if (changes.description !== undefined) breach.description = changes.description;
+            if (changes.placeId !== undefined) {
+              await assertKnownPlace(person.manager, changes.placeId);
+              breach.placeId = changes.placeId;
+            }
           },
         }),
     );

@@ -237,3 +237,10 @@ export function readPlaceRows(text: string): ({ line: number; place: CreatePlace
     return reasons.length > 0 ? { line: record.line, externalId, reasons } : { line: record.line, place: instance };
   });
 }
+
+/** A place named by a record (a breach's `placeId`) must be one of the reference data: else 400 naming it. */
+export async function assertKnownPlace(manager: EntityManager, placeId: string | null | undefined): Promise<void> {
+  if (!placeId) return;
+  if (await manager.getRepository(Place).existsBy({ id: placeId })) return;
+  throw DomainError.validation([{ field: 'placeId', message: 'is not a known place (GET /reference/places)' }]);
+}

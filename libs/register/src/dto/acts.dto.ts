@@ -94,6 +94,15 @@ export class CreateBreachDto {
   @IsFreeText({ multiline: true })
   @Length(1, 2000)
   description: string;
+
+  @ApiPropertyOptional({
+    format: 'uuid',
+    nullable: true,
+    description: 'Where it happened: a place where minors gather (GET /reference/places)',
+  })
+  @IsOptional()
+  @IsUUID('all', { message: 'placeId must be a UUID' })
+  placeId?: string | null;
 }
 
 export class CreateCounsellingDto {

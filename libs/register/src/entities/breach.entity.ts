@@ -11,6 +11,7 @@ import {
 } from 'typeorm';
 import { Measure } from './measure.entity';
 import { Person } from './person.entity';
+import { Place } from './place.entity';
 
 /** A reported breach of a measure; it raises an alert. */
 @Entity({ name: 'breaches' })
@@ -38,6 +39,14 @@ export class Breach {
 
   @Column({ type: 'text' })
   description: string;
+
+  /** Where a breach of the ban on places with minors happened (a place of the reference data), if known. */
+  @Column({ type: 'uuid', nullable: true })
+  placeId: string | null;
+
+  @ManyToOne(() => Place, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'place_id' })
+  place?: Relation<Place>;
 
   @Column({ type: 'uuid' })
   recordedBy: string;
