@@ -3,7 +3,8 @@
 // BENCH_DURATION_SECONDS (10 per scenario), BENCH_CONNECTIONS (32), BENCH_SERVER_URL
 // (postgres://postgres@127.0.0.1:5432: a server where databases may be created). The generated database
 // (register_bench_<seed>_<persons>_<events>) is kept and reused: generation and sealing happen once;
-// BENCH_PREPARE_ONLY=1 stops there.
+// BENCH_PREPARE_ONLY=1 stops there. BENCH_PLACES (20000): places where minors gather for the proximity
+// scenario, added once to the generated database (0: no proximity scenario).
 import { execFileSync, spawn } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -20,6 +21,7 @@ const persons = Number(env.BENCH_PERSONS ?? 100_000);
 const auditEvents = Number(env.BENCH_AUDIT_EVENTS ?? 10_000_000);
 const duration = Number(env.BENCH_DURATION_SECONDS ?? 10);
 const connections = Number(env.BENCH_CONNECTIONS ?? 32);
+const places = Number(env.BENCH_PLACES ?? 20_000);
 const server = (env.BENCH_SERVER_URL ?? 'postgres://postgres@127.0.0.1:5432').replace(/\/+$/, '');
 const dbName = `register_bench_${seed}_${persons}_${auditEvents}`;
 const url = `${server}/${dbName}`;
@@ -259,6 +261,58 @@ COMMIT;
   return { scenario: 'pgbench: the SQL of one audited read', requestsPerSecond: Math.round(tps), averageMs: latency };
 }
 
+/**
+ * The data of the proximity scenario, added once to the generated register (same seed, same data):
+ * `places` places where minors gather and coordinates on every current address, around the 27 police
+ * administrations' seats (a town of about 12 x 11 km each); a current workplace with coordinates for
+ * one person in five; the ban on places with minors for one person in ten.
+ */
+async function prepareProximity() {
+  const [ready] = await query(`SELECT to_regclass('bench_proximity_ready') IS NOT NULL AS ready`);
+  if (ready.ready) return JSON.parse(readFileSync(path.join(work, `${dbName}.proximity.json`), 'utf8'));
+  const t0 = Date.now();
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(`SELECT setseed($1)`, [((seed + 1) % 1000) / 1000]);
+    // A town's centre per administration, and a point near it.
+    await client.query(`
+      CREATE TEMPORARY TABLE towns AS
+        SELECT code, 42.4 + (row_number() OVER (ORDER BY code) % 6) * 0.65 AS lat,
+               19.2 + (row_number() OVER (ORDER BY code) / 6) * 0.8 AS lon
+          FROM police_administrations`);
+    await client.query(
+      `
+      INSERT INTO places (external_id, kind, name, address, latitude, longitude)
+      SELECT 'BENCH-' || i, (ARRAY['kindergarten','school','playground','sports_club','other'])[1 + i % 5],
+             'Mesto ' || i, 'Ulica ' || i, t.lat + (random() - 0.5) * 0.1, t.lon + (random() - 0.5) * 0.14
+        FROM generate_series(1, $1) AS i
+        JOIN towns t ON t.code = (SELECT array_agg(code ORDER BY code) FROM towns)[1 + i % 27]`,
+      [places],
+    );
+    await client.query(`
+      UPDATE addresses a SET latitude = t.lat + (random() - 0.5) * 0.1, longitude = t.lon + (random() - 0.5) * 0.14
+        FROM towns t WHERE t.code = a.police_administration AND a.valid_to IS NULL`);
+    await client.query(`
+      INSERT INTO workplaces (person_id, employer, address, involves_minors, valid_from, latitude, longitude)
+      SELECT p.id, 'Preduzeće', 'Radna 1', false, date '2024-01-01',
+             t.lat + (random() - 0.5) * 0.1, t.lon + (random() - 0.5) * 0.14
+        FROM persons p JOIN towns t ON t.code = p.regions[1]
+       WHERE random() < 0.2`);
+    await client.query(`
+      INSERT INTO measures (person_id, type, starts_on, ends_on)
+      SELECT id, 'ban_places_with_minors', current_date - 100, current_date + 3000 FROM persons WHERE random() < 0.1`);
+    await client.query('ANALYZE');
+    await client.query(`CREATE TABLE bench_proximity_ready (at timestamptz DEFAULT now())`);
+  } finally {
+    await client.end();
+  }
+  const prepared = { places, ms: Date.now() - t0 };
+  writeFileSync(path.join(work, `${dbName}.proximity.json`), JSON.stringify(prepared));
+  log(`proximity data: ${places} places in ${prepared.ms} ms`);
+  return prepared;
+}
+
 function timed(args) {
   const t0 = Date.now();
   const out = cli(args);
@@ -268,6 +322,7 @@ function timed(args) {
 async function main() {
   if (!existsSync(path.join(root, 'dist/.build-stamp'))) throw new Error('build first (npm run build)');
   const prepared = await prepare();
+  if (places > 0) prepared.proximity = await prepareProximity();
   if (env.BENCH_PREPARE_ONLY) return log(`${dbName} is ready`);
   // Ids by number, for the load generators and pgbench.
   await query(
@@ -311,6 +366,16 @@ async function main() {
     results.push(await load('GET /persons?q= (search by name)', api.pid, search));
     // One clerk searching alone: the latency of a search itself, without queueing behind 31 others.
     results.push(await load('GET /persons?q= (search by name, 1 connection)', api.pid, { ...search, connections: 1 }));
+    if (places > 0) {
+      // A clerk (national reach) asking alone: the latency of the list itself, nearest first over the country.
+      results.push(
+        await load(`GET /compliance/proximity?metres=300 (${places} places, 1 connection)`, api.pid, {
+          url: `${base}/api/v1/compliance/proximity?metres=300`,
+          headers,
+          connections: 1,
+        }),
+      );
+    }
     results.push(
       await load('POST /persons/:id/check-ins', api.pid, {
         url: base,

@@ -69,7 +69,7 @@ export class Counselling1796500400000 implements MigrationInterface {
     await queryRunner.query(`GRANT SELECT, INSERT, UPDATE ON counselling_institutions TO register_app`);
     await queryRunner.query('ALTER TABLE "reference_history" DROP CONSTRAINT "reference_history_kind_check"');
     await queryRunner.query(
-      `ALTER TABLE "reference_history" ADD CONSTRAINT "reference_history_kind_check" CHECK ("kind" IN ('uiks_office', 'offence', 'counselling_institution'))`,
+      `ALTER TABLE "reference_history" ADD CONSTRAINT "reference_history_kind_check" CHECK ("kind" IN ('uiks_office', 'offence', 'place', 'counselling_institution'))`,
     );
 
     await queryRunner.query('ALTER TABLE "measures" ADD "counselling_institution" text');
@@ -114,7 +114,7 @@ export class Counselling1796500400000 implements MigrationInterface {
     // The history is append-only: its counselling rows stay, the old check does not validate them.
     await queryRunner.query('ALTER TABLE "reference_history" DROP CONSTRAINT "reference_history_kind_check"');
     await queryRunner.query(
-      `ALTER TABLE "reference_history" ADD CONSTRAINT "reference_history_kind_check" CHECK ("kind" IN ('uiks_office', 'offence')) NOT VALID`,
+      `ALTER TABLE "reference_history" ADD CONSTRAINT "reference_history_kind_check" CHECK ("kind" IN ('uiks_office', 'offence', 'place')) NOT VALID`,
     );
     await queryRunner.query('DROP TABLE "counselling_institutions"');
   }

@@ -1,5 +1,6 @@
 import { BansAndTravel1796500100000 } from './1796500100000-BansAndTravel';
 import { EnforcementAlerts1796500000000 } from './1796500000000-EnforcementAlerts';
+import { Places1796500200000 } from './1796500200000-Places';
 import { AddressChecks1796500300000 } from './1796500300000-AddressChecks';
 import { Counselling1796500400000 } from './1796500400000-Counselling';
 import { ReportingSchedules1796400200000 } from './1796400200000-ReportingSchedules';
@@ -53,6 +54,7 @@ export const MIGRATIONS: Function[] = [
   ReleaseReadiness1796400400000,
   EnforcementAlerts1796500000000,
   BansAndTravel1796500100000,
+  Places1796500200000,
   AddressChecks1796500300000,
   Counselling1796500400000,
 ];

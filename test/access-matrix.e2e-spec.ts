@@ -44,6 +44,8 @@ interface Context {
   acknowledgementId: string;
   /** A check of the address (PU-NIS). */
   addressCheckId: string;
+  /** A place where minors gather, at version 1. */
+  placeId: string;
 }
 
 interface RouteCase {
@@ -545,6 +547,13 @@ const MATRIX: RouteCase[] = [
     expect: { anonymous: 401, registry_clerk: 200, police_officer: 200, others: 403 },
   },
   {
+    route: 'GET compliance/proximity',
+    url: () => '/api/v1/compliance/proximity?metres=300',
+    headers: REASON,
+    // It shows where each person lives or works: for those who read addresses.
+    expect: { anonymous: 401, registry_clerk: 200, police_officer: 200, others: 403 },
+  },
+  {
     route: 'GET alerts',
     url: () => '/api/v1/alerts',
     headers: REASON,
@@ -633,6 +642,33 @@ const MATRIX: RouteCase[] = [
   {
     route: 'PATCH reference/counselling-institutions/:code',
     url: (c) => `/api/v1/reference/counselling-institutions/${c.institutionCode}`,
+    headers: { ...REASON, 'If-Match': '"1"' },
+    body: { active: false },
+    expect: ADMIN_ONLY(200),
+  },
+  {
+    route: 'GET reference/places',
+    url: () => '/api/v1/reference/places?kind=school',
+    // Readers of the register, and the admins who edit them.
+    expect: { anonymous: 401, auditor: 403, others: 200 },
+  },
+  {
+    route: 'POST reference/places',
+    url: () => '/api/v1/reference/places',
+    headers: REASON,
+    body: (c) => ({
+      externalId: `${c.placeId}-NEW`.slice(0, 60),
+      kind: 'playground',
+      name: 'Igralište',
+      address: 'Park 1',
+      latitude: 43.3,
+      longitude: 21.9,
+    }),
+    expect: ADMIN_ONLY(201),
+  },
+  {
+    route: 'PATCH reference/places/:id',
+    url: (c) => `/api/v1/reference/places/${c.placeId}`,
     headers: { ...REASON, 'If-Match': '"1"' },
     body: { active: false },
     expect: ADMIN_ONLY(200),
@@ -802,7 +838,13 @@ describe('access matrix', () => {
     await t.dataSource.query(`INSERT INTO counselling_institutions (code, name, city) VALUES ($1, 'Centar', 'Bor')`, [
       institutionCode,
     ]);
+    const [{ id: placeId }] = await t.dataSource.query(
+      `INSERT INTO places (external_id, kind, name, address, latitude, longitude)
+       VALUES ($1, 'school', 'Škola', 'Ulica 1', 43.32, 21.89) RETURNING id`,
+      [`MATRIX-${matrixCase}`],
+    );
     const context: Context = {
+      placeId,
       officeCode,
       institutionCode,
       article,

@@ -220,12 +220,12 @@ describe('reference data: UIKS offices and the offence catalogue', () => {
       expect(wrongKey.status).toBe(400);
       expect(wrongKey.body.errors).toContainEqual({
         field: 'key',
-        message: 'key must be a UIKS office or institution code or an article such as UIKS-NIS or 185a',
+        message: 'key must be a UIKS office or institution code, an article or a place id, such as UIKS-NIS or 185a',
       });
       expect(wrongKind.body.errors).toEqual([
         {
           field: 'kind',
-          message: 'kind must be one of the following values: uiks_office, offence, counselling_institution',
+          message: 'kind must be one of the following values: uiks_office, offence, place, counselling_institution',
         },
       ]);
     });

@@ -5,7 +5,7 @@ import { ComplianceModule } from '@app/compliance';
 import { type AppConfig, CommonModule } from '@app/common';
 import { DbModule } from '@app/db';
 import { IdentityModule } from '@app/identity';
-import { REGISTER_ENTITIES } from '@app/register';
+import { PlacesService, REGISTER_ENTITIES } from '@app/register';
 import {
   MigrationCheckCommand,
   MigrationGenerateCommand,
@@ -14,6 +14,7 @@ import {
 } from './commands/migration.commands';
 import { AuditExportCommand, AuditVerifyCommand } from './commands/audit.commands';
 import { ComplianceScanCommand } from './commands/compliance.commands';
+import { PlacesImportCommand } from './commands/places.commands';
 import { UserCreateCommand, UserDeactivateCommand, UserResetPasswordCommand } from './commands/user.commands';
 
 /** Operators' command line: `npm run cli -- <command>`. */
@@ -21,7 +22,7 @@ import { UserCreateCommand, UserDeactivateCommand, UserResetPasswordCommand } fr
 export class CliModule {
   /**
    * `accounts`: connect to the (migrated) database and load the identity,
-   * audit and compliance services (user:*, audit:* and compliance:* commands); the migration commands
+   * audit and compliance services (user:*, audit:*, compliance:* and places:* commands); the migration commands
    * manage their own connections and must work on a database that is not
    * migrated yet.
    */
@@ -43,6 +44,9 @@ export class CliModule {
             AuditVerifyCommand,
             AuditExportCommand,
             ComplianceScanCommand,
+            PlacesImportCommand,
+            // Reference data only: the register's services for persons stay out of the command line.
+            PlacesService,
           ],
         }
       : { imports: [], providers: [] };

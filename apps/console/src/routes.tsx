@@ -6,6 +6,7 @@ import { AuditPage } from './views/audit';
 import { LookupPage } from './views/lookup';
 import { MorningView } from './views/morning';
 import { ReferencePage } from './views/reference';
+import { ProximityPage } from './views/proximity';
 import { ReleasesPage } from './views/releases';
 import { EditPerson, HistoryPage, NewPerson, PersonPage, PersonSearch } from './views/person';
 
@@ -25,6 +26,7 @@ export function Routes() {
   if (path === '/inbox') return <InboxPage />;
   if (path === '/lookup') return <LookupPage />;
   if (path === '/releases') return ability.can('read', 'Address') ? <ReleasesPage /> : <p>{t('forbidden')}</p>;
+  if (path === '/proximity') return ability.can('read', 'Address') ? <ProximityPage /> : <p>{t('forbidden')}</p>;
   if (path === '/reference') return ability.can('manage', 'Reference') ? <ReferencePage /> : <p>{t('forbidden')}</p>;
   if (path === '/audit') return ability.can('read', 'AuditEvent') ? <AuditPage /> : <p>{t('forbidden')}</p>;
   return <p>{t('notFound')}</p>;

@@ -185,6 +185,17 @@ export interface ReleaseItem {
   acknowledged: boolean;
 }
 
+/** GET /compliance/proximity: a person under the ban near a place where minors gather (the nearest pair). */
+export interface ProximityItem {
+  personId: string;
+  surname: string;
+  givenNames: string;
+  distanceMetres: number;
+  location: { kind: 'permanent' | 'temporary' | 'workplace'; id: string };
+  place: { id: string; kind: string; name: string; address: string };
+  placesWithin: number;
+}
+
 export interface Acknowledgement {
   id: string;
   measureIds: string[];

@@ -61,6 +61,17 @@ describe('AbilityFactory', () => {
     }
   });
 
+  it('lets the admin manage the places where minors gather and the readers of the register read them', () => {
+    for (const role of ROLES) {
+      const ability = factory.createForPrincipal({ role, region: role === 'police_officer' ? 'PU-NIS' : null });
+      expect([role, ability.can('manage', 'Place'), ability.can('read', 'Place')]).toEqual([
+        role,
+        role === 'admin',
+        role !== 'auditor',
+      ]);
+    }
+  });
+
   it('builds one ability per role and region', () => {
     const a = factory.createForPrincipal({ role: 'police_officer', region: 'PU-NIS' });
     expect(factory.createForPrincipal({ role: 'police_officer', region: 'PU-NIS' })).toBe(a);
@@ -71,6 +82,7 @@ describe('AbilityFactory', () => {
     expect(factory.packedRules({ role: 'admin', region: null })).toEqual([
       ['manage', 'User'],
       ['manage', 'Reference'],
+      ['manage', 'Place'],
     ]);
   });
 });

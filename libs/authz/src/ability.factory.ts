@@ -26,6 +26,7 @@ export const ROLE_RULES: RoleRules = ({ can }, role, region, office) => {
     case 'admin':
       can('manage', 'User');
       can('manage', 'Reference');
+      can('manage', 'Place');
       break;
     case 'registry_clerk': {
       // A clerk of a UIKS office: the same actions, on the persons the office serves (an address, or
@@ -50,7 +51,7 @@ export const ROLE_RULES: RoleRules = ({ can }, role, region, office) => {
         can(['read', 'work'], 'Alert', { servedBy: office });
       } else can(['read', 'work'], 'Alert');
       can('read', 'Inbox');
-      can('read', 'Reference');
+      can('read', ['Reference', 'Place']);
       break;
     }
     case 'police_officer':
@@ -78,7 +79,7 @@ export const ROLE_RULES: RoleRules = ({ can }, role, region, office) => {
       can(['read', 'work'], 'Alert', { policeAdministration: region });
       can('read', 'Inbox');
       can('lookup', 'PersonLookup');
-      can('read', 'Reference');
+      can('read', ['Reference', 'Place']);
       break;
     case 'judicial_officer':
       // The contract's table: persons, convictions, measures and compliance, in every region; not the
@@ -87,7 +88,7 @@ export const ROLE_RULES: RoleRules = ({ can }, role, region, office) => {
       can('read', ['Person', 'Conviction', 'Measure', 'Compliance']);
       // Whether, when and by whom the measures' duties were explained belongs with the measures.
       can('read', 'Acknowledgement');
-      can('read', 'Reference');
+      can('read', ['Reference', 'Place']);
       break;
     case 'auditor':
       can(['read', 'review', 'verify', 'export'], 'AuditEvent');

@@ -56,7 +56,8 @@ interface PersonFields {
 export type ScopedSubject = keyof SubjectFields;
 
 /** Subjects granted or refused as a whole. */
-export type PlainSubject = 'User' | 'Reference' | 'PersonLookup' | 'Inbox' | 'AuditEvent' | 'all';
+/** `Place`: the places where minors gather (reference data read by those who read the register). */
+export type PlainSubject = 'User' | 'Reference' | 'Place' | 'PersonLookup' | 'Inbox' | 'AuditEvent' | 'all';
 
 export type Subject = ScopedSubject | PlainSubject;
 

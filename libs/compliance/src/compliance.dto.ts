@@ -82,3 +82,13 @@ export class InboxQuery extends PageQuery {
   @IsIn(['true', 'false'], { message: 'unread must be true or false' })
   unread?: 'true' | 'false';
 }
+
+export class ProximityQuery extends PageQuery {
+  @ApiPropertyOptional({ minimum: 1, maximum: 5000, default: 300, description: 'The distance, in metres' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(5000)
+  metres?: number;
+}

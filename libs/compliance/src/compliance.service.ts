@@ -13,7 +13,7 @@ import {
 } from '@app/common';
 import { type Principal, RecordAccess } from '@app/authz';
 import { AuditLog, type RequestAudit } from '@app/audit';
-import type { AddressChecksDueQuery, DueQuery, OverdueQuery, ReleaseQuery } from './compliance.dto';
+import type { AddressChecksDueQuery, DueQuery, OverdueQuery, ProximityQuery, ReleaseQuery } from './compliance.dto';
 import { checkedInBetween, periodIndex, periodStart } from './schedule-sql';
 
 /** Whom a schedule is kept with: the police administration, a UIKS office, or a counselling institution. */
@@ -75,6 +75,20 @@ export interface ReleaseItem {
   acknowledged: boolean;
 }
 
+/** A person under the ban on places with minors who lives or works near one (the nearest such pair). */
+export interface ProximityItem {
+  personId: string;
+  surname: string;
+  givenNames: string;
+  /** Rounded to the metre. */
+  distanceMetres: number;
+  /** Which of the person's locations: the address's kind, or the current workplace. */
+  location: { kind: 'permanent' | 'temporary' | 'workplace'; id: string };
+  place: { id: string; kind: string; name: string; address: string };
+  /** How many active places lie within the distance of any of the person's locations. */
+  placesWithin: number;
+}
+
 export interface ComplianceView {
   status: ComplianceStatus;
   nextDueAt: Date | null;
@@ -95,6 +109,27 @@ const BY_RELEASE: KeysetColumn[] = [
   { sql: 'l.due_on', kind: 'date' },
   { sql: 'l.conviction_id', kind: 'uuid' },
 ];
+
+/** The proximity list's order: the distance (whole metres), then the person. */
+const BY_DISTANCE: KeysetColumn[] = [
+  { sql: 'l.distance_m', kind: 'number', cast: 'integer' },
+  { sql: 'l.person_id', kind: 'uuid' },
+];
+
+/** A row of the proximity list, as SQL returns it. */
+interface ProximityRow {
+  person_id: string;
+  surname: string;
+  given_names: string;
+  distance_m: number;
+  location: ProximityItem['location']['kind'];
+  location_id: string;
+  place_id: string;
+  place_kind: string;
+  place_name: string;
+  place_address: string;
+  places_within: number;
+}
 
 /** A row of the overdue and due lists, as SQL returns it. */
 interface ListRow {
@@ -368,6 +403,55 @@ export class ComplianceService {
           : null,
       }),
     );
+  }
+
+  /**
+   * Persons under an active `ban_places_with_minors` measure whose current
+   * address or workplace lies within `metres` of an active place where
+   * minors gather, nearest first: each with the nearest such pair. The
+   * geometry is PostgreSQL's (cube, earthdistance): `earth_box` over the
+   * places' GiST index finds the candidates, `earth_distance` decides; over
+   * register's views `register_current_locations` and `register_places`.
+   * Scoped as addresses are (it shows where each person lives or works).
+   */
+  proximity(audit: RequestAudit, principal: Principal, query: ProximityQuery): Promise<Page<ProximityItem>> {
+    audit.on('compliance');
+    const where = positional(this.access.scope(principal, 'read', 'Address', { person: 'p' }));
+    const params: unknown[] = [...where.params, query.metres ?? 300];
+    const metres = `$${params.length}::double precision`;
+    // Set-based (every candidate pair at once, then the nearest per person): about three times faster than
+    // a lateral query per person at 10,000 persons under the ban (bench/).
+    const sql = `
+      SELECT p.id AS person_id, p.surname, p.given_names, n.location, n.location_id,
+             n.place_id, n.place_kind, n.place_name, n.place_address,
+             round(n.distance)::int AS distance_m, n.places_within
+        FROM (SELECT DISTINCT ON (c.person_id) c.*, count(*) OVER (PARTITION BY c.person_id) AS places_within
+                FROM (SELECT l.person_id, l.location, l.location_id, pl.id AS place_id, pl.kind AS place_kind,
+                             pl.name AS place_name, pl.address AS place_address,
+                             earth_distance(ll_to_earth(l.latitude, l.longitude),
+                                            ll_to_earth(pl.latitude, pl.longitude)) AS distance
+                        FROM register_current_locations l
+                        JOIN register_places pl
+                          ON earth_box(ll_to_earth(l.latitude, l.longitude), ${metres})
+                             @> ll_to_earth(pl.latitude, pl.longitude)
+                       WHERE l.person_id IN (
+                               SELECT m.person_id FROM register_measures m
+                                WHERE m.type = 'ban_places_with_minors' AND m.status = 'active'
+                                  AND m.starts_on <= (now() AT TIME ZONE 'Europe/Belgrade')::date
+                                  AND m.ends_on >= (now() AT TIME ZONE 'Europe/Belgrade')::date)) c
+               WHERE c.distance <= ${metres}
+               ORDER BY c.person_id, c.distance, c.place_id, c.location_id) n
+        JOIN register_persons p ON p.id = n.person_id
+       WHERE ${where.sql}`;
+    return this.page<ProximityItem, ProximityRow>(audit, sql, params, new Keyset(BY_DISTANCE, query), (row) => ({
+      personId: row.person_id,
+      surname: row.surname,
+      givenNames: row.given_names,
+      distanceMetres: Number(row.distance_m),
+      location: { kind: row.location, id: row.location_id },
+      place: { id: row.place_id, kind: row.place_kind, name: row.place_name, address: row.place_address },
+      placesWithin: Number(row.places_within),
+    }));
   }
 
   /** One page of a list (`sql` selects the items; `params` are its $n), in the keyset's order. */

@@ -14,6 +14,7 @@ import { Transfer } from './entities/transfer.entity';
 import { toMeasureView } from './measures.service';
 import { OfficeReportingSchedule } from './entities/office-reporting-schedule.entity';
 import { sentFields } from './sent-fields';
+import { assertPairedCoordinates, coordinatesOf } from './places/coordinates';
 
 export interface AddressView {
   id: string;
@@ -24,6 +25,9 @@ export interface AddressView {
   policeAdministration: string;
   validFrom: string;
   validTo: string | null;
+  /** Present only when recorded (WGS 84). */
+  latitude?: number;
+  longitude?: number;
   version: number;
 }
 
@@ -37,6 +41,7 @@ export function toAddressView(address: Address): AddressView {
     policeAdministration: address.policeAdministration,
     validFrom: address.validFrom,
     validTo: address.validTo,
+    ...coordinatesOf(address),
     version: address.version,
   };
 }
@@ -75,6 +80,7 @@ export class AddressesService {
 
   /** Records an address on a person opened with `target` (also for a notified change of residence). */
   async record(person: PersonScope, principal: Principal, input: CreateAddressDto): Promise<AddressView> {
+    assertPairedCoordinates(input);
     await this.assertValid(person.manager, input.policeAdministration, input.validFrom);
     const responsible = await person.responsibleAdministration();
     const { created: address, previous } = await person.supersede({
@@ -145,6 +151,7 @@ export class AddressesService {
           view: toAddressView,
           apply: async (address) => {
             Object.assign(address, sentFields(changes));
+            assertPairedCoordinates(address);
             await this.assertValid(person.manager, address.policeAdministration, address.validFrom);
             if (address.validTo !== null && address.validTo < address.validFrom) {
               throw DomainError.validation([

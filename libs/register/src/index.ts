@@ -35,6 +35,8 @@ export * from './person-details.service';
 export * from './person.views';
 export * from './persons.service';
 export * from './photos.service';
+export * from './places.service';
+export * from './places/csv';
 export * from './register.module';
 export * from './workplaces.service';
 

@@ -13,6 +13,7 @@ import type {
   UpdateCounsellingDto,
 } from './dto/acts.dto';
 import { Breach, type BreachKind } from './entities/breach.entity';
+import { assertKnownPlace } from './places.service';
 import { CheckIn, type ReportingAuthority } from './entities/check-in.entity';
 import { OfficeReportingSchedule } from './entities/office-reporting-schedule.entity';
 import { CounsellingAttendance } from './entities/counselling-attendance.entity';
@@ -65,6 +66,8 @@ export interface BreachView {
   recordedBy: string;
   createdAt: Date;
   version: number;
+  /** Where it happened (a place where minors gather); present only when recorded. */
+  placeId?: string;
 }
 
 const toBreachView = (b: Breach): BreachView => ({
@@ -73,6 +76,7 @@ const toBreachView = (b: Breach): BreachView => ({
   kind: b.kind,
   occurredAt: b.occurredAt,
   description: b.description,
+  ...(b.placeId ? { placeId: b.placeId } : {}),
   recordedBy: b.recordedBy,
   createdAt: b.createdAt,
   version: b.version,
@@ -270,6 +274,7 @@ export class MeasureActsService {
             ? 'is not a notify_travel_abroad measure (travel_without_notice)'
             : null,
         );
+        await assertKnownPlace(person.manager, input.placeId);
         const view = await person.create(
           Breach,
           'breach',
@@ -278,6 +283,7 @@ export class MeasureActsService {
             kind,
             occurredAt,
             description: input.description,
+            placeId: input.placeId ?? null,
             recordedBy: principal.userId,
           },
           toBreachView,
@@ -319,9 +325,13 @@ export class MeasureActsService {
           part: 'breach',
           version,
           view: toBreachView,
-          apply: (breach) => {
+          apply: async (breach) => {
             if (changes.occurredAt !== undefined) breach.occurredAt = pastInstant(changes.occurredAt, 'occurredAt');
             if (changes.description !== undefined) breach.description = changes.description;
+            if (changes.placeId !== undefined) {
+              await assertKnownPlace(person.manager, changes.placeId);
+              breach.placeId = changes.placeId;
+            }
           },
         }),
     );

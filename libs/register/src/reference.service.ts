@@ -93,6 +93,32 @@ function nullsRefused(changes: object): FieldError[] {
     .map(([field]) => ({ field, message: 'may not be empty' }));
 }
 
+/** The history row of a change, with the request's actor and access reason, and the audit's before and after. */
+export async function recordReferenceChange<V extends object>(
+  manager: EntityManager,
+  audit: RequestAudit,
+  kind: ReferenceKind,
+  key: string,
+  before: V | null,
+  after: V,
+): Promise<V> {
+  await manager.query(
+    `INSERT INTO reference_history (kind, key, actor, reason, change, before, after)
+     VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+    [
+      kind,
+      key,
+      JSON.stringify(audit.actor ?? {}),
+      audit.reason,
+      before ? 'update' : 'create',
+      before ? JSON.stringify(before) : null,
+      JSON.stringify(after),
+    ],
+  );
+  audit.details = before ? { before, after } : { after };
+  return after;
+}
+
 /**
  * The register's reference data: police administrations, measure types, and
  * the kinds admins edit (UIKS offices, counselling institutions, the offence
@@ -139,7 +165,7 @@ export class ReferenceService {
       const office = await repository.save(
         repository.create({ ...input, policeAdministrations: [...input.policeAdministrations].sort() }),
       );
-      return this.recorded(manager, audit, 'uiks_office', office.code, null, toOfficeView(office));
+      return recordReferenceChange(manager, audit, 'uiks_office', office.code, null, toOfficeView(office));
     });
   }
 
@@ -167,7 +193,7 @@ export class ReferenceService {
         active: changes.active ?? office.active,
       });
       const saved = await repository.save(office);
-      return this.recorded(manager, audit, 'uiks_office', code, before, toOfficeView(saved));
+      return recordReferenceChange(manager, audit, 'uiks_office', code, before, toOfficeView(saved));
     });
   }
 
@@ -186,7 +212,7 @@ export class ReferenceService {
         throw DomainError.conflict(`The institution ${input.code} exists; change it with PATCH.`);
       }
       const institution = await repository.save(repository.create(input));
-      return this.recorded(
+      return recordReferenceChange(
         manager,
         audit,
         'counselling_institution',
@@ -218,7 +244,7 @@ export class ReferenceService {
         active: changes.active ?? institution.active,
       });
       const saved = await repository.save(institution);
-      return this.recorded(manager, audit, 'counselling_institution', code, before, toInstitutionView(saved));
+      return recordReferenceChange(manager, audit, 'counselling_institution', code, before, toInstitutionView(saved));
     });
   }
 
@@ -232,7 +258,7 @@ export class ReferenceService {
       const offence = await repository.save(
         repository.create({ ...input, paragraphs: [...input.paragraphs].sort((a, b) => a - b) }),
       );
-      return this.recorded(manager, audit, 'offence', offence.article, null, toOffenceView(offence));
+      return recordReferenceChange(manager, audit, 'offence', offence.article, null, toOffenceView(offence));
     });
   }
 
@@ -257,7 +283,7 @@ export class ReferenceService {
         juvenileOnly: changes.juvenileOnly ?? offence.juvenileOnly,
       });
       const saved = await repository.save(offence);
-      return this.recorded(manager, audit, 'offence', article, before, toOffenceView(saved));
+      return recordReferenceChange(manager, audit, 'offence', article, before, toOffenceView(saved));
     });
   }
 
@@ -294,31 +320,5 @@ export class ReferenceService {
         { field: 'policeAdministrations', message: `unknown police administration codes: ${unknown.join(', ')}` },
       ]);
     }
-  }
-
-  /** The history row of a change, with the request's actor and access reason, and the audit's before and after. */
-  private async recorded<V extends object>(
-    manager: EntityManager,
-    audit: RequestAudit,
-    kind: ReferenceKind,
-    key: string,
-    before: V | null,
-    after: V,
-  ): Promise<V> {
-    await manager.query(
-      `INSERT INTO reference_history (kind, key, actor, reason, change, before, after)
-       VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-      [
-        kind,
-        key,
-        JSON.stringify(audit.actor ?? {}),
-        audit.reason,
-        before ? 'update' : 'create',
-        before ? JSON.stringify(before) : null,
-        JSON.stringify(after),
-      ],
-    );
-    audit.details = before ? { before, after } : { after };
-    return after;
   }
 }

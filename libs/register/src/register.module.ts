@@ -21,6 +21,7 @@ import { PersonSearch } from './access/person-search';
 import { PersonsService } from './persons.service';
 import { PhotosService } from './photos.service';
 import { ReferenceService } from './reference.service';
+import { PlacesService } from './places.service';
 import { ReleasesService } from './releases.service';
 import { WorkplacesService } from './workplaces.service';
 
@@ -37,6 +38,7 @@ const SERVICES = [
   MeasuresService,
   PersonsService,
   ReferenceService,
+  PlacesService,
   WorkplacesService,
   PhotosService,
   MeasureActsService,

@@ -11,6 +11,7 @@ import { sentFields } from './sent-fields';
 import { type BanWarning, bansOn } from './bans';
 
 export type { BanWarning };
+import { assertPairedCoordinates, coordinatesOf } from './places/coordinates';
 
 export interface WorkplaceView {
   id: string;
@@ -20,6 +21,9 @@ export interface WorkplaceView {
   publicOffice: boolean;
   validFrom: string;
   validTo: string | null;
+  /** Present only when recorded (WGS 84). */
+  latitude?: number;
+  longitude?: number;
   version: number;
 }
 
@@ -34,6 +38,7 @@ export const toWorkplaceView = (w: Workplace): WorkplaceView => ({
   publicOffice: w.publicOffice,
   validFrom: w.validFrom,
   validTo: w.validTo,
+  ...coordinatesOf(w),
   version: w.version,
 });
 
@@ -68,6 +73,7 @@ export class WorkplacesService {
   /** Records a workplace on a person opened with `target` (also for a notified change of workplace). */
   async record(person: PersonScope, input: CreateWorkplaceDto): Promise<RecordedWorkplaceView> {
     assertRealDate(input.validFrom);
+    assertPairedCoordinates(input);
     const { created: workplace } = await person.supersede({
       entity: Workplace,
       part: 'workplace',
@@ -135,6 +141,7 @@ export class WorkplacesService {
           view: toWorkplaceView,
           apply: async (workplace) => {
             Object.assign(workplace, sentFields(changes));
+            assertPairedCoordinates(workplace);
             if (workplace.validTo !== null && workplace.validTo < workplace.validFrom) {
               throw DomainError.validation([
                 { field: 'validFrom', message: `must not be after the workplace ended (${workplace.validTo})` },

@@ -37,7 +37,7 @@ function renderAs(user: Me) {
 }
 
 describe('what the packed rules forbid is hidden', () => {
-  it('shows an officer the persons, the releases, the lookup and the inbox, not recording or audit', () => {
+  it('shows an officer the persons, the releases, the proximity list, the lookup and the inbox, not recording or audit', () => {
     const links = renderAs(
       me('police_officer', (can) => {
         can('read', 'Person', { regions: 'PU-BEOGRAD' });
@@ -46,7 +46,14 @@ describe('what the packed rules forbid is hidden', () => {
         can('read', 'Inbox');
       }),
     );
-    expect(links).toEqual(['Početna', 'Lica', 'Otpuštanja', 'Provera u drugim regionima', 'Prijemno sanduče']);
+    expect(links).toEqual([
+      'Početna',
+      'Lica',
+      'Otpuštanja',
+      'Blizina mesta sa maloletnicima',
+      'Provera u drugim regionima',
+      'Prijemno sanduče',
+    ]);
   });
 
   it('shows a clerk recording, an auditor only the audit', () => {

@@ -24,6 +24,9 @@ export function Layout({ children }: { children: ReactNode }) {
           <Can I="read" a="Address">
             <Link to="/releases">{t('releases')}</Link>
           </Can>
+          <Can I="read" a="Address">
+            <Link to="/proximity">{t('proximity')}</Link>
+          </Can>
           <Can I="lookup" a="PersonLookup">
             <Link to="/lookup">{t('lookup')}</Link>
           </Can>

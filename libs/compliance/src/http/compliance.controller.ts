@@ -10,6 +10,7 @@ import {
   DueQuery,
   InboxQuery,
   OverdueQuery,
+  ProximityQuery,
   ReleaseQuery,
   ResolveAlertDto,
 } from '../compliance.dto';
@@ -18,6 +19,7 @@ import {
   ComplianceService,
   type DueItem,
   type OverdueItem,
+  type ProximityItem,
   type ReleaseItem,
 } from '../compliance.service';
 import { type InboxItemView, InboxService } from '../inbox.service';
@@ -83,6 +85,22 @@ export class ComplianceController {
     @Query() query: AddressChecksDueQuery,
   ): Promise<Page<AddressCheckDueItem>> {
     return this.compliance.addressChecksDue(audit, principal, query);
+  }
+
+  @Get('proximity')
+  // It shows where each person lives or works: for those who read addresses (clerks; officers in their region).
+  @Permission('read', 'Address')
+  @Audited('compliance.proximity', { resource: 'compliance' })
+  @ApiOperation({
+    summary:
+      'Persons under the ban on places where minors gather whose current address or workplace lies within `metres` (1-5000, default 300) of an active place, nearest first: the distance, the location and the nearest place',
+  })
+  proximity(
+    @AuditContext() audit: RequestAudit,
+    @CurrentPrincipal() principal: Principal,
+    @Query() query: ProximityQuery,
+  ): Promise<Page<ProximityItem>> {
+    return this.compliance.proximity(audit, principal, query);
   }
 }
 

@@ -113,6 +113,15 @@ export class CreateBreachDto {
   @IsOptional()
   @IsIn(BREACH_KINDS)
   kind?: BreachKind;
+
+  @ApiPropertyOptional({
+    format: 'uuid',
+    nullable: true,
+    description: 'Where it happened: a place where minors gather (GET /reference/places)',
+  })
+  @IsOptional()
+  @IsUUID('all', { message: 'placeId must be a UUID' })
+  placeId?: string | null;
 }
 
 export class CreateCounsellingDto {

@@ -1,5 +1,6 @@
-import { ApiProperty, OmitType } from '@nestjs/swagger';
-import { IsIn, IsString, Length, Matches } from 'class-validator';
+import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
+import { IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { IsLatitude, IsLongitude } from './place.dto';
 import { IsFreeText, IsIsoDate, IsPoliceAdministrationCode, UpdateType } from '@app/common';
 import { ADDRESS_KINDS, type AddressKind } from '../entities/address.entity';
 
@@ -31,6 +32,22 @@ export class CreateAddressDto {
   @ApiProperty({ example: '2026-11-01' })
   @IsIsoDate()
   validFrom: string;
+
+  @ApiPropertyOptional({
+    example: 43.3209,
+    minimum: -90,
+    maximum: 90,
+    nullable: true,
+    description: 'WGS 84; with longitude or not at all (checked against places where minors gather)',
+  })
+  @IsOptional()
+  @IsLatitude()
+  latitude?: number | null;
+
+  @ApiPropertyOptional({ example: 21.8958, minimum: -180, maximum: 180, nullable: true, description: 'With latitude' })
+  @IsOptional()
+  @IsLongitude()
+  longitude?: number | null;
 }
 
 /** A correction of an address: any of its fields but `kind`. */

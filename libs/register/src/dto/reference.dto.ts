@@ -26,8 +26,11 @@ import { REFERENCE_KINDS, type ReferenceKind } from '../entities/reference-histo
 export const ARTICLE = /^\d{3}[a-z]?$/;
 /** A counselling institution's code: a kind (CSR, DZ, ...) and a place, e.g. CSR-NIS. */
 export const COUNSELLING_INSTITUTION_CODE = /^[A-Z]{2,5}(-[A-Z]+)+$/;
-/** A UIKS office's or counselling institution's code, or an article: what `reference_history.key` holds. */
-const REFERENCE_KEY = new RegExp(`${UIKS_OFFICE_CODE.source}|${ARTICLE.source}|${COUNSELLING_INSTITUTION_CODE.source}`);
+const PLACE_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/** A UIKS office's or counselling institution's code, an article or a place's id: what `reference_history.key` holds. */
+const REFERENCE_KEY = new RegExp(
+  `${UIKS_OFFICE_CODE.source}|${ARTICLE.source}|${COUNSELLING_INSTITUTION_CODE.source}|${PLACE_ID.source}`,
+);
 
 export class CreateUiksOfficeDto {
   @ApiProperty({ example: 'UIKS-NIS' })
@@ -126,14 +129,14 @@ export class ReferenceHistoryQuery extends PageQuery {
 
   @ApiPropertyOptional({
     example: 'UIKS-NIS',
-    description: 'The office or institution code, or the article; none: every one',
+    description: 'The office or institution code, the article or the place id; none: every one',
     pattern: REFERENCE_KEY.source,
   })
   @IsOptional()
   @IsString()
   @Length(1, 60)
   @Matches(REFERENCE_KEY, {
-    message: 'key must be a UIKS office or institution code or an article such as UIKS-NIS or 185a',
+    message: 'key must be a UIKS office or institution code, an article or a place id, such as UIKS-NIS or 185a',
   })
   key?: string;
 }

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsOptional, IsString, Length } from 'class-validator';
+import { IsLatitude, IsLongitude } from './place.dto';
 import { IsFreeText, IsIsoDate, UpdateType } from '@app/common';
 
 export class CreateWorkplaceDto {
@@ -30,6 +31,22 @@ export class CreateWorkplaceDto {
   @ApiProperty({ example: '2026-02-01' })
   @IsIsoDate()
   validFrom: string;
+
+  @ApiPropertyOptional({
+    example: 43.3209,
+    minimum: -90,
+    maximum: 90,
+    nullable: true,
+    description: 'WGS 84; with longitude or not at all (checked against places where minors gather)',
+  })
+  @IsOptional()
+  @IsLatitude()
+  latitude?: number | null;
+
+  @ApiPropertyOptional({ example: 21.8958, minimum: -180, maximum: 180, nullable: true, description: 'With latitude' })
+  @IsOptional()
+  @IsLongitude()
+  longitude?: number | null;
 }
 
 export class UpdateWorkplaceDto extends UpdateType(CreateWorkplaceDto) {}

@@ -25,6 +25,10 @@ export type AddressKind = (typeof ADDRESS_KINDS)[number];
 @Check('addresses_validity_check', `"valid_to" IS NULL OR "valid_to" >= "valid_from"`)
 @Index('addresses_current_key', ['personId', 'kind'], { unique: true, where: 'valid_to IS NULL' })
 @Index(['personId', 'validFrom'])
+@Check(
+  'addresses_coordinates_check',
+  `("latitude" IS NULL) = ("longitude" IS NULL) AND ("latitude" IS NULL OR "latitude" BETWEEN -90 AND 90) AND ("longitude" IS NULL OR "longitude" BETWEEN -180 AND 180)`,
+)
 export class Address {
   @PrimaryGeneratedColumn('uuid')
   id: string;
@@ -61,6 +65,13 @@ export class Address {
   /** Set when a newer address of the same kind replaces this one. */
   @Column({ type: 'date', nullable: true })
   validTo: string | null;
+
+  /** Where it lies (WGS 84), both or neither: what the ban on places with minors is checked against. */
+  @Column({ type: 'double precision', nullable: true })
+  latitude: number | null;
+
+  @Column({ type: 'double precision', nullable: true })
+  longitude: number | null;
 
   @VersionColumn({ default: 1 })
   version: number;

@@ -12,6 +12,7 @@ import {
 } from 'typeorm';
 import { Measure } from './measure.entity';
 import { Person } from './person.entity';
+import { Place } from './place.entity';
 
 export const BREACH_KINDS = ['travel_without_notice', 'other'] as const;
 export type BreachKind = (typeof BREACH_KINDS)[number];
@@ -47,6 +48,14 @@ export class Breach {
   /** travel_without_notice: travel abroad discovered later (under a notify_travel_abroad measure). */
   @Column({ type: 'text', default: 'other' })
   kind: BreachKind;
+
+  /** Where a breach of the ban on places with minors happened (a place of the reference data), if known. */
+  @Column({ type: 'uuid', nullable: true })
+  placeId: string | null;
+
+  @ManyToOne(() => Place, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'place_id' })
+  place?: Relation<Place>;
 
   @Column({ type: 'uuid' })
   recordedBy: string;

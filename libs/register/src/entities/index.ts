@@ -18,6 +18,7 @@ import { ReferenceHistoryEntry } from './reference-history.entity';
 import { PersonHistoryEntry } from './person-history.entity';
 import { Person } from './person.entity';
 import { Photo } from './photo.entity';
+import { Place } from './place.entity';
 import { PhysicalDescription } from './physical-description.entity';
 import { Workplace } from './workplace.entity';
 
@@ -41,6 +42,7 @@ export {
   Person,
   PersonHistoryEntry,
   PhysicalDescription,
+  Place,
   ReferenceHistoryEntry,
   Workplace,
 };
@@ -50,6 +52,7 @@ export const REGISTER_ENTITIES = [
   Offence,
   CounsellingInstitution,
   ReferenceHistoryEntry,
+  Place,
   Address,
   Arrival,
   DnaReference,

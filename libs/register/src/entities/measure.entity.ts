@@ -53,6 +53,8 @@ export type MeasureStatus = (typeof MEASURE_STATUSES)[number];
 @Check('measures_counselling_institution_check', `"counselling_institution" IS NULL OR "type" = 'counselling'`)
 @Index(['personId'])
 @Index(['reportTo', 'status'])
+// The persons under an active ban on places with minors (migration Places).
+@Index('measures_places_ban_idx', { synchronize: false })
 export class Measure {
   @PrimaryGeneratedColumn('uuid')
   id: string;

@@ -1,12 +1,12 @@
 import { Check, Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
-export const REFERENCE_KINDS = ['uiks_office', 'offence', 'counselling_institution'] as const;
+export const REFERENCE_KINDS = ['uiks_office', 'offence', 'place', 'counselling_institution'] as const;
 export type ReferenceKind = (typeof REFERENCE_KINDS)[number];
 
-/** Every change of reference data (a UIKS office, an offence, a counselling institution), with who, when, why, before and after. Append-only. */
+/** Every change of reference data (a UIKS office, an offence, a counselling institution, a place), with who, when, why, before and after. Append-only. */
 @Entity({ name: 'reference_history' })
 @Index(['kind', 'key', 'at'])
-@Check('reference_history_kind_check', `"kind" IN ('uiks_office', 'offence', 'counselling_institution')`)
+@Check('reference_history_kind_check', `"kind" IN ('uiks_office', 'offence', 'place', 'counselling_institution')`)
 export class ReferenceHistoryEntry {
   @PrimaryGeneratedColumn('uuid')
   id: string;
@@ -14,7 +14,7 @@ export class ReferenceHistoryEntry {
   @Column({ type: 'text' })
   kind: ReferenceKind;
 
-  /** The office's or the institution's code, or the offence's article. */
+  /** The office's or the institution's code, the offence's article or the place's id. */
   @Column({ type: 'text' })
   key: string;
 

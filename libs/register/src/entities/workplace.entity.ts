@@ -17,6 +17,10 @@ import { Person } from './person.entity';
 @Check('workplaces_validity_check', `"valid_to" IS NULL OR "valid_to" >= "valid_from"`)
 @Index('workplaces_current_key', ['personId'], { unique: true, where: 'valid_to IS NULL' })
 @Index(['personId', 'validFrom'])
+@Check(
+  'workplaces_coordinates_check',
+  `("latitude" IS NULL) = ("longitude" IS NULL) AND ("latitude" IS NULL OR "latitude" BETWEEN -90 AND 90) AND ("longitude" IS NULL OR "longitude" BETWEEN -180 AND 180)`,
+)
 export class Workplace {
   @PrimaryGeneratedColumn('uuid')
   id: string;
@@ -47,6 +51,13 @@ export class Workplace {
 
   @Column({ type: 'date', nullable: true })
   validTo: string | null;
+
+  /** Where it lies (WGS 84), both or neither: what the ban on places with minors is checked against. */
+  @Column({ type: 'double precision', nullable: true })
+  latitude: number | null;
+
+  @Column({ type: 'double precision', nullable: true })
+  longitude: number | null;
 
   @VersionColumn({ default: 1 })
   version: number;

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { ApiIfMatch, IfMatchVersion, type Page, VersionedETag } from '@app/common';
+import { ApiIfMatch, IfMatchVersion, type Page, UUID_PARAM, VersionedETag } from '@app/common';
 import { Authenticated, Permission, RequiresReason } from '@app/authz';
 import { Audited, AuditContext, type RequestAudit } from '@app/audit';
 import type { MEASURE_TYPES } from '../measure-types';
@@ -13,6 +13,8 @@ import {
   UpdateOffenceDto,
   UpdateUiksOfficeDto,
 } from '../dto/reference.dto';
+import { CreatePlaceDto, PlaceQuery, UpdatePlaceDto } from '../dto/place.dto';
+import { PlacesService, type PlaceView } from '../places.service';
 import {
   type CounsellingInstitutionView,
   type OffenceView,
@@ -25,7 +27,10 @@ import {
 @ApiTags('reference')
 @Controller('reference')
 export class ReferenceController {
-  constructor(private readonly reference: ReferenceService) {}
+  constructor(
+    private readonly reference: ReferenceService,
+    private readonly places: PlacesService,
+  ) {}
 
   @Get('police-administrations')
   @Authenticated()
@@ -156,11 +161,53 @@ export class ReferenceController {
     return this.reference.updateOffence(audit, article, version, body);
   }
 
+  @Get('places')
+  @Permission('read', 'Place')
+  @Audited('reference.read', { resource: 'place' })
+  @ApiOperation({
+    summary:
+      'Places where minors gather (kindergartens, schools, playgrounds, sports clubs), by name; filter by kind or active (readers of the register, admins)',
+  })
+  listPlaces(@AuditContext() audit: RequestAudit, @Query() query: PlaceQuery): Promise<Page<PlaceView>> {
+    return this.places.list(audit, query);
+  }
+
+  @Post('places')
+  @Permission('manage', 'Place')
+  @RequiresReason()
+  @Audited('reference.create', { resource: 'place' })
+  @ApiOperation({ summary: 'Add a place where minors gather (admins; X-Access-Reason goes in the history)' })
+  @ApiResponse({ status: 201, description: 'The place (ETag: its version)' })
+  @ApiResponse({ status: 400, description: 'Malformed: an unknown kind, coordinates out of range, a missing name' })
+  @ApiResponse({ status: 409, description: 'A place with that external id exists' })
+  @VersionedETag()
+  createPlace(@AuditContext() audit: RequestAudit, @Body() body: CreatePlaceDto): Promise<PlaceView> {
+    return this.places.create(audit, body);
+  }
+
+  @Patch('places/:id')
+  @Permission('manage', 'Place')
+  @RequiresReason()
+  @Audited('reference.update', { resource: 'place' })
+  @ApiIfMatch()
+  @ApiOperation({ summary: 'Change a place: kind, name, address, coordinates, active (admins; If-Match)' })
+  @ApiResponse({ status: 200, description: 'The place, changed (ETag: its version)' })
+  @VersionedETag()
+  updatePlace(
+    @AuditContext() audit: RequestAudit,
+    @Param('id', UUID_PARAM) id: string,
+    @IfMatchVersion() version: number,
+    @Body() body: UpdatePlaceDto,
+  ): Promise<PlaceView> {
+    return this.places.update(audit, id, version, body);
+  }
+
   @Get('history')
   @Permission('manage', 'Reference')
   @Audited('reference.history', { resource: 'reference' })
   @ApiOperation({
-    summary: 'The changes of the UIKS offices, counselling institutions or offence catalogue, newest first (admins)',
+    summary:
+      'The changes of the UIKS offices, counselling institutions, offence catalogue or places, newest first (admins)',
   })
   history(
     @AuditContext() audit: RequestAudit,
