@@ -280,6 +280,7 @@ export const VALID_INPUTS: Record<string, ValidInput> = {
   'POST persons/:id/address-checks/:checkId/void': {},
   'GET compliance/overdue': { query: { region: 'PU-NIS', ...PAGE } },
   'GET compliance/due': { query: { region: 'PU-NIS', from: '2026-11-28', to: '2026-12-05', ...PAGE } },
+  'GET compliance/proximity': { query: { metres: '300', ...PAGE } },
   'GET compliance/releases': { query: { from: '2026-11-28', to: '2026-12-05', ...PAGE } },
   'GET compliance/address-checks/due': { query: { olderThanDays: '90', ...PAGE } },
   'GET alerts': { query: { region: 'PU-NIS', status: 'open', kind: 'missed_check_in', ...PAGE } },
@@ -302,6 +303,29 @@ export const VALID_INPUTS: Record<string, ValidInput> = {
   'PATCH reference/uiks-offices/:code': {
     headers: IF_MATCH,
     body: () => ({ name: 'Poverenička kancelarija Vršac', policeAdministrations: ['PU-PANCEVO'], active: false }),
+  },
+  'GET reference/places': { query: { kind: 'school', active: 'true', ...PAGE } },
+  'POST reference/places': {
+    body: () => ({
+      externalId: 'SKOLA-VRSAC-1',
+      kind: 'school',
+      name: 'Osnovna škola Vršac',
+      address: 'Trg pobede 1, Vršac',
+      latitude: 45.12,
+      longitude: 21.3,
+      active: true,
+    }),
+  },
+  'PATCH reference/places/:id': {
+    headers: IF_MATCH,
+    body: () => ({
+      kind: 'school',
+      name: 'Osnovna škola Vršac',
+      address: 'Trg pobede 1, Vršac',
+      latitude: 45.12,
+      longitude: 21.3,
+      active: false,
+    }),
   },
   'GET reference/counselling-institutions': {},
   'POST reference/counselling-institutions': {
