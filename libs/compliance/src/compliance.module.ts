@@ -8,11 +8,22 @@ import { AlertWriter } from './alert-writer';
 import { AlertsService } from './alerts.service';
 import { ComplianceScanner } from './compliance-scanner';
 import { ComplianceService } from './compliance.service';
+import { ListPages } from './list-pages';
+import { LocationLists } from './location-lists';
 import { COMPLIANCE_ENTITIES } from './entities';
 import { InboxService } from './inbox.service';
 import { MailDelivery } from './mail-delivery';
 
-const SERVICES = [AlertRaiser, AlertsService, ComplianceService, ComplianceScanner, InboxService, MailDelivery];
+const SERVICES = [
+  AlertRaiser,
+  AlertsService,
+  ComplianceService,
+  ComplianceScanner,
+  InboxService,
+  ListPages,
+  LocationLists,
+  MailDelivery,
+];
 
 /** Compliance: statuses, alerts, reminders. The api adds the controllers, the worker the jobs. */
 @Module({

@@ -14,21 +14,18 @@ import {
   ReleaseQuery,
   ResolveAlertDto,
 } from '../compliance.dto';
-import {
-  type AddressCheckDueItem,
-  ComplianceService,
-  type DueItem,
-  type OverdueItem,
-  type ProximityItem,
-  type ReleaseItem,
-} from '../compliance.service';
+import { ComplianceService, type DueItem, type OverdueItem } from '../compliance.service';
 import { type InboxItemView, InboxService } from '../inbox.service';
+import { type AddressCheckDueItem, LocationLists, type ProximityItem, type ReleaseItem } from '../location-lists';
 
 @ApiTags('compliance')
 @Controller('compliance')
 @RequiresReason()
 export class ComplianceController {
-  constructor(private readonly compliance: ComplianceService) {}
+  constructor(
+    private readonly compliance: ComplianceService,
+    private readonly locations: LocationLists,
+  ) {}
 
   @Get('overdue')
   @Permission('read', 'Compliance')
@@ -67,7 +64,7 @@ export class ComplianceController {
     @CurrentPrincipal() principal: Principal,
     @Query() query: ReleaseQuery,
   ): Promise<Page<ReleaseItem>> {
-    return this.compliance.releases(audit, principal, query);
+    return this.locations.releases(audit, principal, query);
   }
 
   @Get('address-checks/due')
@@ -84,7 +81,7 @@ export class ComplianceController {
     @CurrentPrincipal() principal: Principal,
     @Query() query: AddressChecksDueQuery,
   ): Promise<Page<AddressCheckDueItem>> {
-    return this.compliance.addressChecksDue(audit, principal, query);
+    return this.locations.addressChecksDue(audit, principal, query);
   }
 
   @Get('proximity')
@@ -100,7 +97,7 @@ export class ComplianceController {
     @CurrentPrincipal() principal: Principal,
     @Query() query: ProximityQuery,
   ): Promise<Page<ProximityItem>> {
-    return this.compliance.proximity(audit, principal, query);
+    return this.locations.proximity(audit, principal, query);
   }
 }
 
