@@ -32,3 +32,4 @@ export * from './http/answer';
 export * from './http/json-bounds';
 export * from './http/connections';
 export * from './http/request-target';
+export * from './documents/pdf';
