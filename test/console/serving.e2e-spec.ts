@@ -63,6 +63,12 @@ describe('the console at /console', () => {
       },
     );
 
+    it('sends the site root to the console', async () => {
+      const res = await request(t.server).get('/');
+      expect(res.status).toBe(302);
+      expect(res.headers.location).toBe('/console');
+    });
+
     it('serves hashed assets with a long cache', async () => {
       const res = await request(t.server).get('/console/assets/app-1a2b.js');
       expect(res.status).toBe(200);

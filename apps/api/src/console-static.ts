@@ -22,6 +22,8 @@ export function consoleDir(): string {
 export async function serveConsole(app: NestFastifyApplication, dir = consoleDir()): Promise<void> {
   const fastify = app.getHttpAdapter().getInstance() as unknown as FastifyInstance;
   const indexFile = path.join(dir, 'index.html');
+  // The site's root is the console: a browser pointed at the server lands on the sign-in page.
+  fastify.get('/', (_request, reply) => reply.redirect('/console', 302));
   if (!existsSync(indexFile)) {
     const notBuilt = (request: FastifyRequest, reply: FastifyReply): void =>
       sendProblem(request, reply, DomainError.notFound('The console is not built here: run `npm run build`.'));

@@ -67,8 +67,8 @@ export async function launch({ mode }: LaunchOptions): Promise<void> {
     const demo = database.embedded
       ? await ensureDemoAccounts(app.get(UsersService), path.join(config.secrets.dataDir, 'demo-accounts.json'))
       : undefined;
-    // With the accounts' first creation, a few persons to try the console on.
-    if (demo?.created) await seedDemoRegister(app, 'demo.clerk');
+    // With the accounts, a few persons to try the console on (each added once).
+    if (demo) await seedDemoRegister(app, 'demo.clerk');
     await app.listen({ port: config.http.port, host: config.http.host });
     const url = `http://${config.http.host}:${config.http.port}`;
     log.info(
@@ -81,6 +81,11 @@ export async function launch({ mode }: LaunchOptions): Promise<void> {
       },
       demo ? `register api listening; demo accounts and their passwords are in ${demo.file}` : 'register api listening',
     );
+    // The newcomer's last line, plain text after the JSON log: where to go next.
+    if (mode === 'local') {
+      const where = demo ? `; demo accounts and passwords: ${path.relative(process.cwd(), demo.file)}` : '';
+      process.stdout.write(`\nThe register is running. Console: ${url}/console${where}\n`);
+    }
   } catch (error) {
     await database.stop().catch(() => undefined);
     failStartup(error);

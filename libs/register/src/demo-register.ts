@@ -112,10 +112,24 @@ function demoJmbg(ddmmyyy: string, serial: number): string {
   }
 }
 
+const DEMO_SERIAL = (index: number): number => 100 + index * 37;
+const PRISONER_SERIAL = 311;
+
+/** The JMBGs the demo persons are recorded with. */
+function demoJmbgs(): string[] {
+  return [
+    ...DEMO_PERSONS.map((demo, index) => demoJmbg(demo.born[0], DEMO_SERIAL(index))),
+    demoJmbg(DEMO_PRISONER.born[0], PRISONER_SERIAL),
+  ];
+}
+
 /**
  * Records the demo persons as the demo clerk would, through the register's
- * own services (history and audit events included). Meant for the first
- * start of the embedded database only, after the demo accounts exist.
+ * own services (history and audit events included). Meant for the embedded
+ * database only, after the demo accounts exist. A demo person whose JMBG is
+ * already on file is left alone, so a later start (new demo passwords after
+ * `data/demo-accounts.json` was removed) adds nothing twice. Returns how
+ * many persons it added.
  */
 export async function seedDemoRegister(app: INestApplicationContext, clerkUsername: string): Promise<number> {
   const [clerk]: { id: string; organisation: string }[] = await app
@@ -139,12 +153,23 @@ export async function seedDemoRegister(app: INestApplicationContext, clerkUserna
     return request;
   };
   const today = belgradeToday();
-  /** A person with a permanent address, as the clerk records one. */
+  const onFile = new Set(
+    (
+      await app
+        .get(DataSource)
+        .query<{ jmbg: string }[]>(`SELECT jmbg FROM persons WHERE jmbg = ANY($1::text[])`, [demoJmbgs()])
+    ).map((row) => row.jmbg),
+  );
+  let added = 0;
+  /** A person with a permanent address, as the clerk records one; undefined when already on file. */
   const record = async (demo: Omit<DemoPerson, 'reportingSince'>, serial: number) => {
+    const jmbg = demoJmbg(demo.born[0], serial);
+    if (onFile.has(jmbg)) return undefined;
+    added += 1;
     const person = await app.get(PersonsService).create(audit('person.create'), principal, {
       surname: demo.surname,
       givenNames: demo.givenNames,
-      jmbg: demoJmbg(demo.born[0], serial),
+      jmbg,
       dateOfBirth: demo.born[1],
       placeOfBirth: demo.city,
       sex: 'M',
@@ -161,7 +186,8 @@ export async function seedDemoRegister(app: INestApplicationContext, clerkUserna
     return person;
   };
   for (const [i, demo] of DEMO_PERSONS.entries()) {
-    const person = await record(demo, 100 + i * 37);
+    const person = await record(demo, DEMO_SERIAL(i));
+    if (!person) continue;
     await app.get(ConvictionsService).add(audit('conviction.create'), principal, person.id, {
       court: 'Viši sud u Beogradu',
       caseNumber: `K ${101 + i}/2019`,
@@ -188,7 +214,8 @@ export async function seedDemoRegister(app: INestApplicationContext, clerkUserna
       });
     }
   }
-  const prisoner = await record({ ...DEMO_PRISONER, born: [...DEMO_PRISONER.born] }, 311);
+  const prisoner = await record({ ...DEMO_PRISONER, born: [...DEMO_PRISONER.born] }, PRISONER_SERIAL);
+  if (!prisoner) return added;
   const release = addDays(today, DEMO_PRISONER.releaseInDays);
   await app.get(ConvictionsService).add(audit('conviction.create'), principal, prisoner.id, {
     court: 'Viši sud u Beogradu',
@@ -209,5 +236,5 @@ export async function seedDemoRegister(app: INestApplicationContext, clerkUserna
       ...(type === 'periodic_reporting' ? { reportTo: DEMO_PRISONER.administration } : {}),
     });
   }
-  return DEMO_PERSONS.length + 1;
+  return added;
 }

@@ -2,9 +2,10 @@ import type { ReactNode } from 'react';
 import { Can, useSession } from '../auth/session';
 import { useT } from '../i18n';
 import { Link } from '../router';
+import { LanguageToggle } from './language-toggle';
 
 export function Layout({ children }: { children: ReactNode }) {
-  const { t, v, toggle, language } = useT();
+  const { t, v } = useT();
   const { me, signOut } = useSession();
   return (
     <>
@@ -44,16 +45,7 @@ export function Layout({ children }: { children: ReactNode }) {
           {t('signedInAs')} <strong>{me.displayName}</strong> ({v(me.role)}
           {me.region ? `, ${me.region}` : ''})
         </span>
-        {/* Named by its visible text (the other language's name, in that language), described by the hint. */}
-        <button
-          type="button"
-          className="secondary"
-          onClick={toggle}
-          lang={language === 'sr' ? 'en' : 'sr-Latn'}
-          title={t('languageLabel')}
-        >
-          {t('language')}
-        </button>
+        <LanguageToggle />
         <button type="button" onClick={signOut}>
           {t('signOut')}
         </button>

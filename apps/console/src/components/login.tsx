@@ -2,6 +2,7 @@ import { type FormEvent, useState } from 'react';
 import { ApiClient, ApiError } from '../api/client';
 import { useT } from '../i18n';
 import { ErrorMessage, Field } from './form';
+import { LanguageToggle } from './language-toggle';
 import qrcode from 'qrcode-generator';
 
 type Step = { kind: 'credentials' } | { kind: 'otp' } | { kind: 'password'; token: string };
@@ -80,6 +81,9 @@ export function LoginPage({
 
   return (
     <main className="login" id="main">
+      <div className="login-language">
+        <LanguageToggle />
+      </div>
       <h1>{lockedUsername ? t('locked') : t('appTitle')}</h1>
       {lockedUsername && <p>{t('lockedHelp')}</p>}
       {message && (
