@@ -8,6 +8,7 @@ import { MorningView } from './views/morning';
 import { ReferencePage } from './views/reference';
 import { ProximityPage } from './views/proximity';
 import { ReleasesPage } from './views/releases';
+import { UsersPage } from './views/users';
 import { EditPerson, HistoryPage, NewPerson, PersonPage, PersonSearch } from './views/person';
 
 /** The console's pages; the server answers index.html for every /console path, so each is a deep link. */
@@ -27,6 +28,7 @@ export function Routes() {
   if (path === '/lookup') return <LookupPage />;
   if (path === '/releases') return ability.can('read', 'Address') ? <ReleasesPage /> : <p>{t('forbidden')}</p>;
   if (path === '/proximity') return ability.can('read', 'Address') ? <ProximityPage /> : <p>{t('forbidden')}</p>;
+  if (path === '/users') return ability.can('manage', 'User') ? <UsersPage /> : <p>{t('forbidden')}</p>;
   if (path === '/reference') return ability.can('manage', 'Reference') ? <ReferencePage /> : <p>{t('forbidden')}</p>;
   if (path === '/audit') return ability.can('read', 'AuditEvent') ? <AuditPage /> : <p>{t('forbidden')}</p>;
   return <p>{t('notFound')}</p>;
@@ -38,6 +40,7 @@ function Home() {
   if (ability.can('read', 'AuditEvent')) return <AuditPage />;
   if (ability.can('read', 'Alert')) return <MorningView />;
   if (ability.can('read', 'Person')) return <PersonSearch />;
+  if (ability.can('manage', 'User')) return <UsersPage />;
   if (ability.can('manage', 'Reference')) return <ReferencePage />;
   return <p>{t('forbidden')}</p>;
 }

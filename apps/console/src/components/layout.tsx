@@ -34,6 +34,9 @@ export function Layout({ children }: { children: ReactNode }) {
           <Can I="read" a="Inbox">
             <Link to="/inbox">{t('inbox')}</Link>
           </Can>
+          <Can I="manage" a="User">
+            <Link to="/users">{t('users')}</Link>
+          </Can>
           <Can I="manage" a="Reference">
             <Link to="/reference">{t('reference')}</Link>
           </Can>
