@@ -206,6 +206,11 @@ async function signIn(page: Page, account: Account, otp?: () => string): Promise
     .waitFor();
 }
 
+/** The page goes on with the working case's reason, shown in its reason bar. */
+async function keptReason(page: Page, reason: string): Promise<void> {
+  await page.locator('.reason-bar').filter({ hasText: reason }).first().waitFor();
+}
+
 async function giveReason(page: Page, reason: string): Promise<void> {
   await page.getByLabel('Razlog', { exact: true }).fill(reason);
   await page.getByRole('button', { name: 'Nastavi' }).click();
@@ -380,7 +385,8 @@ describe('console journeys', () => {
 
         // An alert's own page, as the reminder e-mails link to it: read by its id, then acknowledged.
         await page.getByTestId('alert-row').first().getByRole('link', { name: 'Propušteno javljanje' }).click();
-        await giveReason(page, 'Upozorenje iz podsetnika');
+        // The same work: the morning's reason goes on, shown, not asked again.
+        await keptReason(page, 'Jutarnji pregled PU Beograd');
         await page.getByText('otvoreno').waitFor();
         await page.getByRole('button', { name: 'Primi k znanju' }).click();
         await page.getByText('primljeno k znanju').waitFor();
@@ -401,6 +407,9 @@ describe('console journeys', () => {
         await page.getByRole('button', { name: 'Sačuvaj' }).click();
         await page.getByText(/Sačuvano\..*Na vreme/).waitFor();
         await page.getByRole('link', { name: 'Provera u drugim regionima' }).click();
+        // Other work: the officer changes the reason.
+        await keptReason(page, 'Jutarnji pregled PU Beograd');
+        await page.getByRole('button', { name: 'Promeni razlog' }).click();
         await giveReason(page, 'Provera poslodavca 3/2026');
         await page.getByLabel('JMBG').fill('0101900350008');
         await page.getByRole('button', { name: 'Proveri' }).click();
@@ -465,7 +474,7 @@ describe('console journeys', () => {
         await expectAccessible(page, 'clerk-releases');
 
         await row.getByRole('link', { name: `${prisoner.surname}, Stevan` }).click();
-        await giveReason(page, 'Priprema otpuštanja 5/2026');
+        await keptReason(page, 'Priprema otpuštanja 5/2026');
         const conviction = page.getByTestId('conviction').filter({ hasText: 'K 44/2021' });
         const release = conviction.getByTestId('release-form');
         await release.getByLabel('Prvi dan na slobodi').fill(isoDaysAgo(0));
