@@ -442,13 +442,13 @@ describe('console journeys', () => {
         await page.getByLabel('Ishod').selectOption('allowed');
         await page.getByRole('button', { name: 'Pretraga' }).click();
         const events = page.getByTestId('audit-events');
-        await events.getByText('check_in.create').waitFor();
+        await events.getByText('Upis javljanja').first().waitFor();
         await events.getByText('Jutarnji pregled PU Beograd').first().waitFor();
 
         await page.getByLabel('Korisničko ime').fill('');
         await page.getByLabel(/ID lica/).fill(overduePerson.id);
         await page.getByRole('button', { name: 'Pretraga' }).click();
-        await events.getByText('person.create').waitFor();
+        await events.getByText('Upis lica').first().waitFor();
         await shot(page, 'auditor-events');
         await expectAccessible(page, 'auditor-events');
 

@@ -148,6 +148,7 @@ export interface AuditEvent {
   outcome: string;
   httpStatus: number | null;
   flagged: boolean;
+  reviewed: boolean;
 }
 
 export interface Verification {

@@ -1,8 +1,11 @@
 import { type FormEvent, useEffect, useState } from 'react';
 import { Can, useSession } from '../auth/session';
 import { ErrorMessage, Field, Select, formatTime, saveDownload, today } from '../components/form';
-import { useT } from '../i18n';
+import { actionChoices, actionWords } from '../audit-actions';
+import { type MessageKey, useT } from '../i18n';
 import type { AuditEvent, Page, Verification } from '../types';
+
+const OUTCOMES: Record<string, MessageKey> = { allowed: 'allowed', denied: 'denied', error: 'error' };
 
 /** The auditor's desk: search events, the log's integrity, exports. */
 export function AuditPage() {
@@ -114,18 +117,22 @@ interface Filters {
   actorUsername: string;
   outcome: string;
   action: string;
+  flagged: string;
+  reviewed: string;
   from: string;
   to: string;
 }
 
 function EventSearch() {
-  const { t } = useT();
-  const { api } = useSession();
+  const { t, v, language } = useT();
+  const { api, ability } = useSession();
   const [filters, setFilters] = useState<Filters>({
     subject: '',
     actorUsername: '',
     outcome: '',
     action: '',
+    flagged: '',
+    reviewed: '',
     from: '',
     to: '',
   });
@@ -145,7 +152,9 @@ function EventSearch() {
           subjectId: subject && !/^\d{13}$/.test(subject) ? subject : undefined,
           actorUsername: filters.actorUsername.trim(),
           outcome: filters.outcome,
-          action: filters.action.trim(),
+          action: filters.action,
+          flagged: filters.flagged || undefined,
+          reviewed: filters.reviewed || undefined,
           from: filters.from,
           to: filters.to ? nextDay(filters.to) : undefined,
           limit: 50,
@@ -182,7 +191,31 @@ function EventSearch() {
             ['error', t('error')],
           ]}
         />
-        <Field label={t('action')} placeholder="person.read" value={filters.action} onChange={set('action')} />
+        <Select
+          label={t('action')}
+          value={filters.action}
+          onChange={set('action')}
+          options={[['', t('any')], ...actionChoices(language)]}
+        />
+        <Select
+          label={t('flaggedEvents')}
+          value={filters.flagged}
+          onChange={set('flagged')}
+          options={[
+            ['', t('any')],
+            ['true', t('flaggedOnly')],
+          ]}
+        />
+        <Select
+          label={t('reviewState')}
+          value={filters.reviewed}
+          onChange={set('reviewed')}
+          options={[
+            ['', t('any')],
+            ['false', t('notReviewed')],
+            ['true', t('reviewedState')],
+          ]}
+        />
         <Field label={t('from')} type="date" value={filters.from} onChange={set('from')} />
         <Field label={t('to')} type="date" value={filters.to} onChange={set('to')} />
         <div className="actions">
@@ -192,6 +225,12 @@ function EventSearch() {
       <ErrorMessage error={error} />
       {events && (
         <div className="scroll">
+          <p className="legend" data-testid="flagged-legend">
+            <span className="flag-mark" aria-hidden="true">
+              ⚑
+            </span>{' '}
+            {t('flaggedLegend')}
+          </p>
           <table data-testid="audit-events">
             <thead>
               <tr>
@@ -202,27 +241,49 @@ function EventSearch() {
                 <th scope="col">{t('outcome')}</th>
                 <th scope="col">{t('reason')}</th>
                 <th scope="col">{t('persons')}</th>
+                <th scope="col">{t('reviewState')}</th>
               </tr>
             </thead>
             <tbody>
               {events.length === 0 && (
                 <tr>
-                  <td colSpan={7}>{t('nothing')}</td>
+                  <td colSpan={8}>{t('nothing')}</td>
                 </tr>
               )}
               {events.map((e) => (
-                <tr key={e.id} className={e.flagged ? 'flagged' : ''}>
-                  <td>{e.seq}</td>
+                <tr key={e.id} className={e.flagged ? 'flagged' : ''} data-testid="audit-event">
+                  <td>
+                    {e.flagged && (
+                      <span className="flag-mark" title={t('flaggedLegend')}>
+                        ⚑{' '}
+                      </span>
+                    )}
+                    {e.seq}
+                  </td>
                   <td>{formatTime(e.at)}</td>
                   <td>
-                    {e.actor.username} {e.actor.role ? `(${e.actor.role})` : ''}
+                    {e.actor.username} {e.actor.role ? `(${v(e.actor.role)})` : ''}
                   </td>
-                  <td>{e.action}</td>
+                  <td title={e.action}>{actionWords(e.action, language)}</td>
                   <td>
-                    {e.outcome} {e.httpStatus ?? ''}
+                    {OUTCOMES[e.outcome] ? t(OUTCOMES[e.outcome]) : e.outcome} {e.httpStatus ?? ''}
                   </td>
                   <td>{e.reason ?? '—'}</td>
                   <td className="ids">{e.subjectPersonIds.join(', ')}</td>
+                  <td>
+                    {e.reviewed ? (
+                      t('reviewedState')
+                    ) : e.flagged && ability.can('review', 'AuditEvent') ? (
+                      <ReviewForm
+                        eventId={e.id}
+                        onReviewed={() =>
+                          setEvents((list) => list && list.map((x) => (x.id === e.id ? { ...x, reviewed: true } : x)))
+                        }
+                      />
+                    ) : (
+                      '—'
+                    )}
+                  </td>
                 </tr>
               ))}
             </tbody>
@@ -235,5 +296,30 @@ function EventSearch() {
         </div>
       )}
     </section>
+  );
+}
+
+/** Marks a flagged event reviewed, with a note (the review is itself a signed, sealed event). */
+function ReviewForm({ eventId, onReviewed }: { eventId: string; onReviewed: () => void }) {
+  const { t } = useT();
+  const { api } = useSession();
+  const [note, setNote] = useState('');
+  const [error, setError] = useState<unknown>(null);
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setError(null);
+    try {
+      await api.post(`/audit/events/${eventId}/review`, { note: note.trim() });
+      onReviewed();
+    } catch (failure) {
+      setError(failure);
+    }
+  };
+  return (
+    <form className="inline" onSubmit={submit}>
+      <Field label={t('reviewNote')} required value={note} onChange={(e) => setNote(e.target.value)} />
+      <button type="submit">{t('markReviewed')}</button>
+      <ErrorMessage error={error} />
+    </form>
   );
 }
