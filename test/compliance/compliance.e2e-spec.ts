@@ -591,12 +591,26 @@ describe('compliance', () => {
           .set({ ...as(account), 'X-Request-Id': requestId });
       const mine = await get(officerNis);
       expect(mine.status).toBe(200);
+      const [named] = await t.dataSource.query(`SELECT surname, given_names FROM persons WHERE id = $1`, [a.personId]);
       expect(mine.body).toMatchObject({
         id: a.alertId,
         kind: 'missed_check_in',
         personId: a.personId,
+        // Named, whatever the person's compliance now (the console shows the name after a check-in too).
+        person: { surname: named.surname, givenNames: named.given_names },
         policeAdministration: 'PU-NIS',
         status: 'open',
+      });
+      const listed = await request(t.server).get('/api/v1/alerts?limit=100&region=PU-NIS').set(as(officerNis));
+      expect(listed.body.items.find((i: { id: string }) => i.id === a.alertId).person).toEqual({
+        surname: named.surname,
+        givenNames: named.given_names,
+      });
+      // The officer's reminder of it names the person too.
+      const inbox = await request(t.server).get('/api/v1/inbox?limit=100').set(as(officerNis));
+      expect(inbox.body.items.find((i: { alertId: string }) => i.alertId === a.alertId)).toMatchObject({
+        personId: a.personId,
+        person: { surname: named.surname, givenNames: named.given_names },
       });
       const requestId = rid('alert');
       expect((await get(officerBg, requestId)).status).toBe(404);

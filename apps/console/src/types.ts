@@ -124,10 +124,23 @@ export interface OverdueItem {
   office?: string | null;
 }
 
+export interface DueItem {
+  personId: string;
+  surname: string;
+  givenNames: string;
+  measureId: string;
+  authority: 'police' | 'uiks' | 'counselling';
+  office: string | null;
+  dueDate: string;
+  policeAdministration: string;
+  checkedIn: boolean;
+}
+
 export interface Alert {
   id: string;
   kind: string;
   personId: string | null;
+  person?: { surname: string; givenNames: string } | null;
   measureId: string | null;
   dueDate: string | null;
   policeAdministration: string | null;

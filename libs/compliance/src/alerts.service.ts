@@ -6,10 +6,17 @@ import { AuditLog, type RequestAudit } from '@app/audit';
 import type { AlertQuery } from './compliance.dto';
 import { Alert, type AlertKind, type AlertStatus } from './entities';
 
+/** Whom an alert is about, by name: every list and page of alerts names the person. */
+export interface AlertPerson {
+  surname: string;
+  givenNames: string;
+}
+
 export interface AlertView {
   id: string;
   kind: AlertKind;
   personId: string;
+  person: AlertPerson | null;
   measureId: string | null;
   sourceId: string;
   dueDate: string;
@@ -26,11 +33,17 @@ export interface AlertView {
   version: number;
 }
 
-export function toAlertView(a: Alert): AlertView {
+/** The name of the person a row (alert, reminder) is about, selected beside it from the register's published persons. */
+export const personNameSql = (alias: string): string =>
+  `(SELECT json_build_object('surname', p.surname, 'givenNames', p.given_names)
+      FROM register_persons p WHERE p.id = ${alias}.person_id)`;
+
+export function toAlertView(a: Alert, person: AlertPerson | null): AlertView {
   return {
     id: a.id,
     kind: a.kind,
     personId: a.personId,
+    person,
     measureId: a.measureId,
     sourceId: a.sourceId,
     dueDate: a.dueDate,
@@ -64,11 +77,17 @@ export class AlertsService {
     audit.on('alert');
     const scope = this.access.scope(principal, 'read', 'Alert', { row: 'a' });
     return this.log.transaction(audit, async (manager) => {
-      const q = manager.getRepository(Alert).createQueryBuilder('a').where(scope.sql, scope.params);
+      const q = manager
+        .getRepository(Alert)
+        .createQueryBuilder('a')
+        .addSelect(personNameSql('a'), 'alert_person')
+        .where(scope.sql, scope.params);
       if (query.status) q.andWhere('a.status = :status', { status: query.status });
       if (query.kind) q.andWhere('a.kind = :kind', { kind: query.kind });
       if (query.region) q.andWhere('a.police_administration = :region', { region: query.region });
-      const page = await new Keyset(OLDEST_FIRST, query).pageOf(q, toAlertView);
+      const page = await new Keyset(OLDEST_FIRST, query).pageOf(q, (alert, raw) =>
+        toAlertView(alert, raw.alert_person as AlertPerson | null),
+      );
       audit.resultCount = page.items.length;
       audit.subject(...new Set(page.items.map((item) => item.personId)));
       return page;
@@ -79,9 +98,9 @@ export class AlertsService {
   get(audit: RequestAudit, principal: Principal, id: string): Promise<AlertView> {
     audit.on('alert', id);
     return this.log.transaction(audit, async (manager: EntityManager) => {
-      const alert = await this.reach(manager, audit, principal, id, 'read', false);
+      const { alert, person } = await this.reach(manager, audit, principal, id, 'read', false);
       audit.resultCount = 1;
-      return toAlertView(alert);
+      return toAlertView(alert, person);
     });
   }
 
@@ -124,13 +143,13 @@ export class AlertsService {
   ): Promise<AlertView> {
     audit.on('alert', id);
     return this.log.transaction(audit, async (manager: EntityManager) => {
-      const alert = await this.reach(manager, audit, principal, id, 'work', true);
+      const { alert, person } = await this.reach(manager, audit, principal, id, 'work', true);
       if (version !== null && alert.version !== version) throw versionMismatch();
-      const before = toAlertView(alert);
+      const before = alert.status;
       change(alert);
       const saved = await manager.getRepository(Alert).save(alert);
-      audit.details = { before: { status: before.status }, after: { status: saved.status } };
-      return toAlertView(saved);
+      audit.details = { before: { status: before }, after: { status: saved.status } };
+      return toAlertView(saved, person);
     });
   }
 
@@ -146,8 +165,11 @@ export class AlertsService {
     id: string,
     action: 'read' | 'work',
     lock: boolean,
-  ): Promise<Alert> {
-    const row = await this.access.reach<'Alert', { alert: Record<string, unknown>; person_id: string }>(
+  ): Promise<{ alert: Alert; person: AlertPerson | null }> {
+    const row = await this.access.reach<
+      'Alert',
+      { alert: Record<string, unknown>; person_id: string; person: AlertPerson | null }
+    >(
       manager,
       principal,
       {
@@ -157,12 +179,12 @@ export class AlertsService {
         binding: { row: 'row' },
         where: 'row.id = $1',
         params: [id],
-        select: ['row_to_json(row) AS alert', 'row.person_id'],
+        select: ['row_to_json(row) AS alert', 'row.person_id', `${personNameSql('row')} AS person`],
         lock: lock ? ['row'] : undefined,
         absent: 'No such alert.',
       },
       (found) => audit.subject(found.person_id),
     );
-    return fromJsonRow(manager, Alert, row.alert);
+    return { alert: fromJsonRow(manager, Alert, row.alert), person: row.person };
   }
 }

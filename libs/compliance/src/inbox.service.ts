@@ -3,23 +3,28 @@ import { DomainError, Keyset, type KeysetColumn, type Page } from '@app/common';
 import type { Principal } from '@app/authz';
 import { AuditLog, type RequestAudit } from '@app/audit';
 import type { InboxQuery } from './compliance.dto';
+import { type AlertPerson, personNameSql } from './alerts.service';
 import { InboxItem } from './entities';
 
 export interface InboxItemView {
   id: string;
   alertId: string | null;
   kind: string;
+  personId: string;
+  person: AlertPerson | null;
   /** The check-in's due date for `check_in_due`, the alert's otherwise. */
   dueDate: string;
   createdAt: Date;
   readAt: Date | null;
 }
 
-function toInboxView(item: InboxItem): InboxItemView {
+function toInboxView(item: InboxItem, person: AlertPerson | null): InboxItemView {
   return {
     id: item.id,
     alertId: item.alertId,
     kind: item.kind,
+    personId: item.personId,
+    person,
     dueDate: item.dueDate,
     createdAt: item.createdAt,
     readAt: item.readAt,
@@ -42,13 +47,16 @@ export class InboxService {
       const q = manager
         .getRepository(InboxItem)
         .createQueryBuilder('i')
+        .addSelect(personNameSql('i'), 'item_person')
         .where('i.user_id = :userId', { userId: principal.userId });
       if (query.unread === 'true') q.andWhere('i.read_at IS NULL');
       if (query.unread === 'false') q.andWhere('i.read_at IS NOT NULL');
-      const { items, nextCursor } = await new Keyset(NEWEST_FIRST, query).pageOf(q, (item) => item);
-      audit.resultCount = items.length;
-      audit.subject(...new Set(items.map((item) => item.personId)));
-      return { items: items.map(toInboxView), nextCursor };
+      const page = await new Keyset(NEWEST_FIRST, query).pageOf(q, (item, raw) =>
+        toInboxView(item, raw.item_person as AlertPerson | null),
+      );
+      audit.resultCount = page.items.length;
+      audit.subject(...new Set(page.items.map((item) => item.personId)));
+      return page;
     });
   }
 

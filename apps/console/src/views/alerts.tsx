@@ -2,10 +2,23 @@ import { useCallback, useEffect, useState } from 'react';
 import { ApiError } from '../api/client';
 import { Can, useSession } from '../auth/session';
 import { ErrorMessage, Field, formatTime } from '../components/form';
+import { MoreButton, usePages } from '../components/pages';
 import { ReasonGate } from '../components/reason';
 import { useT } from '../i18n';
 import { Link } from '../router';
-import type { Alert, Page } from '../types';
+import type { Alert } from '../types';
+
+/** The person an alert or reminder is about, by name, linked to the person's page. */
+export function PersonLink({
+  personId,
+  person,
+}: {
+  personId: string;
+  person?: { surname: string; givenNames: string } | null;
+}) {
+  const { t } = useT();
+  return <Link to={`/persons/${personId}`}>{person ? `${person.surname}, ${person.givenNames}` : t('person')}</Link>;
+}
 
 /** Acknowledge an open alert, resolve an acknowledged one (with If-Match). */
 export function AlertActions({ alert, reason, onChange }: { alert: Alert; reason: string; onChange: () => void }) {
@@ -93,7 +106,7 @@ function AlertDetail({ id, reason }: { id: string; reason: string }) {
         <>
           <dt>{t('person')}</dt>
           <dd>
-            <Link to={`/persons/${alert.personId}`}>{t('open')}</Link>
+            <PersonLink personId={alert.personId} person={alert.person} />
           </dd>
         </>
       )}
@@ -107,10 +120,27 @@ function AlertDetail({ id, reason }: { id: string; reason: string }) {
 
 interface InboxItem {
   id: string;
-  alertId: string;
+  alertId: string | null;
   kind: string;
+  personId: string;
+  person: { surname: string; givenNames: string } | null;
   createdAt: string;
   readAt: string | null;
+}
+
+/** The reminders about one person of one kind, newest first. */
+interface InboxGroup {
+  key: string;
+  items: InboxItem[];
+}
+
+function groupInbox(items: InboxItem[]): InboxGroup[] {
+  const groups = new Map<string, InboxItem[]>();
+  for (const item of items) {
+    const key = `${item.personId}:${item.kind}`;
+    groups.set(key, [...(groups.get(key) ?? []), item]);
+  }
+  return [...groups].map(([key, grouped]) => ({ key, items: grouped }));
 }
 
 export function InboxPage() {
@@ -126,38 +156,53 @@ export function InboxPage() {
 function Inbox({ reason }: { reason: string }) {
   const { t, v } = useT();
   const { api } = useSession();
-  const [items, setItems] = useState<InboxItem[] | null>(null);
+  const pages = usePages<InboxItem>('/inbox', {}, reason, 100);
   const [error, setError] = useState<unknown>(null);
-  const load = useCallback(async () => {
+  const read = async (group: InboxGroup) => {
+    setError(null);
     try {
-      setItems((await api.get<Page<InboxItem>>('/inbox', { reason, query: { limit: 100 } })).data.items);
+      for (const item of group.items.filter((i) => !i.readAt)) {
+        await api.post(`/inbox/${item.id}/read`, undefined, { reason });
+      }
     } catch (failure) {
       setError(failure);
     }
-  }, [api, reason]);
-  useEffect(() => {
-    void load();
-  }, [load]);
-  const read = async (id: string) => {
-    await api.post(`/inbox/${id}/read`, undefined, { reason }).catch(setError);
-    void load();
+    void pages.reload();
   };
-  if (error) return <ErrorMessage error={error} />;
-  if (!items) return <p>{t('loading')}</p>;
-  if (items.length === 0) return <p>{t('nothing')}</p>;
+  if (pages.error || error) return <ErrorMessage error={pages.error ?? error} />;
+  if (!pages.items) return <p>{t('loading')}</p>;
+  if (pages.items.length === 0) return <p>{t('nothing')}</p>;
   return (
-    <ul className="list card">
-      {items.map((item) => (
-        <li key={item.id} className={item.readAt ? '' : 'unread'}>
-          {!item.readAt && <span className="badge">{t('unread')}</span>} {v(item.kind)} · {formatTime(item.createdAt)} ·{' '}
-          <Link to={`/alerts/${item.alertId}`}>{t('alert')}</Link>
-          {!item.readAt && (
-            <button type="button" className="secondary" onClick={() => read(item.id)}>
-              {t('markRead')}
-            </button>
-          )}
-        </li>
-      ))}
-    </ul>
+    <div className="card">
+      <ul className="list">
+        {groupInbox(pages.items).map((group) => {
+          const [latest] = group.items;
+          const unread = group.items.filter((i) => !i.readAt).length;
+          return (
+            <li key={group.key} className={unread ? 'unread' : ''} data-testid="inbox-group">
+              {unread > 0 && (
+                <span className="badge">
+                  {t('unread')}: {unread}
+                </span>
+              )}{' '}
+              <PersonLink personId={latest.personId} person={latest.person} /> · {v(latest.kind)}
+              {group.items.length > 1 ? ` (${group.items.length})` : ''} · {formatTime(latest.createdAt)}
+              {latest.alertId && (
+                <>
+                  {' '}
+                  · <Link to={`/alerts/${latest.alertId}`}>{t('alert')}</Link>
+                </>
+              )}
+              {unread > 0 && (
+                <button type="button" className="secondary" onClick={() => void read(group)}>
+                  {t('markRead')}
+                </button>
+              )}
+            </li>
+          );
+        })}
+      </ul>
+      <MoreButton pages={pages} />
+    </div>
   );
 }

@@ -1,12 +1,13 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
 import { Can, type Me, useSession } from '../auth/session';
 import { ErrorMessage, formatTime } from '../components/form';
+import { MoreButton, type Pages, usePages } from '../components/pages';
 import { ReasonGate } from '../components/reason';
-import { useT } from '../i18n';
+import { type MessageKey, useT } from '../i18n';
 import { Link } from '../router';
-import type { Alert, OverdueItem, Page } from '../types';
+import type { Alert, DueItem, OverdueItem } from '../types';
 import { DueAddressChecks } from './address-checks';
-import { AlertActions } from './alerts';
+import { AlertActions, PersonLink } from './alerts';
 import { type Authority, QuickCheckIn } from './check-in';
 
 /** A row per measure and authority (a measure may be overdue at the police and at a UIKS office). */
@@ -31,47 +32,24 @@ export function MorningView() {
 
 function MorningLists({ reason }: { reason: string }) {
   const { t, v } = useT();
-  const { api, me } = useSession();
-  const [overdue, setOverdue] = useState<OverdueItem[] | null>(null);
-  const [alerts, setAlerts] = useState<Alert[] | null>(null);
-  const [error, setError] = useState<unknown>(null);
+  const { me } = useSession();
+  const overdue = usePages<OverdueItem>('/compliance/overdue', {}, reason);
+  const due = usePages<DueItem>('/compliance/due', {}, reason);
+  const open = usePages<Alert>('/alerts', { status: 'open' }, reason);
+  const acknowledged = usePages<Alert>('/alerts', { status: 'acknowledged' }, reason);
   const [done, setDone] = useState<Set<string>>(new Set());
-  // The view shows the first hundred of each list; says so when there are more.
-  const [more, setMore] = useState(false);
-
-  const load = useCallback(async () => {
-    setError(null);
-    try {
-      const [o, a] = await Promise.all([
-        api.get<Page<OverdueItem>>('/compliance/overdue', { reason, query: { limit: 100 } }),
-        api.get<Page<Alert>>('/alerts', { reason, query: { status: 'open', limit: 100 } }),
-      ]);
-      setOverdue(o.data.items);
-      setAlerts(a.data.items);
-      setMore(Boolean(o.data.nextCursor || a.data.nextCursor));
-    } catch (failure) {
-      setError(failure);
-    }
-  }, [api, reason]);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
-
-  // Alerts name only the person's id: the overdue list gives the names it knows; the oldest due date first.
-  const names = new Map((overdue ?? []).map((o) => [o.personId, `${o.surname}, ${o.givenNames}`]));
-  const sortedAlerts = [...(alerts ?? [])].sort((a, b) => (a.dueDate ?? '').localeCompare(b.dueDate ?? ''));
+  // An alert worked in one list moves to the other: both are read again.
+  const alertsChanged = () => void Promise.all([open.reload(), acknowledged.reload()]);
 
   return (
     <>
-      <ErrorMessage error={error} />
-      {more && <p className="hint">{t('firstHundred')}</p>}
+      <ErrorMessage error={overdue.error ?? due.error ?? open.error ?? acknowledged.error} />
       <div className="columns">
         <section aria-labelledby="overdue-title" className="card">
           <h2 id="overdue-title">{t('overdue')}</h2>
-          {overdue === null ? (
+          {overdue.items === null ? (
             <p>{t('loading')}</p>
-          ) : overdue.length === 0 ? (
+          ) : overdue.items.length === 0 ? (
             <p>{t('nothing')}</p>
           ) : (
             <table>
@@ -86,7 +64,7 @@ function MorningLists({ reason }: { reason: string }) {
                 </tr>
               </thead>
               <tbody>
-                {overdue.map((item) => (
+                {overdue.items.map((item) => (
                   <tr key={rowKey(item)} data-testid="overdue-row">
                     <td>
                       <Link to={`/persons/${item.personId}`}>
@@ -121,35 +99,90 @@ function MorningLists({ reason }: { reason: string }) {
               </tbody>
             </table>
           )}
+          <MoreButton pages={overdue} />
         </section>
-        <section aria-labelledby="alerts-title" className="card">
-          <h2 id="alerts-title">{t('openAlerts')}</h2>
-          {alerts === null ? (
+        <AlertList title="openAlerts" testId="alert-row" pages={open} reason={reason} onChange={alertsChanged} />
+        <AlertList
+          title="acknowledgedAlerts"
+          testId="acknowledged-row"
+          pages={acknowledged}
+          reason={reason}
+          onChange={alertsChanged}
+        />
+        <section aria-labelledby="due-title" className="card">
+          <h2 id="due-title">{t('dueSoon')}</h2>
+          {due.items === null ? (
             <p>{t('loading')}</p>
-          ) : alerts.length === 0 ? (
+          ) : due.items.filter((item) => !item.checkedIn).length === 0 ? (
             <p>{t('nothing')}</p>
           ) : (
             <ul className="list">
-              {sortedAlerts.map((alert) => (
-                <li key={alert.id} data-testid="alert-row">
-                  <Link to={`/alerts/${alert.id}`}>{v(alert.kind)}</Link> ·{' '}
-                  {alert.dueDate ?? formatTime(alert.raisedAt)}
-                  {alert.personId && (
-                    <>
-                      {' '}
-                      · <Link to={`/persons/${alert.personId}`}>{names.get(alert.personId) ?? t('person')}</Link>
-                    </>
-                  )}
-                  <AlertActions alert={alert} reason={reason} onChange={() => void load()} />
-                </li>
-              ))}
+              {due.items
+                .filter((item) => !item.checkedIn)
+                .map((item) => (
+                  <li
+                    key={`${item.measureId}:${item.authority}:${item.office ?? ''}:${item.dueDate}`}
+                    data-testid="due-row"
+                  >
+                    <Link to={`/persons/${item.personId}`}>
+                      {item.surname}, {item.givenNames}
+                    </Link>{' '}
+                    · {item.dueDate}
+                    {item.authority === 'uiks' && item.office ? ` · ${item.office}` : ''}
+                    {item.authority === 'counselling' ? ` · ${v('counselling')}` : ''}
+                  </li>
+                ))}
             </ul>
           )}
+          <MoreButton pages={due} />
         </section>
         <Can I="read" a="AddressCheck">
           <DueAddressChecks reason={reason} />
         </Can>
       </div>
     </>
+  );
+}
+
+/** Alerts of one state, oldest first as the api pages them, each naming its person. */
+function AlertList({
+  title,
+  testId,
+  pages,
+  reason,
+  onChange,
+}: {
+  title: MessageKey;
+  testId: string;
+  pages: Pages<Alert>;
+  reason: string;
+  onChange: () => void;
+}) {
+  const { t, v } = useT();
+  return (
+    <section aria-labelledby={`${testId}-title`} className="card">
+      <h2 id={`${testId}-title`}>{t(title)}</h2>
+      {pages.items === null ? (
+        <p>{t('loading')}</p>
+      ) : pages.items.length === 0 ? (
+        <p>{t('nothing')}</p>
+      ) : (
+        <ul className="list">
+          {pages.items.map((alert) => (
+            <li key={alert.id} data-testid={testId}>
+              <Link to={`/alerts/${alert.id}`}>{v(alert.kind)}</Link> · {alert.dueDate ?? formatTime(alert.raisedAt)}
+              {alert.personId && (
+                <>
+                  {' '}
+                  · <PersonLink personId={alert.personId} person={alert.person} />
+                </>
+              )}
+              <AlertActions alert={alert} reason={reason} onChange={onChange} />
+            </li>
+          ))}
+        </ul>
+      )}
+      <MoreButton pages={pages} />
+    </section>
   );
 }

@@ -99,11 +99,14 @@ export class Keyset {
   }
 
   /** The page of a query paged by `query`. */
-  async pageOf<E extends ObjectLiteral, T>(q: SelectQueryBuilder<E>, view: (row: E) => T): Promise<Page<T>> {
+  async pageOf<E extends ObjectLiteral, T>(
+    q: SelectQueryBuilder<E>,
+    view: (row: E, raw: Record<string, unknown>) => T,
+  ): Promise<Page<T>> {
     const { entities, raw } = await this.query(q).getRawAndEntities();
     return this.page(
       entities.map((entity, i) => ({ entity, raw: raw[i] as Record<string, unknown> })),
-      ({ entity }) => view(entity),
+      ({ entity, raw: r }) => view(entity, r),
       ({ raw: r }) => r,
     );
   }
