@@ -48,7 +48,7 @@ describe('reference data for admins', () => {
     const row = within(offices).getAllByRole('row')[1];
     fireEvent.change(within(row).getByLabelText('Naziv'), { target: { value: 'UIKS Niš' } });
     fireEvent.submit(within(row).getByLabelText('Naziv').closest('form')!);
-    await within(offices).findByText('Version mismatch');
+    await within(offices).findByText('Zapis je u međuvremenu promenjen');
     await within(offices).findByText('Poverenička kancelarija u Nišu');
 
     fireEvent.click(within(offices).getByRole('button', { name: 'Izmeni' }));

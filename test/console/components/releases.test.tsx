@@ -137,7 +137,7 @@ describe('a release on the person page', () => {
     // A stray space: the browser's "required" lets it through, the api refuses it beside the field.
     fireEvent.change(within(form).getByLabelText('Ustanova'), { target: { value: ' ' } });
     fireEvent.submit(form);
-    await within(form).findByText(/facility must be 1 to 200 characters/);
+    await within(form).findByText('Ustanova: mora imati od 1 do 200 znakova');
 
     fireEvent.change(within(form).getByLabelText('Ustanova'), { target: { value: 'KPZ Niš' } });
     fireEvent.submit(form);

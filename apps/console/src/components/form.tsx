@@ -1,5 +1,7 @@
 import { type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes, useId } from 'react';
 import { ApiError } from '../api/client';
+import { useT } from '../i18n';
+import { problemWords } from '../problems';
 
 type InputProps = InputHTMLAttributes<HTMLInputElement> & { label: string; hint?: ReactNode };
 
@@ -37,19 +39,21 @@ export function Select({ label, options, ...select }: SelectProps) {
   );
 }
 
-/** An error from the api (or any other), shown to the user with the fields it names. */
+/** An error from the api (or any other), in the user's language, with the fields it names by their labels. */
 export function ErrorMessage({ error }: { error: unknown }) {
+  const { language } = useT();
   if (!error) return null;
   if (error instanceof ApiError) {
+    const shown = problemWords(error.problem, language);
     return (
-      <div role="alert" className="error">
-        <strong>{error.problem.title}</strong>
-        {error.problem.detail && <span>: {error.problem.detail}</span>}
-        {error.problem.errors && (
+      <div role="alert" className="error" title={error.problem.detail}>
+        <strong>{shown.title}</strong>
+        {shown.detail && <span>: {shown.detail}</span>}
+        {shown.errors.length > 0 && (
           <ul>
-            {error.problem.errors.map((e) => (
-              <li key={e.field + e.message}>
-                {e.field}: {e.message}
+            {shown.errors.map((e) => (
+              <li key={e.field + e.message} data-field={e.field}>
+                {e.label}: {e.message}
               </li>
             ))}
           </ul>
