@@ -10,7 +10,8 @@ export interface FieldDiff {
   changedByMe: boolean;
 }
 
-const same = (a: unknown, b: unknown): boolean => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+/** Two values alike as JSON (absent and null alike). */
+export const same = (a: unknown, b: unknown): boolean => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 
 /** The fields that differ between the version edited (`base`), the user's edit (`mine`) and the current one. */
 export function diffVersions(

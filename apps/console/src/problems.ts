@@ -1,7 +1,8 @@
 import type { Problem } from './api/client';
 import type { Language } from './i18n';
 
-type Words = [sr: string, en: string];
+/** A text in both languages. */
+export type Words = [sr: string, en: string];
 
 /** Every problem code of the contract, as a title and what the user can do about it. */
 const PROBLEMS: Record<string, { title: Words; detail: Words }> = {
@@ -221,7 +222,7 @@ const MESSAGES: [RegExp, string][] = [
   [/must differ from the current password$/, 'mora se razlikovati od trenutne lozinke'],
 ];
 
-function words(pair: Words, language: Language): string {
+export function words(pair: Words, language: Language): string {
   return pair[language === 'sr' ? 0 : 1];
 }
 

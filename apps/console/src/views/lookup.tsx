@@ -24,7 +24,7 @@ export function LookupPage() {
 }
 
 function Lookup({ reason }: { reason: string }) {
-  const { t } = useT();
+  const { t, v } = useT();
   const { api } = useSession();
   const [jmbg, setJmbg] = useState('');
   const [answer, setAnswer] = useState<LookupAnswer | null>(null);
@@ -62,7 +62,7 @@ function Lookup({ reason }: { reason: string }) {
           {answer.registered && (
             <ul>
               {answer.activeMeasures.map((m) => (
-                <li key={m}>{m}</li>
+                <li key={m}>{v(m)}</li>
               ))}
               {answer.banPlacesWithMinors && <li>{t('banPlaces')}</li>}
             </ul>

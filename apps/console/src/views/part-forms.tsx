@@ -239,7 +239,7 @@ export function ConvictionForm({ person, reason, onSaved }: { person: Person; re
           options: offences.length
             ? offences.map((o): [string, string] => [
                 o.article,
-                `čl. ${o.article} – ${o.title}${o.juvenileOnly ? ` (${t('juvenileOnly').toLowerCase()})` : ''}`,
+                `${t('articleShort')} ${o.article} – ${o.title}${o.juvenileOnly ? ` (${t('juvenileOnly').toLowerCase()})` : ''}`,
               ])
             : undefined,
         },

@@ -4,7 +4,9 @@ import { Can, useSession } from '../auth/session';
 import { ErrorMessage, Field, formatTime } from '../components/form';
 import { ReasonGate, rememberReason } from '../components/reason';
 import { type FieldDiff, diffVersions, mergeMine, show } from '../diff';
+import { changedFields, historyWords } from '../history';
 import { scheduleWords, useT } from '../i18n';
+import { fieldWords } from '../problems';
 import { Link, navigate } from '../router';
 import type { Conviction, Measure, Page, Person } from '../types';
 import { Acknowledgements } from './acknowledgements';
@@ -197,7 +199,8 @@ function ConvictionLine({ conviction: c }: { conviction: Conviction }) {
   const { t, v } = useT();
   return (
     <>
-      {c.court}, {c.caseNumber}, {c.offences.map((o) => `čl. ${o.article}`).join(', ')} · {v(c.sentence.kind)}
+      {c.court}, {c.caseNumber}, {c.offences.map((o) => `${t('articleShort')} ${o.article}`).join(', ')} ·{' '}
+      {v(c.sentence.kind)}
       {c.sentence.kind === 'imprisonment' ? (
         <dl className="facts">
           <dt>{t('custodyFrom')}</dt>
@@ -531,6 +534,7 @@ interface HistoryItem {
   actor: { username: string } | string;
   reason: string | null;
   change: string;
+  part: string;
   before: unknown;
   after: unknown;
 }
@@ -549,7 +553,7 @@ export function HistoryPage({ id }: { id: string }) {
 }
 
 function History({ id, reason }: { id: string; reason: string }) {
-  const { t } = useT();
+  const { t, language } = useT();
   const { api } = useSession();
   const [items, setItems] = useState<HistoryItem[]>([]);
   const [cursor, setCursor] = useState<string | null | undefined>(undefined);
@@ -582,19 +586,19 @@ function History({ id, reason }: { id: string; reason: string }) {
             <th scope="col">{t('actor')}</th>
             <th scope="col">{t('change')}</th>
             <th scope="col">{t('reason')}</th>
-            <th scope="col">{t('before')}</th>
-            <th scope="col">{t('after')}</th>
+            <th scope="col">{t('changedFields')}</th>
           </tr>
         </thead>
         <tbody>
           {items.map((item, i) => (
-            <tr key={i}>
+            <tr key={i} data-testid="history-entry">
               <td>{formatTime(item.at)}</td>
               <td>{typeof item.actor === 'string' ? item.actor : item.actor?.username}</td>
-              <td>{item.change}</td>
+              <td>{historyWords(item.part, item.change, language)}</td>
               <td>{item.reason ?? '—'}</td>
-              <td className="json">{show(item.before)}</td>
-              <td className="json">{show(item.after)}</td>
+              <td>
+                <FieldChanges before={item.before} after={item.after} />
+              </td>
             </tr>
           ))}
         </tbody>
@@ -605,5 +609,27 @@ function History({ id, reason }: { id: string; reason: string }) {
         </button>
       )}
     </div>
+  );
+}
+
+/** What an entry changed, field by field: each field by its label, the old value struck through, then the new one. */
+function FieldChanges({ before, after }: { before: unknown; after: unknown }) {
+  const { language } = useT();
+  const changes = changedFields(before, after);
+  if (changes.length === 0) return <>—</>;
+  return (
+    <ul className="plain changes">
+      {changes.map((c) => (
+        <li key={c.field}>
+          <strong>{fieldWords(c.field, language)}</strong>:{' '}
+          {c.before !== undefined && (
+            <>
+              <del>{show(c.before)}</del> →{' '}
+            </>
+          )}
+          <ins>{show(c.after)}</ins>
+        </li>
+      ))}
+    </ul>
   );
 }
