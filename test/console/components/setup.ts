@@ -1,7 +1,9 @@
 import { cleanup } from '@testing-library/react';
 import { afterEach } from 'vitest';
+import { forgetReferenceLists } from '../../../apps/console/src/components/reference-lists';
 
 afterEach(() => {
   cleanup();
   localStorage.clear();
+  forgetReferenceLists();
 });

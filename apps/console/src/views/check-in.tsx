@@ -2,6 +2,8 @@ import { newIdempotencyKey } from '../api/client';
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import { useSession } from '../auth/session';
 import { ErrorMessage, Field, formatTime, Select, today } from '../components/form';
+import { useCodeChoices } from '../components/reference-lists';
+import { useSubmission } from '../components/submission';
 import { useT } from '../i18n';
 import type { CheckIn, Measure, Page } from '../types';
 import { useUiksOffices } from './part-forms';
@@ -34,34 +36,52 @@ export function QuickCheckIn({
   const [open, setOpen] = useState(false);
   const [where, setWhere] = useState(place);
   const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const [recorded, setRecorded] = useState(false);
+  const submission = useSubmission();
   if (!open) {
     return (
-      <button type="button" onClick={() => setOpen(true)}>
-        {t('checkIn')}
-      </button>
+      <>
+        <button
+          type="button"
+          onClick={() => {
+            setRecorded(false);
+            setOpen(true);
+          }}
+        >
+          {t('checkIn')}
+        </button>
+        {recorded && (
+          <span role="status" className="notice">
+            {t('checkInDone')}
+          </span>
+        )}
+      </>
     );
   }
   const confirm = async (event: FormEvent) => {
     event.preventDefault();
-    setBusy(true);
+    setError(null);
     try {
-      await api.post(
-        `/persons/${personId}/check-ins`,
-        { measureId, occurredAt: new Date().toISOString(), place: where, method: 'in_person', ...authority },
-        { reason, idempotencyKey: newIdempotencyKey() },
+      const answer = await submission.run((idempotencyKey) =>
+        api.post(
+          `/persons/${personId}/check-ins`,
+          { measureId, occurredAt: new Date().toISOString(), place: where, method: 'in_person', ...authority },
+          { reason, idempotencyKey },
+        ),
       );
+      if (!answer) return;
+      // Recorded: the form closes and says so; another check-in takes a new click.
+      setOpen(false);
+      setRecorded(true);
       onDone();
     } catch (failure) {
       setError(failure);
-    } finally {
-      setBusy(false);
     }
   };
   return (
     <form onSubmit={confirm} className="inline">
       <Field label={t('place')} value={where} required onChange={(e) => setWhere(e.target.value)} />
-      <button type="submit" autoFocus disabled={busy}>
+      <button type="submit" autoFocus disabled={submission.busy}>
         {t('confirmCheckIn')}
       </button>
       <button type="button" className="secondary" onClick={() => setOpen(false)}>
@@ -219,15 +239,18 @@ export function NotificationForm({
 }) {
   const { t } = useT();
   const { api } = useSession();
+  const administrations = useCodeChoices('/reference/police-administrations');
   const [kind, setKind] = useState<'residence_change' | 'workplace_change' | 'travel_abroad'>('travel_abroad');
   const [form, setForm] = useState<Record<string, string>>({ effectiveOn: today(), validFrom: today() });
   const [error, setError] = useState<unknown>(null);
   const [result, setResult] = useState<{ deadline: string; onTime: boolean } | null>(null);
   const set = (key: string) => (e: { target: { value: string } }) => setForm((f) => ({ ...f, [key]: e.target.value }));
 
+  const submission = useSubmission();
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     setError(null);
+    setResult(null);
     const details =
       kind === 'travel_abroad'
         ? { destinationCountry: form.destinationCountry, departOn: form.departOn, returnOn: form.returnOn }
@@ -252,12 +275,17 @@ export function NotificationForm({
               },
             };
     try {
-      const { data } = await api.post<{ deadline: string; onTime: boolean }>(
-        `/persons/${personId}/notifications`,
-        { kind, notifiedAt: new Date().toISOString(), effectiveOn: form.effectiveOn, details },
-        { reason, idempotencyKey: newIdempotencyKey() },
+      const answer = await submission.run((idempotencyKey) =>
+        api.post<{ deadline: string; onTime: boolean }>(
+          `/persons/${personId}/notifications`,
+          { kind, notifiedAt: new Date().toISOString(), effectiveOn: form.effectiveOn, details },
+          { reason, idempotencyKey },
+        ),
       );
-      setResult(data);
+      if (!answer) return;
+      setResult(answer.data);
+      // Recorded: the form starts empty again.
+      setForm({ effectiveOn: today(), validFrom: today() });
       onDone();
     } catch (failure) {
       setError(failure);
@@ -286,9 +314,15 @@ export function NotificationForm({
       />
       {kind === 'travel_abroad' && (
         <>
-          <Field label={t('destinationCountry')} required pattern="[A-Z]{2}" onChange={set('destinationCountry')} />
-          <Field label={t('departOn')} type="date" required onChange={set('departOn')} />
-          <Field label={t('returnOn')} type="date" required onChange={set('returnOn')} />
+          <Field
+            label={t('destinationCountry')}
+            required
+            pattern="[A-Z]{2}"
+            value={form.destinationCountry ?? ''}
+            onChange={set('destinationCountry')}
+          />
+          <Field label={t('departOn')} type="date" required value={form.departOn ?? ''} onChange={set('departOn')} />
+          <Field label={t('returnOn')} type="date" required value={form.returnOn ?? ''} onChange={set('returnOn')} />
         </>
       )}
       {kind === 'residence_change' && (
@@ -302,21 +336,38 @@ export function NotificationForm({
               ['temporary', t('temporary')],
             ]}
           />
-          <Field label={t('street')} required onChange={set('street')} />
-          <Field label={t('city')} required onChange={set('city')} />
-          <Field label={t('postalCode')} required pattern="\d{5}" onChange={set('postalCode')} />
+          <Field label={t('street')} required value={form.street ?? ''} onChange={set('street')} />
+          <Field label={t('city')} required value={form.city ?? ''} onChange={set('city')} />
           <Field
-            label={t('policeAdministration')}
+            label={t('postalCode')}
             required
-            placeholder="PU-BEOGRAD"
-            onChange={set('policeAdministration')}
+            pattern="\d{5}"
+            value={form.postalCode ?? ''}
+            onChange={set('postalCode')}
           />
+          {administrations.length ? (
+            <Select
+              label={t('policeAdministration')}
+              required
+              value={form.policeAdministration ?? ''}
+              onChange={set('policeAdministration')}
+              options={[['', '—'], ...administrations]}
+            />
+          ) : (
+            <Field
+              label={t('policeAdministration')}
+              required
+              placeholder="PU-BEOGRAD"
+              value={form.policeAdministration ?? ''}
+              onChange={set('policeAdministration')}
+            />
+          )}
         </>
       )}
       {kind === 'workplace_change' && (
         <>
-          <Field label={t('employer')} required onChange={set('employer')} />
-          <Field label={t('workAddress')} required onChange={set('workAddress')} />
+          <Field label={t('employer')} required value={form.employer ?? ''} onChange={set('employer')} />
+          <Field label={t('workAddress')} required value={form.workAddress ?? ''} onChange={set('workAddress')} />
           <Select
             label={t('involvesMinors')}
             value={form.involvesMinors ?? 'false'}

@@ -1,7 +1,8 @@
-import { newIdempotencyKey } from '../api/client';
-import { type FormEvent, useEffect, useState } from 'react';
+import { type FormEvent, useState } from 'react';
 import { useSession } from '../auth/session';
 import { ErrorMessage, Field, Select, today } from '../components/form';
+import { useCodeChoices, useReference } from '../components/reference-lists';
+import { useSubmission } from '../components/submission';
 import { type MessageKey, scheduleKindName, useT, WEEKDAYS } from '../i18n';
 import {
   type Conviction,
@@ -59,18 +60,24 @@ function PartForm({
   const [values, setValues] = useState<Values>(initial);
   const [error, setError] = useState<unknown>(null);
   const [saved, setSaved] = useState(false);
+  const submission = useSubmission();
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     setError(null);
     setSaved(false);
     try {
-      await api.request(method, path, {
-        body: toBody(values),
-        reason,
-        version,
-        idempotencyKey: method === 'POST' ? newIdempotencyKey() : undefined,
-      });
+      const answer = await submission.run((idempotencyKey) =>
+        api.request(method, path, {
+          body: toBody(values),
+          reason,
+          version,
+          idempotencyKey: method === 'POST' ? idempotencyKey : undefined,
+        }),
+      );
+      if (!answer) return;
       setSaved(true);
+      // A record made: the form starts empty, so saving again cannot make a second one unnoticed.
+      if (method === 'POST') setValues(initial);
       onSaved();
     } catch (failure) {
       setError(failure);
@@ -112,7 +119,9 @@ function PartForm({
       <ErrorMessage error={error} />
       {saved && <p role="status">{t('saved')}</p>}
       <div className="actions">
-        <button type="submit">{t('save')}</button>
+        <button type="submit" disabled={submission.busy}>
+          {t('save')}
+        </button>
       </div>
     </form>
   );
@@ -122,6 +131,7 @@ const num = (value: string) => (value.trim() ? Number(value) : undefined);
 
 export function AddressForm({ person, reason, onSaved }: { person: Person; reason: string; onSaved: () => void }) {
   const { t } = useT();
+  const administrations = useCodeChoices('/reference/police-administrations');
   return (
     <PartForm
       title="addresses"
@@ -142,7 +152,13 @@ export function AddressForm({ person, reason, onSaved }: { person: Person; reaso
         { name: 'street', label: 'street' },
         { name: 'city', label: 'city' },
         { name: 'postalCode', label: 'postalCode', pattern: '\\d{5}' },
-        { name: 'policeAdministration', label: 'policeAdministration', initial: 'PU-BEOGRAD' },
+        {
+          name: 'policeAdministration',
+          label: 'policeAdministration',
+          initial: 'PU-BEOGRAD',
+          // Picked by name once the list is read; typed as a code until then.
+          options: administrations.length ? administrations : undefined,
+        },
         { name: 'validFrom', label: 'validFrom', type: 'date', initial: today() },
       ]}
       toBody={(v) => v}
@@ -350,23 +366,6 @@ function WeekdayChoice({
   );
 }
 
-/** A reference list's items (empty until read; a failure leaves it empty and the form falls back). */
-function useReference<T>(path: string): T[] {
-  const { api } = useSession();
-  const [items, setItems] = useState<T[]>([]);
-  useEffect(() => {
-    let live = true;
-    api
-      .get<{ items: T[] }>(path)
-      .then(({ data }) => live && setItems(data.items))
-      .catch(() => undefined);
-    return () => {
-      live = false;
-    };
-  }, [api, path]);
-  return items;
-}
-
 /** The active UIKS offices, for choosing one. */
 export function useUiksOffices(): UiksOffice[] {
   return useReference<UiksOffice>('/reference/uiks-offices').filter((o) => o.active);
@@ -381,6 +380,7 @@ export function MeasureForm({ person, reason, onSaved }: { person: Person; reaso
   const { t, v, language } = useT();
   const offices = useUiksOffices();
   const institutions = useCounsellingInstitutions();
+  const administrations = useCodeChoices('/reference/police-administrations');
   const reporting = (values: Record<string, string>) => values.type === 'periodic_reporting';
   const counselling = (values: Record<string, string>) => values.type === 'counselling';
   const withUiks = (values: Record<string, string>) => reporting(values) && Boolean(values.uiksOffice);
@@ -398,7 +398,13 @@ export function MeasureForm({ person, reason, onSaved }: { person: Person; reaso
         { name: 'type', label: 'measureType', options: MEASURE_TYPES.map((m) => [m, v(m)]) },
         { name: 'startsOn', label: 'startsOn', type: 'date', initial: today() },
         { name: 'endsOn', label: 'endsOn', type: 'date' },
-        { name: 'reportTo', label: 'reportTo', initial: 'PU-BEOGRAD', show: reporting },
+        {
+          name: 'reportTo',
+          label: 'reportTo',
+          initial: 'PU-BEOGRAD',
+          options: administrations.length ? administrations : undefined,
+          show: reporting,
+        },
         ...scheduleFields('', kinds, reporting),
         {
           name: 'uiksOffice',
@@ -477,10 +483,14 @@ function useUpload(path: string, reason: string, onSaved: () => void) {
   const { api } = useSession();
   const [error, setError] = useState<unknown>(null);
   const [saved, setSaved] = useState(false);
+  const submission = useSubmission();
   const send = async (form: FormData): Promise<void> => {
     setError(null);
     try {
-      await api.request('POST', path, { form, reason, idempotencyKey: newIdempotencyKey() });
+      const answer = await submission.run((idempotencyKey) =>
+        api.request('POST', path, { form, reason, idempotencyKey }),
+      );
+      if (!answer) return;
       setSaved(true);
       onSaved();
     } catch (failure) {

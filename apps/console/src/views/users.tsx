@@ -2,6 +2,7 @@ import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import { useSession } from '../auth/session';
 import { ErrorMessage, Field, formatTime, Select } from '../components/form';
 import { ReasonGate } from '../components/reason';
+import { useCodeChoices } from '../components/reference-lists';
 import { type MessageKey, useT } from '../i18n';
 
 const ROLES = ['registry_clerk', 'police_officer', 'judicial_officer', 'auditor', 'admin'] as const;
@@ -37,24 +38,6 @@ const CHANGE_KINDS: Record<PendingChange['kind'], MessageKey> = {
   password_reset: 'changePasswordReset',
   mfa_reset: 'changeMfaReset',
 };
-
-interface Choice {
-  code: string;
-  name: string;
-}
-
-/** The choices of region and office, from the reference routes, as `[code, "name (code)"]`. */
-function useChoices(path: string): [string, string][] {
-  const { api } = useSession();
-  const [choices, setChoices] = useState<[string, string][]>([]);
-  useEffect(() => {
-    void api
-      .get<{ items: Choice[] }>(path)
-      .then((answer) => setChoices(answer.data.items.map((item) => [item.code, `${item.name} (${item.code})`])))
-      .catch(() => setChoices([]));
-  }, [api, path]);
-  return choices;
-}
 
 /** A throw-away password for a new account: it never signs in (activation gives a temporary one). */
 function unusablePassword(): string {
@@ -335,8 +318,8 @@ function AccountForm({
   onCancel?: () => void;
 }) {
   const { t, v } = useT();
-  const regions = useChoices('/reference/police-administrations');
-  const offices = useChoices('/reference/uiks-offices');
+  const regions = useCodeChoices('/reference/police-administrations');
+  const offices = useCodeChoices('/reference/uiks-offices');
   const blank = {
     username: '',
     displayName: user?.displayName ?? '',
