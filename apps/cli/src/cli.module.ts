@@ -14,7 +14,7 @@ import {
 } from './commands/migration.commands';
 import { AuditExportCommand, AuditVerifyCommand } from './commands/audit.commands';
 import { ComplianceScanCommand } from './commands/compliance.commands';
-import { PlacesImportCommand } from './commands/places.commands';
+import { PlacesImportCommand, ProximityRebuildCommand } from './commands/places.commands';
 import { UserCreateCommand, UserDeactivateCommand, UserResetPasswordCommand } from './commands/user.commands';
 
 /** Operators' command line: `npm run cli -- <command>`. */
@@ -45,6 +45,7 @@ export class CliModule {
             AuditExportCommand,
             ComplianceScanCommand,
             PlacesImportCommand,
+            ProximityRebuildCommand,
             // Reference data only: the register's services for persons stay out of the command line.
             PlacesService,
           ],
