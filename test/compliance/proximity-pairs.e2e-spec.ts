@@ -91,7 +91,7 @@ describe('proximity from the stored person-place pairs', () => {
     const items: unknown[] = [];
     let cursor: string | null = null;
     do {
-      const res = await request(t.server)
+      const res: request.Response = await request(t.server)
         .get(`/api/v1/compliance/proximity?metres=${metres}&limit=7${cursor ? `&cursor=${cursor}` : ''}`)
         .set(as(account));
       expect(res.status).toBe(200);
