@@ -10,6 +10,21 @@ const REACH = '(SELECT metres FROM location_place_pairs_reach)';
 const CHANGED = (columns: string[]) =>
   `(${columns.map((c) => `OLD."${c}"`).join(', ')}) IS DISTINCT FROM (${columns.map((c) => `NEW."${c}"`).join(', ')})`;
 
+/** A trigger function that replaces the pairs of the row written (`key`: its column in the pairs), under `lock`. */
+const pairsTrigger = (name: string, lock: string, key: 'location_id' | 'place_id') => `
+  CREATE FUNCTION ${name}() RETURNS trigger LANGUAGE plpgsql AS $$
+  BEGIN
+    PERFORM ${lock}(${LOCK});
+    IF TG_OP <> 'INSERT' THEN
+      DELETE FROM location_place_pairs WHERE ${key} = OLD.id;
+    END IF;
+    IF TG_OP <> 'DELETE' THEN
+      INSERT INTO location_place_pairs (location, location_id, person_id, place_id, distance)
+        SELECT location, location_id, person_id, place_id, distance FROM location_place_pairs_now WHERE ${key} = NEW.id;
+    END IF;
+    RETURN NULL;
+  END $$`;
+
 /**
  * Proximity at scale (#16): every pair of a current location (address or
  * workplace with coordinates, `register_current_locations`) and an active
@@ -89,34 +104,10 @@ export class ProximityPairs1796600100000 implements MigrationInterface {
             SELECT earth_distance(ll_to_earth(l.latitude, l.longitude), ll_to_earth(pl.latitude, pl.longitude)) AS distance) d
          WHERE d.distance <= ${REACH}`);
 
-    await queryRunner.query(`
-      CREATE FUNCTION location_place_pairs_of_location() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN
-        PERFORM pg_advisory_xact_lock_shared(${LOCK});
-        IF TG_OP <> 'INSERT' THEN
-          DELETE FROM location_place_pairs WHERE location_id = OLD.id;
-        END IF;
-        IF TG_OP <> 'DELETE' THEN
-          INSERT INTO location_place_pairs (location, location_id, person_id, place_id, distance)
-            SELECT location, location_id, person_id, place_id, distance FROM location_place_pairs_now
-             WHERE location_id = NEW.id;
-        END IF;
-        RETURN NULL;
-      END $$`);
-    await queryRunner.query(`
-      CREATE FUNCTION location_place_pairs_of_place() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN
-        PERFORM pg_advisory_xact_lock(${LOCK});
-        IF TG_OP <> 'INSERT' THEN
-          DELETE FROM location_place_pairs WHERE place_id = OLD.id;
-        END IF;
-        IF TG_OP <> 'DELETE' THEN
-          INSERT INTO location_place_pairs (location, location_id, person_id, place_id, distance)
-            SELECT location, location_id, person_id, place_id, distance FROM location_place_pairs_now
-             WHERE place_id = NEW.id;
-        END IF;
-        RETURN NULL;
-      END $$`);
+    await queryRunner.query(
+      pairsTrigger('location_place_pairs_of_location', 'pg_advisory_xact_lock_shared', 'location_id'),
+    );
+    await queryRunner.query(pairsTrigger('location_place_pairs_of_place', 'pg_advisory_xact_lock', 'place_id'));
     const triggers: [string, string, string[]][] = [
       ['addresses', 'location_place_pairs_of_location', ['person_id', 'kind', 'valid_to', 'latitude', 'longitude']],
       ['workplaces', 'location_place_pairs_of_location', ['person_id', 'valid_to', 'latitude', 'longitude']],

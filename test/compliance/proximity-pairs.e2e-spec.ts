@@ -138,22 +138,15 @@ describe('proximity from the stored person-place pairs', () => {
       const person = await registerPerson(t, { surname: surnames[i % 5], givenNames: `Osoba ${i}`, regions: [region] });
       persons.push(person.id);
       const located = (share: number) => (next() < share ? point() : { latitude: null, longitude: null });
-      const home = located(0.9);
-      await t.dataSource.query(
-        `INSERT INTO addresses (person_id, kind, street, city, postal_code, police_administration, valid_from,
-                                latitude, longitude)
-         VALUES ($1, 'permanent', 'Obrenovićeva 1', 'Niš', '18000', $2, '2026-01-01', $3, $4)`,
-        [person.id, region, home.latitude, home.longitude],
-      );
-      if (next() < 0.4) {
-        const stay = located(1);
-        await t.dataSource.query(
+      const address = (kind: string, street: string, at: ReturnType<typeof located>) =>
+        t.dataSource.query(
           `INSERT INTO addresses (person_id, kind, street, city, postal_code, police_administration, valid_from,
                                   latitude, longitude)
-           VALUES ($1, 'temporary', 'Vizantijski 2', 'Niš', '18000', $2, '2026-01-01', $3, $4)`,
-          [person.id, region, stay.latitude, stay.longitude],
+           VALUES ($1, $2, $3, 'Niš', '18000', $4, '2026-01-01', $5, $6)`,
+          [person.id, kind, street, region, at.latitude, at.longitude],
         );
-      }
+      await address('permanent', 'Obrenovićeva 1', located(0.9));
+      if (next() < 0.4) await address('temporary', 'Vizantijski 2', located(1));
       if (next() < 0.4) {
         const work = located(1);
         await t.dataSource.query(
