@@ -506,8 +506,11 @@ ${rows.join('\n')}
   const stamp = summary.at.replace(/[:.]/g, '-');
   writeFileSync(path.join(dir, `${stamp}.json`), `${JSON.stringify(summary, null, 2)}\n`);
   writeFileSync(path.join(dir, `${stamp}.md`), markdown);
-  writeFileSync(path.join(dir, 'latest.json'), `${JSON.stringify(summary, null, 2)}\n`);
-  writeFileSync(path.join(dir, 'latest.md'), markdown);
+  // `latest` is the last full run; a run of some scenarios (BENCH_ONLY) keeps only its own files.
+  if (!summary.settings.only) {
+    writeFileSync(path.join(dir, 'latest.json'), `${JSON.stringify(summary, null, 2)}\n`);
+    writeFileSync(path.join(dir, 'latest.md'), markdown);
+  }
   process.stdout.write(markdown);
 }
 
