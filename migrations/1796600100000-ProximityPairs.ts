@@ -10,6 +10,25 @@ const REACH = '(SELECT metres FROM location_place_pairs_reach)';
 const CHANGED = (columns: string[]) =>
   `(${columns.map((c) => `OLD."${c}"`).join(', ')}) IS DISTINCT FROM (${columns.map((c) => `NEW."${c}"`).join(', ')})`;
 
+/**
+ * The pairs of one table's current locations (as register_current_locations
+ * has them: not ended, with coordinates) and the active places (as
+ * register_places), within the reach. Written over the tables, not those
+ * views: a filter on the place or on the location then reaches the table's
+ * own indexes (the views' UNION ALL would hide the locations' GiST index
+ * from a place's trigger).
+ */
+const pairsOf = (table: string, location: string) => `
+  SELECT ${location} AS location, l.id AS location_id, l.person_id, pl.id AS place_id, d.distance
+    FROM ${table} l
+    JOIN places pl
+      ON pl.active
+     AND earth_box(ll_to_earth(l.latitude, l.longitude), ${REACH}) @> ll_to_earth(pl.latitude, pl.longitude)
+     AND earth_box(ll_to_earth(pl.latitude, pl.longitude), ${REACH}) @> ll_to_earth(l.latitude, l.longitude)
+    CROSS JOIN LATERAL (
+      SELECT earth_distance(ll_to_earth(l.latitude, l.longitude), ll_to_earth(pl.latitude, pl.longitude)) AS distance) d
+   WHERE l.valid_to IS NULL AND l.latitude IS NOT NULL AND d.distance <= ${REACH}`;
+
 /** A trigger function that replaces the pairs of the row written (`key`: its column in the pairs), under `lock`. */
 const pairsTrigger = (name: string, lock: string, key: 'location_id' | 'place_id') => `
   CREATE FUNCTION ${name}() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -95,14 +114,9 @@ export class ProximityPairs1796600100000 implements MigrationInterface {
 
     await queryRunner.query(`
       CREATE VIEW location_place_pairs_now AS
-        SELECT l.location, l.location_id, l.person_id, pl.id AS place_id, d.distance
-          FROM register_current_locations l
-          JOIN register_places pl
-            ON earth_box(ll_to_earth(l.latitude, l.longitude), ${REACH}) @> ll_to_earth(pl.latitude, pl.longitude)
-           AND earth_box(ll_to_earth(pl.latitude, pl.longitude), ${REACH}) @> ll_to_earth(l.latitude, l.longitude)
-          CROSS JOIN LATERAL (
-            SELECT earth_distance(ll_to_earth(l.latitude, l.longitude), ll_to_earth(pl.latitude, pl.longitude)) AS distance) d
-         WHERE d.distance <= ${REACH}`);
+        ${pairsOf('addresses', 'l.kind')}
+        UNION ALL
+        ${pairsOf('workplaces', `'workplace'::text`)}`);
 
     await queryRunner.query(
       pairsTrigger('location_place_pairs_of_location', 'pg_advisory_xact_lock_shared', 'location_id'),
