@@ -173,6 +173,18 @@ describe('proximity from the stored person-place pairs', () => {
     await t.close();
   });
 
+  it('answers 503 for a distance beyond the stored pairs’ reach, until a rebuild covers it', async () => {
+    await t.dataSource.query(`UPDATE location_place_pairs_reach SET metres = 500`);
+    const short = await request(t.server).get('/api/v1/compliance/proximity?metres=600').set(as(clerk));
+    expect(short.status).toBe(503);
+    expect(short.body).toMatchObject({
+      detail: 'The stored person-place pairs reach 500 m; an operator must run proximity:rebuild.',
+    });
+    expect((await request(t.server).get('/api/v1/compliance/proximity?metres=500').set(as(clerk))).status).toBe(200);
+    await t.dataSource.query(`UPDATE location_place_pairs_reach SET metres = 1000`);
+    expect((await request(t.server).get('/api/v1/compliance/proximity?metres=600').set(as(clerk))).status).toBe(200);
+  });
+
   it('refuses a distance above PROXIMITY_MAX_METRES (1000) naming metres, and answers at it', async () => {
     for (const metres of [1001, 5000]) {
       const res = await request(t.server).get(`/api/v1/compliance/proximity?metres=${metres}`).set(as(clerk));
