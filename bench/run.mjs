@@ -4,7 +4,9 @@
 // (postgres://postgres@127.0.0.1:5432: a server where databases may be created). The generated database
 // (register_bench_<seed>_<persons>_<events>) is kept and reused: generation and sealing happen once;
 // BENCH_PREPARE_ONLY=1 stops there. BENCH_PLACES (20000): places where minors gather for the proximity
-// scenario, added once to the generated database (0: no proximity scenario).
+// scenario, added once to the generated database (0: no proximity scenario). BENCH_ONLY=<words>: only
+// the load scenarios whose title contains those words (e.g. `proximity`), without pgbench, the scan and
+// verification; the result files say so.
 import { execFileSync, spawn } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -22,6 +24,9 @@ const auditEvents = Number(env.BENCH_AUDIT_EVENTS ?? 10_000_000);
 const duration = Number(env.BENCH_DURATION_SECONDS ?? 10);
 const connections = Number(env.BENCH_CONNECTIONS ?? 32);
 const places = Number(env.BENCH_PLACES ?? 20_000);
+const only = env.BENCH_ONLY?.trim().toLowerCase() || null;
+/** Whether a scenario runs (BENCH_ONLY). */
+const runs = (title) => !only || title.toLowerCase().includes(only);
 const server = (env.BENCH_SERVER_URL ?? 'postgres://postgres@127.0.0.1:5432').replace(/\/+$/, '');
 const dbName = `register_bench_${seed}_${persons}_${auditEvents}`;
 const url = `${server}/${dbName}`;
@@ -197,6 +202,7 @@ function resetPeakRss(pid) {
 
 /** One scenario under autocannon against the api `pid`, with the api's peak RSS during it. */
 function load(title, pid, options) {
+  if (!runs(title)) return Promise.resolve(null);
   const ownPeak = resetPeakRss(pid);
   return new Promise((resolve, reject) => {
     autocannon({ connections, duration, ...options }, (error, result) => {
@@ -349,7 +355,7 @@ async function main() {
         ],
       }),
     );
-    results.push(pgbenchAuditedRead());
+    if (!only) results.push(pgbenchAuditedRead());
     const search = {
       url: base,
       requests: [
@@ -413,6 +419,18 @@ async function main() {
         ],
       }),
     );
+    const machine = {
+      cpus: cpus().length,
+      cpuModel: cpus()[0]?.model,
+      memoryGb: Math.round(totalmem() / 2 ** 30),
+      node: process.version,
+    };
+    if (only) {
+      api.kill('SIGTERM');
+      await new Promise((resolve) => api.once('exit', resolve));
+      const settings = { seed, persons, auditEvents, durationSeconds: duration, connections, only };
+      return write({ at: new Date().toISOString(), machine, settings, prepared, load: results.filter(Boolean) });
+    }
     const rss = Math.max(...results.filter((r) => r.peakRssMb).map((r) => r.peakRssMb));
     const rssWithoutSignIns = Math.max(
       ...results.filter((r) => r.peakRssMb && !r.scenario.includes('login')).map((r) => r.peakRssMb),
@@ -434,12 +452,7 @@ async function main() {
     const limit = results[1];
     const summary = {
       at: new Date().toISOString(),
-      machine: {
-        cpus: cpus().length,
-        cpuModel: cpus()[0]?.model,
-        memoryGb: Math.round(totalmem() / 2 ** 30),
-        node: process.version,
-      },
+      machine,
       settings: { seed, persons, auditEvents, durationSeconds: duration, connections },
       prepared,
       load: results,
@@ -467,16 +480,19 @@ function write(summary) {
     (r) =>
       `| ${r.scenario} | ${r.requestsPerSecond} | ${r.p50Ms ?? '–'} | ${r.p99Ms ?? r.averageMs + ' (avg)'} | ${r.errors ?? 0} | ${r.peakRssMb ?? '–'} |`,
   );
-  const markdown = `# Benchmark ${summary.at}
+  const head = `# Benchmark ${summary.at}
 
 Machine: ${summary.machine.cpus} × ${summary.machine.cpuModel}, ${summary.machine.memoryGb} GB, Node ${summary.machine.node}.
 Data: ${summary.settings.persons} persons, ${summary.settings.auditEvents} audit events (seed ${summary.settings.seed});
 ${summary.settings.connections} connections, ${summary.settings.durationSeconds} s per scenario.
-
+${summary.settings.only ? `Only the scenarios naming \`${summary.settings.only}\` (BENCH_ONLY).\n` : ''}
 | scenario | req/s | p50 ms | p99 ms | errors | api peak RSS MB |
 | --- | ---: | ---: | ---: | ---: | ---: |
 ${rows.join('\n')}
-
+`;
+  const markdown = summary.settings.only
+    ? head
+    : `${head}
 | figure | value | target |
 | --- | ---: | --- |
 | audited read / pgbench | ${summary.ratioAuditedReadToPgbench} | ≥ 0.5 |
@@ -490,8 +506,11 @@ ${rows.join('\n')}
   const stamp = summary.at.replace(/[:.]/g, '-');
   writeFileSync(path.join(dir, `${stamp}.json`), `${JSON.stringify(summary, null, 2)}\n`);
   writeFileSync(path.join(dir, `${stamp}.md`), markdown);
-  writeFileSync(path.join(dir, 'latest.json'), `${JSON.stringify(summary, null, 2)}\n`);
-  writeFileSync(path.join(dir, 'latest.md'), markdown);
+  // `latest` is the last full run; a run of some scenarios (BENCH_ONLY) keeps only its own files.
+  if (!summary.settings.only) {
+    writeFileSync(path.join(dir, 'latest.json'), `${JSON.stringify(summary, null, 2)}\n`);
+    writeFileSync(path.join(dir, 'latest.md'), markdown);
+  }
   process.stdout.write(markdown);
 }
 

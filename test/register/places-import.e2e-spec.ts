@@ -3,6 +3,7 @@ import { tmpdir, userInfo } from 'node:os';
 import * as path from 'node:path';
 import { sharedKeys } from '../support/key-files';
 import { buildDist, runCli } from '../support/processes';
+import { registerPerson } from '../support/register';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 /** `places:import` as operators run it: the compiled CLI on a file. */
@@ -85,5 +86,42 @@ describe('npm run cli -- places:import FILE', () => {
     const clean = await importFile('clean.csv', `${HEADER}\nCLI-1,school,OŠ Njegoš,Cara Dušana 1,43.32,21.90\n`);
     expect(clean).toMatchObject({ status: 0, stderr: '' });
     expect(JSON.parse(clean.stdout)).toEqual({ created: 0, updated: 1, unchanged: 0, refused: 0 });
+  });
+
+  it('proximity:rebuild recomputes the pairs at PROXIMITY_MAX_METRES, which becomes their reach', async () => {
+    const person = await registerPerson(t, { surname: 'Blizu' });
+    await t.dataSource.query(
+      `INSERT INTO addresses (person_id, kind, street, city, postal_code, police_administration, valid_from,
+                              latitude, longitude)
+       VALUES ($1, 'permanent', 'Cara Dušana 2', 'Niš', '18000', 'PU-NIS', '2026-01-01', 43.3205, 21.9)`,
+      [person.id],
+    );
+    const [{ top }] = await t.dataSource.query(`SELECT coalesce(max(seq), 0)::text AS top FROM audit_events`);
+    const run = runCli(['proximity:rebuild'], {
+      ...keys.env,
+      DATABASE_URL: t.database.url,
+      PROXIMITY_MAX_METRES: '700',
+    });
+    expect(run).toMatchObject({ status: 0, stderr: '' });
+    expect(JSON.parse(run.stdout)).toEqual({ metres: 700, pairs: 1 });
+    expect(await t.dataSource.query(`SELECT metres FROM register_proximity_reach`)).toEqual([{ metres: 700 }]);
+    expect(await t.dataSource.query(`SELECT person_id, round(distance)::int AS m FROM location_place_pairs`)).toEqual([
+      { person_id: person.id, m: 56 },
+    ]);
+    const events = await t.dataSource.query(
+      `SELECT action, outcome, actor_username, resource_type, result_count, details
+         FROM audit_events WHERE seq > $1::bigint ORDER BY seq`,
+      [top],
+    );
+    expect(events).toEqual([
+      {
+        action: 'proximity.rebuild',
+        outcome: 'allowed',
+        actor_username: `cli:${userInfo().username}`,
+        resource_type: 'place',
+        result_count: 1,
+        details: { metres: 700, pairs: 1 },
+      },
+    ]);
   });
 });

@@ -14,7 +14,7 @@ import {
 } from './commands/migration.commands';
 import { AuditExportCommand, AuditVerifyCommand } from './commands/audit.commands';
 import { ComplianceScanCommand } from './commands/compliance.commands';
-import { PlacesImportCommand } from './commands/places.commands';
+import { PlacesImportCommand, ProximityRebuildCommand } from './commands/places.commands';
 import { UserCreateCommand, UserDeactivateCommand, UserResetPasswordCommand } from './commands/user.commands';
 
 /** Operators' command line: `npm run cli -- <command>`. */
@@ -22,7 +22,7 @@ import { UserCreateCommand, UserDeactivateCommand, UserResetPasswordCommand } fr
 export class CliModule {
   /**
    * `accounts`: connect to the (migrated) database and load the identity,
-   * audit and compliance services (user:*, audit:*, compliance:* and places:* commands); the migration commands
+   * audit and compliance services (user:*, audit:*, compliance:*, places:* and proximity:* commands); the migration commands
    * manage their own connections and must work on a database that is not
    * migrated yet.
    */
@@ -45,6 +45,7 @@ export class CliModule {
             AuditExportCommand,
             ComplianceScanCommand,
             PlacesImportCommand,
+            ProximityRebuildCommand,
             // Reference data only: the register's services for persons stay out of the command line.
             PlacesService,
           ],

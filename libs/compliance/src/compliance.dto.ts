@@ -84,11 +84,15 @@ export class InboxQuery extends PageQuery {
 }
 
 export class ProximityQuery extends PageQuery {
-  @ApiPropertyOptional({ minimum: 1, maximum: 5000, default: 300, description: 'The distance, in metres' })
+  @ApiPropertyOptional({
+    minimum: 1,
+    maximum: 1000,
+    default: 300,
+    description: 'The distance, in metres; at most PROXIMITY_MAX_METRES (default 1000; 400 naming `metres` above it)',
+  })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
   @Min(1)
-  @Max(5000)
   metres?: number;
 }

@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { Keyset, type KeysetColumn, type Page, positional } from '@app/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { AppConfig, DomainError, Keyset, type KeysetColumn, type Page, positional } from '@app/common';
 import { type Principal, RecordAccess } from '@app/authz';
 import type { RequestAudit } from '@app/audit';
 import type { AddressChecksDueQuery, ProximityQuery, ReleaseQuery } from './compliance.dto';
@@ -128,9 +130,14 @@ const BY_CONFIRMED_SINCE: KeysetColumn[] = [
  */
 @Injectable()
 export class LocationLists {
+  /** The stored pairs' reach in metres, once read (migration ProximityPairs, `proximity:rebuild`). */
+  private reach: number | null = null;
+
   constructor(
     private readonly access: RecordAccess,
     private readonly pages: ListPages,
+    private readonly config: AppConfig,
+    @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
   /**
@@ -218,42 +225,42 @@ export class LocationLists {
 
   /**
    * Persons under an active `ban_places_with_minors` measure whose current
-   * address or workplace lies within `metres` of an active place where
-   * minors gather, nearest first: each with the nearest such pair. The
-   * geometry is PostgreSQL's (cube, earthdistance): `earth_box` over the
-   * places' GiST index finds the candidates, `earth_distance` decides; over
-   * register's views `register_current_locations` and `register_places`.
-   * Scoped as addresses are (it shows where each person lives or works).
+   * address or workplace lies within `metres` (at most PROXIMITY_MAX_METRES)
+   * of an active place where minors gather, nearest first: each with the
+   * nearest such pair and how many pairs lie that near. The pairs are
+   * stored (register_location_place_pairs, kept by the register's writes
+   * within the reach); the ban, today's date and the caller's scope are
+   * applied here. The statement walks the pairs by distance and keeps a
+   * pair when no nearer pair of the person exists, so a page costs about
+   * its own rows, not every person under the ban. Scoped as addresses are
+   * (it shows where each person lives or works).
    */
-  proximity(audit: RequestAudit, principal: Principal, query: ProximityQuery): Promise<Page<ProximityItem>> {
+  async proximity(audit: RequestAudit, principal: Principal, query: ProximityQuery): Promise<Page<ProximityItem>> {
     audit.on('compliance');
+    const metres = query.metres ?? 300;
+    await this.assertWithinReach(metres);
     const where = positional(this.access.scope(principal, 'read', 'Address', { person: 'p' }));
-    const params: unknown[] = [...where.params, query.metres ?? 300];
-    const metres = `$${params.length}::double precision`;
-    // Set-based (every candidate pair at once, then the nearest per person): about three times faster than
-    // a lateral query per person at 10,000 persons under the ban (bench/).
+    const params: unknown[] = [...where.params, metres];
+    const m = `$${params.length}::double precision`;
     const sql = `
-      SELECT p.id AS person_id, p.surname, p.given_names, n.location, n.location_id,
-             n.place_id, n.place_kind, n.place_name, n.place_address,
-             round(n.distance)::int AS distance_m, n.places_within
-        FROM (SELECT DISTINCT ON (c.person_id) c.*, count(*) OVER (PARTITION BY c.person_id) AS places_within
-                FROM (SELECT l.person_id, l.location, l.location_id, pl.id AS place_id, pl.kind AS place_kind,
-                             pl.name AS place_name, pl.address AS place_address,
-                             earth_distance(ll_to_earth(l.latitude, l.longitude),
-                                            ll_to_earth(pl.latitude, pl.longitude)) AS distance
-                        FROM register_current_locations l
-                        JOIN register_places pl
-                          ON earth_box(ll_to_earth(l.latitude, l.longitude), ${metres})
-                             @> ll_to_earth(pl.latitude, pl.longitude)
-                       WHERE l.person_id IN (
-                               SELECT m.person_id FROM register_measures m
-                                WHERE m.type = 'ban_places_with_minors' AND m.status = 'active'
-                                  AND m.starts_on <= (now() AT TIME ZONE 'Europe/Belgrade')::date
-                                  AND m.ends_on >= (now() AT TIME ZONE 'Europe/Belgrade')::date)) c
-               WHERE c.distance <= ${metres}
-               ORDER BY c.person_id, c.distance, c.place_id, c.location_id) n
+      SELECT n.person_id, p.surname, p.given_names, n.location, n.location_id,
+             n.place_id, pl.kind AS place_kind, pl.name AS place_name, pl.address AS place_address, n.distance_m,
+             (SELECT count(*) FROM register_location_place_pairs w
+               WHERE w.person_id = n.person_id AND w.distance <= ${m}) AS places_within
+        FROM register_location_place_pairs n
         JOIN register_persons p ON p.id = n.person_id
-       WHERE ${where.sql}`;
+        JOIN register_places pl ON pl.id = n.place_id
+       WHERE n.distance <= ${m}
+         AND NOT EXISTS (
+               SELECT 1 FROM register_location_place_pairs q
+                WHERE q.person_id = n.person_id
+                  AND (q.distance, q.place_id, q.location_id) < (n.distance, n.place_id, n.location_id))
+         AND EXISTS (
+               SELECT 1 FROM register_measures b
+                WHERE b.person_id = n.person_id AND b.type = 'ban_places_with_minors' AND b.status = 'active'
+                  AND b.starts_on <= (now() AT TIME ZONE 'Europe/Belgrade')::date
+                  AND b.ends_on >= (now() AT TIME ZONE 'Europe/Belgrade')::date)
+         AND ${where.sql}`;
     return this.pages.page<ProximityItem, ProximityRow>(audit, sql, params, new Keyset(BY_DISTANCE, query), (row) => ({
       personId: row.person_id,
       surname: row.surname,
@@ -263,5 +270,26 @@ export class LocationLists {
       place: { id: row.place_id, kind: row.place_kind, name: row.place_name, address: row.place_address },
       placesWithin: Number(row.places_within),
     }));
+  }
+
+  /**
+   * `metres` within PROXIMITY_MAX_METRES (else 400), and within the stored
+   * pairs' reach (else 503 until an operator runs `proximity:rebuild`): read
+   * once, again only while it falls short.
+   */
+  private async assertWithinReach(metres: number): Promise<void> {
+    const max = this.config.compliance.proximityMaxMetres;
+    if (metres > max) {
+      throw DomainError.validation([{ field: 'metres', message: `metres must not be greater than ${max}` }]);
+    }
+    if (this.reach === null || this.reach < metres) {
+      const [row]: { metres: number }[] = await this.dataSource.query(`SELECT metres FROM register_proximity_reach`);
+      this.reach = row?.metres ?? 0;
+    }
+    if (this.reach < metres) {
+      throw DomainError.unavailable(
+        `The stored person-place pairs reach ${this.reach} m; an operator must run proximity:rebuild.`,
+      );
+    }
   }
 }

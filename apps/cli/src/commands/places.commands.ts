@@ -40,3 +40,22 @@ export class PlacesImportCommand extends OperatorCommand {
     if (refused > 0 && !process.exitCode) process.exitCode = SOME_ROWS_REFUSED;
   }
 }
+
+@Command({
+  name: 'proximity:rebuild',
+  description:
+    'Recompute every person-place pair within PROXIMITY_MAX_METRES for the proximity list (after that setting changes, or to repair)',
+})
+export class ProximityRebuildCommand extends OperatorCommand {
+  constructor(
+    private readonly places: PlacesService,
+    log: AuditLog,
+  ) {
+    super(log);
+  }
+
+  async run(): Promise<void> {
+    const audit = operatorAudit('proximity.rebuild', 'place');
+    await this.audited(audit, async () => JSON.stringify(await this.places.rebuildProximityPairs(audit)));
+  }
+}

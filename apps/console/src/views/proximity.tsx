@@ -36,7 +36,8 @@ function ProximityList({ reason }: { reason: string }) {
           label={t('distanceMetres')}
           type="number"
           min={1}
-          max={5000}
+          // PROXIMITY_MAX_METRES unless configured otherwise: the api names `metres` when it is more.
+          max={1000}
           required
           value={draft}
           onChange={(e) => setDraft(e.target.value)}

@@ -115,6 +115,8 @@ export class AppConfig {
     scanIntervalMs: number;
     /** How far back a scan looks for missed periods (all of them for measures recorded within it). */
     scanLookbackDays: number;
+    /** The proximity list's largest distance, and the reach of the stored pairs (`proximity:rebuild`). */
+    proximityMaxMetres: number;
   };
   readonly mail: {
     /** Unset: no e-mail is sent (the inbox still is written). */
@@ -261,6 +263,7 @@ export function loadConfig(raw: Record<string, string | undefined> = process.env
       releasePrepareDays: env.RELEASE_PREPARE_DAYS ?? 14,
       scanIntervalMs: (env.COMPLIANCE_SCAN_INTERVAL_SECONDS ?? 300) * 1000,
       scanLookbackDays: env.COMPLIANCE_SCAN_LOOKBACK_DAYS ?? 7,
+      proximityMaxMetres: env.PROXIMITY_MAX_METRES ?? 1000,
     },
     mail: {
       smtpUrl: env.SMTP_URL,

@@ -420,6 +420,13 @@ export class Environment {
 
   @Transform(toInteger)
   @IsOptional()
+  @IsInt({ message: 'must be a whole number of metres' })
+  @Min(1)
+  @Max(50000)
+  PROXIMITY_MAX_METRES?: number;
+
+  @Transform(toInteger)
+  @IsOptional()
   @IsInt({ message: 'must be a whole number' })
   @Min(100)
   @Max(3600000)

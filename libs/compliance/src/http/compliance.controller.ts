@@ -90,7 +90,7 @@ export class ComplianceController {
   @Audited('compliance.proximity', { resource: 'compliance' })
   @ApiOperation({
     summary:
-      'Persons under the ban on places where minors gather whose current address or workplace lies within `metres` (1-5000, default 300) of an active place, nearest first: the distance, the location and the nearest place',
+      'Persons under the ban on places where minors gather whose current address or workplace lies within `metres` (1 to PROXIMITY_MAX_METRES, 1000 unless configured; default 300) of an active place, nearest first: the distance, the location and the nearest place',
   })
   proximity(
     @AuditContext() audit: RequestAudit,

@@ -32,6 +32,7 @@ const TABLES = [
   'office_reporting_schedules',
   'acknowledgements',
   'address_checks',
+  'location_place_pairs',
 ];
 const ENTITIES = [
   'Person',

@@ -25,6 +25,8 @@ export type AddressKind = (typeof ADDRESS_KINDS)[number];
 @Check('addresses_validity_check', `"valid_to" IS NULL OR "valid_to" >= "valid_from"`)
 @Index('addresses_current_key', ['personId', 'kind'], { unique: true, where: 'valid_to IS NULL' })
 @Index(['personId', 'validFrom'])
+// GiST over ll_to_earth(latitude, longitude) of the current addresses with coordinates (migration ProximityPairs).
+@Index('addresses_location_idx', { synchronize: false })
 @Check(
   'addresses_coordinates_check',
   `("latitude" IS NULL) = ("longitude" IS NULL) AND ("latitude" IS NULL OR "latitude" BETWEEN -90 AND 90) AND ("longitude" IS NULL OR "longitude" BETWEEN -180 AND 180)`,

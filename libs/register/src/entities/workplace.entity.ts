@@ -17,6 +17,8 @@ import { Person } from './person.entity';
 @Check('workplaces_validity_check', `"valid_to" IS NULL OR "valid_to" >= "valid_from"`)
 @Index('workplaces_current_key', ['personId'], { unique: true, where: 'valid_to IS NULL' })
 @Index(['personId', 'validFrom'])
+// GiST over ll_to_earth(latitude, longitude) of the current workplaces with coordinates (migration ProximityPairs).
+@Index('workplaces_location_idx', { synchronize: false })
 @Check(
   'workplaces_coordinates_check',
   `("latitude" IS NULL) = ("longitude" IS NULL) AND ("latitude" IS NULL OR "latitude" BETWEEN -90 AND 90) AND ("longitude" IS NULL OR "longitude" BETWEEN -180 AND 180)`,
