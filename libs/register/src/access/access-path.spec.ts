@@ -32,6 +32,7 @@ const TABLES = [
   'office_reporting_schedules',
   'acknowledgements',
   'address_checks',
+  'disclosures',
 ];
 const ENTITIES = [
   'Person',
@@ -53,6 +54,7 @@ const ENTITIES = [
   'OfficeReportingSchedule',
   'Acknowledgement',
   'AddressCheck',
+  'Disclosure',
 ];
 
 const ALLOWED = [
