@@ -33,6 +33,9 @@ export function Layout({ children }: { children: ReactNode }) {
           <Can I="read" a="Inbox">
             <Link to="/inbox">{t('inbox')}</Link>
           </Can>
+          <Can I="read" a="Disclosure">
+            <Link to="/disclosures">{t('disclosures')}</Link>
+          </Can>
           <Can I="manage" a="Reference">
             <Link to="/reference">{t('reference')}</Link>
           </Can>

@@ -1,10 +1,10 @@
-import { type FormEvent, useCallback, useEffect, useState } from 'react';
-import { useSession } from '../auth/session';
+import { type FormEvent, useState } from 'react';
 import { ErrorMessage, Field } from '../components/form';
+import { usePages } from '../components/paged';
 import { ReasonGate } from '../components/reason';
 import { useT } from '../i18n';
 import { Link } from '../router';
-import type { Page, ProximityItem } from '../types';
+import type { ProximityItem } from '../types';
 
 /** Persons under the ban on places with minors who live or work near one, nearest first. */
 export function ProximityPage() {
@@ -19,37 +19,12 @@ export function ProximityPage() {
 
 function ProximityList({ reason }: { reason: string }) {
   const { t, v } = useT();
-  const { api } = useSession();
   const [metres, setMetres] = useState(300);
   const [draft, setDraft] = useState('300');
-  const [items, setItems] = useState<ProximityItem[] | null>(null);
-  const [cursor, setCursor] = useState<string | null>(null);
-  const [error, setError] = useState<unknown>(null);
-
-  const load = useCallback(
-    async (after?: string | null) => {
-      setError(null);
-      try {
-        const { data } = await api.get<Page<ProximityItem>>('/compliance/proximity', {
-          reason,
-          query: { metres, limit: 50, cursor: after ?? undefined },
-        });
-        setItems((list) => (after ? [...(list ?? []), ...data.items] : data.items));
-        setCursor(data.nextCursor);
-      } catch (failure) {
-        setError(failure);
-      }
-    },
-    [api, reason, metres],
-  );
-
-  useEffect(() => {
-    void load();
-  }, [load]);
+  const { items, cursor, error, more } = usePages<ProximityItem>('/compliance/proximity', reason, { metres });
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    setItems(null);
     setMetres(Number(draft));
   };
 
@@ -103,7 +78,7 @@ function ProximityList({ reason }: { reason: string }) {
           </table>
         )}
         {cursor && (
-          <button type="button" onClick={() => void load(cursor)}>
+          <button type="button" onClick={more}>
             {t('more')}
           </button>
         )}

@@ -1,10 +1,10 @@
-import { type FormEvent, useCallback, useEffect, useState } from 'react';
-import { useSession } from '../auth/session';
+import { type FormEvent, useState } from 'react';
 import { ErrorMessage, Field, today } from '../components/form';
+import { usePages } from '../components/paged';
 import { ReasonGate } from '../components/reason';
 import { useT } from '../i18n';
 import { Link } from '../router';
-import type { Page, ReleaseItem } from '../types';
+import type { ReleaseItem } from '../types';
 
 /** A date `days` after `from` (YYYY-MM-DD). */
 export function addDays(from: string, days: number): string {
@@ -35,37 +35,12 @@ export function AcknowledgedMark({ acknowledged }: { acknowledged: boolean }) {
 
 function ReleaseList({ reason }: { reason: string }) {
   const { t, v } = useT();
-  const { api } = useSession();
   const [span, setSpan] = useState(() => ({ from: today(), to: addDays(today(), 30) }));
   const [draft, setDraft] = useState(span);
-  const [items, setItems] = useState<ReleaseItem[] | null>(null);
-  const [cursor, setCursor] = useState<string | null>(null);
-  const [error, setError] = useState<unknown>(null);
-
-  const load = useCallback(
-    async (after?: string | null) => {
-      setError(null);
-      try {
-        const { data } = await api.get<Page<ReleaseItem>>('/compliance/releases', {
-          reason,
-          query: { from: span.from, to: span.to, limit: 50, cursor: after ?? undefined },
-        });
-        setItems((list) => (after ? [...(list ?? []), ...data.items] : data.items));
-        setCursor(data.nextCursor);
-      } catch (failure) {
-        setError(failure);
-      }
-    },
-    [api, reason, span],
-  );
-
-  useEffect(() => {
-    void load();
-  }, [load]);
+  const { items, cursor, error, more } = usePages<ReleaseItem>('/compliance/releases', reason, span);
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    setItems(null);
     setSpan({ ...draft });
   };
 
@@ -150,7 +125,7 @@ function ReleaseList({ reason }: { reason: string }) {
           </table>
         )}
         {cursor && (
-          <button type="button" onClick={() => void load(cursor)}>
+          <button type="button" onClick={more}>
             {t('more')}
           </button>
         )}
