@@ -446,6 +446,30 @@ describe('disclosures abroad', () => {
     }
   });
 
+  it('records a retried disclosure once (Idempotency-Key): the same answer, one row; another body with the key is 422', async () => {
+    const { personId } = await recordedPerson();
+    const send = (body: object, requestId = rid('disclosure-idem')) =>
+      request(t.server)
+        .post(url(personId))
+        .set({ ...as(clerk, requestId), 'Idempotency-Key': 'disclosure-1' })
+        .send(body);
+    const first = await send(valid);
+    const replayId = rid('disclosure-replay');
+    const second = await send(valid, replayId);
+    expect([first.status, second.status]).toEqual([201, 201]);
+    expect(second.body).toEqual(first.body);
+    expect(await stored(personId)).toBe(1);
+    const [event] = await eventsOf(t, replayId);
+    expect(event).toMatchObject({
+      action: 'disclosure.create',
+      subject_person_ids: [personId],
+      details: { idempotentReplay: true },
+    });
+    const other = await send({ ...valid, caseReference: 'INTERPOL-2026-0413' });
+    expect([other.status, other.body.type]).toEqual([422, 'urn:register:problem:idempotency_mismatch']);
+    expect(await stored(personId)).toBe(1);
+  });
+
   it('describes the routes in the served OpenAPI document', async () => {
     const doc = await request(t.server).get('/api/docs-json');
     const post = doc.body.paths['/api/v1/persons/{id}/disclosures'].post;
