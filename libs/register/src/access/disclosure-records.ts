@@ -13,13 +13,8 @@ import { PersonAccess } from './person-access';
 /** A list item: the record, and for those who may have the package (clerks) the person's name. */
 export type DisclosureListItem = DisclosureRecord & { person?: { surname: string; givenNames: string } };
 
-interface DisclosureRow {
-  person_id: string;
-  /** The row without its package. */
-  disclosure: Record<string, unknown>;
-  surname: string;
-  given_names: string;
-}
+/** A row of the list: the disclosure's columns (never its package) and the person's name. */
+type DisclosureRow = Record<string, unknown> & { person_id: string; surname: string; given_names: string };
 
 /** Newest first. */
 const NEWEST_FIRST: KeysetColumn[] = [
@@ -63,7 +58,8 @@ export class DisclosureRecords {
     if (query.personId) add((p) => `d.person_id = ${p}::uuid`, query.personId);
     if (query.country) add((p) => `d.recipient_country = ${p}`, query.country);
     const sql = `
-      SELECT d.id, d.person_id, d.created_at, to_jsonb(d) - 'package' AS disclosure,
+      SELECT d.id, d.person_id, d.recipient_authority, d.recipient_country, d.channel, d.legal_basis,
+             d.case_reference, d.fields, d.package_sha256, d.travel_notice_id, d.created_by, d.created_at,
              person.surname, person.given_names
         FROM disclosures d JOIN persons person ON person.id = d.person_id
        WHERE ${where.join(' AND ')}`;
@@ -73,7 +69,7 @@ export class DisclosureRecords {
       params,
       new Keyset(NEWEST_FIRST, query),
       (row) => ({
-        ...toDisclosureRecord(fromJsonRow(this.dataSource.manager, Disclosure, row.disclosure)),
+        ...toDisclosureRecord(fromJsonRow(this.dataSource.manager, Disclosure, row)),
         ...(withNames ? { person: { surname: row.surname, givenNames: row.given_names } } : {}),
       }),
     );
