@@ -1,3 +1,4 @@
+import { Disclosures1796600300000 } from './1796600300000-Disclosures';
 import { BansAndTravel1796500100000 } from './1796500100000-BansAndTravel';
 import { EnforcementAlerts1796500000000 } from './1796500000000-EnforcementAlerts';
 import { Places1796500200000 } from './1796500200000-Places';
@@ -59,4 +60,5 @@ export const MIGRATIONS: Function[] = [
   AddressChecks1796500300000,
   Counselling1796500400000,
   ProximityPairs1796600100000,
+  Disclosures1796600300000,
 ];

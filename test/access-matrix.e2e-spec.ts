@@ -4,7 +4,7 @@ import { type Role, ROLES } from '@app/authz';
 import { bearer, createAccount, signedIn } from './support/identity';
 import { eventsOf, rid } from './support/audit';
 import { insertAddress, insertConviction, insertMeasure, nextJmbg, REASON, registerPerson } from './support/register';
-import { insertAcknowledgement } from './support/records';
+import { insertAcknowledgement, insertDisclosure } from './support/records';
 import { registeredRoutes } from './support/routes';
 import { startTestApp, type TestApp } from './support/test-app';
 
@@ -46,6 +46,8 @@ interface Context {
   addressCheckId: string;
   /** A place where minors gather, at version 1. */
   placeId: string;
+  /** A disclosure of the person abroad. */
+  disclosureId: string;
 }
 
 interface RouteCase {
@@ -522,6 +524,32 @@ const MATRIX: RouteCase[] = [
     expect: { anonymous: 401, registry_clerk: 200, others: 403 },
   },
   {
+    route: 'POST persons/:id/disclosures',
+    url: (c) => `/api/v1/persons/${c.personId}/disclosures`,
+    headers: REASON,
+    body: {
+      recipient: { authority: 'ORFK', country: 'HU' },
+      channel: 'interpol',
+      legalBasis: 'Zakon o međunarodnoj pravnoj pomoći',
+      caseReference: 'INT-2',
+      fields: ['identity'],
+    },
+    expect: { anonymous: 401, registry_clerk: 201, others: 403 },
+  },
+  {
+    route: 'GET disclosures',
+    url: () => '/api/v1/disclosures',
+    headers: REASON,
+    // Auditors read the records (never the packages).
+    expect: { anonymous: 401, registry_clerk: 200, auditor: 200, others: 403 },
+  },
+  {
+    route: 'GET disclosures/:id/package',
+    url: (c) => `/api/v1/disclosures/${c.disclosureId}/package`,
+    headers: REASON,
+    expect: { anonymous: 401, registry_clerk: 200, others: 403 },
+  },
+  {
     route: 'GET compliance/overdue',
     url: () => '/api/v1/compliance/overdue',
     headers: REASON,
@@ -818,6 +846,7 @@ describe('access matrix', () => {
       [caller === 'anonymous' ? target.user.id : signedInUserId, alertId, person.id],
     );
     const acknowledgementId = await insertAcknowledgement(t, person.id, [measureId], target.user.id);
+    const disclosureId = await insertDisclosure(t, person.id, target.user.id);
     const [{ id: addressCheckId }] = await t.dataSource.query(
       `INSERT INTO address_checks (person_id, address_id, police_administration, checked_at, outcome, note, recorded_by)
        VALUES ($1, $2, 'PU-NIS', '2026-01-05T20:00:00Z', 'confirmed', 'Zatečen', $3) RETURNING id`,
@@ -865,6 +894,7 @@ describe('access matrix', () => {
       inboxItemId,
       acknowledgementId,
       addressCheckId,
+      disclosureId,
     };
     let call = request(t.server)[method](c.url(context)).set(headers).set('X-Request-Id', requestId);
     if (c.body) call = call.send(typeof c.body === 'function' ? c.body(context) : c.body);

@@ -30,7 +30,7 @@ const RUNS_PER_ROUTE = Number(process.env.ATTACK_RUNS_PER_ROUTE ?? 30);
 const GROUPS: [string, RegExp][] = [
   ['identity: auth, users, JWKS', /^(auth|users|\.well-known)(\/|$)/],
   ['audit', /^audit(\/|$)/],
-  ['register: persons and their parts', /^persons(\/|$)/],
+  ['register: persons and their parts, disclosures', /^(persons|disclosures)(\/|$)/],
   ['compliance, alerts, inbox', /^(compliance|alerts|inbox)(\/|$)/],
   ['reference data and operations', /^(reference|health|metrics)(\/|$)/],
 ];
@@ -671,6 +671,7 @@ describe('attacks: generated input on every route', () => {
       alerts: [records.alertId],
       inbox: records.inboxItemIds,
       audit: [eventId],
+      disclosures: [records.disclosureId],
     };
     return byResource[first] ?? [];
   }

@@ -30,6 +30,7 @@ const PERSON_SUBJECTS: Exclude<ScopedSubject, 'Alert'>[] = [
   'Counselling',
   'Acknowledgement',
   'AddressCheck',
+  'Disclosure',
 ];
 
 const REGIONAL_WRITES: RoleRules = ({ can }, role, region) => {
@@ -215,6 +216,18 @@ const WRITES: WriteCase[] = [
     route: 'POST persons/:id/address-checks/:checkId/void',
     url: (r) => `/persons/${r.personId}/address-checks/${r.addressCheckId}/void`,
   },
+  {
+    route: 'POST persons/:id/disclosures',
+    url: (r) => `/persons/${r.personId}/disclosures`,
+    body: (r) => ({
+      recipient: { authority: 'ORFK', country: 'HU' },
+      channel: 'bilateral',
+      legalBasis: 'Zakon o međunarodnoj pravnoj pomoći',
+      caseReference: 'INT-3',
+      fields: ['identity', 'travel_notices'],
+      travelNoticeId: r.notificationId,
+    }),
+  },
 ];
 
 /** Every row of the person's records, to show a refused write changed nothing. */
@@ -239,6 +252,7 @@ async function snapshot(t: TestApp, personId: string): Promise<unknown> {
             (SELECT json_agg(x ORDER BY x.id) FROM alerts x WHERE x.person_id = $1) AS alerts,
             (SELECT json_agg(x ORDER BY x.id) FROM acknowledgements x WHERE x.person_id = $1) AS acknowledgements,
             (SELECT json_agg(x ORDER BY x.id) FROM address_checks x WHERE x.person_id = $1) AS address_checks,
+            (SELECT json_agg(x ORDER BY x.id) FROM disclosures x WHERE x.person_id = $1) AS disclosures,
             (SELECT count(*) FROM person_history x WHERE x.person_id = $1) AS history`,
     [personId],
   );

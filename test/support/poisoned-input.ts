@@ -278,6 +278,18 @@ export const VALID_INPUTS: Record<string, ValidInput> = {
   },
   'GET persons/:id/address-checks': { query: PAGE },
   'POST persons/:id/address-checks/:checkId/void': {},
+  'POST persons/:id/disclosures': {
+    body: (ids) => ({
+      recipient: { authority: 'ORFK Nemzeti Központi Iroda', country: 'HU' },
+      channel: 'bilateral',
+      legalBasis: 'Zakon o međunarodnoj pravnoj pomoći u krivičnim stvarima',
+      caseReference: 'KT-100/2026',
+      fields: ['identity', 'measures', 'travel_notices'],
+      travelNoticeId: ids.notificationId,
+    }),
+  },
+  'GET disclosures': { query: { from: '2026-01-01', to: '2026-12-31', country: 'HU', ...PAGE } },
+  'GET disclosures/:id/package': { query: { format: 'pdf' } },
   'GET compliance/overdue': { query: { region: 'PU-NIS', ...PAGE } },
   'GET compliance/due': { query: { region: 'PU-NIS', from: '2026-11-28', to: '2026-12-05', ...PAGE } },
   'GET compliance/proximity': { query: { metres: '300', ...PAGE } },
@@ -470,6 +482,7 @@ export function pathOf(route: RegisteredRoute, ids: Ids): string {
     alerts: ids.alertId,
     inbox: ids.inboxItemIds[0],
     audit: ids.eventId,
+    disclosures: ids.disclosureId,
   };
   const values: Record<string, string> = {
     id: byResource[route.path.split('/')[0]],

@@ -1,3 +1,5 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { canonicalJson } from '@app/audit';
 import type { TestApp } from './test-app';
 import { insertAddress, insertConviction, insertMeasure, registerPerson } from './register';
 
@@ -27,6 +29,8 @@ export interface Records {
   acknowledgementId: string;
   /** A `confirmed` check of the address. */
   addressCheckId: string;
+  /** A disclosure of the person's measures to Hungary. */
+  disclosureId: string;
   /** Inbox items, one per user named in `inboxOwners`, in that order. */
   inboxItemIds: string[];
 }
@@ -95,6 +99,7 @@ export async function insertRecords(t: TestApp, recordedBy: string, inboxOwners:
      VALUES ($1, $2, 'PU-NIS', '2026-01-05T20:00:00Z', 'confirmed', 'Zatečen', $3) RETURNING id`,
     [personId, addressId, recordedBy],
   );
+  const disclosureId = await insertDisclosure(t, personId, recordedBy);
   const inboxItemIds: string[] = [];
   for (const owner of inboxOwners) {
     inboxItemIds.push(
@@ -120,6 +125,7 @@ export async function insertRecords(t: TestApp, recordedBy: string, inboxOwners:
     alertId,
     acknowledgementId,
     addressCheckId,
+    disclosureId,
     inboxItemIds,
   };
 }
@@ -138,4 +144,29 @@ export async function insertAcknowledgement(
     [personId, measureIds, PNG_BYTES.length, PNG_BYTES, recordedBy],
   );
   return row.id as string;
+}
+
+/** A disclosure of the person's (empty) measures to Hungary through Interpol, with its package, written directly. */
+export async function insertDisclosure(t: TestApp, personId: string, createdBy: string): Promise<string> {
+  const id = randomUUID();
+  const pkg = {
+    id,
+    preparedAt: '2026-01-05T10:00:00.000Z',
+    recipient: { authority: 'ORFK', country: 'HU' },
+    channel: 'interpol',
+    legalBasis: 'Zakon o međunarodnoj pravnoj pomoći',
+    caseReference: 'INT-1',
+    travelNoticeId: null,
+    fields: ['measures'],
+    issuer: 'Posebna evidencija',
+    personId,
+    parts: { measures: [] },
+  };
+  await t.dataSource.query(
+    `INSERT INTO disclosures (id, person_id, recipient_authority, recipient_country, channel, legal_basis,
+                             case_reference, fields, package_sha256, package, created_by)
+     VALUES ($1, $2, 'ORFK', 'HU', 'interpol', $3, 'INT-1', '{measures}', $4, $5, $6)`,
+    [id, personId, pkg.legalBasis, createHash('sha256').update(canonicalJson(pkg)).digest('hex'), pkg, createdBy],
+  );
+  return id;
 }

@@ -321,6 +321,23 @@ const sr = {
   juvenileOnly: 'Samo prema maloletnicima',
   reference: 'Šifarnici',
   add: 'Dodaj',
+  disclosures: 'Razmena sa inostranstvom',
+  disclosureNew: 'Dostavljanje podataka u inostranstvo',
+  prepareOutbound: 'Pripremi obaveštenje',
+  recipientAuthority: 'Organ primalac',
+  recipientCountry: 'Država (ISO, npr. HU)',
+  channel: 'Kanal',
+  legalBasis: 'Pravni osnov',
+  caseReference: 'Broj predmeta',
+  disclosureFields: 'Podaci koji se dostavljaju',
+  send: 'Dostavi',
+  disclosureSent: 'Dostavljeno; SHA-256 paketa:',
+  downloadPdf: 'Preuzmi PDF',
+  sentOn: 'Dostavljeno',
+  fieldsSent: 'Podaci',
+  identity: 'Identitet',
+  dnaReferenceField: 'DNK referenca',
+  travelNotices: 'Putovanja u inostranstvo',
 } as const;
 
 export type MessageKey = keyof typeof sr;
@@ -647,6 +664,23 @@ const en: Dictionary = {
   juvenileOnly: 'Against minors only',
   reference: 'Reference data',
   add: 'Add',
+  disclosures: 'Disclosures abroad',
+  disclosureNew: 'Disclose data abroad',
+  prepareOutbound: 'Prepare outbound notice',
+  recipientAuthority: 'Receiving authority',
+  recipientCountry: 'Country (ISO, e.g. HU)',
+  channel: 'Channel',
+  legalBasis: 'Legal basis',
+  caseReference: 'Case reference',
+  disclosureFields: 'Data to disclose',
+  send: 'Send',
+  disclosureSent: 'Sent; package SHA-256:',
+  downloadPdf: 'Download PDF',
+  sentOn: 'Sent',
+  fieldsSent: 'Data',
+  identity: 'Identity',
+  dnaReferenceField: 'DNA reference',
+  travelNotices: 'Travel abroad',
 };
 
 export type Language = 'sr' | 'en';
@@ -654,6 +688,9 @@ export type Language = 'sr' | 'en';
 /** The contract's coded values (kinds, statuses, measure and sanction types) as words; an unknown code shows as itself. */
 const values: Record<Language, Record<string, string>> = {
   sr: {
+    interpol: 'Interpol',
+    europol: 'Europol',
+    bilateral: 'Bilateralno',
     missed_check_in: 'Propušteno javljanje',
     late_notification: 'Zakasnelo obaveštenje',
     breach: 'Kršenje mere',
@@ -692,6 +729,9 @@ const values: Record<Language, Record<string, string>> = {
     auditor: 'revizor',
   },
   en: {
+    interpol: 'Interpol',
+    europol: 'Europol',
+    bilateral: 'Bilateral',
     missed_check_in: 'Missed check-in',
     late_notification: 'Late notification',
     breach: 'Breach of a measure',

@@ -3,6 +3,7 @@ import { useT } from './i18n';
 import { match, usePath } from './router';
 import { AlertPage, InboxPage } from './views/alerts';
 import { AuditPage } from './views/audit';
+import { DisclosuresPage } from './views/disclosures';
 import { LookupPage } from './views/lookup';
 import { MorningView } from './views/morning';
 import { ReferencePage } from './views/reference';
@@ -29,6 +30,7 @@ export function Routes() {
   if (path === '/releases') return ability.can('read', 'Address') ? <ReleasesPage /> : <p>{t('forbidden')}</p>;
   if (path === '/proximity') return ability.can('read', 'Address') ? <ProximityPage /> : <p>{t('forbidden')}</p>;
   if (path === '/users') return ability.can('manage', 'User') ? <UsersPage /> : <p>{t('forbidden')}</p>;
+  if (path === '/disclosures') return ability.can('read', 'Disclosure') ? <DisclosuresPage /> : <p>{t('forbidden')}</p>;
   if (path === '/reference') return ability.can('manage', 'Reference') ? <ReferencePage /> : <p>{t('forbidden')}</p>;
   if (path === '/audit') return ability.can('read', 'AuditEvent') ? <AuditPage /> : <p>{t('forbidden')}</p>;
   return <p>{t('notFound')}</p>;

@@ -19,13 +19,22 @@ export const LEAF_SQL = `pg_catalog.sha256('\\x00'::bytea || convert_to(pg_catal
     e.http_status, e.result_count, e.query, e.request_id, e.ip, e.user_agent, e.recipient, e.details, e.flagged
   )::text, 'UTF8'))`;
 
-/** JSON with sorted keys and no spaces: what seals and checkpoints sign. */
-export function canonicalJson(value: Record<string, unknown>): string {
-  return JSON.stringify(
-    Object.fromEntries(
-      Object.keys(value)
-        .sort()
-        .map((key) => [key, value[key]]),
-    ),
+/**
+ * JSON with sorted keys at every depth and no spaces: what seals and
+ * checkpoints sign, and what a disclosure's hash is taken of. Values are
+ * first what JSON makes of them (dates as ISO text, undefined left out).
+ */
+export function canonicalJson(value: object): string {
+  return JSON.stringify(sortedKeys(JSON.parse(JSON.stringify(value)) as unknown));
+}
+
+function sortedKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortedKeys);
+  if (value === null || typeof value !== 'object') return value;
+  const object = value as Record<string, unknown>;
+  return Object.fromEntries(
+    Object.keys(object)
+      .sort()
+      .map((key) => [key, sortedKeys(object[key])]),
   );
 }

@@ -6,7 +6,7 @@ export * from './audit-log';
 export * from './audit-query.service';
 export * from './audit-sealer';
 export * from './audit-verifier';
-export { LEAF_SQL } from './canonical';
+export { canonicalJson, LEAF_SQL } from './canonical';
 export { merkleRoot } from './merkle';
 export * from './audit.module';
 export * from './audited';

@@ -72,6 +72,27 @@ describe('AbilityFactory', () => {
     }
   });
 
+  it('lets clerks send a person abroad and hand out the package, and auditors read only the records', () => {
+    for (const role of ROLES) {
+      const ability = factory.createForPrincipal({ role, region: role === 'police_officer' ? 'PU-NIS' : null });
+      expect([
+        role,
+        ability.can('create', 'Disclosure'),
+        ability.can('read', 'Disclosure'),
+        ability.can('export', 'Disclosure'),
+      ]).toEqual([
+        role,
+        role === 'registry_clerk',
+        role === 'registry_clerk' || role === 'auditor',
+        role === 'registry_clerk',
+      ]);
+    }
+    const clerk = factory.createForPrincipal({ role: 'registry_clerk', region: null, office: 'UIKS-NIS' });
+    expect(clerk.can('create', subject('Disclosure', { regions: ['PU-BEOGRAD'], offices: ['UIKS-BEOGRAD'] }))).toBe(
+      false,
+    );
+  });
+
   it('builds one ability per role and region', () => {
     const a = factory.createForPrincipal({ role: 'police_officer', region: 'PU-NIS' });
     expect(factory.createForPrincipal({ role: 'police_officer', region: 'PU-NIS' })).toBe(a);

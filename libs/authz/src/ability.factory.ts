@@ -40,6 +40,8 @@ export const ROLE_RULES: RoleRules = ({ can }, role, region, office) => {
       if (office) can('record', 'Address', { servedBy: office, unplaced: true });
       can(['read', 'record', 'void'], ['CheckIn', 'Notification'], served);
       can(['create', 'read', 'update', 'void'], 'Acknowledgement', served);
+      // Data sent abroad (issue #17): the clerk who sends it records it, and may hand out the package again.
+      can(['create', 'read', 'export'], 'Disclosure', served);
       // Clerks create all register data: an address check reported to them, and voiding a mistaken one.
       can(['read', 'record', 'void'], 'AddressCheck', served);
       can(['read', 'update'], 'PhysicalDescription', served);
@@ -92,6 +94,8 @@ export const ROLE_RULES: RoleRules = ({ can }, role, region, office) => {
       break;
     case 'auditor':
       can(['read', 'review', 'verify', 'export'], 'AuditEvent');
+      // Who sent what kind of data abroad, to whom: the record of each disclosure, never the package.
+      can('read', 'Disclosure');
       can('read', 'Reference');
       break;
   }

@@ -38,6 +38,11 @@ export interface SubjectFields {
   Counselling: PersonFields;
   /** The person's signed acknowledgements of their measures' duties (and the scanned forms). */
   Acknowledgement: PersonFields;
+  /**
+   * Data on the person sent abroad: `read` is the record (who, to whom, when; auditors read it without the
+   * person's data), `export` the package that was sent.
+   */
+  Disclosure: PersonFields;
   /** `policeAdministration`: the administration of the address checked (police check addresses there). */
   AddressCheck: PersonFields & { policeAdministration: string };
   Compliance: PersonFields;
@@ -135,6 +140,7 @@ export const SCOPE_COLUMNS: { [S in ScopedSubject]: { [F in keyof SubjectFields[
   Breach: PERSON_SCOPED,
   Counselling: PERSON_SCOPED,
   Acknowledgement: PERSON_SCOPED,
+  Disclosure: PERSON_SCOPED,
   // The check's own column (a copy of its address's), or the address's row when a check is recorded.
   AddressCheck: { ...PERSON_SCOPED, policeAdministration: { on: 'row', column: 'police_administration' } },
   Compliance: PERSON_SCOPED,

@@ -15,6 +15,7 @@ export * from './process/lifecycle';
 export * from './http/if-match';
 export * from './http/iso-date';
 export * from './http/free-text';
+export * from './http/country-code';
 export * from './http/police-administration';
 export * from './http/uiks-office';
 export * from './http/update-type';

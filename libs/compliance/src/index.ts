@@ -7,6 +7,7 @@ export * from './compliance.dto';
 export * from './compliance-jobs.module';
 export * from './compliance.module';
 export * from './compliance.service';
+export * from './list-pages';
 export * from './location-lists';
 export * from './entities';
 export * from './inbox.service';

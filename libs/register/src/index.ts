@@ -3,6 +3,7 @@ import { AddressChecksController } from './http/address-checks.controller';
 import { AddressesController } from './http/addresses.controller';
 import { ArrivalsController } from './http/arrivals.controller';
 import { ConvictionsMeasuresController } from './http/convictions-measures.controller';
+import { DisclosuresController, PersonDisclosuresController } from './http/disclosures.controller';
 import { MeasureActsController } from './http/measure-acts.controller';
 import { ReleasesController } from './http/releases.controller';
 import { PersonDetailsController } from './http/person-details.controller';
@@ -11,6 +12,7 @@ import { PhotosController } from './http/photos.controller';
 import { ReferenceController } from './http/reference.controller';
 import { WorkplacesController } from './http/workplaces.controller';
 
+export * from './access/disclosure-records';
 export * from './access/person-access';
 export * from './access/person-lookup';
 export * from './access/person-read-model';
@@ -23,6 +25,9 @@ export * from './arrival.views';
 export * from './arrivals.service';
 export * from './convictions.service';
 export * from './demo-register';
+export * from './disclosure-package';
+export * from './disclosure.views';
+export * from './disclosures.service';
 export * from './entities';
 export * from './measure-acts.service';
 export * from './measures.service';
@@ -54,4 +59,6 @@ export const REGISTER_CONTROLLERS = [
   MeasureActsController,
   AcknowledgementsController,
   ReleasesController,
+  PersonDisclosuresController,
+  DisclosuresController,
 ];

@@ -46,7 +46,7 @@ export interface NotificationView {
   version: number;
 }
 
-const toNotificationView = (n: Notification): NotificationView => ({
+export const toNotificationView = (n: Notification): NotificationView => ({
   id: n.id,
   kind: n.kind,
   notifiedAt: n.notifiedAt,

@@ -9,6 +9,8 @@ import { AddressChecksService } from './address-checks.service';
 import { AddressesService } from './addresses.service';
 import { ArrivalsService } from './arrivals.service';
 import { ConvictionsService } from './convictions.service';
+import { DisclosureRecords } from './access/disclosure-records';
+import { DisclosuresService } from './disclosures.service';
 import { REGISTER_ENTITIES } from './entities';
 import { MeasureActsService } from './measure-acts.service';
 import { MeasuresService } from './measures.service';
@@ -45,6 +47,8 @@ const SERVICES = [
   NotificationsService,
   AcknowledgementsService,
   ReleasesService,
+  DisclosureRecords,
+  DisclosuresService,
 ];
 
 /** Persons and everything under them. The api adds the controllers (REGISTER_CONTROLLERS). */

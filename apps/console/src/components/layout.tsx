@@ -37,6 +37,9 @@ export function Layout({ children }: { children: ReactNode }) {
           <Can I="manage" a="User">
             <Link to="/users">{t('users')}</Link>
           </Can>
+          <Can I="read" a="Disclosure">
+            <Link to="/disclosures">{t('disclosures')}</Link>
+          </Can>
           <Can I="manage" a="Reference">
             <Link to="/reference">{t('reference')}</Link>
           </Can>

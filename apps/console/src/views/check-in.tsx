@@ -1,11 +1,12 @@
 import { newIdempotencyKey } from '../api/client';
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
-import { useSession } from '../auth/session';
+import { Can, useSession } from '../auth/session';
 import { ErrorMessage, Field, formatTime, Select, today } from '../components/form';
 import { useCodeChoices } from '../components/reference-lists';
 import { useSubmission } from '../components/submission';
 import { useT } from '../i18n';
 import type { CheckIn, Measure, Page } from '../types';
+import { DisclosureForm } from './disclosures';
 import { useUiksOffices } from './part-forms';
 
 /** Where a check-in is made: the police, or a UIKS office (sent only when the caller chooses). */
@@ -407,6 +408,7 @@ export function TravelReturns({ personId, reason }: { personId: string; reason: 
   const { api } = useSession();
   const [items, setItems] = useState<TravelNotice[] | null>(null);
   const [days, setDays] = useState<Record<string, string>>({});
+  const [preparing, setPreparing] = useState<TravelNotice | null>(null);
   const [error, setError] = useState<unknown>(null);
   const load = useCallback(async () => {
     try {
@@ -454,10 +456,24 @@ export function TravelReturns({ personId, reason }: { personId: string; reason: 
                 onChange={(e) => setDays((d) => ({ ...d, [n.id]: e.target.value }))}
               />
               <button type="submit">{t('recordReturn')}</button>
+              <Can I="create" a="Disclosure">
+                {' '}
+                <button type="button" className="secondary" onClick={() => setPreparing(n)}>
+                  {t('prepareOutbound')}
+                </button>
+              </Can>
             </form>
           </li>
         ))}
       </ul>
+      {preparing && (
+        <DisclosureForm
+          key={preparing.id}
+          personId={personId}
+          reason={reason}
+          prepared={{ country: preparing.details.destinationCountry ?? '', travelNoticeId: preparing.id }}
+        />
+      )}
     </section>
   );
 }

@@ -12,6 +12,7 @@ import type { Conviction, Measure, Page, Person } from '../types';
 import { Acknowledgements } from './acknowledgements';
 import { AddressCheckForm } from './address-checks';
 import { CheckInList, NotificationForm, PersonCheckIn, TravelReturns } from './check-in';
+import { DisclosureForm } from './disclosures';
 import {
   AddressForm,
   ConvictionForm,
@@ -178,6 +179,9 @@ function PersonDetail({ id, reason }: { id: string; reason: string }) {
       </Can>
       <Can I="record" a="AddressCheck">
         <AddressCheckForm person={p} reason={reason} onDone={load} />
+      </Can>
+      <Can I="create" a="Disclosure">
+        <DisclosureForm personId={p.id} reason={reason} />
       </Can>
       <Can I="create" a="Person">
         <h2>{t('recordPart')}</h2>

@@ -30,4 +30,20 @@ describe('renderPdf', () => {
     };
     expect((await renderPdf(content)).equals(await renderPdf(content))).toBe(true);
   });
+
+  it('places images in a section (JPEG or PNG), each with its caption', async () => {
+    const png = Buffer.from(
+      'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGNgYGBgAAAABQABXvMqGgAAAABJRU5ErkJggg==',
+      'base64',
+    );
+    const pdf = await renderPdf({
+      title: 'Fotografije',
+      sections: [{ heading: 'Lice', images: [1, 2, 3, 4, 5, 6].map((n) => ({ data: png, caption: `Snimak ${n}` })) }],
+    });
+    const text = await textOf(pdf);
+    expect(text).toContain('Snimak 1');
+    // Six images of 150 points do not fit on one A4 page: the later ones go on to the next.
+    expect(text).toContain('Snimak 6');
+    expect((pdf.toString('latin1').match(/\/Subtype\s*\/Image/g) ?? []).length).toBeGreaterThanOrEqual(1);
+  });
 });

@@ -12,6 +12,8 @@ export interface PdfSection {
   rows?: readonly (readonly [label: string, value: string])[];
   lines?: readonly string[];
   table?: { columns: readonly string[]; rows: readonly (readonly string[])[] };
+  /** JPEG or PNG images (photos), each with its caption. */
+  images?: readonly { data: Buffer; caption: string }[];
 }
 
 export interface PdfContent {
@@ -69,6 +71,7 @@ export function renderPdf(content: PdfContent): Promise<Buffer> {
     }
     for (const line of section.lines ?? []) doc.text(line);
     if (section.table) writeTable(doc, section.table);
+    for (const image of section.images ?? []) writeImage(doc, image.data, image.caption, 150);
   }
   if (content.image) {
     const size = content.image.size ?? 120;
@@ -81,6 +84,16 @@ export function renderPdf(content: PdfContent): Promise<Buffer> {
 
 function definedOnly<T extends object>(values: T): T {
   return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined)) as T;
+}
+
+/** An image fitted in a square of `size` points (a new page when it would not fit), its caption below. */
+function writeImage(doc: PDFKit.PDFDocument, data: Buffer, caption: string, size: number): void {
+  if (doc.y + size + 20 > doc.page.height - doc.page.margins.bottom) doc.addPage();
+  const top = doc.y + 4;
+  doc.image(data, doc.page.margins.left, top, { fit: [size, size] });
+  doc.x = doc.page.margins.left;
+  doc.y = top + size + 2;
+  doc.font('regular').fontSize(8.5).text(caption);
 }
 
 function writeTable(doc: PDFKit.PDFDocument, table: NonNullable<PdfSection['table']>): void {

@@ -33,6 +33,7 @@ const TABLES = [
   'acknowledgements',
   'address_checks',
   'location_place_pairs',
+  'disclosures',
 ];
 const ENTITIES = [
   'Person',
@@ -54,6 +55,7 @@ const ENTITIES = [
   'OfficeReportingSchedule',
   'Acknowledgement',
   'AddressCheck',
+  'Disclosure',
 ];
 
 const ALLOWED = [

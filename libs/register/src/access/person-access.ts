@@ -35,6 +35,8 @@ export interface PersonTarget<S extends PersonSubject = PersonSubject> {
   arrivingAt?: string;
   /** Writes lock the person's row: changes to one person's records are serialised. */
   lock?: boolean;
+  /** The 404's detail, absent or out of reach alike, when the route names a record rather than the person. */
+  absent?: string;
 }
 
 export function personNotFound(): DomainError {
@@ -147,7 +149,7 @@ export class PersonAccess implements ReplayAccess {
         params,
         select: ['row_to_json(person) AS person', part ? 'row.id AS part_id' : 'NULL AS part_id'],
         lock: target.lock ? ['person'] : undefined,
-        absent: 'No such person.',
+        absent: target.absent ?? 'No such person.',
       },
       // A refused attempt concerns the person too: the auditor sees who tried.
       () => audit.subject(target.personId),

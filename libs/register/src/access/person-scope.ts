@@ -85,6 +85,22 @@ export class PersonScope {
       .getOneOrFail();
   }
 
+  /** Every row of one of the person's parts with its stored file (`column`), in the order of `by` (a property). */
+  allWithBytes<E extends PartRow>(
+    entity: EntityTarget<E>,
+    column: keyof E & string,
+    by: [property: keyof E & string, order: 'ASC' | 'DESC'],
+  ): Promise<E[]> {
+    return this.manager
+      .getRepository(entity)
+      .createQueryBuilder('p')
+      .addSelect(`p.${column}`)
+      .where('p.person_id = :personId', { personId: this.id })
+      .orderBy(`p.${by[0]}`, by[1])
+      .addOrderBy('p.id', by[1])
+      .getMany();
+  }
+
   /** One row of the person's parts matching `where`, or null. */
   one<E extends PersonRow>(entity: EntityTarget<E>, where: FindOptionsWhere<E> = {}): Promise<E | null> {
     return this.manager.getRepository(entity).findOneBy(this.where(where));

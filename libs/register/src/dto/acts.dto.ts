@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
 import { IsIn, IsObject, IsOptional, IsString, IsUUID, Length, Matches } from 'class-validator';
-import { IsFreeText, IsIsoDate, IsIsoTimestamp, UpdateType } from '@app/common';
+import { IsCountryCode, IsFreeText, IsIsoDate, IsIsoTimestamp, UpdateType } from '@app/common';
 import { NOTIFICATION_KINDS, type NotificationKind } from '../entities/notification.entity';
 import { BREACH_KINDS, type BreachKind } from '../entities/breach.entity';
 import { CHECK_IN_METHODS, REPORTING_AUTHORITIES, type ReportingAuthority } from '../entities/check-in.entity';
@@ -71,7 +71,7 @@ export class CreateNotificationDto {
 }
 
 export class TravelDetailsDto {
-  @Matches(/^[A-Z]{2}$/, { message: 'destinationCountry must be an ISO 3166-1 alpha-2 code' })
+  @IsCountryCode()
   destinationCountry: string;
 
   @IsIsoDate()

@@ -11,7 +11,7 @@ import {
   Matches,
   ValidateNested,
 } from 'class-validator';
-import { IsFreeText, IsIsoDate, IsPoliceAdministrationCode, PageQuery, UpdateType } from '@app/common';
+import { IsCountryCode, IsFreeText, IsIsoDate, IsPoliceAdministrationCode, PageQuery, UpdateType } from '@app/common';
 import { ID_DOCUMENT_TYPES, type IdDocumentType } from '../entities/person.entity';
 
 export class IdentityDocumentDto {
@@ -26,7 +26,7 @@ export class IdentityDocumentDto {
   number: string;
 
   @ApiProperty({ example: 'BA', description: 'ISO 3166-1 alpha-2' })
-  @Matches(/^[A-Z]{2}$/, { message: 'issuingCountry must be an ISO 3166-1 alpha-2 code' })
+  @IsCountryCode()
   issuingCountry: string;
 }
 
@@ -76,7 +76,7 @@ export class CreatePersonDto {
   sex: 'M' | 'F';
 
   @ApiProperty({ example: 'RS', description: 'ISO 3166-1 alpha-2' })
-  @Matches(/^[A-Z]{2}$/, { message: 'citizenship must be an ISO 3166-1 alpha-2 code' })
+  @IsCountryCode()
   citizenship: string;
 
   @ApiPropertyOptional({ type: [String] })

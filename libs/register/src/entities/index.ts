@@ -10,6 +10,7 @@ import { MeasureSuspension } from './measure-suspension.entity';
 import { Notification } from './notification.entity';
 import { Transfer } from './transfer.entity';
 import { Conviction } from './conviction.entity';
+import { Disclosure } from './disclosure.entity';
 import { DnaReference } from './dna-reference.entity';
 import { Measure } from './measure.entity';
 import { Offence } from './offence.entity';
@@ -35,6 +36,7 @@ export {
   Notification,
   Transfer,
   Conviction,
+  Disclosure,
   DnaReference,
   Measure,
   Offence,
@@ -70,4 +72,5 @@ export const REGISTER_ENTITIES = [
   CounsellingAttendance,
   Acknowledgement,
   AddressCheck,
+  Disclosure,
 ];
