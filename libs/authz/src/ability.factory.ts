@@ -93,6 +93,12 @@ export const ROLE_RULES: RoleRules = ({ can }, role, region, office) => {
     case 'auditor':
       can(['read', 'review', 'verify', 'export'], 'AuditEvent');
       can('read', 'Reference');
+      // How many vetting requests each employer made per day: fishing shows, no candidate does.
+      can('read', 'VettingVolume');
+      break;
+    case 'vetting_officer':
+      // Answers employers (barred or not, with a certificate) and nothing else: no person, no reference data.
+      can(['create', 'read'], 'VettingRequest');
       break;
   }
 };

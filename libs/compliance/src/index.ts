@@ -10,6 +10,7 @@ export * from './compliance.service';
 export * from './location-lists';
 export * from './entities';
 export * from './inbox.service';
+export { dateRange, ListPages } from './list-pages';
 export * from './mail-delivery';
 
 /** Registered by the api only. */

@@ -10,6 +10,7 @@ import { PersonsController } from './http/persons.controller';
 import { PhotosController } from './http/photos.controller';
 import { ReferenceController } from './http/reference.controller';
 import { WorkplacesController } from './http/workplaces.controller';
+import { VettingRequestsController, VettingVerificationController } from './http/vetting.controller';
 
 export * from './access/person-access';
 export * from './access/person-lookup';
@@ -39,6 +40,8 @@ export * from './places.service';
 export * from './places/csv';
 export * from './register.module';
 export * from './workplaces.service';
+export * from './vetting/vetting.service';
+export { canonicalCertificateNumber, newCertificateNumber } from './vetting/certificate-number';
 
 /** Registered by the api only. */
 export const REGISTER_CONTROLLERS = [
@@ -54,4 +57,6 @@ export const REGISTER_CONTROLLERS = [
   MeasureActsController,
   AcknowledgementsController,
   ReleasesController,
+  VettingRequestsController,
+  VettingVerificationController,
 ];
