@@ -475,4 +475,35 @@ describe('employer vetting', () => {
       ]);
     });
   });
+
+  describe('the verification limit', () => {
+    let limited: TestApp;
+
+    beforeAll(async () => {
+      limited = await startTestApp({ VETTING_VERIFY_PER_MINUTE: '3' });
+    });
+
+    afterAll(async () => {
+      await limited.close();
+    });
+
+    it('past VETTING_VERIFY_PER_MINUTE from one address: 429 with Retry-After, not audited; other routes still answer', async () => {
+      const number = newCertificateNumber();
+      const statuses: number[] = [];
+      let last: request.Response | undefined;
+      for (let i = 0; i < 5; i += 1) {
+        last = await request(limited.server)
+          .get(`/api/v1/vetting/verify/${number}`)
+          .set('X-Request-Id', `verify-limit-${i}`);
+        statuses.push(last.status);
+      }
+      expect(statuses).toEqual([404, 404, 404, 429, 429]);
+      expect([last!.body.type, Number(last!.headers['retry-after']) > 0]).toEqual([
+        'urn:register:problem:rate_limited',
+        true,
+      ]);
+      expect(await eventsOf(limited, 'verify-limit-4')).toEqual([]);
+      expect((await request(limited.server).get('/api/v1/auth/me')).status).toBe(401);
+    });
+  });
 });
