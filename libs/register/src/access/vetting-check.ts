@@ -28,17 +28,15 @@ export class VettingCheck {
     candidate: CandidateIdentifier,
     activity: { publicOffice: boolean; on: string },
   ): Promise<string | null> {
-    const person = await manager
-      .getRepository(Person)
-      .findOneBy(
-        candidate.kind === 'jmbg'
-          ? { jmbg: candidate.jmbg }
-          : {
-              idDocumentType: candidate.type,
-              idDocumentNumber: candidate.number,
-              idDocumentCountry: candidate.country,
-            },
-      );
+    const person = await manager.getRepository(Person).findOneBy(
+      candidate.kind === 'jmbg'
+        ? { jmbg: candidate.jmbg }
+        : {
+            idDocumentType: candidate.type,
+            idDocumentNumber: candidate.number,
+            idDocumentCountry: candidate.country,
+          },
+    );
     if (!person) return null;
     const bans = await bansOn(
       new PersonScope(manager, audit, person, 'read', null),
