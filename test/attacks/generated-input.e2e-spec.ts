@@ -632,7 +632,11 @@ describe('attacks: generated input on every route', () => {
   let forged: string[];
 
   beforeAll(async () => {
-    t = await startTestApp({ RATE_LIMIT_MAX: '1000000', LOG_LEVEL: process.env.ATTACK_LOG_LEVEL ?? 'silent' });
+    t = await startTestApp({
+      RATE_LIMIT_MAX: '1000000',
+      VETTING_VERIFY_PER_MINUTE: '1000000',
+      LOG_LEVEL: process.env.ATTACK_LOG_LEVEL ?? 'silent',
+    });
     client = await RawClient.start(t.server);
     for (const role of SIGNED_IN) {
       const account = await createAccount(t, role, role === 'police_officer' ? 'PU-NIS' : null);
