@@ -328,7 +328,7 @@ export class Environment {
   @IsOptional()
   @IsInt({ message: 'must be a whole number' })
   @Min(1)
-  @Max(100_000)
+  @Max(10_000_000)
   VETTING_VERIFY_PER_MINUTE?: number;
 
   @Transform(toInteger)
