@@ -5,6 +5,7 @@ import { Places1796500200000 } from './1796500200000-Places';
 import { AddressChecks1796500300000 } from './1796500300000-AddressChecks';
 import { Counselling1796500400000 } from './1796500400000-Counselling';
 import { ProximityPairs1796600100000 } from './1796600100000-ProximityPairs';
+import { Vetting1796600200000 } from './1796600200000-Vetting';
 import { ReportingSchedules1796400200000 } from './1796400200000-ReportingSchedules';
 import { ReleaseReadiness1796400400000 } from './1796400400000-ReleaseReadiness';
 import { Acknowledgements1796400300000 } from './1796400300000-Acknowledgements';
@@ -60,5 +61,6 @@ export const MIGRATIONS: Function[] = [
   AddressChecks1796500300000,
   Counselling1796500400000,
   ProximityPairs1796600100000,
+  Vetting1796600200000,
   Disclosures1796600300000,
 ];

@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { AuditSealer } from '@app/audit';
 import { type Role, ROLES } from '@app/authz';
+import { newCertificateNumber } from '@app/register';
 import { bearer, createAccount, signedIn } from './support/identity';
 import { eventsOf, rid } from './support/audit';
 import { insertAddress, insertConviction, insertMeasure, nextJmbg, REASON, registerPerson } from './support/register';
@@ -48,6 +49,9 @@ interface Context {
   placeId: string;
   /** A disclosure of the person abroad. */
   disclosureId: string;
+  /** A vetting request and its certificate's number. */
+  vettingRequestId: string;
+  certificateNumber: string;
 }
 
 interface RouteCase {
@@ -73,8 +77,11 @@ const PNG_BYTES = Buffer.from(
 const ADMIN_ONLY = (ok: number) => ({ anonymous: 401, admin: ok, others: 403 });
 const ANY_SIGNED_IN = (ok: number) => ({ anonymous: 401, others: ok });
 const AUDITOR_ONLY = (ok: number) => ({ anonymous: 401, auditor: ok, others: 403 });
-/** Register data: clerks, officers (in their region) and judicial officers read; admins and auditors do not. */
-const READERS = (ok: number) => ({ anonymous: 401, admin: 403, auditor: 403, others: ok });
+/** Register data: clerks, officers (in their region) and judicial officers read; admins, auditors and vetting officers do not. */
+const READERS = (ok: number) => ({ anonymous: 401, admin: 403, auditor: 403, vetting_officer: 403, others: ok });
+/** Reference data: every role but the vetting officer, who reaches nothing but vetting. */
+const REFERENCE_READERS = (ok: number) => ({ anonymous: 401, vetting_officer: 403, others: ok });
+const VETTING_OFFICER_ONLY = (ok: number) => ({ anonymous: 401, vetting_officer: ok, others: 403 });
 const PUBLIC = (ok: number) => ({ others: ok });
 
 /** Every route of the api, with what each role gets. Later capabilities add their rows. */
@@ -623,9 +630,9 @@ const MATRIX: RouteCase[] = [
   {
     route: 'GET reference/police-administrations',
     url: () => '/api/v1/reference/police-administrations',
-    expect: ANY_SIGNED_IN(200),
+    expect: REFERENCE_READERS(200),
   },
-  { route: 'GET reference/offences', url: () => '/api/v1/reference/offences', expect: ANY_SIGNED_IN(200) },
+  { route: 'GET reference/offences', url: () => '/api/v1/reference/offences', expect: REFERENCE_READERS(200) },
   {
     route: 'POST reference/offences',
     url: () => '/api/v1/reference/offences',
@@ -640,7 +647,11 @@ const MATRIX: RouteCase[] = [
     body: { paragraphs: [1] },
     expect: ADMIN_ONLY(200),
   },
-  { route: 'GET reference/uiks-offices', url: () => '/api/v1/reference/uiks-offices', expect: ANY_SIGNED_IN(200) },
+  {
+    route: 'GET reference/uiks-offices',
+    url: () => '/api/v1/reference/uiks-offices',
+    expect: REFERENCE_READERS(200),
+  },
   {
     route: 'POST reference/uiks-offices',
     url: () => '/api/v1/reference/uiks-offices',
@@ -658,7 +669,7 @@ const MATRIX: RouteCase[] = [
   {
     route: 'GET reference/counselling-institutions',
     url: () => '/api/v1/reference/counselling-institutions',
-    expect: ANY_SIGNED_IN(200),
+    expect: REFERENCE_READERS(200),
   },
   {
     route: 'POST reference/counselling-institutions',
@@ -678,7 +689,7 @@ const MATRIX: RouteCase[] = [
     route: 'GET reference/places',
     url: () => '/api/v1/reference/places?kind=school',
     // Readers of the register, and the admins who edit them.
-    expect: { anonymous: 401, auditor: 403, others: 200 },
+    expect: { anonymous: 401, auditor: 403, vetting_officer: 403, others: 200 },
   },
   {
     route: 'POST reference/places',
@@ -702,7 +713,38 @@ const MATRIX: RouteCase[] = [
     expect: ADMIN_ONLY(200),
   },
   { route: 'GET reference/history', url: () => '/api/v1/reference/history?kind=offence', expect: ADMIN_ONLY(200) },
-  { route: 'GET reference/measure-types', url: () => '/api/v1/reference/measure-types', expect: ANY_SIGNED_IN(200) },
+  {
+    route: 'GET reference/measure-types',
+    url: () => '/api/v1/reference/measure-types',
+    expect: REFERENCE_READERS(200),
+  },
+  {
+    route: 'POST vetting-requests',
+    url: () => '/api/v1/vetting-requests',
+    body: {
+      employer: { name: 'Osnovna škola', registryNumber: '07001234' },
+      activity: 'Nastavnik',
+      candidate: { givenNames: 'Petar', surname: 'Petrović', jmbg: '0101990710008' },
+      legalBasis: 'Zakon o osnovama sistema obrazovanja i vaspitanja, čl. 139',
+      requestReference: 'OŠ 1/2026',
+    },
+    expect: VETTING_OFFICER_ONLY(201),
+  },
+  {
+    route: 'GET vetting-requests/volume',
+    url: () => '/api/v1/vetting-requests/volume',
+    expect: AUDITOR_ONLY(200),
+  },
+  {
+    route: 'GET vetting-requests/:id/certificate',
+    url: (c) => `/api/v1/vetting-requests/${c.vettingRequestId}/certificate`,
+    expect: VETTING_OFFICER_ONLY(200),
+  },
+  {
+    route: 'GET vetting/verify/:certificateNumber',
+    url: (c) => `/api/v1/vetting/verify/${c.certificateNumber}`,
+    expect: PUBLIC(200),
+  },
   { route: 'GET .well-known/jwks.json', url: () => '/.well-known/jwks.json', expect: PUBLIC(200) },
   { route: 'GET health/live', url: () => '/health/live', expect: PUBLIC(200) },
   { route: 'GET health/ready', url: () => '/health/ready', expect: PUBLIC(200) },
@@ -872,7 +914,18 @@ describe('access matrix', () => {
        VALUES ($1, 'school', 'Škola', 'Ulica 1', 43.32, 21.89) RETURNING id`,
       [`MATRIX-${matrixCase}`],
     );
+    const certificateNumber = newCertificateNumber();
+    const [{ id: vettingRequestId }] = await t.dataSource.query(
+      `INSERT INTO vetting_requests (employer_name, employer_registry_number, activity, public_office, legal_basis,
+              request_reference, candidate_given_names, candidate_surname, candidate_identifier_kind,
+              candidate_identifier_hash, barred, certificate_number, issued_on, valid_until, issued_by)
+       VALUES ('Škola', '07001234', 'Nastavnik', false, 'Zakon', 'Ref 1', 'Petar', 'Petrović', 'jmbg', $1, false, $2,
+               current_date, current_date + 89, $3) RETURNING id`,
+      [`hmac:${'A'.repeat(43)}`, certificateNumber, target.user.id],
+    );
     const context: Context = {
+      vettingRequestId,
+      certificateNumber,
       placeId,
       officeCode,
       institutionCode,

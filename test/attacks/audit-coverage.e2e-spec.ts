@@ -54,7 +54,7 @@ describe('every routed request under the API leaves exactly one event', () => {
   let clerk: TestAccount & Tokens;
 
   beforeAll(async () => {
-    t = await startTestApp({ RATE_LIMIT_MAX: '1000000' });
+    t = await startTestApp({ RATE_LIMIT_MAX: '1000000', VETTING_VERIFY_PER_MINUTE: '1000000' });
     client = await RawClient.start(t.server);
     port = (t.server.address() as AddressInfo).port;
     clerk = await signedIn(t, 'registry_clerk');
@@ -208,7 +208,7 @@ describe('refusals before the guard record the actor of a valid token', () => {
   let revoked: TestAccount & Tokens;
 
   beforeAll(async () => {
-    t = await startTestApp({ RATE_LIMIT_MAX: '1000000' });
+    t = await startTestApp({ RATE_LIMIT_MAX: '1000000', VETTING_VERIFY_PER_MINUTE: '1000000' });
     client = await RawClient.start(t.server);
     clerk = await signedIn(t, 'registry_clerk');
     revoked = await signedIn(t, 'registry_clerk');

@@ -60,7 +60,7 @@ describe('bounded work per request body', () => {
   let clerk: TestAccount & Tokens;
 
   beforeAll(async () => {
-    t = await startTestApp({ RATE_LIMIT_MAX: '1000000' });
+    t = await startTestApp({ RATE_LIMIT_MAX: '1000000', VETTING_VERIFY_PER_MINUTE: '1000000' });
     client = await RawClient.start(t.server);
     clerk = await signedIn(t, 'registry_clerk');
   });

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
+import { type Role, ROLES } from '@app/authz';
 import { createAccount, login, type TestAccount, type Tokens } from '../support/identity';
 import { RawClient } from '../support/raw-http';
 import { insertRecords, PNG_BYTES, type Records } from '../support/records';
@@ -16,9 +17,9 @@ import { startTestApp, type TestApp } from '../support/test-app';
  * SQL, the database or the libraries leaks.
  */
 
-type SignedInRole = 'registry_clerk' | 'police_officer' | 'judicial_officer' | 'auditor' | 'admin';
+type SignedInRole = Role;
 type Caller = SignedInRole | 'anonymous';
-const SIGNED_IN: SignedInRole[] = ['registry_clerk', 'police_officer', 'judicial_officer', 'auditor', 'admin'];
+const SIGNED_IN: SignedInRole[] = [...ROLES];
 const CALLERS: Caller[] = [...SIGNED_IN, 'anonymous'];
 
 const UNAVAILABLE = 'urn:register:problem:unavailable';
@@ -33,6 +34,7 @@ const GROUPS: [string, RegExp][] = [
   ['register: persons and their parts, disclosures', /^(persons|disclosures)(\/|$)/],
   ['compliance, alerts, inbox', /^(compliance|alerts|inbox)(\/|$)/],
   ['reference data and operations', /^(reference|health|metrics)(\/|$)/],
+  ['employer vetting', /^vetting(-requests)?(\/|$)/],
 ];
 
 // ---------------------------------------------------------------- generators
@@ -630,7 +632,11 @@ describe('attacks: generated input on every route', () => {
   let forged: string[];
 
   beforeAll(async () => {
-    t = await startTestApp({ RATE_LIMIT_MAX: '1000000', LOG_LEVEL: process.env.ATTACK_LOG_LEVEL ?? 'silent' });
+    t = await startTestApp({
+      RATE_LIMIT_MAX: '1000000',
+      VETTING_VERIFY_PER_MINUTE: '1000000',
+      LOG_LEVEL: process.env.ATTACK_LOG_LEVEL ?? 'silent',
+    });
     client = await RawClient.start(t.server);
     for (const role of SIGNED_IN) {
       const account = await createAccount(t, role, role === 'police_officer' ? 'PU-NIS' : null);

@@ -75,7 +75,11 @@ describe('attacks: invisible and control characters in text, on every route', ()
   let context: AttackContext;
 
   beforeAll(async () => {
-    t = await startTestApp({ RATE_LIMIT_MAX: '1000000', LOG_LEVEL: process.env.ATTACK_LOG_LEVEL ?? 'silent' });
+    t = await startTestApp({
+      RATE_LIMIT_MAX: '1000000',
+      VETTING_VERIFY_PER_MINUTE: '1000000',
+      LOG_LEVEL: process.env.ATTACK_LOG_LEVEL ?? 'silent',
+    });
     context = await prepareAttack(t);
   });
 

@@ -79,7 +79,7 @@ describe('attacks: photo and id parameters', () => {
   let other: Records;
 
   beforeAll(async () => {
-    t = await startTestApp({ RATE_LIMIT_MAX: '1000000' });
+    t = await startTestApp({ RATE_LIMIT_MAX: '1000000', VETTING_VERIFY_PER_MINUTE: '1000000' });
     client = await RawClient.start(t.server);
     clerk = await signedIn(t, 'registry_clerk');
     officerNis = await signedIn(t, 'police_officer', 'PU-NIS');

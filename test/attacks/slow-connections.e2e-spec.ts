@@ -199,7 +199,11 @@ describe('connections per address', () => {
   let port: number;
 
   beforeAll(async () => {
-    t = await startTestApp({ RATE_LIMIT_MAX: '1000000', HTTP_MAX_CONNECTIONS_PER_ADDRESS: String(CAP) });
+    t = await startTestApp({
+      RATE_LIMIT_MAX: '1000000',
+      VETTING_VERIFY_PER_MINUTE: '1000000',
+      HTTP_MAX_CONNECTIONS_PER_ADDRESS: String(CAP),
+    });
     client = await RawClient.start(t.server);
     port = (t.server.address() as AddressInfo).port;
   });

@@ -22,10 +22,12 @@ describe('signing keys from files, with rotation', () => {
     await writeFile(path.join(folder, 'new.pem'), newKey.privateKey.export({ format: 'pem', type: 'pkcs8' }));
     await writeFile(path.join(folder, 'old.pub.pem'), oldKey.publicKey.export({ format: 'pem', type: 'spki' }));
     await writeFile(path.join(folder, 'mfa.key'), randomBytes(32).toString('base64'));
+    await writeFile(path.join(folder, 'vetting-hash.key'), randomBytes(32).toString('base64'));
     t = await startTestApp({
       JWT_SIGNING_KEY_FILE: path.join(folder, 'new.pem'),
       JWT_VERIFY_KEY_FILES: path.join(folder, 'old.pub.pem'),
       MFA_ENCRYPTION_KEY_FILE: path.join(folder, 'mfa.key'),
+      VETTING_HASH_KEY_FILE: path.join(folder, 'vetting-hash.key'),
       ...(await auditKeyFiles(folder)),
     });
   });

@@ -20,11 +20,13 @@ export async function sharedKeys(): Promise<{ env: Record<string, string>; folde
   const signing = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
   await writeFile(path.join(folder, 'signing.pem'), signing.export({ format: 'pem', type: 'pkcs8' }));
   await writeFile(path.join(folder, 'mfa.key'), randomBytes(32).toString('base64'));
+  await writeFile(path.join(folder, 'vetting-hash.key'), randomBytes(32).toString('base64'));
   return {
     folder,
     env: {
       JWT_SIGNING_KEY_FILE: path.join(folder, 'signing.pem'),
       MFA_ENCRYPTION_KEY_FILE: path.join(folder, 'mfa.key'),
+      VETTING_HASH_KEY_FILE: path.join(folder, 'vetting-hash.key'),
       ...(await auditKeyFiles(folder)),
     },
     remove: () => rm(folder, { recursive: true, force: true }),

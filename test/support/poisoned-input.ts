@@ -21,9 +21,17 @@ import type { TestApp } from './test-app';
  * reached the database.
  */
 
-export type SignedInRole = 'registry_clerk' | 'police_officer' | 'judicial_officer' | 'auditor' | 'admin';
+export type SignedInRole =
+  'registry_clerk' | 'police_officer' | 'judicial_officer' | 'auditor' | 'admin' | 'vetting_officer';
 export type Caller = SignedInRole | 'anonymous';
-const SIGNED_IN: SignedInRole[] = ['registry_clerk', 'police_officer', 'judicial_officer', 'auditor', 'admin'];
+const SIGNED_IN: SignedInRole[] = [
+  'registry_clerk',
+  'police_officer',
+  'judicial_officer',
+  'auditor',
+  'admin',
+  'vetting_officer',
+];
 export const CALLERS: Caller[] = [...SIGNED_IN, 'anonymous'];
 
 export interface Ids extends Records {
@@ -361,6 +369,19 @@ export const VALID_INPUTS: Record<string, ValidInput> = {
   },
   'GET reference/history': { query: { kind: 'offence', key: '182a', ...PAGE } },
   'GET reference/measure-types': {},
+  'POST vetting-requests': {
+    body: () => ({
+      employer: { name: 'Osnovna škola "Vuk Karadžić"', registryNumber: '07001234' },
+      activity: 'Nastavnik razredne nastave',
+      publicOffice: false,
+      candidate: { givenNames: 'Petar Marko', surname: 'Petrović', jmbg: '0101990710008' },
+      legalBasis: 'Zakon o osnovama sistema obrazovanja i vaspitanja, čl. 139',
+      requestReference: 'OŠ-VK 112/2026',
+    }),
+  },
+  'GET vetting-requests/volume': { query: { from: '2026-11-01', to: '2026-12-01', ...PAGE } },
+  'GET vetting-requests/:id/certificate': {},
+  'GET vetting/verify/:certificateNumber': {},
   'GET .well-known/jwks.json': {},
   'GET health/live': {},
   'GET health/ready': {},

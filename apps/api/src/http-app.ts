@@ -88,9 +88,10 @@ export async function createApiApp(
   capConnectionsPerAddress(fastify.server, config.http.maxConnectionsPerAddress);
   fastify.removeContentTypeParser(['text/plain']);
   guardJsonBodies(fastify);
-  installRequestHooks(fastify, app.get(RateLimiter), app.get(MetricsService));
+  const limits = { limiter: app.get(RateLimiter), routes: routeLimits(config) };
+  installRequestHooks(fastify, limits, app.get(MetricsService));
   installAuditHooks(fastify, app.get(AuditLog), bearerCaller);
-  onRouterRefusal = routerRefusalHandler(app.get(RateLimiter), app.get(AuditLog));
+  onRouterRefusal = routerRefusalHandler(limits, app.get(AuditLog));
 
   // Photos come as multipart/form-data: one file, at most 5 MiB, nothing else.
   await app.register(multipart, {
@@ -135,14 +136,28 @@ export async function createApiApp(
   return app;
 }
 
+/** The rate limiter, and the routes with a stricter limit of their own (requests per address and minute). */
+interface Limits {
+  limiter: RateLimiter;
+  routes: ReadonlyMap<string, number>;
+}
+
+/**
+ * The public verification of vetting certificates may be asked by anyone:
+ * its own limit keeps numbers from being tried in bulk from one address.
+ */
+function routeLimits(config: AppConfig): ReadonlyMap<string, number> {
+  return new Map([[`/${API_PREFIX}/vetting/verify/:certificateNumber`, config.vetting.verifyPerMinute]]);
+}
+
 /**
  * Hooks that run before routing, parsing and every guard: the request id on
  * every answer, the per-address rate limit (refused floods are not audited
  * one by one), and request metrics by route template.
  */
-function installRequestHooks(fastify: FastifyInstance, limiter: RateLimiter, metrics: MetricsService): void {
+function installRequestHooks(fastify: FastifyInstance, limits: Limits, metrics: MetricsService): void {
   fastify.addHook('onRequest', async (request, reply) => {
-    if (!(await admit(request, reply, limiter))) return reply;
+    if (!(await admit(request, reply, limits))) return reply;
   });
   // A request cut off by its timeout was answered 408 on its socket (answerClientError). The pipeline's
   // refusal of the broken body never leaves; it becomes that 408, so the audit event records what was sent.
@@ -242,13 +257,18 @@ const bearerCaller: BearerIdentity = (request, reply) => {
  * The request id, then the rate limit (answering 429 when it is spent), then
  * the audit record: false when the request was refused and answered.
  */
-async function admit(request: FastifyRequest, reply: FastifyReply, limiter: RateLimiter): Promise<boolean> {
+async function admit(request: FastifyRequest, reply: FastifyReply, limits: Limits): Promise<boolean> {
   reply.header(REQUEST_ID_HEADER, request.id);
   // Register data, tokens and refusals about them: no cache may keep any of it (a route may say otherwise).
   if (isApiRequest(request)) reply.header('cache-control', 'no-store');
   // Helmet sets it too, but its hook never runs for the answers sent here (429) or by the router's refusals.
   reply.header('x-content-type-options', 'nosniff');
-  const decision = await limiter.hit(request.ip);
+  let decision = await limits.limiter.hit(request.ip);
+  const route = request.routeOptions?.url;
+  const ownLimit = route === undefined ? undefined : limits.routes.get(route);
+  if (decision.allowed && route !== undefined && ownLimit !== undefined) {
+    decision = await limits.limiter.hitRoute(route, ownLimit, request.ip);
+  }
   reply.header('ratelimit-limit', decision.limit);
   reply.header('ratelimit-remaining', decision.remaining);
   if (!decision.allowed) {
@@ -274,13 +294,13 @@ async function admit(request: FastifyRequest, reply: FastifyReply, limiter: Rate
  * every other refusal instead: rate limited, a problem, audited.
  */
 function routerRefusalHandler(
-  limiter: RateLimiter,
+  limits: Limits,
   log: AuditLog,
 ): (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => void {
   const audit = auditBeforeSend(log, bearerCaller);
   return (error, request, reply) => {
     const answer = async (): Promise<void> => {
-      if (!(await admit(request, reply, limiter))) return;
+      if (!(await admit(request, reply, limits))) return;
       const refusal =
         error.code === 'FST_ERR_BAD_URL'
           ? DomainError.validation([], 'The address is not valid percent-encoded UTF-8.')

@@ -338,6 +338,28 @@ const sr = {
   identity: 'Identitet',
   dnaReferenceField: 'DNK referenca',
   travelNotices: 'Putovanja u inostranstvo',
+  vetting: 'Provera za poslodavce',
+  vettingHelp:
+    'Da li je kandidat na dan izdavanja pod zabranom rada sa maloletnicima (ili vršenja javne funkcije). Zahtev se beleži kao otkrivanje podataka poslodavcu.',
+  vettingAsk: 'Proveri i izdaj uverenje',
+  vettingBarred: 'POD ZABRANOM na dan izdavanja',
+  vettingNotBarred: 'NIJE POD ZABRANOM na dan izdavanja',
+  certificateNumber: 'Broj uverenja',
+  issuedOn: 'Izdato',
+  validUntil: 'Važi do',
+  downloadCertificate: 'Preuzmi uverenje (PDF)',
+  nextRequest: 'Novi zahtev',
+  employerName: 'Naziv poslodavca',
+  registryNumber: 'Matični broj',
+  activity: 'Delatnost (posao kandidata)',
+  publicOfficeActivity: 'Javna funkcija',
+  candidate: 'Kandidat (kako ga je naveo poslodavac)',
+  requestReference: 'Broj zahteva poslodavca',
+  vettingVolume: 'Provere po poslodavcu',
+  vettingVolumeHelp: 'Broj zahteva za proveru po poslodavcu i danu (poslednjih 30 dana).',
+  until: 'Do dana',
+  day: 'Dan',
+  requests: 'Zahteva',
 } as const;
 
 export type MessageKey = keyof typeof sr;
@@ -681,6 +703,28 @@ const en: Dictionary = {
   identity: 'Identity',
   dnaReferenceField: 'DNA reference',
   travelNotices: 'Travel abroad',
+  vetting: 'Employer vetting',
+  vettingHelp:
+    'Whether the candidate is barred from work with minors (or from a public office) on the day of issue. The request is recorded as a disclosure to the employer.',
+  vettingAsk: 'Check and issue a certificate',
+  vettingBarred: 'BARRED on the day of issue',
+  vettingNotBarred: 'NOT BARRED on the day of issue',
+  certificateNumber: 'Certificate number',
+  issuedOn: 'Issued on',
+  validUntil: 'Valid until',
+  downloadCertificate: 'Download the certificate (PDF)',
+  nextRequest: 'New request',
+  employerName: "Employer's name",
+  registryNumber: 'Registry number',
+  activity: "Activity (the candidate's work)",
+  publicOfficeActivity: 'Public office',
+  candidate: 'Candidate (as the employer names them)',
+  requestReference: "Employer's request reference",
+  vettingVolume: 'Vetting by employer',
+  vettingVolumeHelp: 'Vetting requests per employer and day (the last 30 days).',
+  until: 'Until',
+  day: 'Day',
+  requests: 'Requests',
 };
 
 export type Language = 'sr' | 'en';
@@ -726,6 +770,7 @@ const values: Record<Language, Record<string, string>> = {
     registry_clerk: 'službenik registra',
     police_officer: 'policijski službenik',
     judicial_officer: 'pravosudni službenik',
+    vetting_officer: 'službenik za proveru',
     auditor: 'revizor',
   },
   en: {
@@ -768,6 +813,7 @@ const values: Record<Language, Record<string, string>> = {
     police_officer: 'police officer',
     judicial_officer: 'judicial officer',
     auditor: 'auditor',
+    vetting_officer: 'vetting officer',
   },
 };
 /** Weekday names, ISO 1 (Monday) to 7: as a choice, and as "on <day>s" (Serbian instrumental plural). */

@@ -11,6 +11,7 @@ import { ProximityPage } from './views/proximity';
 import { ReleasesPage } from './views/releases';
 import { UsersPage } from './views/users';
 import { EditPerson, HistoryPage, NewPerson, PersonPage, PersonSearch } from './views/person';
+import { VettingPage, VettingVolumePage } from './views/vetting';
 
 /** The console's pages; the server answers index.html for every /console path, so each is a deep link. */
 export function Routes() {
@@ -33,6 +34,10 @@ export function Routes() {
   if (path === '/disclosures') return ability.can('read', 'Disclosure') ? <DisclosuresPage /> : <p>{t('forbidden')}</p>;
   if (path === '/reference') return ability.can('manage', 'Reference') ? <ReferencePage /> : <p>{t('forbidden')}</p>;
   if (path === '/audit') return ability.can('read', 'AuditEvent') ? <AuditPage /> : <p>{t('forbidden')}</p>;
+  if (path === '/vetting') return ability.can('create', 'VettingRequest') ? <VettingPage /> : <p>{t('forbidden')}</p>;
+  if (path === '/vetting/volume') {
+    return ability.can('read', 'VettingVolume') ? <VettingVolumePage /> : <p>{t('forbidden')}</p>;
+  }
   return <p>{t('notFound')}</p>;
 }
 
@@ -40,6 +45,7 @@ function Home() {
   const { ability } = useSession();
   const { t } = useT();
   if (ability.can('read', 'AuditEvent')) return <AuditPage />;
+  if (ability.can('create', 'VettingRequest')) return <VettingPage />;
   if (ability.can('read', 'Alert')) return <MorningView />;
   if (ability.can('read', 'Person')) return <PersonSearch />;
   if (ability.can('manage', 'User')) return <UsersPage />;

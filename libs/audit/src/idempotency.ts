@@ -4,8 +4,9 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { catchError, from, type Observable, switchMap } from 'rxjs';
 import type { DataSource, EntityManager } from 'typeorm';
+import { Reflector } from '@nestjs/core';
 import { DomainError } from '@app/common';
-import type { Principal } from '@app/authz';
+import { ACCESS_METADATA, type AccessRequirement, type Principal, SCOPE_COLUMNS } from '@app/authz';
 import type { IdempotencyClaim, RequestAudit } from './request-audit';
 
 const KEY = /^[\x21-\x7e]{1,64}$/;
@@ -99,6 +100,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly access: ReplayAccess,
+    private readonly reflector: Reflector,
   ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
@@ -119,9 +121,13 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const principal = request.user;
     const claim: IdempotencyClaim = { userId: principal.userId, key, requestHash: requestHash(request) };
     const reply = http.getResponse<FastifyReply>();
+    // A route granted as a whole (no record scope: a vetting request) answered nothing of the persons its event
+    // names; its permission, checked again by the guard, is the whole rule for the replay too.
+    const requirement = this.reflector.get<AccessRequirement | undefined>(ACCESS_METADATA, context.getHandler());
+    const personScoped = requirement?.kind !== 'permission' || requirement.subject in SCOPE_COLUMNS;
     const replay = async (answer: StoredAnswer): Promise<unknown> => {
       if (answer.requestHash !== claim.requestHash) throw mismatch();
-      if (answer.subjects.length > 0 && !(await this.access.reachesAll(principal, answer.subjects))) {
+      if (personScoped && answer.subjects.length > 0 && !(await this.access.reachesAll(principal, answer.subjects))) {
         // The caller has lost access since the first answer: the same 404 as any record out of reach.
         audit.subject(...answer.subjects);
         throw DomainError.outOfReach('No such person.');

@@ -50,13 +50,13 @@ describe('AbilityFactory', () => {
     );
   });
 
-  it('lets the admin manage the reference data and everyone signed in read it', () => {
+  it('lets the admin manage the reference data and every role but the vetting officer read it', () => {
     for (const role of ROLES) {
       const ability = factory.createForPrincipal({ role, region: role === 'police_officer' ? 'PU-NIS' : null });
       expect([role, ability.can('manage', 'Reference'), ability.can('read', 'Reference')]).toEqual([
         role,
         role === 'admin',
-        true,
+        role !== 'vetting_officer',
       ]);
     }
   });
@@ -67,7 +67,20 @@ describe('AbilityFactory', () => {
       expect([role, ability.can('manage', 'Place'), ability.can('read', 'Place')]).toEqual([
         role,
         role === 'admin',
-        role !== 'auditor',
+        role !== 'auditor' && role !== 'vetting_officer',
+      ]);
+    }
+  });
+
+  it('gives the vetting officer vetting requests and nothing else; auditors the vetting volume', () => {
+    const officer = factory.createForPrincipal({ role: 'vetting_officer', region: null });
+    expect(officer.rules).toEqual([{ action: ['create', 'read'], subject: 'VettingRequest' }]);
+    for (const role of ROLES) {
+      const ability = factory.createForPrincipal({ role, region: role === 'police_officer' ? 'PU-NIS' : null });
+      expect([role, ability.can('create', 'VettingRequest'), ability.can('read', 'VettingVolume')]).toEqual([
+        role,
+        role === 'vetting_officer',
+        role === 'auditor',
       ]);
     }
   });

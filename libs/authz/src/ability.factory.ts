@@ -97,6 +97,12 @@ export const ROLE_RULES: RoleRules = ({ can }, role, region, office) => {
       // Who sent what kind of data abroad, to whom: the record of each disclosure, never the package.
       can('read', 'Disclosure');
       can('read', 'Reference');
+      // How many vetting requests each employer made per day: fishing shows, no candidate does.
+      can('read', 'VettingVolume');
+      break;
+    case 'vetting_officer':
+      // Answers employers (barred or not, with a certificate) and nothing else: no person, no reference data.
+      can(['create', 'read'], 'VettingRequest');
       break;
   }
 };

@@ -61,8 +61,13 @@ interface PersonFields {
 export type ScopedSubject = keyof SubjectFields;
 
 /** Subjects granted or refused as a whole. */
-/** `Place`: the places where minors gather (reference data read by those who read the register). */
-export type PlainSubject = 'User' | 'Reference' | 'Place' | 'PersonLookup' | 'Inbox' | 'AuditEvent' | 'all';
+/**
+ * `Place`: the places where minors gather (reference data read by those who read the register).
+ * `VettingRequest`: an employer's vetting request and its certificate; `VettingVolume`: how many
+ * requests each employer made per day (the auditors' view, no candidate in it).
+ */
+export type PlainSubject =
+  'User' | 'Reference' | 'Place' | 'PersonLookup' | 'Inbox' | 'AuditEvent' | 'VettingRequest' | 'VettingVolume' | 'all';
 
 export type Subject = ScopedSubject | PlainSubject;
 

@@ -11,6 +11,7 @@ export * from './list-pages';
 export * from './location-lists';
 export * from './entities';
 export * from './inbox.service';
+export { dateRange, ListPages } from './list-pages';
 export * from './mail-delivery';
 
 /** Registered by the api only. */

@@ -31,7 +31,8 @@ export class ListPages {
     sql: string,
     params: unknown[],
     keyset: Keyset,
-    view: (row: R) => T & { personId: string },
+    /** A list of persons names each (`personId`); a list of counts names none. */
+    view: (row: R) => T & { personId?: string },
   ): Promise<Page<T>> {
     const after = keyset.after();
     const cursor = after ? positional(after, params.length) : { sql: 'TRUE', params: [] };
@@ -44,7 +45,7 @@ export class ListPages {
       );
       const page = keyset.page(rows, view);
       audit.resultCount = page.items.length;
-      audit.subject(...new Set(page.items.map((item) => item.personId)));
+      audit.subject(...new Set(page.items.flatMap((item) => (item.personId ? [item.personId] : []))));
       return page;
     });
   }

@@ -58,6 +58,13 @@ const DEMO_ACCOUNTS: DemoAccount[] = [
     organisation: 'UIKS, kontrola',
     displayName: 'Demo auditor',
   },
+  {
+    username: 'demo.vetting',
+    role: 'vetting_officer',
+    region: null,
+    organisation: 'UIKS, provera za poslodavce',
+    displayName: 'Demo vetting officer',
+  },
 ];
 
 /**

@@ -11,6 +11,7 @@ import { PersonsController } from './http/persons.controller';
 import { PhotosController } from './http/photos.controller';
 import { ReferenceController } from './http/reference.controller';
 import { WorkplacesController } from './http/workplaces.controller';
+import { VettingRequestsController, VettingVerificationController } from './http/vetting.controller';
 
 export * from './access/disclosure-records';
 export * from './access/person-access';
@@ -44,6 +45,8 @@ export * from './places.service';
 export * from './places/csv';
 export * from './register.module';
 export * from './workplaces.service';
+export * from './vetting/vetting.service';
+export { canonicalCertificateNumber, newCertificateNumber } from './vetting/certificate-number';
 
 /** Registered by the api only. */
 export const REGISTER_CONTROLLERS = [
@@ -61,4 +64,6 @@ export const REGISTER_CONTROLLERS = [
   ReleasesController,
   PersonDisclosuresController,
   DisclosuresController,
+  VettingRequestsController,
+  VettingVerificationController,
 ];

@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditModule, ReplayAccess } from '@app/audit';
 import { AuthzModule } from '@app/authz';
-import { CommonModule } from '@app/common';
+import { AppConfig, CommonModule } from '@app/common';
 import { ComplianceModule } from '@app/compliance';
 import { AcknowledgementsService } from './acknowledgements.service';
 import { AddressChecksService } from './address-checks.service';
@@ -26,6 +26,9 @@ import { ReferenceService } from './reference.service';
 import { PlacesService } from './places.service';
 import { ReleasesService } from './releases.service';
 import { WorkplacesService } from './workplaces.service';
+import { VettingCheck } from './access/vetting-check';
+import { loadVettingKeys, VettingKeys } from './vetting/vetting-keys';
+import { VettingService } from './vetting/vetting.service';
 
 const SERVICES = [
   PersonAccess,
@@ -49,12 +52,18 @@ const SERVICES = [
   ReleasesService,
   DisclosureRecords,
   DisclosuresService,
+  VettingCheck,
+  VettingService,
 ];
 
 /** Persons and everything under them. The api adds the controllers (REGISTER_CONTROLLERS). */
 @Module({
   imports: [TypeOrmModule.forFeature(REGISTER_ENTITIES), CommonModule, AuthzModule, AuditModule, ComplianceModule],
-  providers: [...SERVICES, { provide: ReplayAccess, useExisting: PersonAccess }],
+  providers: [
+    ...SERVICES,
+    { provide: ReplayAccess, useExisting: PersonAccess },
+    { provide: VettingKeys, inject: [AppConfig], useFactory: loadVettingKeys },
+  ],
   exports: [...SERVICES, ReplayAccess],
 })
 export class RegisterModule {}

@@ -6,7 +6,7 @@ export interface Me {
   id: string;
   username: string;
   displayName: string;
-  role: 'admin' | 'registry_clerk' | 'police_officer' | 'judicial_officer' | 'auditor';
+  role: 'admin' | 'registry_clerk' | 'police_officer' | 'judicial_officer' | 'auditor' | 'vetting_officer';
   organisation: string;
   region: string | null;
   /** A registry clerk's UIKS office (none: national reach). */

@@ -46,6 +46,12 @@ export function Layout({ children }: { children: ReactNode }) {
           <Can I="read" a="AuditEvent">
             <Link to="/audit">{t('audit')}</Link>
           </Can>
+          <Can I="create" a="VettingRequest">
+            <Link to="/vetting">{t('vetting')}</Link>
+          </Can>
+          <Can I="read" a="VettingVolume">
+            <Link to="/vetting/volume">{t('vettingVolume')}</Link>
+          </Can>
         </nav>
         <span className="who">
           {t('signedInAs')} <strong>{me.displayName}</strong> ({v(me.role)}

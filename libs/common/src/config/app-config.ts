@@ -64,6 +64,8 @@ export class AppConfig {
     auditSealingKeyFile: string | undefined;
     auditVerifyKeyFiles: string[];
     auditHashKeyFile: string | undefined;
+    /** HMAC key of the vetting candidates' identifiers (a JMBG is never kept in clear). */
+    vettingHashKeyFile: string | undefined;
   };
   readonly audit: {
     /** Folder for checkpoints, meant for separately controlled storage; unset: none written. */
@@ -82,6 +84,15 @@ export class AppConfig {
     lookupAlertThreshold: number;
     /** Audit searches by subject (`subjectId`, `subjectJmbg`) one user may make in an hour. */
     subjectSearchesPerHour: number;
+  };
+  /** Employer vetting (issue #17). */
+  readonly vetting: {
+    /** A certificate is valid this many days from its issue date (the issue date is day 1). */
+    certificateValidDays: number;
+    /** Verifications of a certificate number per client address per minute (the public route's own limit). */
+    verifyPerMinute: number;
+    /** Requests of one employer in one Europe/Belgrade day past which auditors are alerted once (fishing). */
+    maxPerEmployerDay: number;
   };
   readonly register: {
     /** A JMBG check remainder of 1: invalid (default) or check digit 0 (DOMAIN.md: confirm). */
@@ -219,7 +230,7 @@ export function loadConfig(raw: Record<string, string | undefined> = process.env
       lockMs: (env.LOGIN_LOCK_MINUTES ?? 15) * 60_000,
       mfaRequiredRoles:
         env.MFA_REQUIRED_ROLES === undefined
-          ? ['admin', 'registry_clerk', 'police_officer', 'judicial_officer', 'auditor']
+          ? ['admin', 'registry_clerk', 'police_officer', 'judicial_officer', 'auditor', 'vetting_officer']
           : env.MFA_REQUIRED_ROLES.split(',').filter(Boolean),
       mfaIssuer: env.MFA_ISSUER ?? 'Posebna evidencija',
       revocationRefreshMs: env.REVOCATION_REFRESH_MS ?? 2_000,
@@ -233,6 +244,7 @@ export function loadConfig(raw: Record<string, string | undefined> = process.env
       auditSealingKeyFile: env.AUDIT_SEALING_KEY_FILE,
       auditVerifyKeyFiles: env.AUDIT_VERIFY_KEY_FILES ? env.AUDIT_VERIFY_KEY_FILES.split(',').map((f) => f.trim()) : [],
       auditHashKeyFile: env.AUDIT_HASH_KEY_FILE,
+      vettingHashKeyFile: env.VETTING_HASH_KEY_FILE,
     },
     audit: {
       checkpointDir: env.AUDIT_CHECKPOINT_DIR ? path.resolve(env.AUDIT_CHECKPOINT_DIR) : undefined,
@@ -244,6 +256,11 @@ export function loadConfig(raw: Record<string, string | undefined> = process.env
       lookupsPerHour,
       lookupAlertThreshold,
       subjectSearchesPerHour: env.SUBJECT_SEARCH_QUOTA_PER_HOUR ?? 60,
+    },
+    vetting: {
+      certificateValidDays: env.VETTING_CERTIFICATE_VALID_DAYS ?? 90,
+      verifyPerMinute: env.VETTING_VERIFY_PER_MINUTE ?? 30,
+      maxPerEmployerDay: env.VETTING_MAX_PER_EMPLOYER_DAY ?? 50,
     },
     register: {
       jmbgRemainderOne: (env.JMBG_REMAINDER_ONE ?? 'invalid') as 'invalid' | 'zero',

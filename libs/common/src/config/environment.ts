@@ -230,10 +230,10 @@ export class Environment {
   @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value))
   @IsOptional()
   @Matches(
-    /^$|^(admin|registry_clerk|police_officer|judicial_officer|auditor)(,(admin|registry_clerk|police_officer|judicial_officer|auditor))*$/,
+    /^$|^(admin|registry_clerk|police_officer|judicial_officer|auditor|vetting_officer)(,(admin|registry_clerk|police_officer|judicial_officer|auditor|vetting_officer))*$/,
     {
       message:
-        'must be a comma-separated list of roles (admin, registry_clerk, police_officer, judicial_officer, auditor) or empty',
+        'must be a comma-separated list of roles (admin, registry_clerk, police_officer, judicial_officer, auditor, vetting_officer) or empty',
     },
   )
   MFA_REQUIRED_ROLES?: string;
@@ -316,6 +316,32 @@ export class Environment {
   @Min(1)
   @Max(100_000)
   SUBJECT_SEARCH_QUOTA_PER_HOUR?: number;
+
+  @Transform(toInteger)
+  @IsOptional()
+  @IsInt({ message: 'must be a whole number of days' })
+  @Min(1)
+  @Max(366)
+  VETTING_CERTIFICATE_VALID_DAYS?: number;
+
+  @Transform(toInteger)
+  @IsOptional()
+  @IsInt({ message: 'must be a whole number' })
+  @Min(1)
+  @Max(10_000_000)
+  VETTING_VERIFY_PER_MINUTE?: number;
+
+  @Transform(toInteger)
+  @IsOptional()
+  @IsInt({ message: 'must be a whole number' })
+  @Min(1)
+  @Max(100_000)
+  VETTING_MAX_PER_EMPLOYER_DAY?: number;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  VETTING_HASH_KEY_FILE?: string;
 
   @Transform(emptyToUndefined)
   @IsOptional()

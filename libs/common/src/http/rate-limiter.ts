@@ -27,10 +27,26 @@ export class RateLimiter {
     });
   }
 
+  /** A route with a limit of its own (stricter than the default), per address and minute, kept beside it. */
+  private readonly routes = new Map<string, RateLimiterMemory>();
+
   async hit(address: string): Promise<RateDecision> {
-    const limit = this.config.rateLimit.max;
+    return this.consume(this.limiter, this.config.rateLimit.max, address);
+  }
+
+  /** One request to `route`, whose own limit is `perMinute` requests per address (after the default one). */
+  async hitRoute(route: string, perMinute: number, address: string): Promise<RateDecision> {
+    let limiter = this.routes.get(route);
+    if (!limiter) {
+      limiter = new RateLimiterMemory({ keyPrefix: `route:${route}`, points: perMinute, duration: 60 });
+      this.routes.set(route, limiter);
+    }
+    return this.consume(limiter, perMinute, address);
+  }
+
+  private async consume(limiter: RateLimiterMemory, limit: number, address: string): Promise<RateDecision> {
     try {
-      const res = await this.limiter.consume(address);
+      const res = await limiter.consume(address);
       return {
         allowed: true,
         limit,

@@ -21,7 +21,10 @@ import type { Role } from '@app/authz';
 @Index('users_username_lower_key', { synchronize: false })
 @Index(['role', 'region'])
 @Check('users_username_check', `"username" ~ '^[A-Za-z0-9._-]{3,64}$'`)
-@Check('users_role_check', `"role" IN ('admin', 'registry_clerk', 'police_officer', 'judicial_officer', 'auditor')`)
+@Check(
+  'users_role_check',
+  `"role" IN ('admin', 'registry_clerk', 'police_officer', 'judicial_officer', 'auditor', 'vetting_officer')`,
+)
 @Check('users_region_check', `("role" = 'police_officer') = ("region" IS NOT NULL)`)
 @Check('users_office_check', `"office" IS NULL OR "role" = 'registry_clerk'`)
 @Check('users_display_name_check', `length("display_name") BETWEEN 1 AND 200`)

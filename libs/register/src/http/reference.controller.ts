@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { ApiIfMatch, IfMatchVersion, type Page, UUID_PARAM, VersionedETag } from '@app/common';
-import { Authenticated, Permission, RequiresReason } from '@app/authz';
+import { Permission, RequiresReason } from '@app/authz';
 import { Audited, AuditContext, type RequestAudit } from '@app/audit';
 import type { MEASURE_TYPES } from '../measure-types';
 import {
@@ -33,7 +33,7 @@ export class ReferenceController {
   ) {}
 
   @Get('police-administrations')
-  @Authenticated()
+  @Permission('read', 'Reference')
   @Audited('reference.read', { resource: 'police_administration' })
   @ApiOperation({ summary: 'The 27 police administrations' })
   policeAdministrations(@AuditContext() audit: RequestAudit): Promise<ReferenceList<{ code: string; name: string }>> {
@@ -41,7 +41,7 @@ export class ReferenceController {
   }
 
   @Get('uiks-offices')
-  @Authenticated()
+  @Permission('read', 'Reference')
   @Audited('reference.read', { resource: 'uiks_office' })
   @ApiOperation({ summary: 'The offices of the UIKS probation service, with the police administrations each serves' })
   uiksOffices(@AuditContext() audit: RequestAudit): Promise<ReferenceList<UiksOfficeView>> {
@@ -80,7 +80,7 @@ export class ReferenceController {
   }
 
   @Get('counselling-institutions')
-  @Authenticated()
+  @Permission('read', 'Reference')
   @Audited('reference.read', { resource: 'counselling_institution' })
   @ApiOperation({
     summary: 'The institutions a counselling measure may name (centres for social work, health centres)',
@@ -124,7 +124,7 @@ export class ReferenceController {
   }
 
   @Get('offences')
-  @Authenticated()
+  @Permission('read', 'Reference')
   @Audited('reference.read', { resource: 'offence' })
   @ApiOperation({ summary: 'Offences of the Criminal Code covered by the law (the catalogue convictions must use)' })
   offences(@AuditContext() audit: RequestAudit): Promise<ReferenceList<OffenceView>> {
@@ -217,7 +217,7 @@ export class ReferenceController {
   }
 
   @Get('measure-types')
-  @Authenticated()
+  @Permission('read', 'Reference')
   @Audited('reference.read', { resource: 'measure_type' })
   @ApiOperation({ summary: 'The five special measures' })
   measureTypes(@AuditContext() audit: RequestAudit): Promise<ReferenceList<(typeof MEASURE_TYPES)[number]>> {
