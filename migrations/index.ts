@@ -3,6 +3,7 @@ import { EnforcementAlerts1796500000000 } from './1796500000000-EnforcementAlert
 import { Places1796500200000 } from './1796500200000-Places';
 import { AddressChecks1796500300000 } from './1796500300000-AddressChecks';
 import { Counselling1796500400000 } from './1796500400000-Counselling';
+import { Referrals1796600000000 } from './1796600000000-Referrals';
 import { ReportingSchedules1796400200000 } from './1796400200000-ReportingSchedules';
 import { ReleaseReadiness1796400400000 } from './1796400400000-ReleaseReadiness';
 import { Acknowledgements1796400300000 } from './1796400300000-Acknowledgements';
@@ -57,4 +58,5 @@ export const MIGRATIONS: Function[] = [
   Places1796500200000,
   AddressChecks1796500300000,
   Counselling1796500400000,
+  Referrals1796600000000,
 ];

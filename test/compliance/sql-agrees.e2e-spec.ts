@@ -287,6 +287,7 @@ describe('compliance in SQL agrees with the pure schedule', () => {
           status: pure.status,
           nextDueAt: iso(pure.nextDueAt),
           lastCheckInAt: iso(pure.lastCheckInAt),
+          openReferralIds: pure.openReferralIds,
         });
       }),
       { numRuns: 60 },
@@ -326,6 +327,7 @@ describe('compliance in SQL agrees with the pure schedule', () => {
         'register_measures',
         'register_persons',
         'register_places',
+        'register_referrals',
         'register_releases',
         'register_reporting_measures',
         'register_reporting_schedules',
@@ -337,7 +339,7 @@ describe('compliance in SQL agrees with the pure schedule', () => {
 
 /** A register table named in a FROM or JOIN. */
 const REGISTER_TABLE =
-  /\b(?:FROM|JOIN)\s+(?:persons|measures|check_ins|measure_suspensions|addresses|convictions|office_reporting_schedules|address_checks|workplaces|notifications|acknowledgements|counselling_attendances|breaches|places)\b/gi;
+  /\b(?:FROM|JOIN)\s+(?:persons|measures|check_ins|measure_suspensions|addresses|convictions|office_reporting_schedules|address_checks|workplaces|notifications|acknowledgements|counselling_attendances|breaches|places|referrals|referral_items)\b/gi;
 
 /** The UIKS office of the schedules (seeded by migration ReferenceData). */
 const OFFICE = 'UIKS-NIS';

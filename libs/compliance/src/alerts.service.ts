@@ -47,6 +47,19 @@ export function toAlertView(a: Alert): AlertView {
   };
 }
 
+/** The one way an alert becomes resolved (acknowledged on the way when still open). */
+function resolveAlert(alert: Alert, userId: string, resolution: string): void {
+  const now = new Date();
+  if (alert.status === 'open') {
+    alert.acknowledgedAt = now;
+    alert.acknowledgedBy = userId;
+  }
+  alert.status = 'resolved';
+  alert.resolvedAt = now;
+  alert.resolvedBy = userId;
+  alert.resolution = resolution;
+}
+
 const OLDEST_FIRST: KeysetColumn[] = [
   { sql: 'a.raised_at', kind: 'time' },
   { sql: 'a.id', kind: 'uuid' },
@@ -103,16 +116,45 @@ export class AlertsService {
   ): Promise<AlertView> {
     return this.work(audit, principal, id, version, (alert) => {
       if (alert.status === 'resolved') throw DomainError.conflict('The alert is already resolved.');
-      const now = new Date();
-      if (alert.status === 'open') {
-        alert.acknowledgedAt = now;
-        alert.acknowledgedBy = principal.userId;
-      }
-      alert.status = 'resolved';
-      alert.resolvedAt = now;
-      alert.resolvedBy = principal.userId;
-      alert.resolution = resolution;
+      resolveAlert(alert, principal.userId, resolution);
     });
+  }
+
+  /**
+   * The person's alerts among `ids`, in the caller's transaction (locked for
+   * its change): register's referrals name alerts, reached through the person.
+   */
+  async ofPerson(manager: EntityManager, personId: string, ids: readonly string[]): Promise<AlertView[]> {
+    return (await this.lockedOf(manager, personId, ids)).map(toAlertView);
+  }
+
+  /**
+   * Resolves the person's alerts among `ids` not resolved yet, as the resolve
+   * route does (what settled them elsewhere: a referral's outcome), in the
+   * caller's transaction; answers the alerts resolved.
+   */
+  async resolveOpen(
+    manager: EntityManager,
+    personId: string,
+    ids: readonly string[],
+    userId: string,
+    resolution: string,
+  ): Promise<AlertView[]> {
+    const open = (await this.lockedOf(manager, personId, ids)).filter((a) => a.status !== 'resolved');
+    for (const alert of open) resolveAlert(alert, userId, resolution);
+    return (await manager.getRepository(Alert).save(open)).map(toAlertView);
+  }
+
+  private lockedOf(manager: EntityManager, personId: string, ids: readonly string[]): Promise<Alert[]> {
+    if (ids.length === 0) return Promise.resolve([]);
+    return manager
+      .getRepository(Alert)
+      .createQueryBuilder('a')
+      .where('a.person_id = :personId AND a.id IN (:...ids)', { personId, ids })
+      .orderBy('a.raised_at')
+      .addOrderBy('a.id')
+      .setLock('pessimistic_write')
+      .getMany();
   }
 
   private work(

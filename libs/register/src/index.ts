@@ -4,6 +4,7 @@ import { AddressesController } from './http/addresses.controller';
 import { ArrivalsController } from './http/arrivals.controller';
 import { ConvictionsMeasuresController } from './http/convictions-measures.controller';
 import { MeasureActsController } from './http/measure-acts.controller';
+import { ReferralsController } from './http/referrals.controller';
 import { ReleasesController } from './http/releases.controller';
 import { PersonDetailsController } from './http/person-details.controller';
 import { PersonsController } from './http/persons.controller';
@@ -37,6 +38,7 @@ export * from './persons.service';
 export * from './photos.service';
 export * from './places.service';
 export * from './places/csv';
+export * from './referrals.service';
 export * from './register.module';
 export * from './workplaces.service';
 
@@ -54,4 +56,5 @@ export const REGISTER_CONTROLLERS = [
   MeasureActsController,
   AcknowledgementsController,
   ReleasesController,
+  ReferralsController,
 ];

@@ -22,6 +22,7 @@ import { PersonsService } from './persons.service';
 import { PhotosService } from './photos.service';
 import { ReferenceService } from './reference.service';
 import { PlacesService } from './places.service';
+import { ReferralsService } from './referrals.service';
 import { ReleasesService } from './releases.service';
 import { WorkplacesService } from './workplaces.service';
 
@@ -45,6 +46,7 @@ const SERVICES = [
   NotificationsService,
   AcknowledgementsService,
   ReleasesService,
+  ReferralsService,
 ];
 
 /** Persons and everything under them. The api adds the controllers (REGISTER_CONTROLLERS). */

@@ -32,6 +32,8 @@ const TABLES = [
   'office_reporting_schedules',
   'acknowledgements',
   'address_checks',
+  'referrals',
+  'referral_items',
 ];
 const ENTITIES = [
   'Person',
@@ -53,6 +55,8 @@ const ENTITIES = [
   'OfficeReportingSchedule',
   'Acknowledgement',
   'AddressCheck',
+  'Referral',
+  'ReferralItem',
 ];
 
 const ALLOWED = [

@@ -20,6 +20,8 @@ import { Person } from './person.entity';
 import { Photo } from './photo.entity';
 import { Place } from './place.entity';
 import { PhysicalDescription } from './physical-description.entity';
+import { Referral } from './referral.entity';
+import { ReferralItem } from './referral-item.entity';
 import { Workplace } from './workplace.entity';
 
 export {
@@ -44,6 +46,8 @@ export {
   PhysicalDescription,
   Place,
   ReferenceHistoryEntry,
+  Referral,
+  ReferralItem,
   Workplace,
 };
 export const REGISTER_ENTITIES = [
@@ -70,4 +74,6 @@ export const REGISTER_ENTITIES = [
   CounsellingAttendance,
   Acknowledgement,
   AddressCheck,
+  Referral,
+  ReferralItem,
 ];
