@@ -278,6 +278,19 @@ export const VALID_INPUTS: Record<string, ValidInput> = {
   },
   'GET persons/:id/address-checks': { query: PAGE },
   'POST persons/:id/address-checks/:checkId/void': {},
+  'POST persons/:id/referrals': {
+    body: (ids) => ({
+      breachIds: [ids.breachId],
+      prosecutorOffice: 'Osnovno javno tužilaštvo u Nišu',
+      referredOn: '2026-01-06',
+    }),
+  },
+  'GET persons/:id/referrals': { query: PAGE },
+  'PATCH persons/:id/referrals/:referralId': {
+    headers: IF_MATCH,
+    body: () => ({ outcome: 'charged', outcomeOn: '2026-01-20', caseNumber: 'KT 12/26' }),
+  },
+  'POST persons/:id/referrals/:referralId/void': {},
   'GET compliance/overdue': { query: { region: 'PU-NIS', ...PAGE } },
   'GET compliance/due': { query: { region: 'PU-NIS', from: '2026-11-28', to: '2026-12-05', ...PAGE } },
   'GET compliance/proximity': { query: { metres: '300', ...PAGE } },
@@ -484,6 +497,7 @@ export function pathOf(route: RegisteredRoute, ids: Ids): string {
     counsellingId: ids.counsellingId,
     acknowledgementId: ids.acknowledgementId,
     checkId: ids.addressCheckId,
+    referralId: ids.referralId,
   };
   // A parameter naming nothing recorded here (a pending change): an id that exists nowhere.
   for (const param of route.params) values[param] ??= '00000000-0000-4000-8000-000000000000';
