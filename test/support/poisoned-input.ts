@@ -296,7 +296,15 @@ export const VALID_INPUTS: Record<string, ValidInput> = {
   'GET compliance/proximity': { query: { metres: '300', ...PAGE } },
   'GET compliance/releases': { query: { from: '2026-11-28', to: '2026-12-05', ...PAGE } },
   'GET compliance/address-checks/due': { query: { olderThanDays: '90', ...PAGE } },
-  'GET alerts': { query: { region: 'PU-NIS', status: 'open', kind: 'missed_check_in', ...PAGE } },
+  'GET alerts': {
+    query: {
+      region: 'PU-NIS',
+      status: 'open',
+      kind: 'missed_check_in',
+      personId: '00000000-0000-4000-8000-000000000000',
+      ...PAGE,
+    },
+  },
   'GET alerts/:id': {},
   'POST alerts/:id/acknowledge': {},
   'POST alerts/:id/resolve': { body: () => ({ resolution: 'Javio se naknadno, upozoren pismeno.' }) },

@@ -81,6 +81,7 @@ export class AlertsService {
       if (query.status) q.andWhere('a.status = :status', { status: query.status });
       if (query.kind) q.andWhere('a.kind = :kind', { kind: query.kind });
       if (query.region) q.andWhere('a.police_administration = :region', { region: query.region });
+      if (query.personId) q.andWhere('a.person_id = :personId', { personId: query.personId });
       const page = await new Keyset(OLDEST_FIRST, query).pageOf(q, toAlertView);
       audit.resultCount = page.items.length;
       audit.subject(...new Set(page.items.map((item) => item.personId)));
