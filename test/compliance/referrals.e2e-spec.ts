@@ -2,6 +2,7 @@ import request from 'supertest';
 import { eventsOf, rid } from '../support/audit';
 import { bearer, signedIn, type TestAccount, type Tokens } from '../support/identity';
 import { insertMeasure, REASON, registerPerson } from '../support/register';
+import { runtimeRoleUrl } from '../support/runtime-role';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 const DAY_MS = 86_400_000;
@@ -306,6 +307,33 @@ describe('referrals to the prosecutor and non_compliant', () => {
       expect([list.status, list.body]).toEqual([200, { items: [res.body], nextCursor: null }]);
     });
 
+    it('is made once for a repeated Idempotency-Key, and the same key with another body is 422', async () => {
+      const p = await overduePerson();
+      const send = (body: Record<string, unknown>) =>
+        request(t.server)
+          .post(url(p.personId))
+          .set({ ...as(clerk), 'Idempotency-Key': `referral-${p.personId}` })
+          .send(body);
+      const first = await send(valid(p));
+      const replay = await send(valid(p));
+      expect([first.status, replay.status, replay.body]).toEqual([201, 201, first.body]);
+      const other = await send(valid({ alertId: p.alertId }));
+      expect([other.status, other.body.type]).toEqual([422, 'urn:register:problem:idempotency_mismatch']);
+      expect(await referralRows(p.personId)).toHaveLength(1);
+    });
+
+    it("lists one person's alerts for the referral form (GET /alerts?personId=)", async () => {
+      const p = await overduePerson();
+      await overduePerson();
+      const res = await request(t.server).get('/api/v1/alerts').query({ personId: p.personId }).set(as(officerNis));
+      expect([res.status, res.body.items.map((a: { id: string }) => a.id)]).toEqual([200, [p.alertId]]);
+      const elsewhere = await request(t.server)
+        .get('/api/v1/alerts')
+        .query({ personId: p.personId })
+        .set(as(officerBeograd));
+      expect([elsewhere.status, elsewhere.body.items]).toEqual([200, []]);
+    });
+
     it('makes even a person without measures non_compliant', async () => {
       const person = await registerPerson(t, { regions: ['PU-NIS'] });
       const [breach] = await t.dataSource.query(
@@ -453,5 +481,52 @@ describe('referrals to the prosecutor and non_compliant', () => {
       const late = await outcome(clerk, r.personId, r.referralId, '2', { outcome: 'dismissed', outcomeOn: day(0) });
       expect([late.status, late.body.detail]).toEqual([409, 'The referral is void.']);
     });
+  });
+});
+
+describe('referrals as the runtime role', () => {
+  let owner: TestApp;
+  let t: TestApp;
+
+  beforeAll(async () => {
+    owner = await startTestApp();
+    const url = await runtimeRoleUrl(owner, 'register_test_referrals', 'referrals-test-password');
+    t = await startTestApp({ DATABASE_URL: url }, [], owner.database);
+  });
+
+  afterAll(async () => {
+    await t?.close();
+    await owner?.close();
+  });
+
+  it('refers, reads the status, records the outcome (resolving the alert) and voids with only the grants of register_app', async () => {
+    const officer = await signedIn(t, 'police_officer', 'PU-NIS');
+    const clerk = await signedIn(t, 'registry_clerk');
+    const person = await registerPerson(owner, { regions: ['PU-NIS'] });
+    const measureId = await insertMeasure(owner, person.id, 'PU-NIS');
+    const [alert] = await owner.dataSource.query(
+      `INSERT INTO alerts (kind, person_id, measure_id, source_id, due_date, police_administration, raised_at)
+       VALUES ('missed_check_in', $1, $2, $2, '2025-07-01', 'PU-NIS', '2025-07-03T08:00:00Z') RETURNING id`,
+      [person.id, measureId],
+    );
+    const headers = (account: Tokens) => ({ ...bearer(account.accessToken), ...REASON });
+    const url = `/api/v1/persons/${person.id}/referrals`;
+    const referred = await request(t.server)
+      .post(url)
+      .set(headers(officer))
+      .send({ alertIds: [alert.id], prosecutorOffice: OFFICE, referredOn: day(0) });
+    expect(referred.status).toBe(201);
+    const read = await request(t.server).get(`/api/v1/persons/${person.id}`).set(headers(officer));
+    expect([read.status, read.body.compliance.status]).toEqual([200, 'non_compliant']);
+    const decided = await request(t.server)
+      .patch(`${url}/${referred.body.id}`)
+      .set({ ...headers(officer), 'If-Match': '1' })
+      .send({ outcome: 'dismissed', outcomeOn: day(0) });
+    expect(decided.status).toBe(200);
+    const [{ status }] = await owner.dataSource.query(`SELECT status FROM alerts WHERE id = $1`, [alert.id]);
+    expect(status).toBe('resolved');
+    const voided = await request(t.server).post(`${url}/${referred.body.id}/void`).set(headers(clerk));
+    const list = await request(t.server).get(url).set(headers(officer));
+    expect([voided.status, list.status, list.body.items.length]).toEqual([200, 200, 1]);
   });
 });
