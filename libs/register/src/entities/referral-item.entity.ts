@@ -2,7 +2,6 @@ import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedCo
 import { Alert } from '@app/compliance';
 import { Breach } from './breach.entity';
 import { Person } from './person.entity';
-import { Referral } from './referral.entity';
 
 /**
  * One item of a referral: an alert (compliance's) or a breach of the person,
@@ -21,9 +20,10 @@ export class ReferralItem {
   @Column({ type: 'uuid' })
   referralId: string;
 
-  @ManyToOne(() => Referral, (referral) => referral.items, { onDelete: 'RESTRICT' })
+  // By entity name: the referral names its items (no import cycle between the two files).
+  @ManyToOne('Referral', 'items', { onDelete: 'RESTRICT' })
   @JoinColumn({ name: 'referral_id' })
-  referral?: Relation<Referral>;
+  referral?: unknown;
 
   @Column({ type: 'uuid' })
   personId: string;
