@@ -142,8 +142,14 @@ describe('referrals to the prosecutor and non_compliant', () => {
         'urn:register:problem:not_found',
         'No such person.',
       ]);
+      // Nothing was disclosed: the refusal names no recipient.
       const [event] = await eventsOf(t, requestId);
-      expect([event.outcome, event.http_status, event.subject_person_ids]).toEqual(['denied', 404, [p.personId]]);
+      expect([event.outcome, event.http_status, event.subject_person_ids, event.recipient]).toEqual([
+        'denied',
+        404,
+        [p.personId],
+        null,
+      ]);
       const list = await request(t.server).get(url(p.personId)).set(as(officerBeograd));
       expect(list.status).toBe(404);
       expect(await referralRows(p.personId)).toEqual([]);

@@ -70,7 +70,6 @@ export class ReferralsService {
 
   record(audit: RequestAudit, principal: Principal, personId: string, input: CreateReferralDto): Promise<ReferralView> {
     audit.on('referral').subject(personId);
-    audit.recipient = input.prosecutorOffice;
     return this.access.within(
       audit,
       principal,
@@ -111,6 +110,8 @@ export class ReferralsService {
             `Already referred, awaiting the outcome: ${pending.map((i) => i.alertId ?? i.breachId).join(', ')}.`,
           );
         }
+        // A disclosure: the event names who received the person's data, once the referral is made.
+        audit.recipient = input.prosecutorOffice;
         return person.create(
           Referral,
           'referral',
