@@ -6,6 +6,7 @@ import { AddressChecks1796500300000 } from './1796500300000-AddressChecks';
 import { Counselling1796500400000 } from './1796500400000-Counselling';
 import { ProximityPairs1796600100000 } from './1796600100000-ProximityPairs';
 import { Vetting1796600200000 } from './1796600200000-Vetting';
+import { Referrals1796600000000 } from './1796600000000-Referrals';
 import { ReportingSchedules1796400200000 } from './1796400200000-ReportingSchedules';
 import { ReleaseReadiness1796400400000 } from './1796400400000-ReleaseReadiness';
 import { Acknowledgements1796400300000 } from './1796400300000-Acknowledgements';
@@ -60,6 +61,7 @@ export const MIGRATIONS: Function[] = [
   Places1796500200000,
   AddressChecks1796500300000,
   Counselling1796500400000,
+  Referrals1796600000000,
   ProximityPairs1796600100000,
   Vetting1796600200000,
   Disclosures1796600300000,

@@ -5,7 +5,7 @@ import { newCertificateNumber } from '@app/register';
 import { bearer, createAccount, signedIn } from './support/identity';
 import { eventsOf, rid } from './support/audit';
 import { insertAddress, insertConviction, insertMeasure, nextJmbg, REASON, registerPerson } from './support/register';
-import { insertAcknowledgement, insertDisclosure } from './support/records';
+import { insertAcknowledgement, insertDisclosure, insertReferral } from './support/records';
 import { registeredRoutes } from './support/routes';
 import { startTestApp, type TestApp } from './support/test-app';
 
@@ -52,6 +52,8 @@ interface Context {
   /** A vetting request and its certificate's number. */
   vettingRequestId: string;
   certificateNumber: string;
+  /** A referral of the alert to the prosecutor, without an outcome, at version 1. */
+  referralId: string;
 }
 
 interface RouteCase {
@@ -417,6 +419,37 @@ const MATRIX: RouteCase[] = [
   {
     route: 'POST persons/:id/address-checks/:checkId/void',
     url: (c) => `/api/v1/persons/${c.personId}/address-checks/${c.addressCheckId}/void`,
+    headers: REASON,
+    expect: { anonymous: 401, registry_clerk: 200, others: 403 },
+  },
+  {
+    route: 'POST persons/:id/referrals',
+    url: (c) => `/api/v1/persons/${c.personId}/referrals`,
+    headers: REASON,
+    body: (c: Context) => ({
+      breachIds: [c.breachId],
+      prosecutorOffice: 'Osnovno javno tužilaštvo u Nišu',
+      referredOn: '2026-01-06',
+    }),
+    // The person is in PU-NIS: not the officer's PU-BEOGRAD.
+    expect: { anonymous: 401, registry_clerk: 201, police_officer: 404, others: 403 },
+  },
+  {
+    route: 'GET persons/:id/referrals',
+    url: (c) => `/api/v1/persons/${c.personId}/referrals`,
+    headers: REASON,
+    expect: { ...READERS(200), police_officer: 404, judicial_officer: 403 },
+  },
+  {
+    route: 'PATCH persons/:id/referrals/:referralId',
+    url: (c) => `/api/v1/persons/${c.personId}/referrals/${c.referralId}`,
+    headers: { ...REASON, 'If-Match': '"1"' },
+    body: { outcome: 'dismissed', outcomeOn: '2026-01-20' },
+    expect: { anonymous: 401, registry_clerk: 200, police_officer: 404, others: 403 },
+  },
+  {
+    route: 'POST persons/:id/referrals/:referralId/void',
+    url: (c) => `/api/v1/persons/${c.personId}/referrals/${c.referralId}/void`,
     headers: REASON,
     expect: { anonymous: 401, registry_clerk: 200, others: 403 },
   },
@@ -894,6 +927,7 @@ describe('access matrix', () => {
        VALUES ($1, $2, 'PU-NIS', '2026-01-05T20:00:00Z', 'confirmed', 'Zatečen', $3) RETURNING id`,
       [person.id, addressId, target.user.id],
     );
+    const referralId = await insertReferral(t, person.id, alertId, target.user.id);
     const [{ id: roleChangeId }] = await t.dataSource.query(
       `INSERT INTO user_role_changes (user_id, role, from_role, requested_by)
        VALUES ($1, 'registry_clerk', 'auditor', $2) RETURNING id`,
@@ -948,6 +982,7 @@ describe('access matrix', () => {
       acknowledgementId,
       addressCheckId,
       disclosureId,
+      referralId,
     };
     let call = request(t.server)[method](c.url(context)).set(headers).set('X-Request-Id', requestId);
     if (c.body) call = call.send(typeof c.body === 'function' ? c.body(context) : c.body);

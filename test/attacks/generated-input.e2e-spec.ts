@@ -668,6 +668,7 @@ describe('attacks: generated input on every route', () => {
       breachId: records.breachId,
       counsellingId: records.counsellingId,
       checkId: records.addressCheckId,
+      referralId: records.referralId,
     };
     if (param !== 'id') return byName[param] ? [byName[param]!] : [];
     const first = route.path.split('/')[0];

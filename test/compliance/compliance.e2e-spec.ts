@@ -131,6 +131,7 @@ describe('compliance', () => {
         status: 'overdue',
         nextDueAt: belgradeMidnight(addDays(r.startsOn, 120)).toISOString(),
         lastCheckInAt: null,
+        openReferralIds: [],
       });
 
       const overdue = await request(t.server).get('/api/v1/compliance/overdue?region=PU-NIS&limit=100').set(as(clerk));
@@ -228,6 +229,7 @@ describe('compliance', () => {
           status: 'compliant',
           nextDueAt: belgradeMidnight(addDays(r.startsOn, 150)).toISOString(),
           lastCheckInAt: res.body.occurredAt,
+          openReferralIds: [],
         },
       });
       expect((await alertsOf(r.measureId)).map((a: { status: string }) => a.status)).toEqual(['open', 'open', 'open']);
@@ -326,7 +328,12 @@ describe('compliance', () => {
       .send({ action: 'suspend', effectiveOn: today })
       .expect(200);
     const person = await request(t.server).get(`/api/v1/persons/${r.personId}`).set(as(clerk));
-    expect(person.body.compliance).toEqual({ status: 'suspended', nextDueAt: null, lastCheckInAt: null });
+    expect(person.body.compliance).toEqual({
+      status: 'suspended',
+      nextDueAt: null,
+      lastCheckInAt: null,
+      openReferralIds: [],
+    });
   });
 
   describe('notifications', () => {

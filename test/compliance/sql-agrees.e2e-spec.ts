@@ -252,43 +252,59 @@ describe('compliance in SQL agrees with the pure schedule', () => {
     );
   });
 
-  it("on a person's compliance over several measures, as ComplianceService.ofPerson answers it", async () => {
+  it("on a person's compliance over several measures and referrals, as ComplianceService.ofPerson answers it", async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(scenario, { maxLength: 3 }), fc.nat(), async (scenarios, pick) => {
-        const person = (await registerPerson(t)).id;
-        // One moment for all; no check-in lies after it; the person's custody is all the scenarios'.
-        const now = scenarios.length ? scenarios[pick % scenarios.length].now : new Date('2025-06-01T10:00:00Z');
-        const custody = scenarios.flatMap((s) => s.custody);
-        const schedules: ReportingMeasure[] = [];
-        for (const [i, s] of scenarios.entries()) {
-          const checkIns = s.checkIns.filter((c) => c.at <= now);
-          const { measure } = await record(person, { ...s, checkIns, custody: i === 0 ? custody : [] });
-          if (s.authority === 'counselling') {
-            schedules.push({ ...measure, custody });
-            continue;
+      fc.asyncProperty(
+        fc.array(scenario, { maxLength: 3 }),
+        fc.nat(),
+        // Referrals to the prosecutor: each awaiting its outcome (true) or decided.
+        fc.array(fc.boolean(), { maxLength: 2 }),
+        async (scenarios, pick, referrals) => {
+          const person = (await registerPerson(t)).id;
+          // One moment for all; no check-in lies after it; the person's custody is all the scenarios'.
+          const now = scenarios.length ? scenarios[pick % scenarios.length].now : new Date('2025-06-01T10:00:00Z');
+          const custody = scenarios.flatMap((s) => s.custody);
+          const schedules: ReportingMeasure[] = [];
+          for (const [i, s] of scenarios.entries()) {
+            const checkIns = s.checkIns.filter((c) => c.at <= now);
+            const { measure } = await record(person, { ...s, checkIns, custody: i === 0 ? custody : [] });
+            if (s.authority === 'counselling') {
+              schedules.push({ ...measure, custody });
+              continue;
+            }
+            // Both schedules of the measure count: the other authority's is every 30 days.
+            const other = s.authority === 'police' ? 'uiks' : 'police';
+            schedules.push(
+              { ...measure, custody },
+              {
+                ...measure,
+                kind: 'every_days',
+                everyDays: 30,
+                weekdays: null,
+                custody,
+                checkIns: checkIns.filter((c) => c.authority === other).map((c) => c.at),
+              },
+            );
           }
-          // Both schedules of the measure count: the other authority's is every 30 days.
-          const other = s.authority === 'police' ? 'uiks' : 'police';
-          schedules.push(
-            { ...measure, custody },
-            {
-              ...measure,
-              kind: 'every_days',
-              everyDays: 30,
-              weekdays: null,
-              custody,
-              checkIns: checkIns.filter((c) => c.authority === other).map((c) => c.at),
-            },
-          );
-        }
-        const view = await t.app.get(ComplianceService).ofPerson(t.dataSource.manager, person, now);
-        const pure = personCompliance(schedules, now, RULES);
-        expect({ ...view, nextDueAt: iso(view.nextDueAt), lastCheckInAt: iso(view.lastCheckInAt) }).toEqual({
-          status: pure.status,
-          nextDueAt: iso(pure.nextDueAt),
-          lastCheckInAt: iso(pure.lastCheckInAt),
-        });
-      }),
+          const open: string[] = [];
+          for (const pending of referrals) {
+            const [row] = await t.dataSource.query(
+              `INSERT INTO referrals (person_id, prosecutor_office, referred_on, referred_by, outcome, outcome_on)
+             VALUES ($1, 'OJT', '2025-01-10', $1, $2, $3) RETURNING id`,
+              [person, pending ? null : 'dismissed', pending ? null : '2025-02-01'],
+            );
+            if (pending) open.push(row.id);
+          }
+          const view = await t.app.get(ComplianceService).ofPerson(t.dataSource.manager, person, now);
+          const pure = personCompliance(schedules, now, RULES, open.sort());
+          expect({ ...view, nextDueAt: iso(view.nextDueAt), lastCheckInAt: iso(view.lastCheckInAt) }).toEqual({
+            status: pure.status,
+            nextDueAt: iso(pure.nextDueAt),
+            lastCheckInAt: iso(pure.lastCheckInAt),
+            openReferralIds: pure.openReferralIds,
+          });
+        },
+      ),
       { numRuns: 60 },
     );
   });
@@ -328,6 +344,7 @@ describe('compliance in SQL agrees with the pure schedule', () => {
         'register_persons',
         'register_places',
         'register_proximity_reach',
+        'register_referrals',
         'register_releases',
         'register_reporting_measures',
         'register_reporting_schedules',
@@ -339,7 +356,7 @@ describe('compliance in SQL agrees with the pure schedule', () => {
 
 /** A register table named in a FROM or JOIN. */
 const REGISTER_TABLE =
-  /\b(?:FROM|JOIN)\s+(?:persons|measures|check_ins|measure_suspensions|addresses|convictions|office_reporting_schedules|address_checks|workplaces|notifications|acknowledgements|counselling_attendances|breaches|places)\b/gi;
+  /\b(?:FROM|JOIN)\s+(?:persons|measures|check_ins|measure_suspensions|addresses|convictions|office_reporting_schedules|address_checks|workplaces|notifications|acknowledgements|counselling_attendances|breaches|places|referrals|referral_items)\b/gi;
 
 /** The UIKS office of the schedules (seeded by migration ReferenceData). */
 const OFFICE = 'UIKS-NIS';

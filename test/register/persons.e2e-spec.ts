@@ -61,7 +61,7 @@ describe('persons', () => {
         dnaReference: null,
         convictions: [],
         measures: [],
-        compliance: { status: 'none', nextDueAt: null, lastCheckInAt: null },
+        compliance: { status: 'none', nextDueAt: null, lastCheckInAt: null, openReferralIds: [] },
         managingOfficerId: null,
         version: 1,
       });

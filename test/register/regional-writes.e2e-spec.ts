@@ -31,6 +31,7 @@ const PERSON_SUBJECTS: Exclude<ScopedSubject, 'Alert'>[] = [
   'Acknowledgement',
   'AddressCheck',
   'Disclosure',
+  'Referral',
 ];
 
 const REGIONAL_WRITES: RoleRules = ({ can }, role, region) => {
@@ -228,6 +229,25 @@ const WRITES: WriteCase[] = [
       travelNoticeId: r.notificationId,
     }),
   },
+  {
+    route: 'POST persons/:id/referrals',
+    url: (r) => `/persons/${r.personId}/referrals`,
+    body: (r) => ({
+      breachIds: [r.breachId],
+      prosecutorOffice: 'Osnovno javno tužilaštvo u Nišu',
+      referredOn: '2026-01-06',
+    }),
+  },
+  {
+    route: 'PATCH persons/:id/referrals/:referralId',
+    url: (r) => `/persons/${r.personId}/referrals/${r.referralId}`,
+    ifMatch: true,
+    body: { outcome: 'dismissed', outcomeOn: '2026-01-20' },
+  },
+  {
+    route: 'POST persons/:id/referrals/:referralId/void',
+    url: (r) => `/persons/${r.personId}/referrals/${r.referralId}/void`,
+  },
 ];
 
 /** Every row of the person's records, to show a refused write changed nothing. */
@@ -253,6 +273,8 @@ async function snapshot(t: TestApp, personId: string): Promise<unknown> {
             (SELECT json_agg(x ORDER BY x.id) FROM acknowledgements x WHERE x.person_id = $1) AS acknowledgements,
             (SELECT json_agg(x ORDER BY x.id) FROM address_checks x WHERE x.person_id = $1) AS address_checks,
             (SELECT json_agg(x ORDER BY x.id) FROM disclosures x WHERE x.person_id = $1) AS disclosures,
+            (SELECT json_agg(x ORDER BY x.id) FROM referrals x WHERE x.person_id = $1) AS referrals,
+            (SELECT json_agg(x ORDER BY x.id) FROM referral_items x WHERE x.person_id = $1) AS referral_items,
             (SELECT count(*) FROM person_history x WHERE x.person_id = $1) AS history`,
     [personId],
   );

@@ -298,12 +298,33 @@ export const VALID_INPUTS: Record<string, ValidInput> = {
   },
   'GET disclosures': { query: { from: '2026-01-01', to: '2026-12-31', country: 'HU', ...PAGE } },
   'GET disclosures/:id/package': { query: { format: 'pdf' } },
+  'POST persons/:id/referrals': {
+    body: (ids) => ({
+      breachIds: [ids.breachId],
+      prosecutorOffice: 'Osnovno javno tužilaštvo u Nišu',
+      referredOn: '2026-01-06',
+    }),
+  },
+  'GET persons/:id/referrals': { query: PAGE },
+  'PATCH persons/:id/referrals/:referralId': {
+    headers: IF_MATCH,
+    body: () => ({ outcome: 'charged', outcomeOn: '2026-01-20', caseNumber: 'KT 12/26' }),
+  },
+  'POST persons/:id/referrals/:referralId/void': {},
   'GET compliance/overdue': { query: { region: 'PU-NIS', ...PAGE } },
   'GET compliance/due': { query: { region: 'PU-NIS', from: '2026-11-28', to: '2026-12-05', ...PAGE } },
   'GET compliance/proximity': { query: { metres: '300', ...PAGE } },
   'GET compliance/releases': { query: { from: '2026-11-28', to: '2026-12-05', ...PAGE } },
   'GET compliance/address-checks/due': { query: { olderThanDays: '90', ...PAGE } },
-  'GET alerts': { query: { region: 'PU-NIS', status: 'open', kind: 'missed_check_in', ...PAGE } },
+  'GET alerts': {
+    query: {
+      region: 'PU-NIS',
+      status: 'open',
+      kind: 'missed_check_in',
+      personId: '00000000-0000-4000-8000-000000000000',
+      ...PAGE,
+    },
+  },
   'GET alerts/:id': {},
   'POST alerts/:id/acknowledge': {},
   'POST alerts/:id/resolve': { body: () => ({ resolution: 'Javio se naknadno, upozoren pismeno.' }) },
@@ -518,6 +539,7 @@ export function pathOf(route: RegisteredRoute, ids: Ids): string {
     counsellingId: ids.counsellingId,
     acknowledgementId: ids.acknowledgementId,
     checkId: ids.addressCheckId,
+    referralId: ids.referralId,
   };
   // A parameter naming nothing recorded here (a pending change): an id that exists nowhere.
   for (const param of route.params) values[param] ??= '00000000-0000-4000-8000-000000000000';

@@ -31,6 +31,8 @@ export interface Records {
   addressCheckId: string;
   /** A disclosure of the person's measures to Hungary. */
   disclosureId: string;
+  /** A referral of the alert to the prosecutor (2026-01-06), without an outcome. */
+  referralId: string;
   /** Inbox items, one per user named in `inboxOwners`, in that order. */
   inboxItemIds: string[];
 }
@@ -100,6 +102,7 @@ export async function insertRecords(t: TestApp, recordedBy: string, inboxOwners:
     [personId, addressId, recordedBy],
   );
   const disclosureId = await insertDisclosure(t, personId, recordedBy);
+  const referralId = await insertReferral(t, personId, alertId, recordedBy);
   const inboxItemIds: string[] = [];
   for (const owner of inboxOwners) {
     inboxItemIds.push(
@@ -126,8 +129,29 @@ export async function insertRecords(t: TestApp, recordedBy: string, inboxOwners:
     acknowledgementId,
     addressCheckId,
     disclosureId,
+    referralId,
     inboxItemIds,
   };
+}
+
+/** A referral of `alertId` to the prosecutor on 2026-01-06, without an outcome, written directly. */
+export async function insertReferral(
+  t: TestApp,
+  personId: string,
+  alertId: string,
+  referredBy: string,
+): Promise<string> {
+  const [referral] = await t.dataSource.query(
+    `INSERT INTO referrals (person_id, prosecutor_office, referred_on, referred_by)
+     VALUES ($1, 'Osnovno javno tužilaštvo u Nišu', '2026-01-06', $2) RETURNING id`,
+    [personId, referredBy],
+  );
+  await t.dataSource.query(`INSERT INTO referral_items (referral_id, person_id, alert_id) VALUES ($1, $2, $3)`, [
+    referral.id,
+    personId,
+    alertId,
+  ]);
+  return referral.id;
 }
 
 /** An acknowledgement of `measureIds` explained on 2026-01-05, with a PNG as its signed form, written directly. */

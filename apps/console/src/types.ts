@@ -66,6 +66,22 @@ export interface Compliance {
   status: string;
   nextDueAt: string | null;
   lastCheckInAt: string | null;
+  /** Referrals to the prosecutor awaiting their outcome (why the status is non_compliant). */
+  openReferralIds?: string[];
+}
+
+/** A referral of breaches and alerts to the prosecutor (`/persons/:id/referrals`). */
+export interface Referral {
+  id: string;
+  alertIds: string[];
+  breachIds: string[];
+  prosecutorOffice: string;
+  referredOn: string;
+  outcome: 'charged' | 'dismissed' | 'convicted' | null;
+  outcomeOn: string | null;
+  caseNumber: string | null;
+  voidedAt: string | null;
+  version: number;
 }
 
 export interface Person {

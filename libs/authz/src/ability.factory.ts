@@ -44,6 +44,8 @@ export const ROLE_RULES: RoleRules = ({ can }, role, region, office) => {
       can(['create', 'read', 'export'], 'Disclosure', served);
       // Clerks create all register data: an address check reported to them, and voiding a mistaken one.
       can(['read', 'record', 'void'], 'AddressCheck', served);
+      // Referrals to the prosecutor as other enforcement acts; only a clerk corrects a recorded outcome.
+      can(['read', 'record', 'update', 'void'], 'Referral', served);
       can(['read', 'update'], 'PhysicalDescription', served);
       can('read', ['Compliance', 'PersonHistory', 'Photo'], served);
       can(['create', 'read'], 'Arrival', served);
@@ -78,6 +80,8 @@ export const ROLE_RULES: RoleRules = ({ can }, role, region, office) => {
       // the administration it lies in (not merely of one the person is in).
       can('read', 'AddressCheck', { regions: region });
       can('record', 'AddressCheck', { policeAdministration: region });
+      // A referral to the prosecutor, and its outcome once known, by the police of the person's region.
+      can(['read', 'record'], 'Referral', { regions: region });
       can(['read', 'work'], 'Alert', { policeAdministration: region });
       can('read', 'Inbox');
       can('lookup', 'PersonLookup');

@@ -45,6 +45,8 @@ export interface SubjectFields {
   Disclosure: PersonFields;
   /** `policeAdministration`: the administration of the address checked (police check addresses there). */
   AddressCheck: PersonFields & { policeAdministration: string };
+  /** Referrals of the person's breaches and alerts to the public prosecutor, and their outcomes. */
+  Referral: PersonFields;
   Compliance: PersonFields;
   /** `office`: the UIKS office it was raised for; `servedBy`: the offices serving its administration. */
   Alert: { policeAdministration: string | null; office: string | null; servedBy: string[] };
@@ -148,6 +150,7 @@ export const SCOPE_COLUMNS: { [S in ScopedSubject]: { [F in keyof SubjectFields[
   Disclosure: PERSON_SCOPED,
   // The check's own column (a copy of its address's), or the address's row when a check is recorded.
   AddressCheck: { ...PERSON_SCOPED, policeAdministration: { on: 'row', column: 'police_administration' } },
+  Referral: PERSON_SCOPED,
   Compliance: PERSON_SCOPED,
   Alert: {
     policeAdministration: { on: 'row', column: 'police_administration' },

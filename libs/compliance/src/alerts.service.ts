@@ -38,6 +38,15 @@ export const personNameSql = (alias: string): string =>
   `(SELECT json_build_object('surname', p.surname, 'givenNames', p.given_names)
       FROM register_persons p WHERE p.id = ${alias}.person_id)`;
 
+/** One person's name, as alerts show it. */
+async function personNamed(manager: EntityManager, personId: string): Promise<AlertPerson | null> {
+  const [row] = await manager.query<{ person: AlertPerson | null }[]>(
+    `SELECT ${personNameSql('x')} AS person FROM (SELECT $1::uuid AS person_id) x`,
+    [personId],
+  );
+  return row?.person ?? null;
+}
+
 export function toAlertView(a: Alert, person: AlertPerson | null): AlertView {
   return {
     id: a.id,
@@ -58,6 +67,19 @@ export function toAlertView(a: Alert, person: AlertPerson | null): AlertView {
     resolution: a.resolution,
     version: a.version,
   };
+}
+
+/** The one way an alert becomes resolved (acknowledged on the way when still open). */
+function resolveAlert(alert: Alert, userId: string, resolution: string): void {
+  const now = new Date();
+  if (alert.status === 'open') {
+    alert.acknowledgedAt = now;
+    alert.acknowledgedBy = userId;
+  }
+  alert.status = 'resolved';
+  alert.resolvedAt = now;
+  alert.resolvedBy = userId;
+  alert.resolution = resolution;
 }
 
 const OLDEST_FIRST: KeysetColumn[] = [
@@ -85,6 +107,7 @@ export class AlertsService {
       if (query.status) q.andWhere('a.status = :status', { status: query.status });
       if (query.kind) q.andWhere('a.kind = :kind', { kind: query.kind });
       if (query.region) q.andWhere('a.police_administration = :region', { region: query.region });
+      if (query.personId) q.andWhere('a.person_id = :personId', { personId: query.personId });
       const page = await new Keyset(OLDEST_FIRST, query).pageOf(q, (alert, raw) =>
         toAlertView(alert, raw.alert_person as AlertPerson | null),
       );
@@ -122,16 +145,47 @@ export class AlertsService {
   ): Promise<AlertView> {
     return this.work(audit, principal, id, version, (alert) => {
       if (alert.status === 'resolved') throw DomainError.conflict('The alert is already resolved.');
-      const now = new Date();
-      if (alert.status === 'open') {
-        alert.acknowledgedAt = now;
-        alert.acknowledgedBy = principal.userId;
-      }
-      alert.status = 'resolved';
-      alert.resolvedAt = now;
-      alert.resolvedBy = principal.userId;
-      alert.resolution = resolution;
+      resolveAlert(alert, principal.userId, resolution);
     });
+  }
+
+  /**
+   * The person's alerts among `ids`, in the caller's transaction (locked for
+   * its change): register's referrals name alerts, reached through the person.
+   */
+  async ofPerson(manager: EntityManager, personId: string, ids: readonly string[]): Promise<AlertView[]> {
+    const person = await personNamed(manager, personId);
+    return (await this.lockedOf(manager, personId, ids)).map((alert) => toAlertView(alert, person));
+  }
+
+  /**
+   * Resolves the person's alerts among `ids` not resolved yet, as the resolve
+   * route does (what settled them elsewhere: a referral's outcome), in the
+   * caller's transaction; answers the alerts resolved.
+   */
+  async resolveOpen(
+    manager: EntityManager,
+    personId: string,
+    ids: readonly string[],
+    userId: string,
+    resolution: string,
+  ): Promise<AlertView[]> {
+    const open = (await this.lockedOf(manager, personId, ids)).filter((a) => a.status !== 'resolved');
+    for (const alert of open) resolveAlert(alert, userId, resolution);
+    const person = await personNamed(manager, personId);
+    return (await manager.getRepository(Alert).save(open)).map((alert) => toAlertView(alert, person));
+  }
+
+  private lockedOf(manager: EntityManager, personId: string, ids: readonly string[]): Promise<Alert[]> {
+    if (ids.length === 0) return Promise.resolve([]);
+    return manager
+      .getRepository(Alert)
+      .createQueryBuilder('a')
+      .where('a.person_id = :personId AND a.id IN (:...ids)', { personId, ids })
+      .orderBy('a.raised_at')
+      .addOrderBy('a.id')
+      .setLock('pessimistic_write')
+      .getMany();
   }
 
   private work(

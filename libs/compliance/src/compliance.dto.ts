@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Max, Min } from 'class-validator';
 import { IsFreeText, IsIsoDate, IsPoliceAdministrationCode, PageQuery } from '@app/common';
 import { ALERT_KINDS, ALERT_STATUSES, type AlertKind, type AlertStatus } from './entities';
 
@@ -66,6 +66,11 @@ export class AlertQuery extends OverdueQuery {
   @IsOptional()
   @IsIn(ALERT_KINDS)
   kind?: AlertKind;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'One person’s alerts (e.g. those to refer to the prosecutor)' })
+  @IsOptional()
+  @IsUUID('all', { message: 'personId must be a UUID' })
+  personId?: string;
 }
 
 export class ResolveAlertDto {

@@ -10,8 +10,22 @@ import { checkedInBetween, periodIndex, periodStart } from './schedule-sql';
 /** Whom a schedule is kept with: the police administration, a UIKS office, or a counselling institution. */
 export type ReportingAuthority = 'police' | 'uiks' | 'counselling';
 
-/** A person's status: the worst over their reporting measures (`none` without any). */
-export type ComplianceStatus = 'none' | 'compliant' | 'due' | 'overdue' | 'suspended' | 'ended';
+/**
+ * A person's status: the worst over their reporting measures (`none` without any), in the order
+ * none < ended < suspended < compliant < due < overdue < non_compliant; `non_compliant` while a
+ * referral to the prosecutor awaits its outcome, whatever the measures say.
+ */
+export type ComplianceStatus = 'none' | 'compliant' | 'due' | 'overdue' | 'suspended' | 'ended' | 'non_compliant';
+
+export const COMPLIANCE_STATUSES: readonly ComplianceStatus[] = [
+  'none',
+  'ended',
+  'suspended',
+  'compliant',
+  'due',
+  'overdue',
+  'non_compliant',
+];
 
 export interface OverdueItem {
   personId: string;
@@ -48,6 +62,8 @@ export interface ComplianceView {
   status: ComplianceStatus;
   nextDueAt: Date | null;
   lastCheckInAt: Date | null;
+  /** The person's referrals to the prosecutor awaiting their outcome (oldest first): why non_compliant. */
+  openReferralIds: string[];
 }
 
 /**
@@ -91,14 +107,21 @@ export class ComplianceService {
   /** One person's compliance, from their reporting measures, check-ins and suspensions. */
   async ofPerson(manager: EntityManager, personId: string, now = new Date()): Promise<ComplianceView> {
     const { graceHours, dueSoonDays } = this.config.compliance;
-    const [row]: { status: ComplianceStatus; next_due_at: Date | null; last_check_in_at: Date | null }[] =
-      await manager.query(`SELECT status, next_due_at, last_check_in_at FROM person_compliance($1, $2, $3, $4)`, [
-        personId,
-        now,
-        graceHours,
-        dueSoonDays,
-      ]);
-    return { status: row.status, nextDueAt: row.next_due_at, lastCheckInAt: row.last_check_in_at };
+    const [row]: {
+      status: ComplianceStatus;
+      next_due_at: Date | null;
+      last_check_in_at: Date | null;
+      open_referral_ids: string[];
+    }[] = await manager.query(
+      `SELECT status, next_due_at, last_check_in_at, open_referral_ids FROM person_compliance($1, $2, $3, $4)`,
+      [personId, now, graceHours, dueSoonDays],
+    );
+    return {
+      status: row.status,
+      nextDueAt: row.next_due_at,
+      lastCheckInAt: row.last_check_in_at,
+      openReferralIds: row.open_referral_ids,
+    };
   }
 
   /** The statuses of several persons at once (list items), computed in SQL. */

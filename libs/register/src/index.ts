@@ -5,6 +5,7 @@ import { ArrivalsController } from './http/arrivals.controller';
 import { ConvictionsMeasuresController } from './http/convictions-measures.controller';
 import { DisclosuresController, PersonDisclosuresController } from './http/disclosures.controller';
 import { MeasureActsController } from './http/measure-acts.controller';
+import { ReferralsController } from './http/referrals.controller';
 import { ReleasesController } from './http/releases.controller';
 import { PersonDetailsController } from './http/person-details.controller';
 import { PersonsController } from './http/persons.controller';
@@ -43,6 +44,7 @@ export * from './persons.service';
 export * from './photos.service';
 export * from './places.service';
 export * from './places/csv';
+export * from './referrals.service';
 export * from './register.module';
 export * from './workplaces.service';
 export * from './vetting/vetting.service';
@@ -66,4 +68,5 @@ export const REGISTER_CONTROLLERS = [
   DisclosuresController,
   VettingRequestsController,
   VettingVerificationController,
+  ReferralsController,
 ];

@@ -24,6 +24,7 @@ import { PersonsService } from './persons.service';
 import { PhotosService } from './photos.service';
 import { ReferenceService } from './reference.service';
 import { PlacesService } from './places.service';
+import { ReferralsService } from './referrals.service';
 import { ReleasesService } from './releases.service';
 import { WorkplacesService } from './workplaces.service';
 import { VettingCheck } from './access/vetting-check';
@@ -54,6 +55,7 @@ const SERVICES = [
   DisclosuresService,
   VettingCheck,
   VettingService,
+  ReferralsService,
 ];
 
 /** Persons and everything under them. The api adds the controllers (REGISTER_CONTROLLERS). */

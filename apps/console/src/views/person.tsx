@@ -22,6 +22,7 @@ import {
   PhotoForm,
   ReleaseForm,
 } from './part-forms';
+import { Referrals } from './referrals';
 import { AcknowledgedMark } from './releases';
 import { EMPTY_PERSONAL, type PersonalData, PersonalForm, personalBody } from './personal-form';
 
@@ -182,6 +183,9 @@ function PersonDetail({ id, reason }: { id: string; reason: string }) {
       </Can>
       <Can I="create" a="Disclosure">
         <DisclosureForm personId={p.id} reason={reason} />
+      </Can>
+      <Can I="read" a="Referral">
+        <Referrals personId={p.id} reason={reason} onChange={load} />
       </Can>
       <Can I="create" a="Person">
         <h2>{t('recordPart')}</h2>

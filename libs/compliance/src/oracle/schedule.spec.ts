@@ -273,7 +273,26 @@ describe('personCompliance', () => {
   const ended = measure({ id: 'e', status: 'ended', checkIns: [noon('2027-03-29')] });
 
   it('is none without measures', () => {
-    expect(personCompliance([], now)).toEqual({ status: 'none', nextDueAt: null, lastCheckInAt: null });
+    expect(personCompliance([], now)).toEqual({
+      status: 'none',
+      nextDueAt: null,
+      lastCheckInAt: null,
+      openReferralIds: [],
+    });
+  });
+
+  it('is non_compliant while a referral awaits its outcome, above overdue and without measures', () => {
+    expect(personCompliance([due, overdue], now, DEFAULT_RULES, ['r1'])).toEqual({
+      ...personCompliance([due, overdue], now),
+      status: 'non_compliant',
+      openReferralIds: ['r1'],
+    });
+    expect(personCompliance([], now, DEFAULT_RULES, ['r1', 'r2'])).toEqual({
+      status: 'non_compliant',
+      nextDueAt: null,
+      lastCheckInAt: null,
+      openReferralIds: ['r1', 'r2'],
+    });
   });
 
   it.each<[ReportingMeasure[], ComplianceStatus]>([
@@ -296,6 +315,7 @@ describe('personCompliance', () => {
       status: 'suspended',
       nextDueAt: null,
       lastCheckInAt: noon('2027-03-29'),
+      openReferralIds: [],
     });
   });
 
@@ -467,6 +487,7 @@ describe('properties', () => {
     compliant: 1,
     due: 2,
     overdue: 3,
+    non_compliant: 4,
   };
 
   it('cuts contiguous periods from startsOn, full length except a last one ending on endsOn', () => {

@@ -92,6 +92,8 @@ export interface PersonCompliance {
   status: ComplianceStatus;
   nextDueAt: Date | null;
   lastCheckInAt: Date | null;
+  /** The referrals to the prosecutor awaiting their outcome, as given. */
+  openReferralIds: string[];
 }
 
 const HOUR_MS = 3_600_000;
@@ -164,12 +166,27 @@ export function measureCompliance(
 /**
  * One person's compliance over their reporting measures: the worst status of the measures in effect
  * (overdue > due > compliant); when none is in effect, `suspended` if any is suspended, else `ended`.
+ * A referral to the prosecutor awaiting its outcome (`openReferralIds`) makes it `non_compliant`,
+ * above them all.
  */
 export function personCompliance(
   measures: ReadonlyArray<ReportingMeasure>,
   now: Date,
   rules: ComplianceRules = DEFAULT_RULES,
+  openReferralIds: readonly string[] = [],
 ): PersonCompliance {
+  const referred = { openReferralIds: [...openReferralIds] };
+  const ofMeasures = measuresCompliance(measures, now, rules);
+  return openReferralIds.length > 0
+    ? { ...ofMeasures, status: 'non_compliant', ...referred }
+    : { ...ofMeasures, ...referred };
+}
+
+function measuresCompliance(
+  measures: ReadonlyArray<ReportingMeasure>,
+  now: Date,
+  rules: ComplianceRules,
+): Omit<PersonCompliance, 'openReferralIds'> {
   if (measures.length === 0) return { status: 'none', nextDueAt: null, lastCheckInAt: null };
   const results = measures.map((measure) => measureCompliance(measure, now, rules));
   const active = results.filter((r) => isActive(r.status));

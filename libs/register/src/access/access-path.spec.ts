@@ -34,6 +34,8 @@ const TABLES = [
   'address_checks',
   'location_place_pairs',
   'disclosures',
+  'referrals',
+  'referral_items',
 ];
 const ENTITIES = [
   'Person',
@@ -56,6 +58,8 @@ const ENTITIES = [
   'Acknowledgement',
   'AddressCheck',
   'Disclosure',
+  'Referral',
+  'ReferralItem',
 ];
 
 const ALLOWED = [

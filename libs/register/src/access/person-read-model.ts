@@ -58,7 +58,12 @@ interface PersonRow {
       }[]
     | null;
   photos: JsonRow[] | null;
-  compliance: { status: ComplianceStatus; next_due_at: string | null; last_check_in_at: string | null };
+  compliance: {
+    status: ComplianceStatus;
+    next_due_at: string | null;
+    last_check_in_at: string | null;
+    open_referral_ids: string[];
+  };
 }
 
 export interface HistoryItem {
@@ -213,6 +218,7 @@ export class PersonReadModel {
         status: row.compliance.status,
         nextDueAt: row.compliance.next_due_at ? new Date(row.compliance.next_due_at) : null,
         lastCheckInAt: row.compliance.last_check_in_at ? new Date(row.compliance.last_check_in_at) : null,
+        openReferralIds: row.compliance.open_referral_ids,
       },
     });
   }

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
+import { COMPLIANCE_STATUSES } from '@app/compliance';
 import {
   ArrayMaxSize,
   IsArray,
@@ -120,9 +121,9 @@ export class PersonQuery extends PageQuery {
   @IsPoliceAdministrationCode()
   region?: string;
 
-  @ApiPropertyOptional({ enum: ['none', 'compliant', 'due', 'overdue', 'suspended', 'ended'] })
+  @ApiPropertyOptional({ enum: COMPLIANCE_STATUSES })
   @IsOptional()
-  @IsIn(['none', 'compliant', 'due', 'overdue', 'suspended', 'ended'])
+  @IsIn(COMPLIANCE_STATUSES)
   status?: string;
 }
 

@@ -21,6 +21,8 @@ import { Person } from './person.entity';
 import { Photo } from './photo.entity';
 import { Place } from './place.entity';
 import { PhysicalDescription } from './physical-description.entity';
+import { Referral } from './referral.entity';
+import { ReferralItem } from './referral-item.entity';
 import { Workplace } from './workplace.entity';
 
 export {
@@ -46,6 +48,8 @@ export {
   PhysicalDescription,
   Place,
   ReferenceHistoryEntry,
+  Referral,
+  ReferralItem,
   Workplace,
 };
 export const REGISTER_ENTITIES = [
@@ -73,4 +77,6 @@ export const REGISTER_ENTITIES = [
   Acknowledgement,
   AddressCheck,
   Disclosure,
+  Referral,
+  ReferralItem,
 ];
