@@ -2,6 +2,7 @@ import { BansAndTravel1796500100000 } from './1796500100000-BansAndTravel';
 import { EnforcementAlerts1796500000000 } from './1796500000000-EnforcementAlerts';
 import { Places1796500200000 } from './1796500200000-Places';
 import { AddressChecks1796500300000 } from './1796500300000-AddressChecks';
+import { CaseFiles1796600400000 } from './1796600400000-CaseFiles';
 import { Counselling1796500400000 } from './1796500400000-Counselling';
 import { ReportingSchedules1796400200000 } from './1796400200000-ReportingSchedules';
 import { ReleaseReadiness1796400400000 } from './1796400400000-ReleaseReadiness';
@@ -57,4 +58,5 @@ export const MIGRATIONS: Function[] = [
   Places1796500200000,
   AddressChecks1796500300000,
   Counselling1796500400000,
+  CaseFiles1796600400000,
 ];

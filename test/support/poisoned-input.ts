@@ -278,6 +278,7 @@ export const VALID_INPUTS: Record<string, ValidInput> = {
   },
   'GET persons/:id/address-checks': { query: PAGE },
   'POST persons/:id/address-checks/:checkId/void': {},
+  'GET persons/:id/case-file': { query: { recipient: 'Osnovno javno tužilaštvo u Nišu', format: 'json' } },
   'GET compliance/overdue': { query: { region: 'PU-NIS', ...PAGE } },
   'GET compliance/due': { query: { region: 'PU-NIS', from: '2026-11-28', to: '2026-12-05', ...PAGE } },
   'GET compliance/proximity': { query: { metres: '300', ...PAGE } },

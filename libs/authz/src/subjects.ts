@@ -41,6 +41,8 @@ export interface SubjectFields {
   /** `policeAdministration`: the administration of the address checked (police check addresses there). */
   AddressCheck: PersonFields & { policeAdministration: string };
   Compliance: PersonFields;
+  /** The evidence about one person issued to a prosecutor (a disclosure: the action is `export`). */
+  CaseFile: PersonFields;
   /** `office`: the UIKS office it was raised for; `servedBy`: the offices serving its administration. */
   Alert: { policeAdministration: string | null; office: string | null; servedBy: string[] };
 }
@@ -138,6 +140,7 @@ export const SCOPE_COLUMNS: { [S in ScopedSubject]: { [F in keyof SubjectFields[
   // The check's own column (a copy of its address's), or the address's row when a check is recorded.
   AddressCheck: { ...PERSON_SCOPED, policeAdministration: { on: 'row', column: 'police_administration' } },
   Compliance: PERSON_SCOPED,
+  CaseFile: PERSON_SCOPED,
   Alert: {
     policeAdministration: { on: 'row', column: 'police_administration' },
     office: { on: 'row', column: 'office' },

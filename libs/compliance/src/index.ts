@@ -11,6 +11,7 @@ export * from './location-lists';
 export * from './entities';
 export * from './inbox.service';
 export * from './mail-delivery';
+export { checkedInBetween, periodIndex, periodStart } from './schedule-sql';
 
 /** Registered by the api only. */
 export const COMPLIANCE_CONTROLLERS = [ComplianceController, AlertsController, InboxController];

@@ -1,6 +1,7 @@
 import { AcknowledgementsController } from './http/acknowledgements.controller';
 import { AddressChecksController } from './http/address-checks.controller';
 import { AddressesController } from './http/addresses.controller';
+import { CaseFileController } from './http/case-file.controller';
 import { ArrivalsController } from './http/arrivals.controller';
 import { ConvictionsMeasuresController } from './http/convictions-measures.controller';
 import { MeasureActsController } from './http/measure-acts.controller';
@@ -21,6 +22,8 @@ export * from './address-checks.service';
 export * from './addresses.service';
 export * from './arrival.views';
 export * from './arrivals.service';
+export type * from './access/case-file-read-model';
+export * from './case-file.service';
 export * from './convictions.service';
 export * from './demo-register';
 export * from './entities';
@@ -54,4 +57,5 @@ export const REGISTER_CONTROLLERS = [
   MeasureActsController,
   AcknowledgementsController,
   ReleasesController,
+  CaseFileController,
 ];

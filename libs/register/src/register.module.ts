@@ -8,6 +8,7 @@ import { AcknowledgementsService } from './acknowledgements.service';
 import { AddressChecksService } from './address-checks.service';
 import { AddressesService } from './addresses.service';
 import { ArrivalsService } from './arrivals.service';
+import { CaseFileService } from './case-file.service';
 import { ConvictionsService } from './convictions.service';
 import { REGISTER_ENTITIES } from './entities';
 import { MeasureActsService } from './measure-acts.service';
@@ -45,6 +46,7 @@ const SERVICES = [
   NotificationsService,
   AcknowledgementsService,
   ReleasesService,
+  CaseFileService,
 ];
 
 /** Persons and everything under them. The api adds the controllers (REGISTER_CONTROLLERS). */
