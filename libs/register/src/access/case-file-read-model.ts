@@ -304,16 +304,19 @@ interface CaseFileRow {
  * The case file of the person the scope was opened on, read in the scope's
  * transaction (with the request's audit event): one statement.
  */
-export async function readCaseFile(
-  person: PersonScope,
-  recipient: string,
-  graceHours: number,
-): Promise<CaseFileView> {
+export async function readCaseFile(person: PersonScope, recipient: string, graceHours: number): Promise<CaseFileView> {
+  // The planner's estimates for the period functions are high enough to start JIT compilation, which
+  // cost 16 s here for a statement that runs in milliseconds: off for this transaction only.
+  await person.manager.query('SET LOCAL jit = off');
   const [row]: CaseFileRow[] = await person.manager.query(CASE_FILE_SQL, [person.id, graceHours]);
   return {
     issuedAt: row.issued_at.toISOString(),
     recipient,
-    person: { id: person.id, ...personalData(person.person), auditEventIds: row.person_events } as CaseFileView['person'],
+    person: {
+      id: person.id,
+      ...personalData(person.person),
+      auditEventIds: row.person_events,
+    } as CaseFileView['person'],
     convictions: row.convictions,
     measures: row.measures,
     notifications: row.notifications,
