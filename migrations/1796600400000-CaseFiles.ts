@@ -14,13 +14,16 @@ export class CaseFiles1796600400000 implements MigrationInterface {
   name = 'CaseFiles1796600400000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
+    // The transaction's id as a number (xid8 has no TypeORM type): what the audit trigger stamps as `tx`.
+    await queryRunner.query(`
+      CREATE FUNCTION current_transaction_number() RETURNS bigint
+        LANGUAGE sql VOLATILE AS $$ SELECT pg_current_xact_id()::text::bigint $$`);
     await queryRunner.query('ALTER TABLE "alerts" ADD "raised_tx" bigint');
-    await queryRunner.query(
-      'ALTER TABLE "alerts" ALTER COLUMN "raised_tx" SET DEFAULT (pg_current_xact_id())::text::bigint',
-    );
+    await queryRunner.query('ALTER TABLE "alerts" ALTER COLUMN "raised_tx" SET DEFAULT current_transaction_number()');
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query('ALTER TABLE "alerts" DROP COLUMN "raised_tx"');
+    await queryRunner.query('DROP FUNCTION current_transaction_number()');
   }
 }

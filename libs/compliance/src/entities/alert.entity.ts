@@ -125,7 +125,7 @@ export class Alert {
   @Column({
     type: 'bigint',
     nullable: true,
-    default: () => '(pg_current_xact_id())::text::bigint',
+    default: () => 'current_transaction_number()',
     select: false,
     insert: false,
     update: false,

@@ -149,7 +149,7 @@ const eventsOf = (type: string, id: string) =>
 const alertEvents = (a: string) =>
   `(SELECT coalesce(json_agg(ev.id ORDER BY ev.seq), '[]'::json) FROM ev
      WHERE (ev.resource_type = 'alert' AND ev.resource_id = ${a}.id::text)
-        OR ev.tx::text = ${a}.raised_tx::text)`;
+        OR ev.tx::text::bigint = ${a}.raised_tx)`;
 
 const alertJson = (a: string) => `json_build_object(
   'id', ${a}.id, 'kind', ${a}.kind, 'measureId', ${a}.measure_id, 'sourceId', ${a}.source_id,
