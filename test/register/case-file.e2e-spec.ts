@@ -237,7 +237,7 @@ describe('the case file', () => {
           status: 'open',
           auditEventIds: [scanEvent.id],
         }),
-        auditEventIds: [checkIns[0].eventId, checkIns[1].eventId, scanEvent.id].sort(),
+        auditEventIds: [checkIns[0].eventId, checkIns[1].eventId, scanEvent.id],
       });
       // Each id is a real event, about this person, that recorded the item it is listed with.
       const rows = await t.dataSource.query(

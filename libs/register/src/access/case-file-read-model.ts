@@ -207,12 +207,12 @@ const CASE_FILE_SQL = `
              'missed', p.outcome = 'missed',
              'checkIns', coalesce(ins.items, '[]'::json),
              'previousCheckIn', prev.item, 'nextCheckIn', nxt.item, 'alert', alert.item,
-             'auditEventIds', coalesce((
-               SELECT json_agg(DISTINCT id ORDER BY id) FROM (
-                 SELECT json_array_elements_text(i -> 'auditEventIds') AS id FROM json_array_elements(ins.items) i
-                 UNION ALL SELECT json_array_elements_text(prev.item -> 'auditEventIds')
-                 UNION ALL SELECT json_array_elements_text(nxt.item -> 'auditEventIds')
-                 UNION ALL SELECT json_array_elements_text(alert.item -> 'auditEventIds')) ids), '[]'::json)) AS item
+             'auditEventIds', (
+               SELECT coalesce(json_agg(ev.id ORDER BY ev.seq), '[]'::json) FROM ev WHERE ev.id::text IN (
+                 SELECT json_array_elements_text(i -> 'auditEventIds') FROM json_array_elements(ins.items) i
+                 UNION SELECT json_array_elements_text(prev.item -> 'auditEventIds')
+                 UNION SELECT json_array_elements_text(nxt.item -> 'auditEventIds')
+                 UNION SELECT json_array_elements_text(alert.item -> 'auditEventIds')))) AS item
       FROM periods p
       LEFT JOIN LATERAL (
         SELECT json_agg(a.item ORDER BY a.occurred_at) AS items
