@@ -298,7 +298,9 @@ describe('the case file', () => {
 
     beforeAll(async () => {
       folder = await mkdtemp(path.join(tmpdir(), 'case-file-'));
-    });
+      // The command line runs from the build (tsc and vite: longer than a test's minute on a busy machine).
+      buildDist();
+    }, 300_000);
 
     afterAll(async () => {
       await rm(folder, { recursive: true, force: true });
@@ -349,7 +351,6 @@ describe('the case file', () => {
     });
 
     it('documents:verify prints valid and the key id, and invalid with exit code 1 for a changed file', async () => {
-      buildDist();
       const keysFile = path.join(folder, 'keys.json');
       await writeFile(keysFile, JSON.stringify({ keys }));
       const good = path.join(folder, 'case-file.pdf');
@@ -369,6 +370,6 @@ describe('the case file', () => {
         status: 1,
         stdout: `invalid: signature (key ${keys[0].kid})`,
       });
-    });
+    }, 180_000);
   });
 });
