@@ -3,6 +3,7 @@ import { BansAndTravel1796500100000 } from './1796500100000-BansAndTravel';
 import { EnforcementAlerts1796500000000 } from './1796500000000-EnforcementAlerts';
 import { Places1796500200000 } from './1796500200000-Places';
 import { AddressChecks1796500300000 } from './1796500300000-AddressChecks';
+import { CaseFiles1796600400000 } from './1796600400000-CaseFiles';
 import { Counselling1796500400000 } from './1796500400000-Counselling';
 import { ProximityPairs1796600100000 } from './1796600100000-ProximityPairs';
 import { Vetting1796600200000 } from './1796600200000-Vetting';
@@ -65,4 +66,5 @@ export const MIGRATIONS: Function[] = [
   ProximityPairs1796600100000,
   Vetting1796600200000,
   Disclosures1796600300000,
+  CaseFiles1796600400000,
 ];

@@ -590,6 +590,13 @@ const MATRIX: RouteCase[] = [
     expect: { anonymous: 401, registry_clerk: 200, others: 403 },
   },
   {
+    route: 'GET persons/:id/case-file',
+    url: (c) => `/api/v1/persons/${c.personId}/case-file?recipient=${encodeURIComponent('OJT u Nišu')}`,
+    headers: REASON,
+    // Issued to a prosecutor by clerks and judicial officers; not by officers, admins or auditors.
+    expect: { anonymous: 401, registry_clerk: 200, judicial_officer: 200, others: 403 },
+  },
+  {
     route: 'GET compliance/overdue',
     url: () => '/api/v1/compliance/overdue',
     headers: REASON,

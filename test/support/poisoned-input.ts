@@ -311,6 +311,7 @@ export const VALID_INPUTS: Record<string, ValidInput> = {
     body: () => ({ outcome: 'charged', outcomeOn: '2026-01-20', caseNumber: 'KT 12/26' }),
   },
   'POST persons/:id/referrals/:referralId/void': {},
+  'GET persons/:id/case-file': { query: { recipient: 'Osnovno javno tužilaštvo u Nišu', format: 'json' } },
   'GET compliance/overdue': { query: { region: 'PU-NIS', ...PAGE } },
   'GET compliance/due': { query: { region: 'PU-NIS', from: '2026-11-28', to: '2026-12-05', ...PAGE } },
   'GET compliance/proximity': { query: { metres: '300', ...PAGE } },

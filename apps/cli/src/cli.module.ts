@@ -14,6 +14,7 @@ import {
 } from './commands/migration.commands';
 import { AuditExportCommand, AuditVerifyCommand } from './commands/audit.commands';
 import { ComplianceScanCommand } from './commands/compliance.commands';
+import { DocumentsVerifyCommand } from './commands/documents.commands';
 import { PlacesImportCommand, ProximityRebuildCommand } from './commands/places.commands';
 import { UserCreateCommand, UserDeactivateCommand, UserResetPasswordCommand } from './commands/user.commands';
 
@@ -63,6 +64,8 @@ export class CliModule {
         MigrationRevertCommand,
         MigrationGenerateCommand,
         MigrationCheckCommand,
+        // Checks a file with the keys only: no service, no event.
+        DocumentsVerifyCommand,
         ...accounts.providers,
       ],
     };

@@ -19,3 +19,4 @@ export * from './usage-quotas';
 /** Registered by the api only. */
 export const AUDIT_CONTROLLERS = [AuditController];
 export * from './audit-declaration.guard';
+export * from './signed-documents';

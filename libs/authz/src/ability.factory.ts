@@ -48,6 +48,8 @@ export const ROLE_RULES: RoleRules = ({ can }, role, region, office) => {
       can(['read', 'record', 'update', 'void'], 'Referral', served);
       can(['read', 'update'], 'PhysicalDescription', served);
       can('read', ['Compliance', 'PersonHistory', 'Photo'], served);
+      // The case file for a prosecutor: a disclosure of the person's whole record of the measures.
+      can('export', 'CaseFile', served);
       can(['create', 'read'], 'Arrival', served);
       // Alerts raised for the office, or for an administration it serves.
       if (office) {
@@ -94,6 +96,9 @@ export const ROLE_RULES: RoleRules = ({ can }, role, region, office) => {
       can('read', ['Person', 'Conviction', 'Measure', 'Compliance']);
       // Whether, when and by whom the measures' duties were explained belongs with the measures.
       can('read', 'Acknowledgement');
+      // The case file (#16): the evidence of how the measures were carried out, check-ins and breaches
+      // included, issued to a named prosecutor's office as a recorded disclosure.
+      can('export', 'CaseFile');
       can('read', ['Reference', 'Place']);
       break;
     case 'auditor':

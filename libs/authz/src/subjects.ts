@@ -48,6 +48,8 @@ export interface SubjectFields {
   /** Referrals of the person's breaches and alerts to the public prosecutor, and their outcomes. */
   Referral: PersonFields;
   Compliance: PersonFields;
+  /** The evidence about one person issued to a prosecutor (a disclosure: the action is `export`). */
+  CaseFile: PersonFields;
   /** `office`: the UIKS office it was raised for; `servedBy`: the offices serving its administration. */
   Alert: { policeAdministration: string | null; office: string | null; servedBy: string[] };
 }
@@ -152,6 +154,7 @@ export const SCOPE_COLUMNS: { [S in ScopedSubject]: { [F in keyof SubjectFields[
   AddressCheck: { ...PERSON_SCOPED, policeAdministration: { on: 'row', column: 'police_administration' } },
   Referral: PERSON_SCOPED,
   Compliance: PERSON_SCOPED,
+  CaseFile: PERSON_SCOPED,
   Alert: {
     policeAdministration: { on: 'row', column: 'police_administration' },
     office: { on: 'row', column: 'office' },

@@ -13,6 +13,7 @@ export * from './entities';
 export * from './inbox.service';
 export { dateRange, ListPages } from './list-pages';
 export * from './mail-delivery';
+export { checkedInBetween, periodIndex, periodStart } from './schedule-sql';
 
 /** Registered by the api only. */
 export const COMPLIANCE_CONTROLLERS = [ComplianceController, AlertsController, InboxController];

@@ -1,6 +1,7 @@
 import { AcknowledgementsController } from './http/acknowledgements.controller';
 import { AddressChecksController } from './http/address-checks.controller';
 import { AddressesController } from './http/addresses.controller';
+import { CaseFileController } from './http/case-file.controller';
 import { ArrivalsController } from './http/arrivals.controller';
 import { ConvictionsMeasuresController } from './http/convictions-measures.controller';
 import { DisclosuresController, PersonDisclosuresController } from './http/disclosures.controller';
@@ -25,6 +26,8 @@ export * from './address-checks.service';
 export * from './addresses.service';
 export * from './arrival.views';
 export * from './arrivals.service';
+export type * from './access/case-file-read-model';
+export * from './case-file.service';
 export * from './convictions.service';
 export * from './demo-register';
 export * from './disclosure-package';
@@ -69,4 +72,5 @@ export const REGISTER_CONTROLLERS = [
   VettingRequestsController,
   VettingVerificationController,
   ReferralsController,
+  CaseFileController,
 ];

@@ -8,6 +8,7 @@ import { AcknowledgementsService } from './acknowledgements.service';
 import { AddressChecksService } from './address-checks.service';
 import { AddressesService } from './addresses.service';
 import { ArrivalsService } from './arrivals.service';
+import { CaseFileService } from './case-file.service';
 import { ConvictionsService } from './convictions.service';
 import { DisclosureRecords } from './access/disclosure-records';
 import { DisclosuresService } from './disclosures.service';
@@ -56,6 +57,7 @@ const SERVICES = [
   VettingCheck,
   VettingService,
   ReferralsService,
+  CaseFileService,
 ];
 
 /** Persons and everything under them. The api adds the controllers (REGISTER_CONTROLLERS). */

@@ -11,6 +11,7 @@ import { Link, navigate } from '../router';
 import type { Conviction, Measure, Page, Person } from '../types';
 import { Acknowledgements } from './acknowledgements';
 import { AddressCheckForm } from './address-checks';
+import { CaseFileDownload } from './case-file';
 import { CheckInList, NotificationForm, PersonCheckIn, TravelReturns } from './check-in';
 import { DisclosureForm } from './disclosures';
 import {
@@ -173,6 +174,9 @@ function PersonDetail({ id, reason }: { id: string; reason: string }) {
       </div>
       <Can I="read" a="Acknowledgement">
         <Acknowledgements person={p} reason={reason} onChange={load} />
+      </Can>
+      <Can I="export" a="CaseFile">
+        <CaseFileDownload person={p} reason={reason} />
       </Can>
       <Can I="record" a="Notification">
         <NotificationForm personId={p.id} reason={reason} onDone={load} />

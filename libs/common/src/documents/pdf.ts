@@ -19,8 +19,12 @@ export interface PdfSection {
 export interface PdfContent {
   title: string;
   subtitle?: string;
-  /** Document information (Title is taken from `title`). */
-  info?: { author?: string; subject?: string; keywords?: string };
+  /**
+   * Document information (Title is taken from `title`). `custom`: entries of
+   * the register's own, each an object of its own in the file; bytes are
+   * written as a hex string of fixed length (a signature's placeholder).
+   */
+  info?: { author?: string; subject?: string; keywords?: string; custom?: Record<string, string | Uint8Array> };
   sections: readonly PdfSection[];
   /** A PNG (e.g. a QR code) placed after the sections, with its caption. */
   image?: { png: Buffer; caption: string; size?: number };
@@ -45,6 +49,7 @@ export function renderPdf(content: PdfContent): Promise<Buffer> {
       Keywords: content.info?.keywords,
       CreationDate: content.createdAt ?? new Date(),
       ModDate: content.createdAt ?? new Date(),
+      ...content.info?.custom,
     }),
     bufferPages: false,
   });

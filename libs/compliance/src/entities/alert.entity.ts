@@ -116,4 +116,19 @@ export class Alert {
 
   @VersionColumn({ default: 1 })
   version: number;
+
+  /**
+   * The transaction that raised it (the database sets it): the audit event
+   * written in it has the same `tx` (the case file's link from an alert to
+   * its event). Null for alerts raised before it was kept.
+   */
+  @Column({
+    type: 'bigint',
+    nullable: true,
+    default: () => 'current_transaction_number()',
+    select: false,
+    insert: false,
+    update: false,
+  })
+  raisedTx?: string | null;
 }
