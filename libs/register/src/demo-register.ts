@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { RequestAudit } from '@app/audit';
 import type { Principal } from '@app/authz';
 import { addDays, belgradeToday } from '@app/common';
+import { jmbgsOnFile } from './access/person-lookup';
 import { AddressesService } from './addresses.service';
 import { ConvictionsService } from './convictions.service';
 import { expectedCheckDigit } from './jmbg';
@@ -153,13 +154,7 @@ export async function seedDemoRegister(app: INestApplicationContext, clerkUserna
     return request;
   };
   const today = belgradeToday();
-  const onFile = new Set(
-    (
-      await app
-        .get(DataSource)
-        .query<{ jmbg: string }[]>(`SELECT jmbg FROM persons WHERE jmbg = ANY($1::text[])`, [demoJmbgs()])
-    ).map((row) => row.jmbg),
-  );
+  const onFile = await jmbgsOnFile(app.get(DataSource), demoJmbgs());
   let added = 0;
   /** A person with a permanent address, as the clerk records one; undefined when already on file. */
   const record = async (demo: Omit<DemoPerson, 'reportingSince'>, serial: number) => {

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { DataSource } from 'typeorm';
 import { belgradeToday } from '@app/common';
 import { AuditLog, type RequestAudit, UsageQuotas } from '@app/audit';
 
@@ -42,4 +43,16 @@ export class PersonLookup {
       return { registered: true, activeMeasures: types, banPlacesWithMinors: types.includes('ban_places_with_minors') };
     });
   }
+}
+
+/**
+ * Which of `jmbgs` are on file: for the embedded database's demo seeding at
+ * start-up only (no caller, nothing read but whether the numbers exist), so
+ * a later start adds no demo person twice.
+ */
+export async function jmbgsOnFile(dataSource: DataSource, jmbgs: readonly string[]): Promise<Set<string>> {
+  const rows = await dataSource.query<{ jmbg: string }[]>(`SELECT jmbg FROM persons WHERE jmbg = ANY($1::text[])`, [
+    jmbgs,
+  ]);
+  return new Set(rows.map((row) => row.jmbg));
 }
