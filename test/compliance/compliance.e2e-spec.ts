@@ -685,7 +685,18 @@ describe('compliance', () => {
       expect(inbox.status).toBe(200);
       const item = inbox.body.items.find((i: { alertId: string }) => i.alertId === a.alertId);
       expect(item).toMatchObject({ kind: 'missed_check_in', readAt: null });
-      expect(Object.keys(item).sort()).toEqual(['alertId', 'createdAt', 'dueDate', 'id', 'kind', 'readAt']);
+      // The reminder names whom it is about, as its alert does (the inbox groups by person and kind).
+      expect(Object.keys(item).sort()).toEqual([
+        'alertId',
+        'createdAt',
+        'dueDate',
+        'id',
+        'kind',
+        'person',
+        'personId',
+        'readAt',
+      ]);
+      expect(item.personId).toBe(a.personId);
       const other = await request(t.server).post(`/api/v1/inbox/${item.id}/read`).set(as(officerBg));
       expect(other.status).toBe(404);
       await request(t.server).post(`/api/v1/inbox/${item.id}/read`).set(as(officerNis)).expect(204);
