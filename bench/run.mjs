@@ -96,7 +96,9 @@ async function prepare() {
   const exists = await query(`SELECT 1 FROM pg_database WHERE datname = $1`, [dbName], `${server}/postgres`);
   if (exists.length) {
     const ready = await query(`SELECT to_regclass('bench_ready') IS NOT NULL AS ready`);
-    if (ready[0].ready) return JSON.parse(readFileSync(path.join(work, `${dbName}.json`), 'utf8'));
+    const prepared = path.join(work, `${dbName}.json`);
+    // Ready, with what preparing it wrote beside it (a fresh checkout has the database but not the file: made again).
+    if (ready[0].ready && existsSync(prepared)) return JSON.parse(readFileSync(prepared, 'utf8'));
     await query(`DROP DATABASE ${dbName}`, [], `${server}/postgres`);
   }
   await query(`CREATE DATABASE ${dbName}`, [], `${server}/postgres`);
