@@ -16,11 +16,12 @@ export interface Pages<T> {
 }
 
 /**
- * The one way the console reads a list: `limit` rows a page, the next page
+ * The one way the console reads a list (with the case's access reason,
+ * none for lists that need none): `limit` rows a page, the next page
  * (the api's `nextCursor`) added below on demand, read again when the path,
  * query or reason changes.
  */
-export function usePages<T>(path: string, query: Query, reason: string, limit = 50): Pages<T> {
+export function usePages<T>(path: string, query: Query, reason: string | undefined, limit = 50): Pages<T> {
   const { api } = useSession();
   const [items, setItems] = useState<T[] | null>(null);
   const [cursor, setCursor] = useState<string | null>(null);

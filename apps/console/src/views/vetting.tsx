@@ -1,10 +1,10 @@
-import { type FormEvent, useCallback, useEffect, useState } from 'react';
+import { type FormEvent, useState } from 'react';
 import { newIdempotencyKey } from '../api/client';
 import { useSession } from '../auth/session';
 import { ErrorMessage, Field, saveDownload, today } from '../components/form';
+import { MoreButton, usePages } from '../components/pages';
 import { type MessageKey, useT } from '../i18n';
 import { checkJmbg } from '../jmbg';
-import type { Page } from '../types';
 
 interface VettingAnswer {
   requestId: string;
@@ -190,31 +190,9 @@ export function VettingPage() {
 /** The auditors' view: requests per employer per day (fishing shows as a high count). */
 export function VettingVolumePage() {
   const { t } = useT();
-  const { api } = useSession();
   const [to, setTo] = useState(today);
-  const [items, setItems] = useState<VolumeItem[] | null>(null);
-  const [cursor, setCursor] = useState<string | null>(null);
-  const [error, setError] = useState<unknown>(null);
-
-  const load = useCallback(
-    async (after?: string | null) => {
-      setError(null);
-      try {
-        const { data } = await api.get<Page<VolumeItem>>('/vetting-requests/volume', {
-          query: { to, limit: 50, cursor: after ?? undefined },
-        });
-        setItems((list) => (after ? [...(list ?? []), ...data.items] : data.items));
-        setCursor(data.nextCursor);
-      } catch (failure) {
-        setError(failure);
-      }
-    },
-    [api, to],
-  );
-
-  useEffect(() => {
-    void load();
-  }, [load]);
+  const pages = usePages<VolumeItem>('/vetting-requests/volume', { to }, undefined);
+  const { items } = pages;
 
   return (
     <section aria-labelledby="vetting-volume-title">
@@ -223,7 +201,7 @@ export function VettingVolumePage() {
       <div className="card inline">
         <Field label={t('until')} type="date" value={to} onChange={(e) => setTo(e.target.value)} />
       </div>
-      <ErrorMessage error={error} />
+      <ErrorMessage error={pages.error} />
       <div className="card">
         {items === null ? (
           <p>{t('loading')}</p>
@@ -251,11 +229,7 @@ export function VettingVolumePage() {
             </tbody>
           </table>
         )}
-        {cursor && (
-          <button type="button" onClick={() => void load(cursor)}>
-            {t('more')}
-          </button>
-        )}
+        <MoreButton pages={pages} />
       </div>
     </section>
   );
