@@ -1,3 +1,4 @@
+import { lazy, Suspense } from 'react';
 import { useSession } from './auth/session';
 import { useT } from './i18n';
 import { match, usePath } from './router';
@@ -12,6 +13,9 @@ import { ReleasesPage } from './views/releases';
 import { UsersPage } from './views/users';
 import { EditPerson, HistoryPage, NewPerson, PersonPage, PersonSearch } from './views/person';
 import { VettingPage, VettingVolumePage } from './views/vetting';
+
+// The charts' library is large: the statistics page is its own chunk, read when first opened.
+const StatisticsPage = lazy(() => import('./views/statistics'));
 
 /** The console's pages; the server answers index.html for every /console path, so each is a deep link. */
 export function Routes() {
@@ -35,6 +39,15 @@ export function Routes() {
   if (path === '/reference') return ability.can('manage', 'Reference') ? <ReferencePage /> : <p>{t('forbidden')}</p>;
   if (path === '/audit') return ability.can('read', 'AuditEvent') ? <AuditPage /> : <p>{t('forbidden')}</p>;
   if (path === '/vetting') return ability.can('create', 'VettingRequest') ? <VettingPage /> : <p>{t('forbidden')}</p>;
+  if (path === '/statistics') {
+    return ability.can('read', 'Statistics') ? (
+      <Suspense fallback={<p>{t('loading')}</p>}>
+        <StatisticsPage />
+      </Suspense>
+    ) : (
+      <p>{t('forbidden')}</p>
+    );
+  }
   if (path === '/vetting/volume') {
     return ability.can('read', 'VettingVolume') ? <VettingVolumePage /> : <p>{t('forbidden')}</p>;
   }

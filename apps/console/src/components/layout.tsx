@@ -43,6 +43,9 @@ export function Layout({ children }: { children: ReactNode }) {
           <Can I="manage" a="Reference">
             <Link to="/reference">{t('reference')}</Link>
           </Can>
+          <Can I="read" a="Statistics">
+            <Link to="/statistics">{t('statistics')}</Link>
+          </Can>
           <Can I="read" a="AuditEvent">
             <Link to="/audit">{t('audit')}</Link>
           </Can>
