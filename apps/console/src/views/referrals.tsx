@@ -55,7 +55,7 @@ export function Referrals({ personId, reason, onChange }: { personId: string; re
         <ul>
           {referrals.map((r) => (
             <li key={r.id} data-testid="referral">
-              {r.referredOn} · {r.prosecutorOffice} · {r.alertIds.length + r.breachIds.length} {t('referralItems')} ·{' '}
+              {r.referredOn} · {r.prosecutorOffice} · {t('referralItems')}: {r.alertIds.length + r.breachIds.length} ·{' '}
               {r.voidedAt
                 ? t('voided')
                 : r.outcome
