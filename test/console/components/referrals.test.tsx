@@ -26,7 +26,8 @@ const referral = {
 };
 
 describe('referrals to the prosecutor', () => {
-  it('refers the ticked open alerts and breaches, with the office and the day', async () => {
+  it('refers the ticked open alerts and breaches, with the office and the day; a retry keeps its key', async () => {
+    let posts = 0;
     const { calls } = renderSignedIn(<Referrals personId="p1" reason="KT 1/26" onChange={() => undefined} />, {
       role: 'police_officer',
       rules: OFFICER_RULES,
@@ -39,7 +40,12 @@ describe('referrals to the prosecutor', () => {
           ]);
         if (call.method === 'GET' && call.url.startsWith('/persons/p1/breaches'))
           return page([{ id: 'b1', occurredAt: '2026-11-20T10:00:00Z', description: 'Boravak kod škole' }]);
-        if (call.method === 'POST' && call.url === '/persons/p1/referrals') return json({ ...referral, id: 'r2' }, 201);
+        if (call.method === 'POST' && call.url === '/persons/p1/referrals') {
+          posts += 1;
+          return posts === 1
+            ? json({ type: 'urn:register:problem:unavailable', title: 'Unavailable', status: 503 }, 503)
+            : json({ ...referral, id: 'r2' }, 201);
+        }
         return undefined;
       },
     });
@@ -61,8 +67,11 @@ describe('referrals to the prosecutor', () => {
     fireEvent.change(screen.getByLabelText('Javno tužilaštvo'), { target: { value: 'OJT u Nišu' } });
     fireEvent.change(screen.getByLabelText('Datum prijave'), { target: { value: '2026-11-30' } });
     fireEvent.click(submit);
+    await screen.findByText(/Servis trenutno nije dostupan/);
+    fireEvent.click(submit);
     await waitFor(() => expect(screen.getByRole('status').textContent).toBe('Prijava tužilaštvu je zabeležena.'));
-    const post = calls.find((c) => c.method === 'POST')!;
+    const [post, retry] = calls.filter((c) => c.method === 'POST');
+    expect(retry.headers['idempotency-key']).toBe(post.headers['idempotency-key']);
     expect(post.body).toEqual({
       alertIds: ['al1'],
       breachIds: ['b1'],
@@ -70,7 +79,7 @@ describe('referrals to the prosecutor', () => {
       referredOn: '2026-11-30',
     });
     expect(post.headers['x-access-reason']).toBe(encodeURIComponent('KT 1/26'));
-    expect(post.headers['idempotency-key']).toMatch(/.+/);
+    expect(post.headers['idempotency-key']).toMatch(/^[0-9a-f]{32}$/);
   });
 
   it('lists referrals and records an outcome with If-Match; no form without the rule to refer', async () => {

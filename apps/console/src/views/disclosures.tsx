@@ -1,9 +1,9 @@
 import { type FormEvent, useState } from 'react';
-import { newIdempotencyKey } from '../api/client';
 import { Can, useSession } from '../auth/session';
 import { ErrorMessage, Field, formatTime, saveDownload, Select } from '../components/form';
 import { MoreButton, usePages } from '../components/pages';
 import { ReasonGate } from '../components/reason';
+import { useSubmission } from '../components/submission';
 import { type MessageKey, useT } from '../i18n';
 import { Link } from '../router';
 
@@ -82,7 +82,7 @@ export function DisclosureForm({
   const [fields, setFields] = useState<DisclosureField[]>(
     prepared ? ['identity', 'measures', 'travel_notices'] : ['identity'],
   );
-  const [key] = useState(() => newIdempotencyKey());
+  const submission = useSubmission();
   const [sent, setSent] = useState<Disclosure | null>(null);
   const [error, setError] = useState<unknown>(null);
 
@@ -93,20 +93,23 @@ export function DisclosureForm({
     event.preventDefault();
     setError(null);
     try {
-      const { data } = await api.post<Disclosure>(
-        `/persons/${personId}/disclosures`,
-        {
-          recipient: { authority, country: country.trim().toUpperCase() },
-          channel,
-          legalBasis,
-          caseReference,
-          fields,
-          ...(prepared ? { travelNoticeId: prepared.travelNoticeId } : {}),
-        },
-        { reason, idempotencyKey: key },
+      const sent = await submission.run((idempotencyKey) =>
+        api.post<Disclosure>(
+          `/persons/${personId}/disclosures`,
+          {
+            recipient: { authority, country: country.trim().toUpperCase() },
+            channel,
+            legalBasis,
+            caseReference,
+            fields,
+            ...(prepared ? { travelNoticeId: prepared.travelNoticeId } : {}),
+          },
+          { reason, idempotencyKey },
+        ),
       );
-      setSent(data);
-      onDone?.(data);
+      if (!sent) return;
+      setSent(sent.data);
+      onDone?.(sent.data);
     } catch (failure) {
       setError(failure);
     }
@@ -183,7 +186,7 @@ export function DisclosureForm({
           </label>
         ))}
       </fieldset>
-      <button type="submit" disabled={fields.length === 0}>
+      <button type="submit" disabled={fields.length === 0 || submission.busy}>
         {t('send')}
       </button>
     </form>

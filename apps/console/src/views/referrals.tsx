@@ -1,7 +1,7 @@
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
-import { newIdempotencyKey } from '../api/client';
 import { Can, useSession } from '../auth/session';
 import { ErrorMessage, Field, Select, today } from '../components/form';
+import { useSubmission } from '../components/submission';
 import { type MessageKey, useT } from '../i18n';
 import type { Alert, Page, Referral } from '../types';
 
@@ -86,7 +86,7 @@ export function ReferralForm({ personId, reason, onDone }: { personId: string; r
   const [office, setOffice] = useState('');
   const [referredOn, setReferredOn] = useState(today);
   const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const submission = useSubmission();
   const [done, setDone] = useState(false);
 
   useEffect(() => {
@@ -102,23 +102,23 @@ export function ReferralForm({ personId, reason, onDone }: { personId: string; r
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    setBusy(true);
     setError(null);
     setDone(false);
     try {
-      await api.post(
-        `/persons/${personId}/referrals`,
-        { alertIds, breachIds, prosecutorOffice: office, referredOn },
-        { reason, idempotencyKey: newIdempotencyKey() },
+      const sent = await submission.run((idempotencyKey) =>
+        api.post(
+          `/persons/${personId}/referrals`,
+          { alertIds, breachIds, prosecutorOffice: office, referredOn },
+          { reason, idempotencyKey },
+        ),
       );
+      if (!sent) return;
       setDone(true);
       setAlertIds([]);
       setBreachIds([]);
       onDone();
     } catch (failure) {
       setError(failure);
-    } finally {
-      setBusy(false);
     }
   };
 
@@ -169,7 +169,7 @@ export function ReferralForm({ personId, reason, onDone }: { personId: string; r
         required
         onChange={(e) => setReferredOn(e.target.value)}
       />
-      <button type="submit" disabled={busy || alertIds.length + breachIds.length === 0}>
+      <button type="submit" disabled={submission.busy || alertIds.length + breachIds.length === 0}>
         {t('referralNew')}
       </button>
       {done && <p role="status">{t('referralDone')}</p>}

@@ -1,8 +1,8 @@
 import { type FormEvent, useState } from 'react';
-import { newIdempotencyKey } from '../api/client';
 import { useSession } from '../auth/session';
 import { ErrorMessage, Field, saveDownload, today } from '../components/form';
 import { MoreButton, usePages } from '../components/pages';
+import { useSubmission } from '../components/submission';
 import { type MessageKey, useT } from '../i18n';
 import { checkJmbg } from '../jmbg';
 
@@ -39,7 +39,7 @@ export function VettingPage() {
   const { api } = useSession();
   const [form, setForm] = useState(EMPTY);
   // One key per request being filled in: a retry after a lost answer gets the first answer, not a second request.
-  const [key, setKey] = useState(() => newIdempotencyKey());
+  const submission = useSubmission();
   const [answer, setAnswer] = useState<VettingAnswer | null>(null);
   const [error, setError] = useState<unknown>(null);
   const problem = form.jmbg ? checkJmbg(form.jmbg) : null;
@@ -51,19 +51,21 @@ export function VettingPage() {
     if (problem) return;
     setError(null);
     try {
-      const { data } = await api.post<VettingAnswer>(
-        '/vetting-requests',
-        {
-          employer: { name: form.employerName, registryNumber: form.registryNumber },
-          activity: form.activity,
-          publicOffice: form.publicOffice,
-          candidate: { givenNames: form.givenNames, surname: form.surname, jmbg: form.jmbg },
-          legalBasis: form.legalBasis,
-          requestReference: form.requestReference,
-        },
-        { idempotencyKey: key },
+      const sent = await submission.run((idempotencyKey) =>
+        api.post<VettingAnswer>(
+          '/vetting-requests',
+          {
+            employer: { name: form.employerName, registryNumber: form.registryNumber },
+            activity: form.activity,
+            publicOffice: form.publicOffice,
+            candidate: { givenNames: form.givenNames, surname: form.surname, jmbg: form.jmbg },
+            legalBasis: form.legalBasis,
+            requestReference: form.requestReference,
+          },
+          { idempotencyKey },
+        ),
       );
-      setAnswer(data);
+      if (sent) setAnswer(sent.data);
     } catch (failure) {
       setError(failure);
     }
@@ -82,7 +84,6 @@ export function VettingPage() {
   const next = () => {
     setForm(EMPTY);
     setAnswer(null);
-    setKey(newIdempotencyKey());
   };
 
   return (
@@ -177,7 +178,7 @@ export function VettingPage() {
             value={form.requestReference}
             onChange={set('requestReference')}
           />
-          <button type="submit" disabled={Boolean(problem)}>
+          <button type="submit" disabled={Boolean(problem) || submission.busy}>
             {t('vettingAsk')}
           </button>
           <ErrorMessage error={error} />
