@@ -1,23 +1,15 @@
 import { Injectable } from '@nestjs/common';
-import { belgradeToday, DomainError, isRealDate, type KeysetColumn, type Page, type PageQuery } from '@app/common';
+import { belgradeToday, DomainError, type KeysetColumn, type Page, type PageQuery } from '@app/common';
 import type { Principal } from '@app/authz';
 import type { RequestAudit } from '@app/audit';
 import { PersonAccess } from './access/person-access';
 import type { PersonScope } from './access/person-scope';
 import { AlertRaiser, ComplianceService, type ComplianceView } from '@app/compliance';
-import type {
-  CreateBreachDto,
-  CreateCheckInDto,
-  CreateCounsellingDto,
-  UpdateBreachDto,
-  UpdateCounsellingDto,
-} from './dto/acts.dto';
+import type { CreateBreachDto, CreateCheckInDto, UpdateBreachDto } from './dto/acts.dto';
 import { Breach, type BreachKind } from './entities/breach.entity';
 import { assertKnownPlace } from './places.service';
 import { CheckIn, type ReportingAuthority } from './entities/check-in.entity';
 import { OfficeReportingSchedule } from './entities/office-reporting-schedule.entity';
-import { CounsellingAttendance } from './entities/counselling-attendance.entity';
-import { CounsellingInstitution } from './entities/counselling-institution.entity';
 import { Measure, type MeasureType } from './entities/measure.entity';
 
 /** Clocks differ a little: an instant up to this far ahead still counts as now. */
@@ -82,26 +74,6 @@ const toBreachView = (b: Breach): BreachView => ({
   version: b.version,
 });
 
-export interface CounsellingView {
-  id: string;
-  measureId: string;
-  attendedOn: string;
-  institution: string;
-  recordedBy: string;
-  createdAt: Date;
-  version: number;
-}
-
-const toCounsellingView = (c: CounsellingAttendance): CounsellingView => ({
-  id: c.id,
-  measureId: c.measureId,
-  attendedOn: c.attendedOn,
-  institution: c.institution,
-  recordedBy: c.recordedBy,
-  createdAt: c.createdAt,
-  version: c.version,
-});
-
 /** An instant that has happened (a little clock skew allowed); 400 naming `field` otherwise. */
 export function pastInstant(value: string, field: string): Date {
   const at = new Date(value);
@@ -113,7 +85,7 @@ export function pastInstant(value: string, field: string): Date {
 }
 
 /** The person's measure named in a body; 400 when it is not theirs or not of the expected kind. */
-async function measureOf(
+export async function measureOf(
   person: PersonScope,
   measureId: string,
   accept: (measure: Measure) => string | null,
@@ -124,25 +96,7 @@ async function measureOf(
   return measure as Measure;
 }
 
-/** The name of the institution a counselling measure names: an attendance's institution when it gives none. */
-async function institutionOf(person: PersonScope, measure: Measure): Promise<string> {
-  const institution = measure.counsellingInstitution
-    ? await person.manager.getRepository(CounsellingInstitution).findOneBy({ code: measure.counsellingInstitution })
-    : null;
-  if (!institution) {
-    throw DomainError.validation([{ field: 'institution', message: 'is required: the measure names no institution' }]);
-  }
-  return institution.name;
-}
-
-function assertAttendedOn(attendedOn: string): void {
-  if (!isRealDate(attendedOn)) throw DomainError.validation([{ field: 'attendedOn', message: 'is not a real date' }]);
-  if (attendedOn > belgradeToday()) {
-    throw DomainError.validation([{ field: 'attendedOn', message: 'must not be in the future' }]);
-  }
-}
-
-function ofType(type: MeasureType, on: string): (measure: Measure) => string | null {
+export function ofType(type: MeasureType, on: string): (measure: Measure) => string | null {
   return (measure) => {
     if (measure.type !== type) return `is not a ${type} measure`;
     if (measure.status !== 'active') return `is ${measure.status}`;
@@ -181,15 +135,15 @@ function checkInAuthority(
 }
 
 /** Newest first, by a time column of the part. */
-const newestBy = (column: string, kind: 'time' | 'date'): KeysetColumn[] => [
+export const newestBy = (column: string, kind: 'time' | 'date'): KeysetColumn[] => [
   { sql: `x.${column}`, kind, desc: true },
   { sql: 'x.id', kind: 'uuid', desc: true },
 ];
 
 /**
  * Acts of carrying out a measure that are recorded against it: check-ins
- * (voided, never deleted, when recorded by mistake), breaches (which raise an
- * alert) and counselling attendance.
+ * (voided, never deleted, when recorded by mistake) and breaches (which raise
+ * an alert). Counselling attendance is CounsellingService's.
  */
 @Injectable()
 export class MeasureActsService {
@@ -340,79 +294,6 @@ export class MeasureActsService {
   breaches(audit: RequestAudit, principal: Principal, personId: string, page: PageQuery): Promise<Page<BreachView>> {
     return this.access.list(audit, principal, 'breach', { on: 'Breach', personId }, (person) =>
       person.page(Breach, newestBy('occurred_at', 'time'), page, toBreachView),
-    );
-  }
-
-  counselling(
-    audit: RequestAudit,
-    principal: Principal,
-    personId: string,
-    input: CreateCounsellingDto,
-  ): Promise<CounsellingView> {
-    audit.on('counselling').subject(personId);
-    return this.access.within(
-      audit,
-      principal,
-      { action: 'record', on: 'Counselling', personId, lock: true },
-      async (person) => {
-        assertAttendedOn(input.attendedOn);
-        const measure = await measureOf(person, input.measureId, ofType('counselling', input.attendedOn));
-        return person.create(
-          CounsellingAttendance,
-          'counselling',
-          {
-            measureId: input.measureId,
-            attendedOn: input.attendedOn,
-            institution: input.institution ?? (await institutionOf(person, measure)),
-            recordedBy: principal.userId,
-          },
-          toCounsellingView,
-        );
-      },
-    );
-  }
-
-  /** A clerk's correction of a counselling attendance (If-Match: its version). */
-  correctCounselling(
-    audit: RequestAudit,
-    principal: Principal,
-    personId: string,
-    attendanceId: string,
-    version: number,
-    changes: UpdateCounsellingDto,
-  ): Promise<CounsellingView> {
-    audit.on('counselling', attendanceId).subject(personId);
-    const part = { entity: CounsellingAttendance, id: attendanceId, absent: 'No such counselling.' };
-    return this.access.within(
-      audit,
-      principal,
-      { action: 'update', on: 'Counselling', personId, part, lock: true },
-      (person) =>
-        person.change({
-          entity: CounsellingAttendance,
-          part: 'counselling',
-          version,
-          view: toCounsellingView,
-          apply: async (attendance) => {
-            if (changes.institution !== undefined) attendance.institution = changes.institution;
-            if (changes.attendedOn !== undefined) {
-              assertAttendedOn(changes.attendedOn);
-              await measureOf(person, attendance.measureId, ofType('counselling', changes.attendedOn));
-              attendance.attendedOn = changes.attendedOn;
-            }
-          },
-        }),
-    );
-  }
-
-  counsellingAttendances(
-    audit: RequestAudit,
-    principal: Principal,
-    personId: string,
-    page: PageQuery,
-  ): Promise<Page<CounsellingView>> {
-    return this.access.list(audit, principal, 'counselling', { on: 'Counselling', personId }, (person) =>
-      person.page(CounsellingAttendance, newestBy('attended_on', 'date'), page, toCounsellingView),
     );
   }
 }

@@ -13,7 +13,8 @@ import {
   UpdateBreachDto,
   UpdateCounsellingDto,
 } from '../dto/acts.dto';
-import { type BreachView, type CheckInView, type CounsellingView, MeasureActsService } from '../measure-acts.service';
+import { CounsellingService, type CounsellingView } from '../counselling.service';
+import { type BreachView, type CheckInView, MeasureActsService } from '../measure-acts.service';
 import { NotificationsService, type NotificationView } from '../notifications.service';
 
 @ApiTags('register')
@@ -22,6 +23,7 @@ import { NotificationsService, type NotificationView } from '../notifications.se
 export class MeasureActsController {
   constructor(
     private readonly acts: MeasureActsService,
+    private readonly counsellingAttendance: CounsellingService,
     private readonly notifications: NotificationsService,
   ) {}
 
@@ -184,7 +186,7 @@ export class MeasureActsController {
     @Param('id', UUID_PARAM) id: string,
     @Body() body: CreateCounsellingDto,
   ): Promise<CounsellingView> {
-    return this.acts.counselling(audit, principal, id, body);
+    return this.counsellingAttendance.counselling(audit, principal, id, body);
   }
 
   @Patch('counselling/:counsellingId')
@@ -201,7 +203,14 @@ export class MeasureActsController {
     @IfMatchVersion() version: number,
     @Body() body: UpdateCounsellingDto,
   ): Promise<CounsellingView> {
-    const attendance = await this.acts.correctCounselling(audit, principal, id, counsellingId, version, body);
+    const attendance = await this.counsellingAttendance.correctCounselling(
+      audit,
+      principal,
+      id,
+      counsellingId,
+      version,
+      body,
+    );
     return attendance;
   }
 
@@ -215,6 +224,6 @@ export class MeasureActsController {
     @Param('id', UUID_PARAM) id: string,
     @Query() query: PageQuery,
   ): Promise<Page<CounsellingView>> {
-    return this.acts.counsellingAttendances(audit, principal, id, query);
+    return this.counsellingAttendance.counsellingAttendances(audit, principal, id, query);
   }
 }
