@@ -6,7 +6,8 @@
 // BENCH_PREPARE_ONLY=1 stops there. BENCH_PLACES (20000): places where minors gather for the proximity
 // scenario, added once to the generated database (0: no proximity scenario). BENCH_ONLY=<words>: only
 // the load scenarios whose title contains those words (e.g. `proximity`), without pgbench, the scan and
-// verification; the result files say so.
+// verification; the result files say so. BENCH_ONLY=statistics: one call of /statistics per grouping
+// (bench/statistics.mjs).
 import { execFileSync, spawn } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -16,6 +17,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { generate } from './generate.mjs';
+import { statisticsScenarios } from './statistics.mjs';
 
 const env = process.env;
 const seed = Number(env.BENCH_SEED ?? 42);
@@ -384,6 +386,7 @@ async function main() {
         }),
       );
     }
+    if (runs('statistics')) results.push(...(await statisticsScenarios(base, headers, log)));
     results.push(
       await load('POST /persons/:id/check-ins', api.pid, {
         url: base,

@@ -776,6 +776,25 @@ const MATRIX: RouteCase[] = [
     expect: AUDITOR_ONLY(200),
   },
   {
+    route: 'GET statistics',
+    url: () => '/api/v1/statistics?groupBy=region',
+    // Figures for the competent authorities: officers their region's; not admins nor vetting officers.
+    expect: {
+      anonymous: 401,
+      registry_clerk: 200,
+      police_officer: 200,
+      judicial_officer: 200,
+      auditor: 200,
+      others: 403,
+    },
+  },
+  {
+    route: 'GET statistics/report',
+    url: () => '/api/v1/statistics/report?format=csv',
+    // The national yearly report: not the officers'.
+    expect: { anonymous: 401, registry_clerk: 200, judicial_officer: 200, auditor: 200, others: 403 },
+  },
+  {
     route: 'GET vetting-requests/:id/certificate',
     url: (c) => `/api/v1/vetting-requests/${c.vettingRequestId}/certificate`,
     expect: VETTING_OFFICER_ONLY(200),

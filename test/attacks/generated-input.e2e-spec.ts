@@ -35,6 +35,7 @@ const GROUPS: [string, RegExp][] = [
   ['compliance, alerts, inbox', /^(compliance|alerts|inbox)(\/|$)/],
   ['reference data and operations', /^(reference|health|metrics)(\/|$)/],
   ['employer vetting', /^vetting(-requests)?(\/|$)/],
+  ['statistics', /^statistics(\/|$)/],
 ];
 
 // ---------------------------------------------------------------- generators

@@ -402,6 +402,8 @@ export const VALID_INPUTS: Record<string, ValidInput> = {
     }),
   },
   'GET vetting-requests/volume': { query: { from: '2026-11-01', to: '2026-12-01', ...PAGE } },
+  'GET statistics': { query: { asOf: '2026-11-30', from: '2026-01-01', groupBy: 'region' } },
+  'GET statistics/report': { query: { year: '2026', format: 'csv' } },
   'GET vetting-requests/:id/certificate': {},
   'GET vetting/verify/:certificateNumber': {},
   'GET .well-known/jwks.json': {},

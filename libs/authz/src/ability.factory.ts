@@ -58,6 +58,8 @@ export const ROLE_RULES: RoleRules = ({ can }, role, region, office) => {
       } else can(['read', 'work'], 'Alert');
       can('read', 'Inbox');
       can('read', ['Reference', 'Place']);
+      // Figures, not persons: national for every clerk (management's report is theirs to prepare).
+      can(['read', 'export'], 'Statistics');
       break;
     }
     case 'police_officer':
@@ -88,6 +90,8 @@ export const ROLE_RULES: RoleRules = ({ can }, role, region, office) => {
       can('read', 'Inbox');
       can('lookup', 'PersonLookup');
       can('read', ['Reference', 'Place']);
+      // The figures of the persons in the region (as of the day asked); the national report is not theirs.
+      can('read', 'Statistics', { regions: region });
       break;
     case 'judicial_officer':
       // The contract's table: persons, convictions, measures and compliance, in every region; not the
@@ -100,6 +104,7 @@ export const ROLE_RULES: RoleRules = ({ can }, role, region, office) => {
       // included, issued to a named prosecutor's office as a recorded disclosure.
       can('export', 'CaseFile');
       can('read', ['Reference', 'Place']);
+      can(['read', 'export'], 'Statistics');
       break;
     case 'auditor':
       can(['read', 'review', 'verify', 'export'], 'AuditEvent');
@@ -108,6 +113,8 @@ export const ROLE_RULES: RoleRules = ({ can }, role, region, office) => {
       can('read', 'Reference');
       // How many vetting requests each employer made per day: fishing shows, no candidate does.
       can('read', 'VettingVolume');
+      // Counts only: how the register is used (vetting requests and disclosures among them).
+      can(['read', 'export'], 'Statistics');
       break;
     case 'vetting_officer':
       // Answers employers (barred or not, with a certificate) and nothing else: no person, no reference data.

@@ -48,6 +48,11 @@ export interface SubjectFields {
   /** Referrals of the person's breaches and alerts to the public prosecutor, and their outcomes. */
   Referral: PersonFields;
   Compliance: PersonFields;
+  /**
+   * Figures of the register (counts, never persons): `read` the figures of the persons within reach (their
+   * regions as of the day asked), `export` the yearly report (national, small cells suppressed).
+   */
+  Statistics: PersonFields;
   /** The evidence about one person issued to a prosecutor (a disclosure: the action is `export`). */
   CaseFile: PersonFields;
   /** `office`: the UIKS office it was raised for; `servedBy`: the offices serving its administration. */
@@ -154,6 +159,7 @@ export const SCOPE_COLUMNS: { [S in ScopedSubject]: { [F in keyof SubjectFields[
   AddressCheck: { ...PERSON_SCOPED, policeAdministration: { on: 'row', column: 'police_administration' } },
   Referral: PERSON_SCOPED,
   Compliance: PERSON_SCOPED,
+  Statistics: PERSON_SCOPED,
   CaseFile: PERSON_SCOPED,
   Alert: {
     policeAdministration: { on: 'row', column: 'police_administration' },

@@ -8,6 +8,7 @@ import { DisclosuresController, PersonDisclosuresController } from './http/discl
 import { MeasureActsController } from './http/measure-acts.controller';
 import { ReferralsController } from './http/referrals.controller';
 import { ReleasesController } from './http/releases.controller';
+import { StatisticsController } from './http/statistics.controller';
 import { PersonDetailsController } from './http/person-details.controller';
 import { PersonsController } from './http/persons.controller';
 import { PhotosController } from './http/photos.controller';
@@ -48,6 +49,8 @@ export * from './photos.service';
 export * from './places.service';
 export * from './places/csv';
 export * from './referrals.service';
+export * from './statistics.service';
+export type { PersonGrouping, StatisticsQuery } from './access/statistics-read-model';
 export * from './register.module';
 export * from './workplaces.service';
 export * from './vetting/vetting.service';
@@ -73,4 +76,5 @@ export const REGISTER_CONTROLLERS = [
   VettingVerificationController,
   ReferralsController,
   CaseFileController,
+  StatisticsController,
 ];

@@ -121,6 +121,7 @@ export class ReferralsService {
             referredBy: principal.userId,
             outcome: null,
             outcomeOn: null,
+            outcomeRecordedAt: null,
             caseNumber: null,
             items: [
               ...alertIds.map((alertId) => ({ personId, alertId, breachId: null })),
@@ -180,6 +181,7 @@ export class ReferralsService {
           apply: (row) => {
             row.outcome = input.outcome;
             row.outcomeOn = input.outcomeOn;
+            row.outcomeRecordedAt ??= new Date();
             row.caseNumber = input.caseNumber ?? null;
           },
         });

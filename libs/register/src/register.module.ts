@@ -28,6 +28,8 @@ import { ReferenceService } from './reference.service';
 import { PlacesService } from './places.service';
 import { ReferralsService } from './referrals.service';
 import { ReleasesService } from './releases.service';
+import { StatisticsReadModel } from './access/statistics-read-model';
+import { StatisticsService } from './statistics.service';
 import { WorkplacesService } from './workplaces.service';
 import { VettingCheck } from './access/vetting-check';
 import { loadVettingKeys, VettingKeys } from './vetting/vetting-keys';
@@ -60,6 +62,8 @@ const SERVICES = [
   VettingService,
   ReferralsService,
   CaseFileService,
+  StatisticsReadModel,
+  StatisticsService,
 ];
 
 /** Persons and everything under them. The api adds the controllers (REGISTER_CONTROLLERS). */

@@ -94,6 +94,11 @@ export class AppConfig {
     /** Requests of one employer in one Europe/Belgrade day past which auditors are alerted once (fishing). */
     maxPerEmployerDay: number;
   };
+  /** Statistics (issue: statistics). */
+  readonly statistics: {
+    /** Cells of the yearly report from 1 to this minus one are suppressed in its external formats. */
+    minCell: number;
+  };
   readonly register: {
     /** A JMBG check remainder of 1: invalid (default) or check digit 0 (DOMAIN.md: confirm). */
     jmbgRemainderOne: 'invalid' | 'zero';
@@ -262,6 +267,7 @@ export function loadConfig(raw: Record<string, string | undefined> = process.env
       verifyPerMinute: env.VETTING_VERIFY_PER_MINUTE ?? 30,
       maxPerEmployerDay: env.VETTING_MAX_PER_EMPLOYER_DAY ?? 50,
     },
+    statistics: { minCell: env.STATISTICS_MIN_CELL ?? 5 },
     register: {
       jmbgRemainderOne: (env.JMBG_REMAINDER_ONE ?? 'invalid') as 'invalid' | 'zero',
       measureMaxYears: env.MEASURE_MAX_YEARS ?? 20,

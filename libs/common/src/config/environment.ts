@@ -328,6 +328,13 @@ export class Environment {
   @IsOptional()
   @IsInt({ message: 'must be a whole number' })
   @Min(1)
+  @Max(1000)
+  STATISTICS_MIN_CELL?: number;
+
+  @Transform(toInteger)
+  @IsOptional()
+  @IsInt({ message: 'must be a whole number' })
+  @Min(1)
   @Max(10_000_000)
   VETTING_VERIFY_PER_MINUTE?: number;
 

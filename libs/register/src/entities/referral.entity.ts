@@ -63,6 +63,10 @@ export class Referral {
   @Column({ type: 'date', nullable: true })
   outcomeOn: string | null;
 
+  /** When the first outcome was recorded (a statistic as of a past day counts it only from then). */
+  @Column({ type: 'timestamptz', nullable: true })
+  outcomeRecordedAt: Date | null;
+
   /** The prosecutor's or court's case number (charged, convicted). */
   @Column({ type: 'text', nullable: true })
   caseNumber: string | null;

@@ -1,0 +1,317 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { positional } from '@app/common';
+import type { Principal } from '@app/authz';
+import { PersonAccess } from './person-access';
+
+/** The figures of one group, or of the whole (every person once). */
+export interface StatisticsFigures {
+  personsRegistered: number;
+  withActiveMeasures: number;
+  inCustody: number;
+  compliant: number;
+  overdue: number;
+  nonCompliant: number;
+  checkIns: number;
+  missedPeriods: number;
+  lateNotices: number;
+  breaches: number;
+  referrals: number;
+  failureConvictions: number;
+  transfersIn: number;
+  transfersOut: number;
+  vettingRequests: number;
+  disclosures: number;
+}
+
+export const FIGURE_NAMES: readonly (keyof StatisticsFigures)[] = [
+  'personsRegistered',
+  'withActiveMeasures',
+  'inCustody',
+  'compliant',
+  'overdue',
+  'nonCompliant',
+  'checkIns',
+  'missedPeriods',
+  'lateNotices',
+  'breaches',
+  'referrals',
+  'failureConvictions',
+  'transfersIn',
+  'transfersOut',
+  'vettingRequests',
+  'disclosures',
+];
+
+/** Groupings the read model computes in one statement (months are one statement each). */
+export type PersonGrouping = 'region' | 'offence' | 'measure' | null;
+
+export interface StatisticsQuery {
+  /** First day of the flows (Belgrade). */
+  from: string;
+  /** The day: stocks at its end, flows up to it (inclusive). */
+  asOf: string;
+  groupBy: PersonGrouping;
+  /** Vetting requests (no person) are counted only for callers with national reach. */
+  national: boolean;
+  graceHours: number;
+  dueSoonDays: number;
+}
+
+export interface StatisticsResult {
+  groups: Map<string, StatisticsFigures>;
+  total: StatisticsFigures;
+}
+
+const COLUMNS: Record<keyof StatisticsFigures, string> = {
+  personsRegistered: 'persons_registered',
+  withActiveMeasures: 'with_active_measures',
+  inCustody: 'in_custody',
+  compliant: 'compliant',
+  overdue: 'overdue',
+  nonCompliant: 'non_compliant',
+  checkIns: 'check_ins',
+  missedPeriods: 'missed_periods',
+  lateNotices: 'late_notices',
+  breaches: 'breaches',
+  referrals: 'referrals',
+  failureConvictions: 'failure_convictions',
+  transfersIn: 'transfers_in',
+  transfersOut: 'transfers_out',
+  vettingRequests: 'vetting_requests',
+  disclosures: 'disclosures',
+};
+
+/** The person-level figures summed per group and in all (transfers and vetting requests are added apart). */
+const PERSON_FIGURES = FIGURE_NAMES.filter((f) => !['transfersIn', 'transfersOut', 'vettingRequests'].includes(f)).map(
+  (f) => COLUMNS[f],
+);
+
+/**
+ * A measure as the register had recorded it by the moment `b.c`: the row
+ * itself when nothing of it changed since (the usual case, and data loaded
+ * without history), else the measure's view in the person's history just
+ * before the moment (its status, term and authority after an act or a
+ * correction recorded later are not that day's).
+ */
+const MEASURES_AS_OF = `
+  SELECT m.id, m.person_id, m.type,
+         CASE WHEN later.changed THEN h.after->>'status' ELSE m.status END AS status,
+         CASE WHEN later.changed THEN (h.after->>'startsOn')::date ELSE m.starts_on END AS starts_on,
+         CASE WHEN later.changed THEN (h.after->>'endsOn')::date ELSE m.ends_on END AS ends_on,
+         CASE WHEN later.changed THEN h.after->>'reportTo' ELSE m.report_to END AS report_to
+    FROM measures m CROSS JOIN bounds b
+   CROSS JOIN LATERAL (SELECT EXISTS (SELECT 1 FROM person_history x
+                                       WHERE x.part_id = m.id AND x.part = 'measure' AND x.at >= b.c) AS changed) later
+    LEFT JOIN LATERAL (SELECT x.after FROM person_history x
+                        WHERE later.changed AND x.part_id = m.id AND x.part = 'measure' AND x.at < b.c
+                        ORDER BY x.at DESC LIMIT 1) h ON true
+   WHERE m.created_at < b.c`;
+
+/**
+ * The addresses current at the moment as recorded then: the newest of each
+ * person and kind recorded by then, unless it had already been closed
+ * without a successor (a later successor closed it after the moment).
+ */
+const ADDRESSES_AS_OF = `
+  SELECT a.person_id, a.police_administration
+    FROM addresses a CROSS JOIN bounds b
+   WHERE a.created_at < b.c
+     AND NOT EXISTS (SELECT 1 FROM addresses n WHERE n.person_id = a.person_id AND n.kind = a.kind
+                        AND n.created_at > a.created_at AND n.created_at < b.c)
+     AND (a.valid_to IS NULL OR EXISTS (SELECT 1 FROM addresses n WHERE n.person_id = a.person_id
+                                          AND n.kind = a.kind AND n.created_at > a.created_at))`;
+
+/**
+ * The register's figures, computed from what it had recorded by the end of a
+ * day (README "Statistics"): one set-based statement per call, in the
+ * caller's transaction, with the caller's scope (the `read` rule on
+ * Statistics, over the persons' regions as of that day) from the one place
+ * that says what a caller reaches. Compliance comes from `person_compliance`
+ * at the last instant of the day, its views answering as of that moment
+ * (`register.as_of`, migration Statistics).
+ */
+@Injectable()
+export class StatisticsReadModel {
+  constructor(private readonly access: PersonAccess) {}
+
+  async figures(manager: EntityManager, principal: Principal, query: StatisticsQuery): Promise<StatisticsResult> {
+    const base: unknown[] = [query.from, query.asOf, query.graceHours, query.dueSoonDays, query.national];
+    const scope = positional(this.access.scope(principal, 'read', 'Statistics', 'person'), base.length);
+    const into = positional(
+      this.access.scope(principal, 'read', 'Statistics', 'dest'),
+      base.length + scope.params.length,
+    );
+    const out = positional(
+      this.access.scope(principal, 'read', 'Statistics', 'orig'),
+      base.length + scope.params.length + into.params.length,
+    );
+    const params = [...base, ...scope.params, ...into.params, ...out.params];
+    // The moment is the end of the day: every view compliance reads answers as recorded by then.
+    await manager.query(
+      `SELECT set_config('register.as_of', (belgrade_midnight($1::date + 1) - interval '1 microsecond')::text, true)`,
+      [query.asOf],
+    );
+    const membership = this.membership(query.groupBy);
+    const sum = (columns: string[]) => columns.map((c) => `coalesce(sum(${c}), 0)::integer AS ${c}`).join(', ');
+    const rows: Record<string, unknown>[] = await manager.query(
+      `
+      WITH bounds AS (
+        SELECT belgrade_midnight($1::date) AS f, belgrade_midnight($2::date + 1) AS c, $2::date AS d
+      ),
+      measures_as_of AS MATERIALIZED (${MEASURES_AS_OF}),
+      regions_as_of AS (
+        SELECT u.person_id, array_agg(DISTINCT u.region ORDER BY u.region) AS regions
+          FROM (SELECT person_id, police_administration AS region FROM (${ADDRESSES_AS_OF}) a
+                UNION ALL
+                SELECT person_id, report_to FROM measures_as_of WHERE status = 'active' AND report_to IS NOT NULL) u
+         GROUP BY u.person_id
+      ),
+      p AS MATERIALIZED (
+        SELECT person.id, person.regions
+          FROM (SELECT per.id, coalesce(r.regions, '{}'::text[]) AS regions
+                  FROM persons per CROSS JOIN bounds b
+                  LEFT JOIN regions_as_of r ON r.person_id = per.id
+                 WHERE per.created_at < b.c) person
+         WHERE ${scope.sql}
+      ),
+      active AS (
+        SELECT DISTINCT ma.person_id FROM measures_as_of ma CROSS JOIN bounds b
+         WHERE ma.status = 'active' AND ma.starts_on <= b.d AND ma.ends_on >= b.d
+      ),
+      custody AS (
+        SELECT DISTINCT k.person_id
+          FROM register_custody k JOIN convictions cv ON cv.id = k.conviction_id CROSS JOIN bounds b
+         WHERE cv.created_at < b.c AND k.from_on <= b.d AND (k.to_on IS NULL OR k.to_on > b.d)
+      ),
+      status AS (
+        SELECT p.id AS person_id, (person_compliance(p.id, b.c - interval '1 microsecond', $3, $4)).status
+          FROM p CROSS JOIN bounds b
+         WHERE p.id IN (SELECT person_id FROM register_reporting_schedules UNION SELECT person_id FROM register_referrals)
+      ),
+      flows AS (
+        SELECT person_id, sum(check_ins) AS check_ins, sum(missed_periods) AS missed_periods,
+               sum(late_notices) AS late_notices, sum(breaches) AS breaches, sum(referrals) AS referrals,
+               sum(failure_convictions) AS failure_convictions, sum(disclosures) AS disclosures
+          FROM (
+            SELECT ci.person_id, 1 AS check_ins, 0 AS missed_periods, 0 AS late_notices, 0 AS breaches,
+                   0 AS referrals, 0 AS failure_convictions, 0 AS disclosures
+              FROM check_ins ci CROSS JOIN bounds b
+             WHERE ci.created_at >= b.f AND ci.created_at < b.c AND (ci.voided_at IS NULL OR ci.voided_at >= b.c)
+            UNION ALL
+            SELECT al.person_id, 0, 1, 0, 0, 0, 0, 0 FROM alerts al CROSS JOIN bounds b
+             WHERE al.kind = 'missed_check_in' AND al.raised_at >= b.f AND al.raised_at < b.c
+            UNION ALL
+            SELECT n.person_id, 0, 0, 1, 0, 0, 0, 0 FROM notifications n CROSS JOIN bounds b
+             WHERE n.on_time = false AND n.created_at >= b.f AND n.created_at < b.c
+               AND (n.voided_at IS NULL OR n.voided_at >= b.c)
+            UNION ALL
+            SELECT br.person_id, 0, 0, 0, 1, 0, 0, 0 FROM breaches br CROSS JOIN bounds b
+             WHERE br.created_at >= b.f AND br.created_at < b.c
+            UNION ALL
+            SELECT r.person_id, 0, 0, 0, 0, 1, 0, 0 FROM referrals r CROSS JOIN bounds b
+             WHERE r.created_at >= b.f AND r.created_at < b.c AND (r.voided_at IS NULL OR r.voided_at >= b.c)
+            UNION ALL
+            SELECT r.person_id, 0, 0, 0, 0, 0, 1, 0 FROM referrals r CROSS JOIN bounds b
+             WHERE r.outcome IS NOT NULL AND coalesce(r.outcome_recorded_at, r.created_at) >= b.f
+               AND coalesce(r.outcome_recorded_at, r.created_at) < b.c
+               AND (r.voided_at IS NULL OR r.voided_at >= b.c)
+               AND coalesce((SELECT x.after->>'outcome' FROM person_history x
+                              WHERE x.part_id = r.id AND x.part = 'referral' AND x.at < b.c
+                                AND x.change IN ('outcome', 'correct_outcome')
+                              ORDER BY x.at DESC LIMIT 1), r.outcome) = 'convicted'
+            UNION ALL
+            SELECT ds.person_id, 0, 0, 0, 0, 0, 0, 1 FROM disclosures ds CROSS JOIN bounds b
+             WHERE ds.created_at >= b.f AND ds.created_at < b.c
+          ) f
+         GROUP BY person_id
+      ),
+      per_person AS (
+        SELECT p.id, 1 AS persons_registered,
+               (a.person_id IS NOT NULL)::integer AS with_active_measures,
+               (k.person_id IS NOT NULL)::integer AS in_custody,
+               (s.status IN ('compliant', 'due'))::integer AS compliant,
+               (s.status = 'overdue')::integer AS overdue,
+               (s.status = 'non_compliant')::integer AS non_compliant,
+               coalesce(fl.check_ins, 0) AS check_ins, coalesce(fl.missed_periods, 0) AS missed_periods,
+               coalesce(fl.late_notices, 0) AS late_notices, coalesce(fl.breaches, 0) AS breaches,
+               coalesce(fl.referrals, 0) AS referrals, coalesce(fl.failure_convictions, 0) AS failure_convictions,
+               coalesce(fl.disclosures, 0) AS disclosures
+          FROM p
+          LEFT JOIN active a ON a.person_id = p.id
+          LEFT JOIN custody k ON k.person_id = p.id
+          LEFT JOIN status s ON s.person_id = p.id
+          LEFT JOIN flows fl ON fl.person_id = p.id
+      ),
+      moves AS (
+        SELECT t.person_id, t.from_administration, t.to_administration,
+               (SELECT ${into.sql} FROM (SELECT ARRAY[t.to_administration]::text[] AS regions) dest) AS counts_in,
+               (SELECT ${out.sql} FROM (SELECT ARRAY[t.from_administration]::text[] AS regions) orig) AS counts_out
+          FROM transfers t CROSS JOIN bounds b
+         WHERE t.created_at >= b.f AND t.created_at < b.c
+      ),
+      members AS (${membership})
+      SELECT NULL AS key, ${sum(PERSON_FIGURES)},
+             (SELECT count(*) FILTER (WHERE counts_in) FROM moves)::integer AS transfers_in,
+             (SELECT count(*) FILTER (WHERE counts_out) FROM moves)::integer AS transfers_out,
+             CASE WHEN $5::boolean THEN (SELECT count(*) FROM vetting_requests v CROSS JOIN bounds b
+                                          WHERE v.created_at >= b.f AND v.created_at < b.c) ELSE 0 END::integer
+               AS vetting_requests
+        FROM per_person
+      UNION ALL
+      SELECT g.key, ${sum(PERSON_FIGURES)},
+             coalesce(max(mv.transfers_in), 0)::integer, coalesce(max(mv.transfers_out), 0)::integer, 0
+        FROM members g JOIN per_person pp ON pp.id = g.person_id
+        LEFT JOIN (${this.moves(query.groupBy)}) mv ON mv.key = g.key
+       GROUP BY g.key
+      UNION ALL
+      SELECT mv.key, ${PERSON_FIGURES.map(() => '0').join(', ')}, mv.transfers_in::integer, mv.transfers_out::integer, 0
+        FROM (${this.moves(query.groupBy)}) mv
+       WHERE NOT EXISTS (SELECT 1 FROM members g WHERE g.key = mv.key)`,
+      params,
+    );
+    const groups = new Map<string, StatisticsFigures>();
+    let total: StatisticsFigures | null = null;
+    for (const row of rows) {
+      const figures = Object.fromEntries(
+        FIGURE_NAMES.map((f) => [f, Number(row[COLUMNS[f]])]),
+      ) as unknown as StatisticsFigures;
+      if (row.key === null) total = figures;
+      else groups.set(String(row.key), figures);
+    }
+    return { groups, total: total! };
+  }
+
+  /** Which group each person within reach falls in (a person may fall in several). */
+  private membership(groupBy: PersonGrouping): string {
+    switch (groupBy) {
+      case 'region':
+        return 'SELECT p.id AS person_id, unnest(p.regions) AS key FROM p';
+      case 'offence':
+        return `SELECT DISTINCT cv.person_id, o->>'article' AS key
+                  FROM convictions cv CROSS JOIN bounds b CROSS JOIN LATERAL jsonb_array_elements(cv.offences) o
+                 WHERE cv.created_at < b.c AND cv.person_id IN (SELECT id FROM p)`;
+      case 'measure':
+        return `SELECT DISTINCT ma.person_id, ma.type AS key FROM measures_as_of ma CROSS JOIN bounds b
+                 WHERE ma.status = 'active' AND ma.starts_on <= b.d AND ma.ends_on >= b.d
+                   AND ma.person_id IN (SELECT id FROM p)`;
+      default:
+        return 'SELECT NULL::uuid AS person_id, NULL::text AS key WHERE false';
+    }
+  }
+
+  /**
+   * Transfers per group: by region, into the administration moved to and out
+   * of the one left (within the caller's reach); by offence or measure, the
+   * transfers of the group's persons (each one in and one out).
+   */
+  private moves(groupBy: PersonGrouping): string {
+    if (groupBy === 'region') {
+      return `SELECT key, sum(i)::integer AS transfers_in, sum(o)::integer AS transfers_out FROM (
+                SELECT to_administration AS key, 1 AS i, 0 AS o FROM moves WHERE counts_in
+                UNION ALL SELECT from_administration, 0, 1 FROM moves WHERE counts_out) x GROUP BY key`;
+    }
+    return `SELECT g.key, count(*) AS transfers_in, count(*) AS transfers_out
+              FROM moves mv JOIN members g ON g.person_id = mv.person_id GROUP BY g.key`;
+  }
+}
