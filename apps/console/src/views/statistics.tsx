@@ -125,6 +125,11 @@ export default function StatisticsPage() {
   const rows: Row[] | undefined = statistics?.groups.map((group) => ({
     key: group.key,
     name: groupName(statistics.groupBy, group, language, v),
+    // The chart's axis has room for the label alone; the tables name the code too.
+    short:
+      statistics.groupBy === 'region' || statistics.groupBy === 'offence'
+        ? (group.label ?? group.key)
+        : groupName(statistics.groupBy, group, language, v),
     figures: group.figures,
   }));
 
@@ -181,7 +186,7 @@ export default function StatisticsPage() {
                 <div aria-hidden="true" className="chart-area">
                   <ResponsiveContainer width="100%" height={Math.max(240, rows.length * 28)}>
                     <BarChart
-                      data={rows.map((row) => ({ name: row.name, value: row.figures[figure] }))}
+                      data={rows.map((row) => ({ name: row.short, value: row.figures[figure] }))}
                       layout="vertical"
                       margin={{ left: 8, right: 24 }}
                     >
@@ -222,7 +227,7 @@ export default function StatisticsPage() {
   );
 }
 
-type Row = { key: string; name: string; figures: Figures };
+type Row = { key: string; name: string; short: string; figures: Figures };
 
 /** Figures per group, one column each, and the total row: the chart's table and the table of every figure. */
 function FiguresTable({
@@ -298,30 +303,32 @@ function YearlyReport() {
   };
 
   return (
-    <form
-      className="card inline"
-      aria-labelledby="statistics-report-title"
-      onSubmit={(event) => {
-        event.preventDefault();
-        void download();
-      }}
-    >
+    <section className="card" aria-labelledby="statistics-report-title">
       <h2 id="statistics-report-title">{t('statReport')}</h2>
       <p className="hint">{t('statReportHelp')}</p>
-      <Select
-        label={t('statYear')}
-        value={String(year)}
-        onChange={(e) => setYear(Number(e.target.value))}
-        options={years.map((y) => [String(y), String(y)])}
-      />
-      <Select
-        label={t('statFormat')}
-        value={format}
-        onChange={(e) => setFormat(e.target.value as ReportFormat)}
-        options={REPORT_FORMATS.map((f) => [f, f.toUpperCase()])}
-      />
-      <button type="submit">{t('statDownload')}</button>
+      <form
+        className="inline"
+        aria-labelledby="statistics-report-title"
+        onSubmit={(event) => {
+          event.preventDefault();
+          void download();
+        }}
+      >
+        <Select
+          label={t('statYear')}
+          value={String(year)}
+          onChange={(e) => setYear(Number(e.target.value))}
+          options={years.map((y) => [String(y), String(y)])}
+        />
+        <Select
+          label={t('statFormat')}
+          value={format}
+          onChange={(e) => setFormat(e.target.value as ReportFormat)}
+          options={REPORT_FORMATS.map((f) => [f, f.toUpperCase()])}
+        />
+        <button type="submit">{t('statDownload')}</button>
+      </form>
       <ErrorMessage error={error} />
-    </form>
+    </section>
   );
 }
