@@ -24,6 +24,10 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  *   creation (an outcome without the time is taken as recorded with the
  *   referral).
  *
+ * Two indexes serve it: the check-ins of a measure whatever their void
+ * (`check_ins_measure_as_of_idx`), and the parts changed since a moment
+ * (`person_history_part_at_idx`).
+ *
  * Without a moment each view is what it was (the first branch of each union;
  * the second is cut off by a one-time filter), so the compliance lists, the
  * scan and the person's read keep their plans.
@@ -63,6 +67,10 @@ export class Statistics1796700000000 implements MigrationInterface {
           r.created_at)
        WHERE r.outcome IS NOT NULL`);
 
+    await queryRunner.query(
+      'CREATE INDEX "check_ins_measure_as_of_idx" ON "check_ins" ("measure_id", "occurred_at", "created_at") ',
+    );
+    await queryRunner.query('CREATE INDEX "person_history_part_at_idx" ON "person_history" ("part", "at") ');
     await queryRunner.query(`
       CREATE OR REPLACE VIEW register_check_ins AS
         SELECT measure_id, occurred_at, authority, office FROM check_ins
@@ -108,6 +116,8 @@ export class Statistics1796700000000 implements MigrationInterface {
         UNION ALL
         SELECT a.measure_id, belgrade_midnight(a.attended_on), 'counselling'::text, NULL::text
           FROM counselling_attendances a`);
+    await queryRunner.query('DROP INDEX "public"."person_history_part_at_idx"');
+    await queryRunner.query('DROP INDEX "public"."check_ins_measure_as_of_idx"');
     await queryRunner.query('ALTER TABLE "referrals" DROP COLUMN "outcome_recorded_at"');
     await queryRunner.query('DROP FUNCTION register_as_of()');
   }

@@ -87,8 +87,13 @@ const PERSON_FIGURES = FIGURE_NAMES.filter((f) => !['transfersIn', 'transfersOut
   (f) => COLUMNS[f],
 );
 
+/** The first instant of the flows, the end of the day (the moment), and the day: $1 from, $2 asOf. */
+const F = 'belgrade_midnight($1::date)';
+const C = 'belgrade_midnight($2::date + 1)';
+const D = '$2::date';
+
 /**
- * A measure as the register had recorded it by the moment `b.c`: the row
+ * A measure as the register had recorded it by the moment `${C}`: the row
  * itself when nothing of it changed since (the usual case, and data loaded
  * without history), else the measure's view in the person's history just
  * before the moment (its status, term and authority after an act or a
@@ -96,17 +101,18 @@ const PERSON_FIGURES = FIGURE_NAMES.filter((f) => !['transfersIn', 'transfersOut
  */
 const MEASURES_AS_OF = `
   SELECT m.id, m.person_id, m.type,
-         CASE WHEN later.changed THEN h.after->>'status' ELSE m.status END AS status,
-         CASE WHEN later.changed THEN (h.after->>'startsOn')::date ELSE m.starts_on END AS starts_on,
-         CASE WHEN later.changed THEN (h.after->>'endsOn')::date ELSE m.ends_on END AS ends_on,
-         CASE WHEN later.changed THEN h.after->>'reportTo' ELSE m.report_to END AS report_to
-    FROM measures m CROSS JOIN bounds b
-   CROSS JOIN LATERAL (SELECT EXISTS (SELECT 1 FROM person_history x
-                                       WHERE x.part_id = m.id AND x.part = 'measure' AND x.at >= b.c) AS changed) later
+         CASE WHEN ch.part_id IS NULL THEN m.status ELSE h.after->>'status' END AS status,
+         CASE WHEN ch.part_id IS NULL THEN m.starts_on ELSE (h.after->>'startsOn')::date END AS starts_on,
+         CASE WHEN ch.part_id IS NULL THEN m.ends_on ELSE (h.after->>'endsOn')::date END AS ends_on,
+         CASE WHEN ch.part_id IS NULL THEN m.report_to ELSE h.after->>'reportTo' END AS report_to
+    FROM measures m
+    LEFT JOIN (SELECT DISTINCT x.person_id, x.part_id FROM person_history x
+                WHERE x.part = 'measure' AND x.at >= ${C}) ch ON ch.part_id = m.id
     LEFT JOIN LATERAL (SELECT x.after FROM person_history x
-                        WHERE later.changed AND x.part_id = m.id AND x.part = 'measure' AND x.at < b.c
+                        WHERE ch.part_id IS NOT NULL AND x.person_id = ch.person_id AND x.part_id = ch.part_id
+                          AND x.at < ${C}
                         ORDER BY x.at DESC LIMIT 1) h ON true
-   WHERE m.created_at < b.c`;
+   WHERE m.created_at < ${C}`;
 
 /**
  * The addresses current at the moment as recorded then: the newest of each
@@ -115,10 +121,10 @@ const MEASURES_AS_OF = `
  */
 const ADDRESSES_AS_OF = `
   SELECT a.person_id, a.police_administration
-    FROM addresses a CROSS JOIN bounds b
-   WHERE a.created_at < b.c
+    FROM addresses a
+   WHERE a.created_at < ${C}
      AND NOT EXISTS (SELECT 1 FROM addresses n WHERE n.person_id = a.person_id AND n.kind = a.kind
-                        AND n.created_at > a.created_at AND n.created_at < b.c)
+                        AND n.created_at > a.created_at AND n.created_at < ${C})
      AND (a.valid_to IS NULL OR EXISTS (SELECT 1 FROM addresses n WHERE n.person_id = a.person_id
                                           AND n.kind = a.kind AND n.created_at > a.created_at))`;
 
@@ -156,10 +162,7 @@ export class StatisticsReadModel {
     const sum = (columns: string[]) => columns.map((c) => `coalesce(sum(${c}), 0)::integer AS ${c}`).join(', ');
     const rows: Record<string, unknown>[] = await manager.query(
       `
-      WITH bounds AS (
-        SELECT belgrade_midnight($1::date) AS f, belgrade_midnight($2::date + 1) AS c, $2::date AS d
-      ),
-      measures_as_of AS MATERIALIZED (${MEASURES_AS_OF}),
+      WITH measures_as_of AS MATERIALIZED (${MEASURES_AS_OF}),
       regions_as_of AS (
         SELECT u.person_id, array_agg(DISTINCT u.region ORDER BY u.region) AS regions
           FROM (SELECT person_id, police_administration AS region FROM (${ADDRESSES_AS_OF}) a
@@ -170,23 +173,23 @@ export class StatisticsReadModel {
       p AS MATERIALIZED (
         SELECT person.id, person.regions
           FROM (SELECT per.id, coalesce(r.regions, '{}'::text[]) AS regions
-                  FROM persons per CROSS JOIN bounds b
+                  FROM persons per
                   LEFT JOIN regions_as_of r ON r.person_id = per.id
-                 WHERE per.created_at < b.c) person
+                 WHERE per.created_at < ${C}) person
          WHERE ${scope.sql}
       ),
       active AS (
-        SELECT DISTINCT ma.person_id FROM measures_as_of ma CROSS JOIN bounds b
-         WHERE ma.status = 'active' AND ma.starts_on <= b.d AND ma.ends_on >= b.d
+        SELECT DISTINCT ma.person_id FROM measures_as_of ma
+         WHERE ma.status = 'active' AND ma.starts_on <= ${D} AND ma.ends_on >= ${D}
       ),
       custody AS (
         SELECT DISTINCT k.person_id
-          FROM register_custody k JOIN convictions cv ON cv.id = k.conviction_id CROSS JOIN bounds b
-         WHERE cv.created_at < b.c AND k.from_on <= b.d AND (k.to_on IS NULL OR k.to_on > b.d)
+          FROM register_custody k JOIN convictions cv ON cv.id = k.conviction_id
+         WHERE cv.created_at < ${C} AND k.from_on <= ${D} AND (k.to_on IS NULL OR k.to_on > ${D})
       ),
       status AS (
-        SELECT p.id AS person_id, (person_compliance(p.id, b.c - interval '1 microsecond', $3, $4)).status
-          FROM p CROSS JOIN bounds b
+        SELECT p.id AS person_id, (person_compliance(p.id, ${C} - interval '1 microsecond', $3, $4)).status
+          FROM p
          WHERE p.id IN (SELECT person_id FROM register_reporting_schedules UNION SELECT person_id FROM register_referrals)
       ),
       flows AS (
@@ -196,33 +199,33 @@ export class StatisticsReadModel {
           FROM (
             SELECT ci.person_id, 1 AS check_ins, 0 AS missed_periods, 0 AS late_notices, 0 AS breaches,
                    0 AS referrals, 0 AS failure_convictions, 0 AS disclosures
-              FROM check_ins ci CROSS JOIN bounds b
-             WHERE ci.created_at >= b.f AND ci.created_at < b.c AND (ci.voided_at IS NULL OR ci.voided_at >= b.c)
+              FROM check_ins ci
+             WHERE ci.created_at >= ${F} AND ci.created_at < ${C} AND (ci.voided_at IS NULL OR ci.voided_at >= ${C})
             UNION ALL
-            SELECT al.person_id, 0, 1, 0, 0, 0, 0, 0 FROM alerts al CROSS JOIN bounds b
-             WHERE al.kind = 'missed_check_in' AND al.raised_at >= b.f AND al.raised_at < b.c
+            SELECT al.person_id, 0, 1, 0, 0, 0, 0, 0 FROM alerts al
+             WHERE al.kind = 'missed_check_in' AND al.raised_at >= ${F} AND al.raised_at < ${C}
             UNION ALL
-            SELECT n.person_id, 0, 0, 1, 0, 0, 0, 0 FROM notifications n CROSS JOIN bounds b
-             WHERE n.on_time = false AND n.created_at >= b.f AND n.created_at < b.c
-               AND (n.voided_at IS NULL OR n.voided_at >= b.c)
+            SELECT n.person_id, 0, 0, 1, 0, 0, 0, 0 FROM notifications n
+             WHERE n.on_time = false AND n.created_at >= ${F} AND n.created_at < ${C}
+               AND (n.voided_at IS NULL OR n.voided_at >= ${C})
             UNION ALL
-            SELECT br.person_id, 0, 0, 0, 1, 0, 0, 0 FROM breaches br CROSS JOIN bounds b
-             WHERE br.created_at >= b.f AND br.created_at < b.c
+            SELECT br.person_id, 0, 0, 0, 1, 0, 0, 0 FROM breaches br
+             WHERE br.created_at >= ${F} AND br.created_at < ${C}
             UNION ALL
-            SELECT r.person_id, 0, 0, 0, 0, 1, 0, 0 FROM referrals r CROSS JOIN bounds b
-             WHERE r.created_at >= b.f AND r.created_at < b.c AND (r.voided_at IS NULL OR r.voided_at >= b.c)
+            SELECT r.person_id, 0, 0, 0, 0, 1, 0, 0 FROM referrals r
+             WHERE r.created_at >= ${F} AND r.created_at < ${C} AND (r.voided_at IS NULL OR r.voided_at >= ${C})
             UNION ALL
-            SELECT r.person_id, 0, 0, 0, 0, 0, 1, 0 FROM referrals r CROSS JOIN bounds b
-             WHERE r.outcome IS NOT NULL AND coalesce(r.outcome_recorded_at, r.created_at) >= b.f
-               AND coalesce(r.outcome_recorded_at, r.created_at) < b.c
-               AND (r.voided_at IS NULL OR r.voided_at >= b.c)
+            SELECT r.person_id, 0, 0, 0, 0, 0, 1, 0 FROM referrals r
+             WHERE r.outcome IS NOT NULL AND coalesce(r.outcome_recorded_at, r.created_at) >= ${F}
+               AND coalesce(r.outcome_recorded_at, r.created_at) < ${C}
+               AND (r.voided_at IS NULL OR r.voided_at >= ${C})
                AND coalesce((SELECT x.after->>'outcome' FROM person_history x
-                              WHERE x.part_id = r.id AND x.part = 'referral' AND x.at < b.c
+                              WHERE x.part_id = r.id AND x.part = 'referral' AND x.at < ${C}
                                 AND x.change IN ('outcome', 'correct_outcome')
                               ORDER BY x.at DESC LIMIT 1), r.outcome) = 'convicted'
             UNION ALL
-            SELECT ds.person_id, 0, 0, 0, 0, 0, 0, 1 FROM disclosures ds CROSS JOIN bounds b
-             WHERE ds.created_at >= b.f AND ds.created_at < b.c
+            SELECT ds.person_id, 0, 0, 0, 0, 0, 0, 1 FROM disclosures ds
+             WHERE ds.created_at >= ${F} AND ds.created_at < ${C}
           ) f
          GROUP BY person_id
       ),
@@ -247,15 +250,15 @@ export class StatisticsReadModel {
         SELECT t.person_id, t.from_administration, t.to_administration,
                (SELECT ${into.sql} FROM (SELECT ARRAY[t.to_administration]::text[] AS regions) dest) AS counts_in,
                (SELECT ${out.sql} FROM (SELECT ARRAY[t.from_administration]::text[] AS regions) orig) AS counts_out
-          FROM transfers t CROSS JOIN bounds b
-         WHERE t.created_at >= b.f AND t.created_at < b.c
+          FROM transfers t
+         WHERE t.created_at >= ${F} AND t.created_at < ${C}
       ),
       members AS (${membership})
       SELECT NULL AS key, ${sum(PERSON_FIGURES)},
              (SELECT count(*) FILTER (WHERE counts_in) FROM moves)::integer AS transfers_in,
              (SELECT count(*) FILTER (WHERE counts_out) FROM moves)::integer AS transfers_out,
-             CASE WHEN $5::boolean THEN (SELECT count(*) FROM vetting_requests v CROSS JOIN bounds b
-                                          WHERE v.created_at >= b.f AND v.created_at < b.c) ELSE 0 END::integer
+             CASE WHEN $5::boolean THEN (SELECT count(*) FROM vetting_requests v
+                                          WHERE v.created_at >= ${F} AND v.created_at < ${C}) ELSE 0 END::integer
                AS vetting_requests
         FROM per_person
       UNION ALL
@@ -289,11 +292,11 @@ export class StatisticsReadModel {
         return 'SELECT p.id AS person_id, unnest(p.regions) AS key FROM p';
       case 'offence':
         return `SELECT DISTINCT cv.person_id, o->>'article' AS key
-                  FROM convictions cv CROSS JOIN bounds b CROSS JOIN LATERAL jsonb_array_elements(cv.offences) o
-                 WHERE cv.created_at < b.c AND cv.person_id IN (SELECT id FROM p)`;
+                  FROM convictions cv CROSS JOIN LATERAL jsonb_array_elements(cv.offences) o
+                 WHERE cv.created_at < ${C} AND cv.person_id IN (SELECT id FROM p)`;
       case 'measure':
-        return `SELECT DISTINCT ma.person_id, ma.type AS key FROM measures_as_of ma CROSS JOIN bounds b
-                 WHERE ma.status = 'active' AND ma.starts_on <= b.d AND ma.ends_on >= b.d
+        return `SELECT DISTINCT ma.person_id, ma.type AS key FROM measures_as_of ma
+                 WHERE ma.status = 'active' AND ma.starts_on <= ${D} AND ma.ends_on >= ${D}
                    AND ma.person_id IN (SELECT id FROM p)`;
       default:
         return 'SELECT NULL::uuid AS person_id, NULL::text AS key WHERE false';

@@ -31,6 +31,8 @@ export type ReportingAuthority = (typeof REPORTING_AUTHORITIES)[number];
   `"authority" IN ('police', 'uiks') AND ("authority" = 'uiks') = ("office" IS NOT NULL)`,
 )
 @Index('check_ins_measure_idx', ['measureId', 'occurredAt'], { where: 'voided_at IS NULL' })
+/** The check-ins of a measure as of a past moment (voided ones included): compliance as of a day (Statistics). */
+@Index('check_ins_measure_as_of_idx', ['measureId', 'occurredAt', 'createdAt'])
 @Index(['personId', 'occurredAt'])
 export class CheckIn {
   @PrimaryGeneratedColumn('uuid')

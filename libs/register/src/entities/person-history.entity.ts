@@ -4,6 +4,8 @@ import { Person } from './person.entity';
 /** Every change to a person or a part of one, with who, when, why, before and after. Append-only. */
 @Entity({ name: 'person_history' })
 @Index(['personId', 'at'])
+/** The parts changed since a moment (statistics as of a day read their state before it). */
+@Index('person_history_part_at_idx', ['part', 'at'])
 export class PersonHistoryEntry {
   @PrimaryGeneratedColumn('uuid')
   id: string;
