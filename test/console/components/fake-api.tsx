@@ -158,3 +158,8 @@ export function person(overrides: Partial<Person> = {}): Person {
 }
 
 export const page = (items: unknown[], nextCursor: string | null = null) => json({ items, nextCursor });
+
+/** The person's page opens on `tab` (as a link or a reload with `?tab=` would). */
+export function onTab(tab: string, personId = 'p1'): void {
+  window.history.replaceState(null, '', `/console/persons/${personId}?tab=${tab}`);
+}

@@ -53,7 +53,7 @@ export function Layout({ children }: { children: ReactNode }) {
             <Link to="/vetting/volume">{t('vettingVolume')}</Link>
           </Can>
         </nav>
-        <span className="who">
+        <span className="who" title={`${me.displayName} (${v(me.role)}${me.region ? `, ${me.region}` : ''})`}>
           {t('signedInAs')} <strong>{me.displayName}</strong> ({v(me.role)}
           {me.region ? `, ${me.region}` : ''})
         </span>
