@@ -54,8 +54,13 @@ export function Layout({ children }: { children: ReactNode }) {
           </Can>
         </nav>
         <span className="who" title={`${me.displayName} (${v(me.role)}${me.region ? `, ${me.region}` : ''})`}>
-          {t('signedInAs')} <strong>{me.displayName}</strong> ({v(me.role)}
-          {me.region ? `, ${me.region}` : ''})
+          <span className="who-words">{t('signedInAs')} </span>
+          <strong>{me.displayName}</strong>
+          <span className="who-words">
+            {' '}
+            ({v(me.role)}
+            {me.region ? `, ${me.region}` : ''})
+          </span>
         </span>
         <LanguageToggle />
         <button type="button" onClick={signOut}>
