@@ -70,7 +70,7 @@ export const CLERK_RULES = [
   { action: ['create', 'read', 'update'], subject: ['Person', 'Conviction', 'Measure'] },
   { action: ['read', 'record', 'void'], subject: ['CheckIn', 'Notification'] },
   { action: ['create', 'read', 'update', 'void'], subject: 'Acknowledgement' },
-  { action: 'read', subject: ['Address', 'Compliance'] },
+  { action: 'read', subject: ['Address', 'Compliance', 'PersonHistory'] },
 ];
 
 export function person(overrides: Partial<Person> = {}): Person {

@@ -39,7 +39,7 @@ function onPersonPage(
   {
     rules = CLERK_RULES,
     role = 'registry_clerk',
-  }: { rules?: typeof CLERK_RULES; role?: 'registry_clerk' | 'police_officer' } = {},
+  }: { rules?: typeof CLERK_RULES; role?: 'registry_clerk' | 'police_officer' | 'judicial_officer' } = {},
   onPost?: (call: Call) => Response | undefined,
 ) {
   rememberReason('person:p1', 'KT 1/2026');
@@ -164,6 +164,29 @@ describe('the person page: who it is, then tabs', () => {
     // Breaches and counselling are corrected, not voided: no void action on them.
     expect(within(screen.getByTestId('breaches')).queryByRole('button')).toBeNull();
     expect(within(screen.getByTestId('counselling')).queryByRole('button')).toBeNull();
+  });
+});
+
+describe('the tabs a role has', () => {
+  it.each([
+    ['police_officer', OFFICER_RULES, ['Identitet', 'Adrese', 'Mere i poštovanje', 'Presude', 'Radnje']],
+    [
+      'judicial_officer',
+      [
+        { action: 'read', subject: ['Person', 'Conviction', 'Measure', 'Compliance', 'Acknowledgement'] },
+        { action: 'export', subject: 'CaseFile' },
+      ],
+      ['Identitet', 'Adrese', 'Mere i poštovanje', 'Presude', 'Istorija'],
+    ],
+  ] as const)('a %s sees only the tabs with something for the role', async (role, rules, names) => {
+    onTab('history');
+    onPersonPage({ rules: rules as unknown as typeof CLERK_RULES, role });
+    await screen.findByTestId('person-id');
+    expect(screen.getAllByRole('tab').map((tab) => tab.textContent)).toEqual(names);
+    // A tab the role does not have, named in the address, opens the first one.
+    expect(screen.getByRole('tab', { selected: true }).textContent).toBe(
+      role === 'police_officer' ? 'Identitet' : 'Istorija',
+    );
   });
 });
 

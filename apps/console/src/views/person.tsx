@@ -1,5 +1,6 @@
 import { type FormEvent, type KeyboardEvent, useCallback, useEffect, useRef, useState } from 'react';
 import { ApiError, newIdempotencyKey, versionOf } from '../api/client';
+import type { Ability } from '../auth/ability';
 import { Can, useSession } from '../auth/session';
 import { ErrorMessage, Field, formatDate, formatDue, formatTime } from '../components/form';
 import { ReasonGate, rememberReason } from '../components/reason';
@@ -63,19 +64,29 @@ const TAB_WORDS: Record<PersonTab, MessageKey> = {
   history: 'tabHistory',
 };
 
-function tabInAddress(): PersonTab {
+/** The tabs with something for the user's role: acts and history only for the roles that read some of them. */
+function tabsFor(ability: Ability): PersonTab[] {
+  const acts =
+    ['CheckIn', 'Notification', 'Breach', 'Counselling', 'Referral'].some((on) => ability.can('read', on)) ||
+    ability.can('create', 'Disclosure');
+  const history = ability.can('read', 'PersonHistory') || ability.can('export', 'CaseFile');
+  return PERSON_TABS.filter((tab) => (tab === 'acts' ? acts : tab === 'history' ? history : true));
+}
+
+function tabInAddress(tabs: PersonTab[]): PersonTab {
   const named = new URLSearchParams(window.location.search).get('tab');
-  return PERSON_TABS.find((tab) => tab === named) ?? 'identity';
+  return tabs.find((tab) => tab === named) ?? 'identity';
 }
 
 /** The chosen tab, kept in the address so that a reload or going back opens it again. */
-function useTab(): [PersonTab, (tab: PersonTab) => void] {
-  const [tab, setTab] = useState<PersonTab>(tabInAddress);
+function useTab(tabs: PersonTab[]): [PersonTab, (tab: PersonTab) => void] {
+  const [tab, setTab] = useState<PersonTab>(() => tabInAddress(tabs));
+  const known = tabs.join();
   useEffect(() => {
-    const update = () => setTab(tabInAddress());
+    const update = () => setTab(tabInAddress(known.split(',') as PersonTab[]));
     window.addEventListener('popstate', update);
     return () => window.removeEventListener('popstate', update);
-  }, []);
+  }, [known]);
   const choose = (next: PersonTab) => {
     const url = new URL(window.location.href);
     url.searchParams.set('tab', next);
@@ -86,29 +97,37 @@ function useTab(): [PersonTab, (tab: PersonTab) => void] {
 }
 
 /** The tab list (arrow keys, Home and End move between tabs; the focused one opens). */
-function PersonTabs({ tab, onChoose }: { tab: PersonTab; onChoose: (tab: PersonTab) => void }) {
+function PersonTabs({
+  tabs,
+  tab,
+  onChoose,
+}: {
+  tabs: PersonTab[];
+  tab: PersonTab;
+  onChoose: (tab: PersonTab) => void;
+}) {
   const { t } = useT();
   const refs = useRef<Partial<Record<PersonTab, HTMLButtonElement | null>>>({});
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
-    const at = PERSON_TABS.indexOf(tab);
+    const at = tabs.indexOf(tab);
     const to =
       event.key === 'ArrowRight'
-        ? (at + 1) % PERSON_TABS.length
+        ? (at + 1) % tabs.length
         : event.key === 'ArrowLeft'
-          ? (at - 1 + PERSON_TABS.length) % PERSON_TABS.length
+          ? (at - 1 + tabs.length) % tabs.length
           : event.key === 'Home'
             ? 0
             : event.key === 'End'
-              ? PERSON_TABS.length - 1
+              ? tabs.length - 1
               : null;
     if (to === null) return;
     event.preventDefault();
-    onChoose(PERSON_TABS[to]);
-    refs.current[PERSON_TABS[to]]?.focus();
+    onChoose(tabs[to]);
+    refs.current[tabs[to]]?.focus();
   };
   return (
     <div className="tabs" role="tablist" aria-label={t('personTabs')} onKeyDown={onKeyDown}>
-      {PERSON_TABS.map((name) => (
+      {tabs.map((name) => (
         <button
           key={name}
           ref={(element) => {
@@ -132,7 +151,9 @@ function PersonTabs({ tab, onChoose }: { tab: PersonTab; onChoose: (tab: PersonT
 function PersonDetail({ id, reason }: { id: string; reason: string }) {
   const { t, v, language } = useT();
   const { person, error, load } = usePerson(id, reason);
-  const [tab, chooseTab] = useTab();
+  const { ability } = useSession();
+  const tabs = tabsFor(ability);
+  const [tab, chooseTab] = useTab(tabs);
   if (error) return <ErrorMessage error={error} />;
   if (!person) return <p>{t('loading')}</p>;
   const p = person;
@@ -164,7 +185,7 @@ function PersonDetail({ id, reason }: { id: string; reason: string }) {
           </Can>
         </p>
       </header>
-      <PersonTabs tab={tab} onChoose={chooseTab} />
+      <PersonTabs tabs={tabs} tab={tab} onChoose={chooseTab} />
       <div
         role="tabpanel"
         id={`panel-${tab}`}
