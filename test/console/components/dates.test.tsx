@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { addDays, formatDate, formatDue, formatTime } from '../../../apps/console/src/components/form';
+import { show } from '../../../apps/console/src/diff';
 
 /** The no-break space that holds a date's parts together. */
 const _ = '\u00a0';
@@ -84,5 +85,17 @@ describe('addDays', () => {
       '2026-10-26',
       '2025-12-31',
     ]);
+  });
+});
+
+describe('show: a changed field in the history and the conflict table', () => {
+  it('gives dates and instants in the one format, other values as they are', () => {
+    expect([
+      show('2026-12-03'),
+      show('2026-12-03T13:05:00.000Z', 'en'),
+      show('0101985710016'),
+      show('K 12/2020'),
+      show(null),
+    ]).toEqual([`3.${_}12.${_}2026.`, `3${_}Dec${_}2026,${_}14:05`, '0101985710016', 'K 12/2020', '—']);
   });
 });

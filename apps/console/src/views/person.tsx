@@ -656,7 +656,7 @@ export function EditPerson({ id }: { id: string }) {
 
 /** A correction with If-Match; on 412 the current version is read again and the differences shown. */
 function Edit({ id, reason }: { id: string; reason: string }) {
-  const { t } = useT();
+  const { t, language } = useT();
   const { api } = useSession();
   const { person, error: loadError } = usePerson(id, reason);
   const [base, setBase] = useState<Person | null>(null);
@@ -712,9 +712,9 @@ function Edit({ id, reason }: { id: string; reason: string }) {
               {conflict.diffs.map((d) => (
                 <tr key={d.field} className={d.changedByOthers ? 'changed' : ''}>
                   <th scope="row">{d.field}</th>
-                  <td>{show(d.base)}</td>
-                  <td>{show(d.theirs)}</td>
-                  <td>{show(d.mine)}</td>
+                  <td>{show(d.base, language)}</td>
+                  <td>{show(d.theirs, language)}</td>
+                  <td>{show(d.mine, language)}</td>
                 </tr>
               ))}
             </tbody>
@@ -850,10 +850,10 @@ function FieldChanges({ before, after }: { before: unknown; after: unknown }) {
           <strong>{fieldWords(c.field, language)}</strong>:{' '}
           {c.before !== undefined && (
             <>
-              <del>{show(c.before)}</del> →{' '}
+              <del>{show(c.before, language)}</del> →{' '}
             </>
           )}
-          <ins>{show(c.after)}</ins>
+          <ins>{show(c.after, language)}</ins>
         </li>
       ))}
     </ul>
