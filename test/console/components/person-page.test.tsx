@@ -53,6 +53,17 @@ function onPersonPage(
           person({
             jmbg: '0101980710006',
             compliance: { status: 'due', nextDueAt: '2026-12-03T23:00:00Z', lastCheckInAt: '2026-12-01T08:30:00Z' },
+            measures: person().measures.map((m) =>
+              m.id === 'm1'
+                ? {
+                    ...m,
+                    // Midnight starting 1 December in Belgrade: the last day is 30 November.
+                    compliance: [
+                      { authority: 'police', office: null, status: 'compliant', nextDueAt: '2026-11-30T23:00:00Z' },
+                    ],
+                  }
+                : m,
+            ),
           }),
           200,
           { etag: '"7"' },
@@ -136,8 +147,9 @@ describe('the person page: who it is, then tabs', () => {
     const { calls } = onPersonPage();
     expect((await screen.findByRole('tab', { name: 'Mere i poštovanje' })).getAttribute('aria-selected')).toBe('true');
     await screen.findByTestId('measures');
-    // The last day to report, not the midnight that ends the period.
+    // The last day to report, not the midnight that ends the period: the person's and each schedule's.
     expect(screen.getByTestId('next-due').textContent).toBe('3.\u00a012.\u00a02026.');
+    expect(screen.getByTestId('measures').textContent).toContain('Policija: uredno (Rok 30.\u00a011.\u00a02026.)');
     expect(calls.some((c) => c.url.startsWith('/persons/p1/check-ins'))).toBe(false);
     window.history.pushState(null, '', '/console/persons/p1?tab=convictions');
     fireEvent.popState(window);

@@ -487,6 +487,7 @@ function MeasureLine({ measure: m }: { measure: Measure }) {
               ? v('counselling')
               : t('police')}
           : <span className={`status ${c.status}`}>{v(c.status)}</span>
+          {c.nextDueAt && ` (${t('dueDate')} ${formatDue(c.nextDueAt, language)})`}
         </span>
       ))}
       {m.acknowledged !== undefined && (
