@@ -216,6 +216,12 @@ async function giveReason(page: Page, reason: string): Promise<void> {
   await page.getByRole('button', { name: 'Nastavi' }).click();
 }
 
+/** Opens one of the person page's tabs. */
+async function openTab(page: Page, name: string): Promise<void> {
+  await page.getByRole('tab', { name, exact: true }).click();
+  await page.getByRole('tab', { name, exact: true, selected: true }).waitFor();
+}
+
 async function newPage(width = 1280, height = 900): Promise<Page> {
   const context = await browser.newContext({ viewport: { width, height }, acceptDownloads: true });
   const page = await context.newPage();
@@ -232,7 +238,8 @@ beforeAll(async () => {
   createUser(accounts.officer, 'police_officer', 'PU-BEOGRAD');
   createUser(accounts.auditor, 'auditor');
   // Auditors must use a second factor here: the journey enrols one and signs in with it.
-  api = await startApi({ ...env(), MFA_REQUIRED_ROLES: 'auditor' });
+  // Seeding waits for the CLI between requests: a kept-alive connection outlives a slow scan on a busy machine.
+  api = await startApi({ ...env(), MFA_REQUIRED_ROLES: 'auditor', HTTP_KEEP_ALIVE_TIMEOUT_MS: '120000' });
   const login = await call(api.url, 'POST', '/api/v1/auth/login', { body: accounts.clerk });
   if (login.status !== 200) throw new Error(`clerk login: ${login.status} ${JSON.stringify(login.body)}`);
   const token = login.body.accessToken as string;
@@ -259,6 +266,48 @@ afterAll(async () => {
   await database?.drop();
   await keys?.remove();
 });
+
+/** Where an element lies on the page, in CSS pixels. */
+async function boxOf(page: Page, testId: string) {
+  const box = await page.getByTestId(testId).first().boundingBox();
+  if (!box) throw new Error(`${testId} is not shown`);
+  return box;
+}
+
+/**
+ * The person's header at the page's viewport: JMBG and date of birth whole
+ * and inside the viewport, nothing wider than the page, and name, JMBG,
+ * date of birth and status on one line.
+ */
+async function expectPersonHeaderWhole(page: Page, where: string): Promise<void> {
+  const viewport = page.viewportSize()!;
+  const title = (await page.locator('#person-title').boundingBox())!;
+  const header = (await page.locator('.person-header').boundingBox())!;
+  const facts = [];
+  for (const testId of ['person-jmbg', 'person-dob', 'compliance-status']) {
+    const box = await boxOf(page, testId);
+    const whole = await page
+      .getByTestId(testId)
+      .evaluate((element) => element.scrollWidth <= element.clientWidth + 1 && element.getClientRects().length === 1);
+    facts.push({
+      testId,
+      inside: box.x >= 0 && box.x + box.width <= viewport.width,
+      whole,
+      sameLine: Math.abs(box.y + box.height / 2 - (title.y + title.height / 2)) < title.height / 2,
+    });
+  }
+  const pageWidth = await page.evaluate(
+    () =>
+      (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement
+        .scrollWidth,
+  );
+  expect({ where, facts, overflow: pageWidth > viewport.width, oneLine: header.height <= title.height + 4 }).toEqual({
+    where,
+    facts: facts.map(({ testId }) => ({ testId, inside: true, whole: true, sameLine: true })),
+    overflow: false,
+    oneLine: true,
+  });
+}
 
 /** Runs a journey in a fresh browser context; on failure a screenshot of where it stopped. */
 async function journey(name: string, width: number, height: number, steps: (page: Page) => Promise<void>) {
@@ -305,12 +354,14 @@ describe('console journeys', () => {
           conviction: page.getByTestId('conviction-form'),
           measure: page.getByTestId('measure-form'),
         };
+        await openTab(page, 'Adrese');
         await forms.address.getByLabel('Ulica i broj').fill('Knez Mihailova 1');
         await forms.address.getByLabel('Mesto').fill('Beograd');
         await forms.address.getByLabel('Poštanski broj').fill('11000');
         await forms.address.getByRole('button', { name: 'Sačuvaj' }).click();
         await page.getByText('Knez Mihailova 1, 11000 Beograd (PU-BEOGRAD)').waitFor();
 
+        await openTab(page, 'Identitet');
         await forms.description.getByLabel('Visina (cm)').fill('182');
         await forms.description.getByLabel('Boja očiju').fill('smeđa');
         await forms.description.getByLabel('Boja kose').fill('crna');
@@ -336,6 +387,7 @@ describe('console journeys', () => {
           .getByText(/UZ-2026-0042/)
           .waitFor();
 
+        await openTab(page, 'Presude');
         await forms.conviction.getByLabel('Sud', { exact: true }).fill('Viši sud u Beogradu');
         await forms.conviction.getByLabel('Broj predmeta').fill('K 12/2020');
         await forms.conviction.getByLabel('Datum presude').fill('2020-03-02');
@@ -345,6 +397,7 @@ describe('console journeys', () => {
         await forms.conviction.getByRole('button', { name: 'Sačuvaj' }).click();
         await page.getByText(/K 12\/2020, čl\. 180/).waitFor();
 
+        await openTab(page, 'Mere i poštovanje');
         await forms.measure.getByLabel('Završava se').fill('2030-05-04');
         await forms.measure.getByRole('button', { name: 'Sačuvaj' }).click();
         await page
@@ -359,6 +412,8 @@ describe('console journeys', () => {
         await shot(page, 'clerk-person');
         await expectAccessible(page, 'clerk-person');
 
+        await openTab(page, 'Istorija');
+        await page.getByTestId('history').getByText('Predmet K 12/2026 – upis').first().waitFor();
         await page.getByRole('link', { name: 'Istorija izmena' }).click();
         await page.getByTestId('history').getByText('Predmet K 12/2026 – upis').first().waitFor();
         await shot(page, 'clerk-history');
@@ -397,6 +452,7 @@ describe('console journeys', () => {
         await giveReason(page, 'Jutarnji pregled PU Beograd');
         await page.getByTestId('compliance-status').getByText('uredno').waitFor();
         // Where the check-in was made.
+        await openTab(page, 'Radnje');
         await page
           .getByTestId('check-ins')
           .getByText(/Policija \(PU-BEOGRAD\) · PU-BEOGRAD/)
@@ -475,6 +531,7 @@ describe('console journeys', () => {
 
         await row.getByRole('link', { name: `${prisoner.surname}, Stevan` }).click();
         await keptReason(page, 'Priprema otpuštanja 5/2026');
+        await openTab(page, 'Presude');
         const conviction = page.getByTestId('conviction').filter({ hasText: 'K 44/2021' });
         const release = conviction.getByTestId('release-form');
         await release.getByLabel('Prvi dan na slobodi').fill(isoDaysAgo(0));
@@ -485,6 +542,7 @@ describe('console journeys', () => {
           .getByText('KPZ Beograd – Padinska Skela', { exact: false })
           .waitFor();
 
+        await openTab(page, 'Mere i poštovanje');
         const ack = page.getByTestId('acknowledgement-form');
         await ack.getByRole('checkbox', { name: /Obaveštavanje o promenama/ }).check();
         await ack.getByLabel('Ko je objasnio (ime i funkcija)').fill('Milan Jović, poverenik');
@@ -502,6 +560,95 @@ describe('console journeys', () => {
         await after.getByText('otpušten (KPZ Beograd – Padinska Skela)', { exact: false }).waitFor();
         expect(await after.getByTestId('ack-mark').allTextContents()).toEqual(['✓ potvrđeno', '✓ potvrđeno']);
         await shot(page, 'clerk-releases');
+      }),
+    120_000,
+  );
+
+  it(
+    "an officer's person page keeps who it is whole at 1280, 1024 and on a tablet, and opens each tab",
+    () =>
+      journey('person-page', 1280, 900, async (page) => {
+        await signIn(page, accounts.officer);
+        // The officer's top bar: one line at 1280.
+        const bar = (await page.locator('header.top').boundingBox())!;
+        const signOut = (await page.getByRole('button', { name: 'Odjava' }).boundingBox())!;
+        expect({ height: bar.height <= signOut.height + 24, right: signOut.x + signOut.width <= 1280 }).toEqual({
+          height: true,
+          right: true,
+        });
+        await page.goto(`${api.url}/console/persons/${overduePerson.id}`);
+        await giveReason(page, 'Pregled dosijea 9/2026');
+        await page.getByRole('heading', { name: `${overduePerson.surname}, Nikola` }).waitFor();
+        await expect(page.getByTestId('person-dob').textContent()).resolves.toBe('1.\u00a01.\u00a01985.');
+        for (const [width, height] of [
+          [1280, 900],
+          [1024, 768],
+          [768, 1024],
+        ]) {
+          await page.setViewportSize({ width, height });
+          await expectPersonHeaderWhole(page, `${width}x${height}`);
+          await shot(page, `person-header-${width}`);
+        }
+        for (const [tab, panel] of [
+          ['Adrese', 'addresses'],
+          ['Mere i poštovanje', 'measures'],
+          ['Presude', 'convictions'],
+          ['Radnje', 'acts'],
+          ['Identitet', 'identity'],
+        ]) {
+          await openTab(page, tab);
+          await page.getByTestId(`panel-${panel}`).waitFor();
+          expect(new URL(page.url()).searchParams.get('tab')).toBe(panel);
+        }
+        await page.getByTestId('panel-identity').getByRole('heading', { name: 'Lični podaci' }).waitFor();
+        // The history is not the officer's to read: no tab for it.
+        expect(await page.getByRole('tab').allTextContents()).toEqual([
+          'Identitet',
+          'Adrese',
+          'Mere i poštovanje',
+          'Presude',
+          'Radnje',
+        ]);
+        // The tab is in the address: a reload opens it again.
+        await openTab(page, 'Mere i poštovanje');
+        await page.reload();
+        // A reload may ask the reason again (it is kept for the tab's session only).
+        const asked = page.getByLabel('Razlog', { exact: true });
+        await asked.or(page.locator('.reason-bar')).first().waitFor();
+        if (await asked.isVisible()) await giveReason(page, 'Pregled dosijea 9/2026');
+        await page.getByRole('tab', { name: 'Mere i poštovanje', selected: true }).waitFor();
+        await expectAccessible(page, 'person-measures');
+        // The keyboard: the arrow keys move between the tabs.
+        await page.getByRole('tab', { name: 'Mere i poštovanje' }).focus();
+        await page.keyboard.press('ArrowRight');
+        await page.getByRole('tab', { name: 'Presude', selected: true }).waitFor();
+        // An officer records check-ins but never voids one.
+        await openTab(page, 'Radnje');
+        await page.getByTestId('check-ins').waitFor();
+        expect(await page.getByTestId('check-ins').getByRole('button', { name: 'Poništi' }).count()).toBe(0);
+      }),
+    120_000,
+  );
+
+  it(
+    'a clerk voids a check-in recorded by mistake from the list, with the reason',
+    () =>
+      journey('void', 1024, 768, async (page) => {
+        await signIn(page, accounts.clerk);
+        await page.goto(`${api.url}/console/persons/${overduePerson.id}?tab=measures`);
+        await giveReason(page, 'Ispravka unosa 4/2026');
+        await page.getByRole('button', { name: 'Evidentiraj javljanje' }).click();
+        await page.getByRole('button', { name: 'Potvrdi javljanje' }).click();
+        await page.getByText('Javljanje je evidentirano.').waitFor();
+        await openTab(page, 'Radnje');
+        const row = page.getByTestId('check-ins').getByRole('listitem').first();
+        await row.getByRole('button', { name: 'Poništi' }).click();
+        await row.getByLabel('Razlog poništenja').fill('Uneto greškom');
+        await row.getByRole('button', { name: 'Potvrdi poništenje' }).click();
+        await page.getByTestId('check-ins').getByRole('listitem').first().getByText('poništeno').waitFor();
+        expect(await page.getByTestId('check-ins').getByRole('listitem').first().getByRole('button').count()).toBe(0);
+        await shot(page, 'clerk-void');
+        await expectAccessible(page, 'clerk-void');
       }),
     120_000,
   );

@@ -1,3 +1,6 @@
+import { formatDate, formatTime } from './components/form';
+import type { Language } from './i18n';
+
 /** One field of a conflict: what the form started from, what the user typed, what the register holds now. */
 export interface FieldDiff {
   field: string;
@@ -37,8 +40,15 @@ export function mergeMine<T extends object>(theirs: T, diffs: FieldDiff[]): T {
   return { ...theirs, ...Object.fromEntries(diffs.filter((d) => d.changedByMe).map((d) => [d.field, d.mine])) };
 }
 
-export function show(value: unknown): string {
+const CALENDAR_DAY = /^\d{4}-\d{2}-\d{2}$/;
+const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
+
+/** A field's value as shown: dates and instants in the console's one format, objects as JSON. */
+export function show(value: unknown, language: Language = 'sr'): string {
   if (value === null || value === undefined || value === '') return '—';
   if (typeof value === 'object') return JSON.stringify(value);
-  return String(value);
+  const text = String(value);
+  if (CALENDAR_DAY.test(text)) return formatDate(text, language);
+  if (INSTANT.test(text)) return formatTime(text, language);
+  return text;
 }

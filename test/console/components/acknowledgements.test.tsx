@@ -4,7 +4,7 @@ import { today } from '../../../apps/console/src/components/form';
 import { rememberReason } from '../../../apps/console/src/components/reason';
 import type { Acknowledgement } from '../../../apps/console/src/types';
 import { PersonPage } from '../../../apps/console/src/views/person';
-import { type Call, CLERK_RULES, json, page, person, renderSignedIn } from './fake-api';
+import { type Call, CLERK_RULES, json, onTab, page, person, renderSignedIn } from './fake-api';
 
 const recorded: Acknowledgement = {
   id: 'a1',
@@ -22,6 +22,7 @@ const recorded: Acknowledgement = {
 
 function clerkOnPersonPage(acknowledgements: Acknowledgement[], onPost?: (call: Call) => Response | undefined) {
   rememberReason('person:p1', 'KT 1/2026');
+  onTab('measures');
   return renderSignedIn(<PersonPage id="p1" />, {
     rules: CLERK_RULES,
     answer: (call) => {
@@ -51,8 +52,8 @@ describe('acknowledgements on the person page', () => {
     const form = await screen.findByTestId('acknowledgement-form');
     const boxes = within(form).getAllByRole('checkbox');
     expect(boxes.map((b) => b.parentElement?.textContent?.trim())).toEqual([
-      'Periodično javljanje · 2026-12-20 – 2031-12-20',
-      'Zabrana posećivanja mesta sa maloletnicima · 2026-12-20 – 2031-12-20',
+      'Periodično javljanje · 20.\u00a012.\u00a02026. – 20.\u00a012.\u00a02031.',
+      'Zabrana posećivanja mesta sa maloletnicima · 20.\u00a012.\u00a02026. – 20.\u00a012.\u00a02031.',
     ]);
     fireEvent.change(within(form).getByLabelText('Ko je objasnio (ime i funkcija)'), {
       target: { value: 'Milan Jović' },
@@ -83,7 +84,7 @@ describe('acknowledgements on the person page', () => {
     );
     const list = await screen.findByTestId('acknowledgements');
     expect(list.textContent).toContain(
-      '2026-11-30 · Milan Jović, savetnik · Zabrana posećivanja mesta sa maloletnicima',
+      '30.\u00a011.\u00a02026. · Milan Jović, savetnik · Zabrana posećivanja mesta sa maloletnicima',
     );
     expect(within(list).getByRole('button', { name: 'Preuzmi obrazac' })).toBeTruthy();
     fireEvent.click(within(list).getByRole('button', { name: 'Poništi' }));

@@ -2,7 +2,7 @@ import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it, vi } from 'vitest';
 import { rememberReason } from '../../../apps/console/src/components/reason';
 import { PersonPage } from '../../../apps/console/src/views/person';
-import { CLERK_RULES, json, page, person, renderSignedIn } from './fake-api';
+import { CLERK_RULES, json, onTab, page, person, renderSignedIn } from './fake-api';
 
 const JUDGE_RULES = [
   { action: 'read', subject: ['Person', 'Conviction', 'Measure', 'Compliance', 'Acknowledgement'] },
@@ -11,6 +11,7 @@ const JUDGE_RULES = [
 
 function onPersonPage(rules: { action: string | string[]; subject: string | string[] }[], role = 'registry_clerk') {
   rememberReason('person:p1', 'KT 1/2026');
+  onTab('history');
   return renderSignedIn(<PersonPage id="p1" />, {
     role: role as never,
     rules,
@@ -28,7 +29,7 @@ function onPersonPage(rules: { action: string | string[]; subject: string | stri
 describe('case file download on the person page', () => {
   it('is not offered to a role without the case file', async () => {
     onPersonPage(CLERK_RULES);
-    await screen.findByTestId('measures');
+    await screen.findByTestId('panel-history');
     expect(screen.queryByTestId('case-file-form')).toBeNull();
   });
 

@@ -70,7 +70,7 @@ export const CLERK_RULES = [
   { action: ['create', 'read', 'update'], subject: ['Person', 'Conviction', 'Measure'] },
   { action: ['read', 'record', 'void'], subject: ['CheckIn', 'Notification'] },
   { action: ['create', 'read', 'update', 'void'], subject: 'Acknowledgement' },
-  { action: 'read', subject: ['Address', 'Compliance'] },
+  { action: 'read', subject: ['Address', 'Compliance', 'PersonHistory'] },
 ];
 
 export function person(overrides: Partial<Person> = {}): Person {
@@ -158,3 +158,8 @@ export function person(overrides: Partial<Person> = {}): Person {
 }
 
 export const page = (items: unknown[], nextCursor: string | null = null) => json({ items, nextCursor });
+
+/** The person's page opens on `tab` (as a link or a reload with `?tab=` would). */
+export function onTab(tab: string, personId = 'p1'): void {
+  window.history.replaceState(null, '', `/console/persons/${personId}?tab=${tab}`);
+}

@@ -4,7 +4,7 @@ import { rememberReason } from '../../../apps/console/src/components/reason';
 import { I18nProvider } from '../../../apps/console/src/i18n';
 import { PersonPage } from '../../../apps/console/src/views/person';
 import { Referrals } from '../../../apps/console/src/views/referrals';
-import { json, page, person, renderSignedIn } from './fake-api';
+import { json, onTab, page, person, renderSignedIn } from './fake-api';
 
 const OFFICER_RULES = [
   { action: ['read', 'record'], subject: 'Referral' },
@@ -105,7 +105,7 @@ describe('referrals to the prosecutor', () => {
     });
     const rows = await screen.findAllByTestId('referral');
     expect(rows[0].textContent).toContain('čeka ishod');
-    expect(rows[1].textContent).toContain('osuđen 2026-06-01 (K 3/26)');
+    expect(rows[1].textContent).toContain('osuđen 1.\u00a06.\u00a02026. (K 3/26)');
     expect(screen.queryByRole('button', { name: 'Prijava tužilaštvu' })).toBeNull();
     fireEvent.change(within(rows[0]).getByLabelText('Broj predmeta'), { target: { value: 'KT 12/26' } });
     fireEvent.change(within(rows[0]).getByLabelText('Datum ishoda'), { target: { value: '2026-12-01' } });
@@ -130,6 +130,7 @@ describe('the status non_compliant on the person page', () => {
   ])('says it in %s, with the referrals beside it', async (language, word, heading) => {
     localStorage.setItem('register.language', language);
     rememberReason('person:p1', 'KT 1/2026');
+    onTab('acts');
     renderSignedIn(
       <I18nProvider>
         <PersonPage id="p1" />

@@ -1,11 +1,11 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import { today } from '../../../apps/console/src/components/form';
+import { addDays, today } from '../../../apps/console/src/components/form';
 import { I18nProvider } from '../../../apps/console/src/i18n';
 import { rememberReason } from '../../../apps/console/src/components/reason';
 import { PersonPage } from '../../../apps/console/src/views/person';
-import { addDays, ReleasesPage } from '../../../apps/console/src/views/releases';
-import { CLERK_RULES, json, page, person, renderSignedIn } from './fake-api';
+import { ReleasesPage } from '../../../apps/console/src/views/releases';
+import { CLERK_RULES, json, onTab, page, person, renderSignedIn } from './fake-api';
 
 const item = (surname: string, acknowledged: boolean) => ({
   personId: `id-${surname}`,
@@ -99,6 +99,7 @@ describe('the release list', () => {
 describe('a release on the person page', () => {
   it("shows custody and both releases, and records one with the conviction's version in If-Match", async () => {
     rememberReason('person:p1', 'KT 1/2026');
+    onTab('convictions');
     let current = person();
     const { calls } = renderSignedIn(<PersonPage id="p1" />, {
       rules: CLERK_RULES,
@@ -128,8 +129,8 @@ describe('a release on the person page', () => {
       },
     });
     const conviction = await screen.findByTestId('conviction');
-    expect(conviction.textContent).toContain('Početak izdržavanja kazne2020-03-01');
-    expect(conviction.textContent).toContain('Očekivani otpust2026-12-20');
+    expect(conviction.textContent).toContain('Početak izdržavanja kazne1.\u00a03.\u00a02020.');
+    expect(conviction.textContent).toContain('Očekivani otpust20.\u00a012.\u00a02026.');
     expect(within(conviction).getByTestId('actual-release').textContent).toBe('—');
 
     const form = within(conviction).getByTestId('release-form');
@@ -141,7 +142,9 @@ describe('a release on the person page', () => {
 
     fireEvent.change(within(form).getByLabelText('Ustanova'), { target: { value: 'KPZ Niš' } });
     fireEvent.submit(form);
-    await waitFor(() => expect(screen.getByTestId('actual-release').textContent).toBe('2026-12-01 · KPZ Niš'));
+    await waitFor(() =>
+      expect(screen.getByTestId('actual-release').textContent).toBe('1.\u00a012.\u00a02026. · KPZ Niš'),
+    );
     const post = calls.filter((c) => c.method === 'POST').at(-1)!;
     expect(post.headers['if-match']).toBe('"4"');
     expect(post.body).toEqual({ convictionId: 'c1', releasedOn: '2026-12-01', facility: 'KPZ Niš' });
@@ -149,6 +152,7 @@ describe('a release on the person page', () => {
 
   it('offers no release form to a reader without the right to change convictions', async () => {
     rememberReason('person:p1', 'KT 1/2026');
+    onTab('convictions');
     renderSignedIn(<PersonPage id="p1" />, {
       role: 'police_officer',
       rules: [{ action: 'read', subject: ['Person', 'Conviction', 'Measure', 'Compliance', 'Acknowledgement'] }],
@@ -161,6 +165,8 @@ describe('a release on the person page', () => {
     });
     const conviction = await screen.findByTestId('conviction');
     expect(within(conviction).queryByTestId('release-form')).toBeNull();
+    fireEvent.click(screen.getByRole('tab', { name: 'Mere i poštovanje' }));
+    await screen.findByTestId('measures');
     expect(screen.queryByTestId('acknowledgement-form')).toBeNull();
   });
 });

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { rememberReason } from '../../../apps/console/src/components/reason';
 import { scheduleWords } from '../../../apps/console/src/i18n';
 import { PersonPage } from '../../../apps/console/src/views/person';
-import { CLERK_RULES, json, page, person, renderSignedIn } from './fake-api';
+import { CLERK_RULES, json, onTab, page, person, renderSignedIn } from './fake-api';
 
 const OFFICES = {
   items: [
@@ -31,8 +31,9 @@ describe('schedules in words', () => {
   });
 });
 
-function clerkOnPersonPage(office: string | null = null) {
+function clerkOnPersonPage(office: string | null = null, tab = 'measures') {
   rememberReason('person:p1', 'KT 1/2026');
+  onTab(tab);
   return renderSignedIn(<PersonPage id="p1" />, {
     office,
     rules: CLERK_RULES,
@@ -188,10 +189,13 @@ describe('check-ins per authority', () => {
     expect(measures.textContent).toContain('UIKS-NIS: mesečno');
     // Each authority's own status.
     expect(measures.textContent).toContain('Policija: uredno · UIKS-NIS: kasni');
+    fireEvent.click(screen.getByRole('tab', { name: 'Radnje' }));
     const list = await screen.findByTestId('check-ins');
     const rows = within(list).getAllByRole('listitem');
-    expect(rows[0].textContent).toMatch(/UIKS-NIS · Niš$/);
-    expect(rows[1].textContent).toMatch(/Policija \(PU-NIS\) · PS Medijana$/);
+    expect(rows.map((row) => row.querySelector('.act')?.textContent)).toEqual([
+      '21.\u00a012.\u00a02026.\u00a010:00 · UIKS-NIS · Niš',
+      '20.\u00a012.\u00a02026.\u00a010:00 · Policija (PU-NIS) · PS Medijana',
+    ]);
   });
 
   it('lets a clerk without an office choose the UIKS office, and sends authority and office', async () => {
@@ -226,7 +230,7 @@ describe('check-ins per authority', () => {
 
 describe('the conviction form', () => {
   it("offers the catalogue's offences, those against minors only marked, and sends the one chosen", async () => {
-    const { calls } = clerkOnPersonPage();
+    const { calls } = clerkOnPersonPage(null, 'convictions');
     const form = await screen.findByTestId('conviction-form');
     // A text field until the catalogue is read, then a choice.
     await waitFor(() => expect(within(form).getByLabelText('Krivično delo (član)').tagName).toBe('SELECT'));

@@ -5,5 +5,6 @@ import { forgetReferenceLists } from '../../../apps/console/src/components/refer
 afterEach(() => {
   cleanup();
   localStorage.clear();
+  window.history.replaceState(null, '', '/');
   forgetReferenceLists();
 });

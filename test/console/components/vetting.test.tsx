@@ -56,7 +56,7 @@ describe('employer vetting', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Proveri i izdaj uverenje' }));
     const status = await screen.findByTestId('vetting-answer');
     expect(status.textContent).toBe(
-      'POD ZABRANOM na dan izdavanjaBroj uverenjaABCDEFGHI-JKLMNOPQR-STUVWXYZ2Izdato2026-12-03Važi do2027-03-02',
+      'POD ZABRANOM na dan izdavanjaBroj uverenjaABCDEFGHI-JKLMNOPQR-STUVWXYZ2Izdato3.\u00a012.\u00a02026.Važi do2.\u00a03.\u00a02027.',
     );
     expect(calls[0].body).toEqual({
       employer: { name: 'OŠ Vuk Karadžić', registryNumber: '07001234' },
@@ -118,7 +118,7 @@ describe('vetting volume (auditors)', () => {
           : undefined,
     });
     const rows = await screen.findAllByTestId('vetting-volume-row');
-    expect(rows.map((r) => r.textContent)).toEqual(['2026-12-03Sportski klub2700123451']);
+    expect(rows.map((r) => r.textContent)).toEqual(['3.\u00a012.\u00a02026.Sportski klub2700123451']);
     fireEvent.click(screen.getByRole('button', { name: 'Još' }));
     await waitFor(() => expect(screen.getAllByTestId('vetting-volume-row')).toHaveLength(2));
     expect(calls[1].url).toContain('cursor=next');

@@ -56,9 +56,14 @@ export function Layout({ children }: { children: ReactNode }) {
             <Link to="/vetting/volume">{t('vettingVolume')}</Link>
           </Can>
         </nav>
-        <span className="who">
-          {t('signedInAs')} <strong>{me.displayName}</strong> ({v(me.role)}
-          {me.region ? `, ${me.region}` : ''})
+        <span className="who" title={`${me.displayName} (${v(me.role)}${me.region ? `, ${me.region}` : ''})`}>
+          <span className="who-words">{t('signedInAs')} </span>
+          <strong>{me.displayName}</strong>
+          <span className="who-words">
+            {' '}
+            ({v(me.role)}
+            {me.region ? `, ${me.region}` : ''})
+          </span>
         </span>
         <LanguageToggle />
         <button type="button" onClick={signOut}>

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import { Can, useSession } from '../auth/session';
-import { ErrorMessage, saveDownload } from '../components/form';
+import { ErrorMessage, formatDate, saveDownload } from '../components/form';
 import { useT } from '../i18n';
 import type { Acknowledgement, Page, Person } from '../types';
 import { AcknowledgementForm, bindingMeasures } from './part-forms';
@@ -17,11 +17,11 @@ export function Acknowledgements({
   reason: string;
   onChange: () => void;
 }) {
-  const { t, v } = useT();
+  const { t, v, language } = useT();
   const { api } = useSession();
   const [items, setItems] = useState<Acknowledgement[] | null>(null);
   const [error, setError] = useState<unknown>(null);
-  const names = new Map(person.measures.map((m) => [m.id, `${v(m.type)} (${m.startsOn})`]));
+  const names = new Map(person.measures.map((m) => [m.id, `${v(m.type)} (${formatDate(m.startsOn, language)})`]));
 
   const load = useCallback(async () => {
     try {
@@ -73,7 +73,8 @@ export function Acknowledgements({
         <ul className="list" data-testid="acknowledgements">
           {items.map((item) => (
             <li key={item.id} className={item.voidedAt ? 'voided' : undefined}>
-              {item.explainedOn} · {item.explainedBy} · {item.measureIds.map((id) => names.get(id) ?? id).join(', ')}
+              {formatDate(item.explainedOn, language)} · {item.explainedBy} ·{' '}
+              {item.measureIds.map((id) => names.get(id) ?? id).join(', ')}
               {item.voidedAt && <strong> · {t('voided')}</strong>}{' '}
               <button type="button" className="link" onClick={() => void download(item)}>
                 {t('downloadForm')}

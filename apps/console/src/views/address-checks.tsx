@@ -27,7 +27,7 @@ interface AddressCheckDue {
 
 /** The morning's addresses due for a check (not confirmed for 90 days), the oldest first. */
 export function DueAddressChecks({ reason }: { reason: string }) {
-  const { t } = useT();
+  const { t, language } = useT();
   const { api } = useSession();
   const [items, setItems] = useState<AddressCheckDue[] | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -74,7 +74,7 @@ export function DueAddressChecks({ reason }: { reason: string }) {
                 <td>{item.daysSinceConfirmed}</td>
                 <td>
                   {item.lastCheck
-                    ? `${t(OUTCOME_WORDS[item.lastCheck.outcome])} · ${formatTime(item.lastCheck.checkedAt)}`
+                    ? `${t(OUTCOME_WORDS[item.lastCheck.outcome])} · ${formatTime(item.lastCheck.checkedAt, language)}`
                     : t('addressCheckNever')}
                 </td>
               </tr>

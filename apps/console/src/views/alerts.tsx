@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { ApiError } from '../api/client';
 import { Can, useSession } from '../auth/session';
-import { ErrorMessage, Field, formatTime } from '../components/form';
+import { ErrorMessage, Field, formatDate, formatTime } from '../components/form';
 import { MoreButton, usePages } from '../components/pages';
 import { ReasonGate } from '../components/reason';
 import { useT } from '../i18n';
@@ -72,7 +72,7 @@ export function AlertPage({ id }: { id: string }) {
 }
 
 function AlertDetail({ id, reason }: { id: string; reason: string }) {
-  const { t, v } = useT();
+  const { t, v, language } = useT();
   const { api } = useSession();
   const [alert, setAlert] = useState<Alert | null | undefined>(undefined);
   const [error, setError] = useState<unknown>(null);
@@ -97,11 +97,11 @@ function AlertDetail({ id, reason }: { id: string; reason: string }) {
       <dt>{t('status')}</dt>
       <dd>{v(alert.status)}</dd>
       <dt>{t('dueDate')}</dt>
-      <dd>{alert.dueDate ?? '—'}</dd>
+      <dd>{formatDate(alert.dueDate, language)}</dd>
       <dt>{t('policeAdministration')}</dt>
       <dd>{alert.policeAdministration ?? '—'}</dd>
       <dt>{t('raisedAt')}</dt>
-      <dd>{formatTime(alert.raisedAt)}</dd>
+      <dd>{formatTime(alert.raisedAt, language)}</dd>
       {alert.personId && (
         <>
           <dt>{t('person')}</dt>
@@ -124,6 +124,8 @@ interface InboxItem {
   kind: string;
   personId: string;
   person: { surname: string; givenNames: string } | null;
+  /** The day the reminder is about (the last day to report, of a notice, of a measure). */
+  dueDate: string | null;
   createdAt: string;
   readAt: string | null;
 }
@@ -154,7 +156,7 @@ export function InboxPage() {
 }
 
 function Inbox({ reason }: { reason: string }) {
-  const { t, v } = useT();
+  const { t, v, language } = useT();
   const { api } = useSession();
   const pages = usePages<InboxItem>('/inbox', {}, reason, 100);
   const [error, setError] = useState<unknown>(null);
@@ -186,7 +188,9 @@ function Inbox({ reason }: { reason: string }) {
                 </span>
               )}{' '}
               <PersonLink personId={latest.personId} person={latest.person} /> · {v(latest.kind)}
-              {group.items.length > 1 ? ` (${group.items.length})` : ''} · {formatTime(latest.createdAt)}
+              {group.items.length > 1 ? ` (${group.items.length})` : ''}
+              {latest.dueDate ? ` · ${t('dueDate')} ${formatDate(latest.dueDate, language)}` : ''} ·{' '}
+              {formatTime(latest.createdAt, language)}
               {latest.alertId && (
                 <>
                   {' '}

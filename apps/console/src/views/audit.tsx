@@ -1,6 +1,6 @@
 import { type FormEvent, useEffect, useState } from 'react';
 import { Can, useSession } from '../auth/session';
-import { ErrorMessage, Field, Select, formatTime, saveDownload, today } from '../components/form';
+import { addDays, ErrorMessage, Field, Select, formatTime, saveDownload, today } from '../components/form';
 import { actionChoices, actionWords } from '../audit-actions';
 import { type MessageKey, useT } from '../i18n';
 import type { AuditEvent, Page, Verification } from '../types';
@@ -106,11 +106,7 @@ function ExportPanel() {
   );
 }
 
-function nextDay(date: string): string {
-  const d = new Date(`${date}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + 1);
-  return d.toISOString().slice(0, 10);
-}
+const nextDay = (date: string): string => addDays(date, 1);
 
 interface Filters {
   subject: string;
@@ -260,7 +256,7 @@ function EventSearch() {
                     )}
                     {e.seq}
                   </td>
-                  <td>{formatTime(e.at)}</td>
+                  <td className="nowrap">{formatTime(e.at, language)}</td>
                   <td>
                     {e.actor.username} {e.actor.role ? `(${v(e.actor.role)})` : ''}
                   </td>

@@ -1,7 +1,7 @@
 import { newIdempotencyKey } from '../api/client';
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import { Can, useSession } from '../auth/session';
-import { ErrorMessage, Field, formatTime, Select, today } from '../components/form';
+import { ErrorMessage, Field, formatDate, Select, today } from '../components/form';
 import { useCodeChoices } from '../components/reference-lists';
 import { useSubmission } from '../components/submission';
 import { useT } from '../i18n';
@@ -105,7 +105,7 @@ export function PersonCheckIn({
   reason: string;
   onDone: () => void;
 }) {
-  const { t } = useT();
+  const { t, language } = useT();
   const { me } = useSession();
   const reporting = measures.filter((m) => m.type === 'periodic_reporting' && m.status === 'active');
   const [measureId, setMeasureId] = useState(reporting[0]?.id ?? '');
@@ -127,7 +127,7 @@ export function PersonCheckIn({
           label={t('measures')}
           value={measureId}
           onChange={(e) => setMeasureId(e.target.value)}
-          options={reporting.map((m) => [m.id, `${m.reportTo} · ${m.startsOn}`])}
+          options={reporting.map((m) => [m.id, `${m.reportTo} · ${formatDate(m.startsOn, language)}`])}
         />
       )}
       {chooses && measure.uiks && (
@@ -186,43 +186,6 @@ export function checkInAuthority(checkIn: CheckIn, measures: Measure[], police: 
   return `${police}${reportTo ? ` (${reportTo})` : ''}`;
 }
 
-/** The person's latest check-ins, each with where it was made. */
-export function CheckInList({ personId, measures, reason }: { personId: string; measures: Measure[]; reason: string }) {
-  const { t } = useT();
-  const { api } = useSession();
-  const [items, setItems] = useState<CheckIn[] | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const load = useCallback(async () => {
-    try {
-      const { data } = await api.get<Page<CheckIn>>(`/persons/${personId}/check-ins`, {
-        reason,
-        query: { limit: 20 },
-      });
-      setItems(data.items);
-    } catch (failure) {
-      setError(failure);
-    }
-  }, [api, personId, reason]);
-  useEffect(() => {
-    void load();
-  }, [load, measures]);
-  if (error) return <ErrorMessage error={error} />;
-  if (!items || items.length === 0) return null;
-  return (
-    <>
-      <h3>{t('checkIns')}</h3>
-      <ul className="plain" data-testid="check-ins">
-        {items.map((c) => (
-          <li key={c.id}>
-            {formatTime(c.occurredAt)} · {checkInAuthority(c, measures, t('police'))} · {c.place}
-            {c.voidedAt && <strong> · {t('voided')}</strong>}
-          </li>
-        ))}
-      </ul>
-    </>
-  );
-}
-
 const YES_NO: [string, string][] = [
   ['false', '—'],
   ['true', '✓'],
@@ -238,7 +201,7 @@ export function NotificationForm({
   reason: string;
   onDone: () => void;
 }) {
-  const { t } = useT();
+  const { t, language } = useT();
   const { api } = useSession();
   const administrations = useCodeChoices('/reference/police-administrations');
   const [kind, setKind] = useState<'residence_change' | 'workplace_change' | 'travel_abroad'>('travel_abroad');
@@ -386,7 +349,8 @@ export function NotificationForm({
       <ErrorMessage error={error} />
       {result && (
         <p role="status">
-          {t('saved')} {t('dueDate')}: {result.deadline} · {result.onTime ? t('onTime') : t('late')}
+          {t('saved')} {t('dueDate')}: {formatDate(result.deadline, language)} ·{' '}
+          {result.onTime ? t('onTime') : t('late')}
         </p>
       )}
       <button type="submit">{t('save')}</button>
@@ -404,7 +368,7 @@ interface TravelNotice {
 
 /** Travel notices with no return recorded yet, each with a form to record the return. */
 export function TravelReturns({ personId, reason }: { personId: string; reason: string }) {
-  const { t } = useT();
+  const { t, language } = useT();
   const { api } = useSession();
   const [items, setItems] = useState<TravelNotice[] | null>(null);
   const [days, setDays] = useState<Record<string, string>>({});
@@ -447,7 +411,8 @@ export function TravelReturns({ personId, reason }: { personId: string; reason: 
         {items.map((n) => (
           <li key={n.id}>
             <form onSubmit={record(n.id)}>
-              {n.details.destinationCountry} · {n.details.departOn} – {n.details.returnOn}
+              {n.details.destinationCountry} · {formatDate(n.details.departOn, language)} –{' '}
+              {formatDate(n.details.returnOn, language)}
               <Field
                 label={t('returnedOn')}
                 type="date"

@@ -205,7 +205,7 @@ export function DisclosuresPage() {
 }
 
 function DisclosureList({ reason }: { reason: string }) {
-  const { t, v } = useT();
+  const { t, v, language } = useT();
   const { api } = useSession();
   const pages = usePages<Disclosure>('/disclosures', {}, reason);
   const { items } = pages;
@@ -241,7 +241,7 @@ function DisclosureList({ reason }: { reason: string }) {
           <tbody>
             {items.map((item) => (
               <tr key={item.id} data-testid="disclosure-row">
-                <td>{formatTime(item.createdAt)}</td>
+                <td className="nowrap">{formatTime(item.createdAt, language)}</td>
                 <td>
                   {item.person ? (
                     <Link to={`/persons/${item.personId}`}>

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { Can, type Me, useSession } from '../auth/session';
-import { ErrorMessage, formatTime } from '../components/form';
+import { ErrorMessage, formatDate, formatTime } from '../components/form';
 import { MoreButton, type Pages, usePages } from '../components/pages';
 import { ReasonGate } from '../components/reason';
 import { type MessageKey, useT } from '../i18n';
@@ -31,7 +31,7 @@ export function MorningView() {
 }
 
 function MorningLists({ reason }: { reason: string }) {
-  const { t, v } = useT();
+  const { t, v, language } = useT();
   const { me } = useSession();
   const overdue = usePages<OverdueItem>('/compliance/overdue', {}, reason);
   const due = usePages<DueItem>('/compliance/due', {}, reason);
@@ -72,7 +72,7 @@ function MorningLists({ reason }: { reason: string }) {
                       </Link>
                     </td>
                     <td>
-                      {item.dueDate}
+                      {formatDate(item.dueDate, language)}
                       {item.authority === 'uiks' && item.office ? ` · ${item.office}` : ''}
                       {item.authority === 'counselling' ? ` · ${v('counselling')}` : ''}
                     </td>
@@ -127,7 +127,7 @@ function MorningLists({ reason }: { reason: string }) {
                     <Link to={`/persons/${item.personId}`}>
                       {item.surname}, {item.givenNames}
                     </Link>{' '}
-                    · {item.dueDate}
+                    · {formatDate(item.dueDate, language)}
                     {item.authority === 'uiks' && item.office ? ` · ${item.office}` : ''}
                     {item.authority === 'counselling' ? ` · ${v('counselling')}` : ''}
                   </li>
@@ -158,7 +158,7 @@ function AlertList({
   reason: string;
   onChange: () => void;
 }) {
-  const { t, v } = useT();
+  const { t, v, language } = useT();
   return (
     <section aria-labelledby={`${testId}-title`} className="card">
       <h2 id={`${testId}-title`}>{t(title)}</h2>
@@ -170,7 +170,8 @@ function AlertList({
         <ul className="list">
           {pages.items.map((alert) => (
             <li key={alert.id} data-testid={testId}>
-              <Link to={`/alerts/${alert.id}`}>{v(alert.kind)}</Link> · {alert.dueDate ?? formatTime(alert.raisedAt)}
+              <Link to={`/alerts/${alert.id}`}>{v(alert.kind)}</Link> ·{' '}
+              {alert.dueDate ? formatDate(alert.dueDate, language) : formatTime(alert.raisedAt, language)}
               {alert.personId && (
                 <>
                   {' '}

@@ -1,6 +1,6 @@
 import { type FormEvent, useState } from 'react';
 import { useSession } from '../auth/session';
-import { ErrorMessage, Field, Select, today } from '../components/form';
+import { ErrorMessage, Field, formatDate, Select, today } from '../components/form';
 import { useCodeChoices, useReference } from '../components/reference-lists';
 import { useSubmission } from '../components/submission';
 import { type MessageKey, scheduleKindName, useT, WEEKDAYS } from '../i18n';
@@ -557,7 +557,7 @@ export function AcknowledgementForm({
   reason: string;
   onSaved: () => void;
 }) {
-  const { t, v } = useT();
+  const { t, v, language } = useT();
   const [measureIds, setMeasureIds] = useState<string[]>([]);
   const [explainedOn, setExplainedOn] = useState(today());
   const [explainedBy, setExplainedBy] = useState('');
@@ -592,7 +592,7 @@ export function AcknowledgementForm({
               checked={measureIds.includes(m.id)}
               onChange={(e) => toggle(m.id, e.target.checked)}
             />{' '}
-            {v(m.type)} · {m.startsOn} – {m.endsOn}
+            {v(m.type)} · {formatDate(m.startsOn, language)} – {formatDate(m.endsOn, language)}
           </label>
         ))}
       </fieldset>

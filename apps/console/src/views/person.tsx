@@ -1,19 +1,21 @@
-import { type FormEvent, useCallback, useEffect, useState } from 'react';
+import { type FormEvent, type KeyboardEvent, useCallback, useEffect, useRef, useState } from 'react';
 import { ApiError, newIdempotencyKey, versionOf } from '../api/client';
+import type { Ability } from '../auth/ability';
 import { Can, useSession } from '../auth/session';
-import { ErrorMessage, Field, formatTime } from '../components/form';
+import { ErrorMessage, Field, formatDate, formatDue, formatTime } from '../components/form';
 import { ReasonGate, rememberReason } from '../components/reason';
 import { type FieldDiff, diffVersions, mergeMine, show } from '../diff';
 import { changedFields, historyWords } from '../history';
-import { scheduleWords, useT } from '../i18n';
+import { type MessageKey, scheduleWords, useT } from '../i18n';
 import { fieldWords } from '../problems';
 import { Link, navigate } from '../router';
 import type { Conviction, Measure, Page, Person } from '../types';
 import { Acknowledgements } from './acknowledgements';
 import { AddressCheckForm } from './address-checks';
 import { CaseFileDownload } from './case-file';
-import { CheckInList, NotificationForm, PersonCheckIn, TravelReturns } from './check-in';
+import { NotificationForm, PersonCheckIn, TravelReturns } from './check-in';
 import { DisclosureForm } from './disclosures';
+import { BreachList, CheckInList, CounsellingList, NotificationList } from './person-acts';
 import {
   AddressForm,
   ConvictionForm,
@@ -50,25 +52,169 @@ export function PersonPage({ id }: { id: string }) {
   return <ReasonGate caseKey={`person:${id}`}>{(reason) => <PersonDetail id={id} reason={reason} />}</ReasonGate>;
 }
 
+/** The parts of the person's page, each a tab; the chosen one is in the address (`?tab=measures`). */
+export const PERSON_TABS = ['identity', 'addresses', 'measures', 'convictions', 'acts', 'history'] as const;
+export type PersonTab = (typeof PERSON_TABS)[number];
+const TAB_WORDS: Record<PersonTab, MessageKey> = {
+  identity: 'tabIdentity',
+  addresses: 'tabAddresses',
+  measures: 'tabMeasures',
+  convictions: 'tabConvictions',
+  acts: 'tabActs',
+  history: 'tabHistory',
+};
+
+/** The tabs with something for the user's role: acts and history only for the roles that read some of them. */
+function tabsFor(ability: Ability): PersonTab[] {
+  const acts =
+    ['CheckIn', 'Notification', 'Breach', 'Counselling', 'Referral'].some((on) => ability.can('read', on)) ||
+    ability.can('create', 'Disclosure');
+  const history = ability.can('read', 'PersonHistory') || ability.can('export', 'CaseFile');
+  return PERSON_TABS.filter((tab) => (tab === 'acts' ? acts : tab === 'history' ? history : true));
+}
+
+function tabInAddress(tabs: PersonTab[]): PersonTab {
+  const named = new URLSearchParams(window.location.search).get('tab');
+  return tabs.find((tab) => tab === named) ?? 'identity';
+}
+
+/** The chosen tab, kept in the address so that a reload or going back opens it again. */
+function useTab(tabs: PersonTab[]): [PersonTab, (tab: PersonTab) => void] {
+  const [tab, setTab] = useState<PersonTab>(() => tabInAddress(tabs));
+  const known = tabs.join();
+  useEffect(() => {
+    const update = () => setTab(tabInAddress(known.split(',') as PersonTab[]));
+    window.addEventListener('popstate', update);
+    return () => window.removeEventListener('popstate', update);
+  }, [known]);
+  const choose = (next: PersonTab) => {
+    const url = new URL(window.location.href);
+    url.searchParams.set('tab', next);
+    window.history.replaceState(window.history.state, '', url);
+    setTab(next);
+  };
+  return [tab, choose];
+}
+
+/** The tab list (arrow keys, Home and End move between tabs; the focused one opens). */
+function PersonTabs({
+  tabs,
+  tab,
+  onChoose,
+}: {
+  tabs: PersonTab[];
+  tab: PersonTab;
+  onChoose: (tab: PersonTab) => void;
+}) {
+  const { t } = useT();
+  const refs = useRef<Partial<Record<PersonTab, HTMLButtonElement | null>>>({});
+  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
+    const at = tabs.indexOf(tab);
+    const to =
+      event.key === 'ArrowRight'
+        ? (at + 1) % tabs.length
+        : event.key === 'ArrowLeft'
+          ? (at - 1 + tabs.length) % tabs.length
+          : event.key === 'Home'
+            ? 0
+            : event.key === 'End'
+              ? tabs.length - 1
+              : null;
+    if (to === null) return;
+    event.preventDefault();
+    onChoose(tabs[to]);
+    refs.current[tabs[to]]?.focus();
+  };
+  return (
+    <div className="tabs" role="tablist" aria-label={t('personTabs')} onKeyDown={onKeyDown}>
+      {tabs.map((name) => (
+        <button
+          key={name}
+          ref={(element) => {
+            refs.current[name] = element;
+          }}
+          type="button"
+          role="tab"
+          id={`tab-${name}`}
+          aria-selected={tab === name}
+          aria-controls={`panel-${name}`}
+          tabIndex={tab === name ? 0 : -1}
+          onClick={() => onChoose(name)}
+        >
+          {t(TAB_WORDS[name])}
+        </button>
+      ))}
+    </div>
+  );
+}
+
 function PersonDetail({ id, reason }: { id: string; reason: string }) {
-  const { t, v } = useT();
+  const { t, v, language } = useT();
   const { person, error, load } = usePerson(id, reason);
+  const { ability } = useSession();
+  const tabs = tabsFor(ability);
+  const [tab, chooseTab] = useTab(tabs);
   if (error) return <ErrorMessage error={error} />;
   if (!person) return <p>{t('loading')}</p>;
   const p = person;
   return (
-    <article aria-labelledby="person-title">
-      <h1 id="person-title">
-        {p.surname}, {p.givenNames}
-      </h1>
-      <p className="actions">
-        <Can I="update" a="Person">
-          <Link to={`/persons/${p.id}/edit`}>{t('edit')}</Link>
-        </Can>
-        <Can I="read" a="PersonHistory">
-          <Link to={`/persons/${p.id}/history`}>{t('history')}</Link>
-        </Can>
-      </p>
+    <article aria-labelledby="person-title" className="person">
+      <header className="person-header">
+        <h1 id="person-title">
+          {p.surname}, {p.givenNames}
+        </h1>
+        <dl className="person-id" data-testid="person-id">
+          <div>
+            <dt>{t('jmbg')}</dt>
+            <dd data-testid="person-jmbg">{p.jmbg ?? '—'}</dd>
+          </div>
+          <div>
+            <dt>{t('dateOfBirth')}</dt>
+            <dd data-testid="person-dob">{formatDate(p.dateOfBirth, language)}</dd>
+          </div>
+          <div>
+            <dt>{t('status')}</dt>
+            <dd data-testid="compliance-status">
+              <span className={`status ${p.compliance.status}`}>{v(p.compliance.status)}</span>
+            </dd>
+          </div>
+        </dl>
+        <p className="actions">
+          <Can I="update" a="Person">
+            <Link to={`/persons/${p.id}/edit`}>{t('edit')}</Link>
+          </Can>
+        </p>
+      </header>
+      <PersonTabs tabs={tabs} tab={tab} onChoose={chooseTab} />
+      <div
+        role="tabpanel"
+        id={`panel-${tab}`}
+        aria-labelledby={`tab-${tab}`}
+        tabIndex={0}
+        className="tab-panel"
+        data-testid={`panel-${tab}`}
+      >
+        {tab === 'identity' && <IdentityTab person={p} reason={reason} onChange={load} />}
+        {tab === 'addresses' && <AddressesTab person={p} reason={reason} onChange={load} />}
+        {tab === 'measures' && <MeasuresTab person={p} reason={reason} onChange={load} />}
+        {tab === 'convictions' && <ConvictionsTab person={p} reason={reason} onChange={load} />}
+        {tab === 'acts' && <ActsTab person={p} reason={reason} onChange={load} />}
+        {tab === 'history' && <HistoryTab person={p} reason={reason} />}
+      </div>
+    </article>
+  );
+}
+
+interface TabProps {
+  person: Person;
+  reason: string;
+  onChange: () => void;
+}
+
+function IdentityTab({ person: p, reason, onChange }: TabProps) {
+  const { t, language } = useT();
+  return (
+    <>
       <div className="columns">
         <section className="card" aria-labelledby="pd">
           <h2 id="pd">{t('personalData')}</h2>
@@ -76,7 +222,7 @@ function PersonDetail({ id, reason }: { id: string; reason: string }) {
             <dt>{t('jmbg')}</dt>
             <dd>{p.jmbg ?? '—'}</dd>
             <dt>{t('dateOfBirth')}</dt>
-            <dd>{p.dateOfBirth}</dd>
+            <dd>{formatDate(p.dateOfBirth, language)}</dd>
             <dt>{t('placeOfBirth')}</dt>
             <dd>{p.placeOfBirth}</dd>
             <dt>{t('sex')}</dt>
@@ -88,37 +234,6 @@ function PersonDetail({ id, reason }: { id: string; reason: string }) {
             <dt>{t('aliases')}</dt>
             <dd>{p.aliases.join(', ') || '—'}</dd>
           </dl>
-        </section>
-        <section className="card" aria-labelledby="cp">
-          <h2 id="cp">{t('compliance')}</h2>
-          <dl className="facts">
-            <dt>{t('status')}</dt>
-            <dd data-testid="compliance-status">
-              <span className={`status ${p.compliance.status}`}>{v(p.compliance.status)}</span>
-            </dd>
-            <dt>{t('nextDueAt')}</dt>
-            <dd>{formatTime(p.compliance.nextDueAt)}</dd>
-            <dt>{t('lastCheckInAt')}</dt>
-            <dd>{formatTime(p.compliance.lastCheckInAt)}</dd>
-          </dl>
-          <Can I="record" a="CheckIn">
-            <PersonCheckIn personId={p.id} measures={p.measures} reason={reason} onDone={load} />
-          </Can>
-          <Can I="read" a="CheckIn">
-            <CheckInList personId={p.id} measures={p.measures} reason={reason} />
-          </Can>
-        </section>
-        <section className="card" aria-labelledby="ad">
-          <h2 id="ad">{t('addresses')}</h2>
-          {(['permanent', 'temporary'] as const).map((kind) => {
-            const a = p.currentAddresses[kind];
-            return (
-              <p key={kind}>
-                <strong>{t(kind)}:</strong>{' '}
-                {a ? `${a.street}, ${a.postalCode} ${a.city} (${a.policeAdministration})` : t('notRecorded')}
-              </p>
-            );
-          })}
         </section>
         <section className="card" aria-labelledby="ds">
           <h2 id="ds">{t('description')}</h2>
@@ -139,26 +254,70 @@ function PersonDetail({ id, reason }: { id: string; reason: string }) {
             <h2 id="dn">{t('dna')}</h2>
             <p data-testid="dna-reference">
               {p.dnaReference
-                ? `${p.dnaReference.laboratory} · ${p.dnaReference.sampleId} · ${p.dnaReference.profileReference} · ${p.dnaReference.collectedOn}`
+                ? `${p.dnaReference.laboratory} · ${p.dnaReference.sampleId} · ${p.dnaReference.profileReference} · ${formatDate(p.dnaReference.collectedOn, language)}`
                 : t('notRecorded')}
             </p>
           </section>
         )}
-        <section className="card" aria-labelledby="cv">
-          <h2 id="cv">{t('convictions')}</h2>
-          {p.convictions.length === 0 && <p>{t('notRecorded')}</p>}
-          <ul className="list">
-            {p.convictions.map((c) => (
-              <li key={c.id} data-testid="conviction">
-                <ConvictionLine conviction={c} />
-                {c.sentence.kind === 'imprisonment' && (
-                  <Can I="update" a="Conviction">
-                    <ReleaseForm person={p} conviction={c} reason={reason} onSaved={load} />
-                  </Can>
-                )}
-              </li>
-            ))}
-          </ul>
+      </div>
+      <Can I="create" a="Person">
+        <h2>{t('recordPart')}</h2>
+        <div className="columns">
+          <DescriptionForm person={p} reason={reason} onSaved={onChange} />
+          <PhotoForm person={p} reason={reason} onSaved={onChange} />
+          <DnaForm person={p} reason={reason} onSaved={onChange} />
+        </div>
+      </Can>
+    </>
+  );
+}
+
+function AddressesTab({ person: p, reason, onChange }: TabProps) {
+  const { t } = useT();
+  return (
+    <>
+      <section className="card" aria-labelledby="ad">
+        <h2 id="ad">{t('addresses')}</h2>
+        {(['permanent', 'temporary'] as const).map((kind) => {
+          const a = p.currentAddresses[kind];
+          return (
+            <p key={kind}>
+              <strong>{t(kind)}:</strong>{' '}
+              {a ? `${a.street}, ${a.postalCode} ${a.city} (${a.policeAdministration})` : t('notRecorded')}
+            </p>
+          );
+        })}
+      </section>
+      <Can I="record" a="AddressCheck">
+        <AddressCheckForm person={p} reason={reason} onDone={onChange} />
+      </Can>
+      <Can I="create" a="Person">
+        <AddressForm person={p} reason={reason} onSaved={onChange} />
+      </Can>
+    </>
+  );
+}
+
+function MeasuresTab({ person: p, reason, onChange }: TabProps) {
+  const { t, v, language } = useT();
+  return (
+    <>
+      <div className="columns">
+        <section className="card" aria-labelledby="cp">
+          <h2 id="cp">{t('compliance')}</h2>
+          <dl className="facts">
+            <dt>{t('status')}</dt>
+            <dd>
+              <span className={`status ${p.compliance.status}`}>{v(p.compliance.status)}</span>
+            </dd>
+            <dt>{t('nextDueAt')}</dt>
+            <dd data-testid="next-due">{formatDue(p.compliance.nextDueAt, language)}</dd>
+            <dt>{t('lastCheckInAt')}</dt>
+            <dd>{formatTime(p.compliance.lastCheckInAt, language)}</dd>
+          </dl>
+          <Can I="record" a="CheckIn">
+            <PersonCheckIn personId={p.id} measures={p.measures} reason={reason} onDone={onChange} />
+          </Can>
         </section>
         <section className="card" aria-labelledby="ms">
           <h2 id="ms">{t('measures')}</h2>
@@ -173,42 +332,94 @@ function PersonDetail({ id, reason }: { id: string; reason: string }) {
         </section>
       </div>
       <Can I="read" a="Acknowledgement">
-        <Acknowledgements person={p} reason={reason} onChange={load} />
+        <Acknowledgements person={p} reason={reason} onChange={onChange} />
       </Can>
-      <Can I="export" a="CaseFile">
-        <CaseFileDownload person={p} reason={reason} />
+      <Can I="create" a="Person">
+        <MeasureForm person={p} reason={reason} onSaved={onChange} />
       </Can>
+    </>
+  );
+}
+
+function ConvictionsTab({ person: p, reason, onChange }: TabProps) {
+  const { t } = useT();
+  return (
+    <>
+      <section className="card" aria-labelledby="cv">
+        <h2 id="cv">{t('convictions')}</h2>
+        {p.convictions.length === 0 && <p>{t('notRecorded')}</p>}
+        <ul className="list">
+          {p.convictions.map((c) => (
+            <li key={c.id} data-testid="conviction">
+              <ConvictionLine conviction={c} />
+              {c.sentence.kind === 'imprisonment' && (
+                <Can I="update" a="Conviction">
+                  <ReleaseForm person={p} conviction={c} reason={reason} onSaved={onChange} />
+                </Can>
+              )}
+            </li>
+          ))}
+        </ul>
+      </section>
+      <Can I="create" a="Person">
+        <ConvictionForm person={p} reason={reason} onSaved={onChange} />
+      </Can>
+    </>
+  );
+}
+
+/** What was done under the measures: check-ins, notifications, breaches, counselling, referrals, disclosures. */
+function ActsTab({ person: p, reason, onChange }: TabProps) {
+  return (
+    <>
+      <div className="columns">
+        <Can I="read" a="CheckIn">
+          <CheckInList personId={p.id} measures={p.measures} reason={reason} onVoided={onChange} />
+        </Can>
+        <Can I="read" a="Notification">
+          <NotificationList personId={p.id} measures={p.measures} reason={reason} onVoided={onChange} />
+        </Can>
+        <Can I="read" a="Breach">
+          <BreachList personId={p.id} measures={p.measures} reason={reason} />
+        </Can>
+        <Can I="read" a="Counselling">
+          <CounsellingList personId={p.id} measures={p.measures} reason={reason} />
+        </Can>
+      </div>
       <Can I="record" a="Notification">
-        <NotificationForm personId={p.id} reason={reason} onDone={load} />
+        <NotificationForm personId={p.id} reason={reason} onDone={onChange} />
         <TravelReturns personId={p.id} reason={reason} />
       </Can>
-      <Can I="record" a="AddressCheck">
-        <AddressCheckForm person={p} reason={reason} onDone={load} />
+      <Can I="read" a="Referral">
+        <Referrals personId={p.id} reason={reason} onChange={onChange} />
       </Can>
       <Can I="create" a="Disclosure">
         <DisclosureForm personId={p.id} reason={reason} />
       </Can>
-      <Can I="read" a="Referral">
-        <Referrals personId={p.id} reason={reason} onChange={load} />
+    </>
+  );
+}
+
+function HistoryTab({ person: p, reason }: { person: Person; reason: string }) {
+  const { t } = useT();
+  return (
+    <>
+      <Can I="export" a="CaseFile">
+        <CaseFileDownload person={p} reason={reason} />
       </Can>
-      <Can I="create" a="Person">
-        <h2>{t('recordPart')}</h2>
-        <div className="columns">
-          <AddressForm person={p} reason={reason} onSaved={load} />
-          <DescriptionForm person={p} reason={reason} onSaved={load} />
-          <PhotoForm person={p} reason={reason} onSaved={load} />
-          <DnaForm person={p} reason={reason} onSaved={load} />
-          <ConvictionForm person={p} reason={reason} onSaved={load} />
-          <MeasureForm person={p} reason={reason} onSaved={load} />
-        </div>
+      <Can I="read" a="PersonHistory">
+        <p className="actions">
+          <Link to={`/persons/${p.id}/history`}>{t('history')}</Link>
+        </p>
+        <History id={p.id} reason={reason} />
       </Can>
-    </article>
+    </>
   );
 }
 
 /** A conviction: court, case, articles; for imprisonment, custody and the expected and actual release. */
 function ConvictionLine({ conviction: c }: { conviction: Conviction }) {
-  const { t, v } = useT();
+  const { t, v, language } = useT();
   return (
     <>
       {c.court}, {c.caseNumber}, {c.offences.map((o) => `${t('articleShort')} ${o.article}`).join(', ')} ·{' '}
@@ -216,18 +427,20 @@ function ConvictionLine({ conviction: c }: { conviction: Conviction }) {
       {c.sentence.kind === 'imprisonment' ? (
         <dl className="facts">
           <dt>{t('custodyFrom')}</dt>
-          <dd>{c.custodyFrom ?? '—'}</dd>
+          <dd>{formatDate(c.custodyFrom, language)}</dd>
           <dt>{t('expectedRelease')}</dt>
-          <dd>{c.releaseDate ?? '—'}</dd>
+          <dd>{formatDate(c.releaseDate, language)}</dd>
           <dt>{t('actualRelease')}</dt>
           <dd data-testid="actual-release">
-            {c.releasedOn ? `${c.releasedOn}${c.releaseFacility ? ` · ${c.releaseFacility}` : ''}` : '—'}
+            {c.releasedOn
+              ? `${formatDate(c.releasedOn, language)}${c.releaseFacility ? ` · ${c.releaseFacility}` : ''}`
+              : '—'}
           </dd>
         </dl>
       ) : (
         <>
           {' '}
-          · {t('releaseDate')}: {c.releaseDate ?? '—'}
+          · {t('releaseDate')}: {formatDate(c.releaseDate, language)}
         </>
       )}
     </>
@@ -239,7 +452,7 @@ function MeasureLine({ measure: m }: { measure: Measure }) {
   const { t, v, language } = useT();
   return (
     <>
-      {v(m.type)} · {m.startsOn} – {m.endsOn}
+      {v(m.type)} · {formatDate(m.startsOn, language)} – {formatDate(m.endsOn, language)}
       {m.reportTo && (
         <>
           {' '}
@@ -274,6 +487,7 @@ function MeasureLine({ measure: m }: { measure: Measure }) {
               ? v('counselling')
               : t('police')}
           : <span className={`status ${c.status}`}>{v(c.status)}</span>
+          {c.nextDueAt && ` (${t('dueDate')} ${formatDue(c.nextDueAt, language)})`}
         </span>
       ))}
       {m.acknowledged !== undefined && (
@@ -288,7 +502,7 @@ function MeasureLine({ measure: m }: { measure: Measure }) {
 
 /** Stored photos come with the token and reason, so they are read as data and shown as data: URLs. */
 function Photos({ person, reason }: { person: Person; reason: string }) {
-  const { t } = useT();
+  const { t, language } = useT();
   const { api } = useSession();
   const [urls, setUrls] = useState<Record<string, string>>({});
   useEffect(() => {
@@ -313,7 +527,7 @@ function Photos({ person, reason }: { person: Person; reason: string }) {
             key={photo.id}
             className="photo"
             src={urls[photo.id]}
-            alt={`${t('photos')} ${formatTime(photo.takenAt)}`}
+            alt={`${t('photos')} ${formatTime(photo.takenAt, language)}`}
           />
         ) : null,
       )}
@@ -332,7 +546,7 @@ export function PersonSearch() {
 }
 
 function Search({ reason }: { reason: string }) {
-  const { t, v } = useT();
+  const { t, v, language } = useT();
   const { api } = useSession();
   const [q, setQ] = useState('');
   const [items, setItems] = useState<Person[] | null>(null);
@@ -368,7 +582,8 @@ function Search({ reason }: { reason: string }) {
               <Link to={`/persons/${p.id}`}>
                 {p.surname}, {p.givenNames}
               </Link>{' '}
-              · {p.dateOfBirth} · <span className={`status ${p.compliance.status}`}>{v(p.compliance.status)}</span>
+              · {formatDate(p.dateOfBirth, language)} ·{' '}
+              <span className={`status ${p.compliance.status}`}>{v(p.compliance.status)}</span>
             </li>
           ))}
         </ul>
@@ -442,7 +657,7 @@ export function EditPerson({ id }: { id: string }) {
 
 /** A correction with If-Match; on 412 the current version is read again and the differences shown. */
 function Edit({ id, reason }: { id: string; reason: string }) {
-  const { t } = useT();
+  const { t, language } = useT();
   const { api } = useSession();
   const { person, error: loadError } = usePerson(id, reason);
   const [base, setBase] = useState<Person | null>(null);
@@ -498,9 +713,9 @@ function Edit({ id, reason }: { id: string; reason: string }) {
               {conflict.diffs.map((d) => (
                 <tr key={d.field} className={d.changedByOthers ? 'changed' : ''}>
                   <th scope="row">{d.field}</th>
-                  <td>{show(d.base)}</td>
-                  <td>{show(d.theirs)}</td>
-                  <td>{show(d.mine)}</td>
+                  <td>{show(d.base, language)}</td>
+                  <td>{show(d.theirs, language)}</td>
+                  <td>{show(d.mine, language)}</td>
                 </tr>
               ))}
             </tbody>
@@ -604,7 +819,7 @@ function History({ id, reason }: { id: string; reason: string }) {
         <tbody>
           {items.map((item, i) => (
             <tr key={i} data-testid="history-entry">
-              <td>{formatTime(item.at)}</td>
+              <td className="nowrap">{formatTime(item.at, language)}</td>
               <td>{typeof item.actor === 'string' ? item.actor : item.actor?.username}</td>
               <td>{historyWords(item.part, item.change, language)}</td>
               <td>{item.reason ?? '—'}</td>
@@ -636,10 +851,10 @@ function FieldChanges({ before, after }: { before: unknown; after: unknown }) {
           <strong>{fieldWords(c.field, language)}</strong>:{' '}
           {c.before !== undefined && (
             <>
-              <del>{show(c.before)}</del> →{' '}
+              <del>{show(c.before, language)}</del> →{' '}
             </>
           )}
-          <ins>{show(c.after)}</ins>
+          <ins>{show(c.after, language)}</ins>
         </li>
       ))}
     </ul>

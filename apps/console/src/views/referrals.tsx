@@ -1,6 +1,6 @@
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import { Can, useSession } from '../auth/session';
-import { ErrorMessage, Field, Select, today } from '../components/form';
+import { ErrorMessage, Field, formatDate, formatTime, Select, today } from '../components/form';
 import { useSubmission } from '../components/submission';
 import { type MessageKey, useT } from '../i18n';
 import type { Alert, Page, Referral } from '../types';
@@ -26,7 +26,7 @@ const OUTCOME_WORDS: Record<Outcome, MessageKey> = {
  * person's open alerts and breaches as checkboxes, the office, the day).
  */
 export function Referrals({ personId, reason, onChange }: { personId: string; reason: string; onChange: () => void }) {
-  const { t } = useT();
+  const { t, language } = useT();
   const { api } = useSession();
   const [referrals, setReferrals] = useState<Referral[] | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -55,11 +55,12 @@ export function Referrals({ personId, reason, onChange }: { personId: string; re
         <ul>
           {referrals.map((r) => (
             <li key={r.id} data-testid="referral">
-              {r.referredOn} · {r.prosecutorOffice} · {t('referralItems')}: {r.alertIds.length + r.breachIds.length} ·{' '}
+              {formatDate(r.referredOn, language)} · {r.prosecutorOffice} · {t('referralItems')}:{' '}
+              {r.alertIds.length + r.breachIds.length} ·{' '}
               {r.voidedAt
                 ? t('voided')
                 : r.outcome
-                  ? `${t(OUTCOME_WORDS[r.outcome])} ${r.outcomeOn}${r.caseNumber ? ` (${r.caseNumber})` : ''}`
+                  ? `${t(OUTCOME_WORDS[r.outcome])} ${formatDate(r.outcomeOn, language)}${r.caseNumber ? ` (${r.caseNumber})` : ''}`
                   : t('referralPending')}
               {!r.outcome && !r.voidedAt && (
                 <OutcomeForm personId={personId} referral={r} reason={reason} onDone={changed} />
@@ -77,7 +78,7 @@ export function Referrals({ personId, reason, onChange }: { personId: string; re
 
 /** "Prijava tužilaštvu": the person's alerts not resolved and breaches, to tick, the office and the day. */
 export function ReferralForm({ personId, reason, onDone }: { personId: string; reason: string; onDone: () => void }) {
-  const { t, v } = useT();
+  const { t, v, language } = useT();
   const { api } = useSession();
   const [alerts, setAlerts] = useState<Alert[]>([]);
   const [breaches, setBreaches] = useState<Breach[]>([]);
@@ -135,7 +136,7 @@ export function ReferralForm({ personId, reason, onDone }: { personId: string; r
               checked={alertIds.includes(a.id)}
               onChange={(e) => setAlertIds(toggle(alertIds, a.id, e.target.checked))}
             />{' '}
-            {v(a.kind)} · {a.dueDate ?? '—'} · {v(a.status)}
+            {v(a.kind)} · {formatDate(a.dueDate, language)} · {v(a.status)}
           </label>
         ))}
       </fieldset>
@@ -149,7 +150,7 @@ export function ReferralForm({ personId, reason, onDone }: { personId: string; r
               checked={breachIds.includes(b.id)}
               onChange={(e) => setBreachIds(toggle(breachIds, b.id, e.target.checked))}
             />{' '}
-            {b.occurredAt.slice(0, 10)} · {b.description}
+            {formatTime(b.occurredAt, language)} · {b.description}
           </label>
         ))}
       </fieldset>

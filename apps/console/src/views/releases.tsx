@@ -1,17 +1,10 @@
 import { type FormEvent, useState } from 'react';
-import { ErrorMessage, Field, today } from '../components/form';
+import { addDays, ErrorMessage, Field, formatDate, today } from '../components/form';
 import { MoreButton, usePages } from '../components/pages';
 import { ReasonGate } from '../components/reason';
 import { useT } from '../i18n';
 import { Link } from '../router';
 import type { ReleaseItem } from '../types';
-
-/** A date `days` after `from` (YYYY-MM-DD). */
-export function addDays(from: string, days: number): string {
-  const date = new Date(`${from}T00:00:00Z`);
-  date.setUTCDate(date.getUTCDate() + days);
-  return date.toISOString().slice(0, 10);
-}
 
 /** Persons due for release in a span: where they will live, the measures that will bind, whether acknowledged. */
 export function ReleasesPage() {
@@ -34,7 +27,7 @@ export function AcknowledgedMark({ acknowledged }: { acknowledged: boolean }) {
 }
 
 function ReleaseList({ reason }: { reason: string }) {
-  const { t, v } = useT();
+  const { t, v, language } = useT();
   const [span, setSpan] = useState(() => ({ from: today(), to: addDays(today(), 30) }));
   const [draft, setDraft] = useState(span);
   const pages = usePages<ReleaseItem>('/compliance/releases', span, reason);
@@ -92,7 +85,7 @@ function ReleaseList({ reason }: { reason: string }) {
                       </Link>
                     </td>
                     <td>
-                      {item.releaseOn} ·{' '}
+                      {formatDate(item.releaseOn, language)} ·{' '}
                       {item.released
                         ? `${t('releasedYes')}${item.facility ? ` (${item.facility})` : ''}`
                         : t('releasedNo')}
@@ -109,7 +102,7 @@ function ReleaseList({ reason }: { reason: string }) {
                         <ul className="plain">
                           {item.measures.map((m) => (
                             <li key={m.id}>
-                              {v(m.type)} · {m.startsOn} – {m.endsOn} ·{' '}
+                              {v(m.type)} · {formatDate(m.startsOn, language)} – {formatDate(m.endsOn, language)} ·{' '}
                               <AcknowledgedMark acknowledged={m.acknowledged} />
                             </li>
                           ))}

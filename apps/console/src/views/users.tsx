@@ -62,7 +62,7 @@ export function UsersPage() {
 }
 
 function Accounts({ reason }: { reason: string }) {
-  const { t, v } = useT();
+  const { t, v, language } = useT();
   const { api, me } = useSession();
   const [users, setUsers] = useState<User[] | null>(null);
   const [next, setNext] = useState<string | null>(null);
@@ -157,7 +157,7 @@ function Accounts({ reason }: { reason: string }) {
                       ? `: ${v(change.role)}${change.region ? `, ${change.region}` : ''}${change.office ? `, ${change.office}` : ''}`
                       : ''}
                   </td>
-                  <td>{formatTime(change.requestedAt)}</td>
+                  <td className="nowrap">{formatTime(change.requestedAt, language)}</td>
                   <td>
                     <button
                       type="button"
@@ -239,7 +239,7 @@ function Accounts({ reason }: { reason: string }) {
                     <td>
                       {user.active ? t('accountActive') : t('accountInactive')}
                       {user.mfaEnrolled ? `, ${t('mfaOn')}` : ''}
-                      {user.lockedUntil ? `, ${t('lockedUntil')} ${formatTime(user.lockedUntil)}` : ''}
+                      {user.lockedUntil ? `, ${t('lockedUntil')} ${formatTime(user.lockedUntil, language)}` : ''}
                     </td>
                     <td className="actions">
                       {user.id !== me.id && (

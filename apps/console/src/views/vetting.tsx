@@ -1,6 +1,6 @@
 import { type FormEvent, useState } from 'react';
 import { useSession } from '../auth/session';
-import { ErrorMessage, Field, saveDownload, today } from '../components/form';
+import { ErrorMessage, Field, formatDate, saveDownload, today } from '../components/form';
 import { MoreButton, usePages } from '../components/pages';
 import { useSubmission } from '../components/submission';
 import { type MessageKey, useT } from '../i18n';
@@ -35,7 +35,7 @@ const EMPTY = {
 
 /** The vetting officer's page: an employer's request, the answer, and the certificate to hand over. */
 export function VettingPage() {
-  const { t } = useT();
+  const { t, language } = useT();
   const { api } = useSession();
   const [form, setForm] = useState(EMPTY);
   // One key per request being filled in: a retry after a lost answer gets the first answer, not a second request.
@@ -98,9 +98,9 @@ export function VettingPage() {
               <dt>{t('certificateNumber')}</dt>
               <dd>{answer.certificateNumber}</dd>
               <dt>{t('issuedOn')}</dt>
-              <dd>{answer.issuedOn}</dd>
+              <dd>{formatDate(answer.issuedOn, language)}</dd>
               <dt>{t('validUntil')}</dt>
-              <dd>{answer.validUntil}</dd>
+              <dd>{formatDate(answer.validUntil, language)}</dd>
             </dl>
           </div>
           <button type="button" onClick={() => void download(answer)}>
@@ -190,7 +190,7 @@ export function VettingPage() {
 
 /** The auditors' view: requests per employer per day (fishing shows as a high count). */
 export function VettingVolumePage() {
-  const { t } = useT();
+  const { t, language } = useT();
   const [to, setTo] = useState(today);
   const pages = usePages<VolumeItem>('/vetting-requests/volume', { to }, undefined);
   const { items } = pages;
@@ -221,7 +221,7 @@ export function VettingVolumePage() {
             <tbody>
               {items.map((item) => (
                 <tr key={`${item.day}-${item.registryNumber}`} data-testid="vetting-volume-row">
-                  <td>{item.day}</td>
+                  <td>{formatDate(item.day, language)}</td>
                   <td>{item.employerName}</td>
                   <td>{item.registryNumber}</td>
                   <td>{item.requests}</td>
