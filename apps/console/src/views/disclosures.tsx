@@ -1,6 +1,7 @@
 import { type FormEvent, useState } from 'react';
 import { newIdempotencyKey } from '../api/client';
 import { Can, useSession } from '../auth/session';
+import { CountrySelect } from '../components/country-select';
 import { ErrorMessage, Field, formatTime, saveDownload, Select } from '../components/form';
 import { MoreButton, usePages } from '../components/pages';
 import { ReasonGate } from '../components/reason';
@@ -146,14 +147,7 @@ export function DisclosureForm({
         value={authority}
         onChange={(e) => setAuthority(e.target.value)}
       />
-      <Field
-        label={t('recipientCountry')}
-        required
-        pattern="[A-Za-z]{2}"
-        maxLength={2}
-        value={country}
-        onChange={(e) => setCountry(e.target.value)}
-      />
+      <CountrySelect label={t('recipientCountry')} name="recipient.country" value={country} onChange={setCountry} />
       <Select
         label={t('channel')}
         value={channel}

@@ -86,12 +86,14 @@ function PartForm({
   return (
     <form className="card grid" onSubmit={submit} data-testid={testId} aria-label={t(title)}>
       <h3>{t(title)}</h3>
+      <ErrorMessage error={error} />
       {fields
         .filter((f) => !f.show || f.show(values))
         .map((f) =>
           f.options ? (
             <Select
               key={f.name}
+              name={f.name}
               label={t(f.label)}
               value={values[f.name]}
               options={f.options}
@@ -107,6 +109,7 @@ function PartForm({
           ) : (
             <Field
               key={f.name}
+              name={f.name}
               label={t(f.label)}
               type={f.type ?? 'text'}
               required={f.required ?? true}
@@ -116,7 +119,6 @@ function PartForm({
             />
           ),
         )}
-      <ErrorMessage error={error} />
       {saved && <p role="status">{t('saved')}</p>}
       <div className="actions">
         <button type="submit" disabled={submission.busy}>
