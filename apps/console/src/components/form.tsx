@@ -56,7 +56,8 @@ function useFieldProblem(id: string, label: string, name: string | undefined, hi
   // Read when an error comes (the label changes with the language; the listener stays).
   const naming = useRef({ label, name });
   naming.current = { label, name };
-  useEffect(() => {
+  // Listening before any summary's effect hands out errors (layout effects run first), even on the first render.
+  useLayoutEffect(() => {
     const node = box.current;
     if (!node) return;
     const take = (event: Event) => {
@@ -170,7 +171,7 @@ export function ErrorMessage({ error }: { error: unknown }) {
   const [claimed, setClaimed] = useState<Map<string, string>>(new Map());
   const shown = error instanceof ApiError ? problemWords(error.problem, language) : null;
   const focused = useRef<unknown>(null);
-  useLayoutEffect(() => {
+  useEffect(() => {
     const node = box.current;
     const scope = node?.closest('form') ?? node?.parentElement;
     if (!scope) return;

@@ -112,10 +112,12 @@ export function VettingPage() {
         </div>
       ) : (
         <form className="card" onSubmit={submit} aria-label={t('vetting')}>
+          <ErrorMessage error={error} />
           <fieldset>
             <legend>{t('employer')}</legend>
             <Field
               label={t('employerName')}
+              name="employer.name"
               required
               maxLength={200}
               value={form.employerName}
@@ -123,6 +125,7 @@ export function VettingPage() {
             />
             <Field
               label={t('registryNumber')}
+              name="employer.registryNumber"
               required
               inputMode="numeric"
               pattern="[0-9]{8}"
@@ -130,7 +133,14 @@ export function VettingPage() {
               value={form.registryNumber}
               onChange={set('registryNumber')}
             />
-            <Field label={t('activity')} required maxLength={200} value={form.activity} onChange={set('activity')} />
+            <Field
+              label={t('activity')}
+              name="activity"
+              required
+              maxLength={200}
+              value={form.activity}
+              onChange={set('activity')}
+            />
             <div className="field">
               <label>
                 <input
@@ -146,14 +156,23 @@ export function VettingPage() {
             <legend>{t('candidate')}</legend>
             <Field
               label={t('givenNames')}
+              name="candidate.givenNames"
               required
               maxLength={100}
               value={form.givenNames}
               onChange={set('givenNames')}
             />
-            <Field label={t('surname')} required maxLength={100} value={form.surname} onChange={set('surname')} />
+            <Field
+              label={t('surname')}
+              name="candidate.surname"
+              required
+              maxLength={100}
+              value={form.surname}
+              onChange={set('surname')}
+            />
             <Field
               label={t('jmbg')}
+              name="candidate.jmbg"
               required
               inputMode="numeric"
               maxLength={13}
@@ -165,6 +184,7 @@ export function VettingPage() {
           </fieldset>
           <Field
             label={t('legalBasis')}
+            name="legalBasis"
             required
             maxLength={300}
             value={form.legalBasis}
@@ -172,6 +192,7 @@ export function VettingPage() {
           />
           <Field
             label={t('requestReference')}
+            name="requestReference"
             required
             maxLength={100}
             value={form.requestReference}
@@ -180,7 +201,6 @@ export function VettingPage() {
           <button type="submit" disabled={Boolean(problem)}>
             {t('vettingAsk')}
           </button>
-          <ErrorMessage error={error} />
         </form>
       )}
     </section>
