@@ -1,7 +1,7 @@
 import {
-  type ChangeEvent,
   type InputHTMLAttributes,
   type ReactNode,
+  type RefObject,
   type SelectHTMLAttributes,
   useEffect,
   useId,
@@ -48,10 +48,10 @@ function owns(path: string, name: string | undefined, label: string, language: L
 /**
  * A field's own errors from the api: the message to show beside it, and the
  * props its control takes (aria-invalid, aria-describedby naming the message).
- * The message goes when the value changes or the form is sent again.
+ * The message goes when the value changes (`clear`, for the box's onChange) or the form is sent again.
  */
 function useFieldProblem(id: string, label: string, name: string | undefined, hintId: string | undefined) {
-  const box = useRef<HTMLDivElement>(null);
+  const box = useRef<HTMLElement>(null);
   const [problem, setProblem] = useState<string | null>(null);
   // Read when an error comes (the label changes with the language; the listener stays).
   const naming = useRef({ label, name });
@@ -83,7 +83,10 @@ function useFieldProblem(id: string, label: string, name: string | undefined, hi
       {problem}
     </div>
   );
-  return { box, problem, describedBy, message, clear: () => setProblem(null) };
+  // Given to the box's onChange: React's change events bubble to it from the control, in the same update
+  // (a listener of the browser's own would re-render the control before its onChange and undo the typing).
+  const clear = () => setProblem(null);
+  return { box, problem, describedBy, message, clear };
 }
 
 type InputProps = InputHTMLAttributes<HTMLInputElement> & {
@@ -94,16 +97,12 @@ type InputProps = InputHTMLAttributes<HTMLInputElement> & {
 };
 
 /** A labelled input; the hint, and the api's error for it, are announced with it. */
-export function Field({ label, hint, name, onChange, ...input }: InputProps) {
+export function Field({ label, hint, name, ...input }: InputProps) {
   const id = useId();
   const hintId = hint ? `${id}-hint` : undefined;
   const field = useFieldProblem(id, label, name, hintId);
-  const change = (event: ChangeEvent<HTMLInputElement>) => {
-    field.clear();
-    onChange?.(event);
-  };
   return (
-    <div className="field" data-field-box ref={field.box}>
+    <div className="field" data-field-box ref={field.box as RefObject<HTMLDivElement>} onChange={field.clear}>
       <label htmlFor={id}>{label}</label>
       <input
         id={id}
@@ -111,7 +110,6 @@ export function Field({ label, hint, name, onChange, ...input }: InputProps) {
         {...input}
         aria-invalid={field.problem ? true : input['aria-invalid']}
         aria-describedby={field.describedBy}
-        onChange={change}
       />
       {field.message}
       {hint && (
@@ -130,15 +128,11 @@ type SelectProps = SelectHTMLAttributes<HTMLSelectElement> & {
   name?: string;
 };
 
-export function Select({ label, options, name, onChange, ...select }: SelectProps) {
+export function Select({ label, options, name, ...select }: SelectProps) {
   const id = useId();
   const field = useFieldProblem(id, label, name, undefined);
-  const change = (event: ChangeEvent<HTMLSelectElement>) => {
-    field.clear();
-    onChange?.(event);
-  };
   return (
-    <div className="field" data-field-box ref={field.box}>
+    <div className="field" data-field-box ref={field.box as RefObject<HTMLDivElement>} onChange={field.clear}>
       <label htmlFor={id}>{label}</label>
       <select
         id={id}
@@ -146,7 +140,6 @@ export function Select({ label, options, name, onChange, ...select }: SelectProp
         {...select}
         aria-invalid={field.problem ? true : select['aria-invalid']}
         aria-describedby={field.describedBy}
-        onChange={change}
       >
         {options.map(([value, text]) => (
           <option key={value} value={value}>
@@ -156,6 +149,42 @@ export function Select({ label, options, name, onChange, ...select }: SelectProp
       </select>
       {field.message}
     </div>
+  );
+}
+
+/**
+ * A group of checkboxes (or other choices) under a legend; the api's error
+ * for the list they make shows under the legend, and the group takes the
+ * focus for it.
+ */
+export function Choices({
+  legend,
+  name,
+  className,
+  children,
+}: {
+  legend: string;
+  /** The api's name for the list (`measureIds`, `fields`). */
+  name?: string;
+  className?: string;
+  children: ReactNode;
+}) {
+  const id = useId();
+  const field = useFieldProblem(id, legend, name, undefined);
+  return (
+    <fieldset
+      id={id}
+      tabIndex={-1}
+      className={className}
+      data-field-box
+      ref={field.box as RefObject<HTMLFieldSetElement>}
+      aria-describedby={field.describedBy}
+      onChange={field.clear}
+    >
+      <legend>{legend}</legend>
+      {field.message}
+      {children}
+    </fieldset>
   );
 }
 

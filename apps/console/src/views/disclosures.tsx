@@ -2,7 +2,7 @@ import { type FormEvent, useState } from 'react';
 import { newIdempotencyKey } from '../api/client';
 import { Can, useSession } from '../auth/session';
 import { CountrySelect } from '../components/country-select';
-import { ErrorMessage, Field, formatTime, saveDownload, Select } from '../components/form';
+import { Choices, ErrorMessage, Field, formatTime, saveDownload, Select } from '../components/form';
 import { MoreButton, usePages } from '../components/pages';
 import { ReasonGate } from '../components/reason';
 import { type MessageKey, useT } from '../i18n';
@@ -168,15 +168,14 @@ export function DisclosureForm({
         value={caseReference}
         onChange={(e) => setCaseReference(e.target.value)}
       />
-      <fieldset>
-        <legend>{t('disclosureFields')}</legend>
+      <Choices legend={t('disclosureFields')} name="fields">
         {DISCLOSURE_FIELDS.map((field) => (
           <label key={field}>
             <input type="checkbox" checked={fields.includes(field)} onChange={(e) => toggle(field, e.target.checked)} />{' '}
             {t(FIELD_LABELS[field])}
           </label>
         ))}
-      </fieldset>
+      </Choices>
       <button type="submit" disabled={fields.length === 0}>
         {t('send')}
       </button>

@@ -1,7 +1,7 @@
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import { newIdempotencyKey } from '../api/client';
 import { Can, useSession } from '../auth/session';
-import { ErrorMessage, Field, Select, today } from '../components/form';
+import { Choices, ErrorMessage, Field, Select, today } from '../components/form';
 import { type MessageKey, useT } from '../i18n';
 import type { Alert, Page, Referral } from '../types';
 
@@ -125,8 +125,7 @@ export function ReferralForm({ personId, reason, onDone }: { personId: string; r
   return (
     <form onSubmit={submit} aria-labelledby="referral-form-title">
       <h3 id="referral-form-title">{t('referralNew')}</h3>
-      <fieldset className="checks">
-        <legend>{t('referralAlerts')}</legend>
+      <Choices className="checks" legend={t('referralAlerts')} name="alertIds">
         {alerts.length === 0 && <p>{t('nothing')}</p>}
         {alerts.map((a) => (
           <label key={a.id}>
@@ -138,9 +137,8 @@ export function ReferralForm({ personId, reason, onDone }: { personId: string; r
             {v(a.kind)} · {a.dueDate ?? '—'} · {v(a.status)}
           </label>
         ))}
-      </fieldset>
-      <fieldset className="checks">
-        <legend>{t('referralBreaches')}</legend>
+      </Choices>
+      <Choices className="checks" legend={t('referralBreaches')} name="breachIds">
         {breaches.length === 0 && <p>{t('nothing')}</p>}
         {breaches.map((b) => (
           <label key={b.id}>
@@ -152,7 +150,7 @@ export function ReferralForm({ personId, reason, onDone }: { personId: string; r
             {b.occurredAt.slice(0, 10)} · {b.description}
           </label>
         ))}
-      </fieldset>
+      </Choices>
       <Field
         label={t('prosecutorOffice')}
         value={office}
