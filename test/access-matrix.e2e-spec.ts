@@ -672,6 +672,7 @@ const MATRIX: RouteCase[] = [
     url: () => '/api/v1/reference/police-administrations',
     expect: REFERENCE_READERS(200),
   },
+  { route: 'GET reference/countries', url: () => '/api/v1/reference/countries', expect: REFERENCE_READERS(200) },
   { route: 'GET reference/offences', url: () => '/api/v1/reference/offences', expect: REFERENCE_READERS(200) },
   {
     route: 'POST reference/offences',

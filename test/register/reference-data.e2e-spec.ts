@@ -354,6 +354,39 @@ describe('reference data: UIKS offices and the offence catalogue', () => {
     expect(allowed).toBe(true);
   });
 
+  describe('countries', () => {
+    it('are refused to a vetting officer, as all reference data', async () => {
+      const vetting = await signedIn(t, 'vetting_officer');
+      const res = await request(t.server).get('/api/v1/reference/countries').set(bearer(vetting.accessToken));
+      expect(res.status).toBe(403);
+      expect(res.body.type).toBe('urn:register:problem:forbidden');
+    });
+
+    it('are the ISO 3166-1 codes with Serbian (Latin) and English names, in the Serbian collation, read in the log', async () => {
+      const requestId = rid('countries');
+      const res = await request(t.server)
+        .get('/api/v1/reference/countries')
+        .set({ ...bearer(officer.accessToken), 'X-Request-Id': requestId });
+      expect(res.status).toBe(200);
+      const items = res.body.items as { code: string; nameSr: string; nameEn: string }[];
+      expect(items.find((c) => c.code === 'HU')).toEqual({ code: 'HU', nameSr: 'Mađarska', nameEn: 'Hungary' });
+      expect(items.find((c) => c.code === 'ME')).toEqual({ code: 'ME', nameSr: 'Crna Gora', nameEn: 'Montenegro' });
+      expect(items.find((c) => c.code === 'CH')?.nameSr).toBe('Švajcarska');
+      // Not an ISO 3166-1 code.
+      expect(items.find((c) => c.code === 'XK')).toBeUndefined();
+      expect(items).toHaveLength(249);
+      expect(items.every((c) => /^[A-Z]{2}$/.test(c.code) && !/[\u0400-\u04FF]/.test(c.nameSr))).toBe(true);
+      // Č after C, Š after S, and both before Z: the Serbian alphabet's order.
+      const names = items.map((c) => c.nameSr);
+      expect(names.indexOf('Češka')).toBeGreaterThan(names.indexOf('Crna Gora'));
+      expect(names.indexOf('Švedska')).toBeGreaterThan(names.indexOf('Sudan'));
+      expect(names.indexOf('Zimbabve')).toBeGreaterThan(names.indexOf('Čile'));
+      expect(await eventsOf(t, requestId)).toEqual([
+        expect.objectContaining({ action: 'reference.read', outcome: 'allowed', resource_type: 'country' }),
+      ]);
+    });
+  });
+
   describe('the offence catalogue', () => {
     const conviction = (offences: object[]) => ({
       court: 'Viši sud u Nišu',

@@ -391,6 +391,7 @@ export const VALID_INPUTS: Record<string, ValidInput> = {
   },
   'GET reference/history': { query: { kind: 'offence', key: '182a', ...PAGE } },
   'GET reference/measure-types': {},
+  'GET reference/countries': {},
   'POST vetting-requests': {
     body: () => ({
       employer: { name: 'Osnovna škola "Vuk Karadžić"', registryNumber: '07001234' },

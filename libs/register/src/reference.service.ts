@@ -15,6 +15,7 @@ import type {
 import { CounsellingInstitution } from './entities/counselling-institution.entity';
 import { Offence } from './entities/offence.entity';
 import { ReferenceHistoryEntry, type ReferenceKind } from './entities/reference-history.entity';
+import { COUNTRIES, type CountryView } from './countries';
 import { MEASURE_TYPES } from './measure-types';
 
 export interface ReferenceList<T> {
@@ -145,6 +146,11 @@ export class ReferenceService {
 
   measureTypes(audit: RequestAudit): Promise<ReferenceList<(typeof MEASURE_TYPES)[number]>> {
     return this.log.transaction(audit, async () => ({ items: [...MEASURE_TYPES] }));
+  }
+
+  /** The countries by their Serbian names (a fixed list: read from the package, not the database). */
+  countries(audit: RequestAudit): Promise<ReferenceList<CountryView>> {
+    return this.log.transaction(audit, async () => ({ items: [...COUNTRIES] }));
   }
 
   uiksOffices(audit: RequestAudit): Promise<ReferenceList<UiksOfficeView>> {

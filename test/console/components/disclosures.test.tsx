@@ -35,6 +35,13 @@ const checked = () =>
     .filter((box) => (box as HTMLInputElement).checked)
     .map((box) => box.parentElement?.textContent?.trim());
 
+const COUNTRIES = [
+  { code: 'CH', nameSr: 'Švajcarska', nameEn: 'Switzerland' },
+  { code: 'CZ', nameSr: 'Češka', nameEn: 'Czechia' },
+  { code: 'ME', nameSr: 'Crna Gora', nameEn: 'Montenegro' },
+  { code: 'AT', nameSr: 'Austrija', nameEn: 'Austria' },
+];
+
 describe('disclosures abroad', () => {
   it('prepares an outbound notice from a travel notice: destination, bilateral, identity, measures and travel', async () => {
     const { calls } = renderSignedIn(
@@ -48,6 +55,7 @@ describe('disclosures abroad', () => {
         ],
         answer: (call) => {
           if (call.method === 'GET' && call.url.startsWith('/persons/p1/notifications')) return page([travelNotice]);
+          if (call.url === '/reference/countries') return json({ items: COUNTRIES });
           if (call.method === 'POST' && call.url === '/persons/p1/disclosures') return json(disclosure(), 201);
           return undefined;
         },
@@ -55,7 +63,10 @@ describe('disclosures abroad', () => {
     );
     fireEvent.click(await screen.findByRole('button', { name: 'Pripremi obaveštenje' }));
     const form = screen.getByTestId('disclosure-form');
-    expect((within(form).getByLabelText('Država (ISO, npr. HU)') as HTMLInputElement).value).toBe('AT');
+    // The country by its Serbian name, in the Serbian alphabet's order (Č after C, Š after S), sent as its code.
+    const country = (await within(form).findByRole('combobox', { name: 'Država primaoca' })) as HTMLSelectElement;
+    expect(country.value).toBe('AT');
+    expect([...country.options].map((o) => o.text)).toEqual(['—', 'Austrija', 'Crna Gora', 'Češka', 'Švajcarska']);
     expect((within(form).getByLabelText('Kanal') as HTMLSelectElement).value).toBe('bilateral');
     expect(checked()).toEqual(['Identitet', 'Posebne mere', 'Putovanja u inostranstvo']);
 
@@ -109,7 +120,8 @@ describe('disclosures abroad', () => {
     fireEvent.click(screen.getByLabelText('Identitet'));
     // Always in the server's order, whatever order they were ticked in.
     expect(checked()).toEqual(['Identitet', 'DNK referenca']);
-    expect(calls).toEqual([]);
+    // Only the countries were read.
+    expect(calls.map((c) => `${c.method} ${c.url}`)).toEqual(['GET /reference/countries']);
   });
 
   it('lists disclosures for a clerk with the person and the PDF', async () => {

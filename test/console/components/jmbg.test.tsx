@@ -1,7 +1,8 @@
-import { fireEvent, render, screen } from '@testing-library/react';
+import { fireEvent, screen } from '@testing-library/react';
 import { describe, expect, it, vi } from 'vitest';
 import { checkJmbg, jmbgCheckDigit } from '../../../apps/console/src/jmbg';
 import { EMPTY_PERSONAL, PersonalForm } from '../../../apps/console/src/views/personal-form';
+import { renderSignedIn } from './fake-api';
 
 describe('JMBG', () => {
   it('accepts the valid examples of DOMAIN.md', () => {
@@ -28,7 +29,10 @@ describe('JMBG', () => {
 
   it('is checked as it is typed, against the date of birth and sex', () => {
     const onSubmit = vi.fn();
-    render(<PersonalForm initial={EMPTY_PERSONAL} onSubmit={onSubmit} submitLabel="Evidentiraj" />);
+    renderSignedIn(<PersonalForm initial={EMPTY_PERSONAL} onSubmit={onSubmit} submitLabel="Evidentiraj" />, {
+      rules: [{ action: 'create', subject: 'Person' }],
+      answer: () => undefined,
+    });
     fireEvent.change(screen.getByLabelText('Datum rođenja'), { target: { value: '1990-01-01' } });
     const jmbg = screen.getByLabelText('JMBG');
     fireEvent.change(jmbg, { target: { value: '0101990360' } });

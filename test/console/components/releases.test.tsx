@@ -138,7 +138,19 @@ describe('a release on the person page', () => {
     // A stray space: the browser's "required" lets it through, the api refuses it beside the field.
     fireEvent.change(within(form).getByLabelText('Ustanova'), { target: { value: ' ' } });
     fireEvent.submit(form);
-    await within(form).findByText('Ustanova: mora imati od 1 do 200 znakova');
+    // Beside the field, which says so and takes the focus; the summary on top names it as a link to it.
+    const facility = within(form).getByLabelText('Ustanova');
+    const message = await within(form).findByText('mora imati od 1 do 200 znakova');
+    expect(facility.getAttribute('aria-invalid')).toBe('true');
+    expect(facility.getAttribute('aria-describedby')).toBe(message.id);
+    expect(document.activeElement).toBe(facility);
+    const summary = within(form).getByRole('alert');
+    expect(summary.textContent).toBe('Podaci nisu ispravni: Ispravite označena polja i pokušajte ponovo.Ustanova');
+    expect(within(summary).getByRole('link', { name: 'Ustanova' }).getAttribute('href')).toBe(`#${facility.id}`);
+    // Typing again takes the mark away.
+    fireEvent.change(facility, { target: { value: 'KPZ' } });
+    expect(facility.getAttribute('aria-invalid')).toBe(null);
+    expect(within(form).queryByText('mora imati od 1 do 200 znakova')).toBeNull();
 
     fireEvent.change(within(form).getByLabelText('Ustanova'), { target: { value: 'KPZ Niš' } });
     fireEvent.submit(form);

@@ -1,19 +1,119 @@
-import { type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes, useId } from 'react';
+import {
+  type InputHTMLAttributes,
+  type ReactNode,
+  type RefObject,
+  type SelectHTMLAttributes,
+  useEffect,
+  useId,
+  useLayoutEffect,
+  useRef,
+  useState,
+} from 'react';
 import { ApiError } from '../api/client';
 import { type Language, useT } from '../i18n';
-import { problemWords } from '../problems';
+import { fieldWords, problemWords, type ProblemWords } from '../problems';
 
-type InputProps = InputHTMLAttributes<HTMLInputElement> & { label: string; hint?: ReactNode };
+/**
+ * How an error summary hands the api's field errors to the fields of its
+ * form: an event on each field's box, which the field answers by showing
+ * the errors it owns beside it and naming them in `claimed`.
+ */
+const FIELD_ERRORS = 'register:field-errors';
 
-/** A labelled input; the hint is announced with it. */
-export function Field({ label, hint, ...input }: InputProps) {
+interface FieldErrorsDetail {
+  errors: ProblemWords['errors'];
+  language: Language;
+  /** The error's field path → the id of the input that shows it. */
+  claimed: Map<string, string>;
+}
+
+/** A path without its list positions: `offences.0.article` → `offences.article`. */
+const withoutPositions = (path: string) =>
+  path
+    .split('.')
+    .filter((part) => !/^\d+$/.test(part))
+    .join('.');
+
+/**
+ * Whether a field owns an error: by its api name (the whole path, or its
+ * end: `months` owns `sentence.months`), or else by its label as the
+ * problem words name the path's last part.
+ */
+function owns(path: string, name: string | undefined, label: string, language: Language): boolean {
+  const bare = withoutPositions(path);
+  if (name && (bare === name || bare.endsWith(`.${name}`) || path === name)) return true;
+  return fieldWords(bare.split('.').pop() ?? bare, language) === label;
+}
+
+/**
+ * A field's own errors from the api: the message to show beside it, and the
+ * props its control takes (aria-invalid, aria-describedby naming the message).
+ * The message goes when the value changes (`clear`, for the box's onChange) or the form is sent again.
+ */
+function useFieldProblem(id: string, label: string, name: string | undefined, hintId: string | undefined) {
+  const box = useRef<HTMLElement>(null);
+  const [problem, setProblem] = useState<string | null>(null);
+  // Read when an error comes (the label changes with the language; the listener stays).
+  const naming = useRef({ label, name });
+  naming.current = { label, name };
+  // Listening before any summary's effect hands out errors (layout effects run first), even on the first render.
+  useLayoutEffect(() => {
+    const node = box.current;
+    if (!node) return;
+    const take = (event: Event) => {
+      const { errors, language, claimed } = (event as CustomEvent<FieldErrorsDetail>).detail;
+      const { label, name } = naming.current;
+      const mine = errors.filter((e) => !claimed.has(e.field) && owns(e.field, name, label, language));
+      for (const error of mine) claimed.set(error.field, id);
+      setProblem(mine.length ? mine.map((e) => e.message).join('; ') : null);
+    };
+    const form = node.closest('form');
+    const clear = () => setProblem(null);
+    node.addEventListener(FIELD_ERRORS, take);
+    form?.addEventListener('submit', clear);
+    return () => {
+      node.removeEventListener(FIELD_ERRORS, take);
+      form?.removeEventListener('submit', clear);
+    };
+  }, [id]);
+  const errorId = `${id}-error`;
+  const describedBy = [hintId, problem ? errorId : undefined].filter(Boolean).join(' ') || undefined;
+  const message = problem && (
+    <div id={errorId} className="field-error">
+      {problem}
+    </div>
+  );
+  // Given to the box's onChange: React's change events bubble to it from the control, in the same update
+  // (a listener of the browser's own would re-render the control before its onChange and undo the typing).
+  const clear = () => setProblem(null);
+  return { box, problem, describedBy, message, clear };
+}
+
+type InputProps = InputHTMLAttributes<HTMLInputElement> & {
+  label: string;
+  hint?: ReactNode;
+  /** The api's name for the value (`destinationCountry`, `sentence.months`): its errors show beside the field. */
+  name?: string;
+};
+
+/** A labelled input; the hint, and the api's error for it, are announced with it. */
+export function Field({ label, hint, name, ...input }: InputProps) {
   const id = useId();
+  const hintId = hint ? `${id}-hint` : undefined;
+  const field = useFieldProblem(id, label, name, hintId);
   return (
-    <div className="field">
+    <div className="field" data-field-box ref={field.box as RefObject<HTMLDivElement>} onChange={field.clear}>
       <label htmlFor={id}>{label}</label>
-      <input id={id} aria-describedby={hint ? `${id}-hint` : undefined} {...input} />
+      <input
+        id={id}
+        name={name}
+        {...input}
+        aria-invalid={field.problem ? true : input['aria-invalid']}
+        aria-describedby={field.describedBy}
+      />
+      {field.message}
       {hint && (
-        <div id={`${id}-hint`} className="hint">
+        <div id={hintId} className="hint">
           {hint}
         </div>
       )}
@@ -21,48 +121,134 @@ export function Field({ label, hint, ...input }: InputProps) {
   );
 }
 
-type SelectProps = SelectHTMLAttributes<HTMLSelectElement> & { label: string; options: [string, string][] };
+type SelectProps = SelectHTMLAttributes<HTMLSelectElement> & {
+  label: string;
+  options: [string, string][];
+  /** The api's name for the value: its errors show beside the field. */
+  name?: string;
+};
 
-export function Select({ label, options, ...select }: SelectProps) {
+export function Select({ label, options, name, ...select }: SelectProps) {
   const id = useId();
+  const field = useFieldProblem(id, label, name, undefined);
   return (
-    <div className="field">
+    <div className="field" data-field-box ref={field.box as RefObject<HTMLDivElement>} onChange={field.clear}>
       <label htmlFor={id}>{label}</label>
-      <select id={id} {...select}>
+      <select
+        id={id}
+        name={name}
+        {...select}
+        aria-invalid={field.problem ? true : select['aria-invalid']}
+        aria-describedby={field.describedBy}
+      >
         {options.map(([value, text]) => (
           <option key={value} value={value}>
             {text}
           </option>
         ))}
       </select>
+      {field.message}
     </div>
   );
 }
 
-/** An error from the api (or any other), in the user's language, with the fields it names by their labels. */
+/**
+ * A group of checkboxes (or other choices) under a legend; the api's error
+ * for the list they make shows under the legend, and the group takes the
+ * focus for it.
+ */
+export function Choices({
+  legend,
+  name,
+  className,
+  children,
+}: {
+  legend: string;
+  /** The api's name for the list (`measureIds`, `fields`). */
+  name?: string;
+  className?: string;
+  children: ReactNode;
+}) {
+  const id = useId();
+  const field = useFieldProblem(id, legend, name, undefined);
+  return (
+    <fieldset
+      id={id}
+      tabIndex={-1}
+      className={className}
+      data-field-box
+      ref={field.box as RefObject<HTMLFieldSetElement>}
+      aria-describedby={field.describedBy}
+      onChange={field.clear}
+    >
+      <legend>{legend}</legend>
+      {field.message}
+      {children}
+    </fieldset>
+  );
+}
+
+/**
+ * An error from the api (or any other), in the user's language. A field
+ * error shows beside its field in the same form (the first such field gets
+ * the focus); the summary names those fields as links to them and says in
+ * full only the errors no field shows.
+ */
 export function ErrorMessage({ error }: { error: unknown }) {
   const { language } = useT();
+  const box = useRef<HTMLDivElement>(null);
+  const [claimed, setClaimed] = useState<Map<string, string>>(new Map());
+  const shown = error instanceof ApiError ? problemWords(error.problem, language) : null;
+  const focused = useRef<unknown>(null);
+  useEffect(() => {
+    const node = box.current;
+    const scope = node?.closest('form') ?? node?.parentElement;
+    if (!scope) return;
+    const detail: FieldErrorsDetail = { errors: shown?.errors ?? [], language, claimed: new Map() };
+    scope.querySelectorAll('[data-field-box]').forEach((field) => {
+      field.dispatchEvent(new CustomEvent(FIELD_ERRORS, { detail }));
+    });
+    setClaimed(detail.claimed);
+    // The first field in error takes the focus, once per error (not again when the language changes).
+    const first = shown?.errors.map((e) => detail.claimed.get(e.field)).find(Boolean);
+    if (first && focused.current !== error) document.getElementById(first)?.focus();
+    focused.current = error;
+  }, [error, language]);
   if (!error) return null;
-  if (error instanceof ApiError) {
-    const shown = problemWords(error.problem, language);
+  if (shown) {
     return (
-      <div role="alert" className="error" title={error.problem.detail}>
+      <div role="alert" className="error" title={(error as ApiError).problem.detail} ref={box}>
         <strong>{shown.title}</strong>
         {shown.detail && <span>: {shown.detail}</span>}
         {shown.errors.length > 0 && (
           <ul>
-            {shown.errors.map((e) => (
-              <li key={e.field + e.message} data-field={e.field}>
-                {e.label}: {e.message}
-              </li>
-            ))}
+            {shown.errors.map((e) => {
+              const field = claimed.get(e.field);
+              return (
+                <li key={e.field + e.message} data-field={e.field}>
+                  {field ? (
+                    <a
+                      href={`#${field}`}
+                      onClick={(event) => {
+                        event.preventDefault();
+                        document.getElementById(field)?.focus();
+                      }}
+                    >
+                      {e.label}
+                    </a>
+                  ) : (
+                    `${e.label}: ${e.message}`
+                  )}
+                </li>
+              );
+            })}
           </ul>
         )}
       </div>
     );
   }
   return (
-    <div role="alert" className="error">
+    <div role="alert" className="error" ref={box}>
       {String((error as Error).message ?? error)}
     </div>
   );

@@ -8,7 +8,7 @@ const lists = new Map<string, Promise<unknown[]>>();
 function read<T>(api: ApiClient, path: string): Promise<T[]> {
   let list = lists.get(path);
   if (!list) {
-    list = api.get<{ items: T[] }>(path).then(({ data }) => data.items);
+    list = api.get<{ items?: T[] }>(path).then(({ data }) => (Array.isArray(data.items) ? data.items : []));
     // A failure is not kept: the next form asks again.
     list.catch(() => lists.delete(path));
     lists.set(path, list);

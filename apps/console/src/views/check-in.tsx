@@ -1,6 +1,7 @@
 import { newIdempotencyKey } from '../api/client';
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import { Can, useSession } from '../auth/session';
+import { CountrySelect } from '../components/country-select';
 import { ErrorMessage, Field, formatDate, Select, today } from '../components/form';
 import { useCodeChoices } from '../components/reference-lists';
 import { useSubmission } from '../components/submission';
@@ -259,6 +260,7 @@ export function NotificationForm({
   return (
     <form className="card" onSubmit={submit}>
       <h3>{t('notification')}</h3>
+      <ErrorMessage error={error} />
       <Select
         label={t('notificationKind')}
         value={kind}
@@ -278,12 +280,11 @@ export function NotificationForm({
       />
       {kind === 'travel_abroad' && (
         <>
-          <Field
+          <CountrySelect
             label={t('destinationCountry')}
-            required
-            pattern="[A-Z]{2}"
+            name="destinationCountry"
             value={form.destinationCountry ?? ''}
-            onChange={set('destinationCountry')}
+            onChange={(code) => setForm((f) => ({ ...f, destinationCountry: code }))}
           />
           <Field label={t('departOn')} type="date" required value={form.departOn ?? ''} onChange={set('departOn')} />
           <Field label={t('returnOn')} type="date" required value={form.returnOn ?? ''} onChange={set('returnOn')} />
@@ -346,7 +347,6 @@ export function NotificationForm({
           />
         </>
       )}
-      <ErrorMessage error={error} />
       {result && (
         <p role="status">
           {t('saved')} {t('dueDate')}: {formatDate(result.deadline, language)} ·{' '}

@@ -1,6 +1,7 @@
 import { type FormEvent, useState } from 'react';
 import { Can, useSession } from '../auth/session';
-import { ErrorMessage, Field, formatTime, saveDownload, Select } from '../components/form';
+import { CountrySelect } from '../components/country-select';
+import { Choices, ErrorMessage, Field, formatTime, saveDownload, Select } from '../components/form';
 import { MoreButton, usePages } from '../components/pages';
 import { ReasonGate } from '../components/reason';
 import { useSubmission } from '../components/submission';
@@ -149,14 +150,7 @@ export function DisclosureForm({
         value={authority}
         onChange={(e) => setAuthority(e.target.value)}
       />
-      <Field
-        label={t('recipientCountry')}
-        required
-        pattern="[A-Za-z]{2}"
-        maxLength={2}
-        value={country}
-        onChange={(e) => setCountry(e.target.value)}
-      />
+      <CountrySelect label={t('recipientCountry')} name="recipient.country" value={country} onChange={setCountry} />
       <Select
         label={t('channel')}
         value={channel}
@@ -177,15 +171,14 @@ export function DisclosureForm({
         value={caseReference}
         onChange={(e) => setCaseReference(e.target.value)}
       />
-      <fieldset>
-        <legend>{t('disclosureFields')}</legend>
+      <Choices legend={t('disclosureFields')} name="fields">
         {DISCLOSURE_FIELDS.map((field) => (
           <label key={field}>
             <input type="checkbox" checked={fields.includes(field)} onChange={(e) => toggle(field, e.target.checked)} />{' '}
             {t(FIELD_LABELS[field])}
           </label>
         ))}
-      </fieldset>
+      </Choices>
       <button type="submit" disabled={fields.length === 0 || submission.busy}>
         {t('send')}
       </button>

@@ -1,6 +1,6 @@
 import { type FormEvent, useState } from 'react';
 import { useSession } from '../auth/session';
-import { ErrorMessage, Field, formatDate, Select, today } from '../components/form';
+import { Choices, ErrorMessage, Field, formatDate, Select, today } from '../components/form';
 import { useCodeChoices, useReference } from '../components/reference-lists';
 import { useSubmission } from '../components/submission';
 import { type MessageKey, scheduleKindName, useT, WEEKDAYS } from '../i18n';
@@ -86,12 +86,14 @@ function PartForm({
   return (
     <form className="card grid" onSubmit={submit} data-testid={testId} aria-label={t(title)}>
       <h3>{t(title)}</h3>
+      <ErrorMessage error={error} />
       {fields
         .filter((f) => !f.show || f.show(values))
         .map((f) =>
           f.options ? (
             <Select
               key={f.name}
+              name={f.name}
               label={t(f.label)}
               value={values[f.name]}
               options={f.options}
@@ -100,6 +102,7 @@ function PartForm({
           ) : f.type === 'weekdays' ? (
             <WeekdayChoice
               key={f.name}
+              name={f.name}
               legend={t(f.label)}
               value={values[f.name]}
               onChange={(value) => setValues((v) => ({ ...v, [f.name]: value }))}
@@ -107,6 +110,7 @@ function PartForm({
           ) : (
             <Field
               key={f.name}
+              name={f.name}
               label={t(f.label)}
               type={f.type ?? 'text'}
               required={f.required ?? true}
@@ -116,7 +120,6 @@ function PartForm({
             />
           ),
         )}
-      <ErrorMessage error={error} />
       {saved && <p role="status">{t('saved')}</p>}
       <div className="actions">
         <button type="submit" disabled={submission.busy}>
@@ -333,10 +336,13 @@ export function scheduleOf(v: Values, prefix: SchedulePrefix = ''): Schedule {
 /** One checkbox per ISO weekday; the value is the chosen numbers joined by commas ("1,4"). */
 function WeekdayChoice({
   legend,
+  name,
   value,
   onChange,
 }: {
   legend: string;
+  /** The field's name: the api's errors for it (`schedule.weekdays`) show under the legend. */
+  name: string;
   value: string;
   onChange: (value: string) => void;
 }) {
@@ -354,15 +360,14 @@ function WeekdayChoice({
     );
   };
   return (
-    <fieldset className="checks">
-      <legend>{legend}</legend>
+    <Choices className="checks" legend={legend} name={name}>
       {WEEKDAYS[language].map((day, i) => (
         <label key={day.name}>
           <input type="checkbox" checked={chosen.has(i + 1)} onChange={(e) => toggle(i + 1, e.target.checked)} />
           {day.name}
         </label>
       ))}
-    </fieldset>
+    </Choices>
   );
 }
 
@@ -583,8 +588,7 @@ export function AcknowledgementForm({
   return (
     <form className="card" onSubmit={submit} data-testid="acknowledgement-form" aria-label={t('acknowledgement')}>
       <h3>{t('acknowledgement')}</h3>
-      <fieldset>
-        <legend>{t('measuresExplained')}</legend>
+      <Choices legend={t('measuresExplained')} name="measureIds">
         {bindingMeasures(person.measures).map((m) => (
           <label key={m.id}>
             <input
@@ -595,7 +599,7 @@ export function AcknowledgementForm({
             {v(m.type)} · {formatDate(m.startsOn, language)} – {formatDate(m.endsOn, language)}
           </label>
         ))}
-      </fieldset>
+      </Choices>
       <Field
         label={t('explainedOn')}
         type="date"

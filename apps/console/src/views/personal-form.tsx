@@ -1,4 +1,5 @@
 import { type FormEvent, type ReactNode, useState } from 'react';
+import { CountrySelect } from '../components/country-select';
 import { Field, Select } from '../components/form';
 import { type MessageKey, useT } from '../i18n';
 import { checkJmbg } from '../jmbg';
@@ -97,13 +98,11 @@ export function PersonalForm({
         ]}
       />
       <Field label={t('placeOfBirth')} required maxLength={100} value={d.placeOfBirth} onChange={set('placeOfBirth')} />
-      <Field
+      <CountrySelect
         label={t('citizenship')}
-        required
-        pattern="[A-Za-z]{2}"
-        maxLength={2}
+        name="citizenship"
         value={d.citizenship}
-        onChange={set('citizenship')}
+        onChange={(code) => setD((v) => ({ ...v, citizenship: code }))}
       />
       <Field
         label={t('jmbg')}
@@ -128,12 +127,11 @@ export function PersonalForm({
             options={['passport', 'id_card', 'residence_permit', 'other'].map((v) => [v, v])}
           />
           <Field label={t('idDocNumber')} required value={d.idNumber} onChange={set('idNumber')} />
-          <Field
+          <CountrySelect
             label={t('idDocCountry')}
-            required
-            pattern="[A-Za-z]{2}"
+            name="issuingCountry"
             value={d.idCountry}
-            onChange={set('idCountry')}
+            onChange={(code) => setD((v) => ({ ...v, idCountry: code }))}
           />
         </>
       )}

@@ -1,6 +1,6 @@
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import { Can, useSession } from '../auth/session';
-import { ErrorMessage, Field, formatDate, formatTime, Select, today } from '../components/form';
+import { Choices, ErrorMessage, Field, formatDate, formatTime, Select, today } from '../components/form';
 import { useSubmission } from '../components/submission';
 import { type MessageKey, useT } from '../i18n';
 import type { Alert, Page, Referral } from '../types';
@@ -126,8 +126,7 @@ export function ReferralForm({ personId, reason, onDone }: { personId: string; r
   return (
     <form onSubmit={submit} aria-labelledby="referral-form-title">
       <h3 id="referral-form-title">{t('referralNew')}</h3>
-      <fieldset className="checks">
-        <legend>{t('referralAlerts')}</legend>
+      <Choices className="checks" legend={t('referralAlerts')} name="alertIds">
         {alerts.length === 0 && <p>{t('nothing')}</p>}
         {alerts.map((a) => (
           <label key={a.id}>
@@ -139,9 +138,8 @@ export function ReferralForm({ personId, reason, onDone }: { personId: string; r
             {v(a.kind)} · {formatDate(a.dueDate, language)} · {v(a.status)}
           </label>
         ))}
-      </fieldset>
-      <fieldset className="checks">
-        <legend>{t('referralBreaches')}</legend>
+      </Choices>
+      <Choices className="checks" legend={t('referralBreaches')} name="breachIds">
         {breaches.length === 0 && <p>{t('nothing')}</p>}
         {breaches.map((b) => (
           <label key={b.id}>
@@ -153,7 +151,7 @@ export function ReferralForm({ personId, reason, onDone }: { personId: string; r
             {formatTime(b.occurredAt, language)} · {b.description}
           </label>
         ))}
-      </fieldset>
+      </Choices>
       <Field
         label={t('prosecutorOffice')}
         value={office}

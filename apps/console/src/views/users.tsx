@@ -5,7 +5,7 @@ import { ReasonGate } from '../components/reason';
 import { useCodeChoices } from '../components/reference-lists';
 import { type MessageKey, useT } from '../i18n';
 
-const ROLES = ['registry_clerk', 'police_officer', 'judicial_officer', 'auditor', 'admin'] as const;
+const ROLES = ['registry_clerk', 'police_officer', 'judicial_officer', 'auditor', 'vetting_officer', 'admin'] as const;
 
 interface User {
   id: string;
@@ -95,17 +95,20 @@ function Accounts({ reason }: { reason: string }) {
     void load();
   }, [load]);
 
-  /** Runs one change, then says what happened and shows the list as it now is. */
-  const act = async (change: () => Promise<string>) => {
+  /** Runs one change, then says what happened and shows the list as it now is; whether it was made. */
+  const act = async (change: () => Promise<string>): Promise<boolean> => {
     setError(null);
     setNotice('');
+    let made = false;
     try {
       setNotice(await change());
       setEditing(null);
+      made = true;
     } catch (failure) {
       setError(failure);
     }
     await load();
+    return made;
   };
   const outcome = (status: number) => (status === 202 ? t('userChangePending') : t('saved'));
   /** A reset waits for a second admin (202). */
@@ -314,7 +317,8 @@ function AccountForm({
   onCancel,
 }: {
   user?: User;
-  onSave: (body: AccountBody) => Promise<void>;
+  /** Whether the change was made (a refused one keeps what was typed, to correct it). */
+  onSave: (body: AccountBody) => Promise<boolean>;
   onCancel?: () => void;
 }) {
   const { t, v } = useT();
@@ -347,8 +351,7 @@ function AccountForm({
       body.organisation = values.organisation.trim();
       for (const key of ['region', 'office', 'email'] as const) if (body[key] === null) delete body[key];
     }
-    await onSave(body);
-    if (!user) setValues(blank);
+    if ((await onSave(body)) && !user) setValues(blank);
   };
 
   return (

@@ -113,10 +113,12 @@ export function VettingPage() {
         </div>
       ) : (
         <form className="card" onSubmit={submit} aria-label={t('vetting')}>
+          <ErrorMessage error={error} />
           <fieldset>
             <legend>{t('employer')}</legend>
             <Field
               label={t('employerName')}
+              name="employer.name"
               required
               maxLength={200}
               value={form.employerName}
@@ -124,6 +126,7 @@ export function VettingPage() {
             />
             <Field
               label={t('registryNumber')}
+              name="employer.registryNumber"
               required
               inputMode="numeric"
               pattern="[0-9]{8}"
@@ -131,7 +134,14 @@ export function VettingPage() {
               value={form.registryNumber}
               onChange={set('registryNumber')}
             />
-            <Field label={t('activity')} required maxLength={200} value={form.activity} onChange={set('activity')} />
+            <Field
+              label={t('activity')}
+              name="activity"
+              required
+              maxLength={200}
+              value={form.activity}
+              onChange={set('activity')}
+            />
             <div className="field">
               <label>
                 <input
@@ -147,14 +157,23 @@ export function VettingPage() {
             <legend>{t('candidate')}</legend>
             <Field
               label={t('givenNames')}
+              name="candidate.givenNames"
               required
               maxLength={100}
               value={form.givenNames}
               onChange={set('givenNames')}
             />
-            <Field label={t('surname')} required maxLength={100} value={form.surname} onChange={set('surname')} />
+            <Field
+              label={t('surname')}
+              name="candidate.surname"
+              required
+              maxLength={100}
+              value={form.surname}
+              onChange={set('surname')}
+            />
             <Field
               label={t('jmbg')}
+              name="candidate.jmbg"
               required
               inputMode="numeric"
               maxLength={13}
@@ -166,6 +185,7 @@ export function VettingPage() {
           </fieldset>
           <Field
             label={t('legalBasis')}
+            name="legalBasis"
             required
             maxLength={300}
             value={form.legalBasis}
@@ -173,6 +193,7 @@ export function VettingPage() {
           />
           <Field
             label={t('requestReference')}
+            name="requestReference"
             required
             maxLength={100}
             value={form.requestReference}
@@ -181,7 +202,6 @@ export function VettingPage() {
           <button type="submit" disabled={Boolean(problem) || submission.busy}>
             {t('vettingAsk')}
           </button>
-          <ErrorMessage error={error} />
         </form>
       )}
     </section>

@@ -3,6 +3,7 @@ import { ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { ApiIfMatch, IfMatchVersion, type Page, UUID_PARAM, VersionedETag } from '@app/common';
 import { Permission, RequiresReason } from '@app/authz';
 import { Audited, AuditContext, type RequestAudit } from '@app/audit';
+import type { CountryView } from '../countries';
 import type { MEASURE_TYPES } from '../measure-types';
 import {
   CreateCounsellingInstitutionDto,
@@ -38,6 +39,21 @@ export class ReferenceController {
   @ApiOperation({ summary: 'The 27 police administrations' })
   policeAdministrations(@AuditContext() audit: RequestAudit): Promise<ReferenceList<{ code: string; name: string }>> {
     return this.reference.policeAdministrations(audit);
+  }
+
+  @Get('countries')
+  @Permission('read', 'Reference')
+  @Audited('reference.read', { resource: 'country' })
+  @ApiOperation({
+    summary: 'The countries of ISO 3166-1: alpha-2 code, Serbian (Latin) and English names, by Serbian name',
+  })
+  @ApiResponse({
+    status: 200,
+    description: 'The countries in the Serbian collation',
+    schema: { example: { items: [{ code: 'HU', nameSr: 'Mađarska', nameEn: 'Hungary' }] } },
+  })
+  countries(@AuditContext() audit: RequestAudit): Promise<ReferenceList<CountryView>> {
+    return this.reference.countries(audit);
   }
 
   @Get('uiks-offices')
