@@ -4,6 +4,7 @@ import { EnforcementAlerts1796500000000 } from './1796500000000-EnforcementAlert
 import { Places1796500200000 } from './1796500200000-Places';
 import { AddressChecks1796500300000 } from './1796500300000-AddressChecks';
 import { CaseFiles1796600400000 } from './1796600400000-CaseFiles';
+import { ComplianceOnce1796700100000 } from './1796700100000-ComplianceOnce';
 import { Counselling1796500400000 } from './1796500400000-Counselling';
 import { ProximityPairs1796600100000 } from './1796600100000-ProximityPairs';
 import { Vetting1796600200000 } from './1796600200000-Vetting';
@@ -67,4 +68,5 @@ export const MIGRATIONS: Function[] = [
   Vetting1796600200000,
   Disclosures1796600300000,
   CaseFiles1796600400000,
+  ComplianceOnce1796700100000,
 ];

@@ -25,7 +25,9 @@ export function fromJsonRow<E extends ObjectLiteral>(
     values[column.propertyName] =
       value !== null && TIMESTAMP_TYPES.has(String(column.type)) ? new Date(value as string) : value;
   }
-  return manager.create(entity, values as E);
+  // The entity's own instance with the columns' values (what `manager.create` makes of a flat object, without
+  // its general transformer: this runs for every part of every person read).
+  return Object.assign(metadata.create() as E, values);
 }
 
 export function fromJsonRows<E extends ObjectLiteral>(
