@@ -80,10 +80,10 @@ const serviceEnv = {
   ...keyFiles(),
 };
 
-const cli = (args, input) =>
+const cli = (args, input, extraEnv = {}) =>
   execFileSync('node', ['dist/apps/cli/src/main.js', ...args], {
     cwd: root,
-    env: serviceEnv,
+    env: { ...serviceEnv, ...extraEnv },
     input,
     encoding: 'utf8',
     stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
@@ -134,10 +134,11 @@ async function prepare() {
 }
 
 /**
- * Runs a worker until every audit event is sealed and its first compliance
+ * Runs a worker until every audit event is sealed and (unless `awaitScan` is
+ * false: after the load, the scan is timed on its own) its first compliance
  * scan is done, then stops it; returns that scan's duration.
  */
-async function sealWithWorker() {
+async function sealWithWorker({ awaitScan = true } = {}) {
   const worker = spawn('node', ['dist/apps/worker/src/main.js'], {
     cwd: root,
     env: { ...serviceEnv, LOG_LEVEL: 'info', AUDIT_SEAL_INTERVAL_MS: '100', COMPLIANCE_SCAN_INTERVAL_SECONDS: '86400' },
@@ -156,7 +157,7 @@ async function sealWithWorker() {
   });
   let exited = false;
   worker.once('exit', () => (exited = true));
-  while ((await unsealed()) > 0 || firstScanMs === null) {
+  while ((await unsealed()) > 0 || (awaitScan && firstScanMs === null)) {
     if (exited) throw new Error('the worker stopped before sealing everything');
     await sleep(1000);
   }
@@ -322,10 +323,19 @@ async function prepareProximity() {
   return prepared;
 }
 
+/**
+ * A CLI command's duration and result; on a loaded machine it may fail (a statement timeout): then `failed`
+ * says why and the load's figures are still written.
+ */
 function timed(args) {
   const t0 = Date.now();
-  const out = cli(args);
-  return { ms: Date.now() - t0, result: JSON.parse(out.trim().split('\n').pop()) };
+  try {
+    const out = cli(args, undefined, { DATABASE_STATEMENT_TIMEOUT_MS: '120000' });
+    return { ms: Date.now() - t0, result: JSON.parse(out.trim().split('\n').pop()) };
+  } catch (error) {
+    log(`${args[0]} failed: ${String(error.stderr ?? error.message).trim()}`);
+    return { ms: Date.now() - t0, result: {}, failed: String(error.stderr ?? error.message).trim() };
+  }
 }
 
 async function main() {
@@ -369,7 +379,7 @@ async function main() {
     });
     await stop(api);
     // BENCH_ONLY=profile: the profiles alone.
-    const profiles = !only || only.includes('profile') ? await profileScenarios(clerk, scripts, any) : null;
+    const profiles = !only || only.includes('profile') ? await profileScenarios(headers, scripts, any) : null;
     const machine = {
       cpus: cpus().length,
       cpuModel: cpus()[0]?.model,
@@ -387,7 +397,7 @@ async function main() {
     const rssWithoutSignIns = Math.max(...load.filter((r) => r.peakRssMb && r.key !== 'login').map((r) => r.peakRssMb));
 
     // What the load wrote is sealed (untimed) before the log is verified, as a running worker would have.
-    await sealWithWorker();
+    await sealWithWorker({ awaitScan: false });
     const scan = timed(['compliance:scan']);
     log(`compliance scan: ${scan.result.durationMs} ms`);
     const verify = timed(['audit:verify']);
@@ -584,7 +594,7 @@ async function checkInScenarios(results, { api, base, headers, any }, scripts) {
  * `--cpu-prof` of the api under the read and the check-in, and of the minimal server sending the read's
  * statement (each a process of its own, so each profile is that load alone): their top lines, as markdown.
  */
-async function profileScenarios(clerk, scripts, any) {
+async function profileScenarios(headers, scripts, any) {
   const sections = [];
   const profiled = async (name, start, scenario) => {
     const dir = path.join(work, 'profiles', name);
@@ -595,10 +605,10 @@ async function profileScenarios(clerk, scripts, any) {
     await stop(child);
     sections.push(profileSummary(dir, scenario.title, duration));
   };
+  // The token of the run (the same keys): signing in again after the sign-in scenario may be refused.
   const api = async (nodeArgs) => {
     const { api: child, base } = await startApi({ nodeArgs });
-    const token = await signIn(base, clerk);
-    return { child, base, headers: { authorization: `Bearer ${token}`, 'x-access-reason': 'BENCH-1' } };
+    return { child, base, headers };
   };
   const minimal = (nodeArgs) => startMinimal({ url, connections, work, scripts, nodeArgs });
   const read = (prefix) => (req) => ({ ...req, path: `${prefix}${any()[0]}` });

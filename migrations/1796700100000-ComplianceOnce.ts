@@ -6,28 +6,12 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * or `non_compliant` with an open referral); it called `schedule_compliance`
  * for every schedule twice, once for the schedules and once more inside
  * `person_compliance`. `person_compliance_detail` answers both from one pass
- * over the schedules: person_compliance's columns and `schedules`, each
- * schedule's compliance as JSON (measure_id, authority, office, status,
- * next_due_at, last_check_in_at; police first). `person_compliance` is now
- * that function without the schedules, so the rules stay in one place.
+ * over the schedules: person_compliance's columns, by its rules (migration
+ * Referrals), and `schedules`, each schedule's compliance as JSON
+ * (measure_id, authority, office, status, next_due_at, last_check_in_at;
+ * ordered by authority). `person_compliance` stays as it is for lists, which
+ * need no schedules; the property tests hold both to the oracle.
  */
-/** The person's status (the worst of its schedules `c`), next due and last check-in, over the schedules. */
-const WORST_OF_SCHEDULES = `CASE
-                   WHEN count(*) = 0 THEN 'none'
-                   WHEN bool_or(c.status = 'overdue') THEN 'overdue'
-                   WHEN bool_or(c.status = 'due') THEN 'due'
-                   WHEN bool_or(c.status = 'compliant') THEN 'compliant'
-                   WHEN bool_or(c.status = 'suspended') THEN 'suspended'
-                   ELSE 'ended' END,
-                 min(c.next_due_at), max(c.last_check_in_at)`;
-
-/** The open referrals of person $1, which make the person non_compliant. */
-const OPEN_REFERRALS = `
-          SELECT coalesce(array_agg(r.id ORDER BY r.referred_on, r.id), '{}') INTO open_referral_ids
-            FROM register_referrals r
-           WHERE r.person_id = $1 AND r.outcome IS NULL;
-          IF cardinality(open_referral_ids) > 0 THEN status := 'non_compliant'; END IF;`;
-
 export class ComplianceOnce1796700100000 implements MigrationInterface {
   name = 'ComplianceOnce1796700100000';
 
@@ -39,44 +23,31 @@ export class ComplianceOnce1796700100000 implements MigrationInterface {
           OUT open_referral_ids uuid[], OUT schedules json)
         LANGUAGE plpgsql STABLE PARALLEL SAFE AS $$
         BEGIN
-          SELECT ${WORST_OF_SCHEDULES},
+          SELECT CASE
+                   WHEN count(*) = 0 THEN 'none'
+                   WHEN bool_or(c.status = 'overdue') THEN 'overdue'
+                   WHEN bool_or(c.status = 'due') THEN 'due'
+                   WHEN bool_or(c.status = 'compliant') THEN 'compliant'
+                   WHEN bool_or(c.status = 'suspended') THEN 'suspended'
+                   ELSE 'ended' END,
+                 min(c.next_due_at), max(c.last_check_in_at),
                  json_agg(json_build_object('measure_id', s.measure_id, 'authority', s.authority,
                             'office', s.office, 'status', c.status, 'next_due_at', c.next_due_at,
                             'last_check_in_at', c.last_check_in_at) ORDER BY s.authority)
             INTO status, next_due_at, last_check_in_at, schedules
             FROM register_reporting_schedules s, schedule_compliance(s, $2, $3, $4) c
            WHERE s.person_id = $1;
-${OPEN_REFERRALS}
+          SELECT coalesce(array_agg(r.id ORDER BY r.referred_on, r.id), '{}') INTO open_referral_ids
+            FROM register_referrals r
+           WHERE r.person_id = $1 AND r.outcome IS NULL;
+          IF cardinality(open_referral_ids) > 0 THEN status := 'non_compliant'; END IF;
         END $$`);
     await queryRunner.query(
       `GRANT EXECUTE ON FUNCTION person_compliance_detail(uuid, timestamptz, integer, integer) TO register_app`,
     );
-    await queryRunner.query(`
-      CREATE OR REPLACE FUNCTION person_compliance(
-          person_id uuid, now timestamptz, grace_hours integer, due_soon_days integer,
-          OUT status text, OUT next_due_at timestamptz, OUT last_check_in_at timestamptz, OUT open_referral_ids uuid[])
-        LANGUAGE plpgsql STABLE PARALLEL SAFE AS $$
-        BEGIN
-          SELECT d.status, d.next_due_at, d.last_check_in_at, d.open_referral_ids
-            INTO status, next_due_at, last_check_in_at, open_referral_ids
-            FROM person_compliance_detail($1, $2, $3, $4) d;
-        END $$`);
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    // person_compliance as migration Referrals made it.
-    await queryRunner.query(`
-      CREATE OR REPLACE FUNCTION person_compliance(
-          person_id uuid, now timestamptz, grace_hours integer, due_soon_days integer,
-          OUT status text, OUT next_due_at timestamptz, OUT last_check_in_at timestamptz, OUT open_referral_ids uuid[])
-        LANGUAGE plpgsql STABLE PARALLEL SAFE AS $$
-        BEGIN
-          SELECT ${WORST_OF_SCHEDULES}
-            INTO status, next_due_at, last_check_in_at
-            FROM register_reporting_schedules s, schedule_compliance(s, $2, $3, $4) c
-           WHERE s.person_id = $1;
-${OPEN_REFERRALS}
-        END $$`);
     await queryRunner.query(`DROP FUNCTION person_compliance_detail(uuid, timestamptz, integer, integer)`);
   }
 }
