@@ -6,7 +6,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { Logger } from 'nestjs-pino';
+import { Logger, PinoLogger } from 'nestjs-pino';
 import helmet from 'helmet';
 import passport from 'passport';
 import {
@@ -21,6 +21,7 @@ import {
   RateLimiter,
   REQUEST_ID_HEADER,
   requestIdFrom,
+  requestLogLevel,
   sendProblem,
   serverTimeouts,
   toProblem,
@@ -191,7 +192,26 @@ function installRequestHooks(fastify: FastifyInstance, limits: Limits, metrics: 
   fastify.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';
     metrics.observeRequest(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
+    logRequest(request, reply);
   });
+}
+
+/**
+ * Each answered request's line, as pino-http wrote it (`request completed`,
+ * the request as `loggedRequest` shows it, the status, the time taken and the
+ * request id), from the logger the logger module configured (its
+ * serializers take the raw request and response, as pino-http gave them).
+ */
+function logRequest(request: FastifyRequest, reply: FastifyReply): void {
+  const root = PinoLogger.root as PinoLogger['logger'] | undefined;
+  const level = requestLogLevel(reply.statusCode);
+  if (!root?.isLevelEnabled(level)) return;
+  const req = request.raw as IncomingMessage & { id?: string };
+  req.id = request.id;
+  root[level](
+    { req, res: reply.raw, responseTime: Math.round(reply.elapsedTime), requestId: request.id },
+    'request completed',
+  );
 }
 
 const REQUEST_TIMEOUT_DETAIL = 'The request did not arrive in time.';
