@@ -10,7 +10,7 @@
 // (bench/statistics.mjs).
 import { execFileSync, spawn } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import * as path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -18,6 +18,17 @@ import autocannon from 'autocannon';
 import pg from 'pg';
 import { generate } from './generate.mjs';
 import { statisticsScenarios } from './statistics.mjs';
+import {
+  captureStatements,
+  explainStatements,
+  freePort,
+  pgbench,
+  pgbenchPlainScript,
+  pgbenchScript,
+  prepared,
+  profileSummary,
+  startMinimal,
+} from './yardstick.mjs';
 
 const env = process.env;
 const seed = Number(env.BENCH_SEED ?? 42);
@@ -48,11 +59,16 @@ function keyFiles() {
     writeFileSync(file('audit-sealing.pem'), pem(generateKeyPairSync('ed25519').privateKey), { mode: 0o600 });
     writeFileSync(file('audit-hash.key'), randomBytes(32).toString('hex'), { mode: 0o600 });
   }
+  // Added to the register after the first benchmark databases: made on its own when missing.
+  if (!existsSync(file('vetting-hash.key'))) {
+    writeFileSync(file('vetting-hash.key'), randomBytes(32).toString('base64'), { mode: 0o600 });
+  }
   return {
     JWT_SIGNING_KEY_FILE: file('signing.pem'),
     MFA_ENCRYPTION_KEY_FILE: file('mfa.key'),
     AUDIT_SEALING_KEY_FILE: file('audit-sealing.pem'),
     AUDIT_HASH_KEY_FILE: file('audit-hash.key'),
+    VETTING_HASH_KEY_FILE: file('vetting-hash.key'),
   };
 }
 
@@ -66,10 +82,10 @@ const serviceEnv = {
   ...keyFiles(),
 };
 
-const cli = (args, input) =>
+const cli = (args, input, extraEnv = {}) =>
   execFileSync('node', ['dist/apps/cli/src/main.js', ...args], {
     cwd: root,
-    env: serviceEnv,
+    env: { ...serviceEnv, ...extraEnv },
     input,
     encoding: 'utf8',
     stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
@@ -120,10 +136,11 @@ async function prepare() {
 }
 
 /**
- * Runs a worker until every audit event is sealed and its first compliance
+ * Runs a worker until every audit event is sealed and (unless `awaitScan` is
+ * false: after the load, the scan is timed on its own) its first compliance
  * scan is done, then stops it; returns that scan's duration.
  */
-async function sealWithWorker() {
+async function sealWithWorker({ awaitScan = true } = {}) {
   const worker = spawn('node', ['dist/apps/worker/src/main.js'], {
     cwd: root,
     env: { ...serviceEnv, LOG_LEVEL: 'info', AUDIT_SEAL_INTERVAL_MS: '100', COMPLIANCE_SCAN_INTERVAL_SECONDS: '86400' },
@@ -142,7 +159,7 @@ async function sealWithWorker() {
   });
   let exited = false;
   worker.once('exit', () => (exited = true));
-  while ((await unsealed()) > 0 || firstScanMs === null) {
+  while ((await unsealed()) > 0 || (awaitScan && firstScanMs === null)) {
     if (exited) throw new Error('the worker stopped before sealing everything');
     await sleep(1000);
   }
@@ -159,23 +176,47 @@ function account(username, role, region) {
   return { username, password };
 }
 
-async function startApi() {
-  const port = 30_000 + Math.floor(Math.random() * 20_000);
-  const api = spawn('node', ['dist/apps/api/src/main.js'], {
+/**
+ * Starts the built api; `nodeArgs` go to node before the entry (a query-capturing preload, `--cpu-prof`),
+ * `extraEnv` to its environment.
+ */
+async function startApi({ nodeArgs = [], extraEnv = {} } = {}) {
+  const port = await freePort();
+  const api = spawn('node', [...nodeArgs, 'dist/apps/api/src/main.js'], {
     cwd: root,
-    env: { ...serviceEnv, PORT: String(port), HOST: '127.0.0.1', DATABASE_POOL_SIZE: String(connections) },
+    env: {
+      ...serviceEnv,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATABASE_POOL_SIZE: String(connections),
+      ...extraEnv,
+    },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   const base = `http://127.0.0.1:${port}`;
+  await until(`${base}/health/ready`, 'the api');
+  return { api, base };
+}
+
+/** Waits until `url` answers 2xx (a server starting). */
+async function until(url, what) {
   for (let i = 0; i < 300; i += 1) {
     try {
-      if ((await fetch(`${base}/health/ready`)).ok) return { api, base };
+      if ((await fetch(url)).ok) return;
     } catch {
       // not up yet
     }
     await sleep(100);
   }
-  throw new Error('the api did not start');
+  throw new Error(`${what} did not start`);
+}
+
+/** Stops a process the bench started and waits for it to exit. */
+async function stop(child) {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
 }
 
 /** Peak resident memory of a process so far (VmHWM), in MB. */
@@ -232,45 +273,6 @@ function load(title, pid, options) {
   });
 }
 
-/** The SQL of one audited read, run by pgbench at the same concurrency: what PostgreSQL allows at best. */
-function pgbenchAuditedRead() {
-  const script = path.join(work, 'audited-read.sql');
-  writeFileSync(
-    script,
-    `\\set n random(1, ${persons})
-BEGIN;
-SELECT p.* FROM persons p WHERE p.id = (SELECT id FROM bench_person_ids WHERE n = :n);
-SELECT a.* FROM addresses a WHERE a.person_id = (SELECT id FROM bench_person_ids WHERE n = :n) AND a.valid_to IS NULL;
-SELECT c.* FROM convictions c WHERE c.person_id = (SELECT id FROM bench_person_ids WHERE n = :n);
-SELECT m.* FROM measures m WHERE m.person_id = (SELECT id FROM bench_person_ids WHERE n = :n);
-INSERT INTO audit_events (actor_user_id, actor_username, actor_role, action, resource_type, resource_id, subject_person_ids, reason, outcome, http_status, result_count, request_id)
-  VALUES (gen_random_uuid(), 'pgbench', 'registry_clerk', 'person.read', 'person', NULL, '{}', 'bench', 'allowed', 200, 1, 'pgbench');
-COMMIT;
-`,
-  );
-  const out = execFileSync(
-    'pgbench',
-    [
-      '-n',
-      '-c',
-      String(connections),
-      '-j',
-      String(Math.min(connections, cpus().length)),
-      '-T',
-      String(duration),
-      '-f',
-      script,
-      '-r',
-      url,
-    ],
-    { encoding: 'utf8', env: { ...env, PGAPPNAME: 'bench' } },
-  );
-  const tps = Number(out.match(/tps = ([\d.]+)/)[1]);
-  const latency = Number(out.match(/latency average = ([\d.]+) ms/)[1]);
-  log(`pgbench audited read: ${Math.round(tps)} tx/s, average ${latency} ms`);
-  return { scenario: 'pgbench: the SQL of one audited read', requestsPerSecond: Math.round(tps), averageMs: latency };
-}
-
 /**
  * The data of the proximity scenario, added once to the generated register (same seed, same data):
  * `places` places where minors gather and coordinates on every current address, around the 27 police
@@ -323,10 +325,19 @@ async function prepareProximity() {
   return prepared;
 }
 
+/**
+ * A CLI command's duration and result; on a loaded machine it may fail (a statement timeout): then `failed`
+ * says why and the load's figures are still written.
+ */
 function timed(args) {
   const t0 = Date.now();
-  const out = cli(args);
-  return { ms: Date.now() - t0, result: JSON.parse(out.trim().split('\n').pop()) };
+  try {
+    const out = cli(args, undefined, { DATABASE_STATEMENT_TIMEOUT_MS: '120000' });
+    return { ms: Date.now() - t0, result: JSON.parse(out.trim().split('\n').pop()) };
+  } catch (error) {
+    log(`${args[0]} failed: ${String(error.stderr ?? error.message).trim()}`);
+    return { ms: Date.now() - t0, result: {}, failed: String(error.stderr ?? error.message).trim() };
+  }
 }
 
 async function main() {
@@ -344,107 +355,52 @@ async function main() {
   ).map((r) => [r.id, r.measure_id]);
   const tag = randomBytes(3).toString('hex');
   const clerk = account(`bench.clerk.${tag}`, 'registry_clerk');
+  const any = () => ids[Math.floor(Math.random() * ids.length)];
+  // What the service sends for one read, one search and one check-in, before any load.
+  const scripts = await captureStatements({ startApi, stop, signIn, clerk, pick: any, work });
+  const explained = only ? null : await explainStatements(url, scripts);
   const { api, base } = await startApi();
   const results = [];
   try {
     const token = await signIn(base, clerk);
     const headers = { authorization: `Bearer ${token}`, 'x-access-reason': 'BENCH-1' };
-    const any = () => ids[Math.floor(Math.random() * ids.length)];
-    const fragments = ['petrov', 'jovan', 'Ђорђ', 'kovac', 'marko', 'ilic', 'savić', 'tomi'];
-    results.push(
-      await load('GET /persons/:id (audited read)', api.pid, {
-        url: base,
-        requests: [
-          { method: 'GET', headers, setupRequest: (req) => ({ ...req, path: `/api/v1/persons/${any()[0]}` }) },
-        ],
-      }),
-    );
-    if (!only) results.push(pgbenchAuditedRead());
-    const search = {
+    const service = { api, base, headers, any };
+    await readScenarios(results, service, scripts);
+    await searchScenarios(results, service, scripts);
+    await checkInScenarios(results, service, scripts);
+    if (runs('statistics')) results.push(...(await statisticsScenarios(base, headers, log)));
+    await measure(results, 'login', 'POST /auth/login (argon2id)', api.pid, {
       url: base,
       requests: [
         {
-          method: 'GET',
-          headers,
-          setupRequest: (req) => ({
-            ...req,
-            path: `/api/v1/persons?q=${encodeURIComponent(fragments[Math.floor(Math.random() * fragments.length)])}`,
-          }),
+          method: 'POST',
+          path: '/api/v1/auth/login',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(clerk),
         },
       ],
-    };
-    results.push(await load('GET /persons?q= (search by name)', api.pid, search));
-    // One clerk searching alone: the latency of a search itself, without queueing behind 31 others.
-    results.push(await load('GET /persons?q= (search by name, 1 connection)', api.pid, { ...search, connections: 1 }));
-    if (places > 0) {
-      // A clerk (national reach) asking alone: the latency of the list itself, nearest first over the country.
-      results.push(
-        await load(`GET /compliance/proximity?metres=300 (${places} places, 1 connection)`, api.pid, {
-          url: `${base}/api/v1/compliance/proximity?metres=300`,
-          headers,
-          connections: 1,
-        }),
-      );
-    }
-    if (runs('statistics')) results.push(...(await statisticsScenarios(base, headers, log)));
-    results.push(
-      await load('POST /persons/:id/check-ins', api.pid, {
-        url: base,
-        requests: [
-          {
-            method: 'POST',
-            headers: { ...headers, 'content-type': 'application/json' },
-            setupRequest: (req) => {
-              const [personId, measureId] = any();
-              return {
-                ...req,
-                path: `/api/v1/persons/${personId}/check-ins`,
-                body: JSON.stringify({
-                  measureId,
-                  occurredAt: new Date().toISOString(),
-                  place: 'PU',
-                  method: 'in_person',
-                }),
-              };
-            },
-          },
-        ],
-      }),
-    );
-    results.push(
-      await load('POST /auth/login (argon2id)', api.pid, {
-        url: base,
-        requests: [
-          {
-            method: 'POST',
-            path: '/api/v1/auth/login',
-            headers: { 'content-type': 'application/json' },
-            body: JSON.stringify(clerk),
-          },
-        ],
-      }),
-    );
+    });
+    await stop(api);
+    // BENCH_ONLY=profile: the profiles alone.
+    const profiles = !only || only.includes('profile') ? await profileScenarios(headers, scripts, any) : null;
     const machine = {
       cpus: cpus().length,
       cpuModel: cpus()[0]?.model,
       memoryGb: Math.round(totalmem() / 2 ** 30),
       node: process.version,
     };
+    const load = results.filter(Boolean);
+    const at = new Date().toISOString();
+    const yardstick = { ratios: ratios(load), explained, profiles };
     if (only) {
-      api.kill('SIGTERM');
-      await new Promise((resolve) => api.once('exit', resolve));
       const settings = { seed, persons, auditEvents, durationSeconds: duration, connections, only };
-      return write({ at: new Date().toISOString(), machine, settings, prepared, load: results.filter(Boolean) });
+      return write({ at, machine, settings, prepared, load, ...yardstick });
     }
-    const rss = Math.max(...results.filter((r) => r.peakRssMb).map((r) => r.peakRssMb));
-    const rssWithoutSignIns = Math.max(
-      ...results.filter((r) => r.peakRssMb && !r.scenario.includes('login')).map((r) => r.peakRssMb),
-    );
-    api.kill('SIGTERM');
-    await new Promise((resolve) => api.once('exit', resolve));
+    const rss = Math.max(...load.filter((r) => r.peakRssMb).map((r) => r.peakRssMb));
+    const rssWithoutSignIns = Math.max(...load.filter((r) => r.peakRssMb && r.key !== 'login').map((r) => r.peakRssMb));
 
     // What the load wrote is sealed (untimed) before the log is verified, as a running worker would have.
-    await sealWithWorker();
+    await sealWithWorker({ awaitScan: false });
     const scan = timed(['compliance:scan']);
     log(`compliance scan: ${scan.result.durationMs} ms`);
     const verify = timed(['audit:verify']);
@@ -453,15 +409,13 @@ async function main() {
       `audit:verify: ${verify.result.checkedEvents} events in ${verify.ms} ms (${verifyRate}/s), ok ${verify.result.ok}`,
     );
 
-    const read = results[0];
-    const limit = results[1];
     const summary = {
-      at: new Date().toISOString(),
+      at,
       machine,
       settings: { seed, persons, auditEvents, durationSeconds: duration, connections },
       prepared,
-      load: results,
-      ratioAuditedReadToPgbench: Number((read.requestsPerSecond / limit.requestsPerSecond).toFixed(2)),
+      load,
+      ...yardstick,
       apiPeakRssMb: rss,
       apiPeakRssMbWithoutSignIns: rssWithoutSignIns,
       complianceScanMs: { first: prepared.firstScanMs, steady: scan.result.durationMs },
@@ -476,6 +430,248 @@ async function main() {
   } finally {
     if (api.exitCode === null) api.kill('SIGKILL');
   }
+}
+
+/** A scenario's figures under `key`, for the ratios (null when BENCH_ONLY leaves it out). */
+async function measure(results, key, title, pid, options) {
+  const result = await load(title, pid, options);
+  if (result) results.push({ key, ...result });
+  return result;
+}
+
+/** The minimal server for the scenarios `body` runs against it, stopped after them. */
+async function withMinimal(scripts, body, nodeArgs = []) {
+  const minimal = await startMinimal({ url, connections, work, scripts, nodeArgs });
+  try {
+    await body(minimal);
+  } finally {
+    await stop(minimal.child);
+  }
+}
+
+/** pgbench of `scriptText` as a scenario under `key` (unless BENCH_ONLY leaves it out). */
+function pgbenchScenario(results, key, title, scriptText, protocol) {
+  if (!runs(title)) return;
+  const threads = Math.min(connections, cpus().length);
+  results.push({ key, ...pgbench({ title, scriptText, protocol, url, connections, threads, duration, work, log }) });
+}
+
+/** A few seconds of `options`' load, not measured: a process just started compiles its hot paths first. */
+function warmUp(options) {
+  return new Promise((resolve, reject) =>
+    autocannon({ connections, ...options, duration: 3 }, (error) => (error ? reject(error) : resolve())),
+  );
+}
+
+/**
+ * The audited read three ways at the same concurrency: the service; the statement it sends, from a minimal
+ * server and from pgbench; and a plain audited read (select by key, insert the event, commit), both ways.
+ */
+async function readScenarios(results, { api, base, headers, any }, scripts) {
+  const read = {
+    url: base,
+    requests: [{ method: 'GET', headers, setupRequest: (req) => ({ ...req, path: `/api/v1/persons/${any()[0]}` }) }],
+  };
+  if (runs('GET /persons/:id (audited read)')) await warmUp(read);
+  await measure(results, 'read', 'GET /persons/:id (audited read)', api.pid, read);
+  await withMinimal(scripts, async ({ child, base: minimal }) => {
+    const replay = {
+      url: minimal,
+      requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: `/replay/read/${any()[0]}` }) }],
+    };
+    if (runs('minimal server: the service’s statement (audited read)')) await warmUp(replay);
+    await measure(
+      results,
+      'read.statement',
+      'minimal server: the service’s statement (audited read)',
+      child.pid,
+      replay,
+    );
+    await measure(results, 'read.plain', 'minimal server: a plain audited read', child.pid, {
+      url: minimal,
+      requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: `/plain/${any()[0]}` }) }],
+    });
+  });
+  // Both prepared when the service prepares its statement, both not when it does not.
+  const protocol = prepared(scripts.read) ? 'prepared' : 'simple';
+  const statement = pgbenchScript(scripts.read, persons);
+  pgbenchScenario(results, 'read.pgbench', 'pgbench: the service’s statement (audited read)', statement, protocol);
+  pgbenchScenario(
+    results,
+    'read.pgbench.plain',
+    'pgbench: a plain audited read',
+    pgbenchPlainScript(persons),
+    protocol,
+  );
+}
+
+/** Searches by name: the service at 32 connections and alone; one fragment's statement from the minimal server. */
+async function searchScenarios(results, { api, base, headers }, scripts) {
+  const fragments = ['petrov', 'jovan', 'Ђорђ', 'kovac', 'marko', 'ilic', 'savić', 'tomi'];
+  const search = {
+    url: base,
+    requests: [
+      {
+        method: 'GET',
+        headers,
+        setupRequest: (req) => ({
+          ...req,
+          path: `/api/v1/persons?q=${encodeURIComponent(fragments[Math.floor(Math.random() * fragments.length)])}`,
+        }),
+      },
+    ],
+  };
+  await measure(results, 'search.mixed', 'GET /persons?q= (search by name)', api.pid, search);
+  // One clerk searching alone: the latency of a search itself, without queueing behind 31 others.
+  await measure(results, 'search.alone', 'GET /persons?q= (search by name, 1 connection)', api.pid, {
+    ...search,
+    connections: 1,
+  });
+  // One fragment, the service and its statement sent by hand.
+  await measure(results, 'search', 'GET /persons?q=petrov (search)', api.pid, {
+    url: `${base}/api/v1/persons?q=petrov`,
+    headers,
+  });
+  await withMinimal(scripts, ({ child, base: minimal }) =>
+    measure(results, 'search.statement', 'minimal server: the service’s statements (search, petrov)', child.pid, {
+      url: `${minimal}/replay/search/-`,
+    }),
+  );
+  if (places > 0) {
+    // A clerk (national reach) asking alone: the latency of the list itself, nearest first over the country.
+    await measure(
+      results,
+      'proximity',
+      `GET /compliance/proximity?metres=300 (${places} places, 1 connection)`,
+      api.pid,
+      {
+        url: `${base}/api/v1/compliance/proximity?metres=300`,
+        headers,
+        connections: 1,
+      },
+    );
+  }
+}
+
+/** The body of a check-in made now for `measureId`. */
+const checkInBody = (measureId) =>
+  JSON.stringify({ measureId, occurredAt: new Date().toISOString(), place: 'PU', method: 'in_person' });
+
+/** Autocannon's load of check-ins at `base` (`path` gives a request's path), each of a person drawn by `any`. */
+const checkIns = (base, headers, any, path) => ({
+  url: base,
+  requests: [
+    {
+      method: 'POST',
+      headers: { ...headers, 'content-type': 'application/json' },
+      setupRequest: (req) => {
+        const [personId, measureId] = any();
+        return { ...req, path: path(personId, measureId), body: checkInBody(measureId) };
+      },
+    },
+  ],
+});
+
+/** Check-ins: the service, and the statements it sends from the minimal server. */
+async function checkInScenarios(results, { api, base, headers, any }, scripts) {
+  const path = (personId) => `/api/v1/persons/${personId}/check-ins`;
+  await measure(
+    results,
+    'checkIn',
+    'POST /persons/:id/check-ins (check-in)',
+    api.pid,
+    checkIns(base, headers, any, path),
+  );
+  await withMinimal(scripts, ({ child, base: minimal }) =>
+    measure(
+      results,
+      'checkIn.statement',
+      'minimal server: the service’s statements (check-in)',
+      child.pid,
+      checkIns(minimal, {}, any, (personId, measureId) => `/replay/checkIn/${personId}/${measureId}`),
+    ),
+  );
+}
+
+/**
+ * `--cpu-prof` of the api under the read and the check-in, and of the minimal server sending the read's
+ * statement (each a process of its own, so each profile is that load alone): their top lines, as markdown.
+ */
+async function profileScenarios(headers, scripts, any) {
+  const sections = [];
+  const profiled = async (name, start, scenario) => {
+    const dir = path.join(work, 'profiles', name);
+    rmSync(dir, { recursive: true, force: true });
+    const nodeArgs = ['--cpu-prof', `--cpu-prof-dir=${dir}`];
+    const { child, base, headers } = await start(nodeArgs);
+    await load(`profiled: ${scenario.title}`, child.pid, scenario.options(base, headers));
+    await stop(child);
+    sections.push(profileSummary(dir, scenario.title, duration));
+  };
+  // The token of the run (the same keys): signing in again after the sign-in scenario may be refused.
+  const api = async (nodeArgs) => {
+    const { api: child, base } = await startApi({ nodeArgs });
+    return { child, base, headers };
+  };
+  const minimal = (nodeArgs) => startMinimal({ url, connections, work, scripts, nodeArgs });
+  const read = (prefix) => (req) => ({ ...req, path: `${prefix}${any()[0]}` });
+  await profiled('read', api, {
+    title: 'the api, GET /persons/:id',
+    options: (base, headers) => ({ url: base, requests: [{ headers, setupRequest: read('/api/v1/persons/') }] }),
+  });
+  await profiled('read-statement', minimal, {
+    title: 'the minimal server, the read’s statement',
+    options: (base) => ({ url: base, requests: [{ setupRequest: read('/replay/read/') }] }),
+  });
+  await profiled('check-in', api, {
+    title: 'the api, POST /persons/:id/check-ins',
+    options: (base, headers) => checkIns(base, headers, any, (personId) => `/api/v1/persons/${personId}/check-ins`),
+  });
+  return sections.join('\n');
+}
+
+/** requests per second of `a` over those of `b` (null when either did not run). */
+function ratio(load, a, b) {
+  const x = load.find((r) => r.key === a);
+  const y = load.find((r) => r.key === b);
+  return x && y ? Number((x.requestsPerSecond / y.requestsPerSecond).toFixed(2)) : null;
+}
+
+/**
+ * The framework tax (the service over the same statements sent by the minimal server) and the statement's
+ * cost (those statements over a plain audited read), in one run on one machine.
+ */
+function ratios(load) {
+  return {
+    frameworkTax: {
+      read: ratio(load, 'read', 'read.statement'),
+      search: ratio(load, 'search', 'search.statement'),
+      checkIn: ratio(load, 'checkIn', 'checkIn.statement'),
+    },
+    statementCost: {
+      minimal: ratio(load, 'read.statement', 'read.plain'),
+      pgbench: ratio(load, 'read.pgbench', 'read.pgbench.plain'),
+    },
+    readToPlain: ratio(load, 'read', 'read.plain'),
+  };
+}
+
+/** The yardstick's ratios (requests per second, one run), with their targets. */
+function ratioTable({ frameworkTax, statementCost, readToPlain }) {
+  const rows = [
+    ['framework tax, read: the api / its statement from a minimal server', frameworkTax.read, '≥ 0.9'],
+    ['framework tax, search: the api / its statements from a minimal server', frameworkTax.search, ''],
+    ['framework tax, check-in: the api / its statements from a minimal server', frameworkTax.checkIn, ''],
+    ['statement cost: the read’s statement / a plain audited read (minimal server)', statementCost.minimal, '≥ 0.67'],
+    ['statement cost: the read’s statement / a plain audited read (pgbench)', statementCost.pgbench, ''],
+    ['the api’s read / a plain audited read (minimal server)', readToPlain, '≥ 0.6'],
+  ].filter(([, value]) => value !== null);
+  if (!rows.length) return '';
+  return `
+| ratio (req/s over req/s) | value | target |
+| --- | ---: | --- |
+${rows.map(([name, value, target]) => `| ${name} | ${value} | ${target} |`).join('\n')}
+`;
 }
 
 function write(summary) {
@@ -495,12 +691,12 @@ ${summary.settings.only ? `Only the scenarios naming \`${summary.settings.only}\
 | --- | ---: | ---: | ---: | ---: | ---: |
 ${rows.join('\n')}
 `;
+  const withRatios = `${head}${ratioTable(summary.ratios)}`;
   const markdown = summary.settings.only
-    ? head
-    : `${head}
+    ? withRatios
+    : `${withRatios}
 | figure | value | target |
 | --- | ---: | --- |
-| audited read / pgbench | ${summary.ratioAuditedReadToPgbench} | ≥ 0.5 |
 | api peak RSS, reads, searches and check-ins | ${summary.apiPeakRssMbWithoutSignIns} MB | < 300 MB |
 | api peak RSS, all scenarios (sign-ins hash with argon2id) | ${summary.apiPeakRssMb} MB | |
 | compliance scan, first (raises the backlog) | ${summary.complianceScanMs.first} ms | |
@@ -509,11 +705,15 @@ ${rows.join('\n')}
 | generation / sealing (once) | ${summary.prepared.generateMs} ms / ${summary.prepared.sealMs} ms | |
 `;
   const stamp = summary.at.replace(/[:.]/g, '-');
-  writeFileSync(path.join(dir, `${stamp}.json`), `${JSON.stringify(summary, null, 2)}\n`);
+  const { explained, profiles, ...figures } = summary;
+  writeFileSync(path.join(dir, `${stamp}.json`), `${JSON.stringify(figures, null, 2)}\n`);
   writeFileSync(path.join(dir, `${stamp}.md`), markdown);
+  // Where the time goes: the statements' plans and the profiles' top lines, beside the figures.
+  if (explained) writeFileSync(path.join(dir, `${stamp}-explain.md`), `# Statements ${summary.at}\n\n${explained}`);
+  if (profiles) writeFileSync(path.join(dir, `${stamp}-profiles.md`), `# CPU profiles ${summary.at}\n\n${profiles}`);
   // `latest` is the last full run; a run of some scenarios (BENCH_ONLY) keeps only its own files.
   if (!summary.settings.only) {
-    writeFileSync(path.join(dir, 'latest.json'), `${JSON.stringify(summary, null, 2)}\n`);
+    writeFileSync(path.join(dir, 'latest.json'), `${JSON.stringify(figures, null, 2)}\n`);
     writeFileSync(path.join(dir, 'latest.md'), markdown);
   }
   process.stdout.write(markdown);

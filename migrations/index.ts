@@ -5,6 +5,7 @@ import { Places1796500200000 } from './1796500200000-Places';
 import { AddressChecks1796500300000 } from './1796500300000-AddressChecks';
 import { CaseFiles1796600400000 } from './1796600400000-CaseFiles';
 import { Statistics1796700000000 } from './1796700000000-Statistics';
+import { ComplianceOnce1796700100000 } from './1796700100000-ComplianceOnce';
 import { Counselling1796500400000 } from './1796500400000-Counselling';
 import { ProximityPairs1796600100000 } from './1796600100000-ProximityPairs';
 import { Vetting1796600200000 } from './1796600200000-Vetting';
@@ -69,4 +70,5 @@ export const MIGRATIONS: Function[] = [
   Disclosures1796600300000,
   CaseFiles1796600400000,
   Statistics1796700000000,
+  ComplianceOnce1796700100000,
 ];

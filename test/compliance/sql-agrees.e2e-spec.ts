@@ -297,6 +297,15 @@ describe('compliance in SQL agrees with the pure schedule', () => {
           }
           const view = await t.app.get(ComplianceService).ofPerson(t.dataSource.manager, person, now);
           const pure = personCompliance(schedules, now, RULES, open.sort());
+          // The person's page takes each schedule's compliance from the same pass (person_compliance_detail).
+          const [detail] = await t.dataSource.query(
+            `SELECT status, schedules FROM person_compliance_detail($1, $2, 24, 3)`,
+            [person, now],
+          );
+          expect(detail.status).toBe(pure.status);
+          expect(((detail.schedules ?? []) as { status: string }[]).map((d) => d.status).sort()).toEqual(
+            schedules.map((m) => measureCompliance(m, now, RULES).status).sort(),
+          );
           expect({ ...view, nextDueAt: iso(view.nextDueAt), lastCheckInAt: iso(view.lastCheckInAt) }).toEqual({
             status: pure.status,
             nextDueAt: iso(pure.nextDueAt),
@@ -312,19 +321,20 @@ describe('compliance in SQL agrees with the pure schedule', () => {
   it("reads register's facts only through register's views, which the runtime role may read", async () => {
     const functions: { name: string; source: string; args: string }[] = await t.dataSource.query(
       `SELECT proname AS name, prosrc AS source, pg_get_function_identity_arguments(oid) AS args FROM pg_proc
-        WHERE proname IN ('schedule_compliance', 'person_compliance', 'period_excused', 'responsible_administration',
-                          'reporting_period_index', 'reporting_period_start')
+        WHERE proname IN ('schedule_compliance', 'person_compliance', 'person_compliance_detail', 'period_excused',
+                          'responsible_administration', 'reporting_period_index', 'reporting_period_start')
         ORDER BY proname`,
     );
     expect(functions.map((f) => [f.name, f.source.match(REGISTER_TABLE)])).toEqual([
       ['period_excused', null],
       ['person_compliance', null],
+      ['person_compliance_detail', null],
       ['reporting_period_index', null],
       ['reporting_period_start', null],
       ['responsible_administration', null],
       ['schedule_compliance', null],
     ]);
-    expect(functions[5].args).toMatch(/^s register_reporting_schedules, /);
+    expect(functions[6].args).toMatch(/^s register_reporting_schedules, /);
     const views: { view: string; readable: boolean }[] = await t.dataSource.query(
       `SELECT table_name AS view, has_table_privilege('register_app', table_name, 'SELECT') AS readable
          FROM information_schema.views WHERE table_schema = 'public' AND table_name LIKE 'register\\_%'

@@ -1,13 +1,13 @@
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import helmet from '@fastify/helmet';
 import multipart from '@fastify/multipart';
 import { type DynamicModule, RequestMethod } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { Logger } from 'nestjs-pino';
+import { Logger, PinoLogger } from 'nestjs-pino';
+import helmet from 'helmet';
 import passport from 'passport';
 import {
   type AppConfig,
@@ -21,6 +21,7 @@ import {
   RateLimiter,
   REQUEST_ID_HEADER,
   requestIdFrom,
+  requestLogLevel,
   sendProblem,
   serverTimeouts,
   toProblem,
@@ -98,19 +99,7 @@ export async function createApiApp(
     limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 0, parts: 1, headerPairs: 50 },
     throwFileSizeLimit: true,
   });
-  await app.register(helmet, {
-    // The API serves JSON and the docs page; nothing else may run scripts.
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:'],
-        frameAncestors: ["'none'"],
-      },
-    },
-    crossOriginResourcePolicy: { policy: 'same-origin' },
-  });
+  installSecurityHeaders(fastify);
   if (config.http.corsOrigins.length > 0) {
     app.enableCors({
       origin: config.http.corsOrigins,
@@ -151,6 +140,37 @@ function routeLimits(config: AppConfig): ReadonlyMap<string, number> {
 }
 
 /**
+ * Helmet's security headers on every answer that reaches the hooks. They
+ * are the same for every request, so helmet runs once, at start, into a
+ * list that each request copies (the Fastify plugin built helmet anew, and
+ * parsed the content security policy again, for every request).
+ */
+function installSecurityHeaders(fastify: FastifyInstance): void {
+  const headers: Record<string, string> = {};
+  const recorder = {
+    setHeader: (name: string, value: string) => (headers[name.toLowerCase()] = value),
+    removeHeader: (name: string) => delete headers[name.toLowerCase()],
+  };
+  helmet({
+    // The API serves JSON and the docs page; nothing else may run scripts.
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        frameAncestors: ["'none'"],
+      },
+    },
+    crossOriginResourcePolicy: { policy: 'same-origin' },
+  })({} as IncomingMessage, recorder as unknown as ServerResponse, () => undefined);
+  fastify.addHook('onRequest', (_request, reply, done) => {
+    reply.headers(headers);
+    done();
+  });
+}
+
+/**
  * Hooks that run before routing, parsing and every guard: the request id on
  * every answer, the per-address rate limit (refused floods are not audited
  * one by one), and request metrics by route template.
@@ -172,7 +192,26 @@ function installRequestHooks(fastify: FastifyInstance, limits: Limits, metrics: 
   fastify.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';
     metrics.observeRequest(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
+    logRequest(request, reply);
   });
+}
+
+/**
+ * Each answered request's line, as pino-http wrote it (`request completed`,
+ * the request as `loggedRequest` shows it, the status, the time taken and the
+ * request id), from the logger the logger module configured (its
+ * serializers take the raw request and response, as pino-http gave them).
+ */
+function logRequest(request: FastifyRequest, reply: FastifyReply): void {
+  const root = PinoLogger.root as PinoLogger['logger'] | undefined;
+  const level = requestLogLevel(reply.statusCode);
+  if (!root?.isLevelEnabled(level)) return;
+  const req = request.raw as IncomingMessage & { id?: string };
+  req.id = request.id;
+  root[level](
+    { req, res: reply.raw, responseTime: Math.round(reply.elapsedTime), requestId: request.id },
+    'request completed',
+  );
 }
 
 const REQUEST_TIMEOUT_DETAIL = 'The request did not arrive in time.';

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
-import { Answer, DomainError, MetricsService, problemKind } from '@app/common';
+import { Answer, DomainError, MetricsService, preparedQuery, problemKind } from '@app/common';
 import { claimKey, storeAnswer } from './idempotency';
 import {
   type AuditEventInput,
@@ -160,7 +160,9 @@ export class AuditLog {
     });
     let row: { outcome: AuditOutcome; status: number; answer: A | null };
     try {
-      [row] = await this.dataSource.query(
+      // Prepared: a read's statement is large, and planning it on every call cost as much as running it.
+      [row] = await preparedQuery<typeof row>(
+        this.dataSource,
         `WITH ${spec.ctes},
          audit_event AS (${INSERT_COLUMNS} SELECT ${select.join(', ')} RETURNING outcome, http_status)
          SELECT e.outcome, e.http_status AS status, (${spec.answer}) AS answer FROM audit_event e`,

@@ -29,6 +29,7 @@ export * from './http/access-reason';
 export * from './http/upload';
 export * from './time/calendar';
 export * from './db/json-rows';
+export * from './db/prepared-query';
 export * from './http/answer';
 export * from './http/json-bounds';
 export * from './http/connections';

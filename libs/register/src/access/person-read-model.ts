@@ -228,10 +228,12 @@ export class PersonReadModel {
  * The person `v` with every part it shows and its compliance, as one JSON
  * object ($2, $3: the compliance rules). The DNA reference is selected only
  * for roles that may read it. Each measure says whether an acknowledgement
- * that stands (not voided) names it.
+ * that stands (not voided) names it. The schedules' compliance and the
+ * person's come from one call of `person_compliance_detail`.
  */
 function personJson(v: string, withDna: boolean): string {
-  return `json_build_object(
+  // Compliance is computed once: the schedules' and the person's in one pass over the schedules.
+  return `(SELECT json_build_object(
     'person', row_to_json(${v}),
     'addresses', (SELECT json_agg(a) FROM addresses a WHERE a.person_id = ${v}.id AND a.valid_to IS NULL),
     'workplace', (SELECT row_to_json(w) FROM workplaces w WHERE w.person_id = ${v}.id AND w.valid_to IS NULL),
@@ -244,13 +246,11 @@ function personJson(v: string, withDna: boolean): string {
                                           AND x.id = ANY (k.measure_ids)) AS acknowledged
                      FROM measures x WHERE x.person_id = ${v}.id) m),
     'uiks', (SELECT json_agg(o) FROM office_reporting_schedules o WHERE o.person_id = ${v}.id),
-    'schedules', (SELECT json_agg(json_build_object('measure_id', s.measure_id, 'authority', s.authority,
-                           'office', s.office, 'status', c.status, 'next_due_at', c.next_due_at,
-                           'last_check_in_at', c.last_check_in_at) ORDER BY s.authority)
-                    FROM register_reporting_schedules s, schedule_compliance(s, now(), $2, $3) c
-                   WHERE s.person_id = ${v}.id),
+    'schedules', k.schedules,
     'photos', (SELECT json_agg(x ORDER BY x.taken_at DESC, x.id DESC) FROM (
                  SELECT id, person_id, content_type, size_bytes, sha256, taken_at FROM photos
                   WHERE person_id = ${v}.id) x),
-    'compliance', (SELECT row_to_json(k) FROM person_compliance(${v}.id, now(), $2, $3) k))`;
+    'compliance', json_build_object('status', k.status, 'next_due_at', k.next_due_at,
+                    'last_check_in_at', k.last_check_in_at, 'open_referral_ids', k.open_referral_ids))
+    FROM person_compliance_detail(${v}.id, now(), $2, $3) k)`;
 }
