@@ -1,14 +1,14 @@
 import { Body, Controller, Get, Header, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { DomainError, lowerBound, type Page, upperBound, UUID_PARAM } from '@app/common';
+import { ApiAnswer, ApiPageAnswer, DomainError, lowerBound, type Page, upperBound, UUID_PARAM } from '@app/common';
 import { Permission } from '@app/authz';
 import { Audited, AuditContext } from './audited';
 import { AuditKeys } from './audit-keys';
 import { AuditLog } from './audit-log';
-import { type AuditEventView, AuditQueryService, type ReviewView } from './audit-query.service';
+import { AuditEventView, AuditQueryService, type ReviewView } from './audit-query.service';
 import { AuditSealer } from './audit-sealer';
-import { AuditVerifier, type VerifyResult } from './audit-verifier';
+import { AuditVerifier, VerifyResult } from './audit-verifier';
 import { AuditEventQuery, ExportQuery, ReviewDto, VerifyDto } from './audit.dto';
 import type { RequestAudit } from './request-audit';
 import type { Checkpoint } from './seals';
@@ -40,6 +40,7 @@ export class AuditController {
   @Permission('read', 'AuditEvent')
   @Audited('audit.search', { resource: 'audit_event' })
   @ApiOperation({ summary: 'Search the audit log, newest first' })
+  @ApiPageAnswer(AuditEventView)
   search(@AuditContext() audit: RequestAudit, @Query() query: AuditEventQuery): Promise<Page<AuditEventView>> {
     const { from, to, ...filter } = query;
     return this.query.search(audit, { ...filter, ...interval(from, to) });
@@ -62,6 +63,7 @@ export class AuditController {
   @Permission('verify', 'AuditEvent')
   @Audited('audit.verify', { resource: 'audit_log' })
   @ApiOperation({ summary: 'Recompute every seal and review signature; name every damage and forgery' })
+  @ApiAnswer(VerifyResult)
   verify(@AuditContext() audit: RequestAudit): Promise<VerifyResult> {
     return this.verifier.verifyRecorded(audit);
   }
@@ -71,6 +73,7 @@ export class AuditController {
   @Audited('audit.verify', { resource: 'audit_log' })
   @HttpCode(200)
   @ApiOperation({ summary: 'Verify, also against a checkpoint kept outside' })
+  @ApiAnswer(VerifyResult)
   verifyCheckpoint(@AuditContext() audit: RequestAudit, @Body() body: VerifyDto): Promise<VerifyResult> {
     return this.verifier.verifyRecorded(audit, body.checkpoint);
   }

@@ -34,3 +34,4 @@ export * from './http/json-bounds';
 export * from './http/connections';
 export * from './http/request-target';
 export * from './documents/pdf';
+export * from './http/api-answers';

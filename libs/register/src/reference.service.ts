@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { ApiProperty } from '@nestjs/swagger';
 import { type EntityManager, In } from 'typeorm';
 import { DomainError, type FieldError, Keyset, type KeysetColumn, type Page, versionMismatch } from '@app/common';
 import { AuditLog, type RequestAudit } from '@app/audit';
@@ -21,12 +22,21 @@ export interface ReferenceList<T> {
   items: T[];
 }
 
-export interface UiksOfficeView {
-  code: string;
-  name: string;
-  policeAdministrations: string[];
-  active: boolean;
-  version: number;
+export class UiksOfficeView {
+  @ApiProperty({ example: 'UIKS-NIS' })
+  code!: string;
+
+  @ApiProperty({ example: 'Uprava za izvršenje krivičnih sankcija, Niš' })
+  name!: string;
+
+  @ApiProperty({ type: [String], example: ['PU-NIS', 'PU-PIROT'] })
+  policeAdministrations!: string[];
+
+  @ApiProperty({ example: true })
+  active!: boolean;
+
+  @ApiProperty({ example: 1 })
+  version!: number;
 }
 
 export interface OffenceView {
@@ -46,12 +56,21 @@ export interface ReferenceHistoryItem {
   after: Record<string, unknown> | null;
 }
 
-export interface CounsellingInstitutionView {
-  code: string;
-  name: string;
-  city: string;
-  active: boolean;
-  version: number;
+export class CounsellingInstitutionView {
+  @ApiProperty({ example: 'CSR-NIS' })
+  code!: string;
+
+  @ApiProperty({ example: 'Centar za socijalni rad „Sveti Sava” Niš' })
+  name!: string;
+
+  @ApiProperty({ example: 'Niš' })
+  city!: string;
+
+  @ApiProperty({ example: true })
+  active!: boolean;
+
+  @ApiProperty({ example: 1 })
+  version!: number;
 }
 
 const toInstitutionView = (i: CounsellingInstitution): CounsellingInstitutionView => ({

@@ -1,6 +1,15 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiIfMatch, IfMatchVersion, type Page, PageQuery, UUID_PARAM, VersionedETag } from '@app/common';
+import {
+  ApiAnswer,
+  ApiIfMatch,
+  ApiPageAnswer,
+  IfMatchVersion,
+  type Page,
+  PageQuery,
+  UUID_PARAM,
+  VersionedETag,
+} from '@app/common';
 import { CurrentPrincipal, Permission, type Principal, RequiresReason } from '@app/authz';
 import { Audited, AuditContext, type RequestAudit } from '@app/audit';
 import type { ComplianceView } from '@app/compliance';
@@ -13,7 +22,7 @@ import {
   UpdateBreachDto,
   UpdateCounsellingDto,
 } from '../dto/acts.dto';
-import { type BreachView, type CheckInView, type CounsellingView, MeasureActsService } from '../measure-acts.service';
+import { type BreachView, CheckInView, type CounsellingView, MeasureActsService } from '../measure-acts.service';
 import { NotificationsService, type NotificationView } from '../notifications.service';
 
 @ApiTags('register')
@@ -42,6 +51,7 @@ export class MeasureActsController {
   @Permission('read', 'CheckIn')
   @Audited('check_in.list', { resource: 'check_in' })
   @ApiOperation({ summary: 'The person’s check-ins, newest first (voided ones included, marked)' })
+  @ApiPageAnswer(CheckInView)
   checkIns(
     @AuditContext() audit: RequestAudit,
     @CurrentPrincipal() principal: Principal,
@@ -56,6 +66,7 @@ export class MeasureActsController {
   @Permission('void', 'CheckIn')
   @Audited('check_in.void', { resource: 'check_in' })
   @ApiOperation({ summary: 'Void a check-in recorded by mistake (the access reason is kept as the reason)' })
+  @ApiAnswer(CheckInView)
   voidCheckIn(
     @AuditContext() audit: RequestAudit,
     @CurrentPrincipal() principal: Principal,

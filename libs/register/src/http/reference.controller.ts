@@ -1,6 +1,14 @@
 import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { ApiIfMatch, IfMatchVersion, type Page, UUID_PARAM, VersionedETag } from '@app/common';
+import {
+  ApiAnswer,
+  ApiIfMatch,
+  ApiListAnswer,
+  IfMatchVersion,
+  type Page,
+  UUID_PARAM,
+  VersionedETag,
+} from '@app/common';
 import { Permission, RequiresReason } from '@app/authz';
 import { Audited, AuditContext, type RequestAudit } from '@app/audit';
 import type { MEASURE_TYPES } from '../measure-types';
@@ -16,12 +24,12 @@ import {
 import { CreatePlaceDto, PlaceQuery, UpdatePlaceDto } from '../dto/place.dto';
 import { PlacesService, type PlaceView } from '../places.service';
 import {
-  type CounsellingInstitutionView,
+  CounsellingInstitutionView,
   type OffenceView,
   type ReferenceHistoryItem,
   type ReferenceList,
   ReferenceService,
-  type UiksOfficeView,
+  UiksOfficeView,
 } from '../reference.service';
 
 @ApiTags('reference')
@@ -44,6 +52,7 @@ export class ReferenceController {
   @Permission('read', 'Reference')
   @Audited('reference.read', { resource: 'uiks_office' })
   @ApiOperation({ summary: 'The offices of the UIKS probation service, with the police administrations each serves' })
+  @ApiListAnswer(UiksOfficeView)
   uiksOffices(@AuditContext() audit: RequestAudit): Promise<ReferenceList<UiksOfficeView>> {
     return this.reference.uiksOffices(audit);
   }
@@ -57,6 +66,7 @@ export class ReferenceController {
   @ApiResponse({ status: 400, description: 'Malformed, or an unknown police administration code' })
   @ApiResponse({ status: 409, description: 'An office with that code exists' })
   @VersionedETag()
+  @ApiAnswer(UiksOfficeView)
   createOffice(@AuditContext() audit: RequestAudit, @Body() body: CreateUiksOfficeDto): Promise<UiksOfficeView> {
     return this.reference.createOffice(audit, body);
   }
@@ -70,6 +80,7 @@ export class ReferenceController {
   @ApiOperation({ summary: 'Change a UIKS office: name, police administrations served, active (admins; If-Match)' })
   @ApiResponse({ status: 200, description: 'The office, changed (ETag: its version)' })
   @VersionedETag()
+  @ApiAnswer(UiksOfficeView)
   updateOffice(
     @AuditContext() audit: RequestAudit,
     @Param('code') code: string,
@@ -85,6 +96,7 @@ export class ReferenceController {
   @ApiOperation({
     summary: 'The institutions a counselling measure may name (centres for social work, health centres)',
   })
+  @ApiListAnswer(CounsellingInstitutionView)
   counsellingInstitutions(@AuditContext() audit: RequestAudit): Promise<ReferenceList<CounsellingInstitutionView>> {
     return this.reference.counsellingInstitutions(audit);
   }
@@ -98,6 +110,7 @@ export class ReferenceController {
   @ApiResponse({ status: 400, description: 'Malformed' })
   @ApiResponse({ status: 409, description: 'An institution with that code exists' })
   @VersionedETag()
+  @ApiAnswer(CounsellingInstitutionView)
   createInstitution(
     @AuditContext() audit: RequestAudit,
     @Body() body: CreateCounsellingInstitutionDto,
@@ -114,6 +127,7 @@ export class ReferenceController {
   @ApiOperation({ summary: 'Change a counselling institution: name, city, active (admins; If-Match)' })
   @ApiResponse({ status: 200, description: 'The institution, changed (ETag: its version)' })
   @VersionedETag()
+  @ApiAnswer(CounsellingInstitutionView)
   updateInstitution(
     @AuditContext() audit: RequestAudit,
     @Param('code') code: string,

@@ -1,10 +1,10 @@
 import { Body, Controller, Get, Param, Patch, Post } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiIfMatch, IfMatchVersion, type Page, UUID_PARAM, VersionedETag } from '@app/common';
+import { ApiIfMatch, ApiPageAnswer, IfMatchVersion, type Page, UUID_PARAM, VersionedETag } from '@app/common';
 import { CurrentPrincipal, Permission, type Principal, RequiresReason } from '@app/authz';
 import { Audited, AuditContext, type RequestAudit } from '@app/audit';
 import { CreateWorkplaceDto, UpdateWorkplaceDto } from '../dto/workplace.dto';
-import { type RecordedWorkplaceView, type WorkplaceView, WorkplacesService } from '../workplaces.service';
+import { type RecordedWorkplaceView, WorkplaceView, WorkplacesService } from '../workplaces.service';
 
 @ApiTags('register')
 @Controller('persons/:id/workplaces')
@@ -36,6 +36,7 @@ export class WorkplacesController {
   @Permission('read', 'Workplace')
   @Audited('workplace.list', { resource: 'workplace' })
   @ApiOperation({ summary: 'The person’s workplaces, newest first' })
+  @ApiPageAnswer(WorkplaceView)
   list(
     @AuditContext() audit: RequestAudit,
     @CurrentPrincipal() principal: Principal,
