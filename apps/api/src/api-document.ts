@@ -208,8 +208,8 @@ function completeOperation(operation: OperationObject, verb: Verb, path: string,
     (Reflect.getMetadata(REASON_METADATA, handler) ?? Reflect.getMetadata(REASON_METADATA, controller)) === true;
   operation.security = isPublic ? [] : [{ [BEARER]: [] }];
   operation.summary ??= method;
-  const answer: ApiAnswerDeclaration | undefined = Reflect.getMetadata(API_ANSWER_METADATA, handler);
-  if (answer) addSuccessAnswer(operation, verb, handler, answer);
+  const answers: ApiAnswerDeclaration[] = Reflect.getMetadata(API_ANSWER_METADATA, handler) ?? [];
+  for (const answer of answers) addSuccessAnswer(operation, verb, handler, answer);
 
   const parameters = (operation.parameters ?? []) as (ParameterObject | ReferenceObject)[];
   const named = (name: string) => parameters.some((p) => 'name' in p && p.name.toLowerCase() === name.toLowerCase());
@@ -251,7 +251,17 @@ function completeOperation(operation: OperationObject, verb: Verb, path: string,
 
 /** The view's schema at the route's success status (or the statuses it declares). */
 function addSuccessAnswer(operation: OperationObject, verb: Verb, handler: Function, answer: ApiAnswerDeclaration) {
-  const view = { $ref: `#/components/schemas/${answer.view.name}` };
+  if (answer.shape === 'file') {
+    const status = String(Reflect.getMetadata(HTTP_CODE_METADATA, handler) ?? 200);
+    const binary = { schema: { type: 'string', format: 'binary' } as SchemaObject };
+    operation.responses[status] = {
+      description: answer.description ?? 'The file',
+      content: Object.fromEntries((answer.contentTypes ?? []).map((type) => [type, binary])),
+    };
+    return;
+  }
+  const refs = answer.views.map((view) => ({ $ref: `#/components/schemas/${view.name}` }));
+  const view: SchemaObject | ReferenceObject = refs.length === 1 ? refs[0] : { oneOf: refs };
   const schema: SchemaObject | ReferenceObject =
     answer.shape === 'one'
       ? view

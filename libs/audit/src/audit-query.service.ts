@@ -109,12 +109,29 @@ export interface AuditFilter {
   cursor?: string;
 }
 
-export interface ReviewView {
-  id: string;
-  eventId: string;
-  at: string;
-  reviewer: { userId: string; username: string };
-  note: string;
+export class ReviewerView {
+  @ApiProperty({ format: 'uuid', example: '5d6e7f80-1a2b-4c3d-8e4f-9a0b1c2d3e4f' })
+  userId!: string;
+
+  @ApiProperty({ example: 'a.nikolic' })
+  username!: string;
+}
+
+export class ReviewView {
+  @ApiProperty({ format: 'uuid', example: '0b9b7f0e-3c1d-4b8a-9f3e-6a1c2d3e4f50' })
+  id!: string;
+
+  @ApiProperty({ format: 'uuid', example: 'c2f1a7d4-5b3e-4f6a-8d9c-1e2f3a4b5c6d' })
+  eventId!: string;
+
+  @ApiProperty({ format: 'date-time', example: '2026-02-24T08:00:00.000Z' })
+  at!: string;
+
+  @ApiProperty({ type: () => ReviewerView })
+  reviewer!: ReviewerView;
+
+  @ApiProperty({ example: 'Lookup justified by case KU-123/2026.' })
+  note!: string;
 }
 
 interface EventRow {

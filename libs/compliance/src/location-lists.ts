@@ -151,24 +151,40 @@ const BY_DISTANCE: KeysetColumn[] = [
 ];
 
 /** An address due for a check: in force, not confirmed by a check for `olderThanDays` or more. */
-export interface AddressCheckDueItem {
-  personId: string;
-  surname: string;
-  givenNames: string;
-  address: {
-    id: string;
-    kind: string;
-    street: string;
-    city: string;
-    postalCode: string;
-    policeAdministration: string;
-    validFrom: string;
-  };
+/** An address due a check: the address as a release plans it, with its id and since when it holds. */
+export class DueAddressView extends PlannedAddressView {
+  @ApiProperty({ format: 'uuid', example: 'c2f1a7d4-5b3e-4f6a-8d9c-1e2f3a4b5c6d' })
+  id!: string;
+
+  @ApiProperty({ format: 'date', example: '2026-01-15' })
+  validFrom!: string;
+}
+
+export class LastAddressCheckView {
+  @ApiProperty({ format: 'uuid', example: '0b9b7f0e-3c1d-4b8a-9f3e-6a1c2d3e4f50' })
+  id!: string;
+
+  @ApiProperty({ example: '2026-01-20T18:30:00.000Z' })
+  checkedAt!: Date;
+
+  @ApiProperty({ example: 'absent' })
+  outcome!: string;
+}
+
+export class AddressCheckDueItem extends ListedPerson {
+  @ApiProperty({ type: () => DueAddressView })
+  address!: DueAddressView;
+
   /** The day of the last confirming check (Belgrade), else the address's validFrom. */
-  confirmedSince: string;
-  daysSinceConfirmed: number;
+  @ApiProperty({ format: 'date', example: '2026-01-15' })
+  confirmedSince!: string;
+
+  @ApiProperty({ example: 39 })
+  daysSinceConfirmed!: number;
+
   /** The address's latest check whatever its outcome (null: never checked). */
-  lastCheck: { id: string; checkedAt: Date; outcome: string } | null;
+  @ApiProperty({ type: () => LastAddressCheckView, nullable: true })
+  lastCheck!: LastAddressCheckView | null;
 }
 
 /** A row of the address-checks-due list, as SQL returns it. */

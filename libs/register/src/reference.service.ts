@@ -17,9 +17,26 @@ import { CounsellingInstitution } from './entities/counselling-institution.entit
 import { Offence } from './entities/offence.entity';
 import { ReferenceHistoryEntry, type ReferenceKind } from './entities/reference-history.entity';
 import { MEASURE_TYPES } from './measure-types';
+import { ChangeView } from './change.view';
 
 export interface ReferenceList<T> {
   items: T[];
+}
+
+export class PoliceAdministrationView {
+  @ApiProperty({ example: 'PU-NIS' })
+  code!: string;
+
+  @ApiProperty({ example: 'Policijska uprava u Nišu' })
+  name!: string;
+}
+
+export class MeasureTypeView {
+  @ApiProperty({ enum: MEASURE_TYPES.map((m) => m.type), example: 'periodic_reporting' })
+  type!: string;
+
+  @ApiProperty({ example: 'Report in person to the competent police administration and to UIKS' })
+  description!: string;
 }
 
 export class UiksOfficeView {
@@ -39,22 +56,24 @@ export class UiksOfficeView {
   version!: number;
 }
 
-export interface OffenceView {
-  article: string;
-  title: string;
-  paragraphs: number[];
-  juvenileOnly: boolean;
-  version: number;
+export class OffenceView {
+  @ApiProperty({ description: 'Article of the Criminal Code', example: '180' })
+  article!: string;
+
+  @ApiProperty({ example: 'Obljuba sa detetom' })
+  title!: string;
+
+  @ApiProperty({ type: [Number], example: [1, 2, 3] })
+  paragraphs!: number[];
+
+  @ApiProperty({ description: 'Only when the victim is a minor', example: true })
+  juvenileOnly!: boolean;
+
+  @ApiProperty({ example: 1 })
+  version!: number;
 }
 
-export interface ReferenceHistoryItem {
-  at: string;
-  actor: Record<string, unknown>;
-  reason: string | null;
-  change: string;
-  before: Record<string, unknown> | null;
-  after: Record<string, unknown> | null;
-}
+export class ReferenceHistoryItem extends ChangeView {}
 
 export class CounsellingInstitutionView {
   @ApiProperty({ example: 'CSR-NIS' })

@@ -9,7 +9,7 @@ import type { PersonScope } from './access/person-scope';
 import type { CreateWorkplaceDto, UpdateWorkplaceDto } from './dto/workplace.dto';
 import { Workplace } from './entities/workplace.entity';
 import { sentFields } from './sent-fields';
-import { type BanWarning, bansOn } from './bans';
+import { BanWarning, bansOn } from './bans';
 
 export type { BanWarning };
 import { assertPairedCoordinates, coordinatesOf } from './places/coordinates';
@@ -48,7 +48,10 @@ export class WorkplaceView {
 }
 
 /** A workplace as a write answers it: with the bans it runs into (each raised a `prohibited_employment` alert). */
-export type RecordedWorkplaceView = WorkplaceView & { warnings: BanWarning[] };
+export class RecordedWorkplaceView extends WorkplaceView {
+  @ApiProperty({ type: () => [BanWarning], example: [] })
+  warnings!: BanWarning[];
+}
 
 export const toWorkplaceView = (w: Workplace): WorkplaceView => ({
   id: w.id,

@@ -1567,6 +1567,22 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        TokenPair: {
+            /** @example eyJhbGciOiJFUzI1NiIsImtpZCI6IjEifQ.eyJzdWIiOiI1ZDZlIn0.c2lnbmF0dXJl */
+            accessToken: string;
+            /** @example r1.4f3c2b1a0e9d8c7b6a5f4e3d2c1b0a9f */
+            refreshToken: string;
+            /**
+             * @example Bearer
+             * @enum {string}
+             */
+            tokenType: "Bearer";
+            /**
+             * @description Seconds the access token lasts
+             * @example 900
+             */
+            expiresIn: number;
+        };
         LoginDto: {
             /** @example p.petrovic */
             username: string;
@@ -1587,6 +1603,51 @@ export interface components {
             /** Format: password */
             newPassword: string;
         };
+        MeView: {
+            /**
+             * Format: uuid
+             * @example 5d6e7f80-1a2b-4c3d-8e4f-9a0b1c2d3e4f
+             */
+            id: string;
+            /** @example m.jovanovic */
+            username: string;
+            /** @example Milan Jovanović */
+            displayName: string;
+            /**
+             * @example police_officer
+             * @enum {string}
+             */
+            role: "admin" | "registry_clerk" | "police_officer" | "judicial_officer" | "auditor" | "vetting_officer";
+            /** @example MUP */
+            organisation: string;
+            /**
+             * @description The police administration of a regional role
+             * @example PU-NIS
+             */
+            region: string | null;
+            /** @example null */
+            office: string | null;
+            /** @example m.jovanovic@mup.gov.rs */
+            email: string | null;
+            /** @example true */
+            mfaEnrolled: boolean;
+            /**
+             * @description The rules of the role (CASL, packed): what the console may offer
+             * @example [
+             *       [
+             *         "read",
+             *         "Person"
+             *       ]
+             *     ]
+             */
+            permissions: unknown[];
+        };
+        MfaEnrolment: {
+            /** @example otpauth://totp/Posebna%20evidencija:m.jovanovic?secret=JBSWY3DPEHPK3PXP */
+            otpauthUrl: string;
+            /** @example JBSWY3DPEHPK3PXP */
+            secret: string;
+        };
         EnrollMfaDto: {
             /** @description A current code from the authenticator already enrolled, when re-enrolling */
             otp?: string;
@@ -1594,6 +1655,61 @@ export interface components {
         ActivateMfaDto: {
             /** @example 123456 */
             otp: string;
+        };
+        CreatedUserView: {
+            /**
+             * Format: uuid
+             * @example 5d6e7f80-1a2b-4c3d-8e4f-9a0b1c2d3e4f
+             */
+            id: string;
+            /** @example m.jovanovic */
+            username: string;
+            /** @example Milan Jovanović */
+            displayName: string;
+            /**
+             * @example police_officer
+             * @enum {string}
+             */
+            role: "admin" | "registry_clerk" | "police_officer" | "judicial_officer" | "auditor" | "vetting_officer";
+            /** @example MUP */
+            organisation: string;
+            /**
+             * @description The police administration of a regional role
+             * @example PU-NIS
+             */
+            region: string | null;
+            /** @example null */
+            office: string | null;
+            /** @example m.jovanovic@mup.gov.rs */
+            email: string | null;
+            /** @example true */
+            active: boolean;
+            /** @example true */
+            mfaEnrolled: boolean;
+            /** @example false */
+            passwordMustChange: boolean;
+            /**
+             * Format: date-time
+             * @example null
+             */
+            lockedUntil: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-01-05T08:00:00.000Z
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @example 2026-01-05T08:00:00.000Z
+             */
+            updatedAt: string;
+            /** @example 1 */
+            version: number;
+            /**
+             * Format: uuid
+             * @example 3c2b1a0f-9e8d-4c7b-a6f5-e4d3c2b1a0f9
+             */
+            pendingChangeId?: string;
         };
         CreateUserDto: {
             /** @example p.petrovic */
@@ -1619,6 +1735,116 @@ export interface components {
             /** @example p.petrovic@mup.gov.rs */
             email?: string;
         };
+        UserView: {
+            /**
+             * Format: uuid
+             * @example 5d6e7f80-1a2b-4c3d-8e4f-9a0b1c2d3e4f
+             */
+            id: string;
+            /** @example m.jovanovic */
+            username: string;
+            /** @example Milan Jovanović */
+            displayName: string;
+            /**
+             * @example police_officer
+             * @enum {string}
+             */
+            role: "admin" | "registry_clerk" | "police_officer" | "judicial_officer" | "auditor" | "vetting_officer";
+            /** @example MUP */
+            organisation: string;
+            /**
+             * @description The police administration of a regional role
+             * @example PU-NIS
+             */
+            region: string | null;
+            /** @example null */
+            office: string | null;
+            /** @example m.jovanovic@mup.gov.rs */
+            email: string | null;
+            /** @example true */
+            active: boolean;
+            /** @example true */
+            mfaEnrolled: boolean;
+            /** @example false */
+            passwordMustChange: boolean;
+            /**
+             * Format: date-time
+             * @example null
+             */
+            lockedUntil: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-01-05T08:00:00.000Z
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @example 2026-01-05T08:00:00.000Z
+             */
+            updatedAt: string;
+            /** @example 1 */
+            version: number;
+        };
+        RoleChangeView: {
+            /**
+             * Format: uuid
+             * @example 3c2b1a0f-9e8d-4c7b-a6f5-e4d3c2b1a0f9
+             */
+            id: string;
+            /**
+             * Format: uuid
+             * @example 5d6e7f80-1a2b-4c3d-8e4f-9a0b1c2d3e4f
+             */
+            userId: string;
+            /**
+             * @example role
+             * @enum {string}
+             */
+            kind: "role" | "activation" | "password_reset" | "mfa_reset";
+            /**
+             * @example registry_clerk
+             * @enum {string}
+             */
+            role: "admin" | "registry_clerk" | "police_officer" | "judicial_officer" | "auditor" | "vetting_officer";
+            /** @example null */
+            region: string | null;
+            /**
+             * @example police_officer
+             * @enum {string|null}
+             */
+            fromRole: "admin" | "registry_clerk" | "police_officer" | "judicial_officer" | "auditor" | "vetting_officer" | null;
+            /** @example PU-NIS */
+            fromRegion: string | null;
+            /** @example null */
+            office: string | null;
+            /** @example null */
+            fromOffice: string | null;
+            /**
+             * Format: uuid
+             * @example 8e7d6c5b-4a3f-4e2d-9c1b-0a9f8e7d6c5b
+             */
+            requestedBy: string;
+            /**
+             * Format: date-time
+             * @example 2026-02-01T10:00:00.000Z
+             */
+            requestedAt: string;
+            /**
+             * @example pending
+             * @enum {string}
+             */
+            status: "pending" | "confirmed" | "superseded";
+            /**
+             * Format: uuid
+             * @example null
+             */
+            decidedBy: string | null;
+            /**
+             * Format: date-time
+             * @example null
+             */
+            decidedAt: string | null;
+        };
         UpdateUserDto: {
             /** @example Petar Petrović */
             displayName?: string;
@@ -1637,6 +1863,28 @@ export interface components {
             /** @example p.petrovic@mup.gov.rs */
             email?: string | null;
             active?: boolean;
+        };
+        TemporaryPassword: {
+            /**
+             * @description Shown once; the first sign-in with it must choose a new password
+             * @example kT9#vQ2m!xW4
+             */
+            temporaryPassword: string;
+        };
+        JsonWebKeySet: {
+            /**
+             * @example [
+             *       {
+             *         "kty": "OKP",
+             *         "crv": "Ed25519",
+             *         "x": "11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo",
+             *         "kid": "k1"
+             *       }
+             *     ]
+             */
+            keys: {
+                [key: string]: unknown;
+            }[];
         };
         AuditActorView: {
             /**
@@ -1714,6 +1962,35 @@ export interface components {
             /** @example false */
             reviewed: boolean;
         };
+        ReviewerView: {
+            /**
+             * Format: uuid
+             * @example 5d6e7f80-1a2b-4c3d-8e4f-9a0b1c2d3e4f
+             */
+            userId: string;
+            /** @example a.nikolic */
+            username: string;
+        };
+        ReviewView: {
+            /**
+             * Format: uuid
+             * @example 0b9b7f0e-3c1d-4b8a-9f3e-6a1c2d3e4f50
+             */
+            id: string;
+            /**
+             * Format: uuid
+             * @example c2f1a7d4-5b3e-4f6a-8d9c-1e2f3a4b5c6d
+             */
+            eventId: string;
+            /**
+             * Format: date-time
+             * @example 2026-02-24T08:00:00.000Z
+             */
+            at: string;
+            reviewer: components["schemas"]["ReviewerView"];
+            /** @example Lookup justified by case KU-123/2026. */
+            note: string;
+        };
         ReviewDto: {
             /** @example Checked with the officer: case KT-123/2026. */
             note: string;
@@ -1756,6 +2033,38 @@ export interface components {
         };
         VerifyDto: {
             checkpoint: components["schemas"]["CheckpointDto"];
+        };
+        Checkpoint: {
+            /**
+             * @description The last event sealed
+             * @example 1040
+             */
+            sealedThrough: number;
+            /**
+             * @description Seals in the Merkle tree
+             * @example 12
+             */
+            treeSize: number;
+            /**
+             * @description The Merkle root (hex)
+             * @example 3f2a9c0e7b1d4e5f6a7b8c9d0e1f2a3b4c5d6e7f8a9b0c1d2e3f4a5b6c7d8e9f
+             */
+            root: string;
+            /**
+             * Format: date-time
+             * @example 2026-02-24T00:00:05.000Z
+             */
+            signedAt: string;
+            /**
+             * @description SHA-256 of the public key, base64url
+             * @example Zk9p2m7QeW4rT1yU8iO3pA6sD5fG0hJ2kL9zX4cV7bN
+             */
+            keyId: string;
+            /**
+             * @description The Ed25519 signature of the canonical body
+             * @example kq3Xb0dCqg2yPqM1f5p7N9yW1rZlq4i8n0hV6sQ2E9t3gJ5c7o0B2d4F6h8j0l2n4p6r8t0v2x4z6B8D0F2H4A
+             */
+            signature: string;
         };
         IdentityDocumentView: {
             /** @example passport */
@@ -2207,6 +2516,19 @@ export interface components {
             dateOfBirth: string;
             compliance: components["schemas"]["ListedCompliance"];
         };
+        LookupAnswer: {
+            /** @example true */
+            registered: boolean;
+            /**
+             * @example [
+             *       "ban_places_with_minors",
+             *       "periodic_reporting"
+             *     ]
+             */
+            activeMeasures: string[];
+            /** @example true */
+            banPlacesWithMinors: boolean;
+        };
         UpdatePersonDto: {
             /** @example Petrović */
             surname?: string;
@@ -2235,6 +2557,51 @@ export interface components {
             aliases?: string[];
             /** Format: uuid */
             managingOfficerId?: string | null;
+        };
+        HistoryItem: {
+            /**
+             * Format: date-time
+             * @example 2026-02-23T09:15:00.000Z
+             */
+            at: string;
+            /**
+             * @description Who made the change, as the audit event names them
+             * @example {
+             *       "userId": "5d6e7f80-1a2b-4c3d-8e4f-9a0b1c2d3e4f",
+             *       "username": "m.jovanovic",
+             *       "role": "registry_clerk"
+             *     }
+             */
+            actor: {
+                [key: string]: unknown;
+            };
+            /** @example KU-123/2026 */
+            reason: string | null;
+            /** @example update */
+            change: string;
+            /**
+             * @example {
+             *       "street": "Obrenovićeva 10"
+             *     }
+             */
+            before: {
+                [key: string]: unknown;
+            } | null;
+            /**
+             * @example {
+             *       "street": "Obrenovićeva 12"
+             *     }
+             */
+            after: {
+                [key: string]: unknown;
+            } | null;
+            /** @example address */
+            part: string;
+            /**
+             * Format: uuid
+             * @example c2f1a7d4-5b3e-4f6a-8d9c-1e2f3a4b5c6d
+             */
+            partId: string;
         };
         CreateAddressDto: {
             /** @enum {string} */
@@ -2282,6 +2649,66 @@ export interface components {
              */
             longitude?: number | null;
         };
+        RecordedAddressCheckView: {
+            /**
+             * Format: date-time
+             * @example null
+             */
+            voidedAt: string | null;
+            /**
+             * Format: uuid
+             * @example null
+             */
+            voidedBy: string | null;
+            /** @example null */
+            voidReason: string | null;
+            /** @example 1 */
+            version: number;
+            /**
+             * Format: uuid
+             * @example c2f1a7d4-5b3e-4f6a-8d9c-1e2f3a4b5c6d
+             */
+            id: string;
+            /**
+             * Format: uuid
+             * @example 0b9b7f0e-3c1d-4b8a-9f3e-6a1c2d3e4f50
+             */
+            addressId: string;
+            /** @example PU-NIS */
+            policeAdministration: string;
+            /**
+             * Format: date-time
+             * @example 2026-02-20T18:30:00.000Z
+             */
+            checkedAt: string;
+            /**
+             * @example confirmed
+             * @enum {string}
+             */
+            outcome: "confirmed" | "absent" | "moved" | "refused";
+            /** @example Zatečen na adresi. */
+            note: string;
+            /**
+             * Format: uuid
+             * @example 5d6e7f80-1a2b-4c3d-8e4f-9a0b1c2d3e4f
+             */
+            recordedBy: string;
+            /**
+             * Format: date-time
+             * @example 2026-02-20T18:45:00.000Z
+             */
+            createdAt: string;
+            /**
+             * @example null
+             * @enum {string|null}
+             */
+            whereaboutsUnknown: "two_unconfirmed_checks" | "moved_without_notice" | null;
+            /**
+             * Format: uuid
+             * @example null
+             */
+            alertId: string | null;
+        };
         CreateAddressCheckDto: {
             /**
              * Format: uuid
@@ -2300,6 +2727,90 @@ export interface components {
             outcome: "confirmed" | "absent" | "moved" | "refused";
             /** @example Neighbour says he left in November. */
             note: string;
+        };
+        AddressCheckView: {
+            /**
+             * Format: date-time
+             * @example null
+             */
+            voidedAt: string | null;
+            /**
+             * Format: uuid
+             * @example null
+             */
+            voidedBy: string | null;
+            /** @example null */
+            voidReason: string | null;
+            /** @example 1 */
+            version: number;
+            /**
+             * Format: uuid
+             * @example c2f1a7d4-5b3e-4f6a-8d9c-1e2f3a4b5c6d
+             */
+            id: string;
+            /**
+             * Format: uuid
+             * @example 0b9b7f0e-3c1d-4b8a-9f3e-6a1c2d3e4f50
+             */
+            addressId: string;
+            /** @example PU-NIS */
+            policeAdministration: string;
+            /**
+             * Format: date-time
+             * @example 2026-02-20T18:30:00.000Z
+             */
+            checkedAt: string;
+            /**
+             * @example confirmed
+             * @enum {string}
+             */
+            outcome: "confirmed" | "absent" | "moved" | "refused";
+            /** @example Zatečen na adresi. */
+            note: string;
+            /**
+             * Format: uuid
+             * @example 5d6e7f80-1a2b-4c3d-8e4f-9a0b1c2d3e4f
+             */
+            recordedBy: string;
+            /**
+             * Format: date-time
+             * @example 2026-02-20T18:45:00.000Z
+             */
+            createdAt: string;
+        };
+        ArrivalView: {
+            /**
+             * Format: uuid
+             * @example c2f1a7d4-5b3e-4f6a-8d9c-1e2f3a4b5c6d
+             */
+            id: string;
+            /** @example PU-NIS */
+            policeAdministration: string;
+            /**
+             * Format: date
+             * @example 2026-03-10
+             */
+            validUntil: string;
+            /**
+             * Format: uuid
+             * @example 5d6e7f80-1a2b-4c3d-8e4f-9a0b1c2d3e4f
+             */
+            announcedBy: string;
+            /**
+             * Format: date-time
+             * @example 2026-02-23T09:00:00.000Z
+             */
+            announcedAt: string;
+            /**
+             * Format: date-time
+             * @example null
+             */
+            closedAt: string | null;
+            /**
+             * Format: uuid
+             * @example null
+             */
+            recordedAddressId: string | null;
         };
         CreateArrivalDto: {
             /**
@@ -2555,6 +3066,61 @@ export interface components {
             /** @example 2026-12-01 */
             effectiveOn: string;
         };
+        BanWarning: {
+            /**
+             * @example prohibited_employment
+             * @enum {string}
+             */
+            kind: "prohibited_employment";
+            /**
+             * @example ban_on_employment_with_minors
+             * @enum {string}
+             */
+            ban: "ban_on_employment_with_minors" | "ban_on_public_office";
+            /**
+             * Format: date
+             * @example 2026-02-01
+             */
+            on: string;
+            /**
+             * Format: date
+             * @example 2046-02-10
+             */
+            until: string | null;
+        };
+        RecordedWorkplaceView: {
+            /**
+             * Format: uuid
+             * @example c2f1a7d4-5b3e-4f6a-8d9c-1e2f3a4b5c6d
+             */
+            id: string;
+            /** @example Gradsko zelenilo d.o.o. */
+            employer: string;
+            /** @example Bulevar Nemanjića 30, Niš */
+            address: string;
+            /** @example false */
+            involvesMinors: boolean;
+            /** @example false */
+            publicOffice: boolean;
+            /**
+             * Format: date
+             * @example 2026-02-01
+             */
+            validFrom: string;
+            /**
+             * Format: date
+             * @example null
+             */
+            validTo: string | null;
+            /** @example 43.3209 */
+            latitude?: number;
+            /** @example 21.8958 */
+            longitude?: number;
+            /** @example 1 */
+            version: number;
+            /** @example [] */
+            warnings: components["schemas"]["BanWarning"][];
+        };
         CreateWorkplaceDto: {
             /** @example Gradsko zelenilo d.o.o. */
             employer: string;
@@ -2602,6 +3168,12 @@ export interface components {
              * @example 21.8958
              */
             longitude?: number | null;
+        };
+        PoliceAdministrationView: {
+            /** @example PU-NIS */
+            code: string;
+            /** @example Policijska uprava u Nišu */
+            name: string;
         };
         UiksOfficeView: {
             /** @example UIKS-NIS */
@@ -2692,6 +3264,30 @@ export interface components {
              */
             active: boolean;
         };
+        OffenceView: {
+            /**
+             * @description Article of the Criminal Code
+             * @example 180
+             */
+            article: string;
+            /** @example Obljuba sa detetom */
+            title: string;
+            /**
+             * @example [
+             *       1,
+             *       2,
+             *       3
+             *     ]
+             */
+            paragraphs: number[];
+            /**
+             * @description Only when the victim is a minor
+             * @example true
+             */
+            juvenileOnly: boolean;
+            /** @example 1 */
+            version: number;
+        };
         CreateOffenceDto: {
             /** @example 182a */
             article: string;
@@ -2719,6 +3315,35 @@ export interface components {
             paragraphs?: number[];
             /** @description Covered only when the victim is a juvenile (the article itself is about anyone) */
             juvenileOnly?: boolean;
+        };
+        PlaceView: {
+            /**
+             * Format: uuid
+             * @example c2f1a7d4-5b3e-4f6a-8d9c-1e2f3a4b5c6d
+             */
+            id: string;
+            /**
+             * @description The source list's own id
+             * @example NIS-OS-014
+             */
+            externalId: string;
+            /**
+             * @example school
+             * @enum {string}
+             */
+            kind: "kindergarten" | "school" | "playground" | "sports_club" | "other";
+            /** @example OŠ „Vožd Karađorđe” */
+            name: string;
+            /** @example Obrenovićeva 20, Niš */
+            address: string;
+            /** @example 43.3215 */
+            latitude: number;
+            /** @example 21.8962 */
+            longitude: number;
+            /** @example true */
+            active: boolean;
+            /** @example 1 */
+            version: number;
         };
         CreatePlaceDto: {
             /**
@@ -2758,6 +3383,109 @@ export interface components {
              * @default true
              */
             active: boolean;
+        };
+        ReferenceHistoryItem: {
+            /**
+             * Format: date-time
+             * @example 2026-02-23T09:15:00.000Z
+             */
+            at: string;
+            /**
+             * @description Who made the change, as the audit event names them
+             * @example {
+             *       "userId": "5d6e7f80-1a2b-4c3d-8e4f-9a0b1c2d3e4f",
+             *       "username": "m.jovanovic",
+             *       "role": "registry_clerk"
+             *     }
+             */
+            actor: {
+                [key: string]: unknown;
+            };
+            /** @example KU-123/2026 */
+            reason: string | null;
+            /** @example update */
+            change: string;
+            /**
+             * @example {
+             *       "street": "Obrenovićeva 10"
+             *     }
+             */
+            before: {
+                [key: string]: unknown;
+            } | null;
+            /**
+             * @example {
+             *       "street": "Obrenovićeva 12"
+             *     }
+             */
+            after: {
+                [key: string]: unknown;
+            } | null;
+        };
+        MeasureTypeView: {
+            /**
+             * @example periodic_reporting
+             * @enum {string}
+             */
+            type: "periodic_reporting" | "ban_places_with_minors" | "counselling" | "notify_changes" | "notify_travel_abroad";
+            /** @example Report in person to the competent police administration and to UIKS */
+            description: string;
+        };
+        RecordedCheckInView: {
+            /**
+             * Format: date-time
+             * @example null
+             */
+            voidedAt: string | null;
+            /**
+             * Format: uuid
+             * @example null
+             */
+            voidedBy: string | null;
+            /** @example null */
+            voidReason: string | null;
+            /** @example 1 */
+            version: number;
+            /**
+             * Format: uuid
+             * @example c2f1a7d4-5b3e-4f6a-8d9c-1e2f3a4b5c6d
+             */
+            id: string;
+            /**
+             * Format: uuid
+             * @example 0b9b7f0e-3c1d-4b8a-9f3e-6a1c2d3e4f50
+             */
+            measureId: string;
+            /**
+             * @example police
+             * @enum {string}
+             */
+            authority: "police" | "uiks";
+            /** @example null */
+            office: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-02-23T09:15:00.000Z
+             */
+            occurredAt: string;
+            /** @example PU-NIS */
+            place: string;
+            /**
+             * @example in_person
+             * @enum {string}
+             */
+            method: "in_person";
+            /**
+             * Format: uuid
+             * @example 5d6e7f80-1a2b-4c3d-8e4f-9a0b1c2d3e4f
+             */
+            recordedBy: string;
+            /**
+             * Format: date-time
+             * @example 2026-02-23T09:16:02.000Z
+             */
+            createdAt: string;
+            compliance: components["schemas"]["ComplianceView"];
         };
         CreateCheckInDto: {
             /** Format: uuid */
@@ -2834,6 +3562,89 @@ export interface components {
              */
             createdAt: string;
         };
+        NotificationView: {
+            /**
+             * Format: date-time
+             * @example null
+             */
+            voidedAt: string | null;
+            /**
+             * Format: uuid
+             * @example null
+             */
+            voidedBy: string | null;
+            /** @example null */
+            voidReason: string | null;
+            /** @example 1 */
+            version: number;
+            /**
+             * Format: uuid
+             * @example c2f1a7d4-5b3e-4f6a-8d9c-1e2f3a4b5c6d
+             */
+            id: string;
+            /**
+             * @example travel_abroad
+             * @enum {string}
+             */
+            kind: "residence_change" | "workplace_change" | "travel_abroad";
+            /**
+             * Format: date-time
+             * @example 2026-02-20T10:00:00.000Z
+             */
+            notifiedAt: string;
+            /**
+             * Format: date
+             * @example 2026-03-01
+             */
+            effectiveOn: string;
+            /**
+             * @description What the notice says: the new address or workplace, or the journey
+             * @example {
+             *       "destinationCountry": "HU",
+             *       "returnOn": "2026-03-10"
+             *     }
+             */
+            details: {
+                [key: string]: unknown;
+            };
+            /**
+             * Format: date
+             * @example 2026-02-28
+             */
+            deadline: string;
+            /** @example true */
+            onTime: boolean;
+            /**
+             * Format: uuid
+             * @example null
+             */
+            recordedPartId: string | null;
+            /**
+             * Format: uuid
+             * @example 5d6e7f80-1a2b-4c3d-8e4f-9a0b1c2d3e4f
+             */
+            recordedBy: string;
+            /**
+             * Format: date
+             * @example null
+             */
+            returnedOn: string | null;
+            /**
+             * Format: uuid
+             * @example null
+             */
+            returnRecordedBy: string | null;
+            /**
+             * Format: date-time
+             * @example null
+             */
+            returnRecordedAt: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-02-20T10:05:00.000Z
+             */
+            createdAt: string;
+        };
         CreateNotificationDto: {
             /** @enum {string} */
             kind: "residence_change" | "workplace_change" | "travel_abroad";
@@ -2852,6 +3663,47 @@ export interface components {
              * @example 2026-12-01
              */
             returnedOn: string;
+        };
+        BreachView: {
+            /**
+             * Format: uuid
+             * @example c2f1a7d4-5b3e-4f6a-8d9c-1e2f3a4b5c6d
+             */
+            id: string;
+            /**
+             * Format: uuid
+             * @example 0b9b7f0e-3c1d-4b8a-9f3e-6a1c2d3e4f50
+             */
+            measureId: string;
+            /**
+             * @example other
+             * @enum {string}
+             */
+            kind: "travel_without_notice" | "other";
+            /**
+             * Format: date-time
+             * @example 2026-02-18T16:00:00.000Z
+             */
+            occurredAt: string;
+            /** @example Zatečen ispred škole. */
+            description: string;
+            /**
+             * Format: uuid
+             * @example 5d6e7f80-1a2b-4c3d-8e4f-9a0b1c2d3e4f
+             */
+            recordedBy: string;
+            /**
+             * Format: date-time
+             * @example 2026-02-18T17:00:00.000Z
+             */
+            createdAt: string;
+            /** @example 1 */
+            version: number;
+            /**
+             * Format: uuid
+             * @example 7a4e2c1b-9d8f-4e3a-b2c1-0f9e8d7c6b5a
+             */
+            placeId?: string;
         };
         CreateBreachDto: {
             /** Format: uuid */
@@ -2882,6 +3734,37 @@ export interface components {
              * @description Where it happened: a place where minors gather (GET /reference/places)
              */
             placeId?: Record<string, never> | null;
+        };
+        CounsellingView: {
+            /**
+             * Format: uuid
+             * @example c2f1a7d4-5b3e-4f6a-8d9c-1e2f3a4b5c6d
+             */
+            id: string;
+            /**
+             * Format: uuid
+             * @example 0b9b7f0e-3c1d-4b8a-9f3e-6a1c2d3e4f50
+             */
+            measureId: string;
+            /**
+             * Format: date
+             * @example 2026-02-16
+             */
+            attendedOn: string;
+            /** @example CSR-NIS */
+            institution: string;
+            /**
+             * Format: uuid
+             * @example 5d6e7f80-1a2b-4c3d-8e4f-9a0b1c2d3e4f
+             */
+            recordedBy: string;
+            /**
+             * Format: date-time
+             * @example 2026-02-16T12:00:00.000Z
+             */
+            createdAt: string;
+            /** @example 1 */
+            version: number;
         };
         CreateCounsellingDto: {
             /** Format: uuid */
@@ -2987,6 +3870,75 @@ export interface components {
              */
             facility: string;
         };
+        DisclosureRecipientView: {
+            /** @example Bundeskriminalamt */
+            authority: string;
+            /**
+             * @description ISO 3166-1 alpha-2
+             * @example DE
+             */
+            country: string;
+        };
+        DisclosureAnswer: {
+            /**
+             * Format: uuid
+             * @example c2f1a7d4-5b3e-4f6a-8d9c-1e2f3a4b5c6d
+             */
+            id: string;
+            /**
+             * Format: uuid
+             * @example 7a4e2c1b-9d8f-4e3a-b2c1-0f9e8d7c6b5a
+             */
+            personId: string;
+            recipient: components["schemas"]["DisclosureRecipientView"];
+            /**
+             * @example interpol
+             * @enum {string}
+             */
+            channel: "interpol" | "europol" | "bilateral";
+            /** @example Zakon o posebnim merama, čl. 12 */
+            legalBasis: string;
+            /** @example INT-2026/0042 */
+            caseReference: string;
+            /**
+             * @example [
+             *       "identity",
+             *       "convictions",
+             *       "measures"
+             *     ]
+             */
+            fields: ("identity" | "photos" | "description" | "dna_reference" | "convictions" | "measures" | "travel_notices")[];
+            /** @example 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08 */
+            packageSha256: string;
+            /**
+             * Format: uuid
+             * @example null
+             */
+            travelNoticeId: string | null;
+            /**
+             * Format: uuid
+             * @example 5d6e7f80-1a2b-4c3d-8e4f-9a0b1c2d3e4f
+             */
+            createdBy: string;
+            /**
+             * Format: date-time
+             * @example 2026-02-23T11:00:00.000Z
+             */
+            createdAt: string;
+            /**
+             * @description The package as sent (canonical JSON; its SHA-256 is packageSha256): the fields chosen, nothing else
+             * @example {
+             *       "person": {
+             *         "surname": "Petrović",
+             *         "givenNames": "Marko"
+             *       },
+             *       "convictions": []
+             *     }
+             */
+            package: {
+                [key: string]: unknown;
+            };
+        };
         DisclosureRecipientDto: {
             /** @example ORFK Nemzeti Központi Iroda */
             authority: string;
@@ -3008,6 +3960,85 @@ export interface components {
              * @description The person’s travel-abroad notice this outbound notice is prepared from
              */
             travelNoticeId?: string;
+        };
+        DisclosedPersonView: {
+            /** @example Petrović */
+            surname: string;
+            /** @example Marko */
+            givenNames: string;
+        };
+        DisclosureListItem: {
+            /**
+             * Format: uuid
+             * @example c2f1a7d4-5b3e-4f6a-8d9c-1e2f3a4b5c6d
+             */
+            id: string;
+            /**
+             * Format: uuid
+             * @example 7a4e2c1b-9d8f-4e3a-b2c1-0f9e8d7c6b5a
+             */
+            personId: string;
+            recipient: components["schemas"]["DisclosureRecipientView"];
+            /**
+             * @example interpol
+             * @enum {string}
+             */
+            channel: "interpol" | "europol" | "bilateral";
+            /** @example Zakon o posebnim merama, čl. 12 */
+            legalBasis: string;
+            /** @example INT-2026/0042 */
+            caseReference: string;
+            /**
+             * @example [
+             *       "identity",
+             *       "convictions",
+             *       "measures"
+             *     ]
+             */
+            fields: ("identity" | "photos" | "description" | "dna_reference" | "convictions" | "measures" | "travel_notices")[];
+            /** @example 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08 */
+            packageSha256: string;
+            /**
+             * Format: uuid
+             * @example null
+             */
+            travelNoticeId: string | null;
+            /**
+             * Format: uuid
+             * @example 5d6e7f80-1a2b-4c3d-8e4f-9a0b1c2d3e4f
+             */
+            createdBy: string;
+            /**
+             * Format: date-time
+             * @example 2026-02-23T11:00:00.000Z
+             */
+            createdAt: string;
+            /** @description Only for roles that may have the package */
+            person?: components["schemas"]["DisclosedPersonView"];
+        };
+        VettingAnswer: {
+            /**
+             * Format: uuid
+             * @example c2f1a7d4-5b3e-4f6a-8d9c-1e2f3a4b5c6d
+             */
+            requestId: string;
+            /**
+             * @description The candidate may not work with minors
+             * @example false
+             */
+            barred: boolean;
+            /** @example PE-2026-000142 */
+            certificateNumber: string;
+            /**
+             * Format: date
+             * @example 2026-02-23
+             */
+            issuedOn: string;
+            /**
+             * Format: date
+             * @example 2026-05-23
+             */
+            validUntil: string;
         };
         VettingEmployerDto: {
             /** @example Osnovna škola "Vuk Karadžić" */
@@ -3062,6 +4093,30 @@ export interface components {
              * @example OŠ-VK 112/2026
              */
             requestReference: string;
+        };
+        VettingVolumeItem: {
+            /**
+             * Format: date
+             * @example 2026-02-23
+             */
+            day: string;
+            /** @example 17593287 */
+            registryNumber: string;
+            /** @example Predškolska ustanova „Pčelica” Niš */
+            employerName: string;
+            /** @example 3 */
+            requests: number;
+        };
+        CertificateCheck: {
+            /** @example true */
+            valid: boolean;
+            /**
+             * Format: date
+             * @example 2026-02-23
+             */
+            issuedOn: string;
+            /** @example false */
+            barred: boolean;
         };
         ReferralView: {
             /**
@@ -3282,6 +4337,65 @@ export interface components {
             /** @example false */
             acknowledged: boolean;
         };
+        DueAddressView: {
+            /**
+             * @example permanent
+             * @enum {string}
+             */
+            kind: "permanent" | "temporary";
+            /** @example Obrenovićeva 12 */
+            street: string;
+            /** @example Niš */
+            city: string;
+            /** @example 18000 */
+            postalCode: string;
+            /** @example PU-NIS */
+            policeAdministration: string;
+            /**
+             * Format: uuid
+             * @example c2f1a7d4-5b3e-4f6a-8d9c-1e2f3a4b5c6d
+             */
+            id: string;
+            /**
+             * Format: date
+             * @example 2026-01-15
+             */
+            validFrom: string;
+        };
+        LastAddressCheckView: {
+            /**
+             * Format: uuid
+             * @example 0b9b7f0e-3c1d-4b8a-9f3e-6a1c2d3e4f50
+             */
+            id: string;
+            /**
+             * Format: date-time
+             * @example 2026-01-20T18:30:00.000Z
+             */
+            checkedAt: string;
+            /** @example absent */
+            outcome: string;
+        };
+        AddressCheckDueItem: {
+            /**
+             * Format: uuid
+             * @example 7a4e2c1b-9d8f-4e3a-b2c1-0f9e8d7c6b5a
+             */
+            personId: string;
+            /** @example Petrović */
+            surname: string;
+            /** @example Marko */
+            givenNames: string;
+            address: components["schemas"]["DueAddressView"];
+            /**
+             * Format: date
+             * @example 2026-01-15
+             */
+            confirmedSince: string;
+            /** @example 39 */
+            daysSinceConfirmed: number;
+            lastCheck: components["schemas"]["LastAddressCheckView"] | null;
+        };
         ProximityLocationView: {
             /**
              * @example permanent
@@ -3404,6 +4518,41 @@ export interface components {
         ResolveAlertDto: {
             /** @example Person reported in on 2 December; warned in writing. */
             resolution: string;
+        };
+        InboxItemView: {
+            /**
+             * Format: uuid
+             * @example c2f1a7d4-5b3e-4f6a-8d9c-1e2f3a4b5c6d
+             */
+            id: string;
+            /**
+             * Format: uuid
+             * @example 0b9b7f0e-3c1d-4b8a-9f3e-6a1c2d3e4f50
+             */
+            alertId: string | null;
+            /** @example missed_check_in */
+            kind: string;
+            /**
+             * Format: uuid
+             * @example 7a4e2c1b-9d8f-4e3a-b2c1-0f9e8d7c6b5a
+             */
+            personId: string;
+            person: components["schemas"]["AlertPerson"] | null;
+            /**
+             * Format: date
+             * @example 2026-02-23
+             */
+            dueDate: string;
+            /**
+             * Format: date-time
+             * @example 2026-02-24T06:00:00.000Z
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @example null
+             */
+            readAt: string | null;
         };
         /**
          * @description RFC 9457 problem details. Extension members may follow (e.g. `retryAfter`).
@@ -3669,11 +4818,14 @@ export interface operations {
             };
         };
         responses: {
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["TokenPair"];
+                };
             };
             /** @description Problem: `validation` */
             400: {
@@ -3735,11 +4887,14 @@ export interface operations {
             };
         };
         responses: {
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["TokenPair"];
+                };
             };
             /** @description Problem: `validation` */
             400: {
@@ -3967,11 +5122,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["MeView"];
+                };
             };
             /** @description Problem: `validation` */
             400: {
@@ -4027,11 +5185,14 @@ export interface operations {
             };
         };
         responses: {
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["MfaEnrolment"];
+                };
             };
             /** @description Problem: `validation` */
             400: {
@@ -4219,11 +5380,21 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description A page */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["UserView"][];
+                        /**
+                         * @description Send as `cursor` for the next page; null on the last page
+                         * @example eyJrIjpbIjIwMjYtMDEtMTUiXX0
+                         */
+                        nextCursor: string | null;
+                    };
+                };
             };
             /** @description Problem: `validation` */
             400: {
@@ -4284,7 +5455,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["CreatedUserView"];
+                };
             };
             /** @description Problem: `validation` */
             400: {
@@ -4373,11 +5546,21 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description A page */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["RoleChangeView"][];
+                        /**
+                         * @description Send as `cursor` for the next page; null on the last page
+                         * @example eyJrIjpbIjIwMjYtMDEtMTUiXX0
+                         */
+                        nextCursor: string | null;
+                    };
+                };
             };
             /** @description Problem: `validation` */
             400: {
@@ -4428,11 +5611,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["UserView"];
+                };
             };
             /** @description Problem: `validation` */
             400: {
@@ -4504,14 +5690,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["UserView"];
+                };
             };
             /** @description A new role (any, admin included): the pending role change, applied when another admin confirms it (POST /users/{id}/role-changes/{changeId}/confirm); nothing else is changed */
             202: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["RoleChangeView"];
+                };
             };
             /** @description Problem: `validation` */
             400: {
@@ -4625,7 +5815,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["UserView"] | components["schemas"]["TemporaryPassword"];
+                };
             };
             /** @description Problem: `validation` */
             400: {
@@ -4711,7 +5903,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["RoleChangeView"];
+                };
             };
             /** @description Problem: `validation` */
             400: {
@@ -4797,7 +5991,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["RoleChangeView"];
+                };
             };
             /** @description Problem: `validation` */
             400: {
@@ -4958,11 +6154,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["JsonWebKeySet"];
+                };
             };
             /** @description Problem: `validation` */
             400: {
@@ -5081,11 +6280,14 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Created */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ReviewView"];
+                };
             };
             /** @description Problem: `validation` */
             400: {
@@ -5334,11 +6536,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Checkpoint"];
+                };
             };
             /** @description Problem: `validation` */
             400: {
@@ -5387,11 +6592,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["JsonWebKeySet"];
+                };
             };
             /** @description Problem: `validation` */
             400: {
@@ -5445,11 +6653,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The events, one JSON object a line */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/x-ndjson": string;
+                };
             };
             /** @description Problem: `validation` */
             400: {
@@ -5679,11 +6890,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["LookupAnswer"];
+                };
             };
             /** @description Problem: `validation`, `reason_required` */
             400: {
@@ -5932,11 +7146,21 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description A page */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["HistoryItem"][];
+                        /**
+                         * @description Send as `cursor` for the next page; null on the last page
+                         * @example eyJrIjpbIjIwMjYtMDEtMTUiXX0
+                         */
+                        nextCursor: string | null;
+                    };
+                };
             };
             /** @description Problem: `validation`, `reason_required` */
             400: {
@@ -6318,11 +7542,21 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description A page */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["AddressCheckView"][];
+                        /**
+                         * @description Send as `cursor` for the next page; null on the last page
+                         * @example eyJrIjpbIjIwMjYtMDEtMTUiXX0
+                         */
+                        nextCursor: string | null;
+                    };
+                };
             };
             /** @description Problem: `validation`, `reason_required` */
             400: {
@@ -6391,11 +7625,14 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Created */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["RecordedAddressCheckView"];
+                };
             };
             /** @description Problem: `validation`, `reason_required` */
             400: {
@@ -6497,11 +7734,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["AddressCheckView"];
+                };
             };
             /** @description Problem: `validation`, `reason_required` */
             400: {
@@ -6582,11 +7822,21 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description A page */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["ArrivalView"][];
+                        /**
+                         * @description Send as `cursor` for the next page; null on the last page
+                         * @example eyJrIjpbIjIwMjYtMDEtMTUiXX0
+                         */
+                        nextCursor: string | null;
+                    };
+                };
             };
             /** @description Problem: `validation`, `reason_required` */
             400: {
@@ -6655,11 +7905,14 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Created */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ArrivalView"];
+                };
             };
             /** @description Problem: `validation`, `reason_required` */
             400: {
@@ -7723,11 +8976,14 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Created */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["RecordedWorkplaceView"];
+                };
             };
             /** @description Problem: `validation`, `reason_required` */
             400: {
@@ -7833,11 +9089,14 @@ export interface operations {
             };
         };
         responses: {
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["RecordedWorkplaceView"];
+                };
             };
             /** @description Problem: `validation`, `reason_required` */
             400: {
@@ -8113,11 +9372,15 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The image */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "image/jpeg": string;
+                    "image/png": string;
+                };
             };
             /** @description Problem: `validation`, `reason_required` */
             400: {
@@ -8175,11 +9438,16 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["PoliceAdministrationView"][];
+                    };
+                };
             };
             /** @description Problem: `validation` */
             400: {
@@ -8788,11 +10056,16 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["OffenceView"][];
+                    };
+                };
             };
             /** @description Problem: `validation` */
             400: {
@@ -8855,7 +10128,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["OffenceView"];
+                };
             };
             /** @description Problem: `validation`, `reason_required` */
             400: {
@@ -8956,7 +10231,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["OffenceView"];
+                };
             };
             /** @description Problem: `validation`, `reason_required` */
             400: {
@@ -9066,11 +10343,21 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description A page */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["PlaceView"][];
+                        /**
+                         * @description Send as `cursor` for the next page; null on the last page
+                         * @example eyJrIjpbIjIwMjYtMDEtMTUiXX0
+                         */
+                        nextCursor: string | null;
+                    };
+                };
             };
             /** @description Problem: `validation` */
             400: {
@@ -9133,7 +10420,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PlaceView"];
+                };
             };
             /** @description Malformed: an unknown kind, coordinates out of range, a missing name (`validation`, `reason_required`) */
             400: {
@@ -9234,7 +10523,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PlaceView"];
+                };
             };
             /** @description Problem: `validation`, `reason_required` */
             400: {
@@ -9344,11 +10635,21 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description A page */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["ReferenceHistoryItem"][];
+                        /**
+                         * @description Send as `cursor` for the next page; null on the last page
+                         * @example eyJrIjpbIjIwMjYtMDEtMTUiXX0
+                         */
+                        nextCursor: string | null;
+                    };
+                };
             };
             /** @description Problem: `validation` */
             400: {
@@ -9397,11 +10698,16 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["MeasureTypeView"][];
+                    };
+                };
             };
             /** @description Problem: `validation` */
             400: {
@@ -9542,11 +10848,14 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Created */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["RecordedCheckInView"];
+                };
             };
             /** @description Problem: `validation`, `reason_required` */
             400: {
@@ -9740,11 +11049,21 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description A page */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["NotificationView"][];
+                        /**
+                         * @description Send as `cursor` for the next page; null on the last page
+                         * @example eyJrIjpbIjIwMjYtMDEtMTUiXX0
+                         */
+                        nextCursor: string | null;
+                    };
+                };
             };
             /** @description Problem: `validation`, `reason_required` */
             400: {
@@ -9813,11 +11132,14 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Created */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["NotificationView"];
+                };
             };
             /** @description Problem: `validation`, `reason_required` */
             400: {
@@ -9919,11 +11241,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["NotificationView"];
+                };
             };
             /** @description Problem: `validation`, `reason_required` */
             400: {
@@ -10011,11 +11336,14 @@ export interface operations {
             };
         };
         responses: {
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["NotificationView"];
+                };
             };
             /** @description Problem: `validation`, `reason_required` */
             400: {
@@ -10118,11 +11446,21 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description A page */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["BreachView"][];
+                        /**
+                         * @description Send as `cursor` for the next page; null on the last page
+                         * @example eyJrIjpbIjIwMjYtMDEtMTUiXX0
+                         */
+                        nextCursor: string | null;
+                    };
+                };
             };
             /** @description Problem: `validation`, `reason_required` */
             400: {
@@ -10191,11 +11529,14 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Created */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["BreachView"];
+                };
             };
             /** @description Problem: `validation`, `reason_required` */
             400: {
@@ -10301,11 +11642,14 @@ export interface operations {
             };
         };
         responses: {
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["BreachView"];
+                };
             };
             /** @description Problem: `validation`, `reason_required` */
             400: {
@@ -10417,11 +11761,21 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description A page */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["CounsellingView"][];
+                        /**
+                         * @description Send as `cursor` for the next page; null on the last page
+                         * @example eyJrIjpbIjIwMjYtMDEtMTUiXX0
+                         */
+                        nextCursor: string | null;
+                    };
+                };
             };
             /** @description Problem: `validation`, `reason_required` */
             400: {
@@ -10490,11 +11844,14 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Created */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["CounsellingView"];
+                };
             };
             /** @description Problem: `validation`, `reason_required` */
             400: {
@@ -10600,11 +11957,14 @@ export interface operations {
             };
         };
         responses: {
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["CounsellingView"];
+                };
             };
             /** @description Problem: `validation`, `reason_required` */
             400: {
@@ -11344,11 +12704,14 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Created */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["DisclosureAnswer"];
+                };
             };
             /** @description Problem: `validation`, `reason_required` */
             400: {
@@ -11456,11 +12819,21 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description A page */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["DisclosureListItem"][];
+                        /**
+                         * @description Send as `cursor` for the next page; null on the last page
+                         * @example eyJrIjpbIjIwMjYtMDEtMTUiXX0
+                         */
+                        nextCursor: string | null;
+                    };
+                };
             };
             /** @description Problem: `validation`, `reason_required` */
             400: {
@@ -11589,11 +12962,14 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Created */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["VettingAnswer"];
+                };
             };
             /** @description Problem: `validation` */
             400: {
@@ -11686,11 +13062,21 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description A page */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["VettingVolumeItem"][];
+                        /**
+                         * @description Send as `cursor` for the next page; null on the last page
+                         * @example eyJrIjpbIjIwMjYtMDEtMTUiXX0
+                         */
+                        nextCursor: string | null;
+                    };
+                };
             };
             /** @description Problem: `validation` */
             400: {
@@ -11746,7 +13132,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/pdf": string;
+                };
             };
             /** @description Problem: `validation` */
             400: {
@@ -11806,11 +13194,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["CertificateCheck"];
+                };
             };
             /** @description Problem: `validation` */
             400: {
@@ -12561,11 +13952,21 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description A page */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["AddressCheckDueItem"][];
+                        /**
+                         * @description Send as `cursor` for the next page; null on the last page
+                         * @example eyJrIjpbIjIwMjYtMDEtMTUiXX0
+                         */
+                        nextCursor: string | null;
+                    };
+                };
             };
             /** @description Problem: `validation`, `reason_required` */
             400: {
@@ -13041,11 +14442,21 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description A page */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["InboxItemView"][];
+                        /**
+                         * @description Send as `cursor` for the next page; null on the last page
+                         * @example eyJrIjpbIjIwMjYtMDEtMTUiXX0
+                         */
+                        nextCursor: string | null;
+                    };
+                };
             };
             /** @description Problem: `validation`, `reason_required` */
             400: {

@@ -15,8 +15,8 @@ import {
   ResolveAlertDto,
 } from '../compliance.dto';
 import { ComplianceService, DueItem, OverdueItem } from '../compliance.service';
-import { type InboxItemView, InboxService } from '../inbox.service';
-import { type AddressCheckDueItem, LocationLists, ProximityItem, ReleaseItem } from '../location-lists';
+import { InboxItemView, InboxService } from '../inbox.service';
+import { AddressCheckDueItem, LocationLists, ProximityItem, ReleaseItem } from '../location-lists';
 
 @ApiTags('compliance')
 @Controller('compliance')
@@ -79,6 +79,7 @@ export class ComplianceController {
       'Addresses in force not confirmed by a check for olderThanDays (default 90; never checked: since validFrom), ' +
       'the oldest first, with the person and the latest check',
   })
+  @ApiPageAnswer(AddressCheckDueItem)
   addressChecksDue(
     @AuditContext() audit: RequestAudit,
     @CurrentPrincipal() principal: Principal,
@@ -179,6 +180,7 @@ export class InboxController {
   @Permission('read', 'Inbox')
   @Audited('inbox.list', { resource: 'inbox' })
   @ApiOperation({ summary: 'The caller’s own reminders, newest first' })
+  @ApiPageAnswer(InboxItemView)
   list(
     @AuditContext() audit: RequestAudit,
     @CurrentPrincipal() principal: Principal,

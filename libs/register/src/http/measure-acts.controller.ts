@@ -12,7 +12,6 @@ import {
 } from '@app/common';
 import { CurrentPrincipal, Permission, type Principal, RequiresReason } from '@app/authz';
 import { Audited, AuditContext, type RequestAudit } from '@app/audit';
-import type { ComplianceView } from '@app/compliance';
 import {
   CreateBreachDto,
   CreateCheckInDto,
@@ -22,8 +21,14 @@ import {
   UpdateBreachDto,
   UpdateCounsellingDto,
 } from '../dto/acts.dto';
-import { type BreachView, CheckInView, type CounsellingView, MeasureActsService } from '../measure-acts.service';
-import { NotificationsService, type NotificationView } from '../notifications.service';
+import {
+  BreachView,
+  CheckInView,
+  CounsellingView,
+  MeasureActsService,
+  RecordedCheckInView,
+} from '../measure-acts.service';
+import { NotificationsService, NotificationView } from '../notifications.service';
 
 @ApiTags('register')
 @Controller('persons/:id')
@@ -38,12 +43,13 @@ export class MeasureActsController {
   @Permission('record', 'CheckIn')
   @Audited('check_in.create', { resource: 'check_in' })
   @ApiOperation({ summary: 'Record an in-person check-in; answers with the person’s compliance after it' })
+  @ApiAnswer(RecordedCheckInView)
   checkIn(
     @AuditContext() audit: RequestAudit,
     @CurrentPrincipal() principal: Principal,
     @Param('id', UUID_PARAM) id: string,
     @Body() body: CreateCheckInDto,
-  ): Promise<CheckInView & { compliance: ComplianceView }> {
+  ): Promise<RecordedCheckInView> {
     return this.acts.checkIn(audit, principal, id, body);
   }
 
@@ -80,6 +86,7 @@ export class MeasureActsController {
   @Permission('record', 'Notification')
   @Audited('notification.create', { resource: 'notification' })
   @ApiOperation({ summary: 'Record a notice of a residence or workplace change or of travel abroad' })
+  @ApiAnswer(NotificationView)
   notify(
     @AuditContext() audit: RequestAudit,
     @CurrentPrincipal() principal: Principal,
@@ -93,6 +100,7 @@ export class MeasureActsController {
   @Permission('read', 'Notification')
   @Audited('notification.list', { resource: 'notification' })
   @ApiOperation({ summary: 'The person’s notifications, newest first (voided ones included, marked)' })
+  @ApiPageAnswer(NotificationView)
   notificationList(
     @AuditContext() audit: RequestAudit,
     @CurrentPrincipal() principal: Principal,
@@ -107,6 +115,7 @@ export class MeasureActsController {
   @Permission('void', 'Notification')
   @Audited('notification.void', { resource: 'notification' })
   @ApiOperation({ summary: 'Void a notification recorded by mistake (the access reason is kept as the reason)' })
+  @ApiAnswer(NotificationView)
   voidNotification(
     @AuditContext() audit: RequestAudit,
     @CurrentPrincipal() principal: Principal,
@@ -127,6 +136,7 @@ export class MeasureActsController {
       'before departOn or in the future; 409 when a return is already recorded or the notice is void. Without a ' +
       'return TRAVEL_RETURN_GRACE_DAYS after the planned return, the compliance scan raises travel_return_overdue.',
   })
+  @ApiAnswer(NotificationView)
   recordReturn(
     @AuditContext() audit: RequestAudit,
     @CurrentPrincipal() principal: Principal,
@@ -145,6 +155,7 @@ export class MeasureActsController {
     description:
       'kind travel_without_notice (travel abroad discovered later) must name a notify_travel_abroad measure.',
   })
+  @ApiAnswer(BreachView)
   breach(
     @AuditContext() audit: RequestAudit,
     @CurrentPrincipal() principal: Principal,
@@ -160,6 +171,7 @@ export class MeasureActsController {
   @ApiIfMatch()
   @ApiOperation({ summary: 'Correct a breach (If-Match: the breach’s version)' })
   @VersionedETag()
+  @ApiAnswer(BreachView)
   async correctBreach(
     @AuditContext() audit: RequestAudit,
     @CurrentPrincipal() principal: Principal,
@@ -176,6 +188,7 @@ export class MeasureActsController {
   @Permission('read', 'Breach')
   @Audited('breach.list', { resource: 'breach' })
   @ApiOperation({ summary: 'The person’s recorded breaches, newest first' })
+  @ApiPageAnswer(BreachView)
   breaches(
     @AuditContext() audit: RequestAudit,
     @CurrentPrincipal() principal: Principal,
@@ -189,6 +202,7 @@ export class MeasureActsController {
   @Permission('record', 'Counselling')
   @Audited('counselling.create', { resource: 'counselling' })
   @ApiOperation({ summary: 'Record attendance at counselling under a counselling measure' })
+  @ApiAnswer(CounsellingView)
   counselling(
     @AuditContext() audit: RequestAudit,
     @CurrentPrincipal() principal: Principal,
@@ -204,6 +218,7 @@ export class MeasureActsController {
   @ApiIfMatch()
   @ApiOperation({ summary: 'Correct a counselling attendance (If-Match: its version)' })
   @VersionedETag()
+  @ApiAnswer(CounsellingView)
   async correctCounselling(
     @AuditContext() audit: RequestAudit,
     @CurrentPrincipal() principal: Principal,
@@ -220,6 +235,7 @@ export class MeasureActsController {
   @Permission('read', 'Counselling')
   @Audited('counselling.list', { resource: 'counselling' })
   @ApiOperation({ summary: 'The person’s counselling attendance, newest first' })
+  @ApiPageAnswer(CounsellingView)
   counsellingList(
     @AuditContext() audit: RequestAudit,
     @CurrentPrincipal() principal: Principal,

@@ -14,8 +14,8 @@ import { CurrentPrincipal, Permission, type Principal, RequiresReason } from '@a
 import { Audited, AuditContext, type RequestAudit } from '@app/audit';
 import { CreatePersonDto, LookupQuery, PersonQuery, UpdatePersonDto } from '../dto/person.dto';
 import { PersonListItem, PersonView } from '../person.views';
-import { PersonLookup } from '../access/person-lookup';
-import { type HistoryItem, PersonReadModel } from '../access/person-read-model';
+import { LookupAnswer, PersonLookup } from '../access/person-lookup';
+import { HistoryItem, PersonReadModel } from '../access/person-read-model';
 import { PersonSearch } from '../access/person-search';
 import { PersonsService } from '../persons.service';
 
@@ -60,10 +60,8 @@ export class PersonsController {
   @Permission('lookup', 'PersonLookup')
   @Audited('person.lookup', { resource: 'person', flagged: true })
   @ApiOperation({ summary: 'Cross-region lookup: registered or not, and the active measures only' })
-  lookup(
-    @AuditContext() audit: RequestAudit,
-    @Query() query: LookupQuery,
-  ): Promise<{ registered: boolean; activeMeasures: string[]; banPlacesWithMinors: boolean }> {
+  @ApiAnswer(LookupAnswer)
+  lookup(@AuditContext() audit: RequestAudit, @Query() query: LookupQuery): Promise<LookupAnswer> {
     return this.lookups.lookup(audit, query.jmbg);
   }
 
@@ -104,6 +102,7 @@ export class PersonsController {
   @Permission('read', 'PersonHistory')
   @Audited('person.history', { resource: 'person' })
   @ApiOperation({ summary: 'Every change to the person and its parts, newest first' })
+  @ApiPageAnswer(HistoryItem)
   history(
     @AuditContext() audit: RequestAudit,
     @CurrentPrincipal() principal: Principal,

@@ -1,7 +1,7 @@
 import { Controller, Get, Header, Param, Post, Req, Res } from '@nestjs/common';
 import { ApiConsumes, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { ApiAnswer, ApiPageAnswer, type Page, ReadsOwnBody, readUpload, UUID_PARAM } from '@app/common';
+import { ApiAnswer, ApiFileAnswer, ApiPageAnswer, type Page, ReadsOwnBody, readUpload, UUID_PARAM } from '@app/common';
 import { CurrentPrincipal, Permission, type Principal, RequiresReason } from '@app/authz';
 import { Audited, AuditContext, type RequestAudit } from '@app/audit';
 import { PhotoView, PhotosService } from '../photos.service';
@@ -47,6 +47,7 @@ export class PhotosController {
   @Header('Cache-Control', 'no-store')
   @ApiProduces('image/jpeg', 'image/png')
   @ApiOperation({ summary: 'The image, with its content type; never cached' })
+  @ApiFileAnswer(['image/jpeg', 'image/png'], 'The image')
   async image(
     @AuditContext() audit: RequestAudit,
     @CurrentPrincipal() principal: Principal,

@@ -4,6 +4,7 @@ import {
   ApiAnswer,
   ApiIfMatch,
   ApiListAnswer,
+  ApiPageAnswer,
   IfMatchVersion,
   type Page,
   UUID_PARAM,
@@ -22,11 +23,13 @@ import {
   UpdateUiksOfficeDto,
 } from '../dto/reference.dto';
 import { CreatePlaceDto, PlaceQuery, UpdatePlaceDto } from '../dto/place.dto';
-import { PlacesService, type PlaceView } from '../places.service';
+import { PlacesService, PlaceView } from '../places.service';
 import {
   CounsellingInstitutionView,
-  type OffenceView,
-  type ReferenceHistoryItem,
+  MeasureTypeView,
+  OffenceView,
+  PoliceAdministrationView,
+  ReferenceHistoryItem,
   type ReferenceList,
   ReferenceService,
   UiksOfficeView,
@@ -44,6 +47,7 @@ export class ReferenceController {
   @Permission('read', 'Reference')
   @Audited('reference.read', { resource: 'police_administration' })
   @ApiOperation({ summary: 'The 27 police administrations' })
+  @ApiListAnswer(PoliceAdministrationView)
   policeAdministrations(@AuditContext() audit: RequestAudit): Promise<ReferenceList<{ code: string; name: string }>> {
     return this.reference.policeAdministrations(audit);
   }
@@ -141,6 +145,7 @@ export class ReferenceController {
   @Permission('read', 'Reference')
   @Audited('reference.read', { resource: 'offence' })
   @ApiOperation({ summary: 'Offences of the Criminal Code covered by the law (the catalogue convictions must use)' })
+  @ApiListAnswer(OffenceView)
   offences(@AuditContext() audit: RequestAudit): Promise<ReferenceList<OffenceView>> {
     return this.reference.offences(audit);
   }
@@ -153,6 +158,7 @@ export class ReferenceController {
   @ApiResponse({ status: 201, description: 'The offence (ETag: its version)' })
   @ApiResponse({ status: 409, description: 'The article is in the catalogue' })
   @VersionedETag()
+  @ApiAnswer(OffenceView)
   createOffence(@AuditContext() audit: RequestAudit, @Body() body: CreateOffenceDto): Promise<OffenceView> {
     return this.reference.createOffence(audit, body);
   }
@@ -166,6 +172,7 @@ export class ReferenceController {
   @ApiOperation({ summary: 'Change an offence: title, paragraphs, juvenileOnly (admins; If-Match)' })
   @ApiResponse({ status: 200, description: 'The offence, changed (ETag: its version)' })
   @VersionedETag()
+  @ApiAnswer(OffenceView)
   updateOffence(
     @AuditContext() audit: RequestAudit,
     @Param('article') article: string,
@@ -182,6 +189,7 @@ export class ReferenceController {
     summary:
       'Places where minors gather (kindergartens, schools, playgrounds, sports clubs), by name; filter by kind or active (readers of the register, admins)',
   })
+  @ApiPageAnswer(PlaceView)
   listPlaces(@AuditContext() audit: RequestAudit, @Query() query: PlaceQuery): Promise<Page<PlaceView>> {
     return this.places.list(audit, query);
   }
@@ -195,6 +203,7 @@ export class ReferenceController {
   @ApiResponse({ status: 400, description: 'Malformed: an unknown kind, coordinates out of range, a missing name' })
   @ApiResponse({ status: 409, description: 'A place with that external id exists' })
   @VersionedETag()
+  @ApiAnswer(PlaceView)
   createPlace(@AuditContext() audit: RequestAudit, @Body() body: CreatePlaceDto): Promise<PlaceView> {
     return this.places.create(audit, body);
   }
@@ -207,6 +216,7 @@ export class ReferenceController {
   @ApiOperation({ summary: 'Change a place: kind, name, address, coordinates, active (admins; If-Match)' })
   @ApiResponse({ status: 200, description: 'The place, changed (ETag: its version)' })
   @VersionedETag()
+  @ApiAnswer(PlaceView)
   updatePlace(
     @AuditContext() audit: RequestAudit,
     @Param('id', UUID_PARAM) id: string,
@@ -223,6 +233,7 @@ export class ReferenceController {
     summary:
       'The changes of the UIKS offices, counselling institutions, offence catalogue or places, newest first (admins)',
   })
+  @ApiPageAnswer(ReferenceHistoryItem)
   history(
     @AuditContext() audit: RequestAudit,
     @Query() query: ReferenceHistoryQuery,
@@ -234,6 +245,7 @@ export class ReferenceController {
   @Permission('read', 'Reference')
   @Audited('reference.read', { resource: 'measure_type' })
   @ApiOperation({ summary: 'The five special measures' })
+  @ApiListAnswer(MeasureTypeView)
   measureTypes(@AuditContext() audit: RequestAudit): Promise<ReferenceList<(typeof MEASURE_TYPES)[number]>> {
     return this.reference.measureTypes(audit);
   }
