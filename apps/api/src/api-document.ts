@@ -17,6 +17,7 @@ import {
   type ApiAnswerDeclaration,
   type AppConfig,
   buildProblem,
+  codeForStatus,
   loadConfig,
   PROBLEM_CODES,
   PROBLEM_CONTENT_TYPE,
@@ -297,9 +298,14 @@ const NEXT_CURSOR: SchemaObject = {
 
 function addProblemAnswers(operation: OperationObject, path: string, codes: readonly ProblemCode[]): void {
   const byStatus = new Map<number, ProblemCode[]>();
-  for (const code of codes) {
+  const add = (code: ProblemCode) => {
     const { status } = problemKind(code);
-    byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
+    if (!byStatus.get(status)?.includes(code)) byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
+  };
+  codes.forEach(add);
+  // A refusal a route declares itself (the readiness check's 503) is a problem too, whatever a library said.
+  for (const status of Object.keys(operation.responses)) {
+    if (/^[45]\d\d$/.test(status)) add(codeForStatus(Number(status)));
   }
   for (const [status, statusCodes] of byStatus) {
     const declared = operation.responses[String(status)] as ResponseObject | undefined;
@@ -315,10 +321,11 @@ function addProblemAnswers(operation: OperationObject, path: string, codes: read
       },
     };
     const types = statusCodes.map((code) => `\`${code}\``).join(', ');
+    // The declaration's own words, its first paragraph: not what a library appended.
+    const own = declared?.description?.split('\n\n')[0];
     operation.responses[String(status)] = {
-      ...declared,
-      description: declared?.description ? `${declared.description} (${types})` : `Problem: ${types}`,
-      content: { ...content, ...declared?.content },
+      description: own ? `${own} (${types})` : `Problem: ${types}`,
+      content,
     };
   }
 }

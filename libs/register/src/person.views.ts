@@ -41,7 +41,7 @@ export class PersonView {
   @ApiProperty({ type: String, nullable: true, example: 'Jovan' })
   parentNames!: string | null;
 
-  @ApiProperty({ type: String, nullable: true, description: 'Serbian citizens: 13 digits', example: '0101990710006' })
+  @ApiProperty({ type: String, nullable: true, description: 'Serbian citizens: 13 digits', example: '0101990360007' })
   jmbg!: string | null;
 
   @ApiProperty({ type: () => IdentityDocumentView, nullable: true, description: 'Foreign nationals without a JMBG' })
