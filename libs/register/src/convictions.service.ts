@@ -96,7 +96,7 @@ export class ConvictionView {
 
 /** A conviction as shown, with the legal consequences the law attaches to it. */
 export function toConvictionView(conviction: Conviction, employmentBanYears: number): ConvictionView {
-  // Prison time does not count: the ban runs from release (DOMAIN.md, consequences of conviction).
+  // Prison time does not count: the ban runs from release (README, "The domain": consequences of a conviction).
   const release = releaseOf(conviction);
   const banUntil = release ? addYears(release, employmentBanYears) : null;
   return {

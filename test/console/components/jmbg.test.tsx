@@ -4,7 +4,7 @@ import { checkJmbg, jmbgCheckDigit } from '../../../apps/console/src/jmbg';
 import { EMPTY_PERSONAL, PersonalForm } from '../../../apps/console/src/views/personal-form';
 
 describe('JMBG', () => {
-  it('accepts the valid examples of DOMAIN.md', () => {
+  it('accepts valid JMBGs (the examples of the README)', () => {
     for (const jmbg of ['0101900350008', '0101990360007', '0101000805018']) expect(checkJmbg(jmbg)).toBeNull();
   });
 
