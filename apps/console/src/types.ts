@@ -59,3 +59,21 @@ export type Acknowledgement = Schemas['AcknowledgementView'];
 export type CheckIn = Schemas['CheckInView'];
 export type CounsellingInstitution = Schemas['CounsellingInstitutionView'];
 export type UiksOffice = Schemas['UiksOfficeView'];
+
+/** Accounts and the changes a second admin confirms (`/users`). */
+export type User = Schemas['UserView'];
+export type RoleChange = Schemas['RoleChangeView'];
+
+/** The cross-region lookup: registered or not, the active measures, nothing else. */
+export type LookupAnswer = Schemas['LookupAnswer'];
+
+/** Employer vetting: the answer to a request, and the auditors' daily volume. */
+export type VettingAnswer = Schemas['VettingAnswer'];
+export type VettingVolumeItem = Schemas['VettingVolumeItem'];
+
+export type HistoryItem = Schemas['HistoryItem'];
+export type InboxItem = Schemas['InboxItemView'];
+export type Breach = Schemas['BreachView'];
+export type Notification = Schemas['NotificationView'];
+export type AddressCheckDue = Schemas['AddressCheckDueItem'];
+export type DisclosureListItem = Schemas['DisclosureListItem'];
