@@ -16,7 +16,10 @@ interface Operation {
 interface Document {
   servers: { url: string }[];
   paths: Record<string, Record<string, Operation>>;
-  components: { schemas: Record<string, { properties: Record<string, { enum?: string[] }> }> };
+  components: {
+    schemas: Record<string, { properties: Record<string, { enum?: string[] }> }>;
+    examples: Record<string, { value: { type: string; status: number } }>;
+  };
 }
 
 const CHECKED_IN = path.resolve('apps/api/openapi.json');
@@ -87,9 +90,10 @@ describe('the served OpenAPI document', () => {
           continue;
         }
         expect(content.schema).toEqual({ $ref: '#/components/schemas/Problem' });
-        const examples = Object.values(content.examples ?? {}) as { value: { type: string; status: number } }[];
-        if (examples.length === 0) wrong.push(`${name} ${status}: no example`);
-        for (const { value } of examples) {
+        const refs = Object.values(content.examples ?? {}) as { $ref: string }[];
+        if (refs.length === 0) wrong.push(`${name} ${status}: no example`);
+        for (const { $ref } of refs) {
+          const value = served.components.examples[$ref.replace('#/components/examples/', '')]?.value ?? {};
           if (value.status !== Number(status) || !problemTypes?.includes(value.type)) {
             wrong.push(`${name} ${status}: example ${value.type} ${value.status}`);
           }

@@ -87,6 +87,13 @@ export function buildApiDocument(app: INestApplication): OpenAPIObject {
   document.components = {
     ...document.components,
     schemas: { ...document.components?.schemas, Problem: PROBLEM_SCHEMA, FieldError: FIELD_ERROR_SCHEMA },
+    // One example of each problem, referred to by every operation that may answer it.
+    examples: Object.fromEntries(
+      PROBLEM_CODES.map((code) => [
+        code,
+        { summary: problemKind(code).title, value: buildProblem(code, PROBLEM_DETAILS[code], '/api/v1/persons/…') },
+      ]),
+    ),
   };
   for (const [path, item] of Object.entries(document.paths)) {
     for (const verb of VERBS) {
@@ -97,6 +104,11 @@ export function buildApiDocument(app: INestApplication): OpenAPIObject {
       if (!handler || !controller) throw new Error(`No handler for ${verb.toUpperCase()} ${path}`);
       completeOperation(operation, verb, path, controller, handler.method);
     }
+  }
+  // Only the problems some operation may answer.
+  const paths = JSON.stringify(document.paths);
+  for (const code of PROBLEM_CODES) {
+    if (!paths.includes(`"#/components/examples/${code}"`)) delete document.components.examples?.[code];
   }
   return document;
 }
@@ -247,7 +259,7 @@ function completeOperation(operation: OperationObject, verb: Verb, path: string,
   if (hasBody) codes.push('payload_too_large', 'unsupported_media_type');
   if (verb === 'post' && !isPublic) codes.push('idempotency_mismatch');
   codes.push('rate_limited');
-  addProblemAnswers(operation, path, codes);
+  addProblemAnswers(operation, codes);
 }
 
 /** The view's schema at the route's success status (or the statuses it declares). */
@@ -296,7 +308,7 @@ const NEXT_CURSOR: SchemaObject = {
   example: 'eyJrIjpbIjIwMjYtMDEtMTUiXX0',
 };
 
-function addProblemAnswers(operation: OperationObject, path: string, codes: readonly ProblemCode[]): void {
+function addProblemAnswers(operation: OperationObject, codes: readonly ProblemCode[]): void {
   const byStatus = new Map<number, ProblemCode[]>();
   const add = (code: ProblemCode) => {
     const { status } = problemKind(code);
@@ -312,12 +324,7 @@ function addProblemAnswers(operation: OperationObject, path: string, codes: read
     const content = {
       [PROBLEM_CONTENT_TYPE]: {
         schema: { $ref: '#/components/schemas/Problem' },
-        examples: Object.fromEntries(
-          statusCodes.map((code) => [
-            code,
-            { summary: problemKind(code).title, value: buildProblem(code, PROBLEM_DETAILS[code], path) },
-          ]),
-        ),
+        examples: Object.fromEntries(statusCodes.map((code) => [code, { $ref: `#/components/examples/${code}` }])),
       },
     };
     const types = statusCodes.map((code) => `\`${code}\``).join(', ');
