@@ -12,6 +12,8 @@ export default tseslint.config(
       'bench/results/',
       'bench/.work/',
       'test/console/artifacts/',
+      // Generated from the served OpenAPI document (npm run openapi:write).
+      'apps/console/src/api/schema.d.ts',
     ],
   },
   js.configs.recommended,

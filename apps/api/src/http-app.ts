@@ -1,10 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import multipart from '@fastify/multipart';
-import { type DynamicModule, RequestMethod } from '@nestjs/common';
+import type { DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Logger, PinoLogger } from 'nestjs-pino';
 import helmet from 'helmet';
@@ -37,9 +36,8 @@ import {
   openRequestAudit,
 } from '@app/audit';
 import { ApiModule } from './api.module';
+import { API_PREFIX, serveApiDocument, useApiPrefix } from './api-document';
 import { serveConsole } from './console-static';
-
-export const API_PREFIX = 'api/v1';
 
 /**
  * Builds the HTTP application without listening: the production entry, the
@@ -113,15 +111,8 @@ export async function createApiApp(
 
   await serveConsole(app);
 
-  app.setGlobalPrefix(API_PREFIX, {
-    exclude: [
-      { path: 'health/live', method: RequestMethod.GET },
-      { path: 'health/ready', method: RequestMethod.GET },
-      { path: 'metrics', method: RequestMethod.GET },
-      { path: '.well-known/jwks.json', method: RequestMethod.GET },
-    ],
-  });
-  if (config.http.docsEnabled) setUpApiDocs(app);
+  useApiPrefix(app);
+  if (config.http.docsEnabled) serveApiDocument(app);
   return app;
 }
 
@@ -354,20 +345,4 @@ function routerRefusalHandler(
       if (!reply.sent) sendProblem(request, reply, failure);
     });
   };
-}
-
-function setUpApiDocs(app: NestFastifyApplication): void {
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Special register (posebna evidencija)')
-      .setDescription(
-        'Register of persons convicted of sexual offences against minors (Law on Special Measures, 2013). ' +
-          'Errors are RFC 9457 problem details with type urn:register:problem:<code>.',
-      )
-      .setVersion('1')
-      .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
-      .build(),
-  );
-  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json', useGlobalPrefix: false });
 }

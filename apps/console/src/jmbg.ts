@@ -1,4 +1,4 @@
-/** JMBG checks as DOMAIN.md states them, for feedback while typing (the server checks again). */
+/** JMBG checks as the README states them ("The domain"), for feedback while typing (the server checks again). */
 
 export type JmbgProblem = 'format' | 'date' | 'checksum' | 'dateOfBirth' | 'sex';
 

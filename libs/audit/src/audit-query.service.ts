@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { ApiProperty } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Readable } from 'node:stream';
 import { DataSource } from 'typeorm';
@@ -9,32 +10,88 @@ import type { RequestAudit } from './request-audit';
 import { isReviewSql, signedReview } from './reviews';
 import { UsageQuotas } from './usage-quotas';
 
-export interface AuditEventView {
-  seq: number;
-  id: string;
-  at: string;
-  actor: {
-    userId: string | null;
-    username: string | null;
-    role: string | null;
-    organisation: string | null;
-    region: string | null;
-  };
-  action: string;
-  resource: { type: string | null; id: string | null };
-  subjectPersonIds: string[];
-  reason: string | null;
-  outcome: string;
-  httpStatus: number | null;
-  resultCount: number | null;
-  query: Record<string, unknown> | null;
-  requestId: string | null;
-  ip: string | null;
-  userAgent: string | null;
-  recipient: string | null;
-  details: Record<string, unknown> | null;
-  flagged: boolean;
-  reviewed: boolean;
+export class AuditActorView {
+  @ApiProperty({ type: String, format: 'uuid', nullable: true, example: '5d6e7f80-1a2b-4c3d-8e4f-9a0b1c2d3e4f' })
+  userId!: string | null;
+
+  @ApiProperty({ type: String, nullable: true, example: 'm.jovanovic' })
+  username!: string | null;
+
+  @ApiProperty({ type: String, nullable: true, example: 'police_officer' })
+  role!: string | null;
+
+  @ApiProperty({ type: String, nullable: true, example: 'MUP' })
+  organisation!: string | null;
+
+  @ApiProperty({ type: String, nullable: true, example: 'PU-NIS' })
+  region!: string | null;
+}
+
+export class AuditResourceView {
+  @ApiProperty({ type: String, nullable: true, example: 'person' })
+  type!: string | null;
+
+  @ApiProperty({ type: String, nullable: true, example: '7a4e2c1b-9d8f-4e3a-b2c1-0f9e8d7c6b5a' })
+  id!: string | null;
+}
+
+export class AuditEventView {
+  @ApiProperty({ example: 1042 })
+  seq!: number;
+
+  @ApiProperty({ format: 'uuid', example: 'c2f1a7d4-5b3e-4f6a-8d9c-1e2f3a4b5c6d' })
+  id!: string;
+
+  @ApiProperty({ format: 'date-time', example: '2026-02-23T09:15:00.000Z' })
+  at!: string;
+
+  @ApiProperty({ type: () => AuditActorView })
+  actor!: AuditActorView;
+
+  @ApiProperty({ example: 'person.read' })
+  action!: string;
+
+  @ApiProperty({ type: () => AuditResourceView })
+  resource!: AuditResourceView;
+
+  @ApiProperty({ type: [String], example: ['7a4e2c1b-9d8f-4e3a-b2c1-0f9e8d7c6b5a'] })
+  subjectPersonIds!: string[];
+
+  @ApiProperty({ type: String, nullable: true, example: 'KU-123/2026' })
+  reason!: string | null;
+
+  @ApiProperty({ enum: ['allowed', 'denied', 'error'], example: 'allowed' })
+  outcome!: string;
+
+  @ApiProperty({ type: Number, nullable: true, example: 200 })
+  httpStatus!: number | null;
+
+  @ApiProperty({ type: Number, nullable: true, example: null })
+  resultCount!: number | null;
+
+  @ApiProperty({ type: 'object', additionalProperties: true, nullable: true, example: null })
+  query!: Record<string, unknown> | null;
+
+  @ApiProperty({ type: String, nullable: true, example: 'b6f1d2c3-4e5f-4a6b-8c7d-9e0f1a2b3c4d' })
+  requestId!: string | null;
+
+  @ApiProperty({ type: String, nullable: true, example: '10.0.4.17' })
+  ip!: string | null;
+
+  @ApiProperty({ type: String, nullable: true, example: 'Mozilla/5.0' })
+  userAgent!: string | null;
+
+  @ApiProperty({ type: String, nullable: true, example: null })
+  recipient!: string | null;
+
+  @ApiProperty({ type: 'object', additionalProperties: true, nullable: true, example: null })
+  details!: Record<string, unknown> | null;
+
+  @ApiProperty({ example: false })
+  flagged!: boolean;
+
+  @ApiProperty({ example: false })
+  reviewed!: boolean;
 }
 
 export interface AuditFilter {
@@ -52,12 +109,29 @@ export interface AuditFilter {
   cursor?: string;
 }
 
-export interface ReviewView {
-  id: string;
-  eventId: string;
-  at: string;
-  reviewer: { userId: string; username: string };
-  note: string;
+export class ReviewerView {
+  @ApiProperty({ format: 'uuid', example: '5d6e7f80-1a2b-4c3d-8e4f-9a0b1c2d3e4f' })
+  userId!: string;
+
+  @ApiProperty({ example: 'a.nikolic' })
+  username!: string;
+}
+
+export class ReviewView {
+  @ApiProperty({ format: 'uuid', example: '0b9b7f0e-3c1d-4b8a-9f3e-6a1c2d3e4f50' })
+  id!: string;
+
+  @ApiProperty({ format: 'uuid', example: 'c2f1a7d4-5b3e-4f6a-8d9c-1e2f3a4b5c6d' })
+  eventId!: string;
+
+  @ApiProperty({ format: 'date-time', example: '2026-02-24T08:00:00.000Z' })
+  at!: string;
+
+  @ApiProperty({ type: () => ReviewerView })
+  reviewer!: ReviewerView;
+
+  @ApiProperty({ example: 'Lookup justified by case KU-123/2026.' })
+  note!: string;
 }
 
 interface EventRow {

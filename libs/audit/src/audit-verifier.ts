@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
+import { ApiProperty } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '@app/common';
@@ -20,27 +21,52 @@ import {
   seqsHashSql,
 } from './seals';
 
-export type VerifyProblem =
-  'altered' | 'deleted' | 'inserted' | 'reordered' | 'seal_chain' | 'signature' | 'unsealed' | 'truncated';
+export const VERIFY_PROBLEMS = [
+  'altered',
+  'deleted',
+  'inserted',
+  'reordered',
+  'seal_chain',
+  'signature',
+  'unsealed',
+  'truncated',
+] as const;
+export type VerifyProblem = (typeof VERIFY_PROBLEMS)[number];
 
 /** One damage or forgery: where in the log (the event's number, the seal's) and what. */
-export interface VerifyFinding {
-  problem: VerifyProblem;
-  seq: number | null;
-  sealNo: number | null;
+export class VerifyFinding {
+  @ApiProperty({ enum: VERIFY_PROBLEMS, example: 'altered' })
+  problem!: VerifyProblem;
+
+  @ApiProperty({ type: Number, nullable: true, example: 1042 })
+  seq!: number | null;
+
+  @ApiProperty({ type: Number, nullable: true, example: 12 })
+  sealNo!: number | null;
 }
 
-export interface VerifyResult {
-  ok: boolean;
+export class VerifyResult {
+  @ApiProperty({ example: true })
+  ok!: boolean;
+
   /** The events of the seals checked before the first finding. */
-  checkedEvents: number;
+  @ApiProperty({ example: 1040 })
+  checkedEvents!: number;
+
   /** The number of the last seal checked before the first finding (0: none). */
-  sealedThrough: number;
+  @ApiProperty({ example: 12 })
+  sealedThrough!: number;
+
   /** The first finding's event and problem. */
-  firstBadSeq: number | null;
-  problem: VerifyProblem | null;
+  @ApiProperty({ type: Number, nullable: true, example: null })
+  firstBadSeq!: number | null;
+
+  @ApiProperty({ enum: VERIFY_PROBLEMS, nullable: true, example: null })
+  problem!: VerifyProblem | null;
+
   /** Every finding, in the order of the log (at most MAX_FINDINGS). */
-  findings: VerifyFinding[];
+  @ApiProperty({ type: () => [VerifyFinding], example: [] })
+  findings!: VerifyFinding[];
 }
 
 interface Finding {

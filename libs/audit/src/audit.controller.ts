@@ -1,17 +1,27 @@
 import { Body, Controller, Get, Header, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { DomainError, lowerBound, type Page, upperBound, UUID_PARAM } from '@app/common';
+import {
+  ApiAnswer,
+  ApiFileAnswer,
+  ApiPageAnswer,
+  DomainError,
+  JsonWebKeySet,
+  lowerBound,
+  type Page,
+  upperBound,
+  UUID_PARAM,
+} from '@app/common';
 import { Permission } from '@app/authz';
 import { Audited, AuditContext } from './audited';
 import { AuditKeys } from './audit-keys';
 import { AuditLog } from './audit-log';
-import { type AuditEventView, AuditQueryService, type ReviewView } from './audit-query.service';
+import { AuditEventView, AuditQueryService, ReviewView } from './audit-query.service';
 import { AuditSealer } from './audit-sealer';
-import { AuditVerifier, type VerifyResult } from './audit-verifier';
+import { AuditVerifier, VerifyResult } from './audit-verifier';
 import { AuditEventQuery, ExportQuery, ReviewDto, VerifyDto } from './audit.dto';
 import type { RequestAudit } from './request-audit';
-import type { Checkpoint } from './seals';
+import { Checkpoint } from './seals';
 
 function interval(from: string | undefined, to: string | undefined): { from?: Date; to?: Date } {
   const start = from ? lowerBound(from) : undefined;
@@ -40,6 +50,7 @@ export class AuditController {
   @Permission('read', 'AuditEvent')
   @Audited('audit.search', { resource: 'audit_event' })
   @ApiOperation({ summary: 'Search the audit log, newest first' })
+  @ApiPageAnswer(AuditEventView)
   search(@AuditContext() audit: RequestAudit, @Query() query: AuditEventQuery): Promise<Page<AuditEventView>> {
     const { from, to, ...filter } = query;
     return this.query.search(audit, { ...filter, ...interval(from, to) });
@@ -50,6 +61,7 @@ export class AuditController {
   @Audited('audit.review', { resource: 'audit_event' })
   @HttpCode(201)
   @ApiOperation({ summary: 'Record a review of an event (append-only)' })
+  @ApiAnswer(ReviewView)
   review(
     @AuditContext() audit: RequestAudit,
     @Param('id', UUID_PARAM) id: string,
@@ -62,6 +74,7 @@ export class AuditController {
   @Permission('verify', 'AuditEvent')
   @Audited('audit.verify', { resource: 'audit_log' })
   @ApiOperation({ summary: 'Recompute every seal and review signature; name every damage and forgery' })
+  @ApiAnswer(VerifyResult)
   verify(@AuditContext() audit: RequestAudit): Promise<VerifyResult> {
     return this.verifier.verifyRecorded(audit);
   }
@@ -71,6 +84,7 @@ export class AuditController {
   @Audited('audit.verify', { resource: 'audit_log' })
   @HttpCode(200)
   @ApiOperation({ summary: 'Verify, also against a checkpoint kept outside' })
+  @ApiAnswer(VerifyResult)
   verifyCheckpoint(@AuditContext() audit: RequestAudit, @Body() body: VerifyDto): Promise<VerifyResult> {
     return this.verifier.verifyRecorded(audit, body.checkpoint);
   }
@@ -79,6 +93,7 @@ export class AuditController {
   @Permission('read', 'AuditEvent')
   @Audited('audit.checkpoint', { resource: 'audit_log' })
   @ApiOperation({ summary: 'A signed statement of the sealed log’s head' })
+  @ApiAnswer(Checkpoint)
   async checkpoint(@AuditContext() audit: RequestAudit): Promise<Checkpoint> {
     const checkpoint = await this.log.transaction(audit, (manager) => this.sealer.latestCheckpoint(manager));
     if (!checkpoint) throw DomainError.notFound('Nothing has been sealed yet.');
@@ -89,6 +104,7 @@ export class AuditController {
   @Permission('read', 'AuditEvent')
   @Audited('audit.keys', { resource: 'audit_log' })
   @ApiOperation({ summary: 'The public keys that verify seals and checkpoints (Ed25519)' })
+  @ApiAnswer(JsonWebKeySet)
   async sealingKeys(@AuditContext() audit: RequestAudit): Promise<{ keys: Record<string, unknown>[] }> {
     return this.log.transaction(audit, async () => ({ keys: this.keys.publicKeys() }));
   }
@@ -99,6 +115,7 @@ export class AuditController {
   @Header('Cache-Control', 'no-store')
   @ApiProduces('application/x-ndjson')
   @ApiOperation({ summary: 'Events in a period as JSON Lines, for the supervisory authority (a disclosure)' })
+  @ApiFileAnswer(['application/x-ndjson'], 'The events, one JSON object a line')
   async export(
     @AuditContext() audit: RequestAudit,
     @Query() query: ExportQuery,

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { ApiProperty } from '@nestjs/swagger';
 import type { AuditKeys } from './audit-keys';
 import { canonicalJson } from './canonical';
 
@@ -116,13 +117,33 @@ export function sealDamage(seal: SealHead, keys: AuditKeys): 'seal_chain' | 'sig
 }
 
 /** A signed statement of the sealed log's head, meant to be kept outside the database. */
-export interface Checkpoint {
-  sealedThrough: number;
-  treeSize: number;
-  root: string;
-  signedAt: string;
-  keyId: string;
-  signature: string;
+export class Checkpoint {
+  @ApiProperty({ description: 'The last event sealed', example: 1040 })
+  sealedThrough!: number;
+
+  @ApiProperty({ description: 'Seals in the Merkle tree', example: 12 })
+  treeSize!: number;
+
+  @ApiProperty({
+    description: 'The Merkle root (hex)',
+    example: '3f2a9c0e7b1d4e5f6a7b8c9d0e1f2a3b4c5d6e7f8a9b0c1d2e3f4a5b6c7d8e9f',
+  })
+  root!: string;
+
+  @ApiProperty({ format: 'date-time', example: '2026-02-24T00:00:05.000Z' })
+  signedAt!: string;
+
+  @ApiProperty({
+    description: 'SHA-256 of the public key, base64url',
+    example: 'Zk9p2m7QeW4rT1yU8iO3pA6sD5fG0hJ2kL9zX4cV7bN',
+  })
+  keyId!: string;
+
+  @ApiProperty({
+    description: 'The Ed25519 signature of the canonical body',
+    example: 'kq3Xb0dCqg2yPqM1f5p7N9yW1rZlq4i8n0hV6sQ2E9t3gJ5c7o0B2d4F6h8j0l2n4p6r8t0v2x4z6B8D0F2H4A',
+  })
+  signature!: string;
 }
 
 export function checkpointBody(checkpoint: Omit<Checkpoint, 'signature'>): Buffer {

@@ -35,3 +35,4 @@ export * from './http/json-bounds';
 export * from './http/connections';
 export * from './http/request-target';
 export * from './documents/pdf';
+export * from './http/api-answers';

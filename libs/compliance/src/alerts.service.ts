@@ -1,36 +1,73 @@
 import { Injectable } from '@nestjs/common';
+import { ApiProperty } from '@nestjs/swagger';
 import type { EntityManager } from 'typeorm';
 import { DomainError, fromJsonRow, Keyset, type KeysetColumn, type Page, versionMismatch } from '@app/common';
 import { type Principal, RecordAccess } from '@app/authz';
 import { AuditLog, type RequestAudit } from '@app/audit';
 import type { AlertQuery } from './compliance.dto';
-import { Alert, type AlertKind, type AlertStatus } from './entities';
+import { Alert, ALERT_KINDS, ALERT_STATUSES, type AlertKind, type AlertStatus } from './entities';
 
 /** Whom an alert is about, by name: every list and page of alerts names the person. */
-export interface AlertPerson {
-  surname: string;
-  givenNames: string;
+export class AlertPerson {
+  @ApiProperty({ example: 'Petrović' })
+  surname!: string;
+
+  @ApiProperty({ example: 'Marko' })
+  givenNames!: string;
 }
 
-export interface AlertView {
-  id: string;
-  kind: AlertKind;
-  personId: string;
-  person: AlertPerson | null;
-  measureId: string | null;
-  sourceId: string;
-  dueDate: string;
-  policeAdministration: string | null;
+export class AlertView {
+  @ApiProperty({ format: 'uuid', example: 'c2f1a7d4-5b3e-4f6a-8d9c-1e2f3a4b5c6d' })
+  id!: string;
+
+  @ApiProperty({ enum: ALERT_KINDS, example: 'missed_check_in' })
+  kind!: AlertKind;
+
+  @ApiProperty({ format: 'uuid', example: '7a4e2c1b-9d8f-4e3a-b2c1-0f9e8d7c6b5a' })
+  personId!: string;
+
+  @ApiProperty({ type: () => AlertPerson, nullable: true })
+  person!: AlertPerson | null;
+
+  @ApiProperty({ type: String, format: 'uuid', nullable: true, example: '0b9b7f0e-3c1d-4b8a-9f3e-6a1c2d3e4f50' })
+  measureId!: string | null;
+
+  @ApiProperty({ format: 'uuid', example: '0b9b7f0e-3c1d-4b8a-9f3e-6a1c2d3e4f50' })
+  sourceId!: string;
+
+  @ApiProperty({ format: 'date', example: '2026-02-23' })
+  dueDate!: string;
+
+  @ApiProperty({ type: String, nullable: true, example: 'PU-NIS' })
+  policeAdministration!: string | null;
+
   /** The UIKS office it was raised for (its clerks work it), if any. */
-  office: string | null;
-  status: AlertStatus;
-  raisedAt: Date;
-  acknowledgedAt: Date | null;
-  acknowledgedBy: string | null;
-  resolvedAt: Date | null;
-  resolvedBy: string | null;
-  resolution: string | null;
-  version: number;
+  @ApiProperty({ type: String, nullable: true, example: null })
+  office!: string | null;
+
+  @ApiProperty({ enum: ALERT_STATUSES, example: 'open' })
+  status!: AlertStatus;
+
+  @ApiProperty({ example: '2026-02-24T06:00:00.000Z' })
+  raisedAt!: Date;
+
+  @ApiProperty({ type: Date, nullable: true, example: null })
+  acknowledgedAt!: Date | null;
+
+  @ApiProperty({ type: String, format: 'uuid', nullable: true, example: null })
+  acknowledgedBy!: string | null;
+
+  @ApiProperty({ type: Date, nullable: true, example: null })
+  resolvedAt!: Date | null;
+
+  @ApiProperty({ type: String, format: 'uuid', nullable: true, example: null })
+  resolvedBy!: string | null;
+
+  @ApiProperty({ type: String, nullable: true, example: null })
+  resolution!: string | null;
+
+  @ApiProperty({ example: 1 })
+  version!: number;
 }
 
 /** The name of the person a row (alert, reminder) is about, selected beside it from the register's published persons. */

@@ -1,10 +1,12 @@
 import { Injectable } from '@nestjs/common';
+import { ApiProperty } from '@nestjs/swagger';
 import type { EntityManager } from 'typeorm';
 import { AppConfig, Keyset, type KeysetColumn, type Page, positional } from '@app/common';
 import { type Principal, RecordAccess } from '@app/authz';
 import type { RequestAudit } from '@app/audit';
 import type { DueQuery, OverdueQuery } from './compliance.dto';
 import { dateRange, ListPages } from './list-pages';
+import { ListedPerson } from './listed-person';
 import { checkedInBetween, periodIndex, periodStart } from './schedule-sql';
 
 /** Whom a schedule is kept with: the police administration, a UIKS office, or a counselling institution. */
@@ -27,43 +29,51 @@ export const COMPLIANCE_STATUSES: readonly ComplianceStatus[] = [
   'non_compliant',
 ];
 
-export interface OverdueItem {
-  personId: string;
-  surname: string;
-  givenNames: string;
-  measureId: string;
-  /** The authority whose schedule is overdue. */
-  authority: ReportingAuthority;
+/** One reporting period of a measure: whose, to which authority, and when it is due. */
+export class ReportingPeriodItem extends ListedPerson {
+  @ApiProperty({ format: 'uuid', example: '0b9b7f0e-3c1d-4b8a-9f3e-6a1c2d3e4f50' })
+  measureId!: string;
+
+  /** The authority whose schedule it is. */
+  @ApiProperty({ enum: ['police', 'uiks', 'counselling'], example: 'police' })
+  authority!: ReportingAuthority;
+
   /** The UIKS office (null for the police). */
-  office: string | null;
-  dueDate: string;
-  daysOverdue: number;
+  @ApiProperty({ type: String, nullable: true, example: null })
+  office!: string | null;
+
+  @ApiProperty({ format: 'date', example: '2026-02-23' })
+  dueDate!: string;
+
   /** The measure's reportTo (police, UIKS); the administration responsible for the person (counselling). */
-  policeAdministration: string;
+  @ApiProperty({ example: 'PU-NIS' })
+  policeAdministration!: string;
 }
 
-export interface DueItem {
-  personId: string;
-  surname: string;
-  givenNames: string;
-  measureId: string;
-  /** The authority whose period it is. */
-  authority: ReportingAuthority;
-  /** The UIKS office (null for the police). */
-  office: string | null;
-  dueDate: string;
-  /** The measure's reportTo (police, UIKS); the administration responsible for the person (counselling). */
-  policeAdministration: string;
-  checkedIn: boolean;
+export class OverdueItem extends ReportingPeriodItem {
+  @ApiProperty({ example: 3 })
+  daysOverdue!: number;
+}
+
+export class DueItem extends ReportingPeriodItem {
+  @ApiProperty({ example: false })
+  checkedIn!: boolean;
 }
 
 /** A person under the ban on places with minors who lives or works near one (the nearest such pair). */
-export interface ComplianceView {
-  status: ComplianceStatus;
-  nextDueAt: Date | null;
-  lastCheckInAt: Date | null;
+export class ComplianceView {
+  @ApiProperty({ enum: [...COMPLIANCE_STATUSES], example: 'compliant' })
+  status!: ComplianceStatus;
+
+  @ApiProperty({ type: Date, nullable: true, example: '2026-03-02T23:00:00.000Z' })
+  nextDueAt!: Date | null;
+
+  @ApiProperty({ type: Date, nullable: true, example: '2026-02-23T09:15:00.000Z' })
+  lastCheckInAt!: Date | null;
+
   /** The person's referrals to the prosecutor awaiting their outcome (oldest first): why non_compliant. */
-  openReferralIds: string[];
+  @ApiProperty({ type: [String], example: [] })
+  openReferralIds!: string[];
 }
 
 /**

@@ -1,21 +1,37 @@
 import { Injectable } from '@nestjs/common';
+import { ApiProperty } from '@nestjs/swagger';
 import { DomainError, Keyset, type KeysetColumn, type Page } from '@app/common';
 import type { Principal } from '@app/authz';
 import { AuditLog, type RequestAudit } from '@app/audit';
 import type { InboxQuery } from './compliance.dto';
-import { type AlertPerson, personNameSql } from './alerts.service';
+import { AlertPerson, personNameSql } from './alerts.service';
 import { InboxItem } from './entities';
 
-export interface InboxItemView {
-  id: string;
-  alertId: string | null;
-  kind: string;
-  personId: string;
-  person: AlertPerson | null;
+export class InboxItemView {
+  @ApiProperty({ format: 'uuid', example: 'c2f1a7d4-5b3e-4f6a-8d9c-1e2f3a4b5c6d' })
+  id!: string;
+
+  @ApiProperty({ type: String, format: 'uuid', nullable: true, example: '0b9b7f0e-3c1d-4b8a-9f3e-6a1c2d3e4f50' })
+  alertId!: string | null;
+
+  @ApiProperty({ example: 'missed_check_in' })
+  kind!: string;
+
+  @ApiProperty({ format: 'uuid', example: '7a4e2c1b-9d8f-4e3a-b2c1-0f9e8d7c6b5a' })
+  personId!: string;
+
+  @ApiProperty({ type: () => AlertPerson, nullable: true })
+  person!: AlertPerson | null;
+
   /** The check-in's due date for `check_in_due`, the alert's otherwise. */
-  dueDate: string;
-  createdAt: Date;
-  readAt: Date | null;
+  @ApiProperty({ format: 'date', example: '2026-02-23' })
+  dueDate!: string;
+
+  @ApiProperty({ example: '2026-02-24T06:00:00.000Z' })
+  createdAt!: Date;
+
+  @ApiProperty({ type: Date, nullable: true, example: null })
+  readAt!: Date | null;
 }
 
 function toInboxView(item: InboxItem, person: AlertPerson | null): InboxItemView {

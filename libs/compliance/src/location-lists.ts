@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { ApiProperty } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AppConfig, DomainError, Keyset, type KeysetColumn, type Page, positional } from '@app/common';
@@ -6,28 +7,67 @@ import { type Principal, RecordAccess } from '@app/authz';
 import type { RequestAudit } from '@app/audit';
 import type { AddressChecksDueQuery, ProximityQuery, ReleaseQuery } from './compliance.dto';
 import { dateRange, ListPages } from './list-pages';
+import { ListedPerson } from './listed-person';
 
-export interface ReleaseItem {
-  personId: string;
-  surname: string;
-  givenNames: string;
-  convictionId: string;
+export class PlannedAddressView {
+  @ApiProperty({ enum: ['permanent', 'temporary'], example: 'permanent' })
+  kind!: string;
+
+  @ApiProperty({ example: 'Obrenovićeva 12' })
+  street!: string;
+
+  @ApiProperty({ example: 'Niš' })
+  city!: string;
+
+  @ApiProperty({ example: '18000' })
+  postalCode!: string;
+
+  @ApiProperty({ example: 'PU-NIS' })
+  policeAdministration!: string;
+}
+
+export class ReleaseMeasureView {
+  @ApiProperty({ format: 'uuid', example: '0b9b7f0e-3c1d-4b8a-9f3e-6a1c2d3e4f50' })
+  id!: string;
+
+  @ApiProperty({ example: 'periodic_reporting' })
+  type!: string;
+
+  @ApiProperty({ format: 'date', example: '2026-02-10' })
+  startsOn!: string;
+
+  @ApiProperty({ format: 'date', example: '2036-02-10' })
+  endsOn!: string;
+
+  @ApiProperty({ example: false })
+  acknowledged!: boolean;
+}
+
+export class ReleaseItem extends ListedPerson {
+  @ApiProperty({ format: 'uuid', example: 'c2f1a7d4-5b3e-4f6a-8d9c-1e2f3a4b5c6d' })
+  convictionId!: string;
+
   /** The actual release once recorded, else the expected one. */
-  releaseOn: string;
-  released: boolean;
-  facility: string | null;
+  @ApiProperty({ format: 'date', example: '2026-02-10' })
+  releaseOn!: string;
+
+  @ApiProperty({ example: false })
+  released!: boolean;
+
+  @ApiProperty({ type: String, nullable: true, example: 'KPZ Niš' })
+  facility!: string | null;
+
   /** Where the person is to live after release (the address in force; permanent first). */
-  plannedAddress: {
-    kind: string;
-    street: string;
-    city: string;
-    postalCode: string;
-    policeAdministration: string;
-  } | null;
+  @ApiProperty({ type: () => PlannedAddressView, nullable: true })
+  plannedAddress!: PlannedAddressView | null;
+
   /** The measures binding after release, and whether the person was told the duties of each. */
-  measures: { id: string; type: string; startsOn: string; endsOn: string; acknowledged: boolean }[];
+  @ApiProperty({ type: () => [ReleaseMeasureView] })
+  measures!: ReleaseMeasureView[];
+
   /** Every such measure acknowledged (and there is one). */
-  acknowledged: boolean;
+  @ApiProperty({ example: false })
+  acknowledged!: boolean;
 }
 
 /** A row of the release list, as SQL returns it. */
@@ -50,17 +90,43 @@ const BY_RELEASE: KeysetColumn[] = [
   { sql: 'l.conviction_id', kind: 'uuid' },
 ];
 
-export interface ProximityItem {
-  personId: string;
-  surname: string;
-  givenNames: string;
+export class ProximityLocationView {
+  @ApiProperty({ enum: ['permanent', 'temporary', 'workplace'], example: 'permanent' })
+  kind!: 'permanent' | 'temporary' | 'workplace';
+
+  @ApiProperty({ format: 'uuid', example: 'c2f1a7d4-5b3e-4f6a-8d9c-1e2f3a4b5c6d' })
+  id!: string;
+}
+
+export class ProximityPlaceView {
+  @ApiProperty({ format: 'uuid', example: '0b9b7f0e-3c1d-4b8a-9f3e-6a1c2d3e4f50' })
+  id!: string;
+
+  @ApiProperty({ example: 'school' })
+  kind!: string;
+
+  @ApiProperty({ example: 'OŠ „Vožd Karađorđe”' })
+  name!: string;
+
+  @ApiProperty({ example: 'Obrenovićeva 20, Niš' })
+  address!: string;
+}
+
+export class ProximityItem extends ListedPerson {
   /** Rounded to the metre. */
-  distanceMetres: number;
+  @ApiProperty({ example: 140 })
+  distanceMetres!: number;
+
   /** Which of the person's locations: the address's kind, or the current workplace. */
-  location: { kind: 'permanent' | 'temporary' | 'workplace'; id: string };
-  place: { id: string; kind: string; name: string; address: string };
+  @ApiProperty({ type: () => ProximityLocationView })
+  location!: ProximityLocationView;
+
+  @ApiProperty({ type: () => ProximityPlaceView })
+  place!: ProximityPlaceView;
+
   /** How many active places lie within the distance of any of the person's locations. */
-  placesWithin: number;
+  @ApiProperty({ example: 2 })
+  placesWithin!: number;
 }
 
 /** A row of the proximity list, as SQL returns it. */
@@ -85,24 +151,40 @@ const BY_DISTANCE: KeysetColumn[] = [
 ];
 
 /** An address due for a check: in force, not confirmed by a check for `olderThanDays` or more. */
-export interface AddressCheckDueItem {
-  personId: string;
-  surname: string;
-  givenNames: string;
-  address: {
-    id: string;
-    kind: string;
-    street: string;
-    city: string;
-    postalCode: string;
-    policeAdministration: string;
-    validFrom: string;
-  };
+/** An address due a check: the address as a release plans it, with its id and since when it holds. */
+export class DueAddressView extends PlannedAddressView {
+  @ApiProperty({ format: 'uuid', example: 'c2f1a7d4-5b3e-4f6a-8d9c-1e2f3a4b5c6d' })
+  id!: string;
+
+  @ApiProperty({ format: 'date', example: '2026-01-15' })
+  validFrom!: string;
+}
+
+export class LastAddressCheckView {
+  @ApiProperty({ format: 'uuid', example: '0b9b7f0e-3c1d-4b8a-9f3e-6a1c2d3e4f50' })
+  id!: string;
+
+  @ApiProperty({ example: '2026-01-20T18:30:00.000Z' })
+  checkedAt!: Date;
+
+  @ApiProperty({ example: 'absent' })
+  outcome!: string;
+}
+
+export class AddressCheckDueItem extends ListedPerson {
+  @ApiProperty({ type: () => DueAddressView })
+  address!: DueAddressView;
+
   /** The day of the last confirming check (Belgrade), else the address's validFrom. */
-  confirmedSince: string;
-  daysSinceConfirmed: number;
+  @ApiProperty({ format: 'date', example: '2026-01-15' })
+  confirmedSince!: string;
+
+  @ApiProperty({ example: 39 })
+  daysSinceConfirmed!: number;
+
   /** The address's latest check whatever its outcome (null: never checked). */
-  lastCheck: { id: string; checkedAt: Date; outcome: string } | null;
+  @ApiProperty({ type: () => LastAddressCheckView, nullable: true })
+  lastCheck!: LastAddressCheckView | null;
 }
 
 /** A row of the address-checks-due list, as SQL returns it. */

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { ApiProperty } from '@nestjs/swagger';
 import type { EntityManager } from 'typeorm';
 import { DomainError } from '@app/common';
 import { User } from './entities/user.entity';
@@ -8,8 +9,12 @@ import type { UserView } from './views';
 /** Who asks for a change of an account: an admin's account id, or null for an operator at the command line. */
 export type Requester = string | null;
 
-export interface TemporaryPassword {
-  temporaryPassword: string;
+export class TemporaryPassword {
+  @ApiProperty({
+    description: 'Shown once; the first sign-in with it must choose a new password',
+    example: 'kT9#vQ2m!xW4',
+  })
+  temporaryPassword!: string;
 }
 
 /** The administered attributes of an account, for before/after in the audit log (no secrets). */

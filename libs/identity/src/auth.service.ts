@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { ApiProperty, OmitType } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { affectedCount, AppConfig, DomainError } from '@app/common';
@@ -13,16 +14,35 @@ import { IdentitySecrets } from './secrets/identity-secrets';
 import { hashRefreshToken, Sessions } from './sessions';
 import { SignInAttempts } from './sign-in-attempts';
 import { AccessTokens } from './tokens/access-tokens';
-import { type TokenPair, toUserView, type UserView } from './views';
+import { type TokenPair, toUserView, UserView } from './views';
 
 /** Lifetime of the token a temporary password buys: enough to choose a new password. */
 const PASSWORD_CHANGE_TOKEN_SECONDS = 300;
 
-export interface MeView extends Omit<
-  UserView,
-  'createdAt' | 'updatedAt' | 'version' | 'active' | 'lockedUntil' | 'passwordMustChange'
-> {
-  permissions: unknown[];
+export class MeView extends OmitType(UserView, [
+  'createdAt',
+  'updatedAt',
+  'version',
+  'active',
+  'lockedUntil',
+  'passwordMustChange',
+] as const) {
+  @ApiProperty({
+    type: 'array',
+    items: {},
+    description: 'The rules of the role (CASL, packed): what the console may offer',
+    example: [['read', 'Person']],
+  })
+  permissions!: unknown[];
+}
+
+/** An authenticator being enrolled: the secret, shown once, and the URI a QR code carries. */
+export class MfaEnrolment {
+  @ApiProperty({ example: 'otpauth://totp/Posebna%20evidencija:m.jovanovic?secret=JBSWY3DPEHPK3PXP' })
+  otpauthUrl!: string;
+
+  @ApiProperty({ example: 'JBSWY3DPEHPK3PXP' })
+  secret!: string;
 }
 
 /** One answer for every failed sign-in, whatever the reason: nothing to tell accounts apart. */

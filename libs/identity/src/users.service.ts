@@ -20,7 +20,8 @@ import { PoliceAdministration } from './reference/police-administration.entity';
 import { UiksOffice } from './reference/uiks-office.entity';
 import { AccountChanges, type UserChanges } from './account-changes';
 
-export type { Requester, TemporaryPassword } from './account-writes';
+export type { Requester } from './account-writes';
+export { TemporaryPassword } from './account-writes';
 export type { UserChanges } from './account-changes';
 import { AccountWrites, administered, type Requester, type TemporaryPassword, userNotFound } from './account-writes';
 import { Sessions } from './sessions';

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { ApiProperty } from '@nestjs/swagger';
 import { createHash } from 'node:crypto';
 import { In, IsNull } from 'typeorm';
 import {
@@ -17,6 +18,7 @@ import { PersonAccess } from './access/person-access';
 import type { PersonScope } from './access/person-scope';
 import { AcknowledgementFieldsDto, type UpdateAcknowledgementDto } from './dto/acknowledgement.dto';
 import { Acknowledgement } from './entities/acknowledgement.entity';
+import { VoidableView } from './voidable.view';
 import { Measure } from './entities/measure.entity';
 
 /** The largest signed form accepted (a few scanned pages). */
@@ -29,18 +31,38 @@ export const ACKNOWLEDGEMENT_FORM = {
   maxBytes: MAX_FORM_BYTES,
 } as const;
 
-export interface AcknowledgementView {
-  id: string;
-  measureIds: string[];
-  explainedOn: string;
-  explainedBy: string;
-  form: { contentType: string; sha256: string; sizeBytes: number };
-  recordedBy: string;
-  createdAt: Date;
-  voidedAt: Date | null;
-  voidedBy: string | null;
-  voidReason: string | null;
-  version: number;
+export class SignedFormView {
+  @ApiProperty({ enum: ['application/pdf', 'image/jpeg', 'image/png'], example: 'application/pdf' })
+  contentType!: string;
+
+  @ApiProperty({ example: '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08' })
+  sha256!: string;
+
+  @ApiProperty({ example: 48213 })
+  sizeBytes!: number;
+}
+
+export class AcknowledgementView extends VoidableView {
+  @ApiProperty({ format: 'uuid', example: 'c2f1a7d4-5b3e-4f6a-8d9c-1e2f3a4b5c6d' })
+  id!: string;
+
+  @ApiProperty({ type: [String], example: ['0b9b7f0e-3c1d-4b8a-9f3e-6a1c2d3e4f50'] })
+  measureIds!: string[];
+
+  @ApiProperty({ format: 'date', example: '2026-02-10' })
+  explainedOn!: string;
+
+  @ApiProperty({ example: 'Jelena Ilić, KPZ Niš' })
+  explainedBy!: string;
+
+  @ApiProperty({ type: () => SignedFormView })
+  form!: SignedFormView;
+
+  @ApiProperty({ format: 'uuid', example: '5d6e7f80-1a2b-4c3d-8e4f-9a0b1c2d3e4f' })
+  recordedBy!: string;
+
+  @ApiProperty({ example: '2026-02-10T12:00:00.000Z' })
+  createdAt!: Date;
 }
 
 export const toAcknowledgementView = (a: Acknowledgement): AcknowledgementView => ({

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { ApiProperty } from '@nestjs/swagger';
 import { MoreThanOrEqual, IsNull } from 'typeorm';
 import { DomainError, type Page, type PageQuery } from '@app/common';
 import type { Principal } from '@app/authz';
@@ -8,24 +9,36 @@ import { PersonAccess } from './access/person-access';
 import type { PersonScope } from './access/person-scope';
 import type { CreateAddressCheckDto } from './dto/address-check.dto';
 import { Address } from './entities/address.entity';
-import { AddressCheck, type AddressCheckOutcome } from './entities/address-check.entity';
+import { AddressCheck, ADDRESS_CHECK_OUTCOMES, type AddressCheckOutcome } from './entities/address-check.entity';
+import { VoidableView } from './voidable.view';
 import { Notification } from './entities/notification.entity';
 import { pastInstant } from './measure-acts.service';
 
-export interface AddressCheckView {
-  id: string;
-  addressId: string;
+export class AddressCheckView extends VoidableView {
+  @ApiProperty({ format: 'uuid', example: 'c2f1a7d4-5b3e-4f6a-8d9c-1e2f3a4b5c6d' })
+  id!: string;
+
+  @ApiProperty({ format: 'uuid', example: '0b9b7f0e-3c1d-4b8a-9f3e-6a1c2d3e4f50' })
+  addressId!: string;
+
   /** The address's police administration. */
-  policeAdministration: string;
-  checkedAt: Date;
-  outcome: AddressCheckOutcome;
-  note: string;
-  recordedBy: string;
-  createdAt: Date;
-  voidedAt: Date | null;
-  voidedBy: string | null;
-  voidReason: string | null;
-  version: number;
+  @ApiProperty({ example: 'PU-NIS' })
+  policeAdministration!: string;
+
+  @ApiProperty({ example: '2026-02-20T18:30:00.000Z' })
+  checkedAt!: Date;
+
+  @ApiProperty({ enum: ADDRESS_CHECK_OUTCOMES, example: 'confirmed' })
+  outcome!: AddressCheckOutcome;
+
+  @ApiProperty({ example: 'Zatečen na adresi.' })
+  note!: string;
+
+  @ApiProperty({ format: 'uuid', example: '5d6e7f80-1a2b-4c3d-8e4f-9a0b1c2d3e4f' })
+  recordedBy!: string;
+
+  @ApiProperty({ example: '2026-02-20T18:45:00.000Z' })
+  createdAt!: Date;
 }
 
 const toAddressCheckView = (c: AddressCheck): AddressCheckView => ({
@@ -46,6 +59,15 @@ const toAddressCheckView = (c: AddressCheck): AddressCheckView => ({
 /** Why a check leaves the person's whereabouts unknown (null: it does not). */
 export type WhereaboutsReason = 'two_unconfirmed_checks' | 'moved_without_notice';
 
+/** A check as recording it answers: whether the person's whereabouts are now unknown, and the alert raised. */
+export class RecordedAddressCheckView extends AddressCheckView {
+  @ApiProperty({ enum: ['two_unconfirmed_checks', 'moved_without_notice'], nullable: true, example: null })
+  whereaboutsUnknown!: WhereaboutsReason | null;
+
+  @ApiProperty({ type: String, format: 'uuid', nullable: true, example: null })
+  alertId!: string | null;
+}
+
 /**
  * Police checks of whether the person lives at one of their addresses. An
  * address is checked by the police of the administration it lies in (or a
@@ -65,7 +87,7 @@ export class AddressChecksService {
     principal: Principal,
     personId: string,
     input: CreateAddressCheckDto,
-  ): Promise<AddressCheckView & { whereaboutsUnknown: WhereaboutsReason | null; alertId: string | null }> {
+  ): Promise<RecordedAddressCheckView> {
     audit.on('address_check').subject(personId);
     // First the person, as one whose addresses the caller reads (404 otherwise) and the address as theirs
     // (400); then the check itself, allowed by the address's administration (404 outside it).

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { ApiProperty } from '@nestjs/swagger';
 import type { EntityManager } from 'typeorm';
 import { DomainError, isRealDate, type KeysetColumn, type Page, type PageQuery } from '@app/common';
 import type { Principal } from '@app/authz';
@@ -16,19 +17,40 @@ import { OfficeReportingSchedule } from './entities/office-reporting-schedule.en
 import { sentFields } from './sent-fields';
 import { assertPairedCoordinates, coordinatesOf } from './places/coordinates';
 
-export interface AddressView {
-  id: string;
-  kind: 'permanent' | 'temporary';
-  street: string;
-  city: string;
-  postalCode: string;
-  policeAdministration: string;
-  validFrom: string;
-  validTo: string | null;
+export class AddressView {
+  @ApiProperty({ format: 'uuid', example: 'c2f1a7d4-5b3e-4f6a-8d9c-1e2f3a4b5c6d' })
+  id!: string;
+
+  @ApiProperty({ enum: ['permanent', 'temporary'], example: 'permanent' })
+  kind!: 'permanent' | 'temporary';
+
+  @ApiProperty({ example: 'Obrenovićeva 12' })
+  street!: string;
+
+  @ApiProperty({ example: 'Niš' })
+  city!: string;
+
+  @ApiProperty({ example: '18000' })
+  postalCode!: string;
+
+  @ApiProperty({ example: 'PU-NIS' })
+  policeAdministration!: string;
+
+  @ApiProperty({ format: 'date', example: '2026-01-15' })
+  validFrom!: string;
+
+  @ApiProperty({ type: String, format: 'date', nullable: true, example: null })
+  validTo!: string | null;
+
   /** Present only when recorded (WGS 84). */
+  @ApiProperty({ required: false, example: 43.3209 })
   latitude?: number;
+
+  @ApiProperty({ required: false, example: 21.8958 })
   longitude?: number;
-  version: number;
+
+  @ApiProperty({ example: 1 })
+  version!: number;
 }
 
 export function toAddressView(address: Address): AddressView {

@@ -1,3 +1,4 @@
+import { ApiProperty } from '@nestjs/swagger';
 import { addDays, belgradeToday } from '@app/common';
 import type { PersonScope } from './access/person-scope';
 import { toConvictionView } from './convictions.service';
@@ -6,13 +7,23 @@ import { Measure } from './entities/measure.entity';
 import type { Workplace } from './entities/workplace.entity';
 
 /** A ban of the person's convictions that a workplace runs into. */
-export interface BanWarning {
-  kind: 'prohibited_employment';
-  ban: 'ban_on_employment_with_minors' | 'ban_on_public_office';
+export class BanWarning {
+  @ApiProperty({ enum: ['prohibited_employment'], example: 'prohibited_employment' })
+  kind!: 'prohibited_employment';
+
+  @ApiProperty({
+    enum: ['ban_on_employment_with_minors', 'ban_on_public_office'],
+    example: 'ban_on_employment_with_minors',
+  })
+  ban!: 'ban_on_employment_with_minors' | 'ban_on_public_office';
+
   /** The day the ban was checked on: the workplace's validFrom or today, whichever is later. */
-  on: string;
+  @ApiProperty({ format: 'date', example: '2026-02-01' })
+  on!: string;
+
   /** The first day free of the ban, when known. */
-  until: string | null;
+  @ApiProperty({ type: String, format: 'date', nullable: true, example: '2046-02-10' })
+  until!: string | null;
 }
 
 /**

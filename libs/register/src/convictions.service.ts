@@ -1,47 +1,102 @@
 import { Injectable } from '@nestjs/common';
+import { ApiProperty } from '@nestjs/swagger';
 import type { EntityManager } from 'typeorm';
 import { addYears, AppConfig, DomainError, type FieldError, isRealDate, type Page } from '@app/common';
 import type { Principal } from '@app/authz';
 import type { RequestAudit } from '@app/audit';
 import { PersonAccess } from './access/person-access';
 import type { CreateConvictionDto, UpdateConvictionDto } from './dto/conviction.dto';
-import { Conviction, type ConvictedOffence } from './entities/conviction.entity';
+import { Conviction, type ConvictedOffence, SENTENCE_KINDS, VICTIM_AGES } from './entities/conviction.entity';
 import { Offence } from './entities/offence.entity';
 import { sentFields } from './sent-fields';
 
-export interface LegalConsequence {
-  kind:
+export class LegalConsequence {
+  @ApiProperty({
+    enum: [
+      'termination_of_public_office',
+      'termination_of_employment_with_minors',
+      'ban_on_public_office',
+      'ban_on_employment_with_minors',
+    ],
+    example: 'ban_on_employment_with_minors',
+  })
+  kind!:
     | 'termination_of_public_office'
     | 'termination_of_employment_with_minors'
     | 'ban_on_public_office'
     | 'ban_on_employment_with_minors';
+
   /** Until when a ban lasts, when the release date is known. */
-  until: string | null;
+  @ApiProperty({ type: String, format: 'date', nullable: true, example: '2046-06-30' })
+  until!: string | null;
 }
 
-export interface ConvictionView {
-  id: string;
-  court: string;
-  caseNumber: string;
-  judgmentDate: string;
-  finalityDate: string;
-  offences: ConvictedOffence[];
-  victimAge: string;
-  sentence: { kind: string; months: number | null };
+export class ConvictedOffenceView implements ConvictedOffence {
+  @ApiProperty({ example: '180' })
+  article!: string;
+
+  @ApiProperty({ type: Number, nullable: true, example: 2 })
+  paragraph!: number | null;
+}
+
+export class SentenceView {
+  @ApiProperty({ enum: SENTENCE_KINDS, example: 'imprisonment' })
+  kind!: string;
+
+  @ApiProperty({ type: Number, nullable: true, example: 36 })
+  months!: number | null;
+}
+
+export class ConvictionView {
+  @ApiProperty({ format: 'uuid', example: 'c2f1a7d4-5b3e-4f6a-8d9c-1e2f3a4b5c6d' })
+  id!: string;
+
+  @ApiProperty({ example: 'Viši sud u Nišu' })
+  court!: string;
+
+  @ApiProperty({ example: 'K-112/2022' })
+  caseNumber!: string;
+
+  @ApiProperty({ format: 'date', example: '2022-11-04' })
+  judgmentDate!: string;
+
+  @ApiProperty({ format: 'date', example: '2023-02-10' })
+  finalityDate!: string;
+
+  @ApiProperty({ type: () => [ConvictedOffenceView] })
+  offences!: ConvictedOffence[];
+
+  @ApiProperty({ enum: VICTIM_AGES, example: 'child' })
+  victimAge!: string;
+
+  @ApiProperty({ type: () => SentenceView })
+  sentence!: SentenceView;
+
   /** The expected release. */
-  releaseDate: string | null;
+  @ApiProperty({ type: String, format: 'date', nullable: true, example: '2026-02-10' })
+  releaseDate!: string | null;
+
   /** When custody began (imprisonment; the finality date unless recorded). */
-  custodyFrom: string | null;
+  @ApiProperty({ type: String, format: 'date', nullable: true, example: '2023-02-10' })
+  custodyFrom!: string | null;
+
   /** The actual release, once recorded (POST /persons/:id/releases). */
-  releasedOn: string | null;
-  releaseFacility: string | null;
-  legalConsequences: LegalConsequence[];
-  version: number;
+  @ApiProperty({ type: String, format: 'date', nullable: true, example: null })
+  releasedOn!: string | null;
+
+  @ApiProperty({ type: String, nullable: true, example: 'KPZ Niš' })
+  releaseFacility!: string | null;
+
+  @ApiProperty({ type: () => [LegalConsequence] })
+  legalConsequences!: LegalConsequence[];
+
+  @ApiProperty({ example: 1 })
+  version!: number;
 }
 
 /** A conviction as shown, with the legal consequences the law attaches to it. */
 export function toConvictionView(conviction: Conviction, employmentBanYears: number): ConvictionView {
-  // Prison time does not count: the ban runs from release (DOMAIN.md, consequences of conviction).
+  // Prison time does not count: the ban runs from release (README, "The domain": consequences of a conviction).
   const release = releaseOf(conviction);
   const banUntil = release ? addYears(release, employmentBanYears) : null;
   return {

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { ApiProperty } from '@nestjs/swagger';
 import { belgradeToday, DomainError, isRealDate, type Page, type PageQuery } from '@app/common';
 import type { Principal } from '@app/authz';
 import type { RequestAudit } from '@app/audit';
@@ -10,14 +11,27 @@ import { CounsellingInstitution } from './entities/counselling-institution.entit
 import type { Measure } from './entities/measure.entity';
 import { measureOf, newestBy, ofType } from './measure-acts.service';
 
-export interface CounsellingView {
-  id: string;
-  measureId: string;
-  attendedOn: string;
-  institution: string;
-  recordedBy: string;
-  createdAt: Date;
-  version: number;
+export class CounsellingView {
+  @ApiProperty({ format: 'uuid', example: 'c2f1a7d4-5b3e-4f6a-8d9c-1e2f3a4b5c6d' })
+  id!: string;
+
+  @ApiProperty({ format: 'uuid', example: '0b9b7f0e-3c1d-4b8a-9f3e-6a1c2d3e4f50' })
+  measureId!: string;
+
+  @ApiProperty({ format: 'date', example: '2026-02-16' })
+  attendedOn!: string;
+
+  @ApiProperty({ example: 'CSR-NIS' })
+  institution!: string;
+
+  @ApiProperty({ format: 'uuid', example: '5d6e7f80-1a2b-4c3d-8e4f-9a0b1c2d3e4f' })
+  recordedBy!: string;
+
+  @ApiProperty({ example: '2026-02-16T12:00:00.000Z' })
+  createdAt!: Date;
+
+  @ApiProperty({ example: 1 })
+  version!: number;
 }
 
 const toCounsellingView = (c: CounsellingAttendance): CounsellingView => ({

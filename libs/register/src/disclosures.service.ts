@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { ApiProperty } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
 import { IsNull } from 'typeorm';
 import { DomainError, type Page } from '@app/common';
@@ -8,7 +9,7 @@ import { type DisclosureListItem, DisclosureRecords } from './access/disclosure-
 import { PersonAccess } from './access/person-access';
 import { PersonReadModel } from './access/person-read-model';
 import { buildPackage, type DisclosurePackage, packagePdf, packageSha256 } from './disclosure-package';
-import { type DisclosureRecord, toDisclosureRecord } from './disclosure.views';
+import { DisclosureRecord, toDisclosureRecord } from './disclosure.views';
 import type { CreateDisclosureDto, DisclosureQuery } from './dto/disclosure.dto';
 import { Disclosure, DISCLOSURE_FIELDS } from './entities/disclosure.entity';
 import { Notification } from './entities/notification.entity';
@@ -16,8 +17,14 @@ import { Photo } from './entities/photo.entity';
 import { toNotificationView } from './notifications.service';
 
 /** The answer to a disclosure: its record and the package as sent. */
-export interface DisclosureAnswer extends DisclosureRecord {
-  package: DisclosurePackage;
+export class DisclosureAnswer extends DisclosureRecord {
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    description: 'The package as sent (canonical JSON; its SHA-256 is packageSha256): the fields chosen, nothing else',
+    example: { person: { surname: 'Petrović', givenNames: 'Marko' }, convictions: [] },
+  })
+  package!: DisclosurePackage;
 }
 
 /** A package handed out again: as JSON, or as its PDF. */

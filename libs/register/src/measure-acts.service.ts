@@ -1,36 +1,51 @@
 import { Injectable } from '@nestjs/common';
+import { ApiProperty } from '@nestjs/swagger';
 import { belgradeToday, DomainError, type KeysetColumn, type Page, type PageQuery } from '@app/common';
 import type { Principal } from '@app/authz';
 import type { RequestAudit } from '@app/audit';
 import { PersonAccess } from './access/person-access';
 import type { PersonScope } from './access/person-scope';
-import { AlertRaiser, ComplianceService, type ComplianceView } from '@app/compliance';
+import { AlertRaiser, ComplianceService, ComplianceView } from '@app/compliance';
 import type { CreateBreachDto, CreateCheckInDto, UpdateBreachDto } from './dto/acts.dto';
-import { Breach, type BreachKind } from './entities/breach.entity';
+import { Breach, BREACH_KINDS, type BreachKind } from './entities/breach.entity';
 import { assertKnownPlace } from './places.service';
-import { CheckIn, type ReportingAuthority } from './entities/check-in.entity';
+import { CHECK_IN_METHODS, CheckIn, REPORTING_AUTHORITIES, type ReportingAuthority } from './entities/check-in.entity';
+import { VoidableView } from './voidable.view';
 import { OfficeReportingSchedule } from './entities/office-reporting-schedule.entity';
 import { Measure, type MeasureType } from './entities/measure.entity';
 
 /** Clocks differ a little: an instant up to this far ahead still counts as now. */
 const CLOCK_SKEW_MS = 2 * 60_000;
 
-export interface CheckInView {
-  id: string;
-  measureId: string;
+export class CheckInView extends VoidableView {
+  @ApiProperty({ format: 'uuid', example: 'c2f1a7d4-5b3e-4f6a-8d9c-1e2f3a4b5c6d' })
+  id!: string;
+
+  @ApiProperty({ format: 'uuid', example: '0b9b7f0e-3c1d-4b8a-9f3e-6a1c2d3e4f50' })
+  measureId!: string;
+
   /** The authority reported to; the check-in satisfies only its schedule. */
-  authority: ReportingAuthority;
+  @ApiProperty({ enum: REPORTING_AUTHORITIES, example: 'police' })
+  authority!: ReportingAuthority;
+
   /** The UIKS office (uiks only). */
-  office: string | null;
-  occurredAt: Date;
-  place: string;
-  method: string;
-  recordedBy: string;
-  createdAt: Date;
-  voidedAt: Date | null;
-  voidedBy: string | null;
-  voidReason: string | null;
-  version: number;
+  @ApiProperty({ type: String, nullable: true, example: null })
+  office!: string | null;
+
+  @ApiProperty({ example: '2026-02-23T09:15:00.000Z' })
+  occurredAt!: Date;
+
+  @ApiProperty({ example: 'PU-NIS' })
+  place!: string;
+
+  @ApiProperty({ enum: CHECK_IN_METHODS, example: 'in_person' })
+  method!: string;
+
+  @ApiProperty({ format: 'uuid', example: '5d6e7f80-1a2b-4c3d-8e4f-9a0b1c2d3e4f' })
+  recordedBy!: string;
+
+  @ApiProperty({ example: '2026-02-23T09:16:02.000Z' })
+  createdAt!: Date;
 }
 
 export const toCheckInView = (c: CheckIn): CheckInView => ({
@@ -49,16 +64,39 @@ export const toCheckInView = (c: CheckIn): CheckInView => ({
   version: c.version,
 });
 
-export interface BreachView {
-  id: string;
-  measureId: string;
-  kind: BreachKind;
-  occurredAt: Date;
-  description: string;
-  recordedBy: string;
-  createdAt: Date;
-  version: number;
+/** A check-in as recording it answers: with the person's compliance after it. */
+export class RecordedCheckInView extends CheckInView {
+  @ApiProperty({ type: () => ComplianceView })
+  compliance!: ComplianceView;
+}
+
+export class BreachView {
+  @ApiProperty({ format: 'uuid', example: 'c2f1a7d4-5b3e-4f6a-8d9c-1e2f3a4b5c6d' })
+  id!: string;
+
+  @ApiProperty({ format: 'uuid', example: '0b9b7f0e-3c1d-4b8a-9f3e-6a1c2d3e4f50' })
+  measureId!: string;
+
+  @ApiProperty({ enum: BREACH_KINDS, example: 'other' })
+  kind!: BreachKind;
+
+  @ApiProperty({ example: '2026-02-18T16:00:00.000Z' })
+  occurredAt!: Date;
+
+  @ApiProperty({ example: 'Zatečen ispred škole.' })
+  description!: string;
+
+  @ApiProperty({ format: 'uuid', example: '5d6e7f80-1a2b-4c3d-8e4f-9a0b1c2d3e4f' })
+  recordedBy!: string;
+
+  @ApiProperty({ example: '2026-02-18T17:00:00.000Z' })
+  createdAt!: Date;
+
+  @ApiProperty({ example: 1 })
+  version!: number;
+
   /** Where it happened (a place where minors gather); present only when recorded. */
+  @ApiProperty({ required: false, format: 'uuid', example: '7a4e2c1b-9d8f-4e3a-b2c1-0f9e8d7c6b5a' })
   placeId?: string;
 }
 
@@ -159,7 +197,7 @@ export class MeasureActsService {
     principal: Principal,
     personId: string,
     input: CreateCheckInDto,
-  ): Promise<CheckInView & { compliance: ComplianceView }> {
+  ): Promise<RecordedCheckInView> {
     audit.on('check_in').subject(personId);
     return this.access.within(
       audit,

@@ -1,4 +1,4 @@
-/** The five special measures of the law (DOMAIN.md). */
+/** The five special measures of the law (README, "The domain"). */
 export const MEASURE_TYPES = [
   { type: 'periodic_reporting', description: 'Report in person to the competent police administration and to UIKS' },
   { type: 'ban_places_with_minors', description: 'Ban on visiting places where minors gather' },

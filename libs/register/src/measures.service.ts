@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { ApiProperty } from '@nestjs/swagger';
 import { addYears, AppConfig, DomainError, type FieldError, isRealDate, type Page } from '@app/common';
 import type { Principal } from '@app/authz';
 import type { RequestAudit } from '@app/audit';
@@ -10,54 +11,120 @@ import type { CreateMeasureDto, MeasureAction, ScheduleDto } from './dto/measure
 import { releaseOf } from './convictions.service';
 import { Conviction } from './entities/conviction.entity';
 import { CounsellingInstitution } from './entities/counselling-institution.entity';
-import { Measure, type MeasureStatus, type ScheduleKind } from './entities/measure.entity';
+import {
+  Measure,
+  MEASURE_STATUSES,
+  type MeasureStatus,
+  SCHEDULE_KINDS,
+  type ScheduleKind,
+} from './entities/measure.entity';
+import { MEASURE_TYPES } from './measure-types';
 import { OfficeReportingSchedule } from './entities/office-reporting-schedule.entity';
 
 /** A reporting schedule: its kind, and everyDays (every_days) or weekdays (weekdays), null otherwise. */
-export interface ScheduleView {
-  kind: ScheduleKind;
-  everyDays: number | null;
-  weekdays: number[] | null;
+export class ScheduleView {
+  @ApiProperty({ enum: SCHEDULE_KINDS, example: 'weekly' })
+  kind!: ScheduleKind;
+
+  @ApiProperty({ type: Number, nullable: true, example: null })
+  everyDays!: number | null;
+
+  @ApiProperty({ type: [Number], nullable: true, description: 'ISO weekdays, 1 (Monday) to 7 (Sunday)', example: [1] })
+  weekdays!: number[] | null;
 }
 
-export interface MeasureView {
-  id: string;
-  type: string;
-  startsOn: string;
-  endsOn: string;
+/** The UIKS office a person also reports to, with its schedule. */
+export class UiksReportingView {
+  @ApiProperty({ example: 'UIKS-NIS' })
+  office!: string;
+
+  @ApiProperty({ type: () => ScheduleView })
+  schedule!: ScheduleView;
+}
+
+/** A counselling measure's institution and its schedule. */
+export class CounsellingScheduleView {
+  @ApiProperty({ example: 'CSR-NIS' })
+  institution!: string;
+
+  @ApiProperty({ type: () => ScheduleView })
+  schedule!: ScheduleView;
+}
+
+export class MeasureView {
+  @ApiProperty({ format: 'uuid', example: '0b9b7f0e-3c1d-4b8a-9f3e-6a1c2d3e4f50' })
+  id!: string;
+
+  @ApiProperty({ enum: MEASURE_TYPES.map((m) => m.type), example: 'periodic_reporting' })
+  type!: string;
+
+  @ApiProperty({ format: 'date', example: '2026-02-01' })
+  startsOn!: string;
+
+  @ApiProperty({ format: 'date', example: '2036-02-01' })
+  endsOn!: string;
+
   /** The police administration the person reports to (periodic reporting). */
-  reportTo: string | null;
+  @ApiProperty({ type: String, nullable: true, example: 'PU-NIS' })
+  reportTo!: string | null;
+
   /** The police schedule's period length, when it is every N days. */
-  everyDays: number | null;
+  @ApiProperty({ type: Number, nullable: true, example: null })
+  everyDays!: number | null;
+
   /** The police administration's schedule (periodic reporting), null otherwise. */
-  schedule: ScheduleView | null;
+  @ApiProperty({ type: () => ScheduleView, nullable: true })
+  schedule!: ScheduleView | null;
+
   /** The UIKS office the person also reports to, with its schedule; null when none. */
-  uiks: { office: string; schedule: ScheduleView } | null;
+  @ApiProperty({ type: () => UiksReportingView, nullable: true })
+  uiks!: UiksReportingView | null;
+
   /** A counselling measure's institution and schedule (null for other measures and those recorded without). */
-  counselling: { institution: string; schedule: ScheduleView } | null;
-  status: MeasureStatus;
-  statusChangedOn: string | null;
-  version: number;
+  @ApiProperty({ type: () => CounsellingScheduleView, nullable: true })
+  counselling!: CounsellingScheduleView | null;
+
+  @ApiProperty({ enum: MEASURE_STATUSES, example: 'active' })
+  status!: MeasureStatus;
+
+  @ApiProperty({ type: String, format: 'date', nullable: true, example: null })
+  statusChangedOn!: string | null;
+
+  @ApiProperty({ example: 1 })
+  version!: number;
 }
 
 /** A measure as the person's view and list show it: with whether its duties were acknowledged. */
-export interface ShownMeasureView extends MeasureView {
+export class ShownMeasureView extends MeasureView {
   /** An acknowledgement that stands (not voided) names the measure. */
-  acknowledged: boolean;
+  @ApiProperty({ example: true })
+  acknowledged!: boolean;
 }
 
 /** One authority's compliance with a reporting measure (in the person view). */
-export interface AuthorityComplianceView {
-  authority: 'police' | 'uiks' | 'counselling';
+export class AuthorityComplianceView {
+  @ApiProperty({ enum: ['police', 'uiks', 'counselling'], example: 'police' })
+  authority!: 'police' | 'uiks' | 'counselling';
+
   /** The UIKS office (null for the police). */
-  office: string | null;
-  status: 'compliant' | 'due' | 'overdue' | 'suspended' | 'ended';
-  nextDueAt: Date | null;
-  lastCheckInAt: Date | null;
+  @ApiProperty({ type: String, nullable: true, example: null })
+  office!: string | null;
+
+  @ApiProperty({ enum: ['compliant', 'due', 'overdue', 'suspended', 'ended'], example: 'compliant' })
+  status!: 'compliant' | 'due' | 'overdue' | 'suspended' | 'ended';
+
+  @ApiProperty({ type: Date, nullable: true, example: '2026-03-02T23:00:00.000Z' })
+  nextDueAt!: Date | null;
+
+  @ApiProperty({ type: Date, nullable: true, example: '2026-02-23T09:15:00.000Z' })
+  lastCheckInAt!: Date | null;
 }
 
 /** A measure as the person view shows it: with each reporting authority's compliance (empty for other measures). */
-export type PersonMeasureView = ShownMeasureView & { compliance: AuthorityComplianceView[] };
+export class PersonMeasureView extends ShownMeasureView {
+  @ApiProperty({ type: () => [AuthorityComplianceView] })
+  compliance!: AuthorityComplianceView[];
+}
 
 type ScheduleColumns = Pick<Measure, 'everyDays' | 'weekdays'> & { scheduleKind: ScheduleKind | null };
 

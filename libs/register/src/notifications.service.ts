@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { ApiProperty } from '@nestjs/swagger';
 import {
   addDays,
   AppConfig,
@@ -19,31 +20,58 @@ import { AddressesService } from './addresses.service';
 import { type CreateNotificationDto, type RecordReturnDto, TravelDetailsDto } from './dto/acts.dto';
 import { CreateAddressDto } from './dto/address.dto';
 import { CreateWorkplaceDto } from './dto/workplace.dto';
-import { Notification, type NotificationKind } from './entities/notification.entity';
+import { Notification, NOTIFICATION_KINDS, type NotificationKind } from './entities/notification.entity';
+import { VoidableView } from './voidable.view';
 import { pastInstant } from './measure-acts.service';
 import { WorkplacesService } from './workplaces.service';
 
-export interface NotificationView {
-  id: string;
-  kind: NotificationKind;
-  notifiedAt: Date;
-  effectiveOn: string;
-  details: Record<string, unknown>;
+export class NotificationView extends VoidableView {
+  @ApiProperty({ format: 'uuid', example: 'c2f1a7d4-5b3e-4f6a-8d9c-1e2f3a4b5c6d' })
+  id!: string;
+
+  @ApiProperty({ enum: NOTIFICATION_KINDS, example: 'travel_abroad' })
+  kind!: NotificationKind;
+
+  @ApiProperty({ example: '2026-02-20T10:00:00.000Z' })
+  notifiedAt!: Date;
+
+  @ApiProperty({ format: 'date', example: '2026-03-01' })
+  effectiveOn!: string;
+
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    description: 'What the notice says: the new address or workplace, or the journey',
+    example: { destinationCountry: 'HU', returnOn: '2026-03-10' },
+  })
+  details!: Record<string, unknown>;
+
   /** The last day the notice was on time. */
-  deadline: string;
-  onTime: boolean;
+  @ApiProperty({ format: 'date', example: '2026-02-28' })
+  deadline!: string;
+
+  @ApiProperty({ example: true })
+  onTime!: boolean;
+
   /** The address or workplace the notice recorded. */
-  recordedPartId: string | null;
-  recordedBy: string;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true, example: null })
+  recordedPartId!: string | null;
+
+  @ApiProperty({ format: 'uuid', example: '5d6e7f80-1a2b-4c3d-8e4f-9a0b1c2d3e4f' })
+  recordedBy!: string;
+
   /** Travel abroad: the day the person came back, once recorded (POST .../return). */
-  returnedOn: string | null;
-  returnRecordedBy: string | null;
-  returnRecordedAt: Date | null;
-  createdAt: Date;
-  voidedAt: Date | null;
-  voidedBy: string | null;
-  voidReason: string | null;
-  version: number;
+  @ApiProperty({ type: String, format: 'date', nullable: true, example: null })
+  returnedOn!: string | null;
+
+  @ApiProperty({ type: String, format: 'uuid', nullable: true, example: null })
+  returnRecordedBy!: string | null;
+
+  @ApiProperty({ type: Date, nullable: true, example: null })
+  returnRecordedAt!: Date | null;
+
+  @ApiProperty({ example: '2026-02-20T10:05:00.000Z' })
+  createdAt!: Date;
 }
 
 export const toNotificationView = (n: Notification): NotificationView => ({

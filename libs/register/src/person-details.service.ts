@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { ApiProperty } from '@nestjs/swagger';
 import type { EntityTarget } from 'typeorm';
 import { belgradeToday, DomainError, isRealDate, Answer, versionMismatch } from '@app/common';
 import type { Principal } from '@app/authz';
@@ -9,22 +10,52 @@ import type { DnaReferenceDto, PhysicalDescriptionDto } from './dto/details.dto'
 import { DnaReference } from './entities/dna-reference.entity';
 import { PhysicalDescription } from './entities/physical-description.entity';
 
-export interface DnaReferenceView {
-  laboratory: string;
-  sampleId: string;
-  profileReference: string;
-  collectedOn: string;
-  version: number;
+export class DnaReferenceView {
+  @ApiProperty({ example: 'NCKF Beograd' })
+  laboratory!: string;
+
+  @ApiProperty({ example: 'S-2026-00412' })
+  sampleId!: string;
+
+  @ApiProperty({ example: 'RS-DNA-88213' })
+  profileReference!: string;
+
+  @ApiProperty({ format: 'date', example: '2026-01-20' })
+  collectedOn!: string;
+
+  @ApiProperty({ example: 1 })
+  version!: number;
 }
 
-export interface PhysicalDescriptionView {
-  heightCm: number;
-  weightKg: number | null;
-  eyeColour: string;
-  hairColour: string;
-  build: string | null;
-  distinguishingMarks: { bodyPart: string; description: string }[];
-  version: number;
+export class DistinguishingMarkView {
+  @ApiProperty({ example: 'left forearm' })
+  bodyPart!: string;
+
+  @ApiProperty({ example: 'tattoo of an anchor, 5 cm' })
+  description!: string;
+}
+
+export class PhysicalDescriptionView {
+  @ApiProperty({ example: 178 })
+  heightCm!: number;
+
+  @ApiProperty({ type: Number, nullable: true, example: 82 })
+  weightKg!: number | null;
+
+  @ApiProperty({ example: 'brown' })
+  eyeColour!: string;
+
+  @ApiProperty({ example: 'black' })
+  hairColour!: string;
+
+  @ApiProperty({ type: String, nullable: true, example: 'medium' })
+  build!: string | null;
+
+  @ApiProperty({ type: () => [DistinguishingMarkView] })
+  distinguishingMarks!: DistinguishingMarkView[];
+
+  @ApiProperty({ example: 1 })
+  version!: number;
 }
 
 export const dnaView = (d: DnaReference): DnaReferenceView => ({

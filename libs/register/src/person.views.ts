@@ -1,48 +1,123 @@
-import type { ComplianceView } from '@app/compliance';
-import type { AddressView } from './addresses.service';
-import type { ConvictionView } from './convictions.service';
+import { ApiProperty } from '@nestjs/swagger';
+import { COMPLIANCE_STATUSES, ComplianceView } from '@app/compliance';
+import { AddressView } from './addresses.service';
+import { ConvictionView } from './convictions.service';
 import type { Person } from './entities/person.entity';
-import type { PersonMeasureView } from './measures.service';
-import type { PhotoView } from './photos.service';
-import type { WorkplaceView } from './workplaces.service';
-import type { DnaReferenceView, PhysicalDescriptionView } from './person-details.service';
+import { PersonMeasureView } from './measures.service';
+import { PhotoView } from './photos.service';
+import { WorkplaceView } from './workplaces.service';
+import { DnaReferenceView, PhysicalDescriptionView } from './person-details.service';
+
+export class IdentityDocumentView {
+  @ApiProperty({ example: 'passport' })
+  type!: string;
+
+  @ApiProperty({ example: 'P1234567' })
+  number!: string;
+
+  @ApiProperty({ description: 'ISO 3166-1 alpha-2', example: 'BA' })
+  issuingCountry!: string;
+}
+
+export class CurrentAddresses {
+  @ApiProperty({ type: () => AddressView, nullable: true })
+  permanent!: AddressView | null;
+
+  @ApiProperty({ type: () => AddressView, nullable: true })
+  temporary!: AddressView | null;
+}
 
 /** A person with what the caller may see; parts not recorded yet are null or empty. */
-export interface PersonView {
-  id: string;
-  surname: string;
-  givenNames: string;
-  parentNames: string | null;
-  jmbg: string | null;
-  identityDocument: { type: string; number: string; issuingCountry: string } | null;
-  dateOfBirth: string;
-  placeOfBirth: string;
-  sex: 'M' | 'F';
-  citizenship: string;
-  aliases: string[];
-  currentAddresses: CurrentAddresses;
-  currentWorkplace: WorkplaceView | null;
-  physicalDescription: PhysicalDescriptionView | null;
-  photos: PhotoView[];
+export class PersonView {
+  @ApiProperty({ format: 'uuid', example: '7a4e2c1b-9d8f-4e3a-b2c1-0f9e8d7c6b5a' })
+  id!: string;
+
+  @ApiProperty({ example: 'Petrović' })
+  surname!: string;
+
+  @ApiProperty({ example: 'Marko' })
+  givenNames!: string;
+
+  @ApiProperty({ type: String, nullable: true, example: 'Jovan' })
+  parentNames!: string | null;
+
+  @ApiProperty({ type: String, nullable: true, description: 'Serbian citizens: 13 digits', example: '0101990360007' })
+  jmbg!: string | null;
+
+  @ApiProperty({ type: () => IdentityDocumentView, nullable: true, description: 'Foreign nationals without a JMBG' })
+  identityDocument!: IdentityDocumentView | null;
+
+  @ApiProperty({ format: 'date', example: '1990-01-01' })
+  dateOfBirth!: string;
+
+  @ApiProperty({ example: 'Niš' })
+  placeOfBirth!: string;
+
+  @ApiProperty({ enum: ['M', 'F'], example: 'M' })
+  sex!: 'M' | 'F';
+
+  @ApiProperty({ description: 'ISO 3166-1 alpha-2', example: 'RS' })
+  citizenship!: string;
+
+  @ApiProperty({ type: [String], example: ['Марко Петровић'] })
+  aliases!: string[];
+
+  @ApiProperty({ type: () => CurrentAddresses })
+  currentAddresses!: CurrentAddresses;
+
+  @ApiProperty({ type: () => WorkplaceView, nullable: true })
+  currentWorkplace!: WorkplaceView | null;
+
+  @ApiProperty({ type: () => PhysicalDescriptionView, nullable: true })
+  physicalDescription!: PhysicalDescriptionView | null;
+
+  @ApiProperty({ type: () => [PhotoView] })
+  photos!: PhotoView[];
+
+  @ApiProperty({
+    type: () => DnaReferenceView,
+    nullable: true,
+    required: false,
+    description: 'Left out for roles that may not see it',
+  })
   dnaReference?: DnaReferenceView | null;
-  convictions: ConvictionView[];
-  measures: PersonMeasureView[];
-  compliance: ComplianceView;
-  managingOfficerId: string | null;
-  version: number;
+
+  @ApiProperty({ type: () => [ConvictionView] })
+  convictions!: ConvictionView[];
+
+  @ApiProperty({ type: () => [PersonMeasureView] })
+  measures!: PersonMeasureView[];
+
+  @ApiProperty({ type: () => ComplianceView })
+  compliance!: ComplianceView;
+
+  @ApiProperty({ type: String, format: 'uuid', nullable: true, example: null })
+  managingOfficerId!: string | null;
+
+  @ApiProperty({ example: 3 })
+  version!: number;
 }
 
-export interface CurrentAddresses {
-  permanent: AddressView | null;
-  temporary: AddressView | null;
+export class ListedCompliance {
+  @ApiProperty({ enum: [...COMPLIANCE_STATUSES], example: 'compliant' })
+  status!: ComplianceView['status'];
 }
 
-export interface PersonListItem {
-  id: string;
-  surname: string;
-  givenNames: string;
-  dateOfBirth: string;
-  compliance: Pick<ComplianceView, 'status'>;
+export class PersonListItem {
+  @ApiProperty({ format: 'uuid', example: '7a4e2c1b-9d8f-4e3a-b2c1-0f9e8d7c6b5a' })
+  id!: string;
+
+  @ApiProperty({ example: 'Petrović' })
+  surname!: string;
+
+  @ApiProperty({ example: 'Marko' })
+  givenNames!: string;
+
+  @ApiProperty({ format: 'date', example: '1990-01-01' })
+  dateOfBirth!: string;
+
+  @ApiProperty({ type: () => ListedCompliance })
+  compliance!: ListedCompliance;
 }
 
 /** The recorded personal data (what the history keeps before and after a change). */

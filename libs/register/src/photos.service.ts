@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { ApiProperty } from '@nestjs/swagger';
 import { createHash } from 'node:crypto';
 import { DomainError, type Page, sniffContentType } from '@app/common';
 import type { Principal } from '@app/authz';
@@ -6,12 +7,21 @@ import type { RequestAudit } from '@app/audit';
 import { PersonAccess } from './access/person-access';
 import { Photo } from './entities/photo.entity';
 
-export interface PhotoView {
-  id: string;
-  sha256: string;
-  takenAt: string;
-  contentType: string;
-  sizeBytes: number;
+export class PhotoView {
+  @ApiProperty({ format: 'uuid', example: 'c2f1a7d4-5b3e-4f6a-8d9c-1e2f3a4b5c6d' })
+  id!: string;
+
+  @ApiProperty({ example: '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08' })
+  sha256!: string;
+
+  @ApiProperty({ format: 'date', example: '2026-01-15' })
+  takenAt!: string;
+
+  @ApiProperty({ enum: ['image/jpeg', 'image/png'], example: 'image/jpeg' })
+  contentType!: string;
+
+  @ApiProperty({ example: 183204 })
+  sizeBytes!: number;
 }
 
 export const toPhotoView = (p: Photo): PhotoView => ({

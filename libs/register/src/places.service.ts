@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { ApiProperty } from '@nestjs/swagger';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import type { EntityManager } from 'typeorm';
@@ -14,21 +15,38 @@ import {
 } from '@app/common';
 import { AuditLog, type RequestAudit } from '@app/audit';
 import { CreatePlaceDto, type PlaceQuery, type UpdatePlaceDto } from './dto/place.dto';
-import { Place, type PlaceKind } from './entities/place.entity';
+import { Place, PLACE_KINDS, type PlaceKind } from './entities/place.entity';
 import { parseCsv } from './places/csv';
 import { recordReferenceChange } from './reference.service';
 import { sentFields } from './sent-fields';
 
-export interface PlaceView {
-  id: string;
-  externalId: string;
-  kind: PlaceKind;
-  name: string;
-  address: string;
-  latitude: number;
-  longitude: number;
-  active: boolean;
-  version: number;
+export class PlaceView {
+  @ApiProperty({ format: 'uuid', example: 'c2f1a7d4-5b3e-4f6a-8d9c-1e2f3a4b5c6d' })
+  id!: string;
+
+  @ApiProperty({ description: "The source list's own id", example: 'NIS-OS-014' })
+  externalId!: string;
+
+  @ApiProperty({ enum: PLACE_KINDS, example: 'school' })
+  kind!: PlaceKind;
+
+  @ApiProperty({ example: 'OŠ „Vožd Karađorđe”' })
+  name!: string;
+
+  @ApiProperty({ example: 'Obrenovićeva 20, Niš' })
+  address!: string;
+
+  @ApiProperty({ example: 43.3215 })
+  latitude!: number;
+
+  @ApiProperty({ example: 21.8962 })
+  longitude!: number;
+
+  @ApiProperty({ example: true })
+  active!: boolean;
+
+  @ApiProperty({ example: 1 })
+  version!: number;
 }
 
 export const toPlaceView = (p: Place): PlaceView => ({

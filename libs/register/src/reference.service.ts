@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { ApiProperty } from '@nestjs/swagger';
 import { type EntityManager, In } from 'typeorm';
 import { DomainError, type FieldError, Keyset, type KeysetColumn, type Page, versionMismatch } from '@app/common';
 import { AuditLog, type RequestAudit } from '@app/audit';
@@ -17,42 +18,79 @@ import { Offence } from './entities/offence.entity';
 import { ReferenceHistoryEntry, type ReferenceKind } from './entities/reference-history.entity';
 import { COUNTRIES, type CountryView } from './countries';
 import { MEASURE_TYPES } from './measure-types';
+import { ChangeView } from './change.view';
 
 export interface ReferenceList<T> {
   items: T[];
 }
 
-export interface UiksOfficeView {
-  code: string;
-  name: string;
-  policeAdministrations: string[];
-  active: boolean;
-  version: number;
+export class PoliceAdministrationView {
+  @ApiProperty({ example: 'PU-NIS' })
+  code!: string;
+
+  @ApiProperty({ example: 'Policijska uprava u Nišu' })
+  name!: string;
 }
 
-export interface OffenceView {
-  article: string;
-  title: string;
-  paragraphs: number[];
-  juvenileOnly: boolean;
-  version: number;
+export class MeasureTypeView {
+  @ApiProperty({ enum: MEASURE_TYPES.map((m) => m.type), example: 'periodic_reporting' })
+  type!: string;
+
+  @ApiProperty({ example: 'Report in person to the competent police administration and to UIKS' })
+  description!: string;
 }
 
-export interface ReferenceHistoryItem {
-  at: string;
-  actor: Record<string, unknown>;
-  reason: string | null;
-  change: string;
-  before: Record<string, unknown> | null;
-  after: Record<string, unknown> | null;
+export class UiksOfficeView {
+  @ApiProperty({ example: 'UIKS-NIS' })
+  code!: string;
+
+  @ApiProperty({ example: 'Uprava za izvršenje krivičnih sankcija, Niš' })
+  name!: string;
+
+  @ApiProperty({ type: [String], example: ['PU-NIS', 'PU-PIROT'] })
+  policeAdministrations!: string[];
+
+  @ApiProperty({ example: true })
+  active!: boolean;
+
+  @ApiProperty({ example: 1 })
+  version!: number;
 }
 
-export interface CounsellingInstitutionView {
-  code: string;
-  name: string;
-  city: string;
-  active: boolean;
-  version: number;
+export class OffenceView {
+  @ApiProperty({ description: 'Article of the Criminal Code', example: '180' })
+  article!: string;
+
+  @ApiProperty({ example: 'Obljuba sa detetom' })
+  title!: string;
+
+  @ApiProperty({ type: [Number], example: [1, 2, 3] })
+  paragraphs!: number[];
+
+  @ApiProperty({ description: 'Only when the victim is a minor', example: true })
+  juvenileOnly!: boolean;
+
+  @ApiProperty({ example: 1 })
+  version!: number;
+}
+
+export class ReferenceHistoryItem extends ChangeView {}
+
+export class CounsellingInstitutionView {
+  @ApiProperty({ example: 'CSR-NIS' })
+  code!: string;
+
+  @ApiProperty({ example: 'Centar za socijalni rad „Sveti Sava” Niš' })
+  name!: string;
+
+  @ApiProperty({ example: 'Niš' })
+  city!: string;
+
+  @ApiProperty({ example: true })
+  active!: boolean;
+
+  @ApiProperty({ example: 1 })
+  version!: number;
 }
 
 const toInstitutionView = (i: CounsellingInstitution): CounsellingInstitutionView => ({

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { ApiProperty } from '@nestjs/swagger';
 import { In, IsNull } from 'typeorm';
 import { belgradeToday, DomainError, type FieldError, type Page, type PageQuery } from '@app/common';
 import type { Principal } from '@app/authz';
@@ -8,25 +9,41 @@ import { PersonAccess } from './access/person-access';
 import type { PersonScope } from './access/person-scope';
 import type { CreateReferralDto, RecordReferralOutcomeDto } from './dto/referral.dto';
 import { Breach } from './entities/breach.entity';
-import { Referral, type ReferralOutcome } from './entities/referral.entity';
+import { Referral, REFERRAL_OUTCOMES, type ReferralOutcome } from './entities/referral.entity';
+import { VoidableView } from './voidable.view';
 import { ReferralItem } from './entities/referral-item.entity';
 
-export interface ReferralView {
-  id: string;
-  alertIds: string[];
-  breachIds: string[];
-  prosecutorOffice: string;
-  referredOn: string;
-  referredBy: string;
+export class ReferralView extends VoidableView {
+  @ApiProperty({ format: 'uuid', example: 'c2f1a7d4-5b3e-4f6a-8d9c-1e2f3a4b5c6d' })
+  id!: string;
+
+  @ApiProperty({ type: [String], example: ['9e8d7c6b-5a4f-4e3d-8c2b-1a0f9e8d7c6b'] })
+  alertIds!: string[];
+
+  @ApiProperty({ type: [String], example: [] })
+  breachIds!: string[];
+
+  @ApiProperty({ example: 'Više javno tužilaštvo u Nišu' })
+  prosecutorOffice!: string;
+
+  @ApiProperty({ format: 'date', example: '2026-02-25' })
+  referredOn!: string;
+
+  @ApiProperty({ format: 'uuid', example: '5d6e7f80-1a2b-4c3d-8e4f-9a0b1c2d3e4f' })
+  referredBy!: string;
+
   /** null until the outcome is recorded: the person is non_compliant meanwhile. */
-  outcome: ReferralOutcome | null;
-  outcomeOn: string | null;
-  caseNumber: string | null;
-  createdAt: Date;
-  voidedAt: Date | null;
-  voidedBy: string | null;
-  voidReason: string | null;
-  version: number;
+  @ApiProperty({ enum: REFERRAL_OUTCOMES, nullable: true, example: null })
+  outcome!: ReferralOutcome | null;
+
+  @ApiProperty({ type: String, format: 'date', nullable: true, example: null })
+  outcomeOn!: string | null;
+
+  @ApiProperty({ type: String, nullable: true, example: null })
+  caseNumber!: string | null;
+
+  @ApiProperty({ example: '2026-02-25T10:00:00.000Z' })
+  createdAt!: Date;
 }
 
 export const toReferralView = (r: Referral): ReferralView => ({

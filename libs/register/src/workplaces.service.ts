@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { ApiProperty } from '@nestjs/swagger';
 import { AppConfig, DomainError, isRealDate, type Page } from '@app/common';
 import type { Principal } from '@app/authz';
 import type { RequestAudit } from '@app/audit';
@@ -8,27 +9,49 @@ import type { PersonScope } from './access/person-scope';
 import type { CreateWorkplaceDto, UpdateWorkplaceDto } from './dto/workplace.dto';
 import { Workplace } from './entities/workplace.entity';
 import { sentFields } from './sent-fields';
-import { type BanWarning, bansOn } from './bans';
+import { BanWarning, bansOn } from './bans';
 
 export type { BanWarning };
 import { assertPairedCoordinates, coordinatesOf } from './places/coordinates';
 
-export interface WorkplaceView {
-  id: string;
-  employer: string;
-  address: string;
-  involvesMinors: boolean;
-  publicOffice: boolean;
-  validFrom: string;
-  validTo: string | null;
+export class WorkplaceView {
+  @ApiProperty({ format: 'uuid', example: 'c2f1a7d4-5b3e-4f6a-8d9c-1e2f3a4b5c6d' })
+  id!: string;
+
+  @ApiProperty({ example: 'Gradsko zelenilo d.o.o.' })
+  employer!: string;
+
+  @ApiProperty({ example: 'Bulevar Nemanjića 30, Niš' })
+  address!: string;
+
+  @ApiProperty({ example: false })
+  involvesMinors!: boolean;
+
+  @ApiProperty({ example: false })
+  publicOffice!: boolean;
+
+  @ApiProperty({ format: 'date', example: '2026-02-01' })
+  validFrom!: string;
+
+  @ApiProperty({ type: String, format: 'date', nullable: true, example: null })
+  validTo!: string | null;
+
   /** Present only when recorded (WGS 84). */
+  @ApiProperty({ required: false, example: 43.3209 })
   latitude?: number;
+
+  @ApiProperty({ required: false, example: 21.8958 })
   longitude?: number;
-  version: number;
+
+  @ApiProperty({ example: 1 })
+  version!: number;
 }
 
 /** A workplace as a write answers it: with the bans it runs into (each raised a `prohibited_employment` alert). */
-export type RecordedWorkplaceView = WorkplaceView & { warnings: BanWarning[] };
+export class RecordedWorkplaceView extends WorkplaceView {
+  @ApiProperty({ type: () => [BanWarning], example: [] })
+  warnings!: BanWarning[];
+}
 
 export const toWorkplaceView = (w: Workplace): WorkplaceView => ({
   id: w.id,

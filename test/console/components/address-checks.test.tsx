@@ -16,6 +16,8 @@ const address = {
   postalCode: '18000',
   policeAdministration: 'PU-NIS',
   validFrom: '2025-01-01',
+  validTo: null,
+  version: 1,
 };
 
 describe('address checks', () => {

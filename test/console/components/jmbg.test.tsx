@@ -5,7 +5,7 @@ import { EMPTY_PERSONAL, PersonalForm } from '../../../apps/console/src/views/pe
 import { renderSignedIn } from './fake-api';
 
 describe('JMBG', () => {
-  it('accepts the valid examples of DOMAIN.md', () => {
+  it('accepts valid JMBGs (the examples of the README)', () => {
     for (const jmbg of ['0101900350008', '0101990360007', '0101000805018']) expect(checkJmbg(jmbg)).toBeNull();
   });
 

@@ -4,12 +4,7 @@ import { ErrorMessage, Field } from '../components/form';
 import { ReasonGate } from '../components/reason';
 import { type MessageKey, useT } from '../i18n';
 import { checkJmbg } from '../jmbg';
-
-interface LookupAnswer {
-  registered: boolean;
-  activeMeasures: string[];
-  banPlacesWithMinors: boolean;
-}
+import type { LookupAnswer } from '../types';
 
 /** The cross-region lookup: yes or no, the active measures, nothing else. */
 export function LookupPage() {

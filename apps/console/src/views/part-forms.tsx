@@ -11,7 +11,7 @@ import {
   MEASURE_TYPES,
   type Person,
   SCHEDULE_KINDS,
-  type Schedule,
+  type ScheduleInput,
   type ScheduleKind,
   type UiksOffice,
 } from '../types';
@@ -323,7 +323,7 @@ function scheduleFields(
 }
 
 /** The schedule a form's fields describe (`prefix`: none for the police, `uiks` for the UIKS office, counselling). */
-export function scheduleOf(v: Values, prefix: SchedulePrefix = ''): Schedule {
+export function scheduleOf(v: Values, prefix: SchedulePrefix = ''): ScheduleInput {
   const field = (name: 'scheduleKind' | 'everyDays' | 'weekdays') => v[scheduleField(prefix, name)] ?? '';
   const kind = field('scheduleKind') as ScheduleKind;
   if (kind === 'every_days') return { kind, everyDays: num(field('everyDays')) };

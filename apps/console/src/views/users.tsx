@@ -4,35 +4,11 @@ import { ErrorMessage, Field, formatTime, Select } from '../components/form';
 import { ReasonGate } from '../components/reason';
 import { useCodeChoices } from '../components/reference-lists';
 import { type MessageKey, useT } from '../i18n';
+import type { RoleChange, User } from '../types';
 
 const ROLES = ['registry_clerk', 'police_officer', 'judicial_officer', 'auditor', 'vetting_officer', 'admin'] as const;
 
-interface User {
-  id: string;
-  username: string;
-  displayName: string;
-  role: string;
-  organisation: string;
-  region: string | null;
-  office: string | null;
-  email: string | null;
-  active: boolean;
-  mfaEnrolled: boolean;
-  lockedUntil: string | null;
-  version: number;
-}
-
-interface PendingChange {
-  id: string;
-  userId: string;
-  kind: 'role' | 'activation' | 'password_reset' | 'mfa_reset';
-  role: string;
-  region: string | null;
-  office: string | null;
-  requestedAt: string;
-}
-
-const CHANGE_KINDS: Record<PendingChange['kind'], MessageKey> = {
+const CHANGE_KINDS: Record<RoleChange['kind'], MessageKey> = {
   role: 'changeRole',
   activation: 'changeActivation',
   password_reset: 'changePasswordReset',
@@ -66,7 +42,7 @@ function Accounts({ reason }: { reason: string }) {
   const { api, me } = useSession();
   const [users, setUsers] = useState<User[] | null>(null);
   const [next, setNext] = useState<string | null>(null);
-  const [pending, setPending] = useState<PendingChange[]>([]);
+  const [pending, setPending] = useState<RoleChange[]>([]);
   const [role, setRole] = useState('');
   const [editing, setEditing] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -84,7 +60,7 @@ function Accounts({ reason }: { reason: string }) {
         ).data;
         setUsers((shown) => (cursor && shown ? [...shown, ...page.items] : page.items));
         setNext(page.nextCursor);
-        setPending((await api.get<{ items: PendingChange[] }>('/users/role-changes', { reason })).data.items);
+        setPending((await api.get<{ items: RoleChange[] }>('/users/role-changes', { reason })).data.items);
       } catch (failure) {
         setError(failure);
       }

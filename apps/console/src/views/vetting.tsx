@@ -5,21 +5,7 @@ import { MoreButton, usePages } from '../components/pages';
 import { useSubmission } from '../components/submission';
 import { type MessageKey, useT } from '../i18n';
 import { checkJmbg } from '../jmbg';
-
-interface VettingAnswer {
-  requestId: string;
-  barred: boolean;
-  certificateNumber: string;
-  issuedOn: string;
-  validUntil: string;
-}
-
-interface VolumeItem {
-  day: string;
-  registryNumber: string;
-  employerName: string;
-  requests: number;
-}
+import type { VettingAnswer, VettingVolumeItem } from '../types';
 
 const EMPTY = {
   employerName: '',
@@ -212,7 +198,7 @@ export function VettingPage() {
 export function VettingVolumePage() {
   const { t, language } = useT();
   const [to, setTo] = useState(today);
-  const pages = usePages<VolumeItem>('/vetting-requests/volume', { to }, undefined);
+  const pages = usePages<VettingVolumeItem>('/vetting-requests/volume', { to }, undefined);
   const { items } = pages;
 
   return (

@@ -100,15 +100,15 @@ export class AppConfig {
     minCell: number;
   };
   readonly register: {
-    /** A JMBG check remainder of 1: invalid (default) or check digit 0 (DOMAIN.md: confirm). */
+    /** A JMBG check remainder of 1: invalid (default) or check digit 0 (a figure to confirm: README, "The domain"). */
     jmbgRemainderOne: 'invalid' | 'zero';
-    /** A measure ends at most this many years after a conviction's release date (DOMAIN.md: confirm). */
+    /** A measure ends at most this many years after a conviction's release date (a figure to confirm: README, "The domain"). */
     measureMaxYears: number;
     /** The reporting period of `every_days` when a measure names none. */
     reportingEveryDays: number;
     /** The police schedule of a reporting measure that names none: every reportingEveryDays days, or monthly. */
     reportingDefaultSchedule: 'every_days' | 'monthly';
-    /** The ban on work with minors lasts this long after release (DOMAIN.md: confirm). */
+    /** The ban on work with minors lasts this long after release (a figure to confirm: README, "The domain"). */
     employmentBanYears: number;
   };
   readonly compliance: {

@@ -1,9 +1,9 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { OptionalIfMatchVersion, type Page, UUID_PARAM } from '@app/common';
+import { ApiAnswer, ApiPageAnswer, OptionalIfMatchVersion, type Page, UUID_PARAM } from '@app/common';
 import { CurrentPrincipal, Permission, type Principal, RequiresReason } from '@app/authz';
 import { Audited, AuditContext, type RequestAudit } from '@app/audit';
-import { AlertsService, type AlertView } from '../alerts.service';
+import { AlertsService, AlertView } from '../alerts.service';
 import {
   AddressChecksDueQuery,
   AlertQuery,
@@ -14,9 +14,9 @@ import {
   ReleaseQuery,
   ResolveAlertDto,
 } from '../compliance.dto';
-import { ComplianceService, type DueItem, type OverdueItem } from '../compliance.service';
-import { type InboxItemView, InboxService } from '../inbox.service';
-import { type AddressCheckDueItem, LocationLists, type ProximityItem, type ReleaseItem } from '../location-lists';
+import { ComplianceService, DueItem, OverdueItem } from '../compliance.service';
+import { InboxItemView, InboxService } from '../inbox.service';
+import { AddressCheckDueItem, LocationLists, ProximityItem, ReleaseItem } from '../location-lists';
 
 @ApiTags('compliance')
 @Controller('compliance')
@@ -31,6 +31,7 @@ export class ComplianceController {
   @Permission('read', 'Compliance')
   @Audited('compliance.overdue', { resource: 'compliance' })
   @ApiOperation({ summary: 'One item per overdue reporting measure, oldest first' })
+  @ApiPageAnswer(OverdueItem)
   overdue(
     @AuditContext() audit: RequestAudit,
     @CurrentPrincipal() principal: Principal,
@@ -43,6 +44,7 @@ export class ComplianceController {
   @Permission('read', 'Compliance')
   @Audited('compliance.due', { resource: 'compliance' })
   @ApiOperation({ summary: 'The reporting periods ending between from and to, with whether each is checked in' })
+  @ApiPageAnswer(DueItem)
   due(
     @AuditContext() audit: RequestAudit,
     @CurrentPrincipal() principal: Principal,
@@ -59,6 +61,7 @@ export class ComplianceController {
     summary:
       'Persons due for release between from and to, soonest first: the planned address, the measures that will bind and whether their duties were acknowledged',
   })
+  @ApiPageAnswer(ReleaseItem)
   releases(
     @AuditContext() audit: RequestAudit,
     @CurrentPrincipal() principal: Principal,
@@ -76,6 +79,7 @@ export class ComplianceController {
       'Addresses in force not confirmed by a check for olderThanDays (default 90; never checked: since validFrom), ' +
       'the oldest first, with the person and the latest check',
   })
+  @ApiPageAnswer(AddressCheckDueItem)
   addressChecksDue(
     @AuditContext() audit: RequestAudit,
     @CurrentPrincipal() principal: Principal,
@@ -92,6 +96,7 @@ export class ComplianceController {
     summary:
       'Persons under the ban on places where minors gather whose current address or workplace lies within `metres` (1 to PROXIMITY_MAX_METRES, 1000 unless configured; default 300) of an active place, nearest first: the distance, the location and the nearest place',
   })
+  @ApiPageAnswer(ProximityItem)
   proximity(
     @AuditContext() audit: RequestAudit,
     @CurrentPrincipal() principal: Principal,
@@ -111,6 +116,7 @@ export class AlertsController {
   @Permission('read', 'Alert')
   @Audited('alert.list', { resource: 'alert' })
   @ApiOperation({ summary: 'Alerts in the caller’s scope, oldest first' })
+  @ApiPageAnswer(AlertView)
   list(
     @AuditContext() audit: RequestAudit,
     @CurrentPrincipal() principal: Principal,
@@ -123,6 +129,7 @@ export class AlertsController {
   @Permission('read', 'Alert')
   @Audited('alert.read', { resource: 'alert' })
   @ApiOperation({ summary: 'One alert in the caller’s scope (an extension: the reminders link to it)' })
+  @ApiAnswer(AlertView)
   get(
     @AuditContext() audit: RequestAudit,
     @CurrentPrincipal() principal: Principal,
@@ -136,6 +143,7 @@ export class AlertsController {
   @Permission('work', 'Alert')
   @Audited('alert.acknowledge', { resource: 'alert' })
   @ApiOperation({ summary: 'Acknowledge an open alert (If-Match optional)' })
+  @ApiAnswer(AlertView)
   acknowledge(
     @AuditContext() audit: RequestAudit,
     @CurrentPrincipal() principal: Principal,
@@ -150,6 +158,7 @@ export class AlertsController {
   @Permission('work', 'Alert')
   @Audited('alert.resolve', { resource: 'alert' })
   @ApiOperation({ summary: 'Resolve an alert with what was done (If-Match optional)' })
+  @ApiAnswer(AlertView)
   resolve(
     @AuditContext() audit: RequestAudit,
     @CurrentPrincipal() principal: Principal,
@@ -171,6 +180,7 @@ export class InboxController {
   @Permission('read', 'Inbox')
   @Audited('inbox.list', { resource: 'inbox' })
   @ApiOperation({ summary: 'The caller’s own reminders, newest first' })
+  @ApiPageAnswer(InboxItemView)
   list(
     @AuditContext() audit: RequestAudit,
     @CurrentPrincipal() principal: Principal,

@@ -1,10 +1,11 @@
 import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiAnswer } from '@app/common';
 import { Audited, AuditContext, type RequestAudit } from '@app/audit';
 import { Authenticated, CurrentPrincipal, type Principal, Public } from '@app/authz';
-import { AuthService, type MeView } from '../auth.service';
+import { AuthService, MeView, MfaEnrolment } from '../auth.service';
 import { ActivateMfaDto, ChangePasswordDto, EnrollMfaDto, LoginDto, RefreshDto } from '../dto/auth.dto';
-import type { TokenPair } from '../views';
+import { TokenPair } from '../views';
 
 @ApiTags('identity')
 @Controller('auth')
@@ -16,6 +17,7 @@ export class AuthController {
   @Audited('auth.login', { resource: 'user' })
   @HttpCode(200)
   @ApiOperation({ summary: 'Sign in; 401 otp_required asks for the authenticator code' })
+  @ApiAnswer(TokenPair)
   login(@AuditContext() audit: RequestAudit, @Body() body: LoginDto): Promise<TokenPair> {
     return this.auth.login(audit, body.username, body.password, body.otp);
   }
@@ -25,6 +27,7 @@ export class AuthController {
   @Audited('auth.refresh', { resource: 'session' })
   @HttpCode(200)
   @ApiOperation({ summary: 'A new token pair; the refresh token used is spent (reuse ends the session)' })
+  @ApiAnswer(TokenPair)
   refresh(@AuditContext() audit: RequestAudit, @Body() body: RefreshDto): Promise<TokenPair> {
     return this.auth.refresh(audit, body.refreshToken);
   }
@@ -55,6 +58,7 @@ export class AuthController {
   @Authenticated({ withoutMfa: true })
   @Audited('auth.me', { resource: 'user' })
   @ApiOperation({ summary: 'Your account and packed CASL rules' })
+  @ApiAnswer(MeView)
   me(@AuditContext() audit: RequestAudit, @CurrentPrincipal() principal: Principal): Promise<MeView> {
     return this.auth.me(audit, principal);
   }
@@ -64,6 +68,7 @@ export class AuthController {
   @Audited('auth.mfa_enroll', { resource: 'user' })
   @HttpCode(200)
   @ApiOperation({ summary: 'Start enrolling an authenticator (re-enrolling needs a current code)' })
+  @ApiAnswer(MfaEnrolment)
   enroll(
     @AuditContext() audit: RequestAudit,
     @CurrentPrincipal() principal: Principal,

@@ -1,5 +1,6 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiAnswer, JsonWebKeySet } from '@app/common';
 import { Public } from '@app/authz';
 import { IdentitySecrets } from '../secrets/identity-secrets';
 
@@ -12,6 +13,7 @@ export class JwksController {
   @Public()
   @Header('Cache-Control', 'public, max-age=300')
   @ApiOperation({ summary: 'Public keys that verify access tokens (ES256)' })
+  @ApiAnswer(JsonWebKeySet)
   jwks(): { keys: Record<string, unknown>[] } {
     return this.secrets.jwks();
   }

@@ -3,7 +3,9 @@ import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import {
   answerWith,
+  ApiAnswer,
   ApiIfMatch,
+  ApiPageAnswer,
   IfMatchVersion,
   type Page,
   PageQuery,
@@ -15,8 +17,8 @@ import { Audited, AuditContext, type RequestAudit } from '@app/audit';
 import { CurrentPrincipal, Permission, type Principal } from '@app/authz';
 import { CreateUserDto, UpdateUserDto, UserQuery } from '../dto/user.dto';
 import { AccountChanges } from '../account-changes';
-import { type TemporaryPassword, UsersService } from '../users.service';
-import type { CreatedUserView, RoleChangeView, UserView } from '../views';
+import { TemporaryPassword, UsersService } from '../users.service';
+import { CreatedUserView, RoleChangeView, UserView } from '../views';
 
 @ApiTags('users')
 @Controller('users')
@@ -42,6 +44,7 @@ export class UsersController {
       'The account, `active: false`, and `pendingChangeId`: the activation another admin than the creator ' +
       'confirms; until then sign-in answers 401',
   })
+  @ApiAnswer(CreatedUserView)
   create(
     @AuditContext() audit: RequestAudit,
     @CurrentPrincipal() principal: Principal,
@@ -54,6 +57,7 @@ export class UsersController {
   @Permission('manage', 'User')
   @Audited('user.list', { resource: 'user' })
   @ApiOperation({ summary: 'List accounts' })
+  @ApiPageAnswer(UserView)
   list(@AuditContext() audit: RequestAudit, @Query() query: UserQuery): Promise<Page<UserView>> {
     return this.users.list(audit, query);
   }
@@ -66,6 +70,7 @@ export class UsersController {
       'Changes waiting for a second admin, oldest first: new roles (kind role), new accounts (activation), ' +
       'password and MFA resets (password_reset, mfa_reset); admin accounts included',
   })
+  @ApiPageAnswer(RoleChangeView)
   listRoleChanges(@AuditContext() audit: RequestAudit, @Query() query: PageQuery): Promise<Page<RoleChangeView>> {
     return this.changes.list(audit, query);
   }
@@ -75,6 +80,7 @@ export class UsersController {
   @Audited('user.read', { resource: 'user' })
   @ApiOperation({ summary: 'One account (ETag: its version)' })
   @VersionedETag()
+  @ApiAnswer(UserView)
   async get(@AuditContext() audit: RequestAudit, @Param('id', UUID_PARAM) id: string): Promise<UserView> {
     const user = await this.users.get(audit, id);
     return user;
@@ -98,6 +104,8 @@ export class UsersController {
   })
   // The interceptor of @VersionedETag(): the ETag of a 200; a pending change has no version, so no ETag.
   @UseInterceptors(VersionedETagInterceptor)
+  @ApiAnswer(UserView, { statuses: [200] })
+  @ApiAnswer(RoleChangeView, { statuses: [202] })
   async update(
     @AuditContext() audit: RequestAudit,
     @CurrentPrincipal() principal: Principal,
@@ -128,6 +136,7 @@ export class UsersController {
   })
   // The interceptor of @VersionedETag(): the ETag of an account; a temporary password has no version.
   @UseInterceptors(VersionedETagInterceptor)
+  @ApiAnswer([UserView, TemporaryPassword])
   confirmChange(
     @AuditContext() audit: RequestAudit,
     @CurrentPrincipal() principal: Principal,
@@ -151,6 +160,7 @@ export class UsersController {
       'The pending change (kind password_reset); nothing is changed until another admin confirms it ' +
       '(POST /users/{id}/role-changes/{changeId}/confirm), which answers `{temporaryPassword}`, shown once',
   })
+  @ApiAnswer(RoleChangeView, { statuses: [202] })
   async resetPassword(
     @AuditContext() audit: RequestAudit,
     @CurrentPrincipal() principal: Principal,
@@ -172,6 +182,7 @@ export class UsersController {
     status: 202,
     description: 'The pending change (kind mfa_reset), applied when another admin confirms it',
   })
+  @ApiAnswer(RoleChangeView, { statuses: [202] })
   async resetMfa(
     @AuditContext() audit: RequestAudit,
     @CurrentPrincipal() principal: Principal,

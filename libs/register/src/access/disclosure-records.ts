@@ -6,12 +6,28 @@ import type { Principal } from '@app/authz';
 import type { RequestAudit } from '@app/audit';
 import { ListPages } from '@app/compliance';
 import type { DisclosureQuery } from '../dto/disclosure.dto';
-import { type DisclosureRecord, toDisclosureRecord } from '../disclosure.views';
+import { ApiProperty } from '@nestjs/swagger';
+import { DisclosureRecord, toDisclosureRecord } from '../disclosure.views';
 import { Disclosure } from '../entities/disclosure.entity';
 import { PersonAccess } from './person-access';
 
 /** A list item: the record, and for those who may have the package (clerks) the person's name. */
-export type DisclosureListItem = DisclosureRecord & { person?: { surname: string; givenNames: string } };
+export class DisclosedPersonView {
+  @ApiProperty({ example: 'Petrović' })
+  surname!: string;
+
+  @ApiProperty({ example: 'Marko' })
+  givenNames!: string;
+}
+
+export class DisclosureListItem extends DisclosureRecord {
+  @ApiProperty({
+    type: () => DisclosedPersonView,
+    required: false,
+    description: 'Only for roles that may have the package',
+  })
+  person?: DisclosedPersonView;
+}
 
 /** A row of the list: the disclosure's columns (never its package) and the person's name. */
 type DisclosureRow = Record<string, unknown> & { person_id: string; surname: string; given_names: string };

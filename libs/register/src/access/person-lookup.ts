@@ -1,12 +1,18 @@
 import { Injectable } from '@nestjs/common';
+import { ApiProperty } from '@nestjs/swagger';
 import type { DataSource } from 'typeorm';
 import { belgradeToday } from '@app/common';
 import { AuditLog, type RequestAudit, UsageQuotas } from '@app/audit';
 
-export interface LookupAnswer {
-  registered: boolean;
-  activeMeasures: string[];
-  banPlacesWithMinors: boolean;
+export class LookupAnswer {
+  @ApiProperty({ example: true })
+  registered!: boolean;
+
+  @ApiProperty({ type: [String], example: ['ban_places_with_minors', 'periodic_reporting'] })
+  activeMeasures!: string[];
+
+  @ApiProperty({ example: true })
+  banPlacesWithMinors!: boolean;
 }
 
 /**

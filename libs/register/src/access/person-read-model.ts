@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { ApiProperty } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityTarget, ObjectLiteral } from 'typeorm';
 import {
@@ -28,6 +29,7 @@ import { type AuthorityComplianceView, type PersonMeasureView, toMeasureView } f
 import { OfficeReportingSchedule } from '../entities/office-reporting-schedule.entity';
 import { descriptionView, dnaView } from '../person-details.service';
 import { type PersonView, toPersonView } from '../person.views';
+import { ChangeView } from '../change.view';
 import { toPhotoView } from '../photos.service';
 import { toWorkplaceView } from '../workplaces.service';
 import { personNotFound, PersonAccess } from './person-access';
@@ -66,15 +68,12 @@ interface PersonRow {
   };
 }
 
-export interface HistoryItem {
-  at: string;
-  actor: Record<string, unknown>;
-  reason: string | null;
-  change: string;
-  part: string;
-  partId: string;
-  before: Record<string, unknown> | null;
-  after: Record<string, unknown> | null;
+export class HistoryItem extends ChangeView {
+  @ApiProperty({ example: 'address' })
+  part!: string;
+
+  @ApiProperty({ format: 'uuid', example: 'c2f1a7d4-5b3e-4f6a-8d9c-1e2f3a4b5c6d' })
+  partId!: string;
 }
 
 const HISTORY_PAGE_SIZE = 100;

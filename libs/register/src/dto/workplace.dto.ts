@@ -33,6 +33,7 @@ export class CreateWorkplaceDto {
   validFrom: string;
 
   @ApiPropertyOptional({
+    type: Number,
     example: 43.3209,
     minimum: -90,
     maximum: 90,
@@ -43,7 +44,14 @@ export class CreateWorkplaceDto {
   @IsLatitude()
   latitude?: number | null;
 
-  @ApiPropertyOptional({ example: 21.8958, minimum: -180, maximum: 180, nullable: true, description: 'With latitude' })
+  @ApiPropertyOptional({
+    type: Number,
+    example: 21.8958,
+    minimum: -180,
+    maximum: 180,
+    nullable: true,
+    description: 'With latitude',
+  })
   @IsOptional()
   @IsLongitude()
   longitude?: number | null;

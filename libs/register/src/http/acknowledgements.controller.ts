@@ -2,18 +2,20 @@ import { Body, Controller, Get, Header, HttpCode, Param, Patch, Post, Query, Req
 import { ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
+  ApiAnswer,
   ApiIfMatch,
+  ApiPageAnswer,
   IfMatchVersion,
   type Page,
   PageQuery,
-  ReadsOwnBody,
   readForm,
+  ReadsOwnBody,
   UUID_PARAM,
   VersionedETag,
 } from '@app/common';
 import { CurrentPrincipal, Permission, type Principal, RequiresReason } from '@app/authz';
 import { Audited, AuditContext, type RequestAudit } from '@app/audit';
-import { ACKNOWLEDGEMENT_FORM, type AcknowledgementView, AcknowledgementsService } from '../acknowledgements.service';
+import { ACKNOWLEDGEMENT_FORM, AcknowledgementView, AcknowledgementsService } from '../acknowledgements.service';
 import { ACKNOWLEDGEMENT_FORM_BODY, UpdateAcknowledgementDto } from '../dto/acknowledgement.dto';
 
 @ApiTags('register')
@@ -33,6 +35,7 @@ export class AcknowledgementsController {
       'Record that the duties of some of the person’s measures were explained, with the scanned signed form ' +
       '(PDF, JPEG or PNG by content, else 415; at most 10 MiB, else 413)',
   })
+  @ApiAnswer(AcknowledgementView)
   async create(
     @AuditContext() audit: RequestAudit,
     @CurrentPrincipal() principal: Principal,
@@ -46,6 +49,7 @@ export class AcknowledgementsController {
   @Permission('read', 'Acknowledgement')
   @Audited('acknowledgement.list', { resource: 'acknowledgement' })
   @ApiOperation({ summary: 'The person’s acknowledgements, newest first (voided ones included, marked)' })
+  @ApiPageAnswer(AcknowledgementView)
   list(
     @AuditContext() audit: RequestAudit,
     @CurrentPrincipal() principal: Principal,
@@ -92,6 +96,7 @@ export class AcknowledgementsController {
     summary: 'Correct the measures, the day or who explained them (If-Match: its version); the form stays',
   })
   @VersionedETag()
+  @ApiAnswer(AcknowledgementView)
   async correct(
     @AuditContext() audit: RequestAudit,
     @CurrentPrincipal() principal: Principal,
@@ -109,6 +114,7 @@ export class AcknowledgementsController {
   @Permission('void', 'Acknowledgement')
   @Audited('acknowledgement.void', { resource: 'acknowledgement' })
   @ApiOperation({ summary: 'Void an acknowledgement recorded by mistake (the access reason is kept as the reason)' })
+  @ApiAnswer(AcknowledgementView)
   void(
     @AuditContext() audit: RequestAudit,
     @CurrentPrincipal() principal: Principal,

@@ -1,9 +1,9 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { type Page, PageQuery, UUID_PARAM } from '@app/common';
+import { ApiAnswer, ApiPageAnswer, type Page, PageQuery, UUID_PARAM } from '@app/common';
 import { CurrentPrincipal, Permission, type Principal, RequiresReason } from '@app/authz';
 import { Audited, AuditContext, type RequestAudit } from '@app/audit';
-import { type AddressCheckView, AddressChecksService, type WhereaboutsReason } from '../address-checks.service';
+import { AddressCheckView, AddressChecksService, RecordedAddressCheckView } from '../address-checks.service';
 import { CreateAddressCheckDto } from '../dto/address-check.dto';
 
 @ApiTags('register')
@@ -21,12 +21,13 @@ export class AddressChecksController {
       'answers with whereaboutsUnknown (why the check leaves them unknown, or null) and the whereabouts_unknown ' +
       'alert it raised (alertId; null when none, or when one was already raised for the address)',
   })
+  @ApiAnswer(RecordedAddressCheckView)
   record(
     @AuditContext() audit: RequestAudit,
     @CurrentPrincipal() principal: Principal,
     @Param('id', UUID_PARAM) id: string,
     @Body() body: CreateAddressCheckDto,
-  ): Promise<AddressCheckView & { whereaboutsUnknown: WhereaboutsReason | null; alertId: string | null }> {
+  ): Promise<RecordedAddressCheckView> {
     return this.checks.record(audit, principal, id, body);
   }
 
@@ -34,6 +35,7 @@ export class AddressChecksController {
   @Permission('read', 'AddressCheck')
   @Audited('address_check.list', { resource: 'address_check' })
   @ApiOperation({ summary: 'The person’s address checks, newest first (voided ones included, marked)' })
+  @ApiPageAnswer(AddressCheckView)
   list(
     @AuditContext() audit: RequestAudit,
     @CurrentPrincipal() principal: Principal,
@@ -50,6 +52,7 @@ export class AddressChecksController {
   @ApiOperation({
     summary: 'Void an address check recorded by mistake (clerks; the access reason is kept as the reason)',
   })
+  @ApiAnswer(AddressCheckView)
   void(
     @AuditContext() audit: RequestAudit,
     @CurrentPrincipal() principal: Principal,

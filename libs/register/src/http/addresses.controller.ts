@@ -1,9 +1,18 @@
 import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiIfMatch, IfMatchVersion, type Page, PageQuery, UUID_PARAM, VersionedETag } from '@app/common';
+import {
+  ApiAnswer,
+  ApiIfMatch,
+  ApiPageAnswer,
+  IfMatchVersion,
+  type Page,
+  PageQuery,
+  UUID_PARAM,
+  VersionedETag,
+} from '@app/common';
 import { CurrentPrincipal, Permission, type Principal, RequiresReason } from '@app/authz';
 import { Audited, AuditContext, type RequestAudit } from '@app/audit';
-import { AddressesService, type AddressView } from '../addresses.service';
+import { AddressesService, AddressView } from '../addresses.service';
 import { CreateAddressDto, UpdateAddressDto } from '../dto/address.dto';
 
 @ApiTags('register')
@@ -18,6 +27,7 @@ export class AddressesController {
   @ApiOperation({
     summary: 'Record a new address; it closes the current one of its kind (another administration: a transfer)',
   })
+  @ApiAnswer(AddressView)
   add(
     @AuditContext() audit: RequestAudit,
     @CurrentPrincipal() principal: Principal,
@@ -31,6 +41,7 @@ export class AddressesController {
   @Permission('read', 'Address')
   @Audited('address.list', { resource: 'address' })
   @ApiOperation({ summary: 'The person’s addresses, current and past, newest first' })
+  @ApiPageAnswer(AddressView)
   list(
     @AuditContext() audit: RequestAudit,
     @CurrentPrincipal() principal: Principal,
@@ -46,6 +57,7 @@ export class AddressesController {
   @ApiIfMatch()
   @ApiOperation({ summary: 'Correct an address (If-Match: the address’s version)' })
   @VersionedETag()
+  @ApiAnswer(AddressView)
   async correct(
     @AuditContext() audit: RequestAudit,
     @CurrentPrincipal() principal: Principal,

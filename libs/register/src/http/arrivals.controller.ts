@@ -1,9 +1,9 @@
 import { Body, Controller, Get, Param, Post } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { type Page, UUID_PARAM } from '@app/common';
+import { ApiAnswer, ApiPageAnswer, type Page, UUID_PARAM } from '@app/common';
 import { CurrentPrincipal, Permission, type Principal, RequiresReason } from '@app/authz';
 import { Audited, AuditContext, type RequestAudit } from '@app/audit';
-import type { ArrivalView } from '../arrival.views';
+import { ArrivalView } from '../arrival.views';
 import { ArrivalsService } from '../arrivals.service';
 import { CreateArrivalDto } from '../dto/arrival.dto';
 
@@ -20,6 +20,7 @@ export class ArrivalsController {
     summary:
       'Announce that the person is arriving in another police administration (an extension: only then may its officers record the new address there)',
   })
+  @ApiAnswer(ArrivalView)
   announce(
     @AuditContext() audit: RequestAudit,
     @CurrentPrincipal() principal: Principal,
@@ -33,6 +34,7 @@ export class ArrivalsController {
   @Permission('read', 'Arrival')
   @Audited('arrival.list', { resource: 'arrival' })
   @ApiOperation({ summary: 'The person’s arrival announcements, newest first' })
+  @ApiPageAnswer(ArrivalView)
   list(
     @AuditContext() audit: RequestAudit,
     @CurrentPrincipal() principal: Principal,

@@ -1,12 +1,20 @@
 import { Body, Controller, Get, Param, Patch, Post } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiIfMatch, IfMatchVersion, type Page, UUID_PARAM, VersionedETag } from '@app/common';
+import {
+  ApiAnswer,
+  ApiIfMatch,
+  ApiPageAnswer,
+  IfMatchVersion,
+  type Page,
+  UUID_PARAM,
+  VersionedETag,
+} from '@app/common';
 import { CurrentPrincipal, Permission, type Principal, RequiresReason } from '@app/authz';
 import { Audited, AuditContext, type RequestAudit } from '@app/audit';
-import { ConvictionsService, type ConvictionView } from '../convictions.service';
+import { ConvictionsService, ConvictionView } from '../convictions.service';
 import { CreateConvictionDto, UpdateConvictionDto } from '../dto/conviction.dto';
 import { CreateMeasureDto, MeasureActionDto } from '../dto/measure.dto';
-import { MeasuresService, type MeasureView, type ShownMeasureView } from '../measures.service';
+import { MeasuresService, MeasureView, ShownMeasureView } from '../measures.service';
 
 @ApiTags('register')
 @Controller('persons/:id')
@@ -21,6 +29,7 @@ export class ConvictionsMeasuresController {
   @Permission('create', 'Conviction')
   @Audited('conviction.create', { resource: 'conviction' })
   @ApiOperation({ summary: 'Record a conviction (articles from the offences reference list)' })
+  @ApiAnswer(ConvictionView)
   addConviction(
     @AuditContext() audit: RequestAudit,
     @CurrentPrincipal() principal: Principal,
@@ -34,6 +43,7 @@ export class ConvictionsMeasuresController {
   @Permission('read', 'Conviction')
   @Audited('conviction.list', { resource: 'conviction' })
   @ApiOperation({ summary: 'The person’s convictions with their legal consequences' })
+  @ApiPageAnswer(ConvictionView)
   listConvictions(
     @AuditContext() audit: RequestAudit,
     @CurrentPrincipal() principal: Principal,
@@ -48,6 +58,7 @@ export class ConvictionsMeasuresController {
   @ApiIfMatch()
   @ApiOperation({ summary: 'Correct a conviction (If-Match: the conviction’s version)' })
   @VersionedETag()
+  @ApiAnswer(ConvictionView)
   async correctConviction(
     @AuditContext() audit: RequestAudit,
     @CurrentPrincipal() principal: Principal,
@@ -64,6 +75,7 @@ export class ConvictionsMeasuresController {
   @Permission('create', 'Measure')
   @Audited('measure.create', { resource: 'measure' })
   @ApiOperation({ summary: 'Impose a special measure (at most 20 years after a release date)' })
+  @ApiAnswer(MeasureView)
   addMeasure(
     @AuditContext() audit: RequestAudit,
     @CurrentPrincipal() principal: Principal,
@@ -77,6 +89,7 @@ export class ConvictionsMeasuresController {
   @Permission('read', 'Measure')
   @Audited('measure.list', { resource: 'measure' })
   @ApiOperation({ summary: 'The person’s measures' })
+  @ApiPageAnswer(ShownMeasureView)
   listMeasures(
     @AuditContext() audit: RequestAudit,
     @CurrentPrincipal() principal: Principal,
@@ -91,6 +104,7 @@ export class ConvictionsMeasuresController {
   @ApiIfMatch()
   @ApiOperation({ summary: 'Suspend, resume or end a measure (an impossible transition is 409)' })
   @VersionedETag()
+  @ApiAnswer(MeasureView)
   async actOnMeasure(
     @AuditContext() audit: RequestAudit,
     @CurrentPrincipal() principal: Principal,

@@ -1,11 +1,11 @@
 import { Body, Controller, Get, Header, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { type Page, UUID_PARAM } from '@app/common';
+import { ApiAnswer, ApiPageAnswer, type Page, UUID_PARAM } from '@app/common';
 import { CurrentPrincipal, Permission, type Principal, RequiresReason } from '@app/authz';
 import { Audited, AuditContext, type RequestAudit } from '@app/audit';
-import type { DisclosureListItem } from '../access/disclosure-records';
-import { type DisclosureAnswer, type DisclosurePackage, DisclosuresService } from '../disclosures.service';
+import { DisclosureListItem } from '../access/disclosure-records';
+import { DisclosureAnswer, type DisclosurePackage, DisclosuresService } from '../disclosures.service';
 import { CreateDisclosureDto, DisclosureQuery, PackageQuery } from '../dto/disclosure.dto';
 
 @ApiTags('register')
@@ -25,6 +25,7 @@ export class PersonDisclosuresController {
       '(sorted keys, no spaces) and answers it. A flagged event names the recipient as `authority (country)`. ' +
       '`travelNoticeId`: an outbound notice prepared from the person’s travel-abroad notice (else 400).',
   })
+  @ApiAnswer(DisclosureAnswer)
   create(
     @AuditContext() audit: RequestAudit,
     @CurrentPrincipal() principal: Principal,
@@ -48,6 +49,7 @@ export class DisclosuresController {
     summary: 'Disclosures abroad, newest first (records only; clerks also see the person’s name)',
     description: '`from`/`to`: days (Belgrade) the disclosures were made; `personId`, `country`: the recipient’s.',
   })
+  @ApiPageAnswer(DisclosureListItem)
   list(
     @AuditContext() audit: RequestAudit,
     @CurrentPrincipal() principal: Principal,

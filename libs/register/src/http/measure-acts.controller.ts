@@ -1,9 +1,17 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiIfMatch, IfMatchVersion, type Page, PageQuery, UUID_PARAM, VersionedETag } from '@app/common';
+import {
+  ApiAnswer,
+  ApiIfMatch,
+  ApiPageAnswer,
+  IfMatchVersion,
+  type Page,
+  PageQuery,
+  UUID_PARAM,
+  VersionedETag,
+} from '@app/common';
 import { CurrentPrincipal, Permission, type Principal, RequiresReason } from '@app/authz';
 import { Audited, AuditContext, type RequestAudit } from '@app/audit';
-import type { ComplianceView } from '@app/compliance';
 import {
   CreateBreachDto,
   CreateCheckInDto,
@@ -13,9 +21,9 @@ import {
   UpdateBreachDto,
   UpdateCounsellingDto,
 } from '../dto/acts.dto';
-import { CounsellingService, type CounsellingView } from '../counselling.service';
-import { type BreachView, type CheckInView, MeasureActsService } from '../measure-acts.service';
-import { NotificationsService, type NotificationView } from '../notifications.service';
+import { CounsellingService, CounsellingView } from '../counselling.service';
+import { BreachView, CheckInView, MeasureActsService, RecordedCheckInView } from '../measure-acts.service';
+import { NotificationsService, NotificationView } from '../notifications.service';
 
 @ApiTags('register')
 @Controller('persons/:id')
@@ -31,12 +39,13 @@ export class MeasureActsController {
   @Permission('record', 'CheckIn')
   @Audited('check_in.create', { resource: 'check_in' })
   @ApiOperation({ summary: 'Record an in-person check-in; answers with the person’s compliance after it' })
+  @ApiAnswer(RecordedCheckInView)
   checkIn(
     @AuditContext() audit: RequestAudit,
     @CurrentPrincipal() principal: Principal,
     @Param('id', UUID_PARAM) id: string,
     @Body() body: CreateCheckInDto,
-  ): Promise<CheckInView & { compliance: ComplianceView }> {
+  ): Promise<RecordedCheckInView> {
     return this.acts.checkIn(audit, principal, id, body);
   }
 
@@ -44,6 +53,7 @@ export class MeasureActsController {
   @Permission('read', 'CheckIn')
   @Audited('check_in.list', { resource: 'check_in' })
   @ApiOperation({ summary: 'The person’s check-ins, newest first (voided ones included, marked)' })
+  @ApiPageAnswer(CheckInView)
   checkIns(
     @AuditContext() audit: RequestAudit,
     @CurrentPrincipal() principal: Principal,
@@ -58,6 +68,7 @@ export class MeasureActsController {
   @Permission('void', 'CheckIn')
   @Audited('check_in.void', { resource: 'check_in' })
   @ApiOperation({ summary: 'Void a check-in recorded by mistake (the access reason is kept as the reason)' })
+  @ApiAnswer(CheckInView)
   voidCheckIn(
     @AuditContext() audit: RequestAudit,
     @CurrentPrincipal() principal: Principal,
@@ -71,6 +82,7 @@ export class MeasureActsController {
   @Permission('record', 'Notification')
   @Audited('notification.create', { resource: 'notification' })
   @ApiOperation({ summary: 'Record a notice of a residence or workplace change or of travel abroad' })
+  @ApiAnswer(NotificationView)
   notify(
     @AuditContext() audit: RequestAudit,
     @CurrentPrincipal() principal: Principal,
@@ -84,6 +96,7 @@ export class MeasureActsController {
   @Permission('read', 'Notification')
   @Audited('notification.list', { resource: 'notification' })
   @ApiOperation({ summary: 'The person’s notifications, newest first (voided ones included, marked)' })
+  @ApiPageAnswer(NotificationView)
   notificationList(
     @AuditContext() audit: RequestAudit,
     @CurrentPrincipal() principal: Principal,
@@ -98,6 +111,7 @@ export class MeasureActsController {
   @Permission('void', 'Notification')
   @Audited('notification.void', { resource: 'notification' })
   @ApiOperation({ summary: 'Void a notification recorded by mistake (the access reason is kept as the reason)' })
+  @ApiAnswer(NotificationView)
   voidNotification(
     @AuditContext() audit: RequestAudit,
     @CurrentPrincipal() principal: Principal,
@@ -118,6 +132,7 @@ export class MeasureActsController {
       'before departOn or in the future; 409 when a return is already recorded or the notice is void. Without a ' +
       'return TRAVEL_RETURN_GRACE_DAYS after the planned return, the compliance scan raises travel_return_overdue.',
   })
+  @ApiAnswer(NotificationView)
   recordReturn(
     @AuditContext() audit: RequestAudit,
     @CurrentPrincipal() principal: Principal,
@@ -136,6 +151,7 @@ export class MeasureActsController {
     description:
       'kind travel_without_notice (travel abroad discovered later) must name a notify_travel_abroad measure.',
   })
+  @ApiAnswer(BreachView)
   breach(
     @AuditContext() audit: RequestAudit,
     @CurrentPrincipal() principal: Principal,
@@ -151,6 +167,7 @@ export class MeasureActsController {
   @ApiIfMatch()
   @ApiOperation({ summary: 'Correct a breach (If-Match: the breach’s version)' })
   @VersionedETag()
+  @ApiAnswer(BreachView)
   async correctBreach(
     @AuditContext() audit: RequestAudit,
     @CurrentPrincipal() principal: Principal,
@@ -167,6 +184,7 @@ export class MeasureActsController {
   @Permission('read', 'Breach')
   @Audited('breach.list', { resource: 'breach' })
   @ApiOperation({ summary: 'The person’s recorded breaches, newest first' })
+  @ApiPageAnswer(BreachView)
   breaches(
     @AuditContext() audit: RequestAudit,
     @CurrentPrincipal() principal: Principal,
@@ -180,6 +198,7 @@ export class MeasureActsController {
   @Permission('record', 'Counselling')
   @Audited('counselling.create', { resource: 'counselling' })
   @ApiOperation({ summary: 'Record attendance at counselling under a counselling measure' })
+  @ApiAnswer(CounsellingView)
   counselling(
     @AuditContext() audit: RequestAudit,
     @CurrentPrincipal() principal: Principal,
@@ -195,6 +214,7 @@ export class MeasureActsController {
   @ApiIfMatch()
   @ApiOperation({ summary: 'Correct a counselling attendance (If-Match: its version)' })
   @VersionedETag()
+  @ApiAnswer(CounsellingView)
   async correctCounselling(
     @AuditContext() audit: RequestAudit,
     @CurrentPrincipal() principal: Principal,
@@ -218,6 +238,7 @@ export class MeasureActsController {
   @Permission('read', 'Counselling')
   @Audited('counselling.list', { resource: 'counselling' })
   @ApiOperation({ summary: 'The person’s counselling attendance, newest first' })
+  @ApiPageAnswer(CounsellingView)
   counsellingList(
     @AuditContext() audit: RequestAudit,
     @CurrentPrincipal() principal: Principal,

@@ -1,11 +1,11 @@
 import { Body, Controller, Param, Put, Res } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { answerWith, OptionalIfMatchVersion, UUID_PARAM, VersionedETag } from '@app/common';
+import { answerWith, ApiAnswer, OptionalIfMatchVersion, UUID_PARAM, VersionedETag } from '@app/common';
 import { CurrentPrincipal, Permission, type Principal, RequiresReason } from '@app/authz';
 import { Audited, AuditContext, type RequestAudit } from '@app/audit';
 import { DnaReferenceDto, PhysicalDescriptionDto } from '../dto/details.dto';
-import { type DnaReferenceView, PersonDetailsService, type PhysicalDescriptionView } from '../person-details.service';
+import { DnaReferenceView, PersonDetailsService, PhysicalDescriptionView } from '../person-details.service';
 
 const IF_MATCH = { name: 'If-Match', required: false, description: 'Required when replacing: the version you read' };
 
@@ -21,6 +21,7 @@ export class PersonDetailsController {
   @ApiHeader(IF_MATCH)
   @ApiOperation({ summary: 'Record (201) or replace (200, If-Match) the reference into the national DNA database' })
   @VersionedETag()
+  @ApiAnswer(DnaReferenceView, { statuses: [200, 201] })
   async dnaReference(
     @AuditContext() audit: RequestAudit,
     @CurrentPrincipal() principal: Principal,
@@ -38,6 +39,7 @@ export class PersonDetailsController {
   @ApiHeader(IF_MATCH)
   @ApiOperation({ summary: 'Record (201) or replace (200, If-Match) the physical description' })
   @VersionedETag()
+  @ApiAnswer(PhysicalDescriptionView, { statuses: [200, 201] })
   async physicalDescription(
     @AuditContext() audit: RequestAudit,
     @CurrentPrincipal() principal: Principal,

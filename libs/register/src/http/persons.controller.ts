@@ -1,12 +1,21 @@
 import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiIfMatch, IfMatchVersion, type Page, PageQuery, UUID_PARAM, VersionedETag } from '@app/common';
+import {
+  ApiAnswer,
+  ApiIfMatch,
+  ApiPageAnswer,
+  IfMatchVersion,
+  type Page,
+  PageQuery,
+  UUID_PARAM,
+  VersionedETag,
+} from '@app/common';
 import { CurrentPrincipal, Permission, type Principal, RequiresReason } from '@app/authz';
 import { Audited, AuditContext, type RequestAudit } from '@app/audit';
 import { CreatePersonDto, LookupQuery, PersonQuery, UpdatePersonDto } from '../dto/person.dto';
-import type { PersonListItem, PersonView } from '../person.views';
-import { PersonLookup } from '../access/person-lookup';
-import { type HistoryItem, PersonReadModel } from '../access/person-read-model';
+import { PersonListItem, PersonView } from '../person.views';
+import { LookupAnswer, PersonLookup } from '../access/person-lookup';
+import { HistoryItem, PersonReadModel } from '../access/person-read-model';
 import { PersonSearch } from '../access/person-search';
 import { PersonsService } from '../persons.service';
 
@@ -25,6 +34,7 @@ export class PersonsController {
   @Permission('create', 'Person')
   @Audited('person.create', { resource: 'person' })
   @ApiOperation({ summary: 'Register a person (JMBG for Serbian citizens, otherwise an identity document)' })
+  @ApiAnswer(PersonView)
   create(
     @AuditContext() audit: RequestAudit,
     @CurrentPrincipal() principal: Principal,
@@ -37,6 +47,7 @@ export class PersonsController {
   @Permission('read', 'Person')
   @Audited('person.search', { resource: 'person' })
   @ApiOperation({ summary: 'Find persons by name in either script, with or without diacritics, or by JMBG' })
+  @ApiPageAnswer(PersonListItem)
   search(
     @AuditContext() audit: RequestAudit,
     @CurrentPrincipal() principal: Principal,
@@ -49,10 +60,8 @@ export class PersonsController {
   @Permission('lookup', 'PersonLookup')
   @Audited('person.lookup', { resource: 'person', flagged: true })
   @ApiOperation({ summary: 'Cross-region lookup: registered or not, and the active measures only' })
-  lookup(
-    @AuditContext() audit: RequestAudit,
-    @Query() query: LookupQuery,
-  ): Promise<{ registered: boolean; activeMeasures: string[]; banPlacesWithMinors: boolean }> {
+  @ApiAnswer(LookupAnswer)
+  lookup(@AuditContext() audit: RequestAudit, @Query() query: LookupQuery): Promise<LookupAnswer> {
     return this.lookups.lookup(audit, query.jmbg);
   }
 
@@ -61,6 +70,7 @@ export class PersonsController {
   @Audited('person.read', { resource: 'person' })
   @ApiOperation({ summary: 'A person, with what your role may see (ETag: the version)' })
   @VersionedETag()
+  @ApiAnswer(PersonView)
   async get(
     @AuditContext() audit: RequestAudit,
     @CurrentPrincipal() principal: Principal,
@@ -76,6 +86,7 @@ export class PersonsController {
   @ApiIfMatch()
   @ApiOperation({ summary: 'Correct personal data (If-Match required; the reason goes in the history)' })
   @VersionedETag()
+  @ApiAnswer(PersonView)
   async update(
     @AuditContext() audit: RequestAudit,
     @CurrentPrincipal() principal: Principal,
@@ -91,6 +102,7 @@ export class PersonsController {
   @Permission('read', 'PersonHistory')
   @Audited('person.history', { resource: 'person' })
   @ApiOperation({ summary: 'Every change to the person and its parts, newest first' })
+  @ApiPageAnswer(HistoryItem)
   history(
     @AuditContext() audit: RequestAudit,
     @CurrentPrincipal() principal: Principal,

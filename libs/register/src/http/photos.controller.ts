@@ -1,10 +1,10 @@
 import { Controller, Get, Header, Param, Post, Req, Res } from '@nestjs/common';
 import { ApiConsumes, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { type Page, ReadsOwnBody, readUpload, UUID_PARAM } from '@app/common';
+import { ApiAnswer, ApiFileAnswer, ApiPageAnswer, type Page, ReadsOwnBody, readUpload, UUID_PARAM } from '@app/common';
 import { CurrentPrincipal, Permission, type Principal, RequiresReason } from '@app/authz';
 import { Audited, AuditContext, type RequestAudit } from '@app/audit';
-import { type PhotoView, PhotosService } from '../photos.service';
+import { PhotoView, PhotosService } from '../photos.service';
 
 @ApiTags('register')
 @Controller('persons/:id/photos')
@@ -18,6 +18,7 @@ export class PhotosController {
   @ReadsOwnBody()
   @ApiConsumes('multipart/form-data')
   @ApiOperation({ summary: 'Add a photo (field `file`; JPEG or PNG by content; at most 5 MiB)' })
+  @ApiAnswer(PhotoView)
   async add(
     @AuditContext() audit: RequestAudit,
     @CurrentPrincipal() principal: Principal,
@@ -31,6 +32,7 @@ export class PhotosController {
   @Permission('read', 'Photo')
   @Audited('photo.list', { resource: 'photo' })
   @ApiOperation({ summary: 'The person’s photos, newest first' })
+  @ApiPageAnswer(PhotoView)
   list(
     @AuditContext() audit: RequestAudit,
     @CurrentPrincipal() principal: Principal,
@@ -45,6 +47,7 @@ export class PhotosController {
   @Header('Cache-Control', 'no-store')
   @ApiProduces('image/jpeg', 'image/png')
   @ApiOperation({ summary: 'The image, with its content type; never cached' })
+  @ApiFileAnswer(['image/jpeg', 'image/png'], 'The image')
   async image(
     @AuditContext() audit: RequestAudit,
     @CurrentPrincipal() principal: Principal,

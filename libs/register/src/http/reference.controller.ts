@@ -1,6 +1,15 @@
 import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { ApiIfMatch, IfMatchVersion, type Page, UUID_PARAM, VersionedETag } from '@app/common';
+import {
+  ApiAnswer,
+  ApiIfMatch,
+  ApiListAnswer,
+  ApiPageAnswer,
+  IfMatchVersion,
+  type Page,
+  UUID_PARAM,
+  VersionedETag,
+} from '@app/common';
 import { Permission, RequiresReason } from '@app/authz';
 import { Audited, AuditContext, type RequestAudit } from '@app/audit';
 import type { CountryView } from '../countries';
@@ -15,14 +24,16 @@ import {
   UpdateUiksOfficeDto,
 } from '../dto/reference.dto';
 import { CreatePlaceDto, PlaceQuery, UpdatePlaceDto } from '../dto/place.dto';
-import { PlacesService, type PlaceView } from '../places.service';
+import { PlacesService, PlaceView } from '../places.service';
 import {
-  type CounsellingInstitutionView,
-  type OffenceView,
-  type ReferenceHistoryItem,
+  CounsellingInstitutionView,
+  MeasureTypeView,
+  OffenceView,
+  PoliceAdministrationView,
+  ReferenceHistoryItem,
   type ReferenceList,
   ReferenceService,
-  type UiksOfficeView,
+  UiksOfficeView,
 } from '../reference.service';
 
 @ApiTags('reference')
@@ -37,6 +48,7 @@ export class ReferenceController {
   @Permission('read', 'Reference')
   @Audited('reference.read', { resource: 'police_administration' })
   @ApiOperation({ summary: 'The 27 police administrations' })
+  @ApiListAnswer(PoliceAdministrationView)
   policeAdministrations(@AuditContext() audit: RequestAudit): Promise<ReferenceList<{ code: string; name: string }>> {
     return this.reference.policeAdministrations(audit);
   }
@@ -60,6 +72,7 @@ export class ReferenceController {
   @Permission('read', 'Reference')
   @Audited('reference.read', { resource: 'uiks_office' })
   @ApiOperation({ summary: 'The offices of the UIKS probation service, with the police administrations each serves' })
+  @ApiListAnswer(UiksOfficeView)
   uiksOffices(@AuditContext() audit: RequestAudit): Promise<ReferenceList<UiksOfficeView>> {
     return this.reference.uiksOffices(audit);
   }
@@ -73,6 +86,7 @@ export class ReferenceController {
   @ApiResponse({ status: 400, description: 'Malformed, or an unknown police administration code' })
   @ApiResponse({ status: 409, description: 'An office with that code exists' })
   @VersionedETag()
+  @ApiAnswer(UiksOfficeView)
   createOffice(@AuditContext() audit: RequestAudit, @Body() body: CreateUiksOfficeDto): Promise<UiksOfficeView> {
     return this.reference.createOffice(audit, body);
   }
@@ -86,6 +100,7 @@ export class ReferenceController {
   @ApiOperation({ summary: 'Change a UIKS office: name, police administrations served, active (admins; If-Match)' })
   @ApiResponse({ status: 200, description: 'The office, changed (ETag: its version)' })
   @VersionedETag()
+  @ApiAnswer(UiksOfficeView)
   updateOffice(
     @AuditContext() audit: RequestAudit,
     @Param('code') code: string,
@@ -101,6 +116,7 @@ export class ReferenceController {
   @ApiOperation({
     summary: 'The institutions a counselling measure may name (centres for social work, health centres)',
   })
+  @ApiListAnswer(CounsellingInstitutionView)
   counsellingInstitutions(@AuditContext() audit: RequestAudit): Promise<ReferenceList<CounsellingInstitutionView>> {
     return this.reference.counsellingInstitutions(audit);
   }
@@ -114,6 +130,7 @@ export class ReferenceController {
   @ApiResponse({ status: 400, description: 'Malformed' })
   @ApiResponse({ status: 409, description: 'An institution with that code exists' })
   @VersionedETag()
+  @ApiAnswer(CounsellingInstitutionView)
   createInstitution(
     @AuditContext() audit: RequestAudit,
     @Body() body: CreateCounsellingInstitutionDto,
@@ -130,6 +147,7 @@ export class ReferenceController {
   @ApiOperation({ summary: 'Change a counselling institution: name, city, active (admins; If-Match)' })
   @ApiResponse({ status: 200, description: 'The institution, changed (ETag: its version)' })
   @VersionedETag()
+  @ApiAnswer(CounsellingInstitutionView)
   updateInstitution(
     @AuditContext() audit: RequestAudit,
     @Param('code') code: string,
@@ -143,6 +161,7 @@ export class ReferenceController {
   @Permission('read', 'Reference')
   @Audited('reference.read', { resource: 'offence' })
   @ApiOperation({ summary: 'Offences of the Criminal Code covered by the law (the catalogue convictions must use)' })
+  @ApiListAnswer(OffenceView)
   offences(@AuditContext() audit: RequestAudit): Promise<ReferenceList<OffenceView>> {
     return this.reference.offences(audit);
   }
@@ -155,6 +174,7 @@ export class ReferenceController {
   @ApiResponse({ status: 201, description: 'The offence (ETag: its version)' })
   @ApiResponse({ status: 409, description: 'The article is in the catalogue' })
   @VersionedETag()
+  @ApiAnswer(OffenceView)
   createOffence(@AuditContext() audit: RequestAudit, @Body() body: CreateOffenceDto): Promise<OffenceView> {
     return this.reference.createOffence(audit, body);
   }
@@ -168,6 +188,7 @@ export class ReferenceController {
   @ApiOperation({ summary: 'Change an offence: title, paragraphs, juvenileOnly (admins; If-Match)' })
   @ApiResponse({ status: 200, description: 'The offence, changed (ETag: its version)' })
   @VersionedETag()
+  @ApiAnswer(OffenceView)
   updateOffence(
     @AuditContext() audit: RequestAudit,
     @Param('article') article: string,
@@ -184,6 +205,7 @@ export class ReferenceController {
     summary:
       'Places where minors gather (kindergartens, schools, playgrounds, sports clubs), by name; filter by kind or active (readers of the register, admins)',
   })
+  @ApiPageAnswer(PlaceView)
   listPlaces(@AuditContext() audit: RequestAudit, @Query() query: PlaceQuery): Promise<Page<PlaceView>> {
     return this.places.list(audit, query);
   }
@@ -197,6 +219,7 @@ export class ReferenceController {
   @ApiResponse({ status: 400, description: 'Malformed: an unknown kind, coordinates out of range, a missing name' })
   @ApiResponse({ status: 409, description: 'A place with that external id exists' })
   @VersionedETag()
+  @ApiAnswer(PlaceView)
   createPlace(@AuditContext() audit: RequestAudit, @Body() body: CreatePlaceDto): Promise<PlaceView> {
     return this.places.create(audit, body);
   }
@@ -209,6 +232,7 @@ export class ReferenceController {
   @ApiOperation({ summary: 'Change a place: kind, name, address, coordinates, active (admins; If-Match)' })
   @ApiResponse({ status: 200, description: 'The place, changed (ETag: its version)' })
   @VersionedETag()
+  @ApiAnswer(PlaceView)
   updatePlace(
     @AuditContext() audit: RequestAudit,
     @Param('id', UUID_PARAM) id: string,
@@ -225,6 +249,7 @@ export class ReferenceController {
     summary:
       'The changes of the UIKS offices, counselling institutions, offence catalogue or places, newest first (admins)',
   })
+  @ApiPageAnswer(ReferenceHistoryItem)
   history(
     @AuditContext() audit: RequestAudit,
     @Query() query: ReferenceHistoryQuery,
@@ -236,6 +261,7 @@ export class ReferenceController {
   @Permission('read', 'Reference')
   @Audited('reference.read', { resource: 'measure_type' })
   @ApiOperation({ summary: 'The five special measures' })
+  @ApiListAnswer(MeasureTypeView)
   measureTypes(@AuditContext() audit: RequestAudit): Promise<ReferenceList<(typeof MEASURE_TYPES)[number]>> {
     return this.reference.measureTypes(audit);
   }

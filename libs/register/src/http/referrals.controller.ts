@@ -1,10 +1,19 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiIfMatch, IfMatchVersion, type Page, PageQuery, UUID_PARAM, VersionedETag } from '@app/common';
+import {
+  ApiAnswer,
+  ApiIfMatch,
+  ApiPageAnswer,
+  IfMatchVersion,
+  type Page,
+  PageQuery,
+  UUID_PARAM,
+  VersionedETag,
+} from '@app/common';
 import { CurrentPrincipal, Permission, type Principal, RequiresReason } from '@app/authz';
 import { Audited, AuditContext, type RequestAudit } from '@app/audit';
 import { CreateReferralDto, RecordReferralOutcomeDto } from '../dto/referral.dto';
-import { type ReferralView, ReferralsService } from '../referrals.service';
+import { ReferralView, ReferralsService } from '../referrals.service';
 
 @ApiTags('register')
 @Controller('persons/:id/referrals')
@@ -23,6 +32,7 @@ export class ReferralsController {
       'alert, or an item already in a referral without an outcome: 409. The person is non_compliant until the ' +
       'outcome is recorded. The event names the office as its recipient.',
   })
+  @ApiAnswer(ReferralView)
   record(
     @AuditContext() audit: RequestAudit,
     @CurrentPrincipal() principal: Principal,
@@ -36,6 +46,7 @@ export class ReferralsController {
   @Permission('read', 'Referral')
   @Audited('referral.list', { resource: 'referral' })
   @ApiOperation({ summary: 'The person’s referrals to the prosecutor, newest first (voided ones included, marked)' })
+  @ApiPageAnswer(ReferralView)
   list(
     @AuditContext() audit: RequestAudit,
     @CurrentPrincipal() principal: Principal,
@@ -57,6 +68,7 @@ export class ReferralsController {
       'otherwise 409. A void referral: 409.',
   })
   @VersionedETag()
+  @ApiAnswer(ReferralView)
   async recordOutcome(
     @AuditContext() audit: RequestAudit,
     @CurrentPrincipal() principal: Principal,
@@ -74,6 +86,7 @@ export class ReferralsController {
   @Permission('void', 'Referral')
   @Audited('referral.void', { resource: 'referral' })
   @ApiOperation({ summary: 'Void a referral recorded by mistake (clerks; the access reason is kept as the reason)' })
+  @ApiAnswer(ReferralView)
   void(
     @AuditContext() audit: RequestAudit,
     @CurrentPrincipal() principal: Principal,

@@ -1,10 +1,10 @@
 import { Body, Controller, Param, Post, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { answerWith, ApiIfMatch, IfMatchVersion, UUID_PARAM, VersionedETag } from '@app/common';
+import { answerWith, ApiAnswer, ApiIfMatch, IfMatchVersion, UUID_PARAM, VersionedETag } from '@app/common';
 import { CurrentPrincipal, Permission, type Principal, RequiresReason } from '@app/authz';
 import { Audited, AuditContext, type RequestAudit } from '@app/audit';
-import type { ConvictionView } from '../convictions.service';
+import { ConvictionView } from '../convictions.service';
 import { RecordReleaseDto } from '../dto/release.dto';
 import { ReleasesService } from '../releases.service';
 
@@ -23,6 +23,7 @@ export class ReleasesController {
       'Record the actual release from an imprisonment (If-Match: the conviction’s version): 201, or 200 when it corrects a recorded release; answers the conviction',
   })
   @VersionedETag()
+  @ApiAnswer(ConvictionView)
   async record(
     @AuditContext() audit: RequestAudit,
     @CurrentPrincipal() principal: Principal,

@@ -1,16 +1,11 @@
 import { Body, Controller, Get, Header, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { type Page, UUID_PARAM } from '@app/common';
+import { ApiAnswer, ApiFileAnswer, ApiPageAnswer, type Page, UUID_PARAM } from '@app/common';
 import { CurrentPrincipal, Permission, type Principal, Public } from '@app/authz';
 import { Audited, AuditContext, type RequestAudit } from '@app/audit';
 import { CreateVettingRequestDto, VettingVolumeQuery } from '../dto/vetting.dto';
-import {
-  type CertificateCheck,
-  type VettingAnswer,
-  VettingService,
-  type VettingVolumeItem,
-} from '../vetting/vetting.service';
+import { CertificateCheck, VettingAnswer, VettingService, VettingVolumeItem } from '../vetting/vetting.service';
 
 @ApiTags('vetting')
 @Controller('vetting-requests')
@@ -24,6 +19,7 @@ export class VettingRequestsController {
     summary:
       "An employer's vetting request: barred or not on the issue day, and a certificate number (a flagged disclosure to the employer)",
   })
+  @ApiAnswer(VettingAnswer)
   request(
     @AuditContext() audit: RequestAudit,
     @CurrentPrincipal() principal: Principal,
@@ -36,6 +32,7 @@ export class VettingRequestsController {
   @Permission('read', 'VettingVolume')
   @Audited('vetting.volume', { resource: 'vetting_volume' })
   @ApiOperation({ summary: 'Vetting requests per employer per day, newest first (auditors)' })
+  @ApiPageAnswer(VettingVolumeItem)
   volume(@AuditContext() audit: RequestAudit, @Query() query: VettingVolumeQuery): Promise<Page<VettingVolumeItem>> {
     return this.vetting.volume(audit, query);
   }
@@ -46,7 +43,7 @@ export class VettingRequestsController {
   @Header('Cache-Control', 'no-store')
   @Header('X-Content-Type-Options', 'nosniff')
   @ApiProduces('application/pdf')
-  @ApiOkResponse({ description: 'The certificate (PDF) with a QR code of its verification address' })
+  @ApiFileAnswer(['application/pdf'], 'The certificate (PDF) with a QR code of its verification address')
   @ApiOperation({ summary: "The request's certificate as a PDF download; never cached" })
   async certificate(
     @AuditContext() audit: RequestAudit,
@@ -72,6 +69,7 @@ export class VettingVerificationController {
     summary:
       'Anyone: whether a certificate is valid, its date and answer; 404 for any other number (own rate limit per address)',
   })
+  @ApiAnswer(CertificateCheck)
   verify(
     @AuditContext() audit: RequestAudit,
     @Param('certificateNumber') certificateNumber: string,

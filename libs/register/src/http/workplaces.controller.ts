@@ -1,10 +1,18 @@
 import { Body, Controller, Get, Param, Patch, Post } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiIfMatch, IfMatchVersion, type Page, UUID_PARAM, VersionedETag } from '@app/common';
+import {
+  ApiAnswer,
+  ApiIfMatch,
+  ApiPageAnswer,
+  IfMatchVersion,
+  type Page,
+  UUID_PARAM,
+  VersionedETag,
+} from '@app/common';
 import { CurrentPrincipal, Permission, type Principal, RequiresReason } from '@app/authz';
 import { Audited, AuditContext, type RequestAudit } from '@app/audit';
 import { CreateWorkplaceDto, UpdateWorkplaceDto } from '../dto/workplace.dto';
-import { type RecordedWorkplaceView, type WorkplaceView, WorkplacesService } from '../workplaces.service';
+import { RecordedWorkplaceView, WorkplaceView, WorkplacesService } from '../workplaces.service';
 
 @ApiTags('register')
 @Controller('persons/:id/workplaces')
@@ -23,6 +31,7 @@ export class WorkplacesController {
       'to the responsible administration and the clerks of the UIKS office serving it; `warnings` names each ban ' +
       '({kind, ban, on, until}).',
   })
+  @ApiAnswer(RecordedWorkplaceView)
   add(
     @AuditContext() audit: RequestAudit,
     @CurrentPrincipal() principal: Principal,
@@ -36,6 +45,7 @@ export class WorkplacesController {
   @Permission('read', 'Workplace')
   @Audited('workplace.list', { resource: 'workplace' })
   @ApiOperation({ summary: 'The person’s workplaces, newest first' })
+  @ApiPageAnswer(WorkplaceView)
   list(
     @AuditContext() audit: RequestAudit,
     @CurrentPrincipal() principal: Principal,
@@ -54,6 +64,7 @@ export class WorkplacesController {
       'Checks the bans as recording does (`warnings`); the alert is raised once per workplace and validFrom.',
   })
   @VersionedETag()
+  @ApiAnswer(RecordedWorkplaceView)
   async correct(
     @AuditContext() audit: RequestAudit,
     @CurrentPrincipal() principal: Principal,

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { ApiProperty } from '@nestjs/swagger';
 import QRCode from 'qrcode';
 import type { EntityManager } from 'typeorm';
 import {
@@ -26,27 +27,48 @@ import { type CandidateIdentifier, VettingKeys } from './vetting-keys';
  * is not in the register or in it and not barred (nothing else about the
  * person, not even that).
  */
-export interface VettingAnswer {
-  requestId: string;
-  barred: boolean;
-  certificateNumber: string;
-  issuedOn: string;
-  validUntil: string;
+export class VettingAnswer {
+  @ApiProperty({ format: 'uuid', example: 'c2f1a7d4-5b3e-4f6a-8d9c-1e2f3a4b5c6d' })
+  requestId!: string;
+
+  @ApiProperty({ description: 'The candidate may not work with minors', example: false })
+  barred!: boolean;
+
+  @ApiProperty({ example: 'PE-2026-000142' })
+  certificateNumber!: string;
+
+  @ApiProperty({ format: 'date', example: '2026-02-23' })
+  issuedOn!: string;
+
+  @ApiProperty({ format: 'date', example: '2026-05-23' })
+  validUntil!: string;
 }
 
 /** What anyone holding a certificate number may learn: whether it is still valid, its date, its answer. */
-export interface CertificateCheck {
-  valid: boolean;
-  issuedOn: string;
-  barred: boolean;
+export class CertificateCheck {
+  @ApiProperty({ example: true })
+  valid!: boolean;
+
+  @ApiProperty({ format: 'date', example: '2026-02-23' })
+  issuedOn!: string;
+
+  @ApiProperty({ example: false })
+  barred!: boolean;
 }
 
 /** One employer's requests on one day (the auditors' view: no candidate, no answer). */
-export interface VettingVolumeItem {
-  day: string;
-  registryNumber: string;
-  employerName: string;
-  requests: number;
+export class VettingVolumeItem {
+  @ApiProperty({ format: 'date', example: '2026-02-23' })
+  day!: string;
+
+  @ApiProperty({ example: '17593287' })
+  registryNumber!: string;
+
+  @ApiProperty({ example: 'Predškolska ustanova „Pčelica” Niš' })
+  employerName!: string;
+
+  @ApiProperty({ example: 3 })
+  requests!: number;
 }
 
 interface VettingRow {
