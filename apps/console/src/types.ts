@@ -77,3 +77,7 @@ export type Breach = Schemas['BreachView'];
 export type Notification = Schemas['NotificationView'];
 export type AddressCheckDue = Schemas['AddressCheckDueItem'];
 export type DisclosureListItem = Schemas['DisclosureListItem'];
+
+/** The register's figures as of a day (`GET /statistics`). */
+export type Statistics = Schemas['StatisticsAnswer'];
+export type Figures = Schemas['StatisticsFiguresView'];

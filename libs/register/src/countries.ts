@@ -1,11 +1,17 @@
+import { ApiProperty } from '@nestjs/swagger';
 import countryNames from 'i18n-iso-countries';
 
 /** A country as the forms offer it: the ISO 3166-1 alpha-2 code the register keeps, named in both languages. */
-export interface CountryView {
-  code: string;
+export class CountryView {
+  @ApiProperty({ pattern: '^[A-Z]{2}$', example: 'HU' })
+  code!: string;
+
   /** The Serbian name, in Latin script as the console writes Serbian. */
-  nameSr: string;
-  nameEn: string;
+  @ApiProperty({ example: 'Mađarska', description: 'The Serbian name, in Latin script' })
+  nameSr!: string;
+
+  @ApiProperty({ example: 'Hungary' })
+  nameEn!: string;
 }
 
 /** Serbian Cyrillic to Latin, letter for letter (the official pairs; a digraph for љ, њ, џ). */

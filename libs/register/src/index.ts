@@ -50,6 +50,7 @@ export * from './places.service';
 export * from './places/csv';
 export * from './referrals.service';
 export * from './statistics.service';
+export * from './statistics.views';
 export type { PersonGrouping, StatisticsQuery } from './access/statistics-read-model';
 export * from './register.module';
 export * from './workplaces.service';

@@ -1,4 +1,5 @@
-import { months, reportCsv, type StatisticsReport } from './statistics.service';
+import { months, reportCsv } from './statistics.service';
+import type { StatisticsReport } from './statistics.views';
 
 describe('statistics: months and the report as CSV', () => {
   it('cuts the months at from and asOf, across a year end and a leap February', () => {

@@ -17,48 +17,15 @@ import type {
   StatisticsReportQueryDto,
 } from './dto/statistics.dto';
 import { MEASURE_TYPES } from './measure-types';
+import type {
+  ReportFigures,
+  ReportGroup,
+  StatisticsAnswer,
+  StatisticsGroup,
+  StatisticsReport,
+} from './statistics.views';
 
 export type { StatisticsFigures };
-
-export interface StatisticsGroup {
-  key: string;
-  label: string;
-  figures: StatisticsFigures;
-}
-
-/** `GET /statistics`: the figures of the persons within the caller's reach, per group and in all. */
-export interface StatisticsAnswer {
-  asOf: string;
-  from: string;
-  groupBy: StatisticsGrouping | null;
-  /** The administrations the caller's figures are limited to; null: national. */
-  regions: string[] | null;
-  groups: StatisticsGroup[];
-  total: StatisticsFigures;
-}
-
-/** A figure of the report as published: null when suppressed (1 to minCell - 1). */
-export type ReportFigures = { [F in keyof StatisticsFigures]: number | null };
-
-export interface ReportGroup {
-  key: string;
-  label: string;
-  figures: ReportFigures;
-  /** The names of the figures suppressed in this row (their value is null). */
-  suppressed: (keyof StatisticsFigures)[];
-}
-
-/** `GET /statistics/report`: the year's figures by region and by offence, and in all. */
-export interface StatisticsReport {
-  year: number;
-  from: string;
-  asOf: string;
-  /** Figures from 1 to minCell - 1 are null (listed in their row's `suppressed`); 0 stays 0. */
-  minCell: number;
-  byRegion: ReportGroup[];
-  byOffence: ReportGroup[];
-  total: ReportGroup;
-}
 
 export type ReportDownload =
   { format: 'json'; report: StatisticsReport } | { format: 'csv' | 'pdf'; fileName: string; data: Buffer };

@@ -52,14 +52,25 @@ function onPersonPage(
         return json(
           person({
             jmbg: '0101980710006',
-            compliance: { status: 'due', nextDueAt: '2026-12-03T23:00:00Z', lastCheckInAt: '2026-12-01T08:30:00Z' },
+            compliance: {
+              status: 'due',
+              nextDueAt: '2026-12-03T23:00:00Z',
+              lastCheckInAt: '2026-12-01T08:30:00Z',
+              openReferralIds: [],
+            },
             measures: person().measures.map((m) =>
               m.id === 'm1'
                 ? {
                     ...m,
                     // Midnight starting 1 December in Belgrade: the last day is 30 November.
                     compliance: [
-                      { authority: 'police', office: null, status: 'compliant', nextDueAt: '2026-11-30T23:00:00Z' },
+                      {
+                        authority: 'police',
+                        office: null,
+                        status: 'compliant',
+                        nextDueAt: '2026-11-30T23:00:00Z',
+                        lastCheckInAt: null,
+                      },
                     ],
                   }
                 : m,

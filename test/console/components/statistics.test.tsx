@@ -22,7 +22,7 @@ describe('statistics', () => {
           ? json(
               answerOf('region', [
                 { key: 'PU-BEOGRAD', label: 'PU za grad Beograd', figures: figures(10) },
-                { key: 'PU-NIS', label: null, figures: figures(20) },
+                { key: 'PU-NIS', label: 'Niš', figures: figures(20) },
               ]),
             )
           : undefined,
@@ -37,7 +37,12 @@ describe('statistics', () => {
       within(figure)
         .getAllByRole('row')
         .map((row) => row.textContent),
-    ).toEqual(['Po policijskoj upraviLica sa aktivnim merama', 'PU za grad Beograd (PU-BEOGRAD)11', 'PU-NIS21', 'Ukupno101']);
+    ).toEqual([
+      'Po policijskoj upraviLica sa aktivnim merama',
+      'PU za grad Beograd (PU-BEOGRAD)11',
+      'Niš (PU-NIS)21',
+      'Ukupno101',
+    ]);
     const all = screen.getByTestId('statistics-all');
     const header = within(all)
       .getAllByRole('columnheader')
@@ -61,9 +66,12 @@ describe('statistics', () => {
       rules: RULES,
       answer: (call) => {
         const groupBy = new URLSearchParams(call.url.split('?')[1]).get('groupBy');
-        if (groupBy === 'month') return json(answerOf('month', [{ key: '2026-03', figures: figures(1) }]));
+        if (groupBy === 'month')
+          return json(answerOf('month', [{ key: '2026-03', label: '2026-03', figures: figures(1) }]));
         if (groupBy === 'measure')
-          return json(answerOf('measure', [{ key: 'periodic_reporting', figures: figures(2) }]));
+          return json(
+            answerOf('measure', [{ key: 'periodic_reporting', label: 'periodic_reporting', figures: figures(2) }]),
+          );
         return json(answerOf('region', []));
       },
     });
@@ -91,7 +99,7 @@ describe('statistics', () => {
       rules: RULES,
       answer: (call) =>
         call.url.startsWith('/statistics?')
-          ? json(answerOf('region', [{ key: 'PU-BEOGRAD', figures: figures(1) }], ['PU-BEOGRAD']))
+          ? json(answerOf('region', [{ key: 'PU-BEOGRAD', label: 'Beograd', figures: figures(1) }], ['PU-BEOGRAD']))
           : undefined,
     });
     expect((await screen.findByTestId('statistics-scope')).textContent).toBe('Brojke samo za vaše uprave: PU-BEOGRAD');

@@ -753,6 +753,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/reference/countries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The countries of ISO 3166-1: alpha-2 code, Serbian (Latin) and English names, by Serbian name */
+        get: operations["reference_countries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/reference/uiks-offices": {
         parameters: {
             query?: never;
@@ -1368,6 +1385,46 @@ export interface paths {
         };
         /** The evidence about the person for a prosecutor: identity, convictions, measures with acknowledgements, every reporting period with its check-in or its miss, notices, address checks, breaches, alerts, each with the ids of its audit events (a flagged disclosure naming the recipient) */
         get: operations["caseFile_issue"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/statistics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The register’s figures as of a day, in all and by group
+         * @description Stocks at the end of `asOf` (persons registered; with a measure in force that day; in custody; compliant (`compliant` or `due`), overdue, non-compliant as `person_compliance` answers at the last instant of the day) and flows recorded from `from` to `asOf` inclusive (Belgrade days, by the day they were recorded: check-ins not voided by the end of asOf, missed periods (the `missed_check_in` alerts raised), late notices, breaches, referrals to the prosecutor, convictions for failing the measures (referral outcomes `convicted` recorded), transfers between administrations, employers’ vetting requests, disclosures abroad). Everything is as the register had recorded it by the end of `asOf`, so a past day gives the same figures later. `total` counts each person once; a person may fall in several groups (two offences, two regions, several measures), so the groups need not add up to it. A person’s figures count in the groups the person is in at the end of `asOf` (regions: the administrations of the current addresses and of active reporting). Transfers by region count into the administration moved to and out of the one left; in other groups each transfer of the group’s persons counts once in and once out. Vetting requests keep no person: they are counted in `total` and in months only (0 in regions, offences and measures), and only for national callers (0 for police officers). Police officers see the persons in their region only (`regions`), their disclosures included. `groupBy=month`: one group per calendar month from..asOf (key `2026-03`), stocks at the month’s end (or asOf), flows within the month. Not suppressed (for the competent authorities).
+         */
+        get: operations["statistics_figures"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/statistics/report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The yearly report (Lanzarote Committee, management): by region, by offence and in all
+         * @description The figures of `GET /statistics` from 1 January to 31 December (or today while the year runs), national (clerks, judicial officers, auditors). Every format is external: a figure from 1 to `STATISTICS_MIN_CELL` - 1 (default 5) is suppressed, so that no person can be singled out: `null` in JSON, its name listed in the row’s `suppressed`; `<5` in CSV and PDF. 0 stays 0. CSV: a header row, RFC 4180 quoting, CRLF.
+         */
+        get: operations["statistics_report"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3175,6 +3232,17 @@ export interface components {
             /** @example Policijska uprava u Nišu */
             name: string;
         };
+        CountryView: {
+            /** @example HU */
+            code: string;
+            /**
+             * @description The Serbian name, in Latin script
+             * @example Mađarska
+             */
+            nameSr: string;
+            /** @example Hungary */
+            nameEn: string;
+        };
         UiksOfficeView: {
             /** @example UIKS-NIS */
             code: string;
@@ -4207,6 +4275,143 @@ export interface components {
             caseNumber?: string;
             /** @description true to change an outcome already recorded (registry clerks only); without it such a change is a 409 */
             correction?: boolean;
+        };
+        StatisticsFiguresView: {
+            /** @example 412 */
+            personsRegistered: number;
+            /** @example 377 */
+            withActiveMeasures: number;
+            /** @example 21 */
+            inCustody: number;
+            /** @example 301 */
+            compliant: number;
+            /** @example 38 */
+            overdue: number;
+            /** @example 4 */
+            nonCompliant: number;
+            /** @example 3120 */
+            checkIns: number;
+            /** @example 97 */
+            missedPeriods: number;
+            /** @example 12 */
+            lateNotices: number;
+            /** @example 9 */
+            breaches: number;
+            /** @example 6 */
+            referrals: number;
+            /** @example 2 */
+            failureConvictions: number;
+            /** @example 7 */
+            transfersIn: number;
+            /** @example 5 */
+            transfersOut: number;
+            /** @example 0 */
+            vettingRequests: number;
+            /** @example 3 */
+            disclosures: number;
+        };
+        StatisticsGroup: {
+            /**
+             * @description Administration code, article, measure type or `YYYY-MM`
+             * @example PU-BEOGRAD
+             */
+            key: string;
+            /** @example Beograd */
+            label: string;
+            figures: components["schemas"]["StatisticsFiguresView"];
+        };
+        StatisticsAnswer: {
+            /**
+             * Format: date
+             * @example 2026-12-03
+             */
+            asOf: string;
+            /**
+             * Format: date
+             * @example 2026-01-01
+             */
+            from: string;
+            /**
+             * @example region
+             * @enum {string|null}
+             */
+            groupBy: "region" | "offence" | "measure" | "month" | null;
+            /**
+             * @description The administrations a police officer’s figures are limited to; null: national
+             * @example null
+             */
+            regions: string[] | null;
+            groups: components["schemas"]["StatisticsGroup"][];
+            total: components["schemas"]["StatisticsFiguresView"];
+        };
+        ReportFiguresView: {
+            /** @example 412 */
+            personsRegistered: number | null;
+            /** @example 377 */
+            withActiveMeasures: number | null;
+            /** @example 21 */
+            inCustody: number | null;
+            /** @example 301 */
+            compliant: number | null;
+            /** @example 38 */
+            overdue: number | null;
+            /** @example 4 */
+            nonCompliant: number | null;
+            /** @example 3120 */
+            checkIns: number | null;
+            /** @example 97 */
+            missedPeriods: number | null;
+            /** @example 12 */
+            lateNotices: number | null;
+            /** @example 9 */
+            breaches: number | null;
+            /** @example 6 */
+            referrals: number | null;
+            /** @example 2 */
+            failureConvictions: number | null;
+            /** @example 7 */
+            transfersIn: number | null;
+            /** @example 5 */
+            transfersOut: number | null;
+            /** @example 0 */
+            vettingRequests: number | null;
+            /** @example 3 */
+            disclosures: number | null;
+        };
+        ReportGroup: {
+            /** @example PU-BOR */
+            key: string;
+            /** @example Bor */
+            label: string;
+            figures: components["schemas"]["ReportFiguresView"];
+            /**
+             * @example [
+             *       "inCustody"
+             *     ]
+             */
+            suppressed: ("personsRegistered" | "withActiveMeasures" | "inCustody" | "compliant" | "overdue" | "nonCompliant" | "checkIns" | "missedPeriods" | "lateNotices" | "breaches" | "referrals" | "failureConvictions" | "transfersIn" | "transfersOut" | "vettingRequests" | "disclosures")[];
+        };
+        StatisticsReport: {
+            /** @example 2026 */
+            year: number;
+            /**
+             * Format: date
+             * @example 2026-01-01
+             */
+            from: string;
+            /**
+             * Format: date
+             * @example 2026-12-03
+             */
+            asOf: string;
+            /**
+             * @description Figures from 1 to minCell - 1 are null, listed in `suppressed`
+             * @example 5
+             */
+            minCell: number;
+            byRegion: components["schemas"]["ReportGroup"][];
+            byOffence: components["schemas"]["ReportGroup"][];
+            total: components["schemas"]["ReportGroup"];
         };
         OverdueItem: {
             /**
@@ -9374,6 +9579,64 @@ export interface operations {
             };
         };
     };
+    reference_countries: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The countries in the Serbian collation */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["CountryView"][];
+                    };
+                };
+            };
+            /** @description Problem: `validation` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: `unauthenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: `forbidden`, `password_change_required`, `mfa_enrollment_required` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: `rate_limited` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     reference_uiksOffices: {
         parameters: {
             query?: never;
@@ -13583,6 +13846,131 @@ export interface operations {
             };
             /** @description Problem: `not_found` */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: `rate_limited` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    statistics_figures: {
+        parameters: {
+            query?: {
+                /** @description The day (Belgrade): stocks at its end, flows up to it; default today, never in the future */
+                asOf?: string;
+                /** @description First day of the flows (Belgrade); default 1 January of asOf’s year; not after asOf */
+                from?: string;
+                /** @description Groups beside the total (none: the total only) */
+                groupBy?: "region" | "offence" | "measure" | "month";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The figures */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StatisticsAnswer"];
+                };
+            };
+            /** @description Problem: `validation` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: `unauthenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: `forbidden`, `password_change_required`, `mfa_enrollment_required` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: `rate_limited` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    statistics_report: {
+        parameters: {
+            query?: {
+                /** @description The year (2000 up to this year); default this year */
+                year?: number;
+                format?: "json" | "csv" | "pdf";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report as JSON, CSV or PDF (an attachment) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StatisticsReport"];
+                    "text/csv": string;
+                    "application/pdf": string;
+                };
+            };
+            /** @description Problem: `validation` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: `unauthenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: `forbidden`, `password_change_required`, `mfa_enrollment_required` */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -3,6 +3,7 @@ import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxi
 import { useSession } from '../auth/session';
 import { ErrorMessage, Field, saveDownload, Select } from '../components/form';
 import { type Language, type MessageKey, useT } from '../i18n';
+import type { Figures, Statistics } from '../types';
 
 /** The figures the api counts, in the order the console shows them. */
 export const FIGURES = [
@@ -23,21 +24,11 @@ export const FIGURES = [
   'vettingRequests',
   'disclosures',
 ] as const;
-export type Figure = (typeof FIGURES)[number];
-export type Figures = Record<Figure, number>;
+export type Figure = (typeof FIGURES)[number] & keyof Figures;
+export type { Figures, Statistics };
 
 export const GROUPINGS = ['region', 'offence', 'measure', 'month'] as const;
 export type Grouping = (typeof GROUPINGS)[number];
-
-export interface Statistics {
-  asOf: string;
-  from: string;
-  groupBy: Grouping;
-  /** The officer's regions the figures are limited to; null for the whole country. */
-  regions: string[] | null;
-  groups: { key: string; label?: string | null; figures: Figures }[];
-  total: Figures;
-}
 
 const FIGURE_WORDS: Record<Figure, MessageKey> = {
   personsRegistered: 'statPersonsRegistered',
@@ -89,7 +80,7 @@ export function groupName(
     }).format(new Date(Date.UTC(year, month - 1, 1)));
   }
   if (groupBy === 'measure') return v(group.key);
-  return group.label ? `${group.label} (${group.key})` : group.key;
+  return group.label && group.label !== group.key ? `${group.label} (${group.key})` : group.key;
 }
 
 /**
@@ -122,14 +113,13 @@ export default function StatisticsPage() {
     void read();
   }, [read]);
 
+  // The grouping the figures came in (the one asked for, while an answer to an earlier one is shown).
+  const by: Grouping = statistics?.groupBy ?? groupBy;
   const rows: Row[] | undefined = statistics?.groups.map((group) => ({
     key: group.key,
-    name: groupName(statistics.groupBy, group, language, v),
+    name: groupName(by, group, language, v),
     // The chart's axis has room for the label alone; the tables name the code too.
-    short:
-      statistics.groupBy === 'region' || statistics.groupBy === 'offence'
-        ? (group.label ?? group.key)
-        : groupName(statistics.groupBy, group, language, v),
+    short: by === 'region' || by === 'offence' ? (group.label ?? group.key) : groupName(by, group, language, v),
     figures: group.figures,
   }));
 
@@ -178,7 +168,7 @@ export default function StatisticsPage() {
           <div className="statistics">
             <figure className="card chart" aria-labelledby="statistics-chart-title">
               <figcaption id="statistics-chart-title">
-                {t(FIGURE_WORDS[figure])}, {t(GROUPING_WORDS[statistics.groupBy]).toLocaleLowerCase(language)}
+                {t(FIGURE_WORDS[figure])}, {t(GROUPING_WORDS[by]).toLocaleLowerCase(language)}
               </figcaption>
               {rows.length === 0 ? (
                 <p>{t('nothing')}</p>
@@ -202,7 +192,8 @@ export default function StatisticsPage() {
             </figure>
             <div className="card">
               <FiguresTable
-                statistics={statistics}
+                by={by}
+                total={statistics.total}
                 rows={rows}
                 figures={[figure]}
                 caption={t(FIGURE_WORDS[figure])}
@@ -213,7 +204,8 @@ export default function StatisticsPage() {
           <p className="hint">{t('statGroupsOverlap')}</p>
           <div className="card table-scroll">
             <FiguresTable
-              statistics={statistics}
+              by={by}
+              total={statistics.total}
               rows={rows}
               figures={FIGURES}
               caption={t('statAllFigures')}
@@ -231,13 +223,15 @@ type Row = { key: string; name: string; short: string; figures: Figures };
 
 /** Figures per group, one column each, and the total row: the chart's table and the table of every figure. */
 function FiguresTable({
-  statistics,
+  by,
+  total,
   rows,
   figures,
   caption,
   testId,
 }: {
-  statistics: Statistics;
+  by: Grouping;
+  total: Figures;
   rows: Row[];
   figures: readonly Figure[];
   caption: string;
@@ -249,7 +243,7 @@ function FiguresTable({
       <caption>{caption}</caption>
       <thead>
         <tr>
-          <th scope="col">{t(GROUPING_WORDS[statistics.groupBy])}</th>
+          <th scope="col">{t(GROUPING_WORDS[by])}</th>
           {figures.map((f) => (
             <th scope="col" key={f} className="number">
               {t(FIGURE_WORDS[f])}
@@ -263,7 +257,7 @@ function FiguresTable({
         ))}
       </tbody>
       <tfoot>
-        <FiguresRow name={t('statTotal')} values={statistics.total} figures={figures} />
+        <FiguresRow name={t('statTotal')} values={total} figures={figures} />
       </tfoot>
     </table>
   );

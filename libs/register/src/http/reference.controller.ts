@@ -12,7 +12,7 @@ import {
 } from '@app/common';
 import { Permission, RequiresReason } from '@app/authz';
 import { Audited, AuditContext, type RequestAudit } from '@app/audit';
-import type { CountryView } from '../countries';
+import { CountryView } from '../countries';
 import type { MEASURE_TYPES } from '../measure-types';
 import {
   CreateCounsellingInstitutionDto,
@@ -59,11 +59,7 @@ export class ReferenceController {
   @ApiOperation({
     summary: 'The countries of ISO 3166-1: alpha-2 code, Serbian (Latin) and English names, by Serbian name',
   })
-  @ApiResponse({
-    status: 200,
-    description: 'The countries in the Serbian collation',
-    schema: { example: { items: [{ code: 'HU', nameSr: 'Mađarska', nameEn: 'Hungary' }] } },
-  })
+  @ApiListAnswer(CountryView, 'The countries in the Serbian collation')
   countries(@AuditContext() audit: RequestAudit): Promise<ReferenceList<CountryView>> {
     return this.reference.countries(audit);
   }

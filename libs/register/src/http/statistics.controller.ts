@@ -1,29 +1,12 @@
 import { Controller, Get, Header, Query, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
+import { ApiAnswer } from '@app/common';
 import { CurrentPrincipal, Permission, type Principal } from '@app/authz';
 import { Audited, AuditContext, type RequestAudit } from '@app/audit';
 import { StatisticsQueryDto, StatisticsReportQueryDto } from '../dto/statistics.dto';
-import { type StatisticsAnswer, type StatisticsReport, StatisticsService } from '../statistics.service';
-
-const FIGURES_EXAMPLE = {
-  personsRegistered: 412,
-  withActiveMeasures: 377,
-  inCustody: 21,
-  compliant: 301,
-  overdue: 38,
-  nonCompliant: 4,
-  checkIns: 3120,
-  missedPeriods: 97,
-  lateNotices: 12,
-  breaches: 9,
-  referrals: 6,
-  failureConvictions: 2,
-  transfersIn: 7,
-  transfersOut: 5,
-  vettingRequests: 0,
-  disclosures: 3,
-};
+import { StatisticsService } from '../statistics.service';
+import { StatisticsAnswer, StatisticsReport } from '../statistics.views';
 
 const FIGURES_DESCRIPTION =
   'Stocks at the end of `asOf` (persons registered; with a measure in force that day; in custody; compliant ' +
@@ -55,19 +38,7 @@ export class StatisticsController {
     summary: 'The register’s figures as of a day, in all and by group',
     description: FIGURES_DESCRIPTION,
   })
-  @ApiOkResponse({
-    description: 'The figures',
-    schema: {
-      example: {
-        asOf: '2026-12-03',
-        from: '2026-01-01',
-        groupBy: 'region',
-        regions: null,
-        groups: [{ key: 'PU-BEOGRAD', label: 'Beograd', figures: FIGURES_EXAMPLE }],
-        total: FIGURES_EXAMPLE,
-      },
-    },
-  })
+  @ApiAnswer(StatisticsAnswer, { description: 'The figures' })
   figures(
     @AuditContext() audit: RequestAudit,
     @CurrentPrincipal() principal: Principal,
@@ -90,29 +61,10 @@ export class StatisticsController {
       '- 1 (default 5) is suppressed, so that no person can be singled out: `null` in JSON, its name listed in ' +
       'the row’s `suppressed`; `<5` in CSV and PDF. 0 stays 0. CSV: a header row, RFC 4180 quoting, CRLF.',
   })
+  @ApiAnswer(StatisticsReport, { description: 'The report as JSON, CSV or PDF (an attachment)' })
   @ApiOkResponse({
     description: 'The report as JSON, CSV or PDF (an attachment)',
     content: {
-      'application/json': {
-        schema: {
-          example: {
-            year: 2026,
-            from: '2026-01-01',
-            asOf: '2026-12-03',
-            minCell: 5,
-            byRegion: [
-              {
-                key: 'PU-BOR',
-                label: 'Bor',
-                figures: { ...FIGURES_EXAMPLE, inCustody: null, nonCompliant: 0 },
-                suppressed: ['inCustody'],
-              },
-            ],
-            byOffence: [],
-            total: { key: 'total', label: 'Total', figures: FIGURES_EXAMPLE, suppressed: [] },
-          },
-        },
-      },
       'text/csv': { schema: { type: 'string' } },
       'application/pdf': { schema: { type: 'string', format: 'binary' } },
     },
