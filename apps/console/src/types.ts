@@ -81,3 +81,8 @@ export type DisclosureListItem = Schemas['DisclosureListItem'];
 /** The register's figures as of a day (`GET /statistics`). */
 export type Statistics = Schemas['StatisticsAnswer'];
 export type Figures = Schemas['StatisticsFiguresView'];
+
+/** A counselling attendance (`/persons/:id/counselling`). */
+export type Counselling = Schemas['CounsellingView'];
+/** A country of the reference list: the ISO 3166-1 alpha-2 code the api takes, its names. */
+export type Country = Schemas['CountryView'];

@@ -41,8 +41,13 @@ export class NotificationView extends VoidableView {
   @ApiProperty({
     type: 'object',
     additionalProperties: true,
+    properties: {
+      destinationCountry: { type: 'string', example: 'HU', description: 'A journey abroad: where to' },
+      departOn: { type: 'string', format: 'date', example: '2026-03-02' },
+      returnOn: { type: 'string', format: 'date', example: '2026-03-10' },
+    },
     description: 'What the notice says: the new address or workplace, or the journey',
-    example: { destinationCountry: 'HU', returnOn: '2026-03-10' },
+    example: { destinationCountry: 'HU', departOn: '2026-03-02', returnOn: '2026-03-10' },
   })
   details!: Record<string, unknown>;
 

@@ -2615,23 +2615,25 @@ export interface components {
             /** Format: uuid */
             managingOfficerId?: string | null;
         };
+        ChangeActorView: {
+            /**
+             * Format: uuid
+             * @example 5d6e7f80-1a2b-4c3d-8e4f-9a0b1c2d3e4f
+             */
+            userId?: string;
+            /** @example m.jovanovic */
+            username?: string;
+            /** @example registry_clerk */
+            role?: string;
+        };
         HistoryItem: {
             /**
              * Format: date-time
              * @example 2026-02-23T09:15:00.000Z
              */
             at: string;
-            /**
-             * @description Who made the change, as the audit event names them
-             * @example {
-             *       "userId": "5d6e7f80-1a2b-4c3d-8e4f-9a0b1c2d3e4f",
-             *       "username": "m.jovanovic",
-             *       "role": "registry_clerk"
-             *     }
-             */
-            actor: {
-                [key: string]: unknown;
-            };
+            /** @description Who made the change, as the audit event names them */
+            actor: components["schemas"]["ChangeActorView"];
             /** @example KU-123/2026 */
             reason: string | null;
             /** @example update */
@@ -3458,17 +3460,8 @@ export interface components {
              * @example 2026-02-23T09:15:00.000Z
              */
             at: string;
-            /**
-             * @description Who made the change, as the audit event names them
-             * @example {
-             *       "userId": "5d6e7f80-1a2b-4c3d-8e4f-9a0b1c2d3e4f",
-             *       "username": "m.jovanovic",
-             *       "role": "registry_clerk"
-             *     }
-             */
-            actor: {
-                [key: string]: unknown;
-            };
+            /** @description Who made the change, as the audit event names them */
+            actor: components["schemas"]["ChangeActorView"];
             /** @example KU-123/2026 */
             reason: string | null;
             /** @example update */
@@ -3669,10 +3662,27 @@ export interface components {
              * @description What the notice says: the new address or workplace, or the journey
              * @example {
              *       "destinationCountry": "HU",
+             *       "departOn": "2026-03-02",
              *       "returnOn": "2026-03-10"
              *     }
              */
             details: {
+                /**
+                 * @description A journey abroad: where to
+                 * @example HU
+                 */
+                destinationCountry?: string;
+                /**
+                 * Format: date
+                 * @example 2026-03-02
+                 */
+                departOn?: string;
+                /**
+                 * Format: date
+                 * @example 2026-03-10
+                 */
+                returnOn?: string;
+            } & {
                 [key: string]: unknown;
             };
             /**

@@ -2,13 +2,7 @@ import { useMemo } from 'react';
 import { useT } from '../i18n';
 import { Field, Select } from './form';
 import { useReference } from './reference-lists';
-
-/** A country of the reference list: the ISO 3166-1 alpha-2 code the api takes, its names. */
-interface Country {
-  code: string;
-  nameSr: string;
-  nameEn: string;
-}
+import type { Country } from '../types';
 
 /**
  * A country chosen by its name (Serbian or English, in that language's

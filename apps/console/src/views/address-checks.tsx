@@ -3,7 +3,7 @@ import { useSession } from '../auth/session';
 import { ErrorMessage, Field, formatTime, Select } from '../components/form';
 import { type MessageKey, useT } from '../i18n';
 import { Link } from '../router';
-import type { Page, Person } from '../types';
+import type { Page, Person, AddressCheckDue } from '../types';
 
 const OUTCOMES = ['confirmed', 'absent', 'moved', 'refused'] as const;
 type Outcome = (typeof OUTCOMES)[number];
@@ -13,17 +13,6 @@ const OUTCOME_WORDS: Record<Outcome, MessageKey> = {
   moved: 'addressCheckMoved',
   refused: 'addressCheckRefused',
 };
-
-/** An item of `GET /compliance/address-checks/due`. */
-interface AddressCheckDue {
-  personId: string;
-  surname: string;
-  givenNames: string;
-  address: { id: string; street: string; city: string; postalCode: string; policeAdministration: string };
-  confirmedSince: string;
-  daysSinceConfirmed: number;
-  lastCheck: { checkedAt: string; outcome: Outcome } | null;
-}
 
 /** The morning's addresses due for a check (not confirmed for 90 days), the oldest first. */
 export function DueAddressChecks({ reason }: { reason: string }) {
@@ -74,7 +63,7 @@ export function DueAddressChecks({ reason }: { reason: string }) {
                 <td>{item.daysSinceConfirmed}</td>
                 <td>
                   {item.lastCheck
-                    ? `${t(OUTCOME_WORDS[item.lastCheck.outcome])} · ${formatTime(item.lastCheck.checkedAt, language)}`
+                    ? `${t(OUTCOME_WORDS[item.lastCheck.outcome as Outcome])} · ${formatTime(item.lastCheck.checkedAt, language)}`
                     : t('addressCheckNever')}
                 </td>
               </tr>

@@ -6,7 +6,7 @@ import { MoreButton, usePages } from '../components/pages';
 import { ReasonGate } from '../components/reason';
 import { useT } from '../i18n';
 import { Link } from '../router';
-import type { Alert } from '../types';
+import type { Alert, InboxItem } from '../types';
 
 /** The person an alert or reminder is about, by name, linked to the person's page. */
 export function PersonLink({
@@ -116,18 +116,6 @@ function AlertDetail({ id, reason }: { id: string; reason: string }) {
       </dd>
     </dl>
   );
-}
-
-interface InboxItem {
-  id: string;
-  alertId: string | null;
-  kind: string;
-  personId: string;
-  person: { surname: string; givenNames: string } | null;
-  /** The day the reminder is about (the last day to report, of a notice, of a measure). */
-  dueDate: string | null;
-  createdAt: string;
-  readAt: string | null;
 }
 
 /** The reminders about one person of one kind, newest first. */

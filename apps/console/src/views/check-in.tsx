@@ -6,7 +6,7 @@ import { ErrorMessage, Field, formatDate, Select, today } from '../components/fo
 import { useCodeChoices } from '../components/reference-lists';
 import { useSubmission } from '../components/submission';
 import { useT } from '../i18n';
-import type { CheckIn, Measure, Page } from '../types';
+import type { CheckIn, Measure, Page, Notification } from '../types';
 import { DisclosureForm } from './disclosures';
 import { useUiksOffices } from './part-forms';
 
@@ -358,25 +358,17 @@ export function NotificationForm({
   );
 }
 
-interface TravelNotice {
-  id: string;
-  kind: string;
-  details: { destinationCountry?: string; departOn?: string; returnOn?: string };
-  returnedOn: string | null;
-  voidedAt: string | null;
-}
-
 /** Travel notices with no return recorded yet, each with a form to record the return. */
 export function TravelReturns({ personId, reason }: { personId: string; reason: string }) {
   const { t, language } = useT();
   const { api } = useSession();
-  const [items, setItems] = useState<TravelNotice[] | null>(null);
+  const [items, setItems] = useState<Notification[] | null>(null);
   const [days, setDays] = useState<Record<string, string>>({});
-  const [preparing, setPreparing] = useState<TravelNotice | null>(null);
+  const [preparing, setPreparing] = useState<Notification | null>(null);
   const [error, setError] = useState<unknown>(null);
   const load = useCallback(async () => {
     try {
-      const { data } = await api.get<Page<TravelNotice>>(`/persons/${personId}/notifications`, {
+      const { data } = await api.get<Page<Notification>>(`/persons/${personId}/notifications`, {
         reason,
         query: { limit: 50 },
       });

@@ -4,40 +4,8 @@ import { ErrorMessage, formatDate, formatTime } from '../components/form';
 import { MoreButton, usePages } from '../components/pages';
 import { validReason } from '../components/reason';
 import { useT } from '../i18n';
-import type { CheckIn, Measure } from '../types';
+import type { CheckIn, Measure, Notification, Breach, Counselling } from '../types';
 import { checkInAuthority } from './check-in';
-
-/** An item of `GET /persons/:id/notifications`. */
-interface NotificationItem {
-  id: string;
-  kind: string;
-  notifiedAt: string;
-  effectiveOn: string;
-  details: { destinationCountry?: string; departOn?: string; returnOn?: string };
-  /** The last day the notice was on time. */
-  deadline: string;
-  onTime: boolean;
-  returnedOn: string | null;
-  voidedAt: string | null;
-  voidReason: string | null;
-}
-
-/** An item of `GET /persons/:id/breaches`. */
-interface BreachItem {
-  id: string;
-  measureId: string;
-  kind: string;
-  occurredAt: string;
-  description: string;
-}
-
-/** An item of `GET /persons/:id/counselling`. */
-interface CounsellingItem {
-  id: string;
-  measureId: string;
-  attendedOn: string;
-  institution: string;
-}
 
 type Voidable = 'CheckIn' | 'Notification';
 
@@ -204,7 +172,7 @@ export function CheckInList(props: ActListProps) {
 export function NotificationList(props: ActListProps) {
   const { t, language } = useT();
   return (
-    <ActList<NotificationItem>
+    <ActList<Notification>
       {...props}
       path="notifications"
       title={t('notifications')}
@@ -231,7 +199,7 @@ export function NotificationList(props: ActListProps) {
 export function BreachList(props: ActListProps) {
   const { t, v, language } = useT();
   return (
-    <ActList<BreachItem>
+    <ActList<Breach>
       {...props}
       path="breaches"
       title={t('breaches')}
@@ -250,7 +218,7 @@ export function BreachList(props: ActListProps) {
 export function CounsellingList(props: ActListProps) {
   const { t, language } = useT();
   return (
-    <ActList<CounsellingItem>
+    <ActList<Counselling>
       {...props}
       path="counselling"
       title={t('counsellingSessions')}

@@ -9,7 +9,7 @@ import { changedFields, historyWords } from '../history';
 import { type MessageKey, scheduleWords, useT } from '../i18n';
 import { fieldWords } from '../problems';
 import { Link, navigate } from '../router';
-import type { Conviction, Measure, Page, Person } from '../types';
+import type { Conviction, Measure, Page, Person, HistoryItem } from '../types';
 import { Acknowledgements } from './acknowledgements';
 import { AddressCheckForm } from './address-checks';
 import { CaseFileDownload } from './case-file';
@@ -756,16 +756,6 @@ function Edit({ id, reason }: { id: string; reason: string }) {
   );
 }
 
-interface HistoryItem {
-  at: string;
-  actor: { username: string } | string;
-  reason: string | null;
-  change: string;
-  part: string;
-  before: unknown;
-  after: unknown;
-}
-
 export function HistoryPage({ id }: { id: string }) {
   const { t } = useT();
   return (
@@ -820,7 +810,7 @@ function History({ id, reason }: { id: string; reason: string }) {
           {items.map((item, i) => (
             <tr key={i} data-testid="history-entry">
               <td className="nowrap">{formatTime(item.at, language)}</td>
-              <td>{typeof item.actor === 'string' ? item.actor : item.actor?.username}</td>
+              <td>{item.actor.username ?? '—'}</td>
               <td>{historyWords(item.part, item.change, language)}</td>
               <td>{item.reason ?? '—'}</td>
               <td>

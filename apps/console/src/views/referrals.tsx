@@ -3,14 +3,7 @@ import { Can, useSession } from '../auth/session';
 import { Choices, ErrorMessage, Field, formatDate, formatTime, Select, today } from '../components/form';
 import { useSubmission } from '../components/submission';
 import { type MessageKey, useT } from '../i18n';
-import type { Alert, Page, Referral } from '../types';
-
-/** An item of `GET /persons/:id/breaches`. */
-interface Breach {
-  id: string;
-  occurredAt: string;
-  description: string;
-}
+import type { Alert, Page, Referral, Breach } from '../types';
 
 const OUTCOMES = ['charged', 'dismissed', 'convicted'] as const;
 type Outcome = (typeof OUTCOMES)[number];

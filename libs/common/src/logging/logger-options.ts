@@ -33,7 +33,7 @@ export function requestLogLevel(statusCode: number): 'error' | 'warn' | 'info' {
  * Structured JSON logs. Only the path of a request is logged, never its
  * query string (identifiers travel in some), its body, or a secret-bearing
  * header. The api writes each request's line itself, from a Fastify hook
- * (`installRequestLog`): pino-http's middleware, which ran for every request
+ * (`logRequest` in the api): pino-http's middleware, which ran for every request
  * through Nest's middleware and kept a logger per request in an
  * AsyncLocalStorage, cost the audited read a third of its throughput; it is
  * routed nowhere, and only configures the logger.
