@@ -66,7 +66,7 @@ export function buildApiDocument(app: INestApplication): OpenAPIObject {
       .setTitle('Special register (posebna evidencija)')
       .setDescription(DESCRIPTION)
       .setVersion('1')
-      .setLicense('UNLICENSED', 'https://www.mup.gov.rs/')
+      .setLicense('UNLICENSED', 'https://www.mpravde.gov.rs/')
       .addServer('/', 'The server that serves this document')
       .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, BEARER)
       .build(),

@@ -1,4 +1,3 @@
-import { newIdempotencyKey } from '../api/client';
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import { Can, useSession } from '../auth/session';
 import { CountrySelect } from '../components/country-select';
@@ -366,6 +365,7 @@ export function TravelReturns({ personId, reason }: { personId: string; reason: 
   const [days, setDays] = useState<Record<string, string>>({});
   const [preparing, setPreparing] = useState<Notification | null>(null);
   const [error, setError] = useState<unknown>(null);
+  const submission = useSubmission();
   const load = useCallback(async () => {
     try {
       const { data } = await api.get<Page<Notification>>(`/persons/${personId}/notifications`, {
@@ -384,12 +384,14 @@ export function TravelReturns({ personId, reason }: { personId: string; reason: 
     event.preventDefault();
     setError(null);
     try {
-      await api.post(
-        `/persons/${personId}/notifications/${id}/return`,
-        { returnedOn: days[id] ?? today() },
-        { reason, idempotencyKey: newIdempotencyKey() },
+      const sent = await submission.run((idempotencyKey) =>
+        api.post(
+          `/persons/${personId}/notifications/${id}/return`,
+          { returnedOn: days[id] ?? today() },
+          { reason, idempotencyKey },
+        ),
       );
-      await load();
+      if (sent) await load();
     } catch (failure) {
       setError(failure);
     }

@@ -1,9 +1,10 @@
 import { type FormEvent, type KeyboardEvent, useCallback, useEffect, useRef, useState } from 'react';
-import { ApiError, newIdempotencyKey, versionOf } from '../api/client';
+import { ApiError, versionOf } from '../api/client';
 import type { Ability } from '../auth/ability';
 import { Can, useSession } from '../auth/session';
 import { ErrorMessage, Field, formatDate, formatDue, formatTime } from '../components/form';
 import { ReasonGate, rememberReason } from '../components/reason';
+import { useSubmission } from '../components/submission';
 import { type FieldDiff, diffVersions, mergeMine, show } from '../diff';
 import { changedFields, historyWords } from '../history';
 import { type MessageKey, scheduleWords, useT } from '../i18n';
@@ -606,11 +607,15 @@ function CreatePerson({ reason }: { reason: string }) {
   const { t } = useT();
   const { api } = useSession();
   const [error, setError] = useState<unknown>(null);
-  const [key] = useState(() => newIdempotencyKey());
+  const submission = useSubmission();
   const create = async (data: PersonalData) => {
     setError(null);
     try {
-      const { data: person } = await api.post<Person>('/persons', personalBody(data), { reason, idempotencyKey: key });
+      const sent = await submission.run((idempotencyKey) =>
+        api.post<Person>('/persons', personalBody(data), { reason, idempotencyKey }),
+      );
+      if (!sent) return;
+      const person = sent.data;
       // The case goes on with the new person: no second prompt.
       rememberReason(`person:${person.id}`, reason);
       navigate(`/persons/${person.id}`);
