@@ -687,14 +687,19 @@ describe('console journeys', () => {
         await found.click();
         await keptReason(page, 'K 7/2019 – izvršenje mera');
         await page.getByRole('heading', { name: `${overduePerson.surname}, Nikola` }).waitFor();
+        await openTab(page, 'Presude');
         await page.getByText(/K 7\/2019, čl\. 180/).waitFor();
+        // A reader: no form to change the register.
+        expect(await page.getByRole('button', { name: 'Sačuvaj' }).count()).toBe(0);
+        await look(page, 'judge-convictions');
+        await openTab(page, 'Mere i poštovanje');
         await page
           .getByTestId('measures')
           .getByText(/Periodično javljanje/)
           .waitFor();
-        // A reader: no form to change the register.
         expect(await page.getByRole('button', { name: 'Sačuvaj' }).count()).toBe(0);
         await look(page, 'judge-person');
+        await openTab(page, 'Istorija');
 
         const caseFile = page.getByTestId('case-file-form');
         await caseFile.getByLabel('Tužilaštvo kome se spis izdaje').fill('Više javno tužilaštvo u Beogradu');
@@ -708,6 +713,27 @@ describe('console journeys', () => {
             .toString(),
         ).toBe('%PDF-');
         await look(page, 'judge-case-file');
+
+        // The register's figures: a chart of one figure with its table beside it, every figure below.
+        await page.getByRole('link', { name: 'Statistika' }).click();
+        const figure = page.getByTestId('statistics-figure');
+        await figure.waitFor();
+        expect(await page.locator('.recharts-bar-rectangle').count()).toBeGreaterThan(0);
+        const chartTotal = (await figure.getByRole('row').last().textContent()) ?? '';
+        const totals = page.getByTestId('statistics-all').getByRole('row').last().getByRole('cell');
+        // The chart's figure is the second column of every figure (persons with active measures).
+        expect(chartTotal).toBe(`Ukupno${await totals.nth(1).textContent()}`);
+        expect(Number(chartTotal.replace('Ukupno', ''))).toBeGreaterThan(0);
+        await look(page, 'judge-statistics');
+        const report = page.waitForEvent('download');
+        await page.getByLabel('Oblik').selectOption('csv');
+        await page.getByRole('button', { name: 'Preuzmi izveštaj' }).click();
+        const csv = await report;
+        const year = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Belgrade' }).format(new Date()).slice(0, 4);
+        expect(csv.suggestedFilename()).toBe(`statistics-${year}.csv`);
+        expect(readFileSync(await csv.path(), 'utf8').split('\r\n')[0]).toMatch(
+          /^table,key,label,personsRegistered,withActiveMeasures,/,
+        );
       }),
     120_000,
   );
