@@ -12,7 +12,7 @@ import type { CreateAddressDto, UpdateAddressDto } from './dto/address.dto';
 import { Address } from './entities/address.entity';
 import { Measure } from './entities/measure.entity';
 import { Transfer } from './entities/transfer.entity';
-import { toMeasureView } from './measures.service';
+import { toMeasureView } from './measure.views';
 import { OfficeReportingSchedule } from './entities/office-reporting-schedule.entity';
 import { sentFields } from './sent-fields';
 import { assertPairedCoordinates, coordinatesOf } from './places/coordinates';

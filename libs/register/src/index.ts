@@ -36,6 +36,7 @@ export * from './disclosure.views';
 export * from './disclosures.service';
 export * from './entities';
 export * from './measure-acts.service';
+export * from './measure.views';
 export * from './measures.service';
 export * from './notifications.service';
 export * from './entities/person.entity';

@@ -3,7 +3,7 @@ import { COMPLIANCE_STATUSES, ComplianceView } from '@app/compliance';
 import { AddressView } from './addresses.service';
 import { ConvictionView } from './convictions.service';
 import type { Person } from './entities/person.entity';
-import { PersonMeasureView } from './measures.service';
+import { PersonMeasureView } from './measure.views';
 import { PhotoView } from './photos.service';
 import { WorkplaceView } from './workplaces.service';
 import { DnaReferenceView, PhysicalDescriptionView } from './person-details.service';

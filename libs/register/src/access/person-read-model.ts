@@ -25,7 +25,7 @@ import { Person } from '../entities/person.entity';
 import { Photo } from '../entities/photo.entity';
 import { PhysicalDescription } from '../entities/physical-description.entity';
 import { Workplace } from '../entities/workplace.entity';
-import { type AuthorityComplianceView, type PersonMeasureView, toMeasureView } from '../measures.service';
+import { type AuthorityComplianceView, type PersonMeasureView, toMeasureView } from '../measure.views';
 import { OfficeReportingSchedule } from '../entities/office-reporting-schedule.entity';
 import { descriptionView, dnaView } from '../person-details.service';
 import { type PersonView, toPersonView } from '../person.views';

@@ -14,7 +14,8 @@ import { Audited, AuditContext, type RequestAudit } from '@app/audit';
 import { ConvictionsService, ConvictionView } from '../convictions.service';
 import { CreateConvictionDto, UpdateConvictionDto } from '../dto/conviction.dto';
 import { CreateMeasureDto, MeasureActionDto } from '../dto/measure.dto';
-import { MeasuresService, MeasureView, ShownMeasureView } from '../measures.service';
+import { MeasureView, ShownMeasureView } from '../measure.views';
+import { MeasuresService } from '../measures.service';
 
 @ApiTags('register')
 @Controller('persons/:id')
