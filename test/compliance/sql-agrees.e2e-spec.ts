@@ -252,6 +252,42 @@ describe('compliance in SQL agrees with the pure schedule', () => {
     );
   });
 
+  it('a stored state (migration ComplianceStates) is the computed compliance anywhere in its window', async () => {
+    await fc.assert(
+      fc.asyncProperty(scenario, fc.double({ min: 0, max: 1, noNaN: true }), async (s, where) => {
+        const { scheduleId } = await record((await registerPerson(t)).id, s);
+        await t.dataSource.query(`SELECT schedule_states_refresh($1, 24, 3)`, [s.now]);
+        const [state] = await t.dataSource.query(
+          `SELECT status, overdue_since::text, next_due_at, last_check_in_at, valid_from, valid_until
+             FROM schedule_states WHERE schedule_id = $1`,
+          [scheduleId],
+        );
+        const [from, until] = [state.valid_from.getTime(), state.valid_until.getTime()];
+        expect(from).toBeLessThanOrEqual(s.now.getTime());
+        expect(until).toBeGreaterThan(s.now.getTime());
+        // Its first instant, its last (a millisecond before the next tick) or anywhere between.
+        const at = new Date(Math.min(until - 1, from + Math.floor(where * (until - from))));
+        const [computed] = await t.dataSource.query(
+          `SELECT c.status, c.overdue_since::text, c.next_due_at, c.last_check_in_at
+             FROM register_reporting_schedules m, schedule_compliance(m, $2, 24, 3) c WHERE m.id = $1`,
+          [scheduleId, at],
+        );
+        expect({
+          status: state.status,
+          overdueSince: state.overdue_since,
+          nextDueAt: iso(state.next_due_at),
+          lastCheckInAt: iso(state.last_check_in_at),
+        }).toEqual({
+          status: computed.status,
+          overdueSince: computed.overdue_since,
+          nextDueAt: iso(computed.next_due_at),
+          lastCheckInAt: iso(computed.last_check_in_at),
+        });
+      }),
+      { numRuns: 150 },
+    );
+  });
+
   it("on a person's compliance over several measures and referrals, as ComplianceService.ofPerson answers it", async () => {
     await fc.assert(
       fc.asyncProperty(

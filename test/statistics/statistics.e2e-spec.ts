@@ -523,6 +523,47 @@ describe('statistics', () => {
     expect(today.body.total).not.toEqual(before.body.total);
   });
 
+  it('today’s compliance comes from the stored states while each is valid, and is the same as computed', async () => {
+    const asOf = day(0);
+    const from = day(-45);
+    const figures = async (on = asOf) => {
+      const res = await get(clerk, { asOf: on, from });
+      expect(res.status).toBe(200);
+      return res.body.total as Figures;
+    };
+    await t.dataSource.query('DELETE FROM schedule_states');
+    const computed = await figures();
+    expect(pick(computed)).toEqual(pick((await recount(t, asOf, from, null)).get(null)!));
+    const yesterday = await figures(day(-1));
+    const [{ written }] = await t.dataSource.query(`SELECT schedule_states_refresh(now(), 24, 3)::integer AS written`);
+    expect(written).toBeGreaterThan(100);
+    expect(await figures()).toEqual(computed);
+
+    // Every state says overdue: taken while valid (the person's generation, the rules' settings, a window
+    // holding the day's last instant), so every person with a schedule and no open referral is overdue.
+    await t.dataSource.query(`UPDATE schedule_states SET status = 'overdue'`);
+    const [{ scheduled }] = await t.dataSource.query(
+      `SELECT count(DISTINCT s.person_id)::integer AS scheduled FROM register_reporting_schedules s
+        WHERE NOT EXISTS (SELECT 1 FROM register_referrals r WHERE r.person_id = s.person_id AND r.outcome IS NULL)`,
+    );
+    expect(await figures()).toEqual({ ...computed, compliant: 0, overdue: scheduled });
+    // Not taken: of another generation, other settings, a window that has passed, or for a past day.
+    const unused = async (change: string, undo: string) => {
+      await t.dataSource.query(`UPDATE schedule_states SET ${change}`);
+      expect(await figures()).toEqual(computed);
+      await t.dataSource.query(`UPDATE schedule_states SET ${undo}`);
+    };
+    await unused('generation = generation - 1', 'generation = generation + 1');
+    await unused('grace_hours = 48', 'grace_hours = 24');
+    await unused(
+      "valid_from = valid_from - interval '2 days', valid_until = valid_until - interval '2 days'",
+      "valid_from = valid_from + interval '2 days', valid_until = valid_until + interval '2 days'",
+    );
+    await t.dataSource.query(`UPDATE schedule_states SET valid_from = valid_from - interval '2 days'`);
+    expect(await figures(day(-1))).toEqual(yesterday);
+    await t.dataSource.query('DELETE FROM schedule_states');
+  });
+
   describe('the yearly report', () => {
     const year = day(0).slice(0, 4);
 

@@ -15,6 +15,8 @@ export interface ScanResult {
   ran: boolean;
   raised: Record<string, number>;
   reminders: number;
+  /** Schedules whose stored compliance state was computed again (missing, changed since, or past its window). */
+  states: number;
   durationMs: number;
 }
 
@@ -25,7 +27,10 @@ export interface ScanResult {
  * end raise `measure_ending`, releases coming with duties not acknowledged
  * raise `release_unprepared`, travel abroad with no return recorded
  * after the grace raises `travel_return_overdue`, and officers and the UIKS offices' clerks are
- * reminded of check-ins falling due. One transaction under an
+ * reminded of check-ins falling due. Then each schedule's stored compliance
+ * state that is missing, outdated by a write, or past its window is computed
+ * again (`schedule_states_refresh`, migration ComplianceStates), so readers
+ * over the whole register (the statistics) find it. One transaction under an
  * advisory lock; the alerts' unique key makes a repeated or concurrent scan
  * raise nothing twice.
  */
@@ -62,7 +67,7 @@ export class ComplianceScanner {
     } = this.config.compliance;
     const result = await this.dataSource.transaction(async (manager) => {
       const [{ locked }] = await manager.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [SCAN_LOCK]);
-      if (!locked) return { ran: false, raised: {}, reminders: 0 };
+      if (!locked) return { ran: false, raised: {}, reminders: 0, states: 0 };
       const raised = [
         ...(await this.alerts.raise(manager, { sql: MISSED_PERIODS, params: [now, graceHours, scanLookbackDays] })),
         ...(await this.alerts.raise(manager, { sql: MEASURES_ENDING, params: [now, measureEndingDays] })),
@@ -80,7 +85,12 @@ export class ComplianceScanner {
         audit.details = { raised: counts, reminders: reminders.length };
         await this.log.writeWithin(manager, audit);
       }
-      return { ran: true, raised: counts, reminders: reminders.length };
+      const [{ states }] = await manager.query('SELECT schedule_states_refresh($1, $2, $3)::integer AS states', [
+        now,
+        graceHours,
+        this.config.compliance.dueSoonDays,
+      ]);
+      return { ran: true, raised: counts, reminders: reminders.length, states };
     });
     const durationMs = performance.now() - started;
     if (result.ran) {

@@ -91,6 +91,8 @@ const PERSON_FIGURES = FIGURE_NAMES.filter((f) => !['transfersIn', 'transfersOut
 const F = 'belgrade_midnight($1::date)';
 const C = 'belgrade_midnight($2::date + 1)';
 const D = '$2::date';
+/** The last instant of the day: compliance's moment. */
+const M = `(${C} - interval '1 microsecond')`;
 
 /**
  * A measure as the register had recorded it by the moment `${C}`: the row
@@ -133,9 +135,13 @@ const ADDRESSES_AS_OF = `
  * day (README "Statistics"): one set-based statement per call, in the
  * caller's transaction, with the caller's scope (the `read` rule on
  * Statistics, over the persons' regions as of that day) from the one place
- * that says what a caller reaches. Compliance comes from `person_compliance`
- * at the last instant of the day, its views answering as of that moment
- * (`register.as_of`, migration Statistics).
+ * that says what a caller reaches. Compliance is each schedule's at the last
+ * instant of the day, its views answering as of that moment (`register.as_of`,
+ * migration Statistics), and the person's the worst of theirs, or
+ * non-compliant with an open referral (`compliance_worst`). A schedule's comes
+ * from its stored state when one is valid then (migration ComplianceStates:
+ * the day is today or later, the person's generation is the state's, the
+ * moment lies in the state's window), else from `schedule_compliance`.
  */
 @Injectable()
 export class StatisticsReadModel {
@@ -153,9 +159,12 @@ export class StatisticsReadModel {
       base.length + scope.params.length + into.params.length,
     );
     const params = [...base, ...scope.params, ...into.params, ...out.params];
-    // The moment is the end of the day: every view compliance reads answers as recorded by then.
+    // The moment is the end of the day: every view compliance reads answers as recorded by then. One
+    // statement over the whole register: hashes and sorts in memory, and no JIT compilation (it costs more
+    // than it saves here).
     await manager.query(
-      `SELECT set_config('register.as_of', (belgrade_midnight($1::date + 1) - interval '1 microsecond')::text, true)`,
+      `SELECT set_config('register.as_of', (belgrade_midnight($1::date + 1) - interval '1 microsecond')::text, true),
+              set_config('work_mem', '64MB', true), set_config('jit', 'off', true)`,
       [query.asOf],
     );
     const membership = this.membership(query.groupBy);
@@ -187,10 +196,24 @@ export class StatisticsReadModel {
           FROM register_custody k JOIN convictions cv ON cv.id = k.conviction_id
          WHERE cv.created_at < ${C} AND k.from_on <= ${D} AND (k.to_on IS NULL OR k.to_on > ${D})
       ),
+      schedules AS MATERIALIZED (
+        SELECT s.person_id,
+               CASE WHEN st.status IS NOT NULL THEN st.status
+                    ELSE (schedule_compliance(s, ${M}, $3, $4)).status END AS status
+          FROM register_reporting_schedules s
+          JOIN p ON p.id = s.person_id
+          LEFT JOIN compliance_generations g ON g.person_id = s.person_id
+          LEFT JOIN schedule_states st
+                 ON st.schedule_id = s.id AND st.generation = coalesce(g.generation, 0)
+                AND st.grace_hours = $3 AND st.due_soon_days = $4
+                AND ${M} >= st.valid_from AND ${M} < st.valid_until AND ${M} >= now()
+      ),
       status AS (
-        SELECT p.id AS person_id, (person_compliance(p.id, ${C} - interval '1 microsecond', $3, $4)).status
-          FROM p
-         WHERE p.id IN (SELECT person_id FROM register_reporting_schedules UNION SELECT person_id FROM register_referrals)
+        SELECT coalesce(sc.person_id, rf.person_id) AS person_id,
+               compliance_worst(sc.statuses, coalesce(rf.open, 0)::integer) AS status
+          FROM (SELECT person_id, array_agg(status) AS statuses FROM schedules GROUP BY person_id) sc
+          FULL JOIN (SELECT person_id, count(*) AS open FROM register_referrals
+                      WHERE outcome IS NULL AND person_id IN (SELECT id FROM p) GROUP BY person_id) rf ON rf.person_id = sc.person_id
       ),
       flows AS (
         SELECT person_id, sum(check_ins) AS check_ins, sum(missed_periods) AS missed_periods,
