@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { ApiProperty } from '@nestjs/swagger';
+import { IsNull } from 'typeorm';
 import { belgradeToday, DomainError, type KeysetColumn, type Page, type PageQuery } from '@app/common';
 import type { Principal } from '@app/authz';
 import type { RequestAudit } from '@app/audit';
 import { PersonAccess } from './access/person-access';
 import type { PersonScope } from './access/person-scope';
-import { IsNull } from 'typeorm';
 import { AlertRaiser, AlertsService, ComplianceService, ComplianceView } from '@app/compliance';
 import type { CreateBreachDto, CreateCheckInDto, UpdateBreachDto } from './dto/acts.dto';
 import { Breach, BREACH_KINDS, type BreachKind } from './entities/breach.entity';
