@@ -6,6 +6,7 @@ import { AddressChecks1796500300000 } from './1796500300000-AddressChecks';
 import { CaseFiles1796600400000 } from './1796600400000-CaseFiles';
 import { Statistics1796700000000 } from './1796700000000-Statistics';
 import { ComplianceOnce1796700100000 } from './1796700100000-ComplianceOnce';
+import { ActVoids1796800000000 } from './1796800000000-ActVoids';
 import { ComplianceStates1796800100000 } from './1796800100000-ComplianceStates';
 import { Counselling1796500400000 } from './1796500400000-Counselling';
 import { ProximityPairs1796600100000 } from './1796600100000-ProximityPairs';
@@ -72,5 +73,6 @@ export const MIGRATIONS: Function[] = [
   CaseFiles1796600400000,
   Statistics1796700000000,
   ComplianceOnce1796700100000,
+  ActVoids1796800000000,
   ComplianceStates1796800100000,
 ];

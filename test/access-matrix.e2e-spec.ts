@@ -503,6 +503,18 @@ const MATRIX: RouteCase[] = [
     expect: { anonymous: 401, registry_clerk: 200, others: 403 },
   },
   {
+    route: 'POST persons/:id/breaches/:breachId/void',
+    url: (c) => `/api/v1/persons/${c.personId}/breaches/${c.breachId}/void`,
+    headers: REASON,
+    expect: { anonymous: 401, registry_clerk: 200, others: 403 },
+  },
+  {
+    route: 'POST persons/:id/counselling/:counsellingId/void',
+    url: (c) => `/api/v1/persons/${c.personId}/counselling/${c.counsellingId}/void`,
+    headers: REASON,
+    expect: { anonymous: 401, registry_clerk: 200, others: 403 },
+  },
+  {
     route: 'PATCH persons/:id/counselling/:counsellingId',
     url: (c) => `/api/v1/persons/${c.personId}/counselling/${c.counsellingId}`,
     headers: { ...REASON, 'If-Match': '1' },

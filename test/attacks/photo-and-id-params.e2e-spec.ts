@@ -228,6 +228,8 @@ describe('attacks: photo and id parameters', () => {
       probes.push({ method: 'POST', path: `/api/v1/audit/events/${value}/review`, body: '{"note":"x"}' });
       probes.push({ method: 'POST', path: `/api/v1/persons/${p}/check-ins/${value}/void` });
       probes.push({ method: 'POST', path: `/api/v1/persons/${p}/notifications/${value}/void` });
+      probes.push({ method: 'POST', path: `/api/v1/persons/${p}/breaches/${value}/void` });
+      probes.push({ method: 'POST', path: `/api/v1/persons/${p}/counselling/${value}/void` });
       for (const [part] of parts) {
         probes.push({
           method: 'PATCH',

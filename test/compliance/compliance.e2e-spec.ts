@@ -535,6 +535,165 @@ describe('compliance', () => {
     expect(asOfficer.status).toBe(403);
   });
 
+  describe('voiding a breach or a counselling attendance recorded by mistake', () => {
+    const voidReason = { 'X-Access-Reason': 'Pogre%C5%A1no%20uneto' };
+    const voidOf = (account: Tokens, personId: string, path: string, requestId = rid('void')) =>
+      request(t.server)
+        .post(`/api/v1/persons/${personId}/${path}/void`)
+        .set({ ...as(account), ...voidReason, 'X-Request-Id': requestId });
+    const breachRow = (id: string) =>
+      t.dataSource.query(
+        `SELECT voided_at IS NOT NULL AS voided, voided_by, void_reason, version FROM breaches WHERE id = $1`,
+        [id],
+      );
+    const alertRow = (breachId: string) =>
+      t.dataSource.query(
+        `SELECT status, resolved_by, resolution FROM alerts WHERE kind = 'breach' AND source_id = $1`,
+        [breachId],
+      );
+
+    async function breachOf(r: { personId: string; measureId: string }) {
+      const res = await request(t.server)
+        .post(`/api/v1/persons/${r.personId}/breaches`)
+        .set(as(clerk))
+        .send({ measureId: r.measureId, occurredAt: new Date().toISOString(), description: 'Upisano greškom' });
+      expect(res.status).toBe(201);
+      return res.body.id as string;
+    }
+
+    it('a breach: 403 for an officer, 404 for another person’s or out of the office’s reach, 409 while a referral names it; nothing changes', async () => {
+      const r = await reporting(10, 30, 'PU-NIS');
+      const other = await reporting(10, 30, 'PU-NIS');
+      const breachId = await breachOf(r);
+      const clerkBg = await signedIn(t, 'registry_clerk', null, 'UIKS-BEOGRAD');
+      expect((await voidOf(officerNis, r.personId, `breaches/${breachId}`)).status).toBe(403);
+      const notTheirs = await voidOf(clerk, other.personId, `breaches/${breachId}`);
+      expect(notTheirs.status).toBe(404);
+      expect(notTheirs.body.detail).toBe('No such breach.');
+      expect((await voidOf(clerkBg, r.personId, `breaches/${breachId}`)).status).toBe(404);
+
+      // Referred directly, then (that referral voided) through its alert: either way it stands.
+      const [{ id: alertId }] = await t.dataSource.query(`SELECT id FROM alerts WHERE source_id = $1`, [breachId]);
+      for (const items of [{ breachIds: [breachId] }, { alertIds: [alertId] }]) {
+        const referral = await request(t.server)
+          .post(`/api/v1/persons/${r.personId}/referrals`)
+          .set(as(clerk))
+          .send({ ...items, prosecutorOffice: 'Osnovno javno tužilaštvo u Nišu', referredOn: today });
+        expect(referral.status).toBe(201);
+        const refused = await voidOf(clerk, r.personId, `breaches/${breachId}`);
+        expect(refused.status).toBe(409);
+        expect(refused.headers['content-type']).toMatch(/^application\/problem\+json/);
+        expect(refused.body).toMatchObject({
+          type: 'urn:register:problem:conflict',
+          code: 'breach_referred',
+          referralIds: [referral.body.id],
+          detail: `The breach is named by referral ${referral.body.id}; void the referral first.`,
+        });
+        expect(await breachRow(breachId)).toEqual([{ voided: false, voided_by: null, void_reason: null, version: 1 }]);
+        expect(await alertRow(breachId)).toEqual([{ status: 'open', resolved_by: null, resolution: null }]);
+        expect((await voidOf(clerk, r.personId, `referrals/${referral.body.id}`)).status).toBe(200);
+      }
+    });
+
+    it('a breach: voided with who and why, its alert resolved saying so, in the history and the audit; then 409 to void or correct it, and not referred', async () => {
+      const r = await reporting(10, 30, 'PU-NIS');
+      const breachId = await breachOf(r);
+      const requestId = rid('breach-void');
+      const voided = await voidOf(clerk, r.personId, `breaches/${breachId}`, requestId);
+      expect(voided.status).toBe(200);
+      expect(voided.body).toMatchObject({
+        id: breachId,
+        voidedAt: expect.any(String),
+        voidedBy: clerk.user.id,
+        voidReason: 'Pogrešno uneto',
+        version: 2,
+      });
+      expect(await alertRow(breachId)).toEqual([
+        { status: 'resolved', resolved_by: clerk.user.id, resolution: `Breach ${breachId} voided: Pogrešno uneto` },
+      ]);
+      const history = await t.dataSource.query(
+        `SELECT change, reason, before->>'voidedAt' AS before, after->>'voidReason' AS after
+           FROM person_history WHERE part = 'breach' AND part_id = $1 ORDER BY at`,
+        [breachId],
+      );
+      expect(history).toEqual([
+        { change: 'create', reason: 'KT-100/2026', before: null, after: null },
+        { change: 'void', reason: 'Pogrešno uneto', before: null, after: 'Pogrešno uneto' },
+      ]);
+      expect(
+        (await eventsOf(t, requestId)).map((e) => [e.action, e.outcome, e.resource_type, e.resource_id, e.reason]),
+      ).toEqual([['breach.void', 'allowed', 'breach', breachId, 'Pogrešno uneto']]);
+
+      const again = await voidOf(clerk, r.personId, `breaches/${breachId}`);
+      expect(again.status).toBe(409);
+      expect(again.body.detail).toBe('The breach is already void.');
+      const correct = await request(t.server)
+        .patch(`/api/v1/persons/${r.personId}/breaches/${breachId}`)
+        .set({ ...as(clerk), 'If-Match': '2' })
+        .send({ description: 'Drugi opis' });
+      expect(correct.status).toBe(409);
+      expect(correct.body.detail).toBe('A void breach cannot be corrected.');
+      const referral = await request(t.server)
+        .post(`/api/v1/persons/${r.personId}/referrals`)
+        .set(as(clerk))
+        .send({ breachIds: [breachId], prosecutorOffice: 'Osnovno javno tužilaštvo u Nišu', referredOn: today });
+      expect(referral.status).toBe(409);
+      expect(await breachRow(breachId)).toEqual([
+        { voided: true, voided_by: clerk.user.id, void_reason: 'Pogrešno uneto', version: 2 },
+      ]);
+      const list = await request(t.server).get(`/api/v1/persons/${r.personId}/breaches`).set(as(clerk));
+      expect(list.body.items).toEqual([expect.objectContaining({ id: breachId, voidReason: 'Pogrešno uneto' })]);
+    });
+
+    it('a counselling attendance: 403 for an officer, 404 for another person’s; voided with history and audit; then 409 to void or correct it', async () => {
+      const r = await reporting(10, 30, 'PU-NIS');
+      const other = await reporting(10, 30, 'PU-NIS');
+      const [{ id: measureId }] = await t.dataSource.query(
+        `INSERT INTO measures (person_id, type, starts_on, ends_on) VALUES ($1, 'counselling', $2, $3) RETURNING id`,
+        [r.personId, addDays(today, -10), addDays(today, 300)],
+      );
+      const attended = await request(t.server)
+        .post(`/api/v1/persons/${r.personId}/counselling`)
+        .set(as(officerNis))
+        .send({ measureId, attendedOn: today, institution: 'CSR Niš' });
+      expect(attended.status).toBe(201);
+      const id = attended.body.id as string;
+      expect(attended.body).toMatchObject({ voidedAt: null, voidedBy: null, voidReason: null, version: 1 });
+      expect((await voidOf(officerNis, r.personId, `counselling/${id}`)).status).toBe(403);
+      const notTheirs = await voidOf(clerk, other.personId, `counselling/${id}`);
+      expect(notTheirs.status).toBe(404);
+      expect(notTheirs.body.detail).toBe('No such counselling.');
+      const row = () =>
+        t.dataSource.query(`SELECT voided_by, void_reason, version FROM counselling_attendances WHERE id = $1`, [id]);
+      expect(await row()).toEqual([{ voided_by: null, void_reason: null, version: 1 }]);
+
+      const requestId = rid('counselling-void');
+      const voided = await voidOf(clerk, r.personId, `counselling/${id}`, requestId);
+      expect(voided.status).toBe(200);
+      expect(voided.body).toMatchObject({ id, voidedBy: clerk.user.id, voidReason: 'Pogrešno uneto', version: 2 });
+      expect(
+        await t.dataSource.query(
+          `SELECT change, reason FROM person_history WHERE part = 'counselling' AND part_id = $1 ORDER BY at`,
+          [id],
+        ),
+      ).toEqual([
+        { change: 'create', reason: 'KT-100/2026' },
+        { change: 'void', reason: 'Pogrešno uneto' },
+      ]);
+      expect((await eventsOf(t, requestId)).map((e) => [e.action, e.outcome, e.resource_id])).toEqual([
+        ['counselling.void', 'allowed', id],
+      ]);
+      expect((await voidOf(clerk, r.personId, `counselling/${id}`)).status).toBe(409);
+      const correct = await request(t.server)
+        .patch(`/api/v1/persons/${r.personId}/counselling/${id}`)
+        .set({ ...as(clerk), 'If-Match': '2' })
+        .send({ institution: 'CSR Beograd' });
+      expect(correct.status).toBe(409);
+      expect(correct.body.detail).toBe('A void counselling attendance cannot be corrected.');
+      expect(await row()).toEqual([{ voided_by: clerk.user.id, void_reason: 'Pogrešno uneto', version: 2 }]);
+    });
+  });
+
   describe('alerts', () => {
     async function openAlert(administration = 'PU-NIS') {
       const r = await reporting(45, 30, administration);

@@ -273,6 +273,36 @@ describe('counselling schedules', () => {
       expect(await statusAt(r.personId, '2026-03-10T10:00:00Z')).toBe('overdue');
     });
 
+    it('voiding the only attendance makes the schedule overdue again; as of a moment before the void it still counts', async () => {
+      const r = await counselled();
+      const [{ id }] = await attended(r, '2026-01-20').then(() =>
+        t.dataSource.query(`SELECT id FROM counselling_attendances WHERE measure_id = $1`, [r.measureId]),
+      );
+      expect(await statusAt(r.personId, '2026-02-10T10:00:00Z')).toBe('compliant');
+      const [{ now: beforeVoid }] = await t.dataSource.query(`SELECT now()::text AS now`);
+      const voided = await request(t.server)
+        .post(`/api/v1/persons/${r.personId}/counselling/${id}/void`)
+        .set(as(clerk));
+      expect(voided.status).toBe(200);
+      expect(await statusAt(r.personId, '2026-02-10T10:00:00Z')).toBe('overdue');
+      await scan('2026-02-10T10:00:00Z');
+      expect((await alertsOf(r.personId)).map((a: { kind: string; due_date: string }) => [a.kind, a.due_date])).toEqual(
+        [['missed_counselling', '2026-01-31']],
+      );
+      // The register as of a moment: before the void the attendance counted, after it it does not.
+      const countedAsOf = (at: string) =>
+        t.dataSource.transaction(async (manager) => {
+          await manager.query(`SELECT set_config('register.as_of', $1, true)`, [at]);
+          const [{ count }] = await manager.query(
+            `SELECT count(*)::int AS count FROM register_check_ins WHERE measure_id = $1`,
+            [r.measureId],
+          );
+          return count as number;
+        });
+      expect(await countedAsOf(beforeVoid)).toBe(1);
+      expect(await countedAsOf(new Date().toISOString())).toBe(0);
+    });
+
     it('lists an overdue counselling schedule among the overdue, with its authority', async () => {
       const r = await counselled();
       const res = await request(t.server)

@@ -291,6 +291,58 @@ describe('the case file', () => {
     });
   });
 
+  describe('voided acts', () => {
+    it('marks a voided breach (with the void’s event) and leaves a voided attendance out of its schedule’s periods', async () => {
+      const other = await registerPerson(t);
+      const [measure] = await t.dataSource.query(
+        `INSERT INTO measures (person_id, type, starts_on, ends_on, counselling_institution, schedule_kind)
+         VALUES ($1, 'counselling', $2, '2030-01-01', 'CSR-NIS', 'weekly') RETURNING id`,
+        [other.id, startsOn],
+      );
+      const attendedOn = addDays(startsOn, 1);
+      const attendance = await request(t.server)
+        .post(`/api/v1/persons/${other.id}/counselling`)
+        .set(as(clerk))
+        .send({ measureId: measure.id, attendedOn });
+      expect(attendance.status).toBe(201);
+      const standing = await request(t.server)
+        .post(`/api/v1/persons/${other.id}/counselling`)
+        .set(as(clerk))
+        .send({ measureId: measure.id, attendedOn: addDays(startsOn, 8) });
+      expect(standing.status).toBe(201);
+      const breachRequest = rid('breach');
+      const recorded = await request(t.server)
+        .post(`/api/v1/persons/${other.id}/breaches`)
+        .set(as(clerk, breachRequest))
+        .send({ measureId: measure.id, occurredAt: `${attendedOn}T09:00:00Z`, description: 'Greškom.' });
+      expect(recorded.status).toBe(201);
+      const voidRequest = rid('breach-void');
+      const voidBreach = await request(t.server)
+        .post(`/api/v1/persons/${other.id}/breaches/${recorded.body.id}/void`)
+        .set(as(clerk, voidRequest));
+      expect(voidBreach.status).toBe(200);
+      const voidAttendance = await request(t.server)
+        .post(`/api/v1/persons/${other.id}/counselling/${attendance.body.id}/void`)
+        .set(as(clerk));
+      expect(voidAttendance.status).toBe(200);
+
+      const res = await caseFile(judge, other.id, { recipient: RECIPIENT });
+      expect(res.status).toBe(200);
+      expect(res.body.breaches).toEqual([
+        expect.objectContaining({
+          id: recorded.body.id,
+          voided: true,
+          auditEventIds: [await eventIdOf(breachRequest), await eventIdOf(voidRequest)],
+        }),
+      ]);
+      const [schedule] = res.body.measures[0].schedules;
+      expect(schedule.authority).toBe('counselling');
+      const acts = schedule.periods.flatMap((p: { checkIns: { id: string }[] }) => p.checkIns.map((c) => c.id));
+      expect(acts).toEqual([standing.body.id]);
+      expect(schedule.periods[0]).toMatchObject({ checkIns: [], outcome: 'missed' });
+    });
+  });
+
   describe('as a signed PDF', () => {
     let pdf: Buffer;
     let keys: Record<string, unknown>[];

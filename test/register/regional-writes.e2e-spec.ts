@@ -177,6 +177,10 @@ const WRITES: WriteCase[] = [
     body: { description: 'Ispravljen opis' },
   },
   {
+    route: 'POST persons/:id/breaches/:breachId/void',
+    url: (r) => `/persons/${r.personId}/breaches/${r.breachId}/void`,
+  },
+  {
     route: 'POST persons/:id/counselling',
     url: (r) => `/persons/${r.personId}/counselling`,
     body: (r) => ({ measureId: r.counsellingMeasureId, attendedOn: '2026-01-05', institution: 'CSR Niš' }),
@@ -186,6 +190,10 @@ const WRITES: WriteCase[] = [
     url: (r) => `/persons/${r.personId}/counselling/${r.counsellingId}`,
     ifMatch: true,
     body: { institution: 'Dom zdravlja Niš' },
+  },
+  {
+    route: 'POST persons/:id/counselling/:counsellingId/void',
+    url: (r) => `/persons/${r.personId}/counselling/${r.counsellingId}/void`,
   },
   {
     route: 'POST persons/:id/acknowledgements',

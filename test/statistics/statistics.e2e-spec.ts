@@ -38,7 +38,7 @@ type Figures = Record<(typeof FIGURES)[number], number>;
  * another administration, some with a temporary address elsewhere),
  * convictions of one or two articles (some to prison, some still in
  * custody), reporting measures (some ended) and bans, check-ins (some
- * voided), missed periods, late notices, breaches, referrals (some
+ * voided), missed periods, late notices, breaches (some voided), referrals (some
  * convicted), disclosures and vetting requests.
  */
 async function generate(t: TestApp, userId: string): Promise<void> {
@@ -136,8 +136,11 @@ async function generate(t: TestApp, userId: string): Promise<void> {
     [userId],
   );
   await q(
-    `INSERT INTO breaches (person_id, measure_id, occurred_at, description, recorded_by, created_at)
-     SELECT person_id, measure_id, at, 'Nije se javio', $1, at FROM gen WHERE i % 13 = 0 AND measure_id IS NOT NULL`,
+    `INSERT INTO breaches (person_id, measure_id, occurred_at, description, recorded_by, created_at, voided_at,
+                           voided_by, void_reason)
+     SELECT person_id, measure_id, at, 'Nije se javio', $1, at, CASE WHEN i % 26 = 0 THEN at + interval '1 hour' END,
+            CASE WHEN i % 26 = 0 THEN $1::uuid END, CASE WHEN i % 26 = 0 THEN 'greška' END
+       FROM gen WHERE i % 13 = 0 AND measure_id IS NOT NULL`,
     [userId],
   );
   await q(
@@ -224,7 +227,7 @@ async function recount(
                AND x.created_at >= start_at AND x.created_at < end_at
                AND (x.voided_at IS NULL OR x.voided_at >= end_at)) AS late,
            (SELECT count(*) FROM breaches x WHERE x.person_id = pr.id AND x.created_at >= start_at
-               AND x.created_at < end_at) AS breaches,
+               AND x.created_at < end_at AND (x.voided_at IS NULL OR x.voided_at >= end_at)) AS breaches,
            (SELECT count(*) FROM referrals x WHERE x.person_id = pr.id AND x.created_at >= start_at
                AND x.created_at < end_at AND (x.voided_at IS NULL OR x.voided_at >= end_at)) AS referrals,
            (SELECT count(*) FROM referrals x WHERE x.person_id = pr.id AND x.outcome = 'convicted'
@@ -467,13 +470,13 @@ describe('statistics', () => {
     });
   });
 
-  it('asOf in the past keeps that day’s figures after later check-ins, a void, an outcome, a measure and a transfer', async () => {
+  it('asOf in the past keeps that day’s figures after later check-ins, voids, an outcome, a measure and a transfer', async () => {
     const asOf = day(-3);
     const from = day(-50);
     const before = await get(clerk, { asOf, from, groupBy: 'region' });
     expect(before.status).toBe(200);
-    // Later changes, recorded now: a check-in made two days ago for an overdue person, a void of a counted
-    // check-in, the outcome of an open referral, a new reporting measure, a move to another administration.
+    // Later changes, recorded now: a check-in made two days ago for an overdue person, voids of a counted
+    // check-in and a counted breach, the outcome of an open referral, a new reporting measure, a move to another administration.
     const [overdue] = await t.dataSource.query(
       `SELECT g.person_id, g.measure_id FROM gen g
         WHERE g.measure_id IS NOT NULL
@@ -491,6 +494,13 @@ describe('statistics', () => {
                      ORDER BY created_at LIMIT 1)`,
       [clerk.user.id],
     );
+    const [, voidedBreaches] = await t.dataSource.query(
+      `UPDATE breaches SET voided_at = now(), voided_by = $1, void_reason = 'kasnije'
+        WHERE id = (SELECT id FROM breaches WHERE voided_at IS NULL AND created_at < now() - interval '4 days'
+                     ORDER BY created_at LIMIT 1)`,
+      [clerk.user.id],
+    );
+    expect(voidedBreaches).toBe(1);
     await t.dataSource.query(
       `UPDATE referrals SET outcome = 'convicted', outcome_on = current_date - 10, case_number = 'K-9',
                             outcome_recorded_at = now()

@@ -258,6 +258,7 @@ export const VALID_INPUTS: Record<string, ValidInput> = {
     headers: IF_MATCH,
     body: () => ({ occurredAt: '2026-01-05T09:00:00Z', description: 'Nije se javio ni posle poziva.' }),
   },
+  'POST persons/:id/breaches/:breachId/void': {},
   'GET persons/:id/breaches': { query: PAGE },
   'POST persons/:id/counselling': {
     body: (ids) => ({ measureId: ids.counsellingMeasureId, attendedOn: '2026-01-05', institution: 'CSR Niš' }),
@@ -266,6 +267,7 @@ export const VALID_INPUTS: Record<string, ValidInput> = {
     headers: IF_MATCH,
     body: () => ({ attendedOn: '2026-01-06', institution: 'Dom zdravlja Niš' }),
   },
+  'POST persons/:id/counselling/:counsellingId/void': {},
   'GET persons/:id/counselling': { query: PAGE },
   // Multipart, as photos: the fields are checked by the acknowledgement tests; here its headers and query.
   'POST persons/:id/acknowledgements': {},

@@ -89,6 +89,14 @@ const PROBLEMS: Record<string, { title: Words; detail: Words }> = {
   },
 };
 
+/** What the user can do about a problem that names its case (the extension member `code`). */
+const CASES: Record<string, Words> = {
+  breach_referred: [
+    'Povredu navodi prijava tužilaštvu koja nije poništena; prvo poništite prijavu.',
+    'A referral that is not void names the breach; void the referral first.',
+  ],
+};
+
 /** The api's field names (the last part of a path) as the forms name them. */
 const FIELDS: Record<string, Words> = {
   surname: ['Prezime', 'Surname'],
@@ -256,9 +264,16 @@ export interface ProblemWords {
 export function problemWords(problem: Problem, language: Language): ProblemWords {
   const code = problem.type.replace('urn:register:problem:', '');
   const known = PROBLEMS[code];
+  const named = typeof problem.code === 'string' ? CASES[problem.code] : undefined;
   return {
     title: known ? words(known.title, language) : problem.title,
-    detail: language === 'en' && problem.detail ? problem.detail : known ? words(known.detail, language) : '',
+    detail: named
+      ? words(named, language)
+      : language === 'en' && problem.detail
+        ? problem.detail
+        : known
+          ? words(known.detail, language)
+          : '',
     errors: (problem.errors ?? []).map((error) => ({
       field: error.field,
       label: fieldWords(error.field, language),

@@ -60,6 +60,11 @@ export type CheckIn = Schemas['CheckInView'];
 export type CounsellingInstitution = Schemas['CounsellingInstitutionView'];
 export type UiksOffice = Schemas['UiksOfficeView'];
 
+/** The signed-in account (`GET /auth/me`): who, the role's reach, and the role's rules (packed). */
+export type Me = Schemas['MeView'];
+/** The tokens login and refresh answer. */
+export type IssuedTokens = Schemas['TokenPair'];
+
 /** Accounts and the changes a second admin confirms (`/users`). */
 export type User = Schemas['UserView'];
 export type RoleChange = Schemas['RoleChangeView'];
@@ -76,7 +81,10 @@ export type InboxItem = Schemas['InboxItemView'];
 export type Breach = Schemas['BreachView'];
 export type Notification = Schemas['NotificationView'];
 export type AddressCheckDue = Schemas['AddressCheckDueItem'];
-export type DisclosureListItem = Schemas['DisclosureListItem'];
+/** A disclosure abroad as the lists show it (the person only to roles that may have the package). */
+export type Disclosure = Schemas['DisclosureListItem'];
+/** A disclosure as recording it answers: with the package sent. */
+export type DisclosureAnswer = Schemas['DisclosureAnswer'];
 
 /** The register's figures as of a day (`GET /statistics`). */
 export type Statistics = Schemas['StatisticsAnswer'];

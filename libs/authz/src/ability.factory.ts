@@ -35,7 +35,9 @@ export const ROLE_RULES: RoleRules = ({ can }, role, region, office) => {
       can('create', 'Person');
       can(['read', 'update'], 'Person', served);
       can(['create', 'read', 'update'], ['Conviction', 'Measure', 'DnaReference'], served);
-      can(['read', 'record', 'update'], ['Address', 'Workplace', 'Breach', 'Counselling'], served);
+      can(['read', 'record', 'update'], ['Address', 'Workplace'], served);
+      // Breaches and counselling attendances are corrected, or voided when recorded by mistake, as check-ins.
+      can(['read', 'record', 'update', 'void'], ['Breach', 'Counselling'], served);
       // The first address of a new person (in no administration yet) may lie where the office serves.
       if (office) can('record', 'Address', { servedBy: office, unplaced: true });
       can(['read', 'record', 'void'], ['CheckIn', 'Notification'], served);

@@ -213,6 +213,16 @@ export class AlertsService {
     return (await manager.getRepository(Alert).save(open)).map((alert) => toAlertView(alert, person));
   }
 
+  /** The ids of the person's alerts of `kind` raised by `sourceId` (a breach's, say), in the caller's transaction. */
+  async raisedBy(manager: EntityManager, personId: string, kind: AlertKind, sourceId: string): Promise<string[]> {
+    const alerts = await manager.getRepository(Alert).find({
+      select: { id: true },
+      where: { personId, kind, sourceId },
+      order: { raisedAt: 'ASC', id: 'ASC' },
+    });
+    return alerts.map((alert) => alert.id);
+  }
+
   private lockedOf(manager: EntityManager, personId: string, ids: readonly string[]): Promise<Alert[]> {
     if (ids.length === 0) return Promise.resolve([]);
     return manager

@@ -129,7 +129,13 @@ export function caseFileDocument(view: CaseFileView): PdfContent {
       heading: 'Povrede',
       table: {
         columns: ['Vreme', 'Vrsta', 'Opis', 'Id', 'Događaji u dnevniku'],
-        rows: view.breaches.map((b) => [b.occurredAt, b.kind, b.description, b.id, events(b.auditEventIds)]),
+        rows: view.breaches.map((b) => [
+          b.occurredAt,
+          `${b.kind}${b.voided ? ' (poništena)' : ''}`,
+          b.description,
+          b.id,
+          events(b.auditEventIds),
+        ]),
       },
     },
     {

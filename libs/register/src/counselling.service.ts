@@ -10,8 +10,9 @@ import { CounsellingAttendance } from './entities/counselling-attendance.entity'
 import { CounsellingInstitution } from './entities/counselling-institution.entity';
 import type { Measure } from './entities/measure.entity';
 import { measureOf, newestBy, ofType } from './measure-acts.service';
+import { VoidableView } from './voidable.view';
 
-export class CounsellingView {
+export class CounsellingView extends VoidableView {
   @ApiProperty({ format: 'uuid', example: 'c2f1a7d4-5b3e-4f6a-8d9c-1e2f3a4b5c6d' })
   id!: string;
 
@@ -29,9 +30,6 @@ export class CounsellingView {
 
   @ApiProperty({ example: '2026-02-16T12:00:00.000Z' })
   createdAt!: Date;
-
-  @ApiProperty({ example: 1 })
-  version!: number;
 }
 
 const toCounsellingView = (c: CounsellingAttendance): CounsellingView => ({
@@ -41,6 +39,9 @@ const toCounsellingView = (c: CounsellingAttendance): CounsellingView => ({
   institution: c.institution,
   recordedBy: c.recordedBy,
   createdAt: c.createdAt,
+  voidedAt: c.voidedAt,
+  voidedBy: c.voidedBy,
+  voidReason: c.voidReason,
   version: c.version,
 });
 
@@ -62,7 +63,7 @@ function assertAttendedOn(attendedOn: string): void {
   }
 }
 
-/** Attendance at counselling under a counselling measure: recorded, corrected, listed. */
+/** Attendance at counselling under a counselling measure: recorded, corrected, voided, listed. */
 @Injectable()
 export class CounsellingService {
   constructor(private readonly access: PersonAccess) {}
@@ -96,7 +97,7 @@ export class CounsellingService {
     );
   }
 
-  /** A clerk's correction of a counselling attendance (If-Match: its version). */
+  /** A clerk's correction of a counselling attendance (If-Match: its version); a void one: 409. */
   correctCounselling(
     audit: RequestAudit,
     principal: Principal,
@@ -118,6 +119,7 @@ export class CounsellingService {
           version,
           view: toCounsellingView,
           apply: async (attendance) => {
+            if (attendance.voidedAt) throw DomainError.conflict('A void counselling attendance cannot be corrected.');
             if (changes.institution !== undefined) attendance.institution = changes.institution;
             if (changes.attendedOn !== undefined) {
               assertAttendedOn(changes.attendedOn);
@@ -126,6 +128,26 @@ export class CounsellingService {
             }
           },
         }),
+    );
+  }
+
+  /**
+   * A clerk voids an attendance recorded by mistake; the reason is the
+   * request's access reason. It no longer counts for the schedule.
+   */
+  void(audit: RequestAudit, principal: Principal, personId: string, id: string): Promise<CounsellingView> {
+    return this.access.voidPart(
+      audit,
+      principal,
+      {
+        on: 'Counselling',
+        entity: CounsellingAttendance,
+        part: 'counselling',
+        absent: 'No such counselling.',
+        personId,
+        id,
+      },
+      toCounsellingView,
     );
   }
 

@@ -1,16 +1,18 @@
 import { Injectable } from '@nestjs/common';
 import { ApiProperty } from '@nestjs/swagger';
+import { IsNull } from 'typeorm';
 import { belgradeToday, DomainError, type KeysetColumn, type Page, type PageQuery } from '@app/common';
 import type { Principal } from '@app/authz';
 import type { RequestAudit } from '@app/audit';
 import { PersonAccess } from './access/person-access';
 import type { PersonScope } from './access/person-scope';
-import { AlertRaiser, ComplianceService, ComplianceView } from '@app/compliance';
+import { AlertRaiser, AlertsService, ComplianceService, ComplianceView } from '@app/compliance';
 import type { CreateBreachDto, CreateCheckInDto, UpdateBreachDto } from './dto/acts.dto';
 import { Breach, BREACH_KINDS, type BreachKind } from './entities/breach.entity';
 import { assertKnownPlace } from './places.service';
 import { CHECK_IN_METHODS, CheckIn, REPORTING_AUTHORITIES, type ReportingAuthority } from './entities/check-in.entity';
 import { VoidableView } from './voidable.view';
+import { itemsNaming } from './referrals.service';
 import { OfficeReportingSchedule } from './entities/office-reporting-schedule.entity';
 import { Measure, type MeasureType } from './entities/measure.entity';
 
@@ -70,7 +72,7 @@ export class RecordedCheckInView extends CheckInView {
   compliance!: ComplianceView;
 }
 
-export class BreachView {
+export class BreachView extends VoidableView {
   @ApiProperty({ format: 'uuid', example: 'c2f1a7d4-5b3e-4f6a-8d9c-1e2f3a4b5c6d' })
   id!: string;
 
@@ -92,9 +94,6 @@ export class BreachView {
   @ApiProperty({ example: '2026-02-18T17:00:00.000Z' })
   createdAt!: Date;
 
-  @ApiProperty({ example: 1 })
-  version!: number;
-
   /** Where it happened (a place where minors gather); present only when recorded. */
   @ApiProperty({ required: false, format: 'uuid', example: '7a4e2c1b-9d8f-4e3a-b2c1-0f9e8d7c6b5a' })
   placeId?: string;
@@ -109,6 +108,9 @@ const toBreachView = (b: Breach): BreachView => ({
   ...(b.placeId ? { placeId: b.placeId } : {}),
   recordedBy: b.recordedBy,
   createdAt: b.createdAt,
+  voidedAt: b.voidedAt,
+  voidedBy: b.voidedBy,
+  voidReason: b.voidReason,
   version: b.version,
 });
 
@@ -179,9 +181,9 @@ export const newestBy = (column: string, kind: 'time' | 'date'): KeysetColumn[] 
 ];
 
 /**
- * Acts of carrying out a measure that are recorded against it: check-ins
- * (voided, never deleted, when recorded by mistake) and breaches (which raise
- * an alert). Counselling attendance is CounsellingService's.
+ * Acts of carrying out a measure that are recorded against it: check-ins and
+ * breaches (which raise an alert), both voided, never deleted, when recorded
+ * by mistake. Counselling attendance is CounsellingService's.
  */
 @Injectable()
 export class MeasureActsService {
@@ -189,6 +191,7 @@ export class MeasureActsService {
     private readonly access: PersonAccess,
     private readonly compliance: ComplianceService,
     private readonly raiser: AlertRaiser,
+    private readonly alerts: AlertsService,
   ) {}
 
   /** A check-in, and the person's compliance re-evaluated in the same transaction. */
@@ -296,7 +299,34 @@ export class MeasureActsService {
     );
   }
 
-  /** A clerk's correction of a breach (If-Match: its version); the alert it raised stays. */
+  /**
+   * A clerk voids a breach recorded by mistake; the reason is the request's
+   * access reason. The alert it raised is resolved (if not yet) saying so.
+   * A breach that a referral not void names, itself or its alert, stands:
+   * 409 `breach_referred` (void the referral first).
+   */
+  voidBreach(audit: RequestAudit, principal: Principal, personId: string, id: string): Promise<BreachView> {
+    return this.access.voidPart(
+      audit,
+      principal,
+      { on: 'Breach', entity: Breach, part: 'breach', absent: 'No such breach.', personId, id },
+      toBreachView,
+      {
+        before: async (person) => {
+          const alertIds = await this.alerts.raisedBy(person.manager, personId, 'breach', id);
+          const referralIds = await standingReferralsOf(person, id, alertIds);
+          if (referralIds.length) throw breachReferred(referralIds);
+        },
+        after: async (person, breach) => {
+          const alertIds = await this.alerts.raisedBy(person.manager, personId, 'breach', id);
+          const resolution = `Breach ${id} voided: ${breach.voidReason}`;
+          await this.alerts.resolveOpen(person.manager, personId, alertIds, principal.userId, resolution);
+        },
+      },
+    );
+  }
+
+  /** A clerk's correction of a breach (If-Match: its version); the alert it raised stays. A void one: 409. */
   correctBreach(
     audit: RequestAudit,
     principal: Principal,
@@ -318,6 +348,7 @@ export class MeasureActsService {
           version,
           view: toBreachView,
           apply: async (breach) => {
+            if (breach.voidedAt) throw DomainError.conflict('A void breach cannot be corrected.');
             if (changes.occurredAt !== undefined) breach.occurredAt = pastInstant(changes.occurredAt, 'occurredAt');
             if (changes.description !== undefined) breach.description = changes.description;
             if (changes.placeId !== undefined) {
@@ -334,4 +365,21 @@ export class MeasureActsService {
       person.page(Breach, newestBy('occurred_at', 'time'), page, toBreachView),
     );
   }
+}
+
+/** The referrals, not void, that name the breach or one of the alerts it raised. */
+async function standingReferralsOf(person: PersonScope, breachId: string, alertIds: string[]): Promise<string[]> {
+  const items = await itemsNaming(person, alertIds, [breachId], { voidedAt: IsNull() });
+  return [...new Set(items.map((item) => item.referralId))].sort();
+}
+
+/** 409 (conflict) with `code` breach_referred and the referrals that name the breach. */
+function breachReferred(referralIds: string[]): DomainError {
+  return new DomainError(
+    'conflict',
+    `The breach is named by referral ${referralIds.join(', ')}; void the referral first.`,
+    undefined,
+    undefined,
+    { code: 'breach_referred', referralIds },
+  );
 }

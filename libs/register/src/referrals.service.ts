@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ApiProperty } from '@nestjs/swagger';
-import { In, IsNull } from 'typeorm';
+import { type FindOptionsWhere, In, IsNull } from 'typeorm';
 import { belgradeToday, DomainError, type FieldError, type Page, type PageQuery } from '@app/common';
 import type { Principal } from '@app/authz';
 import type { RequestAudit } from '@app/audit';
@@ -120,6 +120,10 @@ export class ReferralsService {
         const resolved = alerts.filter((a) => a.status === 'resolved');
         if (resolved.length) {
           throw DomainError.conflict(`Resolved alerts are not referred: ${resolved.map((a) => a.id).join(', ')}.`);
+        }
+        const voided = breaches.filter((b) => b.voidedAt);
+        if (voided.length) {
+          throw DomainError.conflict(`Void breaches are not referred: ${voided.map((b) => b.id).join(', ')}.`);
         }
         const pending = await openItems(person, alertIds, breachIds);
         if (pending.length) {
@@ -250,13 +254,22 @@ function unknownIds(field: string, asked: string[], found: { id: string }[], wha
 }
 
 /** The person's referral items among these alerts and breaches whose referral awaits its outcome. */
-async function openItems(person: PersonScope, alertIds: string[], breachIds: string[]): Promise<ReferralItem[]> {
-  const pending = { outcome: IsNull(), voidedAt: IsNull() };
+function openItems(person: PersonScope, alertIds: string[], breachIds: string[]): Promise<ReferralItem[]> {
+  return itemsNaming(person, alertIds, breachIds, { outcome: IsNull(), voidedAt: IsNull() });
+}
+
+/** The person's referral items among these alerts and breaches, of the referrals matching `referral`. */
+export async function itemsNaming(
+  person: PersonScope,
+  alertIds: string[],
+  breachIds: string[],
+  referral: FindOptionsWhere<Referral>,
+): Promise<ReferralItem[]> {
   const alerts = alertIds.length
-    ? await person.all(ReferralItem, { id: 'ASC' }, { alertId: In(alertIds), referral: pending })
+    ? await person.all(ReferralItem, { id: 'ASC' }, { alertId: In(alertIds), referral })
     : [];
   const breaches = breachIds.length
-    ? await person.all(ReferralItem, { id: 'ASC' }, { breachId: In(breachIds), referral: pending })
+    ? await person.all(ReferralItem, { id: 'ASC' }, { breachId: In(breachIds), referral })
     : [];
   return [...alerts, ...breaches];
 }

@@ -14,7 +14,7 @@ describe('recording duties acknowledged', () => {
       return new Response(JSON.stringify({ id: 'k1' }), { status: 201 });
     });
     const tokens = new TokenStore(localStorage, undefined);
-    tokens.save({ accessToken: 'a', refreshToken: 'r', expiresIn: 900 }, 'demo.clerk');
+    tokens.save({ accessToken: 'a', refreshToken: 'r', tokenType: 'Bearer', expiresIn: 900 }, 'demo.clerk');
     const api = new ApiClient(tokens, fetcher as unknown as typeof fetch);
     const me = { role: 'registry_clerk', permissions: [] } as unknown as Me;
     const measure = (id: string, type: string) => ({

@@ -55,7 +55,7 @@ describe('a conflicting edit (412)', () => {
       return new Response(JSON.stringify(body), { status: 200, headers: { etag: `"${body.version}"` } });
     });
     const tokens = new TokenStore(localStorage, undefined);
-    tokens.save({ accessToken: 'a', refreshToken: 'r', expiresIn: 900 }, 'demo.clerk');
+    tokens.save({ accessToken: 'a', refreshToken: 'r', tokenType: 'Bearer', expiresIn: 900 }, 'demo.clerk');
     const api = new ApiClient(tokens, fetcher as unknown as typeof fetch);
     const me = { role: 'registry_clerk', permissions: [] } as unknown as Me;
     rememberReason('person:p1', 'KT 1/2026');
@@ -107,7 +107,7 @@ describe('a conflicting edit (412)', () => {
       return new Response(JSON.stringify(body), { status: 200, headers: { etag: `"${body.version}"` } });
     });
     const tokens = new TokenStore(localStorage, undefined);
-    tokens.save({ accessToken: 'a', refreshToken: 'r', expiresIn: 900 }, 'demo.clerk');
+    tokens.save({ accessToken: 'a', refreshToken: 'r', tokenType: 'Bearer', expiresIn: 900 }, 'demo.clerk');
     const api = new ApiClient(tokens, fetcher as unknown as typeof fetch);
     rememberReason('person:p1', 'KT 1/2026');
     render(

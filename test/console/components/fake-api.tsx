@@ -36,7 +36,7 @@ export function renderSignedIn(
   },
 ) {
   const tokens = new TokenStore(localStorage, undefined);
-  tokens.save({ accessToken: 'a', refreshToken: 'r', expiresIn: 900 }, 'demo.clerk');
+  tokens.save({ accessToken: 'a', refreshToken: 'r', tokenType: 'Bearer', expiresIn: 900 }, 'demo.clerk');
   const calls: Call[] = [];
   const fetcher = vi.fn(async (url: string, init: RequestInit = {}) => {
     const call: Call = {

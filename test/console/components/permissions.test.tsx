@@ -17,6 +17,7 @@ function me(role: Me['role'], define: (can: AbilityBuilder<ReturnType<typeof cre
     role,
     organisation: 'MUP',
     region: role === 'police_officer' ? 'PU-BEOGRAD' : null,
+    office: null,
     email: null,
     mfaEnrolled: false,
     permissions: packRules(build().rules),

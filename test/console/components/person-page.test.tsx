@@ -43,7 +43,9 @@ function onPersonPage(
   onPost?: (call: Call) => Response | undefined,
 ) {
   rememberReason('person:p1', 'KT 1/2026');
-  let voided = false;
+  /** The void routes that answered OK: their rows are read back voided. */
+  const voided = new Set<string>();
+  const voidedAt = (path: string) => (voided.has(`${path}/void`) ? '2026-12-03T10:00:00Z' : null);
   return renderSignedIn(<PersonPage id="p1" />, {
     role,
     rules,
@@ -81,7 +83,7 @@ function onPersonPage(
         );
       }
       if (call.method === 'GET' && call.url.startsWith('/persons/p1/check-ins')) {
-        return page([{ ...checkIn, voidedAt: voided ? '2026-12-03T10:00:00Z' : null }]);
+        return page([{ ...checkIn, voidedAt: voidedAt('/persons/p1/check-ins/k1') }]);
       }
       if (call.method === 'GET' && call.url.startsWith('/persons/p1/notifications')) return page([notification]);
       if (call.method === 'GET' && call.url.startsWith('/persons/p1/breaches')) {
@@ -92,16 +94,26 @@ function onPersonPage(
             kind: 'other',
             occurredAt: '2026-11-02T16:00:00Z',
             description: 'Viđen kod škole',
+            voidedAt: voidedAt('/persons/p1/breaches/b1'),
             version: 1,
           },
         ]);
       }
       if (call.method === 'GET' && call.url.startsWith('/persons/p1/counselling')) {
-        return page([{ id: 's1', measureId: 'm3', attendedOn: '2020-06-01', institution: 'DZ Niš', version: 1 }]);
+        return page([
+          {
+            id: 's1',
+            measureId: 'm3',
+            attendedOn: '2020-06-01',
+            institution: 'DZ Niš',
+            voidedAt: voidedAt('/persons/p1/counselling/s1'),
+            version: 1,
+          },
+        ]);
       }
       if (call.method === 'GET') return page([]);
       const answer = onPost?.(call);
-      if (answer?.ok && call.url.endsWith('/void')) voided = true;
+      if (answer?.ok && call.url.endsWith('/void')) voided.add(call.url);
       return answer;
     },
   });
@@ -184,7 +196,7 @@ describe('the person page: who it is, then tabs', () => {
       '2.\u00a011.\u00a02026.\u00a017:00 · Ostalo · Zabrana posećivanja mesta sa maloletnicima · Viđen kod škole',
     );
     expect((await screen.findByTestId('counselling')).textContent).toBe('1.\u00a06.\u00a02020. · DZ Niš');
-    // Breaches and counselling are corrected, not voided: no void action on them.
+    // A role that may not void breaches and counselling gets no void action on them.
     expect(within(screen.getByTestId('breaches')).queryByRole('button')).toBeNull();
     expect(within(screen.getByTestId('counselling')).queryByRole('button')).toBeNull();
   });
@@ -269,9 +281,61 @@ describe('voiding an act from its list', () => {
   it('offers no void to a role the api does not let void (an officer records, never voids)', async () => {
     onTab('acts');
     onPersonPage({ rules: OFFICER_RULES, role: 'police_officer' });
-    const checkIns = await screen.findByTestId('check-ins');
-    await screen.findByTestId('notifications');
-    expect(within(checkIns).queryByRole('button', { name: 'Poništi' })).toBeNull();
-    expect(within(screen.getByTestId('notifications')).queryByRole('button', { name: 'Poništi' })).toBeNull();
+    for (const list of ['check-ins', 'notifications', 'breaches', 'counselling']) {
+      expect(within(await screen.findByTestId(list)).queryByRole('button', { name: 'Poništi' })).toBeNull();
+    }
+  });
+
+  const VOIDING_CLERK = [
+    ...CLERK_RULES,
+    { action: ['read', 'record', 'update', 'void'], subject: ['Breach', 'Counselling'] },
+  ];
+
+  it.each([
+    ['breaches', '/persons/p1/breaches/b1/void', '· poništeno'],
+    ['counselling', '/persons/p1/counselling/s1/void', '· poništeno'],
+  ])('voids a row of %s with the reason given, then reads the list and the person again', async (list, url, mark) => {
+    onTab('acts');
+    const { calls } = onPersonPage({ rules: VOIDING_CLERK }, (call) =>
+      call.url === url ? json({ voidedAt: '2026-12-03T10:00:00Z' }) : undefined,
+    );
+    const rows = await screen.findByTestId(list);
+    fireEvent.click(within(rows).getByRole('button', { name: 'Poništi' }));
+    fireEvent.change(within(rows).getByLabelText('Razlog poništenja'), { target: { value: 'Upisano greškom' } });
+    fireEvent.click(within(rows).getByRole('button', { name: 'Potvrdi poništenje' }));
+    await waitFor(() => expect(within(screen.getByTestId(list)).getByText(mark)).toBeTruthy());
+    const posts = calls.filter((c) => c.method === 'POST');
+    expect(posts.map((c) => [c.url, c.headers['x-access-reason'], c.body])).toEqual([
+      [url, encodeURIComponent('Upisano greškom'), undefined],
+    ]);
+    expect(within(screen.getByTestId(list)).queryByRole('button', { name: 'Poništi' })).toBeNull();
+    expect(calls.filter((c) => c.url === '/persons/p1').length).toBe(2);
+  });
+
+  it('a breach a referral names stays: the refusal (void the referral first) is shown beside it', async () => {
+    onTab('acts');
+    onPersonPage({ rules: VOIDING_CLERK }, (call) =>
+      call.url === '/persons/p1/breaches/b1/void'
+        ? json(
+            {
+              type: 'urn:register:problem:conflict',
+              title: 'Conflict with the current state',
+              status: 409,
+              detail: 'The breach is named by referral r1; void the referral first.',
+              code: 'breach_referred',
+              referralIds: ['r1'],
+            },
+            409,
+          )
+        : undefined,
+    );
+    const rows = await screen.findByTestId('breaches');
+    fireEvent.click(within(rows).getByRole('button', { name: 'Poništi' }));
+    fireEvent.change(within(rows).getByLabelText('Razlog poništenja'), { target: { value: 'Upisano greškom' } });
+    fireEvent.click(within(rows).getByRole('button', { name: 'Potvrdi poništenje' }));
+    expect((await within(rows).findByRole('alert')).textContent).toBe(
+      'Sukob sa trenutnim stanjem: Povredu navodi prijava tužilaštvu koja nije poništena; prvo poništite prijavu.',
+    );
+    expect(within(rows).queryByText('· poništeno')).toBeNull();
   });
 });

@@ -74,7 +74,7 @@ describe('the access reason', () => {
   it('travels as the X-Access-Reason header', async () => {
     const fetcher = vi.fn(async () => new Response('{"items":[],"nextCursor":null}', { status: 200 }));
     const tokens = new TokenStore(localStorage, undefined);
-    tokens.save({ accessToken: 'a1', refreshToken: 'r1', expiresIn: 900 }, 'demo.officer.bg');
+    tokens.save({ accessToken: 'a1', refreshToken: 'r1', tokenType: 'Bearer', expiresIn: 900 }, 'demo.officer.bg');
     const api = new ApiClient(tokens, fetcher as unknown as typeof fetch);
     await api.get('/compliance/overdue', { reason: 'Jutarnji pregled, PU Čačak' });
     const [url, init] = fetcher.mock.calls[0] as unknown as [string, RequestInit];

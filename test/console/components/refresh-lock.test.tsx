@@ -28,7 +28,7 @@ describe('token refresh across tabs', () => {
     // Two tabs: two stores and two clients over the same localStorage and lock manager.
     const tabA = new TokenStore(localStorage, locks, () => now);
     const tabB = new TokenStore(localStorage, locks, () => now);
-    tabA.save({ accessToken: 'a1', refreshToken: 'r1', expiresIn: 900 }, 'demo.clerk');
+    tabA.save({ accessToken: 'a1', refreshToken: 'r1', tokenType: 'Bearer', expiresIn: 900 }, 'demo.clerk');
     now += 850_000; // within a minute of expiry
     const spent: string[] = [];
     const fetcher = vi.fn(async (_url: string, init: RequestInit) => {
@@ -39,7 +39,10 @@ describe('token refresh across tabs', () => {
         });
       spent.push(refreshToken);
       await new Promise((resolve) => setTimeout(resolve, 10));
-      return new Response(JSON.stringify({ accessToken: 'a2', refreshToken: 'r2', expiresIn: 900 }), { status: 200 });
+      return new Response(
+        JSON.stringify({ accessToken: 'a2', refreshToken: 'r2', tokenType: 'Bearer', expiresIn: 900 }),
+        { status: 200 },
+      );
     });
     const apiA = new ApiClient(tabA, fetcher as unknown as typeof fetch);
     const apiB = new ApiClient(tabB, fetcher as unknown as typeof fetch);
@@ -60,7 +63,7 @@ describe('token refresh across tabs', () => {
   it('does not refresh a token far from expiry, and ends the session when the refresh is refused', async () => {
     const locks = lockManager();
     const store = new TokenStore(localStorage, locks);
-    store.save({ accessToken: 'a1', refreshToken: 'r1', expiresIn: 900 }, 'demo.clerk');
+    store.save({ accessToken: 'a1', refreshToken: 'r1', tokenType: 'Bearer', expiresIn: 900 }, 'demo.clerk');
     const fetcher = vi.fn(
       async () =>
         new Response('{"type":"urn:register:problem:unauthenticated","title":"x","status":401}', { status: 401 }),
@@ -77,10 +80,13 @@ describe('token refresh across tabs', () => {
 
   it('does not bring a session back when another tab signed out while the refresh was on its way', async () => {
     const store = new TokenStore(localStorage, lockManager());
-    store.save({ accessToken: 'a1', refreshToken: 'r1', expiresIn: 900 }, 'demo.clerk');
+    store.save({ accessToken: 'a1', refreshToken: 'r1', tokenType: 'Bearer', expiresIn: 900 }, 'demo.clerk');
     const fetcher = vi.fn(async () => {
       localStorage.removeItem(STORAGE_KEY); // the other tab's sign-out, before the answer arrives
-      return new Response(JSON.stringify({ accessToken: 'a2', refreshToken: 'r2', expiresIn: 900 }), { status: 200 });
+      return new Response(
+        JSON.stringify({ accessToken: 'a2', refreshToken: 'r2', tokenType: 'Bearer', expiresIn: 900 }),
+        { status: 200 },
+      );
     });
     const api = new ApiClient(store, fetcher as unknown as typeof fetch);
     expect(await api.refresh(true)).toBeNull();
@@ -90,11 +96,14 @@ describe('token refresh across tabs', () => {
   it('without Web Locks, still refreshes once for two requests of the same tab', async () => {
     let now = 1_000_000;
     const store = new TokenStore(localStorage, undefined, () => now);
-    store.save({ accessToken: 'a1', refreshToken: 'r1', expiresIn: 900 }, 'demo.clerk');
+    store.save({ accessToken: 'a1', refreshToken: 'r1', tokenType: 'Bearer', expiresIn: 900 }, 'demo.clerk');
     now += 850_000;
     const fetcher = vi.fn(async () => {
       await new Promise((resolve) => setTimeout(resolve, 10));
-      return new Response(JSON.stringify({ accessToken: 'a2', refreshToken: 'r2', expiresIn: 900 }), { status: 200 });
+      return new Response(
+        JSON.stringify({ accessToken: 'a2', refreshToken: 'r2', tokenType: 'Bearer', expiresIn: 900 }),
+        { status: 200 },
+      );
     });
     const api = new ApiClient(store, fetcher as unknown as typeof fetch);
     const [a, b] = await Promise.all([api.refresh(), api.refresh()]);

@@ -12,7 +12,7 @@ const json = (body: unknown, status = 200) =>
 /** A signed-in clerk, as the api would answer: /auth/me, and 204 to logout. */
 function signedInClient() {
   const tokens = new TokenStore(localStorage, { request: (_name, callback) => callback() });
-  tokens.save({ accessToken: 'a1', refreshToken: 'r1', expiresIn: 900 }, 'demo.clerk');
+  tokens.save({ accessToken: 'a1', refreshToken: 'r1', tokenType: 'Bearer', expiresIn: 900 }, 'demo.clerk');
   const calls: string[] = [];
   const fetcher = vi.fn(async (url: string, init?: RequestInit) => {
     calls.push(`${init?.method ?? 'GET'} ${url}`);

@@ -1041,7 +1041,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The person’s recorded breaches, newest first */
+        /** The person’s recorded breaches, newest first (voided ones included, marked) */
         get: operations["measureActs_breaches"];
         put?: never;
         /**
@@ -1068,8 +1068,28 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Correct a breach (If-Match: the breach’s version) */
+        /** Correct a breach (If-Match: the breach’s version); a void one: 409 */
         patch: operations["measureActs_correctBreach"];
+        trace?: never;
+    };
+    "/api/v1/persons/{id}/breaches/{breachId}/void": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Void a breach recorded by mistake (the access reason is kept as the reason)
+         * @description The alert the breach raised is resolved if still open or acknowledged (its resolution names the void). 409 when the breach is already void, and 409 with code breach_referred (and referralIds) while a referral that is not void names the breach or its alert: void the referral first.
+         */
+        post: operations["measureActs_voidBreach"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/persons/{id}/counselling": {
@@ -1079,7 +1099,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The person’s counselling attendance, newest first */
+        /** The person’s counselling attendance, newest first (voided ones included, marked) */
         get: operations["measureActs_counsellingList"];
         put?: never;
         /** Record attendance at counselling under a counselling measure */
@@ -1103,8 +1123,28 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Correct a counselling attendance (If-Match: its version) */
+        /** Correct a counselling attendance (If-Match: its version); a void one: 409 */
         patch: operations["measureActs_correctCounselling"];
+        trace?: never;
+    };
+    "/api/v1/persons/{id}/counselling/{counsellingId}/void": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Void a counselling attendance recorded by mistake (the access reason is kept as the reason)
+         * @description A voided attendance no longer counts for the counselling schedule. 409 when already void.
+         */
+        post: operations["measureActs_voidCounselling"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/persons/{id}/acknowledgements": {
@@ -1330,7 +1370,7 @@ export interface paths {
         put?: never;
         /**
          * Refer breaches or unresolved alerts of the person to the public prosecutor (a flagged disclosure)
-         * @description Clerks, and police officers of the person’s region. At least one of alertIds, breachIds, each the person’s (else 400 naming the field); referredOn not in the future nor before an item (400); a resolved alert, or an item already in a referral without an outcome: 409. The person is non_compliant until the outcome is recorded. The event names the office as its recipient.
+         * @description Clerks, and police officers of the person’s region. At least one of alertIds, breachIds, each the person’s (else 400 naming the field); referredOn not in the future nor before an item (400); a resolved alert, a void breach, or an item already in a referral without an outcome: 409. The person is non_compliant until the outcome is recorded. The event names the office as its recipient.
          */
         post: operations["referrals_record"];
         delete?: never;
@@ -3744,6 +3784,20 @@ export interface components {
         };
         BreachView: {
             /**
+             * Format: date-time
+             * @example null
+             */
+            voidedAt: string | null;
+            /**
+             * Format: uuid
+             * @example null
+             */
+            voidedBy: string | null;
+            /** @example null */
+            voidReason: string | null;
+            /** @example 1 */
+            version: number;
+            /**
              * Format: uuid
              * @example c2f1a7d4-5b3e-4f6a-8d9c-1e2f3a4b5c6d
              */
@@ -3775,8 +3829,6 @@ export interface components {
              * @example 2026-02-18T17:00:00.000Z
              */
             createdAt: string;
-            /** @example 1 */
-            version: number;
             /**
              * Format: uuid
              * @example 7a4e2c1b-9d8f-4e3a-b2c1-0f9e8d7c6b5a
@@ -3815,6 +3867,20 @@ export interface components {
         };
         CounsellingView: {
             /**
+             * Format: date-time
+             * @example null
+             */
+            voidedAt: string | null;
+            /**
+             * Format: uuid
+             * @example null
+             */
+            voidedBy: string | null;
+            /** @example null */
+            voidReason: string | null;
+            /** @example 1 */
+            version: number;
+            /**
              * Format: uuid
              * @example c2f1a7d4-5b3e-4f6a-8d9c-1e2f3a4b5c6d
              */
@@ -3841,8 +3907,6 @@ export interface components {
              * @example 2026-02-16T12:00:00.000Z
              */
             createdAt: string;
-            /** @example 1 */
-            version: number;
         };
         CreateCounsellingDto: {
             /** Format: uuid */
@@ -11903,6 +11967,97 @@ export interface operations {
             };
         };
     };
+    measureActs_voidBreach: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Why you access the record: a case or file number or a short justification (3-200 characters). */
+                "X-Access-Reason": string;
+                /** @description Retrying with the same key and body answers the first answer again instead of doing it twice. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+                breachId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BreachView"];
+                };
+            };
+            /** @description Problem: `validation`, `reason_required` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: `unauthenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: `forbidden`, `password_change_required`, `mfa_enrollment_required` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: `conflict` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: `idempotency_mismatch` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: `rate_limited` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     measureActs_counsellingList: {
         parameters: {
             query?: {
@@ -12200,6 +12355,97 @@ export interface operations {
             };
             /** @description Problem: `precondition_required` */
             428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: `rate_limited` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    measureActs_voidCounselling: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Why you access the record: a case or file number or a short justification (3-200 characters). */
+                "X-Access-Reason": string;
+                /** @description Retrying with the same key and body answers the first answer again instead of doing it twice. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+                counsellingId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CounsellingView"];
+                };
+            };
+            /** @description Problem: `validation`, `reason_required` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: `unauthenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: `forbidden`, `password_change_required`, `mfa_enrollment_required` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: `conflict` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: `idempotency_mismatch` */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -4,6 +4,8 @@
  * serialised across tabs with the Web Locks API: inside the lock a tab first
  * looks whether another tab has refreshed meanwhile, and if so uses that pair.
  */
+import type { IssuedTokens } from '../types';
+
 export interface TokenPair {
   accessToken: string;
   refreshToken: string;
@@ -12,11 +14,8 @@ export interface TokenPair {
   username: string;
 }
 
-export interface IssuedTokens {
-  accessToken: string;
-  refreshToken: string;
-  expiresIn: number;
-}
+/** What login and refresh answer (the api's TokenPair). */
+export type { IssuedTokens };
 
 export const STORAGE_KEY = 'register.session';
 export const LOCK_NAME = 'register-refresh';

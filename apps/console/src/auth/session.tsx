@@ -1,20 +1,9 @@
 import { createContext, type ReactNode, useContext } from 'react';
 import type { ApiClient } from '../api/client';
+import type { Me } from '../types';
 import { abilityFrom, type Ability } from './ability';
 
-export interface Me {
-  id: string;
-  username: string;
-  displayName: string;
-  role: 'admin' | 'registry_clerk' | 'police_officer' | 'judicial_officer' | 'auditor' | 'vetting_officer';
-  organisation: string;
-  region: string | null;
-  /** A registry clerk's UIKS office (none: national reach). */
-  office?: string | null;
-  email: string | null;
-  mfaEnrolled: boolean;
-  permissions: unknown[];
-}
+export type { Me };
 
 export interface Session {
   api: ApiClient;

@@ -7,6 +7,7 @@ import { ReasonGate } from '../components/reason';
 import { useSubmission } from '../components/submission';
 import { type MessageKey, useT } from '../i18n';
 import { Link } from '../router';
+import type { Disclosure, DisclosureAnswer } from '../types';
 
 /** The parts of a person a disclosure may carry, in the order the server keeps them. */
 export const DISCLOSURE_FIELDS = [
@@ -17,7 +18,7 @@ export const DISCLOSURE_FIELDS = [
   'convictions',
   'measures',
   'travel_notices',
-] as const;
+] as const satisfies readonly Disclosure['fields'][number][];
 export type DisclosureField = (typeof DISCLOSURE_FIELDS)[number];
 
 const FIELD_LABELS: Record<DisclosureField, MessageKey> = {
@@ -29,20 +30,6 @@ const FIELD_LABELS: Record<DisclosureField, MessageKey> = {
   measures: 'measures',
   travel_notices: 'travelNotices',
 };
-
-export interface Disclosure {
-  id: string;
-  personId: string;
-  person?: { surname: string; givenNames: string };
-  recipient: { authority: string; country: string };
-  channel: 'interpol' | 'europol' | 'bilateral';
-  legalBasis: string;
-  caseReference: string;
-  fields: DisclosureField[];
-  packageSha256: string;
-  travelNoticeId: string | null;
-  createdAt: string;
-}
 
 /** An outbound notice prepared from a travel-abroad notice: its destination, and the notice itself. */
 export interface PreparedNotice {
@@ -71,7 +58,7 @@ export function DisclosureForm({
   personId: string;
   reason: string;
   prepared?: PreparedNotice;
-  onDone?: (disclosure: Disclosure) => void;
+  onDone?: (disclosure: DisclosureAnswer) => void;
 }) {
   const { t, v } = useT();
   const { api } = useSession();
@@ -84,7 +71,7 @@ export function DisclosureForm({
     prepared ? ['identity', 'measures', 'travel_notices'] : ['identity'],
   );
   const submission = useSubmission();
-  const [sent, setSent] = useState<Disclosure | null>(null);
+  const [sent, setSent] = useState<DisclosureAnswer | null>(null);
   const [error, setError] = useState<unknown>(null);
 
   const toggle = (field: DisclosureField, on: boolean) =>
@@ -95,7 +82,7 @@ export function DisclosureForm({
     setError(null);
     try {
       const sent = await submission.run((idempotencyKey) =>
-        api.post<Disclosure>(
+        api.post<DisclosureAnswer>(
           `/persons/${personId}/disclosures`,
           {
             recipient: { authority, country: country.trim().toUpperCase() },

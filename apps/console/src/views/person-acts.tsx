@@ -7,7 +7,7 @@ import { useT } from '../i18n';
 import type { CheckIn, Measure, Notification, Breach, Counselling } from '../types';
 import { checkInAuthority } from './check-in';
 
-type Voidable = 'CheckIn' | 'Notification';
+type Voidable = 'CheckIn' | 'Notification' | 'Breach' | 'Counselling';
 
 /** What each of the person's lists of acts is given. */
 export interface ActListProps {
@@ -195,7 +195,7 @@ export function NotificationList(props: ActListProps) {
   );
 }
 
-/** The person's breaches of measures (the api keeps them; a wrong one is corrected, not voided). */
+/** The person's breaches of measures; one recorded by mistake is voided (which resolves its alert). */
 export function BreachList(props: ActListProps) {
   const { t, v, language } = useT();
   return (
@@ -204,6 +204,7 @@ export function BreachList(props: ActListProps) {
       path="breaches"
       title={t('breaches')}
       testId="breaches"
+      voids="Breach"
       row={(b) => (
         <span className="act">
           {formatTime(b.occurredAt, language)} · {v(b.kind)} · {measureName(props.measures, b.measureId, v)} ·{' '}
@@ -214,7 +215,7 @@ export function BreachList(props: ActListProps) {
   );
 }
 
-/** The person's counselling attendance (corrected, not voided, in the api). */
+/** The person's counselling attendance; one recorded by mistake is voided (it no longer counts). */
 export function CounsellingList(props: ActListProps) {
   const { t, language } = useT();
   return (
@@ -223,6 +224,7 @@ export function CounsellingList(props: ActListProps) {
       path="counselling"
       title={t('counsellingSessions')}
       testId="counselling"
+      voids="Counselling"
       row={(c) => (
         <span className="act">
           {formatDate(c.attendedOn, language)} · {c.institution}

@@ -381,10 +381,10 @@ function ActsTab({ person: p, reason, onChange }: TabProps) {
           <NotificationList personId={p.id} measures={p.measures} reason={reason} onVoided={onChange} />
         </Can>
         <Can I="read" a="Breach">
-          <BreachList personId={p.id} measures={p.measures} reason={reason} />
+          <BreachList personId={p.id} measures={p.measures} reason={reason} onVoided={onChange} />
         </Can>
         <Can I="read" a="Counselling">
-          <CounsellingList personId={p.id} measures={p.measures} reason={reason} />
+          <CounsellingList personId={p.id} measures={p.measures} reason={reason} onVoided={onChange} />
         </Can>
       </div>
       <Can I="record" a="Notification">

@@ -124,6 +124,7 @@ export interface CaseFileView {
     voided: boolean;
     auditEventIds: EventIds;
   }[];
+  /** Every breach recorded; voided ones marked (their alerts resolved by the void). */
   breaches: {
     id: string;
     measureId: string;
@@ -131,6 +132,7 @@ export interface CaseFileView {
     occurredAt: string;
     description: string;
     placeId: string | null;
+    voided: boolean;
     auditEventIds: EventIds;
   }[];
   /** Every alert about the person (missed periods, late or missing notices, travel not returned, ...). */
@@ -183,7 +185,7 @@ const CASE_FILE_SQL = `
       FROM check_ins c WHERE c.person_id = $1 AND c.voided_at IS NULL
     UNION ALL
     SELECT a.id, a.measure_id, 'counselling', NULL, belgrade_midnight(a.attended_on), a.institution, 'counselling'
-      FROM counselling_attendances a WHERE a.person_id = $1),
+      FROM counselling_attendances a WHERE a.person_id = $1 AND a.voided_at IS NULL),
   acts_json AS (
     SELECT acts.*, json_build_object('id', acts.id, 'occurredAt', ${iso('acts.occurred_at')}, 'place', acts.place,
              'auditEventIds', (SELECT coalesce(json_agg(ev.id ORDER BY ev.seq), '[]'::json) FROM ev
@@ -282,7 +284,7 @@ const CASE_FILE_SQL = `
        FROM address_checks c WHERE c.person_id = $1) AS address_checks,
     (SELECT coalesce(json_agg(json_build_object(
         'id', b.id, 'measureId', b.measure_id, 'kind', b.kind, 'occurredAt', ${iso('b.occurred_at')},
-        'description', b.description, 'placeId', b.place_id,
+        'description', b.description, 'placeId', b.place_id, 'voided', b.voided_at IS NOT NULL,
         'auditEventIds', ${eventsOf('breach', 'b.id')}) ORDER BY b.occurred_at, b.id), '[]'::json)
        FROM breaches b WHERE b.person_id = $1) AS breaches,
     (SELECT coalesce(json_agg(${alertJson('a')} ORDER BY a.raised_at, a.id), '[]'::json)

@@ -91,13 +91,19 @@ export class PersonAccess implements ReplayAccess {
 
   /**
    * Voids one of the person's parts recorded by mistake (a clerk's `void`):
-   * kept, marked void with who and why (PersonScope.void).
+   * kept, marked void with who and why (PersonScope.void). `effects` are
+   * what else the void does in its transaction: `before` may refuse it (the
+   * row as it stands, not yet void), `after` carries it on (a breach's alert).
    */
   voidPart<E extends VoidableRow, V extends object>(
     audit: RequestAudit,
     principal: Principal,
     target: { on: PersonSubject; personId: string; entity: EntityTarget<E>; part: string; id: string; absent: string },
     view: (row: E) => V,
+    effects: {
+      before?: (person: PersonScope, row: E) => Promise<void>;
+      after?: (person: PersonScope, voided: V) => Promise<void>;
+    } = {},
   ): Promise<V> {
     audit.on(target.part, target.id).subject(target.personId);
     const part = { entity: target.entity as EntityTarget<PartRow>, id: target.id, absent: target.absent };
@@ -105,7 +111,15 @@ export class PersonAccess implements ReplayAccess {
       audit,
       principal,
       { action: 'void', on: target.on, personId: target.personId, part, lock: true },
-      (person) => person.void(target.entity, target.part, view),
+      async (person) => {
+        if (effects.before) {
+          const row = await person.part(target.entity);
+          if (!row.voidedAt) await effects.before(person, row);
+        }
+        const voided = await person.void(target.entity, target.part, view);
+        if (effects.after) await effects.after(person, voided);
+        return voided;
+      },
     );
   }
 

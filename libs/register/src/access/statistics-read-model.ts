@@ -233,7 +233,7 @@ export class StatisticsReadModel {
                AND (n.voided_at IS NULL OR n.voided_at >= ${C})
             UNION ALL
             SELECT br.person_id, 0, 0, 0, 1, 0, 0, 0 FROM breaches br
-             WHERE br.created_at >= ${F} AND br.created_at < ${C}
+             WHERE br.created_at >= ${F} AND br.created_at < ${C} AND (br.voided_at IS NULL OR br.voided_at >= ${C})
             UNION ALL
             SELECT r.person_id, 0, 0, 0, 0, 1, 0, 0 FROM referrals r
              WHERE r.created_at >= ${F} AND r.created_at < ${C} AND (r.voided_at IS NULL OR r.voided_at >= ${C})

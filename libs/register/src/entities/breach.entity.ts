@@ -17,9 +17,13 @@ import { Place } from './place.entity';
 export const BREACH_KINDS = ['travel_without_notice', 'other'] as const;
 export type BreachKind = (typeof BREACH_KINDS)[number];
 
-/** A reported breach of a measure; it raises an alert. */
+/** A reported breach of a measure; it raises an alert. Voided, never deleted, when recorded by mistake. */
 @Entity({ name: 'breaches' })
 @Check('breaches_kind_check', `"kind" IN ('travel_without_notice', 'other')`)
+@Check(
+  'breaches_void_check',
+  `("voided_at" IS NULL) = ("voided_by" IS NULL) AND ("voided_at" IS NULL) = ("void_reason" IS NULL)`,
+)
 @Index(['personId', 'occurredAt'])
 export class Breach {
   @PrimaryGeneratedColumn('uuid')
@@ -59,6 +63,15 @@ export class Breach {
 
   @Column({ type: 'uuid' })
   recordedBy: string;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  voidedAt: Date | null;
+
+  @Column({ type: 'uuid', nullable: true })
+  voidedBy: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  voidReason: string | null;
 
   @VersionColumn({ default: 1 })
   version: number;

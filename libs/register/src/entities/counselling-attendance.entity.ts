@@ -1,4 +1,5 @@
 import {
+  Check,
   Column,
   CreateDateColumn,
   Entity,
@@ -12,8 +13,12 @@ import {
 import { Measure } from './measure.entity';
 import { Person } from './person.entity';
 
-/** Attendance at counselling under a `counselling` measure. */
+/** Attendance at counselling under a `counselling` measure; voided, never deleted, when recorded by mistake. */
 @Entity({ name: 'counselling_attendances' })
+@Check(
+  'counselling_attendances_void_check',
+  `("voided_at" IS NULL) = ("voided_by" IS NULL) AND ("voided_at" IS NULL) = ("void_reason" IS NULL)`,
+)
 @Index(['personId', 'attendedOn'])
 export class CounsellingAttendance {
   @PrimaryGeneratedColumn('uuid')
@@ -41,6 +46,15 @@ export class CounsellingAttendance {
 
   @Column({ type: 'uuid' })
   recordedBy: string;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  voidedAt: Date | null;
+
+  @Column({ type: 'uuid', nullable: true })
+  voidedBy: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  voidReason: string | null;
 
   @VersionColumn({ default: 1 })
   version: number;

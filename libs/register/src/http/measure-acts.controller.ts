@@ -165,7 +165,7 @@ export class MeasureActsController {
   @Permission('update', 'Breach')
   @Audited('breach.update', { resource: 'breach' })
   @ApiIfMatch()
-  @ApiOperation({ summary: 'Correct a breach (If-Match: the breach’s version)' })
+  @ApiOperation({ summary: 'Correct a breach (If-Match: the breach’s version); a void one: 409' })
   @VersionedETag()
   @ApiAnswer(BreachView)
   async correctBreach(
@@ -180,10 +180,31 @@ export class MeasureActsController {
     return breach;
   }
 
+  @Post('breaches/:breachId/void')
+  @HttpCode(200)
+  @Permission('void', 'Breach')
+  @Audited('breach.void', { resource: 'breach' })
+  @ApiOperation({
+    summary: 'Void a breach recorded by mistake (the access reason is kept as the reason)',
+    description:
+      'The alert the breach raised is resolved if still open or acknowledged (its resolution names the void). ' +
+      '409 when the breach is already void, and 409 with code breach_referred (and referralIds) while a referral ' +
+      'that is not void names the breach or its alert: void the referral first.',
+  })
+  @ApiAnswer(BreachView)
+  voidBreach(
+    @AuditContext() audit: RequestAudit,
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', UUID_PARAM) id: string,
+    @Param('breachId', UUID_PARAM) breachId: string,
+  ): Promise<BreachView> {
+    return this.acts.voidBreach(audit, principal, id, breachId);
+  }
+
   @Get('breaches')
   @Permission('read', 'Breach')
   @Audited('breach.list', { resource: 'breach' })
-  @ApiOperation({ summary: 'The person’s recorded breaches, newest first' })
+  @ApiOperation({ summary: 'The person’s recorded breaches, newest first (voided ones included, marked)' })
   @ApiPageAnswer(BreachView)
   breaches(
     @AuditContext() audit: RequestAudit,
@@ -212,7 +233,7 @@ export class MeasureActsController {
   @Permission('update', 'Counselling')
   @Audited('counselling.update', { resource: 'counselling' })
   @ApiIfMatch()
-  @ApiOperation({ summary: 'Correct a counselling attendance (If-Match: its version)' })
+  @ApiOperation({ summary: 'Correct a counselling attendance (If-Match: its version); a void one: 409' })
   @VersionedETag()
   @ApiAnswer(CounsellingView)
   async correctCounselling(
@@ -234,10 +255,28 @@ export class MeasureActsController {
     return attendance;
   }
 
+  @Post('counselling/:counsellingId/void')
+  @HttpCode(200)
+  @Permission('void', 'Counselling')
+  @Audited('counselling.void', { resource: 'counselling' })
+  @ApiOperation({
+    summary: 'Void a counselling attendance recorded by mistake (the access reason is kept as the reason)',
+    description: 'A voided attendance no longer counts for the counselling schedule. 409 when already void.',
+  })
+  @ApiAnswer(CounsellingView)
+  voidCounselling(
+    @AuditContext() audit: RequestAudit,
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', UUID_PARAM) id: string,
+    @Param('counsellingId', UUID_PARAM) counsellingId: string,
+  ): Promise<CounsellingView> {
+    return this.counsellingAttendance.void(audit, principal, id, counsellingId);
+  }
+
   @Get('counselling')
   @Permission('read', 'Counselling')
   @Audited('counselling.list', { resource: 'counselling' })
-  @ApiOperation({ summary: 'The person’s counselling attendance, newest first' })
+  @ApiOperation({ summary: 'The person’s counselling attendance, newest first (voided ones included, marked)' })
   @ApiPageAnswer(CounsellingView)
   counsellingList(
     @AuditContext() audit: RequestAudit,

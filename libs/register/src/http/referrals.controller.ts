@@ -29,7 +29,7 @@ export class ReferralsController {
     description:
       'Clerks, and police officers of the person’s region. At least one of alertIds, breachIds, each the ' +
       'person’s (else 400 naming the field); referredOn not in the future nor before an item (400); a resolved ' +
-      'alert, or an item already in a referral without an outcome: 409. The person is non_compliant until the ' +
+      'alert, a void breach, or an item already in a referral without an outcome: 409. The person is non_compliant until the ' +
       'outcome is recorded. The event names the office as its recipient.',
   })
   @ApiAnswer(ReferralView)
