@@ -52,13 +52,20 @@ const accounts: Record<'clerk' | 'officer' | 'auditor' | 'admin' | 'admin2' | 'j
   judge: { username: 'demo.judge', password: 'Console-judge-pass-2026' },
   vetting: { username: 'e2e.vetting', password: 'Console-vetting-pass-2026' },
 };
-let overduePerson = { id: '', surname: 'Marković', jmbg: nextJmbg('M', '0101985') };
+let overduePerson = { id: '', measureId: '', surname: 'Marković', jmbg: nextJmbg('M', '0101985') };
 
 function createUser(account: Account, role: string, region?: string): void {
   const args = ['user:create', '--username', account.username, '--role', role, '--organisation', 'Test'];
   args.push('--display-name', account.username, '--password-stdin', ...(region ? ['--region', region] : []));
   const run = runCli(args, env(), `${account.password}\n`);
   if (run.status !== 0) throw new Error(`user:create failed: ${run.stderr}${run.stdout}`);
+}
+
+/** The clerk's access token, signed in through the api (the seeds are the clerk's). */
+async function clerkToken(): Promise<string> {
+  const login = await call(api.url, 'POST', '/api/v1/auth/login', { body: accounts.clerk });
+  if (login.status !== 200) throw new Error(`clerk login: ${login.status} ${JSON.stringify(login.body)}`);
+  return login.body.accessToken as string;
 }
 
 /**
@@ -112,8 +119,23 @@ async function seedOverduePerson(token: string): Promise<void> {
     reportTo: 'PU-BEOGRAD',
   });
   if (measure.status !== 201) throw new Error(`measure: ${JSON.stringify(measure.body)}`);
+  overduePerson = { ...overduePerson, measureId: measure.body.id };
   const scan = runCli(['compliance:scan'], env());
   if (scan.status !== 0) throw new Error(`scan failed: ${scan.stderr}`);
+}
+
+/**
+ * A breach of the overdue person's reporting, recorded by mistake (it raises
+ * an alert, so it is seeded by the journey that voids it, after the others).
+ */
+async function seedBreach(token: string): Promise<string> {
+  const breach = await seed(token, `/api/v1/persons/${overduePerson.id}/breaches`, {
+    measureId: overduePerson.measureId,
+    occurredAt: `${isoDaysAgo(2)}T16:30:00+01:00`,
+    description: 'Zatečen ispred osnovne škole.',
+  });
+  if (breach.status !== 201) throw new Error(`breach: ${breach.status} ${JSON.stringify(breach.body)}`);
+  return breach.body.id as string;
 }
 
 let prisoner = { id: '', surname: 'Zatvorenić' };
@@ -265,9 +287,7 @@ beforeAll(async () => {
   // Auditors must use a second factor here: the journey enrols one and signs in with it.
   // Seeding waits for the CLI between requests: a kept-alive connection outlives a slow scan on a busy machine.
   api = await startApi({ ...env(), MFA_REQUIRED_ROLES: 'auditor', HTTP_KEEP_ALIVE_TIMEOUT_MS: '120000' });
-  const login = await call(api.url, 'POST', '/api/v1/auth/login', { body: accounts.clerk });
-  if (login.status !== 200) throw new Error(`clerk login: ${login.status} ${JSON.stringify(login.body)}`);
-  const token = login.body.accessToken as string;
+  const token = await clerkToken();
   await seedOverduePerson(token);
   await seedPrisoner(token);
   browser = await chromium.launch({
@@ -836,9 +856,11 @@ describe('console journeys', () => {
   );
 
   it(
-    'a clerk voids a check-in recorded by mistake from the list, with the reason',
+    'a clerk voids a check-in and a breach recorded by mistake from the lists, with the reason',
     () =>
       journey('void', 1024, 768, async (page) => {
+        const token = await clerkToken();
+        const breachId = await seedBreach(token);
         await signIn(page, accounts.clerk);
         await page.goto(`${api.url}/console/persons/${overduePerson.id}?tab=measures`);
         await giveReason(page, 'Ispravka unosa 4/2026');
@@ -852,6 +874,21 @@ describe('console journeys', () => {
         await row.getByRole('button', { name: 'Potvrdi poništenje' }).click();
         await page.getByTestId('check-ins').getByRole('listitem').first().getByText('poništeno').waitFor();
         expect(await page.getByTestId('check-ins').getByRole('listitem').first().getByRole('button').count()).toBe(0);
+        // The breach, in its own list on the same tab: voided the same way, its reason kept.
+        const breach = page
+          .getByTestId('breaches')
+          .getByRole('listitem')
+          .filter({ hasText: 'Zatečen ispred osnovne škole.' });
+        await breach.getByRole('button', { name: 'Poništi' }).click();
+        await breach.getByLabel('Razlog poništenja').fill('Pogrešno lice');
+        await breach.getByRole('button', { name: 'Potvrdi poništenje' }).click();
+        await breach.getByText('poništeno').waitFor();
+        expect(await breach.getByRole('button').count()).toBe(0);
+        const breaches = await call(api.url, 'GET', `/api/v1/persons/${overduePerson.id}/breaches`, {
+          token,
+          reason: true,
+        });
+        expect(breaches.body.items).toEqual([expect.objectContaining({ id: breachId, voidReason: 'Pogrešno lice' })]);
         await shot(page, 'clerk-void');
         await expectAccessible(page, 'clerk-void');
       }),
