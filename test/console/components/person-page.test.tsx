@@ -312,6 +312,21 @@ describe('voiding an act from its list', () => {
     expect(calls.filter((c) => c.url === '/persons/p1').length).toBe(2);
   });
 
+  it('a voided breach is no longer offered to a referral: the referrals load again after a void', async () => {
+    onTab('acts');
+    onPersonPage({ rules: [...VOIDING_CLERK, { action: ['read', 'record'], subject: 'Referral' }] }, (call) =>
+      call.url === '/persons/p1/breaches/b1/void' ? json({ voidedAt: '2026-12-03T10:00:00Z' }) : undefined,
+    );
+    const offered = () => screen.queryByRole('checkbox', { name: /Viđen kod škole/ });
+    await waitFor(() => expect(offered()).not.toBeNull());
+    const rows = await screen.findByTestId('breaches');
+    fireEvent.click(within(rows).getByRole('button', { name: 'Poništi' }));
+    fireEvent.change(within(rows).getByLabelText('Razlog poništenja'), { target: { value: 'Upisano greškom' } });
+    fireEvent.click(within(rows).getByRole('button', { name: 'Potvrdi poništenje' }));
+    await waitFor(() => expect(within(screen.getByTestId('breaches')).getByText('· poništeno')).toBeTruthy());
+    await waitFor(() => expect(offered()).toBeNull());
+  });
+
   it('a breach a referral names stays: the refusal (void the referral first) is shown beside it', async () => {
     onTab('acts');
     onPersonPage({ rules: VOIDING_CLERK }, (call) =>

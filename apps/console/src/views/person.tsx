@@ -371,20 +371,26 @@ function ConvictionsTab({ person: p, reason, onChange }: TabProps) {
 
 /** What was done under the measures: check-ins, notifications, breaches, counselling, referrals, disclosures. */
 function ActsTab({ person: p, reason, onChange }: TabProps) {
+  // A void resolves alerts and takes a breach out of what may be referred: the referrals load again.
+  const [voids, setVoids] = useState(0);
+  const voided = useCallback(() => {
+    setVoids((n) => n + 1);
+    onChange();
+  }, [onChange]);
   return (
     <>
       <div className="columns">
         <Can I="read" a="CheckIn">
-          <CheckInList personId={p.id} measures={p.measures} reason={reason} onVoided={onChange} />
+          <CheckInList personId={p.id} measures={p.measures} reason={reason} onVoided={voided} />
         </Can>
         <Can I="read" a="Notification">
-          <NotificationList personId={p.id} measures={p.measures} reason={reason} onVoided={onChange} />
+          <NotificationList personId={p.id} measures={p.measures} reason={reason} onVoided={voided} />
         </Can>
         <Can I="read" a="Breach">
-          <BreachList personId={p.id} measures={p.measures} reason={reason} onVoided={onChange} />
+          <BreachList personId={p.id} measures={p.measures} reason={reason} onVoided={voided} />
         </Can>
         <Can I="read" a="Counselling">
-          <CounsellingList personId={p.id} measures={p.measures} reason={reason} onVoided={onChange} />
+          <CounsellingList personId={p.id} measures={p.measures} reason={reason} onVoided={voided} />
         </Can>
       </div>
       <Can I="record" a="Notification">
@@ -392,7 +398,7 @@ function ActsTab({ person: p, reason, onChange }: TabProps) {
         <TravelReturns personId={p.id} reason={reason} />
       </Can>
       <Can I="read" a="Referral">
-        <Referrals personId={p.id} reason={reason} onChange={onChange} />
+        <Referrals key={voids} personId={p.id} reason={reason} onChange={onChange} />
       </Can>
       <Can I="create" a="Disclosure">
         <DisclosureForm personId={p.id} reason={reason} />

@@ -69,7 +69,7 @@ export function Referrals({ personId, reason, onChange }: { personId: string; re
   );
 }
 
-/** "Prijava tužilaštvu": the person's alerts not resolved and breaches, to tick, the office and the day. */
+/** "Prijava tužilaštvu": the person's alerts not resolved and breaches not voided, to tick, the office and the day. */
 export function ReferralForm({ personId, reason, onDone }: { personId: string; reason: string; onDone: () => void }) {
   const { t, v, language } = useT();
   const { api } = useSession();
@@ -89,7 +89,7 @@ export function ReferralForm({ personId, reason, onDone }: { personId: string; r
       .then((answer) => setAlerts(answer.data.items.filter((a) => a.status !== 'resolved')), setError);
     api
       .get<Page<Breach>>(`/persons/${personId}/breaches`, { reason, query: { limit: 100 } })
-      .then((answer) => setBreaches(answer.data.items), setError);
+      .then((answer) => setBreaches(answer.data.items.filter((b) => !b.voidedAt)), setError);
   }, [api, personId, reason]);
 
   const toggle = (ids: string[], id: string, on: boolean) => (on ? [...ids, id] : ids.filter((x) => x !== id));
