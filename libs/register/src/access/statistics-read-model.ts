@@ -159,12 +159,14 @@ export class StatisticsReadModel {
       base.length + scope.params.length + into.params.length,
     );
     const params = [...base, ...scope.params, ...into.params, ...out.params];
-    // The moment is the end of the day: every view compliance reads answers as recorded by then. One
-    // statement over the whole register: hashes and sorts in memory, and no JIT compilation (it costs more
-    // than it saves here).
+    // The moment is the end of the day: for a past day, every view compliance reads answers as recorded by
+    // then; today (the moment not yet come), what is recorded now is what is recorded by then, and the views
+    // answer as they are. One statement over the whole register: hashes and sorts in memory, and no JIT
+    // compilation (it costs more than it saves here).
     await manager.query(
-      `SELECT set_config('register.as_of', (belgrade_midnight($1::date + 1) - interval '1 microsecond')::text, true),
-              set_config('work_mem', '64MB', true), set_config('jit', 'off', true)`,
+      `SELECT set_config('register.as_of', CASE WHEN m < now() THEN m::text ELSE '' END, true),
+              set_config('work_mem', '64MB', true), set_config('jit', 'off', true)
+         FROM (SELECT belgrade_midnight($1::date + 1) - interval '1 microsecond' AS m) moment`,
       [query.asOf],
     );
     const membership = this.membership(query.groupBy);
@@ -173,9 +175,9 @@ export class StatisticsReadModel {
       `
       WITH measures_as_of AS MATERIALIZED (${MEASURES_AS_OF}),
       regions_as_of AS (
-        SELECT u.person_id, array_agg(DISTINCT u.region ORDER BY u.region) AS regions
+        SELECT u.person_id, array_agg(u.region) AS regions
           FROM (SELECT person_id, police_administration AS region FROM (${ADDRESSES_AS_OF}) a
-                UNION ALL
+                UNION
                 SELECT person_id, report_to FROM measures_as_of WHERE status = 'active' AND report_to IS NOT NULL) u
          GROUP BY u.person_id
       ),
@@ -220,10 +222,11 @@ export class StatisticsReadModel {
                sum(late_notices) AS late_notices, sum(breaches) AS breaches, sum(referrals) AS referrals,
                sum(failure_convictions) AS failure_convictions, sum(disclosures) AS disclosures
           FROM (
-            SELECT ci.person_id, 1 AS check_ins, 0 AS missed_periods, 0 AS late_notices, 0 AS breaches,
+            SELECT ci.person_id, count(*) AS check_ins, 0 AS missed_periods, 0 AS late_notices, 0 AS breaches,
                    0 AS referrals, 0 AS failure_convictions, 0 AS disclosures
               FROM check_ins ci
              WHERE ci.created_at >= ${F} AND ci.created_at < ${C} AND (ci.voided_at IS NULL OR ci.voided_at >= ${C})
+             GROUP BY ci.person_id
             UNION ALL
             SELECT al.person_id, 0, 1, 0, 0, 0, 0, 0 FROM alerts al
              WHERE al.kind = 'missed_check_in' AND al.raised_at >= ${F} AND al.raised_at < ${C}
