@@ -190,7 +190,8 @@ export class AuditLog {
    * The last statement of `transaction`'s work with the request's event (allowed, the success status) in it,
    * so that the event costs no round trip of its own; `transaction` then writes no other. `ctes` (parameters
    * $1...) run before the event; the rows are those of `select` over `from` (FROM items, e.g. a function's
-   * row), one per row of `from`.
+   * row), one per row of `from`. As with `readWithEvent`, a statement that fails is answered as the audit log
+   * being unavailable (503): the event is part of it.
    */
   async writeWithEvent<R>(
     manager: EntityManager,

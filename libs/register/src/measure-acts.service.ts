@@ -272,6 +272,8 @@ export class MeasureActsService {
             { field: 'measureId', message: `has no reporting schedule at the UIKS office ${office}` },
           ]);
         }
+        // Inserted: the person is in reach and the refs were found (checked above).
+        if (!found.inserted) throw new Error('the check-in was not inserted');
         const { view, answer } = await this.access.created(
           person,
           'check_in',
