@@ -204,6 +204,8 @@ export class PersonAccess implements ReplayAccess {
            LIMIT 1) arrival ON TRUE`;
     }
     const refs = Object.entries(target.refs ?? {});
+    // A write, like every other: not through a scope opened to read, and with the person locked.
+    if (target.insert && (target.action === 'read' || !target.lock)) throw new Error('an insert needs a locked write');
     const then = refs.length || target.insert ? this.extension(manager, refs, target.insert, params) : undefined;
     const row = await this.access.reach<
       PersonSubject,
