@@ -235,6 +235,30 @@ async function signIn(base, { username, password }) {
   return (await res.json()).accessToken;
 }
 
+/**
+ * CPU time a process has used so far (user and system, ms, from /proc; null elsewhere): over a scenario,
+ * divided by its requests, the process's own cost of a request, which other load on the machine changes
+ * less than it changes requests per second.
+ */
+function cpuMs(pid) {
+  try {
+    // The fields after the command's name (which may hold spaces): utime and stime are the 12th and 13th.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ').pop().split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return null;
+  }
+}
+
+/** Clock ticks per second of /proc's CPU times (getconf CLK_TCK; 100 on Linux). */
+const CLOCK_TICKS = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
 /** Starts a new high-water mark of resident memory (Linux: 5 in clear_refs), so that each scenario has its own peak. */
 function resetPeakRss(pid) {
   try {
@@ -249,13 +273,19 @@ function resetPeakRss(pid) {
 function load(title, pid, options) {
   if (!runs(title)) return Promise.resolve(null);
   const ownPeak = resetPeakRss(pid);
+  const cpuBefore = cpuMs(pid);
   return new Promise((resolve, reject) => {
     autocannon({ connections, duration, ...options }, (error, result) => {
       if (error) return reject(error);
       const errors = result.errors + result.timeouts + result.non2xx;
       const rss = peakRssMb(pid);
+      const cpuAfter = cpuMs(pid);
+      const cpuMsPerRequest =
+        cpuBefore === null || cpuAfter === null || !result.requests.total
+          ? null
+          : Number(((cpuAfter - cpuBefore) / result.requests.total).toFixed(2));
       log(
-        `${title}: ${Math.round(result.requests.average)} req/s, p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, errors ${errors}, peak RSS ${rss} MB`,
+        `${title}: ${Math.round(result.requests.average)} req/s, p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, errors ${errors}, peak RSS ${rss} MB, CPU ${cpuMsPerRequest} ms/request`,
       );
       resolve({
         scenario: title,
@@ -268,6 +298,7 @@ function load(title, pid, options) {
         // Without a reset (not Linux, or not allowed) it is the process's peak so far.
         peakRssMb: rss,
         peakRssOfScenario: ownPeak,
+        cpuMsPerRequest,
       });
     });
   });
@@ -642,6 +673,13 @@ function ratio(load, a, b) {
   return x && y ? Number((x.requestsPerSecond / y.requestsPerSecond).toFixed(2)) : null;
 }
 
+/** CPU per request of `a` over that of `b` (null when either did not run or has no figure). */
+function cpuRatio(load, a, b) {
+  const x = load.find((r) => r.key === a)?.cpuMsPerRequest;
+  const y = load.find((r) => r.key === b)?.cpuMsPerRequest;
+  return x && y ? Number((x / y).toFixed(2)) : null;
+}
+
 /**
  * The framework tax (the service over the same statements sent by the minimal server) and the statement's
  * cost (those statements over a plain audited read), in one run on one machine.
@@ -653,6 +691,11 @@ function ratios(load) {
       search: ratio(load, 'search', 'search.statement'),
       checkIn: ratio(load, 'checkIn', 'checkIn.statement'),
     },
+    // The same tax in CPU: the minimal server's CPU per request over the api's (less moved by other load).
+    frameworkTaxCpu: {
+      read: cpuRatio(load, 'read.statement', 'read'),
+      checkIn: cpuRatio(load, 'checkIn.statement', 'checkIn'),
+    },
     statementCost: {
       minimal: ratio(load, 'read.statement', 'read.plain'),
       pgbench: ratio(load, 'read.pgbench', 'read.pgbench.plain'),
@@ -662,9 +705,11 @@ function ratios(load) {
 }
 
 /** The yardstick's ratios (requests per second, one run), with their targets. */
-function ratioTable({ frameworkTax, statementCost, readToPlain }) {
+function ratioTable({ frameworkTax, frameworkTaxCpu, statementCost, readToPlain }) {
   const rows = [
     ['framework tax, read: the api / its statement from a minimal server', frameworkTax.read, '≥ 0.9'],
+    ['the same in CPU per request: the minimal server’s / the api’s (read)', frameworkTaxCpu?.read ?? null, ''],
+    ['the same in CPU per request (check-in)', frameworkTaxCpu?.checkIn ?? null, ''],
     ['framework tax, search: the api / its statements from a minimal server', frameworkTax.search, ''],
     ['framework tax, check-in: the api / its statements from a minimal server', frameworkTax.checkIn, ''],
     ['statement cost: the read’s statement / a plain audited read (minimal server)', statementCost.minimal, '≥ 0.67'],
@@ -684,7 +729,7 @@ function write(summary) {
   mkdirSync(dir, { recursive: true });
   const rows = summary.load.map(
     (r) =>
-      `| ${r.scenario} | ${r.requestsPerSecond} | ${r.p50Ms ?? '–'} | ${r.p99Ms ?? r.averageMs + ' (avg)'} | ${r.errors ?? 0} | ${r.peakRssMb ?? '–'} |`,
+      `| ${r.scenario} | ${r.requestsPerSecond} | ${r.p50Ms ?? '–'} | ${r.p99Ms ?? r.averageMs + ' (avg)'} | ${r.errors ?? 0} | ${r.peakRssMb ?? '–'} | ${r.cpuMsPerRequest ?? '–'} |`,
   );
   const head = `# Benchmark ${summary.at}
 
@@ -692,8 +737,8 @@ Machine: ${summary.machine.cpus} × ${summary.machine.cpuModel}, ${summary.machi
 Data: ${summary.settings.persons} persons, ${summary.settings.auditEvents} audit events (seed ${summary.settings.seed});
 ${summary.settings.connections} connections, ${summary.settings.durationSeconds} s per scenario.
 ${summary.settings.only ? `Only the scenarios naming \`${summary.settings.only}\` (BENCH_ONLY).\n` : ''}
-| scenario | req/s | p50 ms | p99 ms | errors | api peak RSS MB |
-| --- | ---: | ---: | ---: | ---: | ---: |
+| scenario | req/s | p50 ms | p99 ms | errors | api peak RSS MB | server CPU ms per request |
+| --- | ---: | ---: | ---: | ---: | ---: | ---: |
 ${rows.join('\n')}
 `;
   const withRatios = `${head}${ratioTable(summary.ratios)}`;

@@ -1,3 +1,4 @@
+import pg from 'pg';
 import request from 'supertest';
 import { addDays, belgradeMidnight, belgradeToday } from '@app/common';
 import { ComplianceScanner } from '@app/compliance';
@@ -114,6 +115,74 @@ describe('compliance', () => {
       expect(malformed.status).toBe(400);
       expect(malformed.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['method', 'occurredAt']);
       expect(await t.dataSource.query(`SELECT id FROM check_ins WHERE person_id = $1`, [r.personId])).toEqual([]);
+    });
+  });
+
+  describe('a check-in recorded', () => {
+    it('is one audit event naming it, a history entry that is its answer, in four statements', async () => {
+      const r = await reporting(10);
+      const requestId = rid('check-in');
+      const sent: string[] = [];
+      const query = pg.Client.prototype.query;
+      // Every statement any pool sends while the request runs (the api runs in this process).
+      pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+        const config = args[0] as string | { text?: string };
+        sent.push(typeof config === 'string' ? config : (config.text ?? ''));
+        return (query as (...a: unknown[]) => unknown).apply(this, args);
+      } as typeof query;
+      let res: request.Response;
+      try {
+        res = await checkIn(
+          officerNis,
+          r.personId,
+          { measureId: r.measureId, occurredAt: new Date().toISOString(), place: 'PU Niš', method: 'in_person' },
+          { 'X-Request-Id': requestId },
+        );
+      } finally {
+        pg.Client.prototype.query = query;
+      }
+      expect(res.status).toBe(201);
+      // Begin; the person locked and scoped, the measure found and the check-in inserted; its history entry,
+      // the audit event and the compliance; commit. (The answer's hook writes nothing more.)
+      expect(sent.map((text) => text.trim().split(/\s+/)[0])).toEqual(['START', 'WITH', 'WITH', 'COMMIT']);
+      expect(await eventsOf(t, requestId)).toEqual([
+        expect.objectContaining({
+          action: 'check_in.create',
+          outcome: 'allowed',
+          http_status: 201,
+          actor_user_id: officerNis.user.id,
+          resource_type: 'check_in',
+          resource_id: res.body.id,
+          subject_person_ids: [r.personId],
+          reason: 'KT-100/2026',
+        }),
+      ]);
+      const { compliance, ...checkInView } = res.body;
+      expect(compliance).toEqual({
+        status: 'compliant',
+        nextDueAt: belgradeMidnight(addDays(r.startsOn, 60)).toISOString(),
+        lastCheckInAt: res.body.occurredAt,
+        openReferralIds: [],
+      });
+      const history = await t.dataSource.query(
+        `SELECT person_id, change, before, after FROM person_history WHERE part = 'check_in' AND part_id = $1`,
+        [res.body.id],
+      );
+      expect(history).toEqual([{ person_id: r.personId, change: 'create', before: null, after: checkInView }]);
+      const [row] = await t.dataSource.query(
+        `SELECT measure_id, authority, office, occurred_at, place, method, recorded_by, version FROM check_ins WHERE id = $1`,
+        [res.body.id],
+      );
+      expect(row).toEqual({
+        measure_id: r.measureId,
+        authority: 'police',
+        office: null,
+        occurred_at: new Date(res.body.occurredAt),
+        place: 'PU Niš',
+        method: 'in_person',
+        recorded_by: officerNis.user.id,
+        version: 1,
+      });
     });
   });
 

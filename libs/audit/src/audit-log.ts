@@ -91,6 +91,8 @@ function parameters(event: AuditEventInput): unknown[] {
 @Injectable()
 export class AuditLog {
   private readonly logger = new Logger(AuditLog.name);
+  /** Requests whose current transaction's work wrote their event itself (writeWithEvent). */
+  private readonly writtenByWork = new WeakSet<RequestAudit>();
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -103,10 +105,12 @@ export class AuditLog {
     work: (manager: EntityManager) => Promise<T>,
   ): Promise<Exclude<T, Refusal>> {
     const claim = audit.idempotency;
+    this.writtenByWork.delete(audit);
     const result = await this.dataSource.transaction(async (manager) => {
       if (claim) await claimKey(manager, claim);
       const value = await work(manager);
       if (value instanceof Refusal) {
+        if (this.writtenByWork.has(audit)) throw new Error('a Refusal after its event was written (writeWithEvent)');
         // Refused, but what the work did stands (a revoked session): the refusal is the recorded event.
         const status = problemKind(value.error.code).status;
         audit.recorded = await this.insert(manager, audit.toEvent(outcomeOfStatus(status), status));
@@ -117,6 +121,11 @@ export class AuditLog {
       // A retry gets what the client got: the view of an Answer, not the wrapper.
       const answered = value instanceof Answer ? value.view : value;
       if (claim) await storeAnswer(manager, claim, audit.successStatus, answered, audit.subjects);
+      // Written by the work's last statement (writeWithEvent), with the status known then.
+      if (this.writtenByWork.delete(audit)) {
+        if (value instanceof Answer) throw new Error('an Answer after its event was written (writeWithEvent)');
+        return value;
+      }
       audit.recorded = await this.insert(manager, audit.toEvent('allowed', audit.successStatus));
       return value;
     });
@@ -175,6 +184,40 @@ export class AuditLog {
     audit.written = true;
     this.metrics.auditEvents.inc({ outcome: row.outcome });
     return row;
+  }
+
+  /**
+   * The last statement of `transaction`'s work with the request's event (allowed, the success status) in it,
+   * so that the event costs no round trip of its own; `transaction` then writes no other. `ctes` (parameters
+   * $1...) run before the event; the rows are those of `select` over `from` (FROM items, e.g. a function's
+   * row), one per row of `from`. As with `readWithEvent`, a statement that fails is answered as the audit log
+   * being unavailable (503): the event is part of it.
+   */
+  async writeWithEvent<R>(
+    manager: EntityManager,
+    audit: RequestAudit,
+    spec: { ctes: string; params: unknown[]; select: string; from: string },
+  ): Promise<R[]> {
+    const event = parameters(audit.toEvent('allowed', audit.successStatus));
+    const values = COLUMN_TYPES.map((type, column) => `$${spec.params.length + column + 1}::${type}`);
+    let rows: (R & { audit_event_id: string; audit_event_at: Date })[];
+    try {
+      rows = await manager.query(
+        `WITH ${spec.ctes},
+         audit_event AS (${INSERT_COLUMNS} VALUES (${values.join(', ')}) RETURNING id, at)
+         SELECT e.id AS audit_event_id, e.at AS audit_event_at, ${spec.select} FROM audit_event e, ${spec.from}`,
+        [...spec.params, ...event],
+      );
+    } catch (error) {
+      this.logger.error({ err: error, action: audit.action }, 'audited write failed');
+      throw auditUnavailable();
+    }
+    const [first] = rows;
+    if (!first) throw new Error('writeWithEvent: no row');
+    audit.recorded = { id: first.audit_event_id, at: first.audit_event_at };
+    this.writtenByWork.add(audit);
+    this.metrics.auditEvents.inc({ outcome: 'allowed' });
+    return rows.map(({ audit_event_id: _id, audit_event_at: _at, ...row }) => row as unknown as R);
   }
 
   /** Writes the event of work already running in `manager`'s transaction (the worker's jobs). */

@@ -22,6 +22,11 @@ export interface RecordTarget<S extends ScopedSubject> {
   lock?: string[];
   /** The detail of the 404 for an absent or unreachable record. */
   absent: string;
+  /**
+   * More of the same statement, run on what was found: CTEs after `target` (the row found, with `allowed`,
+   * locked first) and the columns they add to it. A write here happens only where its SQL says (`target.allowed`).
+   */
+  then?: { ctes: string; select: string[] };
 }
 
 /**
@@ -66,8 +71,10 @@ export class RecordAccess {
     );
     const select = [`coalesce((${scope.sql}), false) AS allowed`, ...(target.select ?? [])];
     const lock = target.lock?.length ? ` FOR UPDATE OF ${target.lock.join(', ')}` : '';
+    const found = `SELECT ${select.join(', ')} FROM ${target.from} WHERE ${target.where}${lock}`;
+    const then = target.then;
     const rows: (R & { allowed: boolean })[] = await manager.query(
-      `SELECT ${select.join(', ')} FROM ${target.from} WHERE ${target.where}${lock}`,
+      then ? `WITH target AS (${found}), ${then.ctes} SELECT target.*, ${then.select.join(', ')} FROM target` : found,
       [...target.params, ...scope.params],
     );
     return rows[0] ?? null;

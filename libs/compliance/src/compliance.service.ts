@@ -80,6 +80,26 @@ export class ComplianceView {
  * The lists' order: by the due date (`due_on` of each list's rows), then the
  * schedule (the police one's id is the measure's).
  */
+/** The columns of person_compliance a ComplianceView is read from (`complianceView`). */
+export const COMPLIANCE_COLUMNS = 'status, next_due_at, last_check_in_at, open_referral_ids';
+
+/** A row of COMPLIANCE_COLUMNS as the driver returns it. */
+export interface ComplianceRow {
+  status: ComplianceStatus;
+  next_due_at: Date | null;
+  last_check_in_at: Date | null;
+  open_referral_ids: string[];
+}
+
+export function complianceView(row: ComplianceRow): ComplianceView {
+  return {
+    status: row.status,
+    nextDueAt: row.next_due_at,
+    lastCheckInAt: row.last_check_in_at,
+    openReferralIds: row.open_referral_ids,
+  };
+}
+
 const BY_DUE_DATE: KeysetColumn[] = [
   { sql: 'l.due_on', kind: 'date' },
   { sql: 'l.schedule_id', kind: 'uuid' },
@@ -116,21 +136,21 @@ export class ComplianceService {
 
   /** One person's compliance, from their reporting measures, check-ins and suspensions. */
   async ofPerson(manager: EntityManager, personId: string, now = new Date()): Promise<ComplianceView> {
+    const { from, params } = this.personFrom(personId, 0, now);
+    const [row]: ComplianceRow[] = await manager.query(`SELECT ${COMPLIANCE_COLUMNS} FROM ${from}`, params);
+    return complianceView(row);
+  }
+
+  /**
+   * `ofPerson` as a part of a caller's statement: the FROM item `compliance` (its parameters after `before`
+   * others); select COMPLIANCE_COLUMNS from it and read the row with `complianceView`.
+   */
+  personFrom(personId: string, before: number, now = new Date()): { from: string; params: unknown[] } {
     const { graceHours, dueSoonDays } = this.config.compliance;
-    const [row]: {
-      status: ComplianceStatus;
-      next_due_at: Date | null;
-      last_check_in_at: Date | null;
-      open_referral_ids: string[];
-    }[] = await manager.query(
-      `SELECT status, next_due_at, last_check_in_at, open_referral_ids FROM person_compliance($1, $2, $3, $4)`,
-      [personId, now, graceHours, dueSoonDays],
-    );
+    const [a, b, c, d] = [1, 2, 3, 4].map((n) => `$${before + n}`);
     return {
-      status: row.status,
-      nextDueAt: row.next_due_at,
-      lastCheckInAt: row.last_check_in_at,
-      openReferralIds: row.open_referral_ids,
+      from: `person_compliance(${a}, ${b}, ${c}, ${d}) compliance`,
+      params: [personId, now, graceHours, dueSoonDays],
     };
   }
 

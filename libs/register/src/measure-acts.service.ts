@@ -6,7 +6,15 @@ import type { Principal } from '@app/authz';
 import type { RequestAudit } from '@app/audit';
 import { PersonAccess } from './access/person-access';
 import type { PersonScope } from './access/person-scope';
-import { AlertRaiser, AlertsService, ComplianceService, ComplianceView } from '@app/compliance';
+import {
+  AlertRaiser,
+  AlertsService,
+  COMPLIANCE_COLUMNS,
+  type ComplianceRow,
+  ComplianceService,
+  ComplianceView,
+  complianceView,
+} from '@app/compliance';
 import type { CreateBreachDto, CreateCheckInDto, UpdateBreachDto } from './dto/acts.dto';
 import { Breach, BREACH_KINDS, type BreachKind } from './entities/breach.entity';
 import { assertKnownPlace } from './places.service';
@@ -130,10 +138,24 @@ export async function measureOf(
   measureId: string,
   accept: (measure: Measure) => string | null,
 ): Promise<Measure> {
-  const measure = await person.one(Measure, { id: measureId });
+  return acceptMeasure(await person.one(Measure, { id: measureId }), accept);
+}
+
+/** The measure found for a body's measureId (null: not the person's); 400 when `accept` finds a problem. */
+export function acceptMeasure(measure: Measure | null, accept: (measure: Measure) => string | null): Measure {
   const problem = measure ? accept(measure) : 'is not a measure of this person';
   if (problem) throw DomainError.validation([{ field: 'measureId', message: problem }]);
   return measure as Measure;
+}
+
+/** What `check` returns, or the DomainError it threw (a refusal answered later). */
+function refusalOr<T>(check: () => T): T | DomainError {
+  try {
+    return check();
+  } catch (error) {
+    if (error instanceof DomainError) return error;
+    throw error;
+  }
 }
 
 export function ofType(type: MeasureType, on: string): (measure: Measure) => string | null {
@@ -194,7 +216,12 @@ export class MeasureActsService {
     private readonly alerts: AlertsService,
   ) {}
 
-  /** A check-in, and the person's compliance re-evaluated in the same transaction. */
+  /**
+   * A check-in, and the person's compliance re-evaluated in the same transaction, in two statements: the
+   * first finds, scopes and locks the person, finds the measure (and the UIKS office's schedule) and inserts
+   * the check-in when they were found; the checks below then refuse (undoing it) or the second writes its
+   * history entry and the audit event and answers the compliance.
+   */
   checkIn(
     audit: RequestAudit,
     principal: Principal,
@@ -202,34 +229,63 @@ export class MeasureActsService {
     input: CreateCheckInDto,
   ): Promise<RecordedCheckInView> {
     audit.on('check_in').subject(personId);
+    // The body's own checks: a refusal is answered after the person's reach (404 first), nothing inserted.
+    const given = refusalOr(() => ({
+      occurredAt: pastInstant(input.occurredAt, 'occurredAt'),
+      ...checkInAuthority(principal, input),
+    }));
+    const office = given instanceof DomainError ? null : given.office;
     return this.access.within(
       audit,
       principal,
-      { action: 'record', on: 'CheckIn', personId, lock: true },
-      async (person) => {
-        const occurredAt = pastInstant(input.occurredAt, 'occurredAt');
-        const { authority, office } = checkInAuthority(principal, input);
-        await measureOf(person, input.measureId, ofType('periodic_reporting', belgradeToday(occurredAt)));
-        if (office && !(await person.one(OfficeReportingSchedule, { measureId: input.measureId, office }))) {
+      {
+        action: 'record',
+        on: 'CheckIn',
+        personId,
+        lock: true,
+        refs: {
+          measure: { entity: Measure, where: { id: input.measureId } },
+          ...(office
+            ? { schedule: { entity: OfficeReportingSchedule, where: { measureId: input.measureId, office } } }
+            : {}),
+        },
+        insert:
+          given instanceof DomainError
+            ? undefined
+            : {
+                entity: CheckIn,
+                values: {
+                  measureId: input.measureId,
+                  authority: given.authority,
+                  office,
+                  occurredAt: given.occurredAt,
+                  place: input.place,
+                  method: input.method,
+                  recordedBy: principal.userId,
+                },
+              },
+      },
+      async (person, found) => {
+        if (given instanceof DomainError) throw given;
+        acceptMeasure(
+          found.refs.measure as Measure | null,
+          ofType('periodic_reporting', belgradeToday(given.occurredAt)),
+        );
+        if (office && !found.refs.schedule) {
           throw DomainError.validation([
             { field: 'measureId', message: `has no reporting schedule at the UIKS office ${office}` },
           ]);
         }
-        const view = await person.create(
-          CheckIn,
+        // Inserted: the person is in reach and the refs were found (checked above).
+        if (!found.inserted) throw new Error('the check-in was not inserted');
+        const { view, answer } = await this.access.created(
+          person,
           'check_in',
-          {
-            measureId: input.measureId,
-            authority,
-            office,
-            occurredAt,
-            place: input.place,
-            method: input.method,
-            recordedBy: principal.userId,
-          },
+          found.inserted as CheckIn,
           toCheckInView,
+          (before) => ({ select: COMPLIANCE_COLUMNS, ...this.compliance.personFrom(personId, before) }),
         );
-        return { ...view, compliance: await this.compliance.ofPerson(person.manager, personId) };
+        return { ...view, compliance: complianceView(answer as ComplianceRow) };
       },
     );
   }

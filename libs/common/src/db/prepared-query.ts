@@ -1,14 +1,31 @@
 import { createHash } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 
-/** The node-postgres client under a TypeORM query runner. */
-interface PgClient {
-  query(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: unknown[] }>;
+/** A statement as node-postgres sends it prepared. */
+interface NamedQuery {
+  name: string;
+  text: string;
+  values: unknown[];
 }
+
+/** The node-postgres client under a TypeORM query runner, or its pool. */
+interface PgQueryable {
+  query(config: NamedQuery): Promise<{ rows: unknown[] }>;
+}
+
+/** Names already worked out: a hot path sends the same few texts (one per scope) again and again. */
+const names = new Map<string, string>();
+const MAX_NAMES = 1000;
 
 /** A statement's name: its text's digest (the same text, the same name; at most 63 bytes). */
 function statementName(text: string): string {
-  return `r_${createHash('sha1').update(text).digest('hex')}`;
+  let name = names.get(text);
+  if (name === undefined) {
+    name = `r_${createHash('sha1').update(text).digest('hex')}`;
+    if (names.size >= MAX_NAMES) names.clear();
+    names.set(text, name);
+  }
+  return name;
 }
 
 /**
@@ -17,16 +34,15 @@ function statementName(text: string): string {
  * dearer than planning each call, instead of parsing and planning it on every
  * call as TypeORM's `query` does. For a hot path's large statement (the
  * person's read: planning was half its time). `on` is the data source (a
- * pooled connection for the statement) or the manager of a transaction (its
- * connection).
+ * pooled connection for the statement, straight from the driver's pool:
+ * TypeORM's query runner only wrapped it, at a cost per request) or the
+ * manager of a transaction (its connection).
  */
 export async function preparedQuery<R>(on: DataSource | EntityManager, text: string, values: unknown[]): Promise<R[]> {
+  const query = { name: statementName(text), text, values };
   const inTransaction = 'queryRunner' in on ? on.queryRunner : undefined;
-  const runner = inTransaction ?? ('createQueryRunner' in on ? on : on.connection).createQueryRunner();
-  try {
-    const client = (await runner.connect()) as PgClient;
-    return (await client.query({ name: statementName(text), text, values })).rows as R[];
-  } finally {
-    if (!inTransaction) await runner.release();
-  }
+  if (inTransaction) return ((await inTransaction.connect()) as PgQueryable).query(query).then((r) => r.rows as R[]);
+  const dataSource = 'createQueryRunner' in on ? on : on.connection;
+  const pool = (dataSource.driver as unknown as { master: PgQueryable }).master;
+  return (await pool.query(query)).rows as R[];
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource, DeepPartial, EntityManager, EntityTarget, FindOptionsWhere } from 'typeorm';
+import type { DataSource, DeepPartial, EntityManager, EntityTarget, FindOptionsWhere, ObjectLiteral } from 'typeorm';
 import { DomainError, fromJsonRow, type Page, positional } from '@app/common';
 import {
   type Action,
@@ -13,7 +13,7 @@ import {
 } from '@app/authz';
 import { AuditLog, ReplayAccess, type RequestAudit } from '@app/audit';
 import { Person } from '../entities/person.entity';
-import { type PartRow, PersonScope, type VoidableRow } from './person-scope';
+import { type PartRow, type PersonRow, PersonScope, type VoidableRow } from './person-scope';
 
 /** The subjects a person's records are checked as. */
 export type PersonSubject = Exclude<ScopedSubject, 'Alert'>;
@@ -37,6 +37,30 @@ export interface PersonTarget<S extends PersonSubject = PersonSubject> {
   lock?: boolean;
   /** The 404's detail, absent or out of reach alike, when the route names a record rather than the person. */
   absent?: string;
+  /**
+   * Rows of the person's parts that a new row refers to, found by the same statement (FOR SHARE, after the
+   * person's lock: their latest versions), each by its properties' values: `{ measure: { entity: Measure,
+   * where: { id } } }`.
+   */
+  refs?: Record<string, PartRef>;
+  /**
+   * A new row of one of the person's parts (its properties' values), inserted by the same statement when
+   * the caller may act on the person and every ref was found; the work judges what was found and throws to
+   * undo it.
+   */
+  insert?: { entity: EntityTarget<PartRow>; values: ObjectLiteral };
+}
+
+/** A row of one of the person's parts, found by its properties' values. */
+export interface PartRef {
+  entity: EntityTarget<PersonRow>;
+  where: ObjectLiteral;
+}
+
+/** What `openWith` found besides the person: the refs (null when not the person's) and the row it inserted. */
+export interface Found {
+  refs: Record<string, ObjectLiteral | null>;
+  inserted: ObjectLiteral | null;
 }
 
 export function personNotFound(): DomainError {
@@ -58,14 +82,20 @@ export class PersonAccess implements ReplayAccess {
     private readonly log: AuditLog,
   ) {}
 
-  /** Runs `work` on the person in the request's audited transaction (work and event commit together). */
+  /**
+   * Runs `work` on the person in the request's audited transaction (work and event commit together), with
+   * what the opening statement found (the target's refs and inserted row).
+   */
   within<T>(
     audit: RequestAudit,
     principal: Principal,
     target: PersonTarget,
-    work: (scope: PersonScope) => Promise<T>,
+    work: (scope: PersonScope, found: Found) => Promise<T>,
   ): Promise<T> {
-    return this.log.transaction(audit, async (manager) => work(await this.open(manager, audit, principal, target)));
+    return this.log.transaction(audit, async (manager) => {
+      const { scope, found } = await this.openWith(manager, audit, principal, target);
+      return work(scope, found);
+    });
   }
 
   /**
@@ -123,6 +153,37 @@ export class PersonAccess implements ReplayAccess {
     );
   }
 
+  /**
+   * The last statement of recording a part row that `openWith` inserted (`insert`): its history entry
+   * (`create`), the request's audit event, and the row of `answer` (FROM items over the transaction as it is
+   * now, its parameters after `before` others, e.g. the person's compliance after the new row).
+   */
+  async created<E extends PartRow, V extends object, R>(
+    person: PersonScope,
+    part: string,
+    row: E,
+    view: (row: E) => V,
+    answer: (before: number) => { select: string; from: string; params: unknown[] },
+  ): Promise<{ view: V; answer: R }> {
+    person.audit.on(part, row.id);
+    const after = view(row);
+    const history = person.historyInsert({
+      part,
+      partId: row.id,
+      change: 'create',
+      before: null,
+      after: { ...after } as Record<string, unknown>,
+    });
+    const last = answer(history.params.length);
+    const [found] = await this.log.writeWithEvent<R>(person.manager, person.audit, {
+      ctes: `history AS (${history.sql})`,
+      params: [...history.params, ...last.params],
+      select: last.select,
+      from: last.from,
+    });
+    return { view: after, answer: found };
+  }
+
   /** The person (and part) if the caller may act on them; 404 otherwise. */
   async open(
     manager: EntityManager,
@@ -130,6 +191,16 @@ export class PersonAccess implements ReplayAccess {
     principal: Principal,
     target: PersonTarget,
   ): Promise<PersonScope> {
+    return (await this.openWith(manager, audit, principal, target)).scope;
+  }
+
+  /** `open`, with what the same statement found and inserted (the target's refs and insert). */
+  async openWith(
+    manager: EntityManager,
+    audit: RequestAudit,
+    principal: Principal,
+    target: PersonTarget,
+  ): Promise<{ scope: PersonScope; found: Found }> {
     const part = target.part ? manager.connection.getMetadata(target.part.entity).tableName : null;
     const params: unknown[] = [target.personId];
     let from = 'persons person';
@@ -146,7 +217,14 @@ export class PersonAccess implements ReplayAccess {
              AND a.valid_until >= (now() AT TIME ZONE 'Europe/Belgrade')::date
            LIMIT 1) arrival ON TRUE`;
     }
-    const row = await this.access.reach<PersonSubject, { person: Record<string, unknown>; part_id: string | null }>(
+    const refs = Object.entries(target.refs ?? {});
+    // A write, like every other: not through a scope opened to read, and with the person locked.
+    if (target.insert && (target.action === 'read' || !target.lock)) throw new Error('an insert needs a locked write');
+    const then = refs.length || target.insert ? this.extension(manager, refs, target.insert, params) : undefined;
+    const row = await this.access.reach<
+      PersonSubject,
+      { person: Record<string, unknown>; part_id: string | null } & Record<string, ObjectLiteral | null>
+    >(
       manager,
       principal,
       {
@@ -164,12 +242,72 @@ export class PersonAccess implements ReplayAccess {
         select: ['row_to_json(person) AS person', part ? 'row.id AS part_id' : 'NULL AS part_id'],
         lock: target.lock ? ['person'] : undefined,
         absent: target.absent ?? 'No such person.',
+        then,
       },
       // A refused attempt concerns the person too: the auditor sees who tried.
       () => audit.subject(target.personId),
     );
     if (target.part && !row.part_id) throw DomainError.notFound(target.part.absent);
-    return new PersonScope(manager, audit, fromJsonRow(manager, Person, row.person), target.action, row.part_id);
+    const scope = new PersonScope(manager, audit, fromJsonRow(manager, Person, row.person), target.action, row.part_id);
+    const found: Found = { refs: {}, inserted: null };
+    for (const [name, ref] of refs) {
+      const json = row[`ref_${name}`];
+      found.refs[name] = json ? fromJsonRow(manager, ref.entity, json) : null;
+    }
+    if (target.insert && row.inserted) found.inserted = fromJsonRow(manager, target.insert.entity, row.inserted);
+    return { scope, found };
+  }
+
+  /**
+   * The refs and the insert of `open`'s statement (after the person, `$1`, is found and locked as `target`),
+   * their parameters pushed onto `params`. The new row's values go in as one JSON record of its table
+   * (typed by the table itself); unnamed columns take their defaults.
+   */
+  private extension(
+    manager: EntityManager,
+    refs: [string, PartRef][],
+    insert: PersonTarget['insert'],
+    params: unknown[],
+  ): { ctes: string; select: string[] } {
+    const param = (value: unknown) => `$${params.push(value)}`;
+    const column = (entity: EntityTarget<ObjectLiteral>, property: string) => {
+      const found = manager.connection.getMetadata(entity).findColumnWithPropertyName(property);
+      if (!found) throw new Error(`no column for ${property}`);
+      return found.databaseName;
+    };
+    const ctes: string[] = [];
+    const select: string[] = [];
+    for (const [name, ref] of refs) {
+      const table = manager.connection.getMetadata(ref.entity).tableName;
+      const where = Object.entries(ref.where).map(
+        ([property, value]) => `r.${column(ref.entity, property)} = ${param(value)}`,
+      );
+      // Only once the person is locked and in reach (the target first): a ref's lock never waits holding another.
+      ctes.push(
+        `ref_${name} AS (SELECT r.* FROM ${table} r WHERE (SELECT allowed FROM target) AND r.person_id = $1 AND ${where.join(' AND ')} FOR SHARE OF r)`,
+      );
+      select.push(`(SELECT row_to_json(r) FROM ref_${name} r) AS ref_${name}`);
+    }
+    if (insert) {
+      const table = manager.connection.getMetadata(insert.entity).tableName;
+      const columns = ['person_id', ...Object.keys(insert.values).map((property) => column(insert.entity, property))];
+      const values = Object.fromEntries(
+        Object.entries(insert.values).map(([property, value]) => [column(insert.entity, property), value]),
+      );
+      const found = refs.map(([name]) => ` AND EXISTS (SELECT 1 FROM ref_${name})`).join('');
+      ctes.push(
+        `inserted AS (INSERT INTO ${table} (${columns.join(', ')})
+           SELECT $1, ${columns
+             .slice(1)
+             .map((c) => `v.${c}`)
+             .join(', ')}
+             FROM target, jsonb_populate_record(NULL::${table}, ${param(JSON.stringify(values))}::jsonb) v
+            WHERE target.allowed${found}
+           RETURNING *)`,
+      );
+      select.push('(SELECT row_to_json(i) FROM inserted i) AS inserted');
+    }
+    return { ctes: ctes.join(',\n'), select };
   }
 
   /**

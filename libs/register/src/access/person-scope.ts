@@ -162,11 +162,17 @@ export class PersonScope {
   }
 
   async history(entry: HistoryEntry): Promise<void> {
+    const { sql, params } = this.historyInsert(entry);
+    await this.manager.query(sql, params);
+  }
+
+  /** The statement that writes a history entry (parameters $1 to $8), for `history` or a caller's CTE. */
+  historyInsert(entry: HistoryEntry): { sql: string; params: unknown[] } {
     this.writable();
-    await this.manager.query(
-      `INSERT INTO person_history (person_id, part, part_id, actor, reason, change, before, after)
+    return {
+      sql: `INSERT INTO person_history (person_id, part, part_id, actor, reason, change, before, after)
        VALUES ($1, $2, $3, $4::jsonb, $5, $6, $7::jsonb, $8::jsonb)`,
-      [
+      params: [
         this.id,
         entry.part,
         entry.partId,
@@ -176,7 +182,7 @@ export class PersonScope {
         entry.before === null ? null : JSON.stringify(entry.before),
         entry.after === null ? null : JSON.stringify(entry.after),
       ],
-    );
+    };
   }
 
   /** A new row of a part and its history entry (`create`). */
