@@ -21,8 +21,7 @@ export async function statisticsScenarios(base, headers, log) {
   const results = [];
   for (const { query, title: scenario } of CALLS) {
     const started = performance.now();
-    // A fresh connection: a kept-alive one may have been closed by the api while the scan ran.
-    const res = await fetch(`${base}/api/v1/statistics${query}`, { headers: { ...headers, connection: 'close' } });
+    const res = await fetchOnce(`${base}/api/v1/statistics${query}`, headers);
     const body = await res.json();
     const ms = Math.round(performance.now() - started);
     log(`${scenario}: ${res.status} in ${ms} ms (${body.total?.personsRegistered ?? '?'} persons)`);
@@ -37,4 +36,14 @@ export async function statisticsScenarios(base, headers, log) {
     });
   }
   return results;
+}
+
+/** A GET, sent again once if a kept-alive connection turns out closed (the api closes idle ones). */
+async function fetchOnce(url, headers) {
+  try {
+    return await fetch(url, { headers });
+  } catch (error) {
+    if (error?.cause?.code !== 'UND_ERR_SOCKET') throw error;
+    return fetch(url, { headers });
+  }
 }

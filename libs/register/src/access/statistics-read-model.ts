@@ -183,10 +183,13 @@ export class StatisticsReadModel {
       ),
       p AS MATERIALIZED (
         SELECT person.id, person.regions
-          FROM (SELECT per.id, coalesce(r.regions, '{}'::text[]) AS regions
+          FROM (-- Today: the regions as the register keeps them (current addresses, active measures' reportTo).
+                SELECT per.id, per.regions FROM persons per WHERE ${M} >= now() AND per.created_at < ${C}
+                UNION ALL
+                SELECT per.id, coalesce(r.regions, '{}'::text[]) AS regions
                   FROM persons per
                   LEFT JOIN regions_as_of r ON r.person_id = per.id
-                 WHERE per.created_at < ${C}) person
+                 WHERE ${M} < now() AND per.created_at < ${C}) person
          WHERE ${scope.sql}
       ),
       active AS (
