@@ -9,6 +9,8 @@ import { checkedInBetween, periodIndex, periodStart } from './schedule-sql';
 
 /** Distinct from the audit sealer's lock. */
 const SCAN_LOCK = 7_340_101;
+/** Computing every schedule's state again (after midnight) may take minutes at a national register. */
+const STATES_TIMEOUT_MS = 600_000;
 
 export interface ScanResult {
   /** False when another worker held the scan: it does the work. */
@@ -27,12 +29,13 @@ export interface ScanResult {
  * end raise `measure_ending`, releases coming with duties not acknowledged
  * raise `release_unprepared`, travel abroad with no return recorded
  * after the grace raises `travel_return_overdue`, and officers and the UIKS offices' clerks are
- * reminded of check-ins falling due. Then each schedule's stored compliance
- * state that is missing, outdated by a write, or past its window is computed
- * again (`schedule_states_refresh`, migration ComplianceStates), so readers
- * over the whole register (the statistics) find it. One transaction under an
+ * reminded of check-ins falling due. One transaction under an
  * advisory lock; the alerts' unique key makes a repeated or concurrent scan
- * raise nothing twice.
+ * raise nothing twice. Then, in a transaction of its own, each schedule's
+ * stored compliance state that is missing, outdated by a write, or past its
+ * window is computed again (`schedule_states_refresh`, migration
+ * ComplianceStates), so readers over the whole register (the statistics)
+ * find it.
  */
 @Injectable()
 export class ComplianceScanner {
@@ -67,7 +70,7 @@ export class ComplianceScanner {
     } = this.config.compliance;
     const result = await this.dataSource.transaction(async (manager) => {
       const [{ locked }] = await manager.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [SCAN_LOCK]);
-      if (!locked) return { ran: false, raised: {}, reminders: 0, states: 0 };
+      if (!locked) return { ran: false, raised: {}, reminders: 0 };
       const raised = [
         ...(await this.alerts.raise(manager, { sql: MISSED_PERIODS, params: [now, graceHours, scanLookbackDays] })),
         ...(await this.alerts.raise(manager, { sql: MEASURES_ENDING, params: [now, measureEndingDays] })),
@@ -85,19 +88,40 @@ export class ComplianceScanner {
         audit.details = { raised: counts, reminders: reminders.length };
         await this.log.writeWithin(manager, audit);
       }
-      const [{ states }] = await manager.query('SELECT schedule_states_refresh($1, $2, $3)::integer AS states', [
-        now,
-        graceHours,
-        this.config.compliance.dueSoonDays,
-      ]);
-      return { ran: true, raised: counts, reminders: reminders.length, states };
+      return { ran: true, raised: counts, reminders: reminders.length };
     });
+    const states = result.ran ? await this.refreshStates(now) : 0;
     const durationMs = performance.now() - started;
     if (result.ran) {
       this.duration.observe(durationMs / 1000);
-      this.logger.log({ ...result, durationMs: Math.round(durationMs) }, 'compliance scan done');
+      this.logger.log({ ...result, states, durationMs: Math.round(durationMs) }, 'compliance scan done');
     }
-    return { ...result, durationMs };
+    return { ...result, states, durationMs };
+  }
+
+  /**
+   * The stored compliance states (migration ComplianceStates), in a transaction of their own after the
+   * alerts' (under the same lock, skipped while another worker holds it): after midnight every state is
+   * computed again, which at a national register takes longer than a request's statement timeout, and a
+   * failure here must not undo the alerts. A failure is logged; the readers compute what is not stored.
+   */
+  private async refreshStates(now: Date): Promise<number> {
+    try {
+      return await this.dataSource.transaction(async (manager) => {
+        const [{ locked }] = await manager.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [SCAN_LOCK]);
+        if (!locked) return 0;
+        await manager.query(`SELECT set_config('statement_timeout', $1, true)`, [String(STATES_TIMEOUT_MS)]);
+        const [{ states }] = await manager.query('SELECT schedule_states_refresh($1, $2, $3)::integer AS states', [
+          now,
+          this.config.compliance.graceHours,
+          this.config.compliance.dueSoonDays,
+        ]);
+        return states;
+      });
+    } catch (error) {
+      this.logger.error({ err: error }, 'compliance states not refreshed');
+      return 0;
+    }
   }
 }
 
