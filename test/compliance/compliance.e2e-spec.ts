@@ -701,7 +701,7 @@ describe('compliance', () => {
         .set({ ...as(clerk), 'If-Match': '2' })
         .send({ description: 'Drugi opis' });
       expect(correct.status).toBe(409);
-      expect(correct.body.detail).toBe('A void breach cannot be corrected.');
+      expect(correct.body.detail).toBe('The breach is already void.');
       const referral = await request(t.server)
         .post(`/api/v1/persons/${r.personId}/referrals`)
         .set(as(clerk))
@@ -758,7 +758,7 @@ describe('compliance', () => {
         .set({ ...as(clerk), 'If-Match': '2' })
         .send({ institution: 'CSR Beograd' });
       expect(correct.status).toBe(409);
-      expect(correct.body.detail).toBe('A void counselling attendance cannot be corrected.');
+      expect(correct.body.detail).toBe('The counselling is already void.');
       expect(await row()).toEqual([{ voided_by: clerk.user.id, void_reason: 'Pogrešno uneto', version: 2 }]);
     });
   });

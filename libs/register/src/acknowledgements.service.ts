@@ -239,7 +239,6 @@ export class AcknowledgementsService {
           version,
           view: toAcknowledgementView,
           apply: async (acknowledgement) => {
-            if (acknowledgement.voidedAt) throw DomainError.conflict('A void acknowledgement cannot be corrected.');
             const cleared = (['measureIds', 'explainedOn', 'explainedBy'] as const).filter((f) => changes[f] === null);
             if (cleared.length > 0) {
               throw DomainError.validation(cleared.map((field) => ({ field, message: 'must not be null' })));

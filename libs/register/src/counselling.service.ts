@@ -119,7 +119,6 @@ export class CounsellingService {
           version,
           view: toCounsellingView,
           apply: async (attendance) => {
-            if (attendance.voidedAt) throw DomainError.conflict('A void counselling attendance cannot be corrected.');
             if (changes.institution !== undefined) attendance.institution = changes.institution;
             if (changes.attendedOn !== undefined) {
               assertAttendedOn(changes.attendedOn);

@@ -404,7 +404,6 @@ export class MeasureActsService {
           version,
           view: toBreachView,
           apply: async (breach) => {
-            if (breach.voidedAt) throw DomainError.conflict('A void breach cannot be corrected.');
             if (changes.occurredAt !== undefined) breach.occurredAt = pastInstant(changes.occurredAt, 'occurredAt');
             if (changes.description !== undefined) breach.description = changes.description;
             if (changes.placeId !== undefined) {

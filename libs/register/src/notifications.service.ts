@@ -213,7 +213,6 @@ export class NotificationsService {
             if (notice.kind !== 'travel_abroad') {
               throw DomainError.validation([{ field: 'returnedOn', message: 'is only for a notice of travel abroad' }]);
             }
-            if (notice.voidedAt) throw DomainError.conflict('The notification is void.');
             if (notice.returnedOn) {
               throw DomainError.conflict(`The return is already recorded (${notice.returnedOn}).`);
             }

@@ -251,8 +251,9 @@ export class PersonScope {
 
   /**
    * A change of the part the scope was opened on, at the version read: 412
-   * when stale; `apply` changes the row (and validates it); the history
-   * keeps before and after under `change`.
+   * when stale; 409 when the part is void (a void part is kept as it was);
+   * `apply` changes the row (and validates it); the history keeps before and
+   * after under `change`.
    */
   async change<E extends PartRow & { version: number }, V extends object>(spec: {
     entity: EntityTarget<E>;
@@ -265,6 +266,9 @@ export class PersonScope {
   }): Promise<V> {
     const row = await this.part(spec.entity);
     if (spec.version !== null && row.version !== spec.version) throw versionMismatch();
+    if ((row as Partial<VoidableRow>).voidedAt) {
+      throw DomainError.conflict(`The ${spec.part.replace(/_/g, '-')} is already void.`);
+    }
     const before = { ...spec.view(row) } as Record<string, unknown>;
     await spec.apply(row);
     const view = spec.view(await this.save(spec.entity, row));
@@ -281,7 +285,7 @@ export class PersonScope {
   /**
    * Voids the part the scope was opened on (check-ins, notifications
    * recorded by mistake): kept, marked void with who and why (the request's
-   * access reason).
+   * access reason); a second void is 409, as every change of a void part.
    */
   void<E extends VoidableRow, V extends object>(
     entity: EntityTarget<E>,
@@ -295,7 +299,6 @@ export class PersonScope {
       change: 'void',
       view,
       apply: (row) => {
-        if (row.voidedAt) throw DomainError.conflict(`The ${part.replace(/_/g, '-')} is already void.`);
         Object.assign(row, {
           voidedAt: new Date(),
           voidedBy: this.audit.actor?.userId ?? null,
