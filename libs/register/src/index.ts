@@ -35,6 +35,7 @@ export * from './disclosure-package';
 export * from './disclosure.views';
 export * from './disclosures.service';
 export * from './entities';
+export * from './breaches.service';
 export * from './measure-acts.service';
 export * from './measure.views';
 export * from './measures.service';

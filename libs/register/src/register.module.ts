@@ -14,6 +14,7 @@ import { DisclosureRecords } from './access/disclosure-records';
 import { DisclosuresService } from './disclosures.service';
 import { REGISTER_ENTITIES } from './entities';
 import { MeasureActsService } from './measure-acts.service';
+import { BreachesService } from './breaches.service';
 import { CounsellingService } from './counselling.service';
 import { MeasuresService } from './measures.service';
 import { NotificationsService } from './notifications.service';
@@ -52,6 +53,7 @@ const SERVICES = [
   WorkplacesService,
   PhotosService,
   MeasureActsService,
+  BreachesService,
   CounsellingService,
   NotificationsService,
   AcknowledgementsService,

@@ -22,7 +22,8 @@ import {
   UpdateCounsellingDto,
 } from '../dto/acts.dto';
 import { CounsellingService, CounsellingView } from '../counselling.service';
-import { BreachView, CheckInView, MeasureActsService, RecordedCheckInView } from '../measure-acts.service';
+import { BreachesService, BreachView } from '../breaches.service';
+import { CheckInView, MeasureActsService, RecordedCheckInView } from '../measure-acts.service';
 import { NotificationsService, NotificationView } from '../notifications.service';
 
 @ApiTags('register')
@@ -31,6 +32,7 @@ import { NotificationsService, NotificationView } from '../notifications.service
 export class MeasureActsController {
   constructor(
     private readonly acts: MeasureActsService,
+    private readonly breachActs: BreachesService,
     private readonly counsellingAttendance: CounsellingService,
     private readonly notifications: NotificationsService,
   ) {}
@@ -158,7 +160,7 @@ export class MeasureActsController {
     @Param('id', UUID_PARAM) id: string,
     @Body() body: CreateBreachDto,
   ): Promise<BreachView> {
-    return this.acts.breach(audit, principal, id, body);
+    return this.breachActs.breach(audit, principal, id, body);
   }
 
   @Patch('breaches/:breachId')
@@ -176,7 +178,7 @@ export class MeasureActsController {
     @IfMatchVersion() version: number,
     @Body() body: UpdateBreachDto,
   ): Promise<BreachView> {
-    const breach = await this.acts.correctBreach(audit, principal, id, breachId, version, body);
+    const breach = await this.breachActs.correctBreach(audit, principal, id, breachId, version, body);
     return breach;
   }
 
@@ -198,7 +200,7 @@ export class MeasureActsController {
     @Param('id', UUID_PARAM) id: string,
     @Param('breachId', UUID_PARAM) breachId: string,
   ): Promise<BreachView> {
-    return this.acts.voidBreach(audit, principal, id, breachId);
+    return this.breachActs.voidBreach(audit, principal, id, breachId);
   }
 
   @Get('breaches')
@@ -212,7 +214,7 @@ export class MeasureActsController {
     @Param('id', UUID_PARAM) id: string,
     @Query() query: PageQuery,
   ): Promise<Page<BreachView>> {
-    return this.acts.breaches(audit, principal, id, query);
+    return this.breachActs.breaches(audit, principal, id, query);
   }
 
   @Post('counselling')
