@@ -4,6 +4,7 @@ import { bearer, signedIn, type TestAccount, type Tokens } from '../support/iden
 import { pdfText } from '../support/pdf-text';
 import { REASON } from '../support/register';
 import { startTestApp, type TestApp } from '../support/test-app';
+import { StatisticsDays } from '@app/register';
 
 const DAY_MS = 86_400_000;
 /** The Belgrade calendar day `days` from today (negative: before). */
@@ -643,6 +644,115 @@ describe('statistics', () => {
       expect(text).toContain(`statistics ${year}`);
       expect(text).toContain('<5');
       expect(text).toContain('PU-BEOGRAD');
+    });
+  });
+
+  describe('recorded days', () => {
+    /** The last day ended for good: the Belgrade day an hour ago, less one. */
+    const settled = () => {
+      const [y, m, d] = new Date(Date.now() - 3_600_000)
+        .toLocaleDateString('sv-SE', { timeZone: 'Europe/Belgrade' })
+        .split('-')
+        .map(Number);
+      return new Date(Date.UTC(y, m - 1, d) - DAY_MS).toISOString().slice(0, 10);
+    };
+    const daysFrom = (first: string, last: string) => {
+      const days: string[] = [];
+      for (let at = Date.parse(first); at <= Date.parse(last); at += DAY_MS) {
+        days.push(new Date(at).toISOString().slice(0, 10));
+      }
+      return days;
+    };
+    const span = async () =>
+      t.dataSource.query(
+        `SELECT first_day::text AS "firstDay", last_day::text AS "lastDay", grace_hours AS "graceHours",
+                due_soon_days AS "dueSoonDays" FROM statistics_days`,
+      );
+    const clear = () => t.dataSource.query('DELETE FROM statistics_day_stocks; DELETE FROM statistics_days');
+
+    afterAll(clear);
+
+    it('records nothing while another worker holds the recording; then, by default, the last day ended', async () => {
+      await clear();
+      const holder = t.dataSource.createQueryRunner();
+      await holder.connect();
+      await holder.startTransaction();
+      try {
+        await holder.query('SELECT pg_advisory_xact_lock(7340103)');
+        expect(await t.app.get(StatisticsDays).recordEnded()).toEqual([]);
+        expect(await span()).toEqual([]);
+      } finally {
+        await holder.rollbackTransaction();
+        await holder.release();
+      }
+      expect(await t.app.get(StatisticsDays).recordEnded()).toEqual([settled()]);
+      expect(await span()).toEqual([{ firstDay: settled(), lastDay: settled(), graceHours: 24, dueSoonDays: 3 }]);
+      await clear();
+    });
+
+    it('records each ended day once, in order, and a recorded day answers what computing it answered', async () => {
+      const first = day(-40);
+      const calls: [Tokens, Record<string, string>][] = [
+        [clerk, { asOf: day(-1), from: day(-50) }],
+        [clerk, { asOf: day(-3), from: day(-50), groupBy: 'region' }],
+        [auditor, { asOf: day(-10), from: day(-50), groupBy: 'offence' }],
+        [judge, { asOf: day(-30), from: day(-50), groupBy: 'measure' }],
+        [clerk, { asOf: day(-5), from: day(-45), groupBy: 'month' }],
+        [officerNis, { asOf: day(-7), from: day(-50), groupBy: 'region' }],
+      ];
+      const answers = async () => {
+        const bodies: unknown[] = [];
+        for (const [who, query] of calls) {
+          const res = await get(who, query);
+          expect(res.status).toBe(200);
+          bodies.push(res.body);
+        }
+        return bodies;
+      };
+      const computed = await answers();
+
+      expect(await t.app.get(StatisticsDays).recordEnded(first)).toEqual(daysFrom(first, settled()));
+      expect(await span()).toEqual([{ firstDay: first, lastDay: settled(), graceHours: 24, dueSoonDays: 3 }]);
+      expect(await t.app.get(StatisticsDays).recordEnded(day(-60))).toEqual([]);
+      expect(await answers()).toEqual(computed);
+
+      // Each person registered by a recorded day's end holds exactly one run holding the day; a run spans the
+      // days its person's stocks stayed the same, so there are fewer runs than persons times days.
+      const perDay: { day: string; runs: number; registered: number }[] = await t.dataSource.query(
+        `SELECT d::date::text AS day,
+                (SELECT count(*)::int FROM statistics_day_stocks s
+                  WHERE s.from_day <= d::date AND (s.to_day IS NULL OR s.to_day >= d::date)) AS runs,
+                (SELECT count(*)::int FROM persons p WHERE p.created_at < belgrade_midnight(d::date + 1)) AS registered
+           FROM generate_series($1::date, $2::date, interval '1 day') d`,
+        [first, settled()],
+      );
+      expect(perDay.filter((d) => d.runs !== d.registered)).toEqual([]);
+      expect(perDay.at(-1)!.registered).toBe(PERSONS);
+      const [{ runs, overlapping }] = await t.dataSource.query(
+        `SELECT (SELECT count(*)::int FROM statistics_day_stocks) AS runs,
+                (SELECT count(*)::int FROM statistics_day_stocks a JOIN statistics_day_stocks b
+                    ON a.person_id = b.person_id AND a.from_day < b.from_day
+                 WHERE a.to_day IS NULL OR a.to_day >= b.from_day) AS overlapping`,
+      );
+      expect(overlapping).toBe(0);
+      expect(runs).toBeLessThan(perDay.reduce((sum, d) => sum + d.registered, 0) / 4);
+
+      // The figures of a recorded day are read from the runs: flipping custody in the runs holding it shows.
+      const asOf = day(-3);
+      const flip = `UPDATE statistics_day_stocks SET in_custody = NOT in_custody
+                     WHERE from_day <= $1::date AND (to_day IS NULL OR to_day >= $1::date)`;
+      const before = (await get(clerk, { asOf })).body.total as Figures;
+      await t.dataSource.query(flip, [asOf]);
+      try {
+        const flipped = (await get(clerk, { asOf })).body.total as Figures;
+        expect(flipped).toEqual({ ...before, inCustody: before.personsRegistered - before.inCustody });
+        // A day outside the span is still computed.
+        expect((await get(clerk, { asOf: day(-45) })).body.total.inCustody).toBe(
+          (await recount(t, day(-45), `${day(-45).slice(0, 4)}-01-01`, null)).get(null)!.inCustody,
+        );
+      } finally {
+        await t.dataSource.query(flip, [asOf]);
+      }
     });
   });
 });

@@ -5,7 +5,7 @@ import { ComplianceModule } from '@app/compliance';
 import { type AppConfig, CommonModule } from '@app/common';
 import { DbModule } from '@app/db';
 import { IdentityModule } from '@app/identity';
-import { PlacesService, REGISTER_ENTITIES } from '@app/register';
+import { PlacesService, REGISTER_ENTITIES, StatisticsDays } from '@app/register';
 import {
   MigrationCheckCommand,
   MigrationGenerateCommand,
@@ -14,6 +14,7 @@ import {
 } from './commands/migration.commands';
 import { AuditExportCommand, AuditVerifyCommand } from './commands/audit.commands';
 import { ComplianceScanCommand } from './commands/compliance.commands';
+import { StatisticsRecordCommand } from './commands/statistics.commands';
 import { DocumentsVerifyCommand } from './commands/documents.commands';
 import { PlacesImportCommand, ProximityRebuildCommand } from './commands/places.commands';
 import { UserCreateCommand, UserDeactivateCommand, UserResetPasswordCommand } from './commands/user.commands';
@@ -47,8 +48,11 @@ export class CliModule {
             ComplianceScanCommand,
             PlacesImportCommand,
             ProximityRebuildCommand,
+            StatisticsRecordCommand,
             // Reference data only: the register's services for persons stay out of the command line.
             PlacesService,
+            // The statistics' days: derived figures, no person's record.
+            StatisticsDays,
           ],
         }
       : { imports: [], providers: [] };

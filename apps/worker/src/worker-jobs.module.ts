@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AuditJobsModule } from '@app/audit';
 import { ComplianceJobsModule } from '@app/compliance';
+import { RegisterJobsModule } from '@app/register';
 
 /**
  * The worker's scheduled jobs, each brought by the library that owns it. The
@@ -8,6 +9,6 @@ import { ComplianceJobsModule } from '@app/compliance';
  * (`npm start`, RUN_WORKER=true).
  */
 @Module({
-  imports: [AuditJobsModule, ComplianceJobsModule],
+  imports: [AuditJobsModule, ComplianceJobsModule, RegisterJobsModule],
 })
 export class WorkerJobsModule {}

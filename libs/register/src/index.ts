@@ -54,6 +54,8 @@ export * from './referrals.service';
 export * from './statistics.service';
 export * from './statistics.views';
 export type { PersonGrouping, StatisticsQuery } from './access/statistics-read-model';
+export { StatisticsDays } from './access/statistics-stocks';
+export * from './register-jobs.module';
 export * from './register.module';
 export * from './workplaces.service';
 export * from './vetting/vetting.service';

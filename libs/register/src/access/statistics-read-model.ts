@@ -3,6 +3,7 @@ import type { EntityManager } from 'typeorm';
 import { positional } from '@app/common';
 import type { Principal } from '@app/authz';
 import { PersonAccess } from './person-access';
+import { C, F, liveStocks, prepareDay, recordedStocks } from './statistics-stocks';
 
 /** The figures of one group, or of the whole (every person once). */
 export interface StatisticsFigures {
@@ -87,61 +88,15 @@ const PERSON_FIGURES = FIGURE_NAMES.filter((f) => !['transfersIn', 'transfersOut
   (f) => COLUMNS[f],
 );
 
-/** The first instant of the flows, the end of the day (the moment), and the day: $1 from, $2 asOf. */
-const F = 'belgrade_midnight($1::date)';
-const C = 'belgrade_midnight($2::date + 1)';
-const D = '$2::date';
-/** The last instant of the day: compliance's moment. */
-const M = `(${C} - interval '1 microsecond')`;
-
-/**
- * A measure as the register had recorded it by the moment `${C}`: the row
- * itself when nothing of it changed since (the usual case, and data loaded
- * without history), else the measure's view in the person's history just
- * before the moment (its status, term and authority after an act or a
- * correction recorded later are not that day's).
- */
-const MEASURES_AS_OF = `
-  SELECT m.id, m.person_id, m.type,
-         CASE WHEN ch.part_id IS NULL THEN m.status ELSE h.after->>'status' END AS status,
-         CASE WHEN ch.part_id IS NULL THEN m.starts_on ELSE (h.after->>'startsOn')::date END AS starts_on,
-         CASE WHEN ch.part_id IS NULL THEN m.ends_on ELSE (h.after->>'endsOn')::date END AS ends_on,
-         CASE WHEN ch.part_id IS NULL THEN m.report_to ELSE h.after->>'reportTo' END AS report_to
-    FROM measures m
-    LEFT JOIN (SELECT DISTINCT x.person_id, x.part_id FROM person_history x
-                WHERE x.part = 'measure' AND x.at >= ${C}) ch ON ch.part_id = m.id
-    LEFT JOIN LATERAL (SELECT x.after FROM person_history x
-                        WHERE ch.part_id IS NOT NULL AND x.person_id = ch.person_id AND x.part_id = ch.part_id
-                          AND x.at < ${C}
-                        ORDER BY x.at DESC LIMIT 1) h ON true
-   WHERE m.created_at < ${C}`;
-
-/**
- * The addresses current at the moment as recorded then: the newest of each
- * person and kind recorded by then, unless it had already been closed
- * without a successor (a later successor closed it after the moment).
- */
-const ADDRESSES_AS_OF = `
-  SELECT a.person_id, a.police_administration
-    FROM addresses a
-   WHERE a.created_at < ${C}
-     AND NOT EXISTS (SELECT 1 FROM addresses n WHERE n.person_id = a.person_id AND n.kind = a.kind
-                        AND n.created_at > a.created_at AND n.created_at < ${C})
-     AND (a.valid_to IS NULL OR EXISTS (SELECT 1 FROM addresses n WHERE n.person_id = a.person_id
-                                          AND n.kind = a.kind AND n.created_at > a.created_at))`;
-
 /**
  * The register's figures, computed from what it had recorded by the end of a
  * day (README "Statistics"): one set-based statement per call, in the
  * caller's transaction, with the caller's scope (the `read` rule on
  * Statistics, over the persons' regions as of that day) from the one place
- * that says what a caller reaches. Compliance is each schedule's at the last
- * instant of the day, its views answering as of that moment (`register.as_of`,
- * migration Statistics), and the person's the worst of theirs, or
- * non-compliant with an open referral (`compliance_worst`). A schedule's comes
- * from its stored state when one is valid then (migration ComplianceStates:
- * the day is today or later, the person's generation is the state's, the
- * moment lies in the state's window), else from `schedule_compliance`.
+ * that says what a caller reaches. The persons' stocks (regions, active
+ * measures, custody, compliance) are recorded for a day the worker has
+ * recorded (`record`, migration StatisticsDays), and computed otherwise
+ * (`liveStocks`); the flows are counted from the register's rows.
  */
 @Injectable()
 export class StatisticsReadModel {
@@ -159,67 +114,12 @@ export class StatisticsReadModel {
       base.length + scope.params.length + into.params.length,
     );
     const params = [...base, ...scope.params, ...into.params, ...out.params];
-    // The moment is the end of the day: for a past day, every view compliance reads answers as recorded by
-    // then; today (the moment not yet come), what is recorded now is what is recorded by then, and the views
-    // answer as they are. One statement over the whole register: hashes and sorts in memory, and no JIT
-    // compilation (it costs more than it saves here).
-    await manager.query(
-      `SELECT set_config('register.as_of', CASE WHEN m < now() THEN m::text ELSE '' END, true),
-              set_config('work_mem', '64MB', true), set_config('jit', 'off', true)
-         FROM (SELECT belgrade_midnight($1::date + 1) - interval '1 microsecond' AS m) moment`,
-      [query.asOf],
-    );
+    const recorded = await prepareDay(manager, query.asOf, query.graceHours, query.dueSoonDays);
     const membership = this.membership(query.groupBy);
     const sum = (columns: string[]) => columns.map((c) => `coalesce(sum(${c}), 0)::integer AS ${c}`).join(', ');
     const rows: Record<string, unknown>[] = await manager.query(
       `
-      WITH measures_as_of AS MATERIALIZED (${MEASURES_AS_OF}),
-      regions_as_of AS (
-        SELECT u.person_id, array_agg(u.region) AS regions
-          FROM (SELECT person_id, police_administration AS region FROM (${ADDRESSES_AS_OF}) a
-                UNION
-                SELECT person_id, report_to FROM measures_as_of WHERE status = 'active' AND report_to IS NOT NULL) u
-         GROUP BY u.person_id
-      ),
-      p AS MATERIALIZED (
-        SELECT person.id, person.regions
-          FROM (-- Today: the regions as the register keeps them (current addresses, active measures' reportTo).
-                SELECT per.id, per.regions FROM persons per WHERE ${M} >= now() AND per.created_at < ${C}
-                UNION ALL
-                SELECT per.id, coalesce(r.regions, '{}'::text[]) AS regions
-                  FROM persons per
-                  LEFT JOIN regions_as_of r ON r.person_id = per.id
-                 WHERE ${M} < now() AND per.created_at < ${C}) person
-         WHERE ${scope.sql}
-      ),
-      active AS (
-        SELECT DISTINCT ma.person_id FROM measures_as_of ma
-         WHERE ma.status = 'active' AND ma.starts_on <= ${D} AND ma.ends_on >= ${D}
-      ),
-      custody AS (
-        SELECT DISTINCT k.person_id
-          FROM register_custody k JOIN convictions cv ON cv.id = k.conviction_id
-         WHERE cv.created_at < ${C} AND k.from_on <= ${D} AND (k.to_on IS NULL OR k.to_on > ${D})
-      ),
-      schedules AS MATERIALIZED (
-        SELECT s.person_id,
-               CASE WHEN st.status IS NOT NULL THEN st.status
-                    ELSE (schedule_compliance(s, ${M}, $3, $4)).status END AS status
-          FROM register_reporting_schedules s
-          JOIN p ON p.id = s.person_id
-          LEFT JOIN compliance_generations g ON g.person_id = s.person_id
-          LEFT JOIN schedule_states st
-                 ON st.schedule_id = s.id AND st.generation = coalesce(g.generation, 0)
-                AND st.grace_hours = $3 AND st.due_soon_days = $4
-                AND ${M} >= st.valid_from AND ${M} < st.valid_until AND ${M} >= now()
-      ),
-      status AS (
-        SELECT coalesce(sc.person_id, rf.person_id) AS person_id,
-               compliance_worst(sc.statuses, coalesce(rf.open, 0)::integer) AS status
-          FROM (SELECT person_id, array_agg(status) AS statuses FROM schedules GROUP BY person_id) sc
-          FULL JOIN (SELECT person_id, count(*) AS open FROM register_referrals
-                      WHERE outcome IS NULL AND person_id IN (SELECT id FROM p) GROUP BY person_id) rf ON rf.person_id = sc.person_id
-      ),
+      WITH ${recorded ? recordedStocks(scope.sql) : liveStocks(scope.sql)},
       flows AS (
         SELECT person_id, sum(check_ins) AS check_ins, sum(missed_periods) AS missed_periods,
                sum(late_notices) AS late_notices, sum(breaches) AS breaches, sum(referrals) AS referrals,
@@ -259,9 +159,9 @@ export class StatisticsReadModel {
          GROUP BY person_id
       ),
       per_person AS (
-        SELECT p.id, 1 AS persons_registered,
-               (a.person_id IS NOT NULL)::integer AS with_active_measures,
-               (k.person_id IS NOT NULL)::integer AS in_custody,
+        SELECT s.id, 1 AS persons_registered,
+               (cardinality(s.active_types) > 0)::integer AS with_active_measures,
+               s.in_custody::integer AS in_custody,
                (s.status IN ('compliant', 'due'))::integer AS compliant,
                (s.status = 'overdue')::integer AS overdue,
                (s.status = 'non_compliant')::integer AS non_compliant,
@@ -269,11 +169,8 @@ export class StatisticsReadModel {
                coalesce(fl.late_notices, 0) AS late_notices, coalesce(fl.breaches, 0) AS breaches,
                coalesce(fl.referrals, 0) AS referrals, coalesce(fl.failure_convictions, 0) AS failure_convictions,
                coalesce(fl.disclosures, 0) AS disclosures
-          FROM p
-          LEFT JOIN active a ON a.person_id = p.id
-          LEFT JOIN custody k ON k.person_id = p.id
-          LEFT JOIN status s ON s.person_id = p.id
-          LEFT JOIN flows fl ON fl.person_id = p.id
+          FROM stock s
+          LEFT JOIN flows fl ON fl.person_id = s.id
       ),
       moves AS (
         SELECT t.person_id, t.from_administration, t.to_administration,
@@ -318,15 +215,13 @@ export class StatisticsReadModel {
   private membership(groupBy: PersonGrouping): string {
     switch (groupBy) {
       case 'region':
-        return 'SELECT p.id AS person_id, unnest(p.regions) AS key FROM p';
+        return 'SELECT s.id AS person_id, unnest(s.regions) AS key FROM stock s';
       case 'offence':
         return `SELECT DISTINCT cv.person_id, o->>'article' AS key
                   FROM convictions cv CROSS JOIN LATERAL jsonb_array_elements(cv.offences) o
-                 WHERE cv.created_at < ${C} AND cv.person_id IN (SELECT id FROM p)`;
+                 WHERE cv.created_at < ${C} AND cv.person_id IN (SELECT id FROM stock)`;
       case 'measure':
-        return `SELECT DISTINCT ma.person_id, ma.type AS key FROM measures_as_of ma
-                 WHERE ma.status = 'active' AND ma.starts_on <= ${D} AND ma.ends_on >= ${D}
-                   AND ma.person_id IN (SELECT id FROM p)`;
+        return 'SELECT s.id AS person_id, unnest(s.active_types) AS key FROM stock s';
       default:
         return 'SELECT NULL::uuid AS person_id, NULL::text AS key WHERE false';
     }
