@@ -320,9 +320,17 @@ function jmbgOf(i, dateOfBirth, sex, used) {
   }
 }
 
+/**
+ * The register opened this many days before it was generated: persons, addresses, convictions and measures
+ * were recorded then (loaded from the former records), check-ins when made (older ones at the opening), so
+ * its past days hold the register as it was recorded then.
+ */
+export const HISTORY_DAYS = 35;
+
 export async function generate({ url, seed, persons, auditEvents, log }) {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
+  const opened = new Date(Date.now() - HISTORY_DAYS * 86_400_000);
   const next = random(seed);
   const pick = (list) => list[Math.floor(next() * list.length)];
   const surnameOf = zipf(SURNAMES, next, 0.5);
@@ -351,11 +359,11 @@ export async function generate({ url, seed, persons, auditEvents, log }) {
       }
       await client.query(
         `INSERT INTO persons (surname, given_names, jmbg, date_of_birth, place_of_birth, sex, citizenship,
-                              search_key, surname_key, regions)
-         SELECT s, g, j, d::date, 'Beograd', x, 'RS', k, sk, ARRAY[r]
+                              search_key, surname_key, regions, created_at)
+         SELECT s, g, j, d::date, 'Beograd', x, 'RS', k, sk, ARRAY[r], $9
            FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
              AS t (s, g, j, d, x, k, sk, r)`,
-        [rows.surname, rows.given, rows.jmbg, rows.dob, rows.sex, rows.search, rows.skey, rows.region],
+        [rows.surname, rows.given, rows.jmbg, rows.dob, rows.sex, rows.search, rows.skey, rows.region, opened],
       );
     }
     log(`persons: ${persons} in ${Date.now() - started} ms`);
@@ -364,42 +372,44 @@ export async function generate({ url, seed, persons, auditEvents, log }) {
     await client.query(`SELECT setseed($1)`, [(seed % 1000) / 1000]);
     const step = async (what, sql) => {
       const t0 = Date.now();
-      const result = await client.query(sql);
+      const result = await client.query(sql, sql.includes('$1') ? [opened] : []);
       log(`${what}: ${result.rowCount} in ${Date.now() - t0} ms`);
     };
     await step(
       'addresses',
-      `INSERT INTO addresses (person_id, kind, street, city, postal_code, police_administration, valid_from)
+      `INSERT INTO addresses (person_id, kind, street, city, postal_code, police_administration, valid_from,
+                             created_at)
        SELECT id, 'permanent', 'Ulica ' || (1 + floor(random() * 200))::int, 'Grad', '11000', regions[1],
-              current_date - 700 - floor(random() * 2000)::int
+              current_date - 700 - floor(random() * 2000)::int, $1::timestamptz
          FROM persons`,
     );
     await step(
       'convictions',
       `INSERT INTO convictions (person_id, court, case_number, judgment_date, finality_date, offences, victim_age,
-                               sentence_kind, sentence_months, release_date)
+                               sentence_kind, sentence_months, release_date, created_at)
        SELECT id, 'Viši sud', 'K ' || row_number() OVER () || '/2015', date '2015-01-10', date '2015-03-01',
               '[{"article":"180","paragraph":null}]', 'child', 'imprisonment', 60,
-              current_date - 30 - floor(random() * 335)::int
+              current_date - 30 - floor(random() * 335)::int, $1::timestamptz
          FROM persons`,
     );
     await step(
       'measures',
       `INSERT INTO measures (person_id, type, starts_on, ends_on, report_to, every_days, schedule_kind, created_at)
        SELECT c.person_id, 'periodic_reporting', c.release_date, c.release_date + 3650, p.regions[1], 30, 'every_days',
-              c.release_date - 5
+              $1::timestamptz
          FROM convictions c JOIN persons p ON p.id = c.person_id`,
     );
     // A year of check-ins: reporting started within the last year; 3% of periods lapse (something is overdue).
     await step(
       'check-ins',
-      `INSERT INTO check_ins (person_id, measure_id, occurred_at, place, method, recorded_by)
-       SELECT m.person_id, m.id,
-              ((m.starts_on + k * 30 + floor(random() * 25)::int)::timestamp + interval '9 hours') AT TIME ZONE 'Europe/Belgrade',
-              'PU', 'in_person', '00000000-0000-0000-0000-000000000000'
-         FROM measures m
-         CROSS JOIN LATERAL generate_series(0, least(12, (current_date - 1 - m.starts_on) / 30)) k
-        WHERE m.starts_on + k * 30 + 25 < current_date AND random() < 0.97`,
+      `INSERT INTO check_ins (person_id, measure_id, occurred_at, place, method, recorded_by, created_at)
+       SELECT person_id, id, at, 'PU', 'in_person', '00000000-0000-0000-0000-000000000000', greatest(at, $1::timestamptz)
+         FROM (SELECT m.person_id, m.id,
+                      ((m.starts_on + k * 30 + floor(random() * 25)::int)::timestamp + interval '9 hours')
+                        AT TIME ZONE 'Europe/Belgrade' AS at
+                 FROM measures m
+                 CROSS JOIN LATERAL generate_series(0, least(12, (current_date - 1 - m.starts_on) / 30)) k
+                WHERE m.starts_on + k * 30 + 25 < current_date AND random() < 0.97) c`,
     );
     // Audit events, in transactions of 20,000 (seals cut at transaction boundaries). The secondary
     // indexes are dropped for the load and built again afterwards, with their own definitions.

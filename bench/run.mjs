@@ -2,7 +2,7 @@
 // Settings (environment): BENCH_SEED (42), BENCH_PERSONS (100000), BENCH_AUDIT_EVENTS (10000000),
 // BENCH_DURATION_SECONDS (10 per scenario), BENCH_CONNECTIONS (32), BENCH_SERVER_URL
 // (postgres://postgres@127.0.0.1:5432: a server where databases may be created). The generated database
-// (register_bench_<seed>_<persons>_<events>) is kept and reused: generation and sealing happen once;
+// (register_bench_<seed>_<persons>_<events>_h<history days>) is kept and reused: generation and sealing happen once;
 // BENCH_PREPARE_ONLY=1 stops there. BENCH_PLACES (20000): places where minors gather for the proximity
 // scenario, added once to the generated database (0: no proximity scenario). BENCH_ONLY=<words>: only
 // the load scenarios whose title contains those words (e.g. `proximity`), without pgbench, the scan and
@@ -16,7 +16,7 @@ import * as path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import autocannon from 'autocannon';
 import pg from 'pg';
-import { generate } from './generate.mjs';
+import { generate, HISTORY_DAYS } from './generate.mjs';
 import { statisticsScenarios } from './statistics.mjs';
 import {
   captureStatements,
@@ -41,7 +41,7 @@ const only = env.BENCH_ONLY?.trim().toLowerCase() || null;
 /** Whether a scenario runs (BENCH_ONLY). */
 const runs = (title) => !only || title.toLowerCase().includes(only);
 const server = (env.BENCH_SERVER_URL ?? 'postgres://postgres@127.0.0.1:5432').replace(/\/+$/, '');
-const dbName = `register_bench_${seed}_${persons}_${auditEvents}`;
+const dbName = `register_bench_${seed}_${persons}_${auditEvents}_h${HISTORY_DAYS}`;
 const url = `${server}/${dbName}`;
 const root = path.resolve(import.meta.dirname, '..');
 const work = path.join(root, 'bench', '.work');
@@ -125,6 +125,12 @@ async function prepare() {
   const t0 = Date.now();
   await generate({ url, seed, persons, auditEvents, log });
   const generateMs = Date.now() - t0;
+  // The statistics of the days since the register opened, as the worker would have recorded them each night.
+  const opened = new Date(Date.now() - HISTORY_DAYS * 86_400_000).toLocaleDateString('sv-SE', {
+    timeZone: 'Europe/Belgrade',
+  });
+  const days = timed(['statistics:record', '--from', opened]);
+  log(`statistics days recorded: ${days.result.recorded?.length ?? 0} in ${days.ms} ms`);
   log('sealing the generated audit events (a worker; its first compliance scan raises the backlog of alerts)');
   const t1 = Date.now();
   const firstScanMs = await sealWithWorker();
@@ -403,6 +409,9 @@ async function main() {
       // The worker's scan keeps each schedule's compliance state; one scan first, as it would have run.
       const states = timed(['compliance:scan']);
       log(`compliance scan before the statistics: ${states.result.states} states in ${states.ms} ms`);
+      // Likewise the days ended since the database was made.
+      const days = timed(['statistics:record']);
+      log(`statistics days recorded: ${days.result.recorded?.length ?? 0} in ${days.ms} ms`);
       results.push(...(await statisticsScenarios(base, headers, log)));
     }
     await measure(results, 'login', 'POST /auth/login (argon2id)', api.pid, {

@@ -2,6 +2,7 @@ import request from 'supertest';
 import { eventsOf, rid } from '../support/audit';
 import { bearer, signedIn, type TestAccount, type Tokens } from '../support/identity';
 import { pdfText } from '../support/pdf-text';
+import { buildDist, runCli } from '../support/processes';
 import { REASON } from '../support/register';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { StatisticsDays } from '@app/register';
@@ -689,6 +690,31 @@ describe('statistics', () => {
       expect(await span()).toEqual([{ firstDay: settled(), lastDay: settled(), graceHours: 24, dueSoonDays: 3 }]);
       await clear();
     });
+
+    it('`statistics:record` records from --from when nothing is recorded yet; a malformed day records nothing', async () => {
+      await clear();
+      // The command line runs from the build.
+      buildDist();
+      const bad = runCli(['statistics:record', '--from', '2026-02-30'], { DATABASE_URL: t.database.url });
+      expect({ status: bad.status, stderr: bad.stderr.trim() }).toEqual({
+        status: 1,
+        stderr: 'Failed: --from must be a real date (YYYY-MM-DD)',
+      });
+      expect(await span()).toEqual([]);
+      const good = runCli(['statistics:record', '--from', day(-2)], { DATABASE_URL: t.database.url });
+      expect({ status: good.status, stdout: JSON.parse(good.stdout) }).toEqual({
+        status: 0,
+        stdout: { recorded: daysFrom(day(-2), settled()) },
+      });
+      const events = await t.dataSource.query(
+        `SELECT outcome, details FROM audit_events WHERE action = 'statistics.record' ORDER BY at`,
+      );
+      expect(events).toEqual([
+        { outcome: 'error', details: null },
+        { outcome: 'allowed', details: { from: day(-2), recorded: daysFrom(day(-2), settled()).length } },
+      ]);
+      await clear();
+    }, 300_000);
 
     it('records each ended day once, in order, and a recorded day answers what computing it answered', async () => {
       const first = day(-40);

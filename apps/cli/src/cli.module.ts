@@ -24,7 +24,7 @@ import { UserCreateCommand, UserDeactivateCommand, UserResetPasswordCommand } fr
 export class CliModule {
   /**
    * `accounts`: connect to the (migrated) database and load the identity,
-   * audit and compliance services (user:*, audit:*, compliance:*, places:* and proximity:* commands); the migration commands
+   * audit and compliance services (user:*, audit:*, compliance:*, places:*, proximity:* and statistics:* commands); the migration commands
    * manage their own connections and must work on a database that is not
    * migrated yet.
    */

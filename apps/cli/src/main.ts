@@ -21,7 +21,7 @@ async function main(): Promise<void> {
     failStartup(error);
   }
   try {
-    const accounts = /^(user|audit|compliance|places|proximity):/.test(process.argv[2] ?? '');
+    const accounts = /^(user|audit|compliance|places|proximity|statistics):/.test(process.argv[2] ?? '');
     await CommandFactory.run(CliModule.register(database.config, { accounts }), {
       // Failures reach the operator as one line (below), not as framework logs.
       logger: false,
