@@ -101,6 +101,23 @@ describe('persons', () => {
       [{ jmbg: undefined }, [{ field: 'jmbg', message: 'is required for Serbian citizens' }]],
       [{ jmbg: undefined, citizenship: 'BA' }, [{ field: 'identityDocument', message: 'is required without a JMBG' }]],
       [
+        { citizenship: 'ZZ' },
+        [{ field: 'citizenship', message: 'citizenship is not a country code ISO 3166-1 assigns' }],
+      ],
+      [
+        {
+          jmbg: undefined,
+          citizenship: 'BA',
+          identityDocument: { type: 'passport', number: 'X1', issuingCountry: 'XK' },
+        },
+        [
+          {
+            field: 'identityDocument.issuingCountry',
+            message: 'issuingCountry is not a country code ISO 3166-1 assigns',
+          },
+        ],
+      ],
+      [
         {
           dateOfBirth: '2990-01-01',
           jmbg: undefined,

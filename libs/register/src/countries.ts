@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import countryNames from 'i18n-iso-countries';
+import { ISO_COUNTRY_CODES } from '@app/common';
 
 /** A country as the forms offer it: the ISO 3166-1 alpha-2 code the register keeps, named in both languages. */
 export class CountryView {
@@ -32,9 +33,6 @@ export function toLatin(cyrillic: string): string {
     .join('');
 }
 
-/** Codes the package lists that ISO 3166-1 does not assign (XK is a user-assigned code). */
-const NOT_ISO = new Set(['XK']);
-
 /**
  * The countries of ISO 3166-1 (the i18n-iso-countries package's list and
  * names, in the package's version), by Serbian name in the Serbian
@@ -44,8 +42,7 @@ export const COUNTRIES: readonly CountryView[] = (() => {
   const serbian = countryNames.getNames('sr', { select: 'official' });
   const english = countryNames.getNames('en', { select: 'official' });
   const collator = new Intl.Collator('sr-Latn');
-  return Object.keys(countryNames.getAlpha2Codes())
-    .filter((code) => !NOT_ISO.has(code))
+  return [...ISO_COUNTRY_CODES]
     .map((code) => ({ code, nameSr: toLatin(serbian[code] ?? english[code] ?? code), nameEn: english[code] ?? code }))
     .sort((a, b) => collator.compare(a.nameSr, b.nameSr));
 })();

@@ -4084,7 +4084,10 @@ export interface components {
         DisclosureRecipientDto: {
             /** @example ORFK Nemzeti Központi Iroda */
             authority: string;
-            /** @example HU */
+            /**
+             * @description ISO 3166-1 alpha-2, an assigned code
+             * @example HU
+             */
             country: string;
         };
         CreateDisclosureDto: {
@@ -4197,8 +4200,8 @@ export interface components {
             /** @example P1234567 */
             number: string;
             /**
-             * @description ISO 3166-1 alpha-2 of the issuing country
-             * @example BA
+             * @description ISO 3166-1 alpha-2, an assigned code
+             * @example HU
              */
             country: string;
         };

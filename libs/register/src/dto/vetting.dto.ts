@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional, PickType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsBoolean, IsOptional, IsString, Length, Matches, ValidateNested } from 'class-validator';
-import { IsFreeText, IsIsoDate, PageQuery } from '@app/common';
+import { IsCountryCode, IsFreeText, IsIsoDate, PageQuery } from '@app/common';
 import { CreatePersonDto, IdentityDocumentDto } from './person.dto';
 
 export class VettingEmployerDto {
@@ -18,8 +18,8 @@ export class VettingEmployerDto {
 
 /** An identity document as the person's (`type`, `number`), its issuing country as `country`. */
 export class VettingDocumentDto extends PickType(IdentityDocumentDto, ['type', 'number'] as const) {
-  @ApiProperty({ example: 'BA', description: 'ISO 3166-1 alpha-2 of the issuing country' })
-  @Matches(/^[A-Z]{2}$/, { message: 'country must be an ISO 3166-1 alpha-2 code' })
+  /** The issuing country. */
+  @IsCountryCode()
   country: string;
 }
 
