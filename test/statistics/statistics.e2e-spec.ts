@@ -434,6 +434,8 @@ describe('statistics', () => {
       const res = await get(auditor, { asOf, from: monthFrom, groupBy: 'month' });
       expect(res.status).toBe(200);
       const groups = res.body.groups as { key: string; figures: Figures }[];
+      // The total is that of the whole span (the last month comes from the same statement).
+      expect(res.body.total).toEqual((await get(auditor, { asOf, from: monthFrom })).body.total);
       expect(groups[0].key).toBe(monthFrom.slice(0, 7));
       expect(groups.at(-1)!.key).toBe(asOf.slice(0, 7));
       for (const group of groups) {

@@ -131,30 +131,48 @@ export class StatisticsService {
   ): Promise<StatisticsAnswer> {
     const reach = this.reach(principal);
     const rules = this.config.compliance;
-    const run = (f: string, d: string, g: PersonGrouping) =>
+    const run = (f: string, d: string, g: PersonGrouping, since?: string) =>
       this.readModel.figures(manager, principal, {
         from: f,
         asOf: d,
+        since,
         groupBy: g,
         national: reach === null,
         graceHours: rules.graceHours,
         dueSoonDays: rules.dueSoonDays,
       });
-    const whole = await run(from, asOf, groupBy === 'month' ? null : groupBy);
-    let groups: StatisticsGroup[];
+    const answer = (groups: StatisticsGroup[], total: StatisticsFigures): StatisticsAnswer => ({
+      asOf,
+      from,
+      groupBy,
+      regions: reach,
+      groups,
+      total,
+    });
     if (groupBy === 'month') {
-      groups = [];
-      for (const [first, last] of months(from, asOf)) {
-        const month = await run(first, last, null);
-        groups.push({ key: first.slice(0, 7), label: first.slice(0, 7), figures: month.total });
-      }
-    } else if (groupBy) {
-      const labels = await this.labels(manager, groupBy, reach);
-      // An article or type no longer listed still has its group; regions are those within reach only.
-      if (groupBy !== 'region') for (const key of whole.groups.keys()) if (!labels.has(key)) labels.set(key, key);
-      groups = [...labels].map(([key, label]) => ({ key, label, figures: whole.groups.get(key) ?? zero() }));
-    } else groups = [];
-    return { asOf, from, groupBy, regions: reach, groups, total: whole.total };
+      const month = (first: string, figures: StatisticsFigures) => ({
+        key: first.slice(0, 7),
+        label: first.slice(0, 7),
+        figures,
+      });
+      // The last month ends on asOf, as the whole does: one statement answers both.
+      const spans = months(from, asOf);
+      const [lastFirst] = spans.at(-1)!;
+      const whole = await run(from, asOf, null, lastFirst);
+      const groups: StatisticsGroup[] = [];
+      for (const [first, last] of spans.slice(0, -1)) groups.push(month(first, (await run(first, last, null)).total));
+      groups.push(month(lastFirst, whole.since!));
+      return answer(groups, whole.total);
+    }
+    const whole = await run(from, asOf, groupBy);
+    if (!groupBy) return answer([], whole.total);
+    const labels = await this.labels(manager, groupBy, reach);
+    // An article or type no longer listed still has its group; regions are those within reach only.
+    if (groupBy !== 'region') for (const key of whole.groups.keys()) if (!labels.has(key)) labels.set(key, key);
+    return answer(
+      [...labels].map(([key, label]) => ({ key, label, figures: whole.groups.get(key) ?? zero() })),
+      whole.total,
+    );
   }
 
   /**

@@ -3,7 +3,7 @@ import type { EntityManager } from 'typeorm';
 import { positional } from '@app/common';
 import type { Principal } from '@app/authz';
 import { PersonAccess } from './person-access';
-import { C, F, liveStocks, prepareDay, recordedStocks } from './statistics-stocks';
+import { C, F, liveStocks, prepareDay, recordedStocks, S } from './statistics-stocks';
 
 /** The figures of one group, or of the whole (every person once). */
 export interface StatisticsFigures {
@@ -52,6 +52,11 @@ export interface StatisticsQuery {
   from: string;
   /** The day: stocks at its end, flows up to it (inclusive). */
   asOf: string;
+  /**
+   * A later first day of the flows (the last month's, by month): the result's
+   * `since` is the same day's figures with the flows from it.
+   */
+  since?: string;
   groupBy: PersonGrouping;
   /** Vetting requests (no person) are counted only for callers with national reach. */
   national: boolean;
@@ -62,6 +67,8 @@ export interface StatisticsQuery {
 export interface StatisticsResult {
   groups: Map<string, StatisticsFigures>;
   total: StatisticsFigures;
+  /** With `since`: the total with the flows from it. */
+  since: StatisticsFigures | null;
 }
 
 const COLUMNS: Record<keyof StatisticsFigures, string> = {
@@ -83,10 +90,21 @@ const COLUMNS: Record<keyof StatisticsFigures, string> = {
   disclosures: 'disclosures',
 };
 
-/** The person-level figures summed per group and in all (transfers and vetting requests are added apart). */
-const PERSON_FIGURES = FIGURE_NAMES.filter((f) => !['transfersIn', 'transfersOut', 'vettingRequests'].includes(f)).map(
-  (f) => COLUMNS[f],
-);
+/** The stocks at the end of the day, per person. */
+const STOCKS = ['persons_registered', 'with_active_measures', 'in_custody', 'compliant', 'overdue', 'non_compliant'];
+/** The flows counted per person (transfers and vetting requests are counted apart). */
+const FLOWS = [
+  'check_ins',
+  'missed_periods',
+  'late_notices',
+  'breaches',
+  'referrals',
+  'failure_convictions',
+  'disclosures',
+];
+
+/** The person-level figures summed per group and in all (in FIGURE_NAMES' order, the others left out). */
+const PERSON_FIGURES = [...STOCKS, ...FLOWS];
 
 /**
  * The register's figures, computed from what it had recorded by the end of a
@@ -103,7 +121,14 @@ export class StatisticsReadModel {
   constructor(private readonly access: PersonAccess) {}
 
   async figures(manager: EntityManager, principal: Principal, query: StatisticsQuery): Promise<StatisticsResult> {
-    const base: unknown[] = [query.from, query.asOf, query.graceHours, query.dueSoonDays, query.national];
+    const base: unknown[] = [
+      query.from,
+      query.asOf,
+      query.graceHours,
+      query.dueSoonDays,
+      query.national,
+      query.since ?? query.from,
+    ];
     const scope = positional(this.access.scope(principal, 'read', 'Statistics', 'person'), base.length);
     const into = positional(
       this.access.scope(principal, 'read', 'Statistics', 'dest'),
@@ -116,35 +141,38 @@ export class StatisticsReadModel {
     const params = [...base, ...scope.params, ...into.params, ...out.params];
     const recorded = await prepareDay(manager, query.asOf, query.graceHours, query.dueSoonDays);
     const membership = this.membership(query.groupBy);
-    const sum = (columns: string[]) => columns.map((c) => `coalesce(sum(${c}), 0)::integer AS ${c}`).join(', ');
+    const sum = (columns: string[], as = columns) =>
+      columns.map((c, i) => `coalesce(sum(${c}), 0)::integer AS ${as[i]}`).join(', ');
+    /** The flows from `since` (each counted in the flows from `from` too). */
+    const sinceFlows = FLOWS.map((f) => `${f}_since`);
     const rows: Record<string, unknown>[] = await manager.query(
       `
       WITH ${recorded ? recordedStocks(scope.sql) : liveStocks(scope.sql)},
       flows AS (
-        SELECT person_id, sum(check_ins) AS check_ins, sum(missed_periods) AS missed_periods,
-               sum(late_notices) AS late_notices, sum(breaches) AS breaches, sum(referrals) AS referrals,
-               sum(failure_convictions) AS failure_convictions, sum(disclosures) AS disclosures
+        SELECT person_id, ${FLOWS.map((f) => `sum(${f}) AS ${f}`).join(', ')},
+               ${FLOWS.map((f) => `sum(${f}) FILTER (WHERE recent) AS ${f}_since`).join(', ')}
           FROM (
-            SELECT ci.person_id, count(*) AS check_ins, 0 AS missed_periods, 0 AS late_notices, 0 AS breaches,
-                   0 AS referrals, 0 AS failure_convictions, 0 AS disclosures
+            SELECT ci.person_id, ci.created_at >= ${S} AS recent, count(*) AS check_ins, 0 AS missed_periods,
+                   0 AS late_notices, 0 AS breaches, 0 AS referrals, 0 AS failure_convictions, 0 AS disclosures
               FROM check_ins ci
              WHERE ci.created_at >= ${F} AND ci.created_at < ${C} AND (ci.voided_at IS NULL OR ci.voided_at >= ${C})
-             GROUP BY ci.person_id
+             GROUP BY ci.person_id, recent
             UNION ALL
-            SELECT al.person_id, 0, 1, 0, 0, 0, 0, 0 FROM alerts al
+            SELECT al.person_id, al.raised_at >= ${S}, 0, 1, 0, 0, 0, 0, 0 FROM alerts al
              WHERE al.kind = 'missed_check_in' AND al.raised_at >= ${F} AND al.raised_at < ${C}
             UNION ALL
-            SELECT n.person_id, 0, 0, 1, 0, 0, 0, 0 FROM notifications n
+            SELECT n.person_id, n.created_at >= ${S}, 0, 0, 1, 0, 0, 0, 0 FROM notifications n
              WHERE n.on_time = false AND n.created_at >= ${F} AND n.created_at < ${C}
                AND (n.voided_at IS NULL OR n.voided_at >= ${C})
             UNION ALL
-            SELECT br.person_id, 0, 0, 0, 1, 0, 0, 0 FROM breaches br
+            SELECT br.person_id, br.created_at >= ${S}, 0, 0, 0, 1, 0, 0, 0 FROM breaches br
              WHERE br.created_at >= ${F} AND br.created_at < ${C} AND (br.voided_at IS NULL OR br.voided_at >= ${C})
             UNION ALL
-            SELECT r.person_id, 0, 0, 0, 0, 1, 0, 0 FROM referrals r
+            SELECT r.person_id, r.created_at >= ${S}, 0, 0, 0, 0, 1, 0, 0 FROM referrals r
              WHERE r.created_at >= ${F} AND r.created_at < ${C} AND (r.voided_at IS NULL OR r.voided_at >= ${C})
             UNION ALL
-            SELECT r.person_id, 0, 0, 0, 0, 0, 1, 0 FROM referrals r
+            SELECT r.person_id, coalesce(r.outcome_recorded_at, r.created_at) >= ${S}, 0, 0, 0, 0, 0, 1, 0
+              FROM referrals r
              WHERE r.outcome IS NOT NULL AND coalesce(r.outcome_recorded_at, r.created_at) >= ${F}
                AND coalesce(r.outcome_recorded_at, r.created_at) < ${C}
                AND (r.voided_at IS NULL OR r.voided_at >= ${C})
@@ -153,7 +181,7 @@ export class StatisticsReadModel {
                                 AND x.change IN ('outcome', 'correct_outcome')
                               ORDER BY x.at DESC LIMIT 1), r.outcome) = 'convicted'
             UNION ALL
-            SELECT ds.person_id, 0, 0, 0, 0, 0, 0, 1 FROM disclosures ds
+            SELECT ds.person_id, ds.created_at >= ${S}, 0, 0, 0, 0, 0, 0, 1 FROM disclosures ds
              WHERE ds.created_at >= ${F} AND ds.created_at < ${C}
           ) f
          GROUP BY person_id
@@ -165,22 +193,19 @@ export class StatisticsReadModel {
                (s.status IN ('compliant', 'due'))::integer AS compliant,
                (s.status = 'overdue')::integer AS overdue,
                (s.status = 'non_compliant')::integer AS non_compliant,
-               coalesce(fl.check_ins, 0) AS check_ins, coalesce(fl.missed_periods, 0) AS missed_periods,
-               coalesce(fl.late_notices, 0) AS late_notices, coalesce(fl.breaches, 0) AS breaches,
-               coalesce(fl.referrals, 0) AS referrals, coalesce(fl.failure_convictions, 0) AS failure_convictions,
-               coalesce(fl.disclosures, 0) AS disclosures
+               ${[...FLOWS, ...sinceFlows].map((f) => `coalesce(fl.${f}, 0) AS ${f}`).join(', ')}
           FROM stock s
           LEFT JOIN flows fl ON fl.person_id = s.id
       ),
       moves AS (
-        SELECT t.person_id, t.from_administration, t.to_administration,
+        SELECT t.person_id, t.from_administration, t.to_administration, t.created_at >= ${S} AS recent,
                (SELECT ${into.sql} FROM (SELECT ARRAY[t.to_administration]::text[] AS regions) dest) AS counts_in,
                (SELECT ${out.sql} FROM (SELECT ARRAY[t.from_administration]::text[] AS regions) orig) AS counts_out
           FROM transfers t
          WHERE t.created_at >= ${F} AND t.created_at < ${C}
       ),
       members AS (${membership})
-      SELECT NULL AS key, ${sum(PERSON_FIGURES)},
+      SELECT 'total' AS part, NULL AS key, ${sum(PERSON_FIGURES)},
              (SELECT count(*) FILTER (WHERE counts_in) FROM moves)::integer AS transfers_in,
              (SELECT count(*) FILTER (WHERE counts_out) FROM moves)::integer AS transfers_out,
              CASE WHEN $5::boolean THEN (SELECT count(*) FROM vetting_requests v
@@ -188,27 +213,41 @@ export class StatisticsReadModel {
                AS vetting_requests
         FROM per_person
       UNION ALL
-      SELECT g.key, ${sum(PERSON_FIGURES)},
+      SELECT 'group', g.key, ${sum(PERSON_FIGURES)},
              coalesce(max(mv.transfers_in), 0)::integer, coalesce(max(mv.transfers_out), 0)::integer, 0
         FROM members g JOIN per_person pp ON pp.id = g.person_id
         LEFT JOIN (${this.moves(query.groupBy)}) mv ON mv.key = g.key
        GROUP BY g.key
       UNION ALL
-      SELECT mv.key, ${PERSON_FIGURES.map(() => '0').join(', ')}, mv.transfers_in::integer, mv.transfers_out::integer, 0
+      SELECT 'group', mv.key, ${PERSON_FIGURES.map(() => '0').join(', ')}, mv.transfers_in::integer,
+             mv.transfers_out::integer, 0
         FROM (${this.moves(query.groupBy)}) mv
-       WHERE NOT EXISTS (SELECT 1 FROM members g WHERE g.key = mv.key)`,
+       WHERE NOT EXISTS (SELECT 1 FROM members g WHERE g.key = mv.key)${
+         query.since === undefined
+           ? ''
+           : `
+      UNION ALL
+      SELECT 'since', NULL, ${sum([...STOCKS, ...sinceFlows], PERSON_FIGURES)},
+             (SELECT count(*) FILTER (WHERE counts_in AND recent) FROM moves)::integer,
+             (SELECT count(*) FILTER (WHERE counts_out AND recent) FROM moves)::integer,
+             CASE WHEN $5::boolean THEN (SELECT count(*) FROM vetting_requests v
+                                          WHERE v.created_at >= ${S} AND v.created_at < ${C}) ELSE 0 END::integer
+        FROM per_person`
+       }`,
       params,
     );
     const groups = new Map<string, StatisticsFigures>();
     let total: StatisticsFigures | null = null;
+    let since: StatisticsFigures | null = null;
     for (const row of rows) {
       const figures = Object.fromEntries(
         FIGURE_NAMES.map((f) => [f, Number(row[COLUMNS[f]])]),
       ) as unknown as StatisticsFigures;
-      if (row.key === null) total = figures;
+      if (row.part === 'total') total = figures;
+      else if (row.part === 'since') since = figures;
       else groups.set(String(row.key), figures);
     }
-    return { groups, total: total! };
+    return { groups, total: total!, since };
   }
 
   /** Which group each person within reach falls in (a person may fall in several). */

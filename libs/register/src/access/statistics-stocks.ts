@@ -14,8 +14,12 @@ const RECORD_TIMEOUT_MS = 600_000;
  */
 const SETTLE = "interval '1 hour'";
 
-/** The first instant of the flows, the end of the day (the moment), and the day: $1 from, $2 asOf. */
+/**
+ * The first instant of the flows, the end of the day (the moment), and the
+ * day: $1 from, $2 asOf; `S`, a later first instant of the flows ($6 since).
+ */
 export const F = 'belgrade_midnight($1::date)';
+export const S = 'belgrade_midnight($6::date)';
 export const C = 'belgrade_midnight($2::date + 1)';
 export const D = '$2::date';
 /** The last instant of the day: compliance's moment. */
