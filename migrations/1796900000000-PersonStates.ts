@@ -72,18 +72,25 @@ export class PersonStates1796900000000 implements MigrationInterface {
           SELECT count(*), coalesce(array_agg(DISTINCT w.person_id), '{}') INTO written, persons FROM w;
           INSERT INTO person_states AS x (person_id, generation, grace_hours, due_soon_days, valid_from, valid_until,
                                           statuses)
-          SELECT s.person_id, coalesce(g.generation, 0), $2, $3, t.valid_from, t.valid_until, array_agg(st.status)
-            FROM register_reporting_schedules s
-            LEFT JOIN compliance_generations g ON g.person_id = s.person_id
+          WITH candidates AS (
+            -- The persons just written, or whose state is missing or not valid at now (from the schedule states:
+            -- after the statement above, every schedule has one).
+            SELECT DISTINCT st.person_id, coalesce(g.generation, 0) AS generation
+              FROM schedule_states st
+              LEFT JOIN compliance_generations g ON g.person_id = st.person_id
+              LEFT JOIN person_states ps ON ps.person_id = st.person_id
+             WHERE st.person_id IN (SELECT unnest(persons)) OR ps.person_id IS NULL
+                OR ps.generation <> coalesce(g.generation, 0) OR ps.grace_hours <> $2 OR ps.due_soon_days <> $3
+                OR NOT ($1 >= ps.valid_from AND $1 < ps.valid_until))
+          SELECT c.person_id, c.generation, $2, $3, t.valid_from, t.valid_until, array_agg(st.status)
+            FROM candidates c
+            JOIN register_reporting_schedules s ON s.person_id = c.person_id
             LEFT JOIN schedule_states st
-                   ON st.schedule_id = s.id AND st.generation = coalesce(g.generation, 0) AND st.grace_hours = $2
+                   ON st.schedule_id = s.id AND st.generation = c.generation AND st.grace_hours = $2
                   AND st.due_soon_days = $3 AND $1 >= st.valid_from AND $1 < st.valid_until
-            LEFT JOIN person_states ps ON ps.person_id = s.person_id
             CROSS JOIN compliance_ticks($1, $2) t
-           WHERE s.person_id IN (SELECT unnest(persons)) OR ps.person_id IS NULL
-              OR ps.generation <> coalesce(g.generation, 0) OR ps.grace_hours <> $2 OR ps.due_soon_days <> $3
-              OR NOT ($1 >= ps.valid_from AND $1 < ps.valid_until)
-           GROUP BY s.person_id, g.generation, t.valid_from, t.valid_until
+           GROUP BY c.person_id, c.generation, t.valid_from, t.valid_until
+          -- Every schedule of the person has a state valid now, of the person's generation.
           HAVING count(st.schedule_id) = count(*)
           ON CONFLICT (person_id) DO UPDATE
             SET generation = excluded.generation, grace_hours = excluded.grace_hours,
