@@ -45,12 +45,13 @@ const REFUSE_AS_OF = `
  * person all of whose schedules have a state valid at `now` of the
  * person's generation, when one of those states was just written or the
  * person's state is missing or not valid at `now`. Its generation is the
- * one its schedule states were computed for, read in the same snapshot as
- * they are, so a write committed after the schedule states' snapshot
- * leaves the person without a valid state (their states are of an older
- * generation, or the person's state is), never with a state used for the
- * newer generation. Persons without schedules get no row: their status is
- * 'none', or non-compliant with an open referral.
+ * person's as the statement writing it reads it, and every schedule state
+ * it is made of carries that same generation in that same snapshot; a
+ * state computed from a snapshot older than a write carries the older
+ * generation, so a write committed since leaves the person without a new
+ * state (under REPEATABLE READ: with one of the older generation, never
+ * used). Persons without schedules get no row: their status is 'none', or
+ * non-compliant with an open referral.
  */
 export class PersonStates1796900000000 implements MigrationInterface {
   name = 'PersonStates1796900000000';
