@@ -8,6 +8,7 @@ import { Statistics1796700000000 } from './1796700000000-Statistics';
 import { ComplianceOnce1796700100000 } from './1796700100000-ComplianceOnce';
 import { ActVoids1796800000000 } from './1796800000000-ActVoids';
 import { ComplianceStates1796800100000 } from './1796800100000-ComplianceStates';
+import { PersonStates1796900000000 } from './1796900000000-PersonStates';
 import { StatisticsDays1796900100000 } from './1796900100000-StatisticsDays';
 import { Counselling1796500400000 } from './1796500400000-Counselling';
 import { ProximityPairs1796600100000 } from './1796600100000-ProximityPairs';
@@ -76,5 +77,6 @@ export const MIGRATIONS: Function[] = [
   ComplianceOnce1796700100000,
   ActVoids1796800000000,
   ComplianceStates1796800100000,
+  PersonStates1796900000000,
   StatisticsDays1796900100000,
 ];

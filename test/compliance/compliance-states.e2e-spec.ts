@@ -10,7 +10,8 @@ import { startTestApp, type TestApp } from '../support/test-app';
  * person's generation in the same transaction, so no state computed before a
  * write is ever taken for one computed after it. (That a state equals
  * `schedule_compliance` anywhere in its window is a property in
- * sql-agrees.e2e-spec.ts.)
+ * sql-agrees.e2e-spec.ts.) Each person with schedules has a state of the
+ * same kind (migration PersonStates): the statuses of all their schedules.
  */
 describe('stored compliance states', () => {
   let t: TestApp;
@@ -161,6 +162,75 @@ describe('stored compliance states', () => {
     expect((await t.app.get(ComplianceScanner).scan()).states).toBe(0);
   });
 
+  const personState = async (
+    person: string,
+  ): Promise<{ generation: string; valid_from: Date; valid_until: Date; statuses: string[] } | undefined> =>
+    (
+      await t.dataSource.query(
+        `SELECT generation, grace_hours, due_soon_days, valid_from, valid_until, statuses
+           FROM person_states WHERE person_id = $1`,
+        [person],
+      )
+    )[0];
+
+  it('writes each scheduled person’s state: their schedules’ statuses, of their generation, in the same window', async () => {
+    const { person, measure } = await reporting();
+    const unscheduled = (await registerPerson(t)).id;
+    await refresh();
+    const schedules: { status: string; valid_from: Date; valid_until: Date }[] = await t.dataSource.query(
+      `SELECT status, valid_from, valid_until FROM schedule_states WHERE person_id = $1`,
+      [person],
+    );
+    expect(schedules).toHaveLength(2);
+    const first = await personState(person);
+    expect(first).toMatchObject({
+      generation: String(await generation(person)),
+      grace_hours: 24,
+      due_soon_days: 3,
+      valid_from: schedules[0].valid_from,
+      valid_until: schedules[0].valid_until,
+    });
+    expect([...first!.statuses].sort()).toEqual(schedules.map((s) => s.status).sort());
+    // No schedule, no state (the person's status is 'none', or non-compliant with an open referral).
+    expect(await personState(unscheduled)).toBeUndefined();
+
+    // A check-in: written again, of the new generation.
+    await t.dataSource.query(
+      `INSERT INTO check_ins (person_id, measure_id, occurred_at, place, method, recorded_by, authority)
+       VALUES ($1, $2, now(), 'Niš', 'in_person', $1, 'police')`,
+      [person, measure],
+    );
+    expect(await refresh()).toBe(2);
+    const fresh = await personState(person);
+    expect(Number(fresh!.generation)).toBe(await generation(person));
+    expect(Number(fresh!.generation)).toBeGreaterThan(Number(first!.generation));
+    expect(fresh!.statuses).toContain('compliant');
+
+    // Valid, and none of the person's schedule states written: left as it is (a poisoned state stays).
+    await t.dataSource.query(`UPDATE person_states SET statuses = '{ended}' WHERE person_id = $1`, [person]);
+    expect(await refresh()).toBe(0);
+    expect((await personState(person))!.statuses).toEqual(['ended']);
+    // One of their schedule states written (here: it was missing): the person's state too.
+    await t.dataSource.query(`DELETE FROM schedule_states WHERE schedule_id = $1`, [measure]);
+    expect(await refresh()).toBe(1);
+    expect(await personState(person)).toEqual(fresh);
+    // Missing, or not valid now (another generation, other settings, a passed window): written again, though no
+    // schedule state is.
+    for (const change of [
+      `generation = generation - 1, statuses = '{ended}'`,
+      `grace_hours = 48, statuses = '{ended}'`,
+      `due_soon_days = 7, statuses = '{ended}'`,
+      `valid_from = valid_from - interval '2 days', valid_until = valid_until - interval '2 days', statuses = '{ended}'`,
+    ]) {
+      await t.dataSource.query(`UPDATE person_states SET ${change} WHERE person_id = $1`, [person]);
+      expect(await refresh()).toBe(0);
+      expect(await personState(person)).toEqual(fresh);
+    }
+    await t.dataSource.query(`DELETE FROM person_states WHERE person_id = $1`, [person]);
+    expect(await refresh()).toBe(0);
+    expect(await personState(person)).toEqual(fresh);
+  });
+
   it('a state computed from a snapshot taken before a write committed keeps the older generation', async () => {
     const { person, measure } = await reporting();
     const stale = new pg.Client({ connectionString: t.database.url });
@@ -181,11 +251,14 @@ describe('stored compliance states', () => {
         `SELECT generation, last_check_in_at FROM schedule_states WHERE schedule_id = $1`,
         [measure],
       );
-      // Computed without the check-in, and marked as of the generation before it: never used.
+      // Computed without the check-in, and marked as of the generation before it: never used. The person's
+      // state likewise.
       expect(state.last_check_in_at).toBeNull();
       expect(Number(state.generation)).toBe(seen);
+      expect(Number((await personState(person))!.generation)).toBe(seen);
       expect(await generation(person)).toBeGreaterThan(seen);
       expect(await refresh()).toBeGreaterThanOrEqual(2);
+      expect(Number((await personState(person))!.generation)).toBe(await generation(person));
       const [fresh] = await t.dataSource.query(
         `SELECT generation, last_check_in_at FROM schedule_states WHERE schedule_id = $1`,
         [measure],

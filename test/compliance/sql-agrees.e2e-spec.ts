@@ -252,10 +252,11 @@ describe('compliance in SQL agrees with the pure schedule', () => {
     );
   });
 
-  it('a stored state (migration ComplianceStates) is the computed compliance anywhere in its window', async () => {
+  it('a stored state (migrations ComplianceStates, PersonStates) is the computed compliance anywhere in its window', async () => {
     await fc.assert(
       fc.asyncProperty(scenario, fc.double({ min: 0, max: 1, noNaN: true }), async (s, where) => {
-        const { scheduleId } = await record((await registerPerson(t)).id, s);
+        const person = (await registerPerson(t)).id;
+        const { scheduleId } = await record(person, s);
         await t.dataSource.query(`SELECT schedule_states_refresh($1, 24, 3)`, [s.now]);
         const [state] = await t.dataSource.query(
           `SELECT status, overdue_since::text, next_due_at, last_check_in_at, valid_from, valid_until
@@ -283,10 +284,25 @@ describe('compliance in SQL agrees with the pure schedule', () => {
           nextDueAt: iso(computed.next_due_at),
           lastCheckInAt: iso(computed.last_check_in_at),
         });
+        // The person's state: the statuses of all their schedules, computed at that moment, in the same window.
+        const [personState] = await t.dataSource.query(
+          `SELECT statuses, valid_from, valid_until FROM person_states WHERE person_id = $1`,
+          [person],
+        );
+        const schedules: { status: string }[] = await t.dataSource.query(
+          `SELECT c.status FROM register_reporting_schedules m, schedule_compliance(m, $2, 24, 3) c
+            WHERE m.person_id = $1`,
+          [person, at],
+        );
+        expect({
+          statuses: [...personState.statuses].sort(),
+          window: [personState.valid_from.getTime(), personState.valid_until.getTime()],
+        }).toEqual({ statuses: schedules.map((c) => c.status).sort(), window: [from, until] });
       }),
       { numRuns: 150 },
     );
-  });
+    // 150 runs of a refresh each: seconds alone, minutes when the machine is busy.
+  }, 240_000);
 
   it("on a person's compliance over several measures and referrals, as ComplianceService.ofPerson answers it", async () => {
     await fc.assert(

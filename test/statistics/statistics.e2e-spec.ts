@@ -549,9 +549,12 @@ describe('statistics', () => {
     const computed = await figures();
     expect(pick(computed)).toEqual(pick((await recount(t, asOf, from, null)).get(null)!));
     const yesterday = await figures(day(-1));
-    const [{ written }] = await t.dataSource.query(`SELECT schedule_states_refresh(now(), 24, 3)::integer AS written`);
-    expect(written).toBeGreaterThan(100);
+    const refreshed = async (): Promise<number> =>
+      (await t.dataSource.query(`SELECT schedule_states_refresh(now(), 24, 3)::integer AS written`))[0].written;
+    expect(await refreshed()).toBeGreaterThan(100);
     expect(await figures()).toEqual(computed);
+    // The schedules' states, read for the persons without a state of their own (migration PersonStates).
+    await t.dataSource.query('DELETE FROM person_states');
 
     // Every state says overdue: taken while valid (the person's generation, the rules' settings, a window
     // holding the day's last instant), so every person with a schedule and no open referral is overdue.
@@ -562,19 +565,55 @@ describe('statistics', () => {
     );
     expect(await figures()).toEqual({ ...computed, compliant: 0, overdue: scheduled });
     // Not taken: of another generation, other settings, a window that has passed, or for a past day.
-    const unused = async (change: string, undo: string) => {
-      await t.dataSource.query(`UPDATE schedule_states SET ${change}`);
-      expect(await figures()).toEqual(computed);
-      await t.dataSource.query(`UPDATE schedule_states SET ${undo}`);
+    const unused = async (table: string, expected: Figures) => {
+      for (const [change, undo] of [
+        ['generation = generation - 1', 'generation = generation + 1'],
+        ['grace_hours = 48', 'grace_hours = 24'],
+        ['due_soon_days = 7', 'due_soon_days = 3'],
+        [
+          "valid_from = valid_from - interval '2 days', valid_until = valid_until - interval '2 days'",
+          "valid_from = valid_from + interval '2 days', valid_until = valid_until + interval '2 days'",
+        ],
+      ]) {
+        await t.dataSource.query(`UPDATE ${table} SET ${change}`);
+        expect(await figures()).toEqual(expected);
+        await t.dataSource.query(`UPDATE ${table} SET ${undo}`);
+      }
+      await t.dataSource.query(`UPDATE ${table} SET valid_from = valid_from - interval '2 days'`);
+      expect(await figures(day(-1))).toEqual(yesterday);
+      await t.dataSource.query(`UPDATE ${table} SET valid_from = valid_from + interval '2 days'`);
     };
-    await unused('generation = generation - 1', 'generation = generation + 1');
-    await unused('grace_hours = 48', 'grace_hours = 24');
-    await unused(
-      "valid_from = valid_from - interval '2 days', valid_until = valid_until - interval '2 days'",
-      "valid_from = valid_from + interval '2 days', valid_until = valid_until + interval '2 days'",
+    await unused('schedule_states', computed);
+    await t.dataSource.query('DELETE FROM schedule_states');
+
+    // Each person's state (migration PersonStates), written by the refresh for every person with schedules.
+    expect(await refreshed()).toBeGreaterThan(100);
+    const [{ states, persons }] = await t.dataSource.query(
+      `SELECT (SELECT count(*) FROM person_states)::integer AS states,
+              (SELECT count(DISTINCT person_id) FROM register_reporting_schedules)::integer AS persons`,
     );
-    await t.dataSource.query(`UPDATE schedule_states SET valid_from = valid_from - interval '2 days'`);
-    expect(await figures(day(-1))).toEqual(yesterday);
+    expect(states).toBe(persons);
+    expect(await figures()).toEqual(computed);
+    // Every person's state says overdue, every schedule's compliant: the person's is taken while valid, and
+    // their schedules are not read.
+    await t.dataSource.query(`UPDATE schedule_states SET status = 'compliant'`);
+    await t.dataSource.query(`UPDATE person_states SET statuses = '{overdue}'`);
+    expect(await figures()).toEqual({ ...computed, compliant: 0, overdue: scheduled });
+    // Not taken (their schedules' states are, all compliant): of another generation, other settings, a window
+    // that has passed, or for a past day.
+    await unused('person_states', { ...computed, compliant: scheduled, overdue: 0 });
+    // Some persons' states taken, the others' schedules read.
+    const [{ half }] = await t.dataSource.query(
+      `WITH stale AS (UPDATE person_states SET generation = generation - 1
+                       WHERE person_id IN (SELECT person_id FROM person_states ORDER BY person_id
+                                            LIMIT (SELECT count(*) / 2 FROM person_states))
+                       RETURNING person_id)
+       SELECT count(*)::integer AS half FROM stale s
+        WHERE NOT EXISTS (SELECT 1 FROM register_referrals r WHERE r.person_id = s.person_id AND r.outcome IS NULL)`,
+    );
+    expect(half).toBeGreaterThan(10);
+    expect(await figures()).toEqual({ ...computed, compliant: half, overdue: scheduled - half });
+    await t.dataSource.query('DELETE FROM person_states');
     await t.dataSource.query('DELETE FROM schedule_states');
   });
 

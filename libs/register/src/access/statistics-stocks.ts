@@ -67,11 +67,13 @@ const ADDRESSES_AS_OF = `
  * `scope` (over `person.regions`). Compliance is each schedule's at the last
  * instant of the day, its views answering as of that moment
  * (`register.as_of`, migration Statistics), and the person's the worst of
- * theirs, or non-compliant with an open referral (`compliance_worst`). A
- * schedule's comes from its stored state when one is valid then (migration
- * ComplianceStates: the day is today or later, the person's generation is
- * the state's, the moment lies in the state's window), else from
- * `schedule_compliance`.
+ * theirs, or non-compliant with an open referral (`compliance_worst`). The
+ * statuses of a person's schedules come from the person's stored state when
+ * one is valid then (migration PersonStates), else each schedule's from its
+ * stored state when one is valid then (migration ComplianceStates), else
+ * from `schedule_compliance`. A stored state is valid when the day is today
+ * or later, the person's generation is the state's, the settings are the
+ * state's and the moment lies in the state's window.
  */
 export function liveStocks(scope: string): string {
   return `
@@ -104,22 +106,32 @@ export function liveStocks(scope: string): string {
           FROM register_custody k JOIN convictions cv ON cv.id = k.conviction_id
          WHERE cv.created_at < ${C} AND k.from_on <= ${D} AND (k.to_on IS NULL OR k.to_on > ${D})
       ),
+      compliance_of AS MATERIALIZED (
+        SELECT p.id AS person_id, coalesce(g.generation, 0) AS generation, ps.statuses AS stored
+          FROM p
+          LEFT JOIN compliance_generations g ON g.person_id = p.id
+          LEFT JOIN person_states ps
+                 ON ps.person_id = p.id AND ps.generation = coalesce(g.generation, 0)
+                AND ps.grace_hours = $3 AND ps.due_soon_days = $4
+                AND ${M} >= ps.valid_from AND ${M} < ps.valid_until AND ${M} >= now()
+      ),
       schedules AS MATERIALIZED (
         SELECT s.person_id,
                CASE WHEN st.status IS NOT NULL THEN st.status
                     ELSE (schedule_compliance(s, ${M}, $3, $4)).status END AS status
           FROM register_reporting_schedules s
-          JOIN p ON p.id = s.person_id
-          LEFT JOIN compliance_generations g ON g.person_id = s.person_id
+          JOIN compliance_of c ON c.person_id = s.person_id AND c.stored IS NULL
           LEFT JOIN schedule_states st
-                 ON st.schedule_id = s.id AND st.generation = coalesce(g.generation, 0)
+                 ON st.schedule_id = s.id AND st.generation = c.generation
                 AND st.grace_hours = $3 AND st.due_soon_days = $4
                 AND ${M} >= st.valid_from AND ${M} < st.valid_until AND ${M} >= now()
       ),
       status AS (
         SELECT coalesce(sc.person_id, rf.person_id) AS person_id,
                compliance_worst(sc.statuses, coalesce(rf.open, 0)::integer) AS status
-          FROM (SELECT person_id, array_agg(status) AS statuses FROM schedules GROUP BY person_id) sc
+          FROM (SELECT person_id, stored AS statuses FROM compliance_of WHERE stored IS NOT NULL
+                UNION ALL
+                SELECT person_id, array_agg(status) AS statuses FROM schedules GROUP BY person_id) sc
           FULL JOIN (SELECT person_id, count(*) AS open FROM register_referrals
                       WHERE outcome IS NULL AND person_id IN (SELECT id FROM p) GROUP BY person_id) rf ON rf.person_id = sc.person_id
       ),
