@@ -53,7 +53,7 @@ async function fetchOnce(url, headers) {
   try {
     return await fetch(url, { headers });
   } catch (error) {
-    if (error?.cause?.code !== 'UND_ERR_SOCKET') throw error;
+    if (!['UND_ERR_SOCKET', 'EPIPE', 'ECONNRESET'].includes(error?.cause?.code)) throw error;
     return fetch(url, { headers });
   }
 }

@@ -83,16 +83,17 @@ export class PersonStates1796900000000 implements MigrationInterface {
              WHERE st.person_id IN (SELECT unnest(persons)) OR ps.person_id IS NULL
                 OR ps.generation <> coalesce(g.generation, 0) OR ps.grace_hours <> $2 OR ps.due_soon_days <> $3
                 OR NOT ($1 >= ps.valid_from AND $1 < ps.valid_until))
-          SELECT c.person_id, c.generation, $2, $3, t.valid_from, t.valid_until, array_agg(st.status)
+          SELECT c.person_id, c.generation, $2, $3, t.valid_from, t.valid_until, array_agg(st.status ORDER BY st.status)
             FROM candidates c
             JOIN register_reporting_schedules s ON s.person_id = c.person_id
-            LEFT JOIN schedule_states st
-                   ON st.schedule_id = s.id AND st.generation = c.generation AND st.grace_hours = $2
-                  AND st.due_soon_days = $3 AND $1 >= st.valid_from AND $1 < st.valid_until
+            -- By key alone: a validity condition here is estimated to match almost nothing, and the planner
+            -- then scans every state once per candidate (minutes when every window has passed).
+            LEFT JOIN schedule_states st ON st.schedule_id = s.id
             CROSS JOIN compliance_ticks($1, $2) t
            GROUP BY c.person_id, c.generation, t.valid_from, t.valid_until
           -- Every schedule of the person has a state valid now, of the person's generation.
-          HAVING count(st.schedule_id) = count(*)
+          HAVING count(*) FILTER (WHERE st.generation = c.generation AND st.grace_hours = $2 AND st.due_soon_days = $3
+                                    AND $1 >= st.valid_from AND $1 < st.valid_until) = count(*)
           ON CONFLICT (person_id) DO UPDATE
             SET generation = excluded.generation, grace_hours = excluded.grace_hours,
                 due_soon_days = excluded.due_soon_days, valid_from = excluded.valid_from,
