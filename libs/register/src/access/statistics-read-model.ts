@@ -103,6 +103,9 @@ const FLOWS = [
   'disclosures',
 ];
 
+/** The flows of events other than check-ins (few: counted together). */
+const EVENT_FLOWS = FLOWS.filter((f) => f !== 'check_ins');
+
 /** The person-level figures summed per group and in all (in FIGURE_NAMES' order, the others left out). */
 const PERSON_FIGURES = [...STOCKS, ...FLOWS];
 
@@ -148,30 +151,32 @@ export class StatisticsReadModel {
     const rows: Record<string, unknown>[] = await manager.query(
       `
       WITH ${recorded ? recordedStocks(scope.sql) : liveStocks(scope.sql)},
+      check_in_flows AS (
+        SELECT ci.person_id, count(*) AS check_ins, count(*) FILTER (WHERE ci.created_at >= ${S}) AS check_ins_since
+          FROM check_ins ci
+         WHERE ci.created_at >= ${F} AND ci.created_at < ${C} AND (ci.voided_at IS NULL OR ci.voided_at >= ${C})
+         GROUP BY ci.person_id
+      ),
       flows AS (
-        SELECT person_id, ${FLOWS.map((f) => `sum(${f}) AS ${f}`).join(', ')},
-               ${FLOWS.map((f) => `sum(${f}) FILTER (WHERE recent) AS ${f}_since`).join(', ')}
+        SELECT person_id, ${EVENT_FLOWS.map((f) => `sum(${f}) AS ${f}`).join(', ')},
+               ${EVENT_FLOWS.map((f) => `sum(${f}) FILTER (WHERE recent) AS ${f}_since`).join(', ')}
           FROM (
-            SELECT ci.person_id, ci.created_at >= ${S} AS recent, count(*) AS check_ins, 0 AS missed_periods,
-                   0 AS late_notices, 0 AS breaches, 0 AS referrals, 0 AS failure_convictions, 0 AS disclosures
-              FROM check_ins ci
-             WHERE ci.created_at >= ${F} AND ci.created_at < ${C} AND (ci.voided_at IS NULL OR ci.voided_at >= ${C})
-             GROUP BY ci.person_id, recent
-            UNION ALL
-            SELECT al.person_id, al.raised_at >= ${S}, 0, 1, 0, 0, 0, 0, 0 FROM alerts al
+            SELECT al.person_id, al.raised_at >= ${S} AS recent, 1 AS missed_periods, 0 AS late_notices,
+                   0 AS breaches, 0 AS referrals, 0 AS failure_convictions, 0 AS disclosures
+              FROM alerts al
              WHERE al.kind = 'missed_check_in' AND al.raised_at >= ${F} AND al.raised_at < ${C}
             UNION ALL
-            SELECT n.person_id, n.created_at >= ${S}, 0, 0, 1, 0, 0, 0, 0 FROM notifications n
+            SELECT n.person_id, n.created_at >= ${S}, 0, 1, 0, 0, 0, 0 FROM notifications n
              WHERE n.on_time = false AND n.created_at >= ${F} AND n.created_at < ${C}
                AND (n.voided_at IS NULL OR n.voided_at >= ${C})
             UNION ALL
-            SELECT br.person_id, br.created_at >= ${S}, 0, 0, 0, 1, 0, 0, 0 FROM breaches br
+            SELECT br.person_id, br.created_at >= ${S}, 0, 0, 1, 0, 0, 0 FROM breaches br
              WHERE br.created_at >= ${F} AND br.created_at < ${C} AND (br.voided_at IS NULL OR br.voided_at >= ${C})
             UNION ALL
-            SELECT r.person_id, r.created_at >= ${S}, 0, 0, 0, 0, 1, 0, 0 FROM referrals r
+            SELECT r.person_id, r.created_at >= ${S}, 0, 0, 0, 1, 0, 0 FROM referrals r
              WHERE r.created_at >= ${F} AND r.created_at < ${C} AND (r.voided_at IS NULL OR r.voided_at >= ${C})
             UNION ALL
-            SELECT r.person_id, coalesce(r.outcome_recorded_at, r.created_at) >= ${S}, 0, 0, 0, 0, 0, 1, 0
+            SELECT r.person_id, coalesce(r.outcome_recorded_at, r.created_at) >= ${S}, 0, 0, 0, 0, 1, 0
               FROM referrals r
              WHERE r.outcome IS NOT NULL AND coalesce(r.outcome_recorded_at, r.created_at) >= ${F}
                AND coalesce(r.outcome_recorded_at, r.created_at) < ${C}
@@ -181,7 +186,7 @@ export class StatisticsReadModel {
                                 AND x.change IN ('outcome', 'correct_outcome')
                               ORDER BY x.at DESC LIMIT 1), r.outcome) = 'convicted'
             UNION ALL
-            SELECT ds.person_id, ds.created_at >= ${S}, 0, 0, 0, 0, 0, 0, 1 FROM disclosures ds
+            SELECT ds.person_id, ds.created_at >= ${S}, 0, 0, 0, 0, 0, 1 FROM disclosures ds
              WHERE ds.created_at >= ${F} AND ds.created_at < ${C}
           ) f
          GROUP BY person_id
@@ -193,8 +198,10 @@ export class StatisticsReadModel {
                (s.status IN ('compliant', 'due'))::integer AS compliant,
                (s.status = 'overdue')::integer AS overdue,
                (s.status = 'non_compliant')::integer AS non_compliant,
-               ${[...FLOWS, ...sinceFlows].map((f) => `coalesce(fl.${f}, 0) AS ${f}`).join(', ')}
+               coalesce(ci.check_ins, 0) AS check_ins, coalesce(ci.check_ins_since, 0) AS check_ins_since,
+               ${[...EVENT_FLOWS, ...EVENT_FLOWS.map((f) => `${f}_since`)].map((f) => `coalesce(fl.${f}, 0) AS ${f}`).join(', ')}
           FROM stock s
+          LEFT JOIN check_in_flows ci ON ci.person_id = s.id
           LEFT JOIN flows fl ON fl.person_id = s.id
       ),
       moves AS (

@@ -97,9 +97,12 @@ export function liveStocks(scope: string): string {
          WHERE ${scope}
       ),
       active AS (
-        SELECT ma.person_id, array_agg(DISTINCT ma.type ORDER BY ma.type) AS types FROM measures_as_of ma
-         WHERE ma.status = 'active' AND ma.starts_on <= ${D} AND ma.ends_on >= ${D}
-         GROUP BY ma.person_id
+        -- Each person's types once, in order (one sort, not one per person).
+        SELECT x.person_id, array_agg(x.type) AS types
+          FROM (SELECT DISTINCT ma.person_id, ma.type FROM measures_as_of ma
+                 WHERE ma.status = 'active' AND ma.starts_on <= ${D} AND ma.ends_on >= ${D}
+                 ORDER BY ma.person_id, ma.type) x
+         GROUP BY x.person_id
       ),
       custody AS (
         SELECT DISTINCT k.person_id
@@ -107,7 +110,7 @@ export function liveStocks(scope: string): string {
          WHERE cv.created_at < ${C} AND k.from_on <= ${D} AND (k.to_on IS NULL OR k.to_on > ${D})
       ),
       compliance_of AS MATERIALIZED (
-        SELECT p.id AS person_id, coalesce(g.generation, 0) AS generation, ps.statuses AS stored
+        SELECT p.id AS person_id, p.regions, coalesce(g.generation, 0) AS generation, ps.statuses AS stored
           FROM p
           LEFT JOIN compliance_generations g ON g.person_id = p.id
           LEFT JOIN person_states ps
@@ -126,22 +129,20 @@ export function liveStocks(scope: string): string {
                 AND st.grace_hours = $3 AND st.due_soon_days = $4
                 AND ${M} >= st.valid_from AND ${M} < st.valid_until AND ${M} >= now()
       ),
-      status AS (
-        SELECT coalesce(sc.person_id, rf.person_id) AS person_id,
-               compliance_worst(sc.statuses, coalesce(rf.open, 0)::integer) AS status
-          FROM (SELECT person_id, stored AS statuses FROM compliance_of WHERE stored IS NOT NULL
-                UNION ALL
-                SELECT person_id, array_agg(status) AS statuses FROM schedules GROUP BY person_id) sc
-          FULL JOIN (SELECT person_id, count(*) AS open FROM register_referrals
-                      WHERE outcome IS NULL AND person_id IN (SELECT id FROM p) GROUP BY person_id) rf ON rf.person_id = sc.person_id
+      computed AS (SELECT person_id, array_agg(status) AS statuses FROM schedules GROUP BY person_id),
+      referred AS (
+        SELECT person_id, count(*)::integer AS open FROM register_referrals WHERE outcome IS NULL GROUP BY person_id
       ),
       stock AS MATERIALIZED (
-        SELECT p.id, p.regions, coalesce(a.types, '{}'::text[]) AS active_types,
-               (k.person_id IS NOT NULL) AS in_custody, s.status
-          FROM p
-          LEFT JOIN active a ON a.person_id = p.id
-          LEFT JOIN custody k ON k.person_id = p.id
-          LEFT JOIN status s ON s.person_id = p.id
+        SELECT c.person_id AS id, c.regions, coalesce(a.types, '{}'::text[]) AS active_types,
+               (k.person_id IS NOT NULL) AS in_custody,
+               CASE WHEN coalesce(c.stored, sc.statuses) IS NOT NULL OR r.open IS NOT NULL
+                    THEN compliance_worst(coalesce(c.stored, sc.statuses), coalesce(r.open, 0)) END AS status
+          FROM compliance_of c
+          LEFT JOIN active a ON a.person_id = c.person_id
+          LEFT JOIN custody k ON k.person_id = c.person_id
+          LEFT JOIN computed sc ON sc.person_id = c.person_id
+          LEFT JOIN referred r ON r.person_id = c.person_id
       )`;
 }
 
