@@ -44,7 +44,7 @@ export const FIGURE_NAMES: readonly (keyof StatisticsFigures)[] = [
   'disclosures',
 ];
 
-/** Groupings the read model computes in one statement (months are one statement each). */
+/** Groupings the read model computes in one statement (months: one statement each but the last, see `since`). */
 export type PersonGrouping = 'region' | 'offence' | 'measure' | null;
 
 export interface StatisticsQuery {
