@@ -5,6 +5,7 @@ import { pdfText } from '../support/pdf-text';
 import { buildDist, runCli } from '../support/processes';
 import { REASON } from '../support/register';
 import { startTestApp, type TestApp } from '../support/test-app';
+import { AppConfig } from '@app/common';
 import { StatisticsDays } from '@app/register';
 
 const DAY_MS = 86_400_000;
@@ -711,6 +712,8 @@ describe('statistics', () => {
                 due_soon_days AS "dueSoonDays" FROM statistics_days`,
       );
     const clear = () => t.dataSource.query('DELETE FROM statistics_day_stocks; DELETE FROM statistics_days');
+    /** The worker's recorder (the api does not run it). */
+    const recorder = () => new StatisticsDays(t.dataSource, t.app.get(AppConfig));
 
     afterAll(clear);
 
@@ -721,13 +724,13 @@ describe('statistics', () => {
       await holder.startTransaction();
       try {
         await holder.query('SELECT pg_advisory_xact_lock(7340103)');
-        expect(await t.app.get(StatisticsDays).recordEnded()).toEqual([]);
+        expect(await recorder().recordEnded()).toEqual([]);
         expect(await span()).toEqual([]);
       } finally {
         await holder.rollbackTransaction();
         await holder.release();
       }
-      expect(await t.app.get(StatisticsDays).recordEnded()).toEqual([settled()]);
+      expect(await recorder().recordEnded()).toEqual([settled()]);
       expect(await span()).toEqual([{ firstDay: settled(), lastDay: settled(), graceHours: 24, dueSoonDays: 3 }]);
       await clear();
     });
@@ -778,9 +781,9 @@ describe('statistics', () => {
       };
       const computed = await answers();
 
-      expect(await t.app.get(StatisticsDays).recordEnded(first)).toEqual(daysFrom(first, settled()));
+      expect(await recorder().recordEnded(first)).toEqual(daysFrom(first, settled()));
       expect(await span()).toEqual([{ firstDay: first, lastDay: settled(), graceHours: 24, dueSoonDays: 3 }]);
-      expect(await t.app.get(StatisticsDays).recordEnded(day(-60))).toEqual([]);
+      expect(await recorder().recordEnded(day(-60))).toEqual([]);
       expect(await answers()).toEqual(computed);
 
       // Each person registered by a recorded day's end holds exactly one run holding the day; a run spans the

@@ -30,7 +30,6 @@ import { PlacesService } from './places.service';
 import { ReferralsService } from './referrals.service';
 import { ReleasesService } from './releases.service';
 import { StatisticsReadModel } from './access/statistics-read-model';
-import { StatisticsDays } from './access/statistics-stocks';
 import { StatisticsService } from './statistics.service';
 import { WorkplacesService } from './workplaces.service';
 import { VettingCheck } from './access/vetting-check';
@@ -67,7 +66,6 @@ const SERVICES = [
   CaseFileService,
   StatisticsReadModel,
   StatisticsService,
-  StatisticsDays,
 ];
 
 /** Persons and everything under them. The api adds the controllers (REGISTER_CONTROLLERS). */
