@@ -1,3 +1,5 @@
+import { jest } from '@jest/globals';
+import { Logger } from '@nestjs/common';
 import pg from 'pg';
 import { ComplianceScanner } from '@app/compliance';
 import { registerPerson } from '../support/register';
@@ -172,6 +174,38 @@ describe('stored compliance states', () => {
         [person],
       )
     )[0];
+
+  it('a refresh that fails is logged and undoes none of the scan’s alerts', async () => {
+    // A person weekly since 60 days ago without a check-in: the scan raises missed periods.
+    const { person } = await reporting();
+    await t.dataSource.query(`
+      ALTER FUNCTION schedule_states_refresh(timestamptz, integer, integer) RENAME TO schedule_states_refresh_kept;
+      CREATE FUNCTION schedule_states_refresh(timestamptz, integer, integer) RETURNS bigint LANGUAGE plpgsql AS $$
+        BEGIN RAISE EXCEPTION 'refresh failed'; END $$`);
+    const logged = jest.spyOn(Logger.prototype, 'error');
+    try {
+      const scan = await t.app.get(ComplianceScanner).scan();
+      expect(scan).toMatchObject({ ran: true, states: 0 });
+      expect(scan.raised.missed_check_in).toBeGreaterThan(0);
+      expect(logged).toHaveBeenCalledWith(
+        expect.objectContaining({ err: expect.any(Error) }),
+        'compliance states not refreshed',
+      );
+    } finally {
+      logged.mockRestore();
+      await t.dataSource.query(`
+        DROP FUNCTION schedule_states_refresh(timestamptz, integer, integer);
+        ALTER FUNCTION schedule_states_refresh_kept(timestamptz, integer, integer) RENAME TO schedule_states_refresh`);
+    }
+    // The alerts are there, committed with the scan's own transaction.
+    const [{ alerts }] = await t.dataSource.query(
+      `SELECT count(*)::integer AS alerts FROM alerts WHERE person_id = $1 AND kind = 'missed_check_in'`,
+      [person],
+    );
+    expect(alerts).toBeGreaterThan(0);
+    // The next scan computes what the failed one did not.
+    expect((await t.app.get(ComplianceScanner).scan()).states).toBeGreaterThan(0);
+  });
 
   it('writes each scheduled person’s state: their schedules’ statuses, of their generation, in the same window', async () => {
     const { person, measure } = await reporting();

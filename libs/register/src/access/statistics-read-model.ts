@@ -116,7 +116,7 @@ const PERSON_FIGURES = [...STOCKS, ...FLOWS];
  * Statistics, over the persons' regions as of that day) from the one place
  * that says what a caller reaches. The persons' stocks (regions, active
  * measures, custody, compliance) are recorded for a day the worker has
- * recorded (`record`, migration StatisticsDays), and computed otherwise
+ * recorded (`StatisticsDays`, migration StatisticsDays), and computed otherwise
  * (`liveStocks`); the flows are counted from the register's rows.
  */
 @Injectable()
