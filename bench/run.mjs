@@ -1,6 +1,7 @@
 // `npm run bench`: the register under load on this machine, against the limit PostgreSQL itself sets.
 // Settings (environment): BENCH_SEED (42), BENCH_PERSONS (100000), BENCH_AUDIT_EVENTS (10000000),
-// BENCH_DURATION_SECONDS (10 per scenario), BENCH_CONNECTIONS (32), BENCH_SERVER_URL
+// BENCH_DURATION_SECONDS (10 per scenario), BENCH_WARMUP_SECONDS (30: the load a server started for the bench
+// takes, unmeasured, before its first measured scenario), BENCH_CONNECTIONS (32), BENCH_SERVER_URL
 // (postgres://postgres@127.0.0.1:5432: a server where databases may be created). The generated database
 // (register_bench_<seed>_<persons>_<events>_h<history days>) is kept and reused: generation and sealing happen once;
 // BENCH_PREPARE_ONLY=1 stops there. BENCH_PLACES (20000): places where minors gather for the proximity
@@ -36,6 +37,7 @@ const persons = Number(env.BENCH_PERSONS ?? 100_000);
 const auditEvents = Number(env.BENCH_AUDIT_EVENTS ?? 10_000_000);
 const duration = Number(env.BENCH_DURATION_SECONDS ?? 10);
 const connections = Number(env.BENCH_CONNECTIONS ?? 32);
+const warmUpSeconds = Number(env.BENCH_WARMUP_SECONDS ?? 30);
 const places = Number(env.BENCH_PLACES ?? 20_000);
 const only = env.BENCH_ONLY?.trim().toLowerCase() || null;
 /** Whether a scenario runs (BENCH_ONLY). */
@@ -403,6 +405,7 @@ async function main() {
     const headers = { authorization: `Bearer ${token}`, 'x-access-reason': 'BENCH-1' };
     const service = { api, base, headers, any };
     await readScenarios(results, service, scripts);
+    await readTakenApart(results, service, scripts);
     await searchScenarios(results, service, scripts);
     await checkInScenarios(results, service, scripts);
     if (runs('statistics')) {
@@ -501,10 +504,16 @@ function pgbenchScenario(results, key, title, scriptText, protocol) {
   results.push({ key, ...pgbench({ title, scriptText, protocol, url, connections, threads, duration, work, log }) });
 }
 
-/** A few seconds of `options`' load, not measured: a process just started compiles its hot paths first. */
-function warmUp(options) {
+/**
+ * `seconds` of `options`' load, not measured. A process just started is not yet what it is after running a
+ * while: the api's CPU per read fell from 1.1 ms in its first 10 s under load to 0.6-0.7 ms after 30-40 s
+ * (V8 compiling its hot paths, its heap growing to the load, each pooled connection's plans cached), the minimal
+ * server's within seconds. Each server the bench starts gets the same warm-up before its first measurement.
+ */
+function warmUp(options, seconds = warmUpSeconds) {
+  if (seconds <= 0) return Promise.resolve();
   return new Promise((resolve, reject) =>
-    autocannon({ connections, ...options, duration: 3 }, (error) => (error ? reject(error) : resolve())),
+    autocannon({ connections, ...options, duration: seconds }, (error) => (error ? reject(error) : resolve())),
   );
 }
 
@@ -548,6 +557,51 @@ async function readScenarios(results, { api, base, headers, any }, scripts) {
     pgbenchPlainScript(persons),
     protocol,
   );
+}
+
+/**
+ * The read taken apart in one api process (bench/pipeline-probe.mjs loaded into it): the service's read; the
+ * same route through Nest's pipeline with only the read's statement behind it (no scope built, no hydration, no
+ * view); and the statement from a bare Fastify route with the api's hooks. Two rounds of the three, interleaved.
+ * Their CPU per request, beside the minimal server's, says where the framework tax goes.
+ */
+async function readTakenApart(results, { any, headers }, scripts) {
+  const modes = [
+    ['full', 'the service’s read', '/api/v1/persons/'],
+    ['pipeline', 'Nest’s pipeline and the statement alone', '/api/v1/persons/'],
+    ['bare', 'a bare Fastify route and the statement', '/bench/bare/'],
+  ];
+  const titleOf = (label, round) => `the read taken apart, round ${round}: ${label}`;
+  if (!modes.some(([, label]) => runs(titleOf(label, 1)))) return;
+  const scriptsFile = path.join(work, 'statements.json');
+  writeFileSync(scriptsFile, JSON.stringify(scripts));
+  const { api, base } = await startApi({
+    nodeArgs: ['--import', './bench/pipeline-probe.mjs'],
+    extraEnv: { BENCH_PROBE_SCRIPTS: scriptsFile },
+  });
+  try {
+    const options = (prefix) => ({
+      url: base,
+      requests: [{ method: 'GET', headers, setupRequest: (req) => ({ ...req, path: `${prefix}${any()[0]}` }) }],
+    });
+    const mode = async (name) => {
+      const res = await fetch(`${base}/bench/mode/${name}`);
+      if (!res.ok) throw new Error(`the probe refused mode ${name}: ${res.status}`);
+    };
+    // The process warms up once; each mode's own path briefly.
+    for (const [name, , prefix] of modes) {
+      await mode(name);
+      await warmUp(options(prefix), name === 'full' ? warmUpSeconds : Math.min(5, warmUpSeconds));
+    }
+    for (const round of [1, 2]) {
+      for (const [name, label, prefix] of modes) {
+        await mode(name);
+        await measure(results, `apart.${name}.${round}`, titleOf(label, round), api.pid, options(prefix));
+      }
+    }
+  } finally {
+    await stop(api);
+  }
 }
 
 /** Searches by name: the service at 32 connections and alone; one fragment's statement from the minimal server. */
@@ -620,22 +674,16 @@ const checkIns = (base, headers, any, path) => ({
 /** Check-ins: the service, and the statements it sends from the minimal server. */
 async function checkInScenarios(results, { api, base, headers, any }, scripts) {
   const path = (personId) => `/api/v1/persons/${personId}/check-ins`;
-  await measure(
-    results,
-    'checkIn',
-    'POST /persons/:id/check-ins (check-in)',
-    api.pid,
-    checkIns(base, headers, any, path),
-  );
-  await withMinimal(scripts, ({ child, base: minimal }) =>
-    measure(
-      results,
-      'checkIn.statement',
-      'minimal server: the service’s statements (check-in)',
-      child.pid,
-      checkIns(minimal, {}, any, (personId, measureId) => `/replay/checkIn/${personId}/${measureId}`),
-    ),
-  );
+  const title = 'POST /persons/:id/check-ins (check-in)';
+  // With the reads before it the api is warm; alone (BENCH_ONLY) it has just started.
+  if (only && runs(title)) await warmUp(checkIns(base, headers, any, path));
+  await measure(results, 'checkIn', title, api.pid, checkIns(base, headers, any, path));
+  const statementsTitle = 'minimal server: the service’s statements (check-in)';
+  await withMinimal(scripts, async ({ child, base: minimal }) => {
+    const replay = checkIns(minimal, {}, any, (personId, measureId) => `/replay/checkIn/${personId}/${measureId}`);
+    if (runs(statementsTitle)) await warmUp(replay);
+    await measure(results, 'checkIn.statement', statementsTitle, child.pid, replay);
+  });
 }
 
 /**
@@ -649,6 +697,8 @@ async function profileScenarios(headers, scripts, any) {
     rmSync(dir, { recursive: true, force: true });
     const nodeArgs = ['--cpu-prof', `--cpu-prof-dir=${dir}`];
     const { child, base, headers } = await start(nodeArgs);
+    // The profile's summary covers the measured load only (its last seconds), after the same warm-up.
+    await warmUp(scenario.options(base, headers));
     await load(`profiled: ${scenario.title}`, child.pid, scenario.options(base, headers));
     await stop(child);
     sections.push(profileSummary(dir, scenario.title, duration));
@@ -710,7 +760,52 @@ function ratios(load) {
       pgbench: ratio(load, 'read.pgbench', 'read.pgbench.plain'),
     },
     readToPlain: ratio(load, 'read', 'read.plain'),
+    apart: apart(load),
   };
+}
+
+/**
+ * The read taken apart (CPU ms per request, the mean of the rounds): the service's read, Nest's pipeline with
+ * the statement alone, a bare Fastify route with it, and the minimal server; each step's share is a difference.
+ */
+function apart(load) {
+  const mean = (name) => {
+    const figures = load.filter((r) => r.key.startsWith(`apart.${name}.`) && r.cpuMsPerRequest);
+    if (!figures.length) return null;
+    return figures.reduce((sum, r) => sum + r.cpuMsPerRequest, 0) / figures.length;
+  };
+  const [full, pipeline, bare] = ['full', 'pipeline', 'bare'].map(mean);
+  if (full === null || pipeline === null || bare === null) return null;
+  const minimal = load.find((r) => r.key === 'read.statement')?.cpuMsPerRequest ?? null;
+  const ms = (x) => (x === null ? null : Number(x.toFixed(2)));
+  return {
+    full: ms(full),
+    pipeline: ms(pipeline),
+    bare: ms(bare),
+    minimal,
+    readOwnCode: ms(full - pipeline),
+    nestPipeline: ms(pipeline - bare),
+    fastifyAndHooks: minimal === null ? null : ms(bare - minimal),
+  };
+}
+
+/** The read taken apart, as a table (empty when its scenarios did not run). */
+function apartTable(apart) {
+  if (!apart) return '';
+  const rows = [
+    ['the service’s read (the api)', apart.full],
+    ['Nest’s pipeline and the read’s statement alone (the api)', apart.pipeline],
+    ['a bare Fastify route and the statement, with the api’s hooks (the api)', apart.bare],
+    ['the statement from the minimal server (node:http)', apart.minimal],
+    ['so: the read’s own code (scope, hydration, view)', apart.readOwnCode],
+    ['so: Nest’s pipeline (router, guards and the token, interceptors, pipes)', apart.nestPipeline],
+    ['so: Fastify and the api’s hooks, over node:http', apart.fastifyAndHooks],
+  ].filter(([, value]) => value !== null);
+  return `
+| the read taken apart (CPU ms per request, mean of the rounds) | ms |
+| --- | ---: |
+${rows.map(([name, value]) => `| ${name} | ${value} |`).join('\n')}
+`;
 }
 
 /** The yardstick's ratios (requests per second, one run), with their targets. */
@@ -750,7 +845,7 @@ ${summary.settings.only ? `Only the scenarios naming \`${summary.settings.only}\
 | --- | ---: | ---: | ---: | ---: | ---: | ---: |
 ${rows.join('\n')}
 `;
-  const withRatios = `${head}${ratioTable(summary.ratios)}`;
+  const withRatios = `${head}${ratioTable(summary.ratios)}${apartTable(summary.ratios.apart)}`;
   const markdown = summary.settings.only
     ? withRatios
     : `${withRatios}
