@@ -4,7 +4,7 @@ import { writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import request from 'supertest';
 import { AuditLog, AuditSealer, RequestAudit } from '@app/audit';
-import { eventsOf, rid } from '../support/audit';
+import { eventsOf, rid, sealWritten, untilWatermarkPasses } from '../support/audit';
 import { bearer, signedIn, type TestAccount, type Tokens } from '../support/identity';
 import { sharedKeys } from '../support/key-files';
 import { startTestApp, type TestApp } from '../support/test-app';
@@ -173,7 +173,7 @@ describe('the auditor’s API', () => {
   });
 
   it('verifies the log, against its own checkpoint too, and refuses a forged checkpoint', async () => {
-    await t.app.get(AuditSealer).sealOnce();
+    await sealWritten(t);
     const verify = await get('/api/v1/audit/verify');
     expect(verify.status).toBe(200);
     expect(verify.body).toMatchObject({ ok: true, problem: null, firstBadSeq: null });
@@ -233,6 +233,7 @@ describe('the auditor’s API', () => {
   it('the CLI verifies the same log with the same keys and a checkpoint file', async () => {
     const root = path.resolve('.');
     execFileSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'ignore' });
+    await untilWatermarkPasses(t);
     await t.app.get(AuditSealer).sealOnce();
     const checkpoint = await t.app.get(AuditSealer).latestCheckpoint();
     const file = path.join(keys.folder, 'checkpoint.json');

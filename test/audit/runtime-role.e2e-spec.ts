@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { AuditSealer, AuditVerifier } from '@app/audit';
 import { bearer, signedIn } from '../support/identity';
+import { untilWatermarkPasses } from '../support/audit';
 import { runtimeRoleUrl } from '../support/runtime-role';
 import { startTestApp, type TestApp } from '../support/test-app';
 
@@ -67,6 +68,7 @@ describe('the service running as the runtime role', () => {
     ).toBe(200);
     expect((await request(t.server).get('/health/ready')).status).toBe(200);
 
+    await untilWatermarkPasses(t);
     expect(await t.app.get(AuditSealer).sealOnce()).toMatchObject({ sealNo: 1 });
     expect(await t.app.get(AuditVerifier).verify()).toMatchObject({ ok: true });
     await expect(t.dataSource.query(`DELETE FROM audit_events`)).rejects.toThrow(/permission denied/);
