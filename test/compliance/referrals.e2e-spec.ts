@@ -1,14 +1,16 @@
 import request from 'supertest';
+import { addDays, belgradeToday } from '@app/common';
 import { eventsOf, rid } from '../support/audit';
 import { bearer, signedIn, type TestAccount, type Tokens } from '../support/identity';
 import { insertMeasure, REASON, registerPerson } from '../support/register';
 import { runtimeRoleUrl } from '../support/runtime-role';
 import { startTestApp, type TestApp } from '../support/test-app';
 
-const DAY_MS = 86_400_000;
-/** The Belgrade calendar day `days` from today (negative: before). */
-const day = (days: number): string =>
-  new Date(Date.now() + days * DAY_MS).toLocaleDateString('sv-SE', { timeZone: 'Europe/Belgrade' });
+/**
+ * The Belgrade calendar day `days` from today (negative: before), counted in days of the calendar: `days`
+ * times 24 hours from now can fall on another day across a change of summer time.
+ */
+const day = (days: number): string => addDays(belgradeToday(), days);
 const OFFICE = 'Osnovno javno tužilaštvo u Nišu';
 
 describe('referrals to the prosecutor and non_compliant', () => {

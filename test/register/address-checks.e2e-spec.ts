@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { addDays, belgradeToday } from '@app/common';
 import { eventsOf, rid } from '../support/audit';
 import { bearer, signedIn, type TestAccount, type Tokens } from '../support/identity';
 import { REASON, registerPerson } from '../support/register';
@@ -6,9 +7,11 @@ import { runtimeRoleUrl } from '../support/runtime-role';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 const DAY_MS = 86_400_000;
-/** The Belgrade calendar day `days` before today (the list counts Belgrade days). */
-const daysAgo = (days: number): string =>
-  new Date(Date.now() - days * DAY_MS).toLocaleDateString('sv-SE', { timeZone: 'Europe/Belgrade' });
+/**
+ * The Belgrade calendar day `days` before today (the list counts Belgrade days), counted in days of the
+ * calendar: `days` times 24 hours before now can fall on another day across a change of summer time.
+ */
+const daysAgo = (days: number): string => addDays(belgradeToday(), -days);
 /** An instant `days` before now. */
 const instantAgo = (days: number): string => new Date(Date.now() - days * DAY_MS).toISOString();
 

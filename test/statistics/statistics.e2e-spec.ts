@@ -5,13 +5,15 @@ import { pdfText } from '../support/pdf-text';
 import { buildDist, runCli } from '../support/processes';
 import { REASON } from '../support/register';
 import { startTestApp, type TestApp } from '../support/test-app';
-import { AppConfig } from '@app/common';
+import { addDays, AppConfig, belgradeToday } from '@app/common';
 import { StatisticsDays } from '@app/register';
 
 const DAY_MS = 86_400_000;
-/** The Belgrade calendar day `days` from today (negative: before). */
-const day = (days: number): string =>
-  new Date(Date.now() + days * DAY_MS).toLocaleDateString('sv-SE', { timeZone: 'Europe/Belgrade' });
+/**
+ * The Belgrade calendar day `days` from today (negative: before), counted in days of the calendar: `days`
+ * times 24 hours from now can fall on another day across a change of summer time.
+ */
+const day = (days: number): string => addDays(belgradeToday(), days);
 const REGIONS = ['PU-BEOGRAD', 'PU-NIS', 'PU-NOVI-SAD', 'PU-BOR'];
 const ARTICLES = ['178', '179', '180', '181', '182', '183', '184', '185', '185a', '185b', '186'];
 const PERSONS = 300;
