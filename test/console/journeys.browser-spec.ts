@@ -4,6 +4,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { generateSync } from 'otplib';
 import { type Browser, chromium, type Page } from 'playwright-core';
+import { addDays, belgradeToday } from '@app/common';
 import { sharedKeys } from '../support/key-files';
 import { type Answer, call, ROOT, runCli, type ServiceProcess, startApi, stopAll } from '../support/processes';
 import { nextJmbg } from '../support/register';
@@ -83,8 +84,12 @@ async function seed(token: string, pathAndQuery: string, body: unknown): Promise
   return answer;
 }
 
+/**
+ * The Belgrade calendar day `days` before today, as the service counts days: the UTC date is the day before
+ * from midnight to 01:00 (02:00 in summer) in Belgrade, and lists that start today would leave it out.
+ */
 function isoDaysAgo(days: number): string {
-  return new Date(Date.now() - days * 86_400_000).toISOString().slice(0, 10);
+  return addDays(belgradeToday(), -days);
 }
 
 /** A person in PU-BEOGRAD whose monthly reporting started 95 days ago with no check-in: overdue, with an alert. */
